@@ -1,0 +1,27 @@
+/**
+ * Planted defects for a reference node, so Sello can prove that its suites catch a broken system
+ * (a suite that cannot fail certifies nothing). Written `name` or `name=value`.
+ */
+export class FaultSet {
+  readonly #faults = new Map<string, string>();
+
+  constructor(specs: readonly string[] = []) {
+    for (const spec of specs) {
+      const [name, value = 'true'] = spec.split('=', 2) as [string, string?];
+      this.#faults.set(name.trim(), value.trim());
+    }
+  }
+
+  has(name: string): boolean {
+    return this.#faults.has(name);
+  }
+
+  numberParam(name: string, fallback: number): number {
+    const value = Number(this.#faults.get(name));
+    return Number.isFinite(value) ? value : fallback;
+  }
+
+  list(): string[] {
+    return [...this.#faults].map(([name, value]) => (value === 'true' ? name : `${name}=${value}`));
+  }
+}

@@ -1,0 +1,84 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type Hapi from '@hapi/hapi';
+
+export interface ClientCredential {
+  clientId: string;
+  clientSecret: string;
+  /** Who the client acts for, e.g. the institution `IMSS`. */
+  party: string;
+}
+
+const TOKEN_LIFETIME_SECONDS = 3600;
+
+export type TokenCheck = { ok: true; party: string } | { ok: false; reason: string };
+
+/** OAuth2 client-credentials (RFC 6749 §4.4) with opaque bearer tokens, enough to test 401/403 behaviour. */
+export class TokenAuthority {
+  readonly #clients = new Map<string, ClientCredential>();
+  readonly #tokens = new Map<string, { party: string; expiresAt: number }>();
+
+  constructor(clients: readonly ClientCredential[]) {
+    for (const client of clients) this.#clients.set(client.clientId, client);
+  }
+
+  issue(clientId: string, clientSecret: string): { access_token: string; token_type: 'Bearer'; expires_in: number } | undefined {
+    const client = this.#clients.get(clientId);
+    if (!client || !sameSecret(client.clientSecret, clientSecret)) return undefined;
+    const token = randomBytes(24).toString('base64url');
+    this.#tokens.set(token, { party: client.party, expiresAt: Date.now() + TOKEN_LIFETIME_SECONDS * 1000 });
+    return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS };
+  }
+
+  verify(authorization: string | undefined): TokenCheck {
+    if (!authorization) return { ok: false, reason: 'missing bearer token' };
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match?.[1]) return { ok: false, reason: 'authorization is not a bearer token' };
+    const token = this.#tokens.get(match[1]);
+    if (!token) return { ok: false, reason: 'unknown token' };
+    if (token.expiresAt < Date.now()) return { ok: false, reason: 'expired token' };
+    return { ok: true, party: token.party };
+  }
+}
+
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export const TOKEN_PATH = '/oauth/token';
+
+/** The token endpoint: form or JSON body, or HTTP Basic client authentication, as RFC 6749 allows. */
+export function registerTokenEndpoint(server: Hapi.Server, authority: TokenAuthority): void {
+  server.route({
+    method: 'POST',
+    path: TOKEN_PATH,
+    handler: (request, h) => {
+      const body = (request.payload && typeof request.payload === 'object' ? request.payload : {}) as Record<string, unknown>;
+      const basic = parseBasic(request.headers.authorization as string | undefined);
+      const grantType = body.grant_type;
+      if (grantType !== 'client_credentials') {
+        return h
+          .response({ error: 'unsupported_grant_type', error_description: 'only grant_type=client_credentials is supported' })
+          .code(400);
+      }
+      const clientId = basic?.id ?? (typeof body.client_id === 'string' ? body.client_id : undefined);
+      const clientSecret = basic?.secret ?? (typeof body.client_secret === 'string' ? body.client_secret : undefined);
+      if (!clientId || !clientSecret) {
+        return h.response({ error: 'invalid_request', error_description: 'client_id and client_secret are required' }).code(400);
+      }
+      const token = authority.issue(clientId, clientSecret);
+      if (!token) return h.response({ error: 'invalid_client', error_description: 'unknown client or wrong secret' }).code(401);
+      return h.response(token).code(200).header('cache-control', 'no-store');
+    },
+  });
+}
+
+function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
+  const match = header && /^Basic\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+}
