@@ -52,6 +52,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
     const responseHeaders = (response.headers ?? {}) as Record<string, string>;
     options.journal.record({
       protocol: 'http',
+      observedBy: 'server',
       from: requestHeaders['x-institucion'] ?? requestHeaders['user-agent'] ?? 'client',
       to: options.name,
       method: request.method.toUpperCase(),

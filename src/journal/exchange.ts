@@ -13,6 +13,8 @@ export interface ExchangeEntry {
   finishedAt: string;
   request: { headers: Record<string, string>; body: unknown };
   response?: { headers: Record<string, string>; body: unknown };
+  /** Which end wrote this entry: Sello's client, or the server side of a Sello mock. */
+  observedBy?: 'client' | 'server';
   /** Transport failure (refused, timeout…) instead of a response. */
   error?: string;
 }

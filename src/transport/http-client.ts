@@ -44,6 +44,7 @@ export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): 
   const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const base = {
     protocol: 'http' as const,
+    observedBy: 'client' as const,
     from: request.from,
     to: request.to,
     method: request.method,

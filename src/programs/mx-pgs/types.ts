@@ -78,3 +78,23 @@ export interface PgsRuleContext {
   /** Today's date (YYYY-MM-DD) in Mexico City, injected so rules are deterministic. */
   today: string;
 }
+
+/** What a node sends the SSA central index on every state change (RN-09). */
+export interface EventoIndice {
+  evento: 'ALTA' | 'ACTUALIZACION' | 'BAJA';
+  institucion: Institucion;
+  curp: string;
+  curpAnterior?: string;
+  tipo: TipoAfiliacion;
+  estatus: EstatusAfiliacion;
+  vigenciaInicio: string;
+  vigenciaFin?: string;
+  nombre: string;
+  primerApellido: string;
+  segundoApellido: string;
+  fechaNacimiento: string;
+  sexo: Sexo;
+  ocurridoEn: string;
+}
+
+export type AlertaIndice = 'DOBLE_AFILIACION' | 'DUPLICIDAD_SSA';

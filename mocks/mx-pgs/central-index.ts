@@ -1,0 +1,80 @@
+import type Hapi from '@hapi/hapi';
+import { isBlocking } from '../../src/findings/finding.ts';
+import type { AlertaIndice, EventoIndice, Institucion, TipoAfiliacion, EstatusAfiliacion } from '../../src/programs/mx-pgs/types.ts';
+import { classifyCoverage } from '../../src/programs/mx-pgs/rules/index.ts';
+import { checkWellFormed } from '../../src/programs/mx-pgs/rules/rn-10-mensaje-bien-formado.ts';
+import { acuseForCode, buildAcuse } from '../../src/programs/mx-pgs/acuse.ts';
+import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
+
+export interface AfiliacionIndice {
+  institucion: Institucion;
+  tipo: TipoAfiliacion;
+  estatus: EstatusAfiliacion;
+  vigenciaInicio: string;
+  vigenciaFin?: string;
+  actualizadoEn: string;
+}
+
+/**
+ * The SSA central PGS index: who is affiliated where, fed by every node's state changes (RN-09), flagging
+ * double coverage (RN-08). Flags are reported, never used to reject: the convenio asks for confronta, not refusal.
+ */
+export class CentralIndex {
+  readonly #byCurp = new Map<string, Map<Institucion, AfiliacionIndice>>();
+
+  apply(event: EventoIndice): void {
+    const affiliations = this.#byCurp.get(event.curp) ?? new Map<Institucion, AfiliacionIndice>();
+    affiliations.set(event.institucion, {
+      institucion: event.institucion,
+      tipo: event.tipo,
+      estatus: event.estatus,
+      vigenciaInicio: event.vigenciaInicio,
+      ...(event.vigenciaFin ? { vigenciaFin: event.vigenciaFin } : {}),
+      actualizadoEn: new Date().toISOString(),
+    });
+    this.#byCurp.set(event.curp, affiliations);
+  }
+
+  consult(curp: string): { afiliaciones: AfiliacionIndice[]; alertas: AlertaIndice[] } | undefined {
+    const affiliations = this.#byCurp.get(curp);
+    if (!affiliations) return undefined;
+    const afiliaciones = [...affiliations.values()];
+    return { afiliaciones, alertas: classifyCoverage(afiliaciones) };
+  }
+
+  /** The index API lives on the SSA node and shares its token endpoint and header checks. */
+  register(server: Hapi.Server, node: PgsNode): void {
+    server.route({
+      method: 'POST',
+      path: `${PGS_BASE_PATH}/indice/eventos`,
+      options: { payload: { parse: false, output: 'data', allow: ['application/json'] } },
+      handler: (request, h) => {
+        const caller = node.authorize(request, false);
+        if ('status' in caller) return h.response(caller.body).code(caller.status);
+        const parsed = checkWellFormed(Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0), 'evento-indice');
+        if (parsed.findings.some(isBlocking)) return h.response({ acuse: buildAcuse(caller.messageId, parsed.findings) }).code(400);
+        const event = parsed.value as EventoIndice;
+        if (event.institucion !== caller.party) {
+          const acuse = acuseForCode(caller.messageId, 'PGS-403', '/institucion', 'un nodo solo informa de su propio padrón');
+          return h.response({ acuse }).code(403);
+        }
+        this.apply(event);
+        return h.response({ acuse: buildAcuse(caller.messageId, []) }).code(202);
+      },
+    });
+    server.route({
+      method: 'GET',
+      path: `${PGS_BASE_PATH}/indice/{curp}`,
+      handler: (request, h) => {
+        const caller = node.authorize(request, false);
+        if ('status' in caller) return h.response(caller.body).code(caller.status);
+        const curp = String(request.params.curp);
+        const entry = this.consult(curp);
+        if (!entry) {
+          return h.response({ acuse: acuseForCode(caller.messageId, 'PGS-404', '/curp', 'CURP sin afiliaciones en el índice') }).code(404);
+        }
+        return h.response({ acuse: buildAcuse(caller.messageId, []), curp, ...entry }).code(200);
+      },
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { ExchangeJournal } from '../../src/journal/journal.ts';
+import { sendHttp } from '../../src/transport/http-client.ts';
+import { sleep } from '../../src/util/wait.ts';
+import type { EventoIndice, Institucion } from '../../src/programs/mx-pgs/types.ts';
+import { fetchClientToken } from '../../src/programs/mx-pgs/client-token.ts';
+
+export interface CentralIndexEndpoint {
+  /** Base of the SSA node's API, e.g. http://127.0.0.1:7301/pgs/v1 */
+  baseUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+const ATTEMPTS = 4;
+const FIRST_BACKOFF_MS = 250;
+
+/**
+ * RN-09: a node reports each state change to the central index. Delivery runs in the background with
+ * bounded retries so that an index outage never blocks or fails the node's own acuse.
+ */
+export class IndexNotifier {
+  readonly #pending = new Set<Promise<void>>();
+  #token: string | undefined;
+
+  constructor(
+    private readonly institucion: Institucion,
+    private readonly endpoint: CentralIndexEndpoint,
+    private readonly journal: ExchangeJournal,
+    private readonly delayMs = 0,
+  ) {}
+
+  notify(event: EventoIndice): void {
+    const delivery = this.#deliver(event).finally(() => this.#pending.delete(delivery));
+    this.#pending.add(delivery);
+  }
+
+  /** For shutdown: lets in-flight deliveries finish rather than cutting them mid-request. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  async #deliver(event: EventoIndice): Promise<void> {
+    if (this.delayMs > 0) await sleep(this.delayMs);
+    const messageId = randomUUID();
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        this.#token ??= await fetchClientToken(this.journal, {
+          tokenUrl: this.endpoint.tokenUrl,
+          clientId: this.endpoint.clientId,
+          clientSecret: this.endpoint.clientSecret,
+          from: this.institucion,
+          to: 'SSA',
+        });
+        const response = await sendHttp(this.journal, {
+          method: 'POST',
+          url: `${this.endpoint.baseUrl}/indice/eventos`,
+          headers: { authorization: `Bearer ${this.#token}`, 'x-message-id': messageId, 'x-institucion': this.institucion },
+          body: event,
+          from: this.institucion,
+          to: 'SSA',
+          messageId,
+        });
+        if (response.status === 401) this.#token = undefined;
+        if (response.status < 500 && response.status !== 401) return;
+      } catch {
+        // Unreachable index: retried below, as an outage must not lose the event.
+      }
+      await sleep(FIRST_BACKOFF_MS * 2 ** (attempt - 1));
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
+import { runCommand } from './run-command.ts';
+import { mocksCommand } from './mocks-command.ts';
+import { validateCommand } from './validate-command.ts';
+
+const USAGE = `Sello — conformance test harness for health-interoperability certification
+
+Usage:
+  sello run      [--program mx-pgs] [--target FILE] [--tags EXPR] [--parallel N] [--seed S] [--out DIR]
+  sello mocks    [--program mx-pgs] [--target FILE] [--role imss|issste|ssa] [--port N] [--central-index URL]
+  sello validate FILE... --profile ID      (e.g. --profile mx-pgs/beneficiario)
+
+Exit codes: 0 all passed · 3 conformance failure · 4 configuration error · 5 SUT unreachable / infrastructure error`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(parseArgs({
+          args: rest,
+          options: {
+            program: { type: 'string', default: 'mx-pgs' },
+            target: { type: 'string' },
+            tags: { type: 'string' },
+            parallel: { type: 'string', default: '1' },
+            seed: { type: 'string' },
+            out: { type: 'string', default: 'reports' },
+            // Sello's own tests plant defects in reference nodes to prove the suite can fail: INSTITUTION:fault.
+            'plant-fault': { type: 'string', multiple: true },
+            quiet: { type: 'boolean', default: false },
+          },
+          strict: true,
+        }).values);
+      case 'mocks':
+        return await mocksCommand(parseArgs({
+          args: rest,
+          options: {
+            program: { type: 'string', default: 'mx-pgs' },
+            target: { type: 'string' },
+            role: { type: 'string' },
+            port: { type: 'string' },
+            'central-index': { type: 'string' },
+            'plant-fault': { type: 'string', multiple: true },
+          },
+          strict: true,
+        }).values);
+      case 'validate': {
+        const parsed = parseArgs({ args: rest, options: { profile: { type: 'string' }, format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
+        return await validateCommand(parsed.positionals, parsed.values);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? EXIT.configurationError : EXIT.passed;
+      default:
+        throw new ConfigurationError(`unknown command '${command}'\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigurationError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`sello: configuration error: ${(error as Error).message}`);
+      return EXIT.configurationError;
+    }
+    if (error instanceof InfrastructureError) {
+      console.error(`sello: infrastructure error: ${error.message}`);
+      return EXIT.infrastructureError;
+    }
+    throw error;
+  }
+}

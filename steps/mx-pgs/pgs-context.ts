@@ -1,0 +1,121 @@
+import { ExchangeJournal } from '../../src/journal/journal.ts';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
+import { startPgsDeployment, type PgsDeployment } from '../../src/programs/mx-pgs/deployment.ts';
+import { PgsClient, type PgsCall, type PgsResult } from '../../src/programs/mx-pgs/pgs-client.ts';
+import { syntheticBeneficiario } from '../../src/programs/mx-pgs/synthetic.ts';
+import type { Beneficiario, Institucion, TipoAfiliacion } from '../../src/programs/mx-pgs/types.ts';
+import { todayInMexico } from '../../src/util/dates.ts';
+import type { RunConfig } from '../../src/run/run-config.ts';
+import type { SelloWorld } from '../support/world.ts';
+
+/** One journal and one deployment per worker process: scenarios share the nodes, never the people. */
+export const journal = new ExchangeJournal();
+let deployment: Promise<PgsDeployment> | undefined;
+
+export function pgsDeployment(run: RunConfig): Promise<PgsDeployment> {
+  deployment ??= startPgsDeployment({
+    journal,
+    ...(run.target ? { target: run.target } : {}),
+    ...(run.faults ? { faults: run.faults as Partial<Record<Institucion, string[]>> } : {}),
+  });
+  return deployment;
+}
+
+export async function stopPgsDeployment(): Promise<void> {
+  if (deployment) await (await deployment).stop();
+}
+
+interface Identity {
+  alias: string;
+  /** The record as first generated; institution-specific records are derived from it. */
+  base: Beneficiario;
+}
+
+/** Per-scenario state: the synthetic people by alias and the last call made. */
+export class PgsScenario {
+  readonly #people = new Map<string, Identity>();
+  /** Records as last sent per (institution, alias), so later steps update what was stored. */
+  readonly #sent = new Map<string, Beneficiario>();
+  readonly today = todayInMexico();
+  last?: PgsResult;
+  previous?: PgsResult;
+
+  constructor(
+    readonly world: SelloWorld,
+    readonly deployment: PgsDeployment,
+    readonly client: PgsClient,
+    readonly rng: SeededRandom,
+  ) {}
+
+  static async create(world: SelloWorld, scenarioKey: string): Promise<PgsScenario> {
+    const running = await pgsDeployment(world.run);
+    const timeoutMs = world.run.target?.timeouts?.requestMs ?? 10_000;
+    const client = new PgsClient(journal, running.endpoints, running.credentials, timeoutMs);
+    return new PgsScenario(world, running, client, new SeededRandom(world.run.seed).fork(scenarioKey));
+  }
+
+  get propagationMs(): number {
+    return this.world.run.target?.timeouts?.propagationMs ?? 5000;
+  }
+
+  identity(alias: string): Beneficiario {
+    let identity = this.#people.get(alias);
+    if (!identity) {
+      identity = { alias, base: syntheticBeneficiario(this.rng.fork(`person:${alias}`), { institucion: 'IMSS', today: this.today }) };
+      this.#people.set(alias, identity);
+    }
+    return identity.base;
+  }
+
+  /** A fresh record for `alias` at `institucion`: same identity everywhere, institution-specific affiliation. */
+  recordFor(alias: string, institucion: Institucion, tipo: TipoAfiliacion = 'TITULAR', titularAlias?: string, parentesco?: string): Beneficiario {
+    const identity = this.identity(alias);
+    const affiliation = syntheticBeneficiario(this.rng.fork(`afiliacion:${alias}:${institucion}`), {
+      institucion,
+      tipo,
+      today: this.today,
+      ...(titularAlias ? { titularCurp: this.curpOf(titularAlias) } : {}),
+      ...(parentesco ? { parentesco } : {}),
+    });
+    return { ...structuredClone(identity), afiliacion: affiliation.afiliacion, unidadAdscripcion: affiliation.unidadAdscripcion };
+  }
+
+  curpOf(alias: string): string {
+    return this.identity(alias).curp;
+  }
+
+  /** Changes the identity's CURP (RENAPO reassignment), keeping everything else. */
+  reassignCurp(alias: string, curp: string): void {
+    this.identity(alias).curp = curp;
+  }
+
+  storedRecord(institucion: Institucion, alias: string): Beneficiario | undefined {
+    return this.#sent.get(`${institucion}/${alias}`);
+  }
+
+  async send(call: PgsCall, remember?: { alias: string; record: Beneficiario }): Promise<PgsResult> {
+    this.previous = this.last;
+    this.last = await this.client.send(call);
+    if (remember && this.last.acuse?.estatus === 'ACEPTADO') this.#sent.set(`${call.at}/${remember.alias}`, remember.record);
+    // Contract violations (schema, message id echo, status) fail whatever step made the call.
+    this.world.report(this.last.findings);
+    return this.last;
+  }
+
+  lastResult(): PgsResult {
+    if (!this.last) throw new Error('no PGS call has been made in this scenario yet');
+    return this.last;
+  }
+}
+
+const contexts = new WeakMap<SelloWorld, PgsScenario>();
+
+export function pgs(world: SelloWorld): PgsScenario {
+  const context = contexts.get(world);
+  if (!context) throw new Error('mx-pgs steps used in a scenario not tagged @mx-pgs');
+  return context;
+}
+
+export function setPgs(world: SelloWorld, context: PgsScenario): void {
+  contexts.set(world, context);
+}
