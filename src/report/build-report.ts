@@ -1,0 +1,381 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import path from 'node:path';
+import { isBlocking } from '../findings/finding.ts';
+import type { RuleMeta } from '../rules/rule.ts';
+import { renderHtml } from './html.ts';
+import { renderJunit } from './junit.ts';
+import { REPORT_SCHEMA_VERSION } from './model.ts';
+import type {
+  EvidenceItem,
+  ExchangeEntry,
+  FeatureReport,
+  ReportModel,
+  RuleReport,
+  ScenarioExchange,
+  ScenarioReport,
+  ScenarioStatus,
+  SutInfo,
+  Totals,
+  VerdictReason,
+} from './model.ts';
+import { readMessages } from './read-messages.ts';
+import type { AssembledScenario } from './read-messages.ts';
+
+export interface BuildReportOptions {
+  messagesFile: string;
+  outDir: string;
+  runId: string;
+  program: string;
+  /** Version of the program's profiles. */
+  programVersion: string;
+  /** The program's rule catalogue: its ids define which tags are rule tags. */
+  rules: RuleMeta[];
+  sut: SutInfo;
+  seed: string;
+  startedAt: string;
+  seloVersion: string;
+  /** Exchange journals written outside cucumber (e.g. by mock endpoints); copied into evidence/. */
+  journalFiles?: string[];
+  /**
+   * Tags (with or without `@`) that name a role. Without it every tag that is not a rule tag is taken
+   * as a role, which also picks up housekeeping tags such as `@wip`.
+   */
+  roleTags?: string[];
+}
+
+const NOT_PASSED: ReadonlySet<ScenarioStatus> = new Set(['failed', 'undefined', 'pending', 'ambiguous']);
+
+const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token)$/i;
+const SENSITIVE_PARAM = /token|secret|passw(or)?d|api[-_]?key/i;
+const REDACTED = '[REDACTED]';
+
+const stripTag = (t: string): string => (t.startsWith('@') ? t.slice(1) : t);
+
+/** Userinfo and query are where credentials hide in a URL; the report only needs where the SUT lives. */
+export function sanitizeBaseUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    u.hash = '';
+    return u.toString();
+  } catch {
+    return raw.replace(/\/\/[^/@\s]*@/, '//');
+  }
+}
+
+function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.username || u.password) {
+      u.username = REDACTED;
+      u.password = '';
+    }
+    for (const key of [...u.searchParams.keys()]) if (SENSITIVE_PARAM.test(key)) u.searchParams.set(key, REDACTED);
+    return u.toString();
+  } catch {
+    // Relative URLs (the usual case for HTTP request lines) cannot carry userinfo; keep them verbatim.
+    return raw;
+  }
+}
+
+function redactHeaders(headers: unknown): unknown {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return headers;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = SENSITIVE_HEADER.test(k) ? REDACTED : v;
+  return out;
+}
+
+/**
+ * Evidence is handed to vendors and regulators: live credentials of the SUT or of Sello must not
+ * travel with it. Bodies are kept verbatim since they are what the rules judged.
+ */
+export function redactExchange(e: ExchangeEntry): ExchangeEntry {
+  const out: ExchangeEntry = { ...e };
+  if (typeof e.url === 'string') out.url = redactUrl(e.url);
+  if (e.request && typeof e.request === 'object') out.request = { ...e.request, headers: redactHeaders(e.request.headers) as Record<string, unknown> };
+  if (e.response && typeof e.response === 'object') out.response = { ...e.response, headers: redactHeaders(e.response.headers) as Record<string, unknown> };
+  return out;
+}
+
+function toScenarioReport(s: AssembledScenario, ruleIds: ReadonlySet<string>, roleTags: ReadonlySet<string> | undefined): ScenarioReport {
+  const rules: string[] = [];
+  const roles: string[] = [];
+  for (const tag of s.tags) {
+    const name = stripTag(tag);
+    if (ruleIds.has(name)) {
+      if (!rules.includes(name)) rules.push(name);
+    } else if ((roleTags === undefined || roleTags.has(name)) && !roles.includes(name)) {
+      roles.push(name);
+    }
+  }
+  const status: ScenarioStatus = s.status === 'passed' && s.findings.some(isBlocking) ? 'failed' : s.status;
+  return {
+    id: s.id,
+    name: s.name,
+    tags: s.tags,
+    roles,
+    rules,
+    status,
+    durationMs: s.durationMs,
+    steps: s.steps,
+    findings: s.findings,
+    exchanges: s.exchanges.filter((x) => x.attempt === s.lastAttempt).length,
+    attempts: s.attempts,
+  };
+}
+
+function computeTotals(scenarios: readonly ScenarioReport[]): Totals {
+  const t: Totals = { scenarios: 0, passed: 0, failed: 0, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, findings: 0 };
+  for (const s of scenarios) {
+    t.scenarios++;
+    t[s.status]++;
+    t.findings += s.findings.length;
+  }
+  return t;
+}
+
+function computeRules(catalogue: readonly RuleMeta[], scenarios: readonly ScenarioReport[]): RuleReport[] {
+  const byRule = new Map<string, ScenarioReport[]>();
+  const findingsByRule = new Map<string, { total: number; blocking: number }>();
+  for (const s of scenarios) {
+    for (const r of s.rules) {
+      let list = byRule.get(r);
+      if (!list) byRule.set(r, (list = []));
+      list.push(s);
+    }
+    for (const f of s.findings) {
+      const c = findingsByRule.get(f.ruleId) ?? { total: 0, blocking: 0 };
+      c.total++;
+      if (isBlocking(f)) c.blocking++;
+      findingsByRule.set(f.ruleId, c);
+    }
+  }
+  return catalogue.map((rule): RuleReport => {
+    const tagged = byRule.get(rule.id) ?? [];
+    const counts = findingsByRule.get(rule.id) ?? { total: 0, blocking: 0 };
+    const verdict = tagged.some((s) => NOT_PASSED.has(s.status)) || counts.blocking > 0
+      ? 'failed'
+      : tagged.some((s) => s.status === 'passed') ? 'passed' : 'not-covered';
+    return {
+      id: rule.id,
+      title: { ...rule.title },
+      strength: rule.strength,
+      verdict,
+      scenarios: tagged.map((s) => s.id),
+      findings: counts.total,
+    };
+  });
+}
+
+function list(items: readonly string[], max = 20): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} … (+${items.length - max})`;
+}
+
+function computeVerdict(
+  rules: readonly RuleReport[],
+  scenarios: readonly ScenarioReport[],
+  totals: Totals,
+  problems: readonly string[],
+  cucumberSuccess: boolean | undefined,
+): { certifiable: boolean; reason: VerdictReason } {
+  const en: string[] = [];
+  const es: string[] = [];
+
+  const failedRules = rules.filter((r) => r.verdict === 'failed');
+  if (failedRules.length > 0) {
+    const ids = list(failedRules.map((r) => `${r.id} (${r.strength})`), Infinity);
+    en.push(`Rules failed: ${ids}.`);
+    es.push(`Reglas fallidas: ${ids}.`);
+  }
+  const uncovered = rules.filter((r) => r.strength === 'SHALL' && r.verdict === 'not-covered');
+  if (uncovered.length > 0) {
+    const ids = list(uncovered.map((r) => r.id), Infinity);
+    en.push(`SHALL rules not covered by any passed scenario: ${ids}.`);
+    es.push(`Reglas SHALL sin ningún escenario aprobado que las cubra: ${ids}.`);
+  }
+  const notPassed = scenarios.filter((s) => NOT_PASSED.has(s.status));
+  if (notPassed.length > 0) {
+    const breakdown = (['failed', 'undefined', 'pending', 'ambiguous'] as const).filter((k) => totals[k] > 0);
+    const esName = { failed: 'fallidos', undefined: 'indefinidos', pending: 'pendientes', ambiguous: 'ambiguos' } as const;
+    en.push(`Scenarios not passed: ${notPassed.length} of ${totals.scenarios} (${breakdown.map((k) => `${k}: ${totals[k]}`).join(', ')}).`);
+    es.push(`Escenarios no aprobados: ${notPassed.length} de ${totals.scenarios} (${breakdown.map((k) => `${esName[k]}: ${totals[k]}`).join(', ')}).`);
+    const untagged = notPassed.filter((s) => s.rules.length === 0).map((s) => s.id);
+    if (untagged.length > 0) {
+      en.push(`Not passed without a rule tag: ${list(untagged)}.`);
+      es.push(`No aprobados sin etiqueta de regla: ${list(untagged)}.`);
+    }
+  }
+  if (totals.passed === 0) {
+    en.push('No scenario passed.');
+    es.push('Ningún escenario fue aprobado.');
+  }
+  if (problems.length > 0) {
+    const p = list(problems, 5);
+    en.push(`The run evidence is incomplete or unreliable: ${p}.`);
+    es.push(`La evidencia de la ejecución está incompleta o no es confiable: ${p}.`);
+  }
+  if (en.length === 0 && cucumberSuccess === false) {
+    en.push('Cucumber reported the run as unsuccessful.');
+    es.push('Cucumber informó que la ejecución no fue exitosa.');
+  }
+  if (en.length > 0) return { certifiable: false, reason: { en: en.join(' '), es: es.join(' ') } };
+
+  const shall = rules.filter((r) => r.strength === 'SHALL').length;
+  return {
+    certifiable: true,
+    reason: {
+      en: `All ${totals.passed} executed scenarios passed and all ${shall} SHALL rules are covered and passed.`,
+      es: `Los ${totals.passed} escenarios ejecutados fueron aprobados y las ${shall} reglas SHALL están cubiertas y aprobadas.`,
+    },
+  };
+}
+
+const toPosix = (p: string): string => p.split(path.sep).join('/');
+
+/** Write-then-rename so that CI never picks up a half-written report. */
+async function writeAtomic(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, content, 'utf8');
+  await rename(tmp, file);
+}
+
+/**
+ * Files that live outside the report directory are copied in, so the directory alone is the
+ * complete, portable evidence package.
+ */
+async function placeEvidence(outDir: string, file: string, targetName: string, used: Set<string>): Promise<string> {
+  const abs = path.resolve(file);
+  const rel = path.relative(outDir, abs);
+  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) return toPosix(rel);
+  let name = targetName;
+  for (let i = 2; used.has(name); i++) {
+    const ext = path.extname(targetName);
+    name = `${targetName.slice(0, targetName.length - ext.length)}-${i}${ext}`;
+  }
+  used.add(name);
+  await mkdir(path.join(outDir, 'evidence', path.dirname(name)), { recursive: true });
+  await copyFile(abs, path.join(outDir, 'evidence', name));
+  return `evidence/${toPosix(name)}`;
+}
+
+/** Journals are copied line by line through the same redaction as attached exchanges. */
+async function writeRedactedJournal(outDir: string, file: string, used: Set<string>): Promise<string> {
+  const base = path.basename(file);
+  let name = `journal/${base}`;
+  for (let i = 2; used.has(name); i++) name = `journal/${i}-${base}`;
+  used.add(name);
+  const target = path.join(outDir, 'evidence', name);
+  await mkdir(path.dirname(target), { recursive: true });
+  // Via a temp file: the journal may already sit at the target path.
+  const tmp = `${target}.${process.pid}.tmp`;
+  const out = createWriteStream(tmp, { encoding: 'utf8' });
+  const closed = once(out, 'close');
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    let text = line;
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        text = JSON.stringify(redactExchange(parsed as ExchangeEntry));
+      }
+    } catch {
+      // Not JSON: nothing structured to redact, keep the line as recorded.
+    }
+    if (!out.write(`${text}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await closed;
+  await rename(tmp, target);
+  return `evidence/${name}`;
+}
+
+async function writeExchanges(file: string, exchanges: Iterable<ScenarioExchange>): Promise<void> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  const closed = once(out, 'close');
+  for (const x of exchanges) {
+    if (!out.write(`${JSON.stringify(x)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await closed;
+}
+
+export async function buildReport(opts: BuildReportOptions): Promise<ReportModel> {
+  const outDir = path.resolve(opts.outDir);
+  await mkdir(path.join(outDir, 'evidence'), { recursive: true });
+  const run = await readMessages(opts.messagesFile);
+
+  const ruleIds = new Set(opts.rules.map((r) => r.id));
+  const roleTags = opts.roleTags ? new Set(opts.roleTags.map(stripTag)) : undefined;
+
+  const features: FeatureReport[] = [];
+  const allScenarios: ScenarioReport[] = [];
+  const shownExchanges = new Map<string, ExchangeEntry[]>();
+  const evidenceExchanges: ScenarioExchange[] = [];
+  for (const f of run.features) {
+    const scenarios = f.scenarios.map((s) => {
+      const report = toScenarioReport(s, ruleIds, roleTags);
+      const shown: ExchangeEntry[] = [];
+      for (const x of s.exchanges) {
+        const redacted = redactExchange(x.entry);
+        evidenceExchanges.push({ ...redacted, scenarioId: report.id, attempt: x.attempt });
+        if (x.attempt === s.lastAttempt) shown.push(redacted);
+      }
+      shownExchanges.set(report.id, shown);
+      return report;
+    });
+    allScenarios.push(...scenarios);
+    features.push({ uri: f.uri, name: f.name, scenarios });
+  }
+
+  const totals = computeTotals(allScenarios);
+  const rules = computeRules(opts.rules, allScenarios);
+  const { certifiable, reason } = computeVerdict(rules, allScenarios, totals, run.problems, run.success);
+
+  const evidence: EvidenceItem[] = [];
+  const usedNames = new Set<string>(['exchanges.ndjson']);
+  evidence.push({
+    path: await placeEvidence(outDir, opts.messagesFile, 'cucumber-messages.ndjson', usedNames),
+    // Flagged because, unlike the files below, it holds the exchanges exactly as the steps attached them.
+    description: 'Cucumber messages of the run (NDJSON), the source of this report; raw, exchange headers not redacted',
+  });
+  await writeExchanges(path.join(outDir, 'evidence', 'exchanges.ndjson'), evidenceExchanges);
+  evidence.push({
+    path: 'evidence/exchanges.ndjson',
+    description: `Exchanges attached by the scenarios, all attempts (${evidenceExchanges.length}), one JSON per line with scenarioId; credentials redacted`,
+  });
+  for (const j of opts.journalFiles ?? []) {
+    evidence.push({
+      path: await writeRedactedJournal(outDir, j, usedNames),
+      description: `Exchange journal ${path.basename(j)} recorded outside the scenarios; credentials redacted`,
+    });
+  }
+
+  const model: ReportModel = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    runId: opts.runId,
+    startedAt: opts.startedAt,
+    finishedAt: run.finishedAt ?? new Date().toISOString(),
+    program: opts.program,
+    programVersion: opts.programVersion,
+    sello: { version: opts.seloVersion },
+    // Rebuilt field by field: whatever else the caller's object carries (tokens, passwords) stays out.
+    sut: { role: opts.sut.role, baseUrl: sanitizeBaseUrl(opts.sut.baseUrl), kind: opts.sut.kind },
+    seed: opts.seed,
+    verdict: certifiable ? 'CERTIFIABLE' : 'NOT CERTIFIABLE',
+    verdictReason: reason,
+    totals,
+    rules,
+    features,
+    evidence,
+  };
+
+  await writeAtomic(path.join(outDir, 'report.json'), `${JSON.stringify(model, null, 2)}\n`);
+  await writeAtomic(path.join(outDir, 'report.html'), renderHtml(model, shownExchanges));
+  await writeAtomic(path.join(outDir, 'junit.xml'), renderJunit(model));
+  return model;
+}
