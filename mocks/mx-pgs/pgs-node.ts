@@ -121,6 +121,10 @@ export class PgsNode {
       return { status: notFound ? 404 : 422, body: { acuse } };
     }
 
+    if (operation === 'baja' && !this.padron.byCurp(pathCurp ?? '')) {
+      // Only reachable when RN-05 is switched off as a planted defect; the node still must not crash.
+      return { status: 404, body: { acuse: acuseForCode(caller.messageId, 'PGS-404', 'path:curp', 'CURP no registrada en el padrón') } };
+    }
     const stored = operation === 'baja' ? this.#baja(pathCurp!, parsed.value as { fechaBaja: string }) : record!;
     if (operation !== 'baja') this.padron.put(stored);
     this.#report(operation, stored);

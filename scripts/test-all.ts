@@ -1,0 +1,69 @@
+/**
+ * `npm test`: the unit tests (node's test runner) and the full mx-pgs suite against the reference nodes,
+ * ending with one line a CI reads: `N passed, N failed`, counting both.
+ */
+import { spawn } from 'node:child_process';
+import { readdir, readFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function testFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
+    .map((e) => relative(root, join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)))
+    .sort();
+}
+
+function run(command: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const count = (output: string, label: string): number => {
+  const matches = [...output.matchAll(new RegExp(`^ℹ ${label} (\\d+)$`, 'gm'))];
+  return Number(matches.at(-1)?.[1] ?? 0);
+};
+
+console.log('== type check (tsc --noEmit, strict)');
+const typecheck = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root]);
+const typecheckPassed = typecheck.code === 0 ? 1 : 0;
+
+const files = await testFiles(join(root, 'test'));
+console.log(`== unit and integration tests (${files.length} files)`);
+const unit = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);
+const unitPassed = count(unit.output, 'pass');
+const unitFailed = count(unit.output, 'fail') + count(unit.output, 'cancelled');
+if (unit.code !== 0 && unitFailed === 0) {
+  console.error('unit test runner failed without reporting a failed test');
+}
+
+console.log('\n== certification suite against the reference implementations');
+const out = await mkdtemp(join(tmpdir(), 'sello-suite-'));
+const suite = await run(process.execPath, [join(root, 'bin/sello.mjs'), 'run', '--quiet', '--out', out]);
+let suitePassed = 0;
+let suiteFailed = 0;
+try {
+  const report = JSON.parse(await readFile(join(out, 'latest', 'report.json'), 'utf8')) as { totals: { passed: number; scenarios: number } };
+  suitePassed = report.totals.passed;
+  suiteFailed = report.totals.scenarios - report.totals.passed;
+} catch (error) {
+  console.error(`no report.json from the suite run (exit ${suite.code}): ${(error as Error).message}`);
+  suiteFailed = 1;
+}
+
+const runnerBroke = (unit.code !== 0 && unitFailed === 0) || (suite.code !== 0 && suiteFailed === 0);
+const failed = unitFailed + suiteFailed + (runnerBroke ? 1 : 0) + (1 - typecheckPassed);
+console.log(`\ntype check: ${typecheckPassed ? 'passed' : 'FAILED'} · unit: ${unitPassed} passed, ${unitFailed} failed · scenarios: ${suitePassed} passed, ${suiteFailed} failed`);
+console.log(`${typecheckPassed + unitPassed + suitePassed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;
