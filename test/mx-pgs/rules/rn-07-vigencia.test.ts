@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rn07Vigencia } from '../../../src/programs/mx-pgs/rules/rn-07-vigencia.ts';
+import { TODAY, context, makeBeneficiario, rng } from '../fixtures.ts';
+
+test('RN-07 accepts open-ended coverage, coverage ending today or later, and past coverage in BAJA', () => {
+  const record = makeBeneficiario(rng('rn07-ok'));
+  assert.deepEqual(rn07Vigencia.check(context('alta', { record })), []);
+  for (const fin of [TODAY, '2030-01-01']) {
+    record.afiliacion.vigenciaFin = fin;
+    assert.deepEqual(rn07Vigencia.check(context('alta', { record })), [], fin);
+  }
+  record.afiliacion.vigenciaFin = '2021-01-01';
+  record.afiliacion.estatus = 'BAJA';
+  assert.deepEqual(rn07Vigencia.check(context('actualizacion', { record })), []);
+});
+
+test('RN-07 refuses vigenciaFin before vigenciaInicio', () => {
+  const record = makeBeneficiario(rng('rn07-order'));
+  record.afiliacion.estatus = 'BAJA';
+  record.afiliacion.vigenciaFin = '2019-12-31';
+  const findings = rn07Vigencia.check(context('alta', { record }));
+  assert.deepEqual(findings.map((f) => [f.ruleId, f.code, f.location]), [['RN-07', 'invariant', '/afiliacion/vigenciaFin']]);
+});
+
+test('RN-07 refuses a VIGENTE record whose vigenciaFin is in the past, judged against the injected today', () => {
+  const record = makeBeneficiario(rng('rn07-past'));
+  record.afiliacion.vigenciaFin = '2025-06-14';
+  const findings = rn07Vigencia.check(context('alta', { record, today: '2025-06-15' }));
+  assert.deepEqual(findings.map((f) => [f.ruleId, f.code, f.location]), [['RN-07', 'business-rule', '/afiliacion/vigenciaFin']]);
+  assert.deepEqual(rn07Vigencia.check(context('alta', { record, today: '2025-06-14' })), []);
+});
+
+test('RN-07 reports both defects when both hold', () => {
+  const record = makeBeneficiario(rng('rn07-both'));
+  record.afiliacion.vigenciaFin = '2019-01-01';
+  assert.equal(rn07Vigencia.check(context('alta', { record })).length, 2);
+});
