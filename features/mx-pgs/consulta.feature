@@ -19,11 +19,24 @@ Característica: Consulta y búsqueda entre instituciones
       | nodo   |
       | la SSA |
 
-  @PGS-API-02 @issste
-  Escenario: la consulta de una CURP que no está en el padrón responde 404 con acuse
-    Cuando el IMSS consulta en el ISSSTE la CURP "GAHG551011MNERND02"
+  @PGS-API-02
+  Esquema del escenario: la consulta en <nodo> de una CURP que no está en su padrón responde 404 con acuse
+    Cuando el ISSSTE consulta en <nodo> la CURP "GAHG551011MNERND02"
     Entonces el acuse es RECHAZADO con código "PGS-404"
     Y la respuesta HTTP es 404
+
+    @imss
+    Ejemplos: IMSS
+      | nodo    |
+      | el IMSS |
+    @issste
+    Ejemplos: ISSSTE
+      | nodo      |
+      | el ISSSTE |
+    @ssa
+    Ejemplos: SSA
+      | nodo   |
+      | la SSA |
 
   @PGS-API-01 @imss
   Escenario: búsqueda por NSS

@@ -7,7 +7,9 @@ export class FaultSet {
 
   constructor(specs: readonly string[] = []) {
     for (const spec of specs) {
-      const [name, value = 'true'] = spec.split('=', 2) as [string, string?];
+      const equals = spec.indexOf('=');
+      const name = equals < 0 ? spec : spec.slice(0, equals);
+      const value = equals < 0 ? 'true' : spec.slice(equals + 1);
       this.#faults.set(name.trim(), value.trim());
     }
   }

@@ -68,7 +68,11 @@ export function registerTokenEndpoint(server: Hapi.Server, authority: TokenAutho
         return h.response({ error: 'invalid_request', error_description: 'client_id and client_secret are required' }).code(400);
       }
       const token = authority.issue(clientId, clientSecret);
-      if (!token) return h.response({ error: 'invalid_client', error_description: 'unknown client or wrong secret' }).code(401);
+      if (!token) {
+        const response = h.response({ error: 'invalid_client', error_description: 'unknown client or wrong secret' }).code(401);
+        // RFC 6749 §5.2: a client that authenticated with Basic is told which scheme to retry with.
+        return basic ? response.header('www-authenticate', 'Basic realm="sello"') : response;
+      }
       return h.response(token).code(200).header('cache-control', 'no-store');
     },
   });
@@ -80,5 +84,16 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  const id = formDecode(decoded.slice(0, colon));
+  const secret = formDecode(decoded.slice(colon + 1));
+  return id === undefined || secret === undefined ? undefined : { id, secret };
+}
+
+/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded first, so `+` is a space; bad escapes are not credentials. */
+function formDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }

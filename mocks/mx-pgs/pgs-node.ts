@@ -176,15 +176,19 @@ export class PgsNode {
       }
       return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), beneficiario: record } });
     }
-    const query = request.query as Record<string, string | undefined>;
+    const query = request.query as Record<string, string | string[] | undefined>;
     const criteria = { curp: query.curp, nss: query.nss, apellido1: query.apellido1, fechaNacimiento: query.fechaNacimiento };
     const unknown = Object.keys(query).filter((name) => !(name in criteria));
-    if (unknown.length > 0 || Object.values(criteria).every((v) => !v)) {
-      const acuse = acuseForCode(caller.messageId, 'PGS-110', unknown.length ? `?${unknown[0]}` : '?', 'búsqueda sin criterio válido (curp, nss, apellido1, fechaNacimiento)');
-      return this.#respond(h, { status: 400, body: { acuse } });
+    const repeated = Object.keys(query).filter((name) => Array.isArray(query[name]));
+    if (unknown.length > 0 || repeated.length > 0 || Object.values(criteria).every((v) => !v)) {
+      const campo = `?${unknown[0] ?? repeated[0] ?? ''}`;
+      const mensaje = repeated.length && !unknown.length
+        ? `el parámetro ${repeated[0]} va repetido`
+        : 'búsqueda sin criterio válido (curp, nss, apellido1, fechaNacimiento)';
+      return this.#respond(h, { status: 400, body: { acuse: acuseForCode(caller.messageId, 'PGS-110', campo, mensaje) } });
     }
     const resultados = this.padron.search(
-      Object.fromEntries(Object.entries(criteria).filter(([, v]) => v)) as Parameters<Padron['search']>[0],
+      Object.fromEntries(Object.entries(criteria).filter(([, v]) => typeof v === 'string' && v)) as Parameters<Padron['search']>[0],
     );
     return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), resultados } });
   }

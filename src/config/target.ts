@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { ConfigurationError } from './errors.ts';
+import { sanitizeBaseUrl } from '../util/urls.ts';
 import type { Institucion } from '../programs/mx-pgs/types.ts';
 
 const targetSchema = createRequire(import.meta.url)('./target.schema.json') as object;
@@ -25,40 +26,44 @@ const ajv = new Ajv2020.default({ allErrors: true, strict: true });
 addFormats.default(ajv);
 const validateTarget = ajv.compile<TargetFile>(targetSchema);
 
-/**
- * `${NAME}` is replaced by the environment variable NAME before parsing, so secrets stay out of the file.
- * An unset variable is a configuration error rather than an empty secret that would fail later, obscurely.
- */
-export function interpolateEnv(text: string, env: NodeJS.ProcessEnv, file: string): string {
-  const missing = new Set<string>();
-  const result = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-    const value = env[name];
-    if (value === undefined) missing.add(name);
-    return value ?? '';
-  });
-  if (missing.size > 0) {
-    throw new ConfigurationError(`${file}: environment variable(s) not set: ${[...missing].join(', ')}`);
-  }
-  return result;
-}
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/**
+ * `${NAME}` is read from the environment variable NAME, so secrets stay out of the file. The file is parsed with
+ * neutral tokens in their place and the values are put into the parsed strings afterwards: a secret is never read
+ * as YAML (`20250615`, `true`, `a #b` stay the strings they are) and never quoted in a parse error.
+ */
 export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv = process.env): TargetFile {
+  const names: string[] = [];
+  const tokenized = text.replace(PLACEHOLDER, (_, name: string) => `SELLOENV${names.push(name) - 1}X`);
   let data: unknown;
   try {
     // YAML is a superset of JSON, so one parser reads both kinds of target file.
-    data = parseYaml(interpolateEnv(text, env, file));
+    data = parseYaml(tokenized);
   } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
     throw new ConfigurationError(`${file}: not valid YAML/JSON: ${(error as Error).message}`);
   }
+  const missing = [...new Set(names.filter((name) => env[name] === undefined))];
+  if (missing.length > 0) throw new ConfigurationError(`${file}: environment variable(s) not set: ${missing.join(', ')}`);
+  data = substitute(data, (token) => token.replace(/SELLOENV(\d+)X/g, (_, index: string) => env[names[Number(index)]!] ?? ''));
   if (!validateTarget(data)) {
     const problems = (validateTarget.errors ?? []).map((e) => {
       const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
+      // Values are not quoted back: they may be secrets.
       return `  ${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`;
     });
     throw new ConfigurationError(`${file}: not a valid Sello target file:\n${problems.join('\n')}`);
   }
   return data;
+}
+
+function substitute(value: unknown, replace: (text: string) => string): unknown {
+  if (typeof value === 'string') return replace(value);
+  if (Array.isArray(value)) return value.map((item) => substitute(item, replace));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, replace)]));
+  }
+  return value;
 }
 
 export async function loadTarget(file: string, env: NodeJS.ProcessEnv = process.env): Promise<TargetFile> {
@@ -71,8 +76,8 @@ export async function loadTarget(file: string, env: NodeJS.ProcessEnv = process.
   return parseTarget(text, file, env);
 }
 
-/** What may be shown in reports and logs: never credentials. */
+/** What may be shown in reports and logs: never credentials, not even those written into a URL. */
 export function describeSut(target: TargetFile | undefined): { role: string; baseUrl: string; kind: 'reference' | 'external'; name?: string } {
   if (!target) return { role: 'all', baseUrl: 'reference implementations on loopback', kind: 'reference' };
-  return { role: target.sut.role, baseUrl: target.sut.baseUrl, kind: 'external', ...(target.sut.name ? { name: target.sut.name } : {}) };
+  return { role: target.sut.role, baseUrl: sanitizeBaseUrl(target.sut.baseUrl), kind: 'external', ...(target.sut.name ? { name: target.sut.name } : {}) };
 }

@@ -22,6 +22,9 @@ import type {
   VerdictReason,
 } from './model.ts';
 import { readMessages } from './read-messages.ts';
+import { sanitizeBaseUrl } from '../util/urls.ts';
+
+export { sanitizeBaseUrl };
 import type { AssembledScenario } from './read-messages.ts';
 
 export interface BuildReportOptions {
@@ -53,20 +56,6 @@ const SENSITIVE_PARAM = /token|secret|passw(or)?d|api[-_]?key/i;
 const REDACTED = '[REDACTED]';
 
 const stripTag = (t: string): string => (t.startsWith('@') ? t.slice(1) : t);
-
-/** Userinfo and query are where credentials hide in a URL; the report only needs where the SUT lives. */
-export function sanitizeBaseUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return raw.replace(/\/\/[^/@\s]*@/, '//');
-  }
-}
 
 function redactUrl(raw: string): string {
   try {

@@ -34,7 +34,9 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Journals every request it makes, with secrets redacted, whether or not an answer came back. */
 export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): Promise<HttpResponse> {
-  const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+  // Header names are case-insensitive: normalise so a caller's Content-Type replaces the default instead of doubling it.
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
   let payload: string | undefined;
   if (request.body !== undefined) {
     payload = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
@@ -54,19 +56,21 @@ export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): 
     request: { headers: redactHeaders(headers), body: redactBody(parseMaybeJson(payload)) },
   };
   let response: Response;
+  let text: string;
   try {
+    // One deadline covers the headers and the body: a server that stalls mid-body is as unreachable as a silent one.
     response = await fetch(request.url, {
       method: request.method,
       headers,
       ...(payload !== undefined ? { body: payload } : {}),
       signal: AbortSignal.timeout(timeoutMs),
     });
+    text = await response.text();
   } catch (error) {
     const reason = describeFetchError(error, timeoutMs);
     journal.record({ ...base, finishedAt: new Date().toISOString(), error: reason });
     throw new EndpointUnreachableError(request.url, reason);
   }
-  const text = await response.text();
   const responseHeaders = Object.fromEntries(response.headers.entries());
   const json = text === '' ? undefined : parseJsonOrUndefined(text);
   journal.record({

@@ -23,11 +23,24 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeoutMs;
   let last: string | undefined;
   for (;;) {
-    const result = await probe();
+    const result = await withinDeadline(probe, deadline, what, timeoutMs, last);
     if (result !== undefined && !isPending(result)) return result as T;
     if (result !== undefined && isPending(result)) last = result.pending;
     if (Date.now() >= deadline) throw new WaitTimeoutError(what, timeoutMs, last);
     await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
+  }
+}
+
+/** A probe that never settles (a hung socket) must not stretch the wait past its deadline. */
+async function withinDeadline<T>(probe: () => Promise<T> | T, deadline: number, what: string, timeoutMs: number, last?: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WaitTimeoutError(what, timeoutMs, last ?? 'a check that had not answered')), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(probe), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,4 +1,8 @@
 import { Then } from '@cucumber/cucumber';
+
+// The waits below end at the propagation limit (≤ 60 s by the target schema) and report RN-09/RN-08 findings;
+// the step timeout must outlast them so the verdict is a finding, not a cucumber timeout.
+const INDEX_STEP = { timeout: 75_000 };
 import type { Finding } from '../../src/findings/finding.ts';
 import type { AlertaIndice, EstatusAfiliacion, Institucion } from '../../src/programs/mx-pgs/types.ts';
 import { waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
@@ -30,6 +34,7 @@ function timeoutFinding(ruleId: string, location: string, error: WaitTimeoutErro
 
 Then(
   'el índice central registra a {string} en {institucion} con estatus {string} a tiempo',
+  INDEX_STEP,
   async function (this: SelloWorld, alias: string, institucion: Institucion, estatus: string) {
     const context = pgs(this);
     const curp = context.curpOf(alias);
@@ -54,7 +59,7 @@ Then(
   },
 );
 
-Then('el índice central marca a {string} con la alerta {string}', async function (this: SelloWorld, alias: string, alerta: AlertaIndice) {
+Then('el índice central marca a {string} con la alerta {string}', INDEX_STEP, async function (this: SelloWorld, alias: string, alerta: AlertaIndice) {
   const context = pgs(this);
   const curp = context.curpOf(alias);
   try {
@@ -73,6 +78,7 @@ Then('el índice central marca a {string} con la alerta {string}', async functio
 
 Then(
   'el índice central registra {int} afiliaciones de {string} sin alertas',
+  INDEX_STEP,
   async function (this: SelloWorld, count: number, alias: string) {
     const context = pgs(this);
     const curp = context.curpOf(alias);

@@ -163,7 +163,7 @@ test('a custom message id header is the one journaled', async () => {
   }
 });
 
-test('a Cookie sent to a mock never reaches the journal', { todo: 'redactCredential keeps the first word of a cookie, i.e. the whole name=value' }, async () => {
+test('a Cookie sent to a mock never reaches the journal', async () => {
   const response = await fetch(`${mock.url}/items/3`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: 'session=s3ss10n-v4lue' },

@@ -166,14 +166,14 @@ test('secrets are redacted in the journal: form client_secret, JSON access_token
   assert.equal(entry?.request.headers.authorization, 'Basic [redacted]');
 });
 
-test('a Set-Cookie in an answer is redacted in the journal', { todo: 'exchange.ts redactCredential keeps "sid=<value>;" as if it were a scheme' }, async () => {
+test('a Set-Cookie in an answer is redacted in the journal', async () => {
   const journal = new ExchangeJournal();
   await sendHttp(journal, { method: 'GET', url: `${base}/cookie`, from: 'sello', to: 'SUT' });
   const text = JSON.stringify(journal.all());
   assert.ok(!text.includes('srv-c00kie-77'), text);
 });
 
-test('caller headers win over the defaults whatever their case', { todo: "http-client.ts: `headers['content-type'] ??=` misses 'Content-Type', so both are sent and joined" }, async () => {
+test('caller headers win over the defaults whatever their case', async () => {
   const journal = new ExchangeJournal();
   const response = await sendHttp(journal, {
     method: 'POST',
@@ -190,7 +190,6 @@ test('caller headers win over the defaults whatever their case', { todo: "http-c
 
 test(
   'a body that stalls after the headers is a named timeout, journaled',
-  { todo: 'http-client.ts: `await response.text()` is outside the try, so the TimeoutError escapes raw and nothing is journaled' },
   async () => {
     const journal = new ExchangeJournal();
     const error = await sendHttp(journal, { method: 'GET', url: `${base}/stall-body`, timeoutMs: 200, from: 'sello', to: 'SUT' }).then(
@@ -205,7 +204,6 @@ test(
 
 test(
   'a connection cut in the middle of the body is EndpointUnreachableError, journaled',
-  { todo: 'http-client.ts: reading the body is outside the try, so undici\'s "terminated" TypeError escapes and nothing is journaled' },
   async () => {
     const journal = new ExchangeJournal();
     const error = await sendHttp(journal, { method: 'GET', url: `${base}/reset-body`, timeoutMs: 2000, from: 'sello', to: 'SUT' }).then(
@@ -273,7 +271,6 @@ test('an object with more than a pending key is a result, not a pending observat
 
 test(
   'waitFor stays bounded when a probe itself never settles',
-  { todo: 'wait.ts awaits each probe without a deadline: a hanging probe makes waitFor hang past timeoutMs' },
   async () => {
     const outcome = await Promise.race([
       waitFor(() => new Promise<never>(() => {}), { what: 'a hanging probe', timeoutMs: 100 }).then(
