@@ -86,8 +86,8 @@ function redactHeaders(headers: unknown): unknown {
 export function redactExchange(e: ExchangeEntry): ExchangeEntry {
   const out: ExchangeEntry = { ...e };
   if (typeof e.url === 'string') out.url = redactUrl(e.url);
-  if (e.request && typeof e.request === 'object') out.request = { ...e.request, headers: redactHeaders(e.request.headers) as Record<string, unknown> };
-  if (e.response && typeof e.response === 'object') out.response = { ...e.response, headers: redactHeaders(e.response.headers) as Record<string, unknown> };
+  if (e.request && typeof e.request === 'object') out.request = { ...e.request, headers: redactHeaders(e.request.headers) as Record<string, string> };
+  if (e.response && typeof e.response === 'object') out.response = { ...e.response, headers: redactHeaders(e.response.headers) as Record<string, string> };
   return out;
 }
 

@@ -1,3 +1,4 @@
+import type { ExchangeEntry } from '../journal/exchange.ts';
 import type { Finding, LocalizedText } from '../findings/finding.ts';
 
 /**
@@ -109,27 +110,9 @@ export interface ReportModel {
   evidence: EvidenceItem[];
 }
 
-export interface ExchangeMessage {
-  headers: Record<string, unknown>;
-  body: unknown;
-}
-
-/** One entry of the exchange journal, as attached by steps with EXCHANGE_MEDIA_TYPE. */
-export interface ExchangeEntry {
-  id: string;
-  protocol: 'http' | 'mllp';
-  from: string;
-  to: string;
-  method?: string;
-  url?: string;
-  status?: number;
-  messageId?: string;
-  startedAt: string;
-  finishedAt: string;
-  request: ExchangeMessage;
-  response?: ExchangeMessage;
-  error?: string;
-}
+/** One entry of the exchange journal, as attached by steps with EXCHANGE_MEDIA_TYPE: the journal's own type. */
+export type { ExchangeEntry } from '../journal/exchange.ts';
+export type ExchangeMessage = ExchangeEntry['request'];
 
 /** An exchange as written to evidence/exchanges.ndjson. */
 export interface ScenarioExchange extends ExchangeEntry {
