@@ -64,6 +64,13 @@ Característica: Actualización, baja y cambio de CURP
     Entonces el acuse es RECHAZADO con código "PGS-105" por la regla "RN-05" en el campo "path:curp"
     Y la respuesta HTTP es 404
 
+  @RN-07 @ssa
+  Escenario: una baja con fecha futura se rechaza y el registro sigue vigente
+    Dado que la SSA tiene vigente al titular "Gerardo"
+    Cuando la SSA da de baja a "Gerardo" con fecha "hoy+10"
+    Entonces el acuse es RECHAZADO con código "PGS-107" por la regla "RN-07" en el campo "/fechaBaja"
+    Y la SSA conserva a "Gerardo" con estatus "VIGENTE"
+
   @RN-06 @imss
   Escenario: cambio de CURP como baja más alta con la CURP anterior
     Dado que el IMSS tiene vigente al titular "Fernanda"

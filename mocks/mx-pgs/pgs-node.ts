@@ -111,6 +111,7 @@ export class PgsNode {
         institucion: this.options.institucion,
         ...(record ? { record } : {}),
         ...(pathCurp ? { pathCurp } : {}),
+        ...(operation === 'baja' ? { baja: parsed.value as { motivo: string; fechaBaja: string } } : {}),
         padron: this.padron,
         today: this.options.today(),
       }),

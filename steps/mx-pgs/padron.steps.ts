@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { curpCheckDigit, parseCurp } from '../../src/identifiers/mx/index.ts';
 import { checkAcuse } from '../../src/programs/mx-pgs/expectations.ts';
 import { reissuedCurp } from '../../src/programs/mx-pgs/synthetic.ts';
-import { setField } from '../../src/programs/mx-pgs/record-edits.ts';
+import { resolveDateToken, setField } from '../../src/programs/mx-pgs/record-edits.ts';
 import type { Beneficiario, Institucion } from '../../src/programs/mx-pgs/types.ts';
 import type { SelloWorld } from '../support/world.ts';
 import { pgs } from './pgs-context.ts';
@@ -111,6 +111,11 @@ async function baja(world: SelloWorld, at: Institucion, alias: string) {
 
 When('{institucion} da de baja a {string}', async function (this: SelloWorld, at: Institucion, alias: string) {
   await baja(this, at, alias);
+});
+
+When('{institucion} da de baja a {string} con fecha {string}', async function (this: SelloWorld, at: Institucion, alias: string, fecha: string) {
+  const context = pgs(this);
+  await context.send({ operation: 'baja', at, as: at, curp: context.curpOf(alias), body: { motivo: 'DEFUNCION', fechaBaja: resolveDateToken(fecha, context.today) } });
 });
 
 When('{institucion} da de baja a {string} por {string}', async function (this: SelloWorld, at: Institucion, alias: string, motivo: string) {

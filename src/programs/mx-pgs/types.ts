@@ -74,6 +74,8 @@ export interface PgsRuleContext {
   record?: Beneficiario;
   /** The CURP in the URL (actualizacion, baja, consulta). */
   pathCurp?: string;
+  /** The baja body, after it passed the JSON Schema. */
+  baja?: { motivo: string; fechaBaja: string };
   padron: PadronView;
   /** Today's date (YYYY-MM-DD) in Mexico City, injected so rules are deterministic. */
   today: string;

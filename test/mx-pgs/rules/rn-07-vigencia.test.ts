@@ -36,3 +36,13 @@ test('RN-07 reports both defects when both hold', () => {
   record.afiliacion.vigenciaFin = '2019-01-01';
   assert.equal(rn07Vigencia.check(context('alta', { record })).length, 2);
 });
+
+test('RN-07 on a baja: fechaBaja may not precede vigenciaInicio nor lie in the future', () => {
+  const stored = makeBeneficiario(rng('rn07-baja'));
+  stored.afiliacion.vigenciaInicio = '2020-03-01';
+  const baja = (fechaBaja: string) => ({ ...context('baja', { pathCurp: stored.curp, padron: [stored], today: '2025-06-15' }), baja: { motivo: 'DEFUNCION', fechaBaja } });
+  assert.deepEqual(rn07Vigencia.check(baja('2025-06-15')), []);
+  assert.deepEqual(rn07Vigencia.check(baja('2020-03-01')), []);
+  assert.deepEqual(rn07Vigencia.check(baja('2020-02-29')).map((f) => [f.ruleId, f.code, f.location]), [['RN-07', 'invariant', '/fechaBaja']]);
+  assert.deepEqual(rn07Vigencia.check(baja('2025-06-16')).map((f) => [f.ruleId, f.code, f.location]), [['RN-07', 'business-rule', '/fechaBaja']]);
+});
