@@ -1,6 +1,7 @@
 import Hapi from '@hapi/hapi';
 import type { ExchangeJournal } from '../../src/journal/journal.ts';
 import { redactBody, redactHeaders } from '../../src/journal/exchange.ts';
+import { SELLO_USER_AGENT } from '../../src/transport/http-client.ts';
 
 export interface MockServerOptions {
   /** Party name in the journal, e.g. `IMSS`. */
@@ -49,6 +50,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
     const response = request.response as Hapi.ResponseObject | { isBoom: true } | null;
     if (!response || 'isBoom' in response) return;
     const requestHeaders = request.headers as Record<string, string>;
+    if (requestHeaders['user-agent'] === SELLO_USER_AGENT) return;
     const responseHeaders = (response.headers ?? {}) as Record<string, string>;
     options.journal.record({
       protocol: 'http',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ExchangeJournal } from '../journal/journal.ts';
 import { redactBody, redactHeaders } from '../journal/exchange.ts';
 
@@ -32,10 +33,16 @@ export interface HttpResponse {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
+/**
+ * Identifies this process's requests. A Sello mock in the same process sees the same exchange its client already
+ * journaled; it skips it by this user agent, so evidence lists each exchange once.
+ */
+export const SELLO_USER_AGENT = `sello (${randomUUID().slice(0, 8)})`;
+
 /** Journals every request it makes, with secrets redacted, whether or not an answer came back. */
 export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): Promise<HttpResponse> {
   // Header names are case-insensitive: normalise so a caller's Content-Type replaces the default instead of doubling it.
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': SELLO_USER_AGENT };
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
   let payload: string | undefined;
   if (request.body !== undefined) {

@@ -205,7 +205,7 @@ test('an idempotent resend returns the identical acuse and stores once', async (
 
   const indexEvents = () =>
     journal.all().filter(
-      (e) => e.observedBy === 'server' && e.to === 'SSA' && e.url?.endsWith('/indice/eventos') && (e.request.body as EventoIndice | undefined)?.curp === bruno.curp,
+      (e) => e.observedBy === 'client' && e.status === 202 && e.to === 'SSA' && e.url?.endsWith('/indice/eventos') && (e.request.body as EventoIndice | undefined)?.curp === bruno.curp,
     );
   await waitFor(() => (indexEvents().length > 0 ? true : undefined), { what: `the index event for ${bruno.curp}`, timeoutMs: 5000, intervalMs: 20 });
   // A second delivery, if the resend had been processed, would follow the first within milliseconds.
