@@ -54,12 +54,21 @@ Característica: Alta de beneficiarios en el padrón de una institución
     Cuando el ISSSTE da de alta a "Dora" con la CURP "XXXX999999XXXXXX99"
     Entonces el acuse es RECHAZADO con código "PGS-101" por la regla "RN-01" en el campo "/curp"
 
-  @RN-02 @imss
-  Escenario: el sexo del registro no coincide con el de la CURP
-    Cuando el IMSS da de alta a "Elena" como titular con:
+  @RN-02
+  Esquema del escenario: <nodo> rechaza un sexo que no coincide con el de la CURP
+    Cuando <nodo> da de alta a "Elena" como titular con:
       | campo | valor |
       | sexo  | X     |
     Entonces el acuse es RECHAZADO con código "PGS-102" por la regla "RN-02" en el campo "/sexo"
+
+    @imss
+    Ejemplos: IMSS
+      | nodo    |
+      | el IMSS |
+    @issste
+    Ejemplos: ISSSTE
+      | nodo      |
+      | el ISSSTE |
 
   @RN-02 @ssa
   Escenario: la fecha de nacimiento del registro no coincide con la de la CURP

@@ -18,6 +18,10 @@ Característica: Beneficiarios bajo un titular
     Ejemplos: ISSSTE
       | nodo      |
       | el ISSSTE |
+    @ssa
+    Ejemplos: SSA
+      | nodo   |
+      | la SSA |
 
   @RN-04 @imss
   Escenario: un beneficiario cuyo titular no está en el padrón se rechaza

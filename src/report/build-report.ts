@@ -14,6 +14,7 @@ import type {
   FeatureReport,
   ReportModel,
   RuleReport,
+  RuleVerdict,
   ScenarioExchange,
   ScenarioReport,
   ScenarioStatus,
@@ -128,7 +129,12 @@ function computeTotals(scenarios: readonly ScenarioReport[]): Totals {
   return t;
 }
 
-function computeRules(catalogue: readonly RuleMeta[], scenarios: readonly ScenarioReport[]): RuleReport[] {
+/** A rule bound to other roles than the external SUT's cannot be judged on it, and does not count for its verdict. */
+function appliesTo(rule: RuleMeta, sut: SutInfo): boolean {
+  return sut.kind !== 'external' || !rule.roles || rule.roles.includes(sut.role);
+}
+
+function computeRules(catalogue: readonly RuleMeta[], scenarios: readonly ScenarioReport[], sut: SutInfo): RuleReport[] {
   const byRule = new Map<string, ScenarioReport[]>();
   const findingsByRule = new Map<string, { total: number; blocking: number }>();
   for (const s of scenarios) {
@@ -147,9 +153,9 @@ function computeRules(catalogue: readonly RuleMeta[], scenarios: readonly Scenar
   return catalogue.map((rule): RuleReport => {
     const tagged = byRule.get(rule.id) ?? [];
     const counts = findingsByRule.get(rule.id) ?? { total: 0, blocking: 0 };
-    const verdict = tagged.some((s) => NOT_PASSED.has(s.status)) || counts.blocking > 0
+    const verdict: RuleVerdict = tagged.some((s) => NOT_PASSED.has(s.status)) || counts.blocking > 0
       ? 'failed'
-      : tagged.some((s) => s.status === 'passed') ? 'passed' : 'not-covered';
+      : tagged.some((s) => s.status === 'passed') ? 'passed' : appliesTo(rule, sut) ? 'not-covered' : 'not-applicable';
     return {
       id: rule.id,
       title: { ...rule.title },
@@ -322,7 +328,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
   }
 
   const totals = computeTotals(allScenarios);
-  const rules = computeRules(opts.rules, allScenarios);
+  const rules = computeRules(opts.rules, allScenarios, opts.sut);
   const { certifiable, reason } = computeVerdict(rules, allScenarios, totals, run.problems, run.success);
 
   const evidence: EvidenceItem[] = [];

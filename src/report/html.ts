@@ -57,7 +57,7 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
 th{background:var(--bg2)}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff;background:var(--mut);-webkit-print-color-adjust:exact;print-color-adjust:exact}
-.b-passed{background:var(--ok)}.b-failed,.b-ambiguous{background:var(--ko)}.b-undefined,.b-pending{background:var(--warn)}.b-not-covered{background:var(--warn)}
+.b-passed{background:var(--ok)}.b-failed,.b-ambiguous{background:var(--ko)}.b-undefined,.b-pending{background:var(--warn)}.b-not-covered{background:var(--warn)}.b-not-applicable{background:#888}
 .b-fatal,.b-error{background:var(--ko)}.b-warning{background:var(--warn)}.b-information{background:var(--mut)}
 .scenario{border:1px solid var(--line);border-left:6px solid var(--mut);border-radius:6px;padding:8px 12px;margin:8px 0;break-inside:avoid}
 .scenario.s-passed{border-left-color:var(--ok)}.scenario.s-failed,.scenario.s-ambiguous{border-left-color:var(--ko)}

@@ -14,7 +14,7 @@ export type Verdict = 'CERTIFIABLE' | 'NOT CERTIFIABLE';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'skipped' | 'undefined' | 'pending' | 'ambiguous';
 
-export type RuleVerdict = 'passed' | 'failed' | 'not-covered';
+export type RuleVerdict = 'passed' | 'failed' | 'not-covered' | 'not-applicable';
 
 /** Both languages are mandatory here: the reason is what the regulator signs and the vendor reads. */
 export interface VerdictReason {

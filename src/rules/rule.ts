@@ -9,6 +9,8 @@ export interface RuleMeta {
   source: string;
   /** SHALL rules make a run NOT CERTIFIABLE when they fail; SHOULD rules only warn. */
   strength: 'SHALL' | 'SHOULD';
+  /** The roles a SUT must satisfy the rule in (e.g. RN-03, the NSS, is IMSS's alone); absent: every role. */
+  roles?: string[];
 }
 
 /** A business rule: a named, pure function from a context to findings (empty = satisfied). */

@@ -6,14 +6,14 @@ import { freePort, latestReport, runSello, startSelloMocks, tempDir } from './se
 
 const secrets = { SELLO_T_IMSS: 'imss-secret-e2e-1', SELLO_T_ISSSTE: 'issste-secret-e2e-2', SELLO_T_SSA: 'ssa-secret-e2e-3' };
 
-async function writeTarget(dir: string, sutPort: number, ssaPort: number, issstePort: number): Promise<string> {
+async function writeTarget(dir: string, sutPort: number, ssaPort: number, issstePort: number, role: 'imss' | 'issste' = 'imss'): Promise<string> {
   const file = join(dir, 'target.yaml');
   await writeFile(
     file,
     `program: mx-pgs
 sut:
-  role: imss
-  name: second copy of the reference IMSS node
+  role: ${role}
+  name: second copy of the reference ${role} node
   baseUrl: http://127.0.0.1:${sutPort}/pgs/v1
   tokenUrl: http://127.0.0.1:${sutPort}/oauth/token
 credentials:
@@ -21,7 +21,7 @@ credentials:
   ISSSTE: { clientId: issste-e2e, clientSecret: \${SELLO_T_ISSSTE} }
   SSA: { clientId: ssa-e2e, clientSecret: \${SELLO_T_SSA} }
 mocks:
-  ports: { SSA: ${ssaPort}, ISSSTE: ${issstePort} }
+  ports: { SSA: ${ssaPort}, ${role === 'imss' ? 'ISSSTE' : 'IMSS'}: ${issstePort} }
 `,
   );
   return file;
@@ -66,6 +66,24 @@ test('a defect in the external node is caught through the target file', async ()
     assert.equal(result.code, 3, result.stdout + result.stderr);
     const report = await latestReport(out);
     assert.equal(report.rules.find((r) => r.id === 'PGS-API-03')?.verdict, 'failed');
+  } finally {
+    await sut.stop();
+  }
+});
+
+test('an ISSSTE node is certified on the rules that bind ISSSTE: the IMSS-only NSS rule is not applicable', async () => {
+  const dir = await tempDir('sello-target-');
+  const [sutPort, ssaPort, imssPort] = [await freePort(), await freePort(), await freePort()];
+  const target = await writeTarget(dir, sutPort, ssaPort, imssPort, 'issste');
+  const sut = await startSelloMocks(['--target', target, '--role', 'issste', '--port', String(sutPort)], secrets);
+  try {
+    const out = join(dir, 'reports');
+    const result = await runSello(['run', '--quiet', '--target', target, '--out', out], secrets);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const report = await latestReport(out);
+    assert.equal(report.verdict, 'CERTIFIABLE');
+    assert.equal(report.rules.find((r) => r.id === 'RN-03')?.verdict, 'not-applicable');
+    assert.equal(report.rules.find((r) => r.id === 'RN-02')?.verdict, 'passed');
   } finally {
     await sut.stop();
   }
