@@ -38,4 +38,5 @@ export const RULE = {
   snapshot: 'FHIR-SNAPSHOT',
   maxLength: 'FHIR-MAX-LENGTH',
   searchParameter: 'FHIR-SEARCHPARAMETER',
+  valueSetParameter: 'FHIR-VALUESET-PARAMETER',
 } as const;

@@ -18,6 +18,7 @@ import { issue, RULE, text } from './messages.ts';
 import { base64Size, checkPrimitive, checkResourceId, isAbsoluteUrl, isPrimitiveType } from './primitives.ts';
 import { checkXhtml, looksLikeHtml } from './xhtml.ts';
 import { BundleIndex, checkBundle } from './bundle.ts';
+import fhirpath from 'fhirpath';
 
 export interface StructuralValidatorOptions {
   terminology?: TerminologyService;
@@ -63,6 +64,8 @@ export interface ResourceScope {
   ownBundle: BundleIndex | undefined;
   containedIds: Set<string> | undefined;
   baseWalk: boolean;
+  /** A contained resource: its narrative is its container's (dom-6 does not apply). */
+  contained: boolean;
 }
 
 interface Container {
@@ -81,16 +84,29 @@ const EXTENSION_BASE = CORE_SD_PREFIX + 'Extension';
 const XVER = /^http:\/\/hl7\.org\/fhir\/[0-9.]+\/StructureDefinition\/extension-/;
 const STRUCTURAL_TYPES = new Set(['BackboneElement', 'Element']);
 
-/** The HL7 validator accepts unknown extensions from these example/test domains. */
-function allowUnknownExtension(url: string): boolean {
-  return (
+/**
+ * Domains whose unknown extensions the HL7 validator lets through (it errors on any other unknown
+ * extension): its example domains, plus the TLDs RFC 2606 reserves for documentation (`.example`).
+ * Sello still warns, since nothing about such an extension can be checked.
+ */
+function exampleExtensionDomain(url: string): boolean {
+  if (
     url.includes('example.org') ||
+    url.includes('example.com') ||
+    url.includes('example.net') ||
     url.includes('acme.com') ||
     url.includes('nema.org') ||
     url.startsWith('http://hl7.org/fhir/tools/StructureDefinition/') ||
     url === 'http://hl7.org/fhir/StructureDefinition/structuredefinition-expression'
-  );
+  ) {
+    return true;
+  }
+  const host = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(url)?.[1]?.toLowerCase();
+  return !!host && (host.endsWith('.example') || host === 'example');
 }
+
+/** Bundle types whose urn: references must resolve inside the Bundle (nothing else can resolve them). */
+const SELF_CONTAINED = new Set(['document', 'message', 'transaction', 'batch', 'transaction-response', 'batch-response']);
 
 const indexed = (path: string, name: string, isArray: boolean, i: number): string =>
   isArray ? `${path}.${name}[${i}]` : `${path}.${name}`;
@@ -166,6 +182,7 @@ export class StructuralValidator {
       ownBundle: undefined,
       containedIds: undefined,
       baseWalk,
+      contained,
     };
     if (type === 'Bundle' && baseWalk) scope.ownBundle = new BundleIndex(resource);
 
@@ -207,7 +224,7 @@ export class StructuralValidator {
   private walkDefinition(resource: Record<string, unknown>, sd: CompiledDefinition, scope: ResourceScope): void {
     const root = sd.root;
     this.walkComplex(resource, root, { host: root, typeRoot: undefined }, scope.path, scope, true, scope.type, undefined);
-    this.checkInvariants(root.invariants, resource, scope.path, scope, scope.type, root.basePath);
+    this.checkInvariants(scope.contained ? withoutNarrativeRule(root) : root.invariants, resource, scope.path, scope, scope.type, root.basePath);
   }
 
   /** Checks on the resource as a whole, once (not per profile). */
@@ -233,6 +250,62 @@ export class StructuralValidator {
     if (scope.ownBundle) checkBundle(scope.ownBundle, scope, base, (ref, from) => this.resolveInBundle(ref, from));
     if (scope.type === 'StructureDefinition') this.checkStructureDefinition(scope);
     if (scope.type === 'SearchParameter') this.checkSearchParameter(scope);
+    if (scope.type === 'ValueSet') this.checkValueSetParameters(scope);
+  }
+
+  /**
+   * Parameterised ValueSets (tools extension valueset-parameter): every `%name` a filter expression uses
+   * must be a declared parameter, and the expression must be FHIRPath.
+   */
+  private checkValueSetParameters(scope: ResourceScope): void {
+    const vs = scope.resource;
+    const declared = new Set<string>();
+    for (const e of Array.isArray(vs.extension) ? vs.extension : []) {
+      if (!isObject(e) || e.url !== VALUESET_PARAMETER || !Array.isArray(e.extension)) continue;
+      for (const sub of e.extension) if (isObject(sub) && sub.url === 'name' && typeof sub.valueCode === 'string') declared.add(sub.valueCode);
+    }
+    const compose = isObject(vs.compose) ? vs.compose : undefined;
+    if (!compose) return;
+    for (const part of ['include', 'exclude'] as const) {
+      const list = Array.isArray(compose[part]) ? compose[part] : [];
+      list.forEach((inc, i) => {
+        if (!isObject(inc) || !Array.isArray(inc.filter)) return;
+        inc.filter.forEach((f, j) => {
+          if (!isObject(f)) return;
+          const holders = [f, isObject(f._value) ? f._value : undefined];
+          for (const h of holders) {
+            if (!h || !Array.isArray(h.extension)) continue;
+            h.extension.forEach((x, k) => {
+              if (!isObject(x) || x.url !== CQF_EXPRESSION || !isObject(x.valueExpression)) return;
+              const expression = x.valueExpression.expression;
+              if (typeof expression !== 'string') return;
+              const path = `${scope.path}.compose.${part}[${i}].filter[${j}]${h === f ? '' : '.value'}.extension[${k}].value.ofType(Expression)`;
+              this.checkParameterExpression(expression, declared, path, scope);
+            });
+          }
+        });
+      });
+    }
+  }
+
+  private checkParameterExpression(expression: string, declared: Set<string>, path: string, scope: ResourceScope): void {
+    try {
+      fhirpath.parse(expression);
+    } catch (error) {
+      scope.run.findings.push(issue(RULE.valueSetParameter, 'error', 'invalid', path, text(
+        `The value of the expression '${expression}' is not a valid FHIRPath: ${String((error as Error).message ?? error).split('\n')[0]}`,
+        `La expresión '${expression}' no es FHIRPath válido`,
+      )));
+      return;
+    }
+    for (const m of expression.matchAll(/%([A-Za-z][A-Za-z0-9_-]*)/g)) {
+      const name = m[1]!;
+      if (declared.has(name) || STANDARD_VARIABLES.has(name)) continue;
+      scope.run.findings.push(issue(RULE.valueSetParameter, 'error', 'invalid', path, text(
+        `The filter parameter expression '${expression}' refers to the unknown parameter '${name}'`,
+        `La expresión de filtro '${expression}' usa el parámetro desconocido '${name}'`,
+      )));
+    }
   }
 
   private checkStructureDefinition(scope: ResourceScope): void {
@@ -691,10 +764,10 @@ export class StructuralValidator {
           `Cross-version extension ${plainUrl} is not validated`,
           `La extensión entre versiones ${plainUrl} no se valida`,
         )));
-      } else if (allowUnknownExtension(plainUrl!)) {
-        findings.push(issue(RULE.extensionUnknown, 'information', 'informational', item.path, text(
-          `Unknown extension ${plainUrl} (allowed: example domain)`,
-          `Extensión desconocida ${plainUrl} (permitida: dominio de ejemplo)`,
+      } else if (exampleExtensionDomain(plainUrl!)) {
+        findings.push(issue(RULE.extensionUnknown, 'warning', 'extension', item.path, text(
+          `The extension ${plainUrl} is unknown (example domain), so its content cannot be checked`,
+          `La extensión ${plainUrl} es desconocida (dominio de ejemplo), no se puede comprobar su contenido`,
         )));
       } else {
         findings.push(issue(RULE.extensionUnknown, 'error', 'structure', item.path, text(
@@ -1081,7 +1154,8 @@ export class StructuralValidator {
         const rt = matches[0]!.resource;
         if (isObject(rt) && typeof rt.resourceType === 'string') targetType = rt.resourceType;
       } else if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) {
-        findings.push(issue(RULE.referenceUnresolved, 'warning', 'not-found', path, text(
+        const bundleType = scope.bundle.type ?? '';
+        findings.push(issue(RULE.referenceUnresolved, SELF_CONTAINED.has(bundleType) ? 'error' : 'warning', 'not-found', path, text(
           `Unable to resolve the reference '${ref}' in the bundle`,
           `No se puede resolver la referencia '${ref}' en el bundle`,
         )));
@@ -1111,6 +1185,18 @@ export class StructuralValidator {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------
+
+const VALUESET_PARAMETER = 'http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter';
+const CQF_EXPRESSION = 'http://hl7.org/fhir/StructureDefinition/cqf-expression';
+const STANDARD_VARIABLES = new Set(['resource', 'rootResource', 'context', 'ucum', 'sct', 'loinc', 'us-zip', 'factory', 'terminologies', 'server']);
+
+const narrativeFree = new WeakMap<CElement, CInvariant[]>();
+
+function withoutNarrativeRule(root: CElement): CInvariant[] {
+  let list = narrativeFree.get(root);
+  if (!list) narrativeFree.set(root, (list = root.invariants.filter((i) => i.key !== 'dom-6')));
+  return list;
+}
 
 function containerOf(scope: ResourceScope): ResourceScope {
   // a contained resource shares its container's hash set: local references resolve in the container
