@@ -4,6 +4,7 @@ import type { AlertaIndice, EventoIndice, Institucion, TipoAfiliacion, EstatusAf
 import { classifyCoverage } from '../../src/programs/mx-pgs/rules/index.ts';
 import { checkWellFormed } from '../../src/programs/mx-pgs/rules/rn-10-mensaje-bien-formado.ts';
 import { acuseForCode, buildAcuse } from '../../src/programs/mx-pgs/acuse.ts';
+import type { PersonaIndice } from '../../src/programs/mx-pgs/confronta/match.ts';
 import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
 
 export interface AfiliacionIndice {
@@ -21,6 +22,8 @@ export interface AfiliacionIndice {
  */
 export class CentralIndex {
   readonly #byCurp = new Map<string, Map<Institucion, AfiliacionIndice>>();
+  /** Kept apart from the afiliaciones so the consulta-indice answer keeps its shape; read by the batch confronta. */
+  readonly #personas = new Map<string, Map<Institucion, PersonaIndice>>();
 
   apply(event: EventoIndice): void {
     const affiliations = this.#byCurp.get(event.curp) ?? new Map<Institucion, AfiliacionIndice>();
@@ -33,6 +36,15 @@ export class CentralIndex {
       actualizadoEn: new Date().toISOString(),
     });
     this.#byCurp.set(event.curp, affiliations);
+    const personas = this.#personas.get(event.curp) ?? new Map<Institucion, PersonaIndice>();
+    const { nombre, primerApellido, segundoApellido, fechaNacimiento } = event;
+    personas.set(event.institucion, { nombre, primerApellido, segundoApellido, fechaNacimiento });
+    this.#personas.set(event.curp, personas);
+  }
+
+  /** The identity each institution last reported for a CURP (MISMA_CURP_DATOS_DISTINTOS compares with it). */
+  personas(curp: string): ReadonlyMap<Institucion, PersonaIndice> | undefined {
+    return this.#personas.get(curp);
   }
 
   consult(curp: string): { afiliaciones: AfiliacionIndice[]; alertas: AlertaIndice[] } | undefined {

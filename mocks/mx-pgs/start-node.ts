@@ -7,6 +7,7 @@ import { FaultSet } from '../kernel/faults.ts';
 import { startMockServer, type MockServer } from '../kernel/mock-server.ts';
 import { registerTokenEndpoint, TokenAuthority, TOKEN_PATH, type ClientCredential } from '../kernel/oauth.ts';
 import { CentralIndex } from './central-index.ts';
+import { registerConfronta } from './confronta-route.ts';
 import { IndexNotifier, type CentralIndexEndpoint } from './index-notifier.ts';
 import { PGS_BASE_PATH, PgsNode } from './pgs-node.ts';
 
@@ -69,6 +70,7 @@ export async function startPgsNode(config: PgsNodeConfig): Promise<RunningPgsNod
       registerTokenEndpoint(hapi, tokens);
       node.register(hapi);
       index?.register(hapi, node);
+      if (index) registerConfronta(hapi, node, index);
     },
   );
 
