@@ -128,8 +128,15 @@ interface Typing {
 export function createInvariantEvaluator(options: InvariantEvaluatorOptions = {}): SelloInvariantEvaluator {
   const compiled = new Map<string, Compiled>();
   const typings = new Map<string, Typing>();
-  const natives = new Map<string, NativeCheck>();
-  for (const n of NATIVE_INVARIANTS) for (const e of n.expressions) natives.set(`${n.key}\u0000${e}`, n.check);
+  // Keyed by expression first: looking up the invariant's own expression string needs no concatenation.
+  const natives = new Map<string, Map<string, NativeCheck>>();
+  for (const n of NATIVE_INVARIANTS) {
+    for (const e of n.expressions) {
+      const byKey = natives.get(e) ?? new Map<string, NativeCheck>();
+      byKey.set(n.key, n.check);
+      natives.set(e, byKey);
+    }
+  }
   const stats: InvariantStats = { compiled: 0, compileMs: 0, native: 0, fhirpath: 0 };
   let bridge: Bridge | null | undefined;
 
@@ -258,7 +265,7 @@ export function createInvariantEvaluator(options: InvariantEvaluatorOptions = {}
     evaluate(invariant: Invariant, node: unknown, context: InvariantContext): InvariantOutcome {
       try {
         const primitive = FHIR_PRIMITIVE_TYPES.has(context.type) ? primitiveView(node) : undefined;
-        const native = natives.get(`${invariant.key}\u0000${invariant.expression}`);
+        const native = natives.get(invariant.expression)?.get(invariant.key);
         if (native) {
           const verdict = native(node, context, primitive);
           if (verdict !== undefined) {

@@ -43,12 +43,19 @@ const ele1: NativeCheck = (node, _context, primitive) => {
   return hasNonIdChild(node);
 };
 
-const extensionValueKeys: string[] = (r4.choiceTypePaths['Extension.value'] ?? []).flatMap((t) => [`value${t}`, `_value${t}`]);
+const extensionValueKeys = new Set((r4.choiceTypePaths['Extension.value'] ?? []).flatMap((t) => [`value${t}`, `_value${t}`]));
 
 const ext1: NativeCheck = (node) => {
   if (!isObject(node)) return undefined;
   const hasExtension = present(node.extension);
-  const hasValue = extensionValueKeys.some((k) => present(node[k]));
+  let hasValue = false;
+  // An extension has a handful of keys: walk them rather than the fifty value[x] names.
+  for (const k in node) {
+    if (extensionValueKeys.has(k) && present(node[k])) {
+      hasValue = true;
+      break;
+    }
+  }
   return hasExtension !== hasValue;
 };
 

@@ -16,6 +16,8 @@ export const keyOf = (system: string, code: string): Key => `${system}\u0000${co
 
 export interface Member {
   display: string | undefined;
+  /** The answer for this member, made once so that a hot lookup allocates nothing. */
+  check?: { result: 'member'; display?: string };
 }
 
 /** Enumerated (system, code) pairs. `lowerCase` serves the systems whose codes compare case-insensitively. */
@@ -56,13 +58,15 @@ export type Answer = { in: true; display: string | undefined } | { in: false } |
 
 const NO: Answer = { in: false };
 
+export function findMember(node: SetNode, system: string, code: string): Member | undefined {
+  const m = node.members.get(keyOf(system, code));
+  if (m || !node.lowerCase) return m;
+  const actual = node.lowerCase.get(keyOf(system, code.toLowerCase()));
+  return actual === undefined ? undefined : node.members.get(actual);
+}
+
 function lookupSet(node: SetNode, system: string, code: string): Answer {
-  const k = keyOf(system, code);
-  let m = node.members.get(k);
-  if (!m && node.lowerCase) {
-    const actual = node.lowerCase.get(keyOf(system, code.toLowerCase()));
-    if (actual !== undefined) m = node.members.get(actual);
-  }
+  const m = findMember(node, system, code);
   return m ? { in: true, display: m.display } : NO;
 }
 

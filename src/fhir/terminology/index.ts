@@ -11,6 +11,7 @@ import { applyFilter, findConcept, indexCodeSystem, safeRegex, type CodeSystemIn
 import {
   EMPTY,
   evaluate,
+  findMember,
   fromExpansion,
   hasUnknown,
   intersect,
@@ -54,6 +55,7 @@ interface Compiled {
 }
 
 const MEMO_LIMIT = 50_000;
+const NOT_MEMBER: CodeCheck = Object.freeze({ result: 'not-member' });
 
 const toCheck = (a: Answer): CodeCheck =>
   a.in === true ? (a.display === undefined ? { result: 'member' } : { result: 'member', display: a.display }) : a.in === false ? { result: 'not-member' } : { result: 'unknown', reason: a.reason };
@@ -272,8 +274,10 @@ export function createTerminology(source: DefinitionSource): SelloTerminology {
       if (!c) return { result: 'unknown', reason: `ValueSet ${valueSetUrl} is not available offline` };
       const node = c.node;
       if (system !== undefined && node.kind === 'set') {
-        // The common case: one Map lookup, nothing to memoise.
-        return toCheck(evaluate(node, system, code));
+        // The common case: one Map lookup, nothing to memoise or allocate.
+        const m = findMember(node, system, code);
+        if (!m) return NOT_MEMBER;
+        return (m.check ??= m.display === undefined ? { result: 'member' } : { result: 'member', display: m.display });
       }
       const memoKey = system === undefined ? `\u0001${code}` : keyOf(system, code);
       let r = c.memo.get(memoKey);
