@@ -64,15 +64,19 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
       startedAt: new Date(request.info.received).toISOString(),
       finishedAt: new Date(request.info.responded || Date.now()).toISOString(),
       request: { headers: redactHeaders(requestHeaders), body: redactBody(bodyForJournal(request.payload)) },
-      response: { headers: redactHeaders(responseHeaders), body: redactBody(response.source) },
+      response: { headers: redactHeaders(responseHeaders), body: redactBody(bodyForJournal(response.source)) },
     });
   });
 
   return server;
 }
 
+const isStream = (value: unknown): boolean => typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
+
 function bodyForJournal(payload: unknown): unknown {
   if (payload === null || payload === undefined) return undefined;
+  // A streamed body (a confronta upload, a streamed answer) is neither bounded nor serialisable: the route journals a summary.
+  if (isStream(payload)) return '[streamed body: see the route\'s summary]';
   if (Buffer.isBuffer(payload)) {
     if (payload.length === 0) return undefined;
     const text = payload.toString('utf8');

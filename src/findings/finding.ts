@@ -10,7 +10,8 @@ export type IssueCode =
   | 'processing' | 'not-supported' | 'duplicate' | 'not-found' | 'conflict' | 'business-rule'
   | 'code-invalid' | 'extension' | 'exception' | 'timeout' | 'incomplete' | 'informational';
 
-export type LocationKind = 'json-pointer' | 'fhirpath' | 'hl7v2' | 'xpath' | 'http';
+/** `text-line`: a line (and field) of a delimited text file, e.g. `linea 12, campo CURP`. */
+export type LocationKind = 'json-pointer' | 'fhirpath' | 'hl7v2' | 'xpath' | 'http' | 'text-line';
 
 /** Human text: always English, plus the program's own language (es for Mexico and Peru, ru for Russia). */
 export interface LocalizedText {

@@ -29,7 +29,7 @@ export const ISSUE_CODES = {
   'business-rule': true, 'code-invalid': true, extension: true, exception: true, timeout: true, incomplete: true,
   informational: true,
 } satisfies Record<IssueCode, true>;
-export const LOCATION_KINDS = { 'json-pointer': true, fhirpath: true, hl7v2: true, xpath: true, http: true } satisfies Record<LocationKind, true>;
+export const LOCATION_KINDS = { 'json-pointer': true, fhirpath: true, hl7v2: true, xpath: true, http: true, 'text-line': true } satisfies Record<LocationKind, true>;
 
 /** Rule id of the findings Sello makes up when the evidence itself is unusable. */
 export const EVIDENCE_RULE_ID = 'SELLO-EVIDENCE';

@@ -246,8 +246,7 @@ export type ParsedItem<T> =
   | { type: 'invalid'; line: number; curp: string; findings: Finding[] };
 
 export function formatFinding(line: number, column: string | undefined, message: LocalizedText): Finding {
-  // No location kind names a delimited file; hl7v2 is the positional, pipe-delimited one closest to it.
-  return finding(FORMAT_RULE, 'error', 'structure', column ? `linea ${line}, campo ${column}` : `linea ${line}`, message, 'hl7v2');
+  return finding(FORMAT_RULE, 'error', 'structure', column ? `linea ${line}, campo ${column}` : `linea ${line}`, message, 'text-line');
 }
 
 /**
