@@ -31,6 +31,13 @@ export { NATIVE_INVARIANTS } from './native.ts';
 export interface InvariantEvaluatorOptions {
   /** Answers `memberOf()` offline; without it memberOf() is an evaluation error (fhirpath.js needs a server). */
   terminology?: TerminologyService;
+  /**
+   * 'node' (default): the node is handed to fhirpath.js as one of its own typed nodes, which carries a
+   * primitive's `_field` data. 'base': fhirpath.js's documented `{ base, expression }` form only, compiled
+   * per (type, expression), without `_field` data. 'node' falls back to 'base' by itself if the installed
+   * fhirpath.js no longer behaves as expected.
+   */
+  typing?: 'node' | 'base';
 }
 
 export interface InvariantStats {
@@ -83,8 +90,12 @@ type Compiled = { run: Evaluate } | { error: string };
 
 const noTrace = (): void => {};
 
+const MAX_ERROR = 500;
+
+/** fhirpath.js quotes whole collections in its errors; a report needs the gist. */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const m = e instanceof Error ? e.message : String(e);
+  return m.length > MAX_ERROR ? `${m.slice(0, MAX_ERROR)}…` : m;
 }
 
 /** The HL7 engine's convertToBoolean. */
@@ -167,6 +178,7 @@ export function createInvariantEvaluator(options: InvariantEvaluatorOptions = {}
   function getBridge(): Bridge | null {
     if (bridge !== undefined) return bridge;
     bridge = null;
+    if (options.typing === 'base') return bridge;
     try {
       const probe = fhirpath.compile({ base: 'Quantity', expression: 'value' }, r4, { resolveInternalTypes: false })({ value: 1 }) as unknown[];
       const node = probe[0] as ResourceNodeLike | undefined;

@@ -64,7 +64,9 @@ describe('FHIRPath invariants', () => {
     };
     assert.deepEqual(ev.evaluate(inv('dom-3', DOM_3), backRef, ctx(backRef)), { passed: true });
     // The published expression, as fhirpath.js evaluates it without the fix, is an error: as() on a collection.
-    assert.equal(ev.evaluate(inv('not-dom-3', DOM_3), patient, ctx(patient)).passed, 'error');
+    const unfixed = ev.evaluate(inv('not-dom-3', DOM_3), patient, ctx(patient));
+    assert.equal(unfixed.passed, 'error');
+    assert.ok((unfixed as { error: string }).error.length <= 501, 'fhirpath.js quotes the whole collection: cut');
   });
 
   test('dom-6 (best practice): only the outermost resource needs a narrative', () => {
@@ -130,6 +132,37 @@ describe('FHIRPath invariants', () => {
     // Recursive element paths resolve like fhirpath.js's own base paths (Questionnaire.item.item is Questionnaire.item).
     const item = { linkId: '1.1', type: 'group', item: [{ linkId: '1.1.1', type: 'string' }] };
     assert.deepEqual(ev.evaluate(inv('t-8', "item.first().type = 'string'"), item, at({}, 'BackboneElement', 'Questionnaire.item.item')), { passed: true });
+  });
+
+  test('the resource is not modified (fhirpath.js adds __path__ to results it resolves)', () => {
+    const deepFreeze = <T>(o: T): T => {
+      if (o && typeof o === 'object') {
+        for (const v of Object.values(o)) deepFreeze(v);
+        Object.freeze(o);
+      }
+      return o;
+    };
+    const frozen = deepFreeze(structuredClone(patient));
+    const before = JSON.stringify(frozen);
+    for (const [key, expression] of [
+      ['x-1', 'name'],
+      ['x-2', 'contained.first()'],
+      ['dom-3', DOM_3],
+      ['x-3', "descendants().where($this is HumanName).exists()"],
+    ] as const) {
+      assert.notEqual(ev.evaluate(inv(key, expression), frozen, at(frozen, 'Patient', 'Patient')).passed, 'error', key);
+    }
+    assert.equal(JSON.stringify(frozen), before);
+    assert.equal(Object.getOwnPropertyNames(frozen.name[0]).includes('__path__'), false);
+  });
+
+  test("typing: 'base' uses fhirpath.js's documented { base, expression } form", () => {
+    const viaBase = createInvariantEvaluator({ typing: 'base' });
+    const name0 = at(patient, 'HumanName', 'Patient.name');
+    assert.deepEqual(viaBase.evaluate(inv('t-1', "$this is HumanName and given.first() is string"), patient.name[0], name0), { passed: true });
+    assert.deepEqual(viaBase.evaluate(inv('t-2', 'name is HumanName'), patient.contact[0], at(patient, 'BackboneElement', 'Patient.contact')), { passed: true });
+    assert.deepEqual(viaBase.evaluate(inv('t-3', '$this < @2000-01-01'), '1970-01-01', at(patient, 'date', 'Patient.birthDate')), { passed: true });
+    assert.deepEqual(viaBase.evaluate(inv('pat-1', PAT_1), patient.contact[1], at(patient, 'BackboneElement', 'Patient.contact')), { passed: false });
   });
 
   test('the compile cache: one fhirpath.compile per expression text', () => {

@@ -85,6 +85,26 @@ describe('base R4 ValueSets', () => {
     assert.equal(tx.checkCode('http://hl7.org/fhir/ValueSet/example-hierarchical', 'http://hl7.org/fhir/hacked', 'nope').result, 'not-member');
   });
 
+  test('fragment and example CodeSystems: listed codes are in, others cannot be judged', () => {
+    const plan = 'http://hl7.org/fhir/ValueSet/insuranceplan-type';
+    const planCs = 'http://terminology.hl7.org/CodeSystem/insurance-plan-type';
+    assert.equal(tx.checkCode(plan, planCs, 'medical').result, 'member');
+    const other = tx.checkCode(plan, planCs, 'veterinary');
+    assert.equal(other.result, 'unknown');
+    assert.match((other as { reason: string }).reason, /fragment/);
+    const service = 'http://hl7.org/fhir/ValueSet/service-type';
+    assert.equal(tx.checkCode(service, 'http://terminology.hl7.org/CodeSystem/service-type', '1').result, 'member');
+    assert.equal(tx.checkCode(service, 'http://terminology.hl7.org/CodeSystem/service-type', 'nope').result, 'unknown');
+  });
+
+  test('v2 tables do not say caseSensitive: codes match ignoring case, as in the HL7 validator', () => {
+    const sex = 'http://terminology.hl7.org/ValueSet/v2-0001';
+    assert.deepEqual(tx.checkCode(sex, 'http://terminology.hl7.org/CodeSystem/v2-0001', 'F'), { result: 'member', display: 'Female' });
+    assert.equal(tx.checkCode(sex, 'http://terminology.hl7.org/CodeSystem/v2-0001', 'f').result, 'member');
+    assert.equal(tx.checkCode(sex, undefined, 'f').result, 'member');
+    assert.equal(tx.checkCode(sex, undefined, 'x').result, 'not-member');
+  });
+
   test('a ValueSet that does not exist', () => {
     assert.equal(tx.hasValueSet('http://example.org/ValueSet/none'), false);
     const r = tx.checkCode('http://example.org/ValueSet/none', 'http://x', 'y');
@@ -135,6 +155,9 @@ describe('hand-built code systems and value sets', () => {
       }),
       vs(`${A}nested`, { include: [{ valueSet: [`${A}no-dogs`] }, { system: ANIMALS, concept: [{ code: 'penguin' }] }] }),
       vs(`${A}mammals-and-four-legged`, { include: [{ valueSet: [`${A}mammals`, `${A}four-legged`] }] }),
+      vs(`${A}four-legged-mammals`, {
+        include: [{ system: ANIMALS, filter: [{ property: 'legs', op: '=', value: '4' }], valueSet: [`${A}mammals`] }],
+      }),
       vs(`${A}listed`, { include: [{ system: ANIMALS, version: '0.9', concept: [{ code: 'cat', display: 'Kitty' }, { code: 'unicorn' }] }] }),
       vs(`${A}mixed`, {
         include: [{ system: ANIMALS, concept: [{ code: 'cat' }] }, { system: 'http://loinc.org', filter: [{ property: 'CLASS', op: '=', value: 'CHEM' }] }],
@@ -199,6 +222,8 @@ describe('hand-built code systems and value sets', () => {
     const { tx } = make();
     assert.equal(tx.checkCode(`${A}mammals-and-four-legged`, ANIMALS, 'cat').result, 'member');
     assert.equal(tx.checkCode(`${A}mammals-and-four-legged`, ANIMALS, 'puppy').result, 'not-member');
+    assert.equal(tx.checkCode(`${A}four-legged-mammals`, ANIMALS, 'dog').result, 'member', 'system part and imported ValueSet intersect');
+    assert.equal(tx.checkCode(`${A}four-legged-mammals`, ANIMALS, 'mammal').result, 'not-member');
   });
 
   test('listed concepts must exist in their (complete) CodeSystem; the include version is ignored when only one exists', () => {
