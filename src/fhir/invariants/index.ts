@@ -15,6 +15,10 @@
  * sibling along (ele-1 on a primitive that only has extensions), pass `{ ...json._field, value: json.field }`,
  * i.e. the element form `{ value?, id?, extension? }`.
  *
+ * Context: `%resource` is the resource holding the node (a contained resource for its own elements) and
+ * `%rootResource` the outermost one (its container); a resource in a Bundle entry is its own root, as in the
+ * HL7 validator, so ref-1 and dom-3 look at that resource's `contained`. `%context` is the node, `%ucum` is set.
+ *
  * Each expression is compiled once and cached by its text; ele-1, ext-1, dom-2…6, ref-1 and txt-2 run as
  * plain JavaScript (native.ts).
  */
