@@ -146,7 +146,8 @@ export function createInvariantEvaluator(options: InvariantEvaluatorOptions = {}
   // Keyed by expression first: looking up the invariant's own expression string needs no concatenation.
   const natives = new Map<string, Map<string, NativeCheck>>();
   for (const n of NATIVE_INVARIANTS) {
-    for (const e of n.expressions) {
+    // A caller may hand over the published text or the already-fixed one (effectiveExpression is idempotent).
+    for (const e of n.expressions.flatMap((published) => [published, effectiveExpression(n.key, published)])) {
       const byKey = natives.get(e) ?? new Map<string, NativeCheck>();
       byKey.set(n.key, n.check);
       natives.set(e, byKey);
