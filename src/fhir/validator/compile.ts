@@ -6,20 +6,26 @@
  */
 import type { ElementDefinition, Invariant, StructureDefinition } from '../contracts.ts';
 import { typeCode } from '../definitions/snapshot.ts';
-import { compileFast, compileGuard, type FastCheck } from './fast-invariants.ts';
+import { effectiveExpression } from '../invariants/index.ts';
+import { compileFast, compileGuard, type FastCheck, type GuardCheck } from './fast-invariants.ts';
 import { isPrimitiveType } from './primitives.ts';
 
 export interface CType {
   code: string;
   profiles: string[];
   targetProfiles: string[];
+  /** Cache key of the children container for this type. */
+  key: string;
+  primitive: boolean;
 }
 
 export interface CInvariant extends Invariant {
   /** Set when the expression is evaluated natively. */
   fast?: FastCheck;
   /** Set when the invariant certainly holds when this returns true (checked before delegating). */
-  guard?: FastCheck;
+  guard?: GuardCheck;
+  /** Defined by the base specification: the walk against the base definition evaluates it already. */
+  core: boolean;
   /** Handled by the validator's own logic (ele-1, dom-3, ref-1, txt-1/2, per-1 …). */
   native?: string;
   source?: string;
@@ -40,6 +46,12 @@ export interface JsonChild {
   element: CElement;
   /** The type implied by the property name (choice types) or the single type of the element. */
   type: CType | undefined;
+  /** JSON property name (`valueQuantity`), and the name of its primitive extension part (`_valueQuantity`). */
+  json: string;
+  ext: string;
+  primitive: boolean;
+  /** Location segment: the name, or `value.ofType(Quantity)` for a choice. */
+  label: string;
 }
 
 export interface CElement {
@@ -69,6 +81,10 @@ export interface CElement {
   children: CElement[];
   /** JSON property → child, with choice types resolved. */
   jsonChildren: Map<string, JsonChild>;
+  /** The JSON properties this element can appear as (one, or one per type of a choice). */
+  jsonNames: JsonChild[];
+  /** Children that matter when absent: required, must-support or sliced (the others need no look when absent). */
+  checkAbsent: CElement[];
   contentReference?: string;
   /** Resolved target of contentReference. */
   contentTarget?: CElement;
@@ -90,6 +106,9 @@ export interface CompiledDefinition {
   definition: StructureDefinition;
 }
 
+/** Base type and resource names are one capitalised or lower-case word; profiles in the core namespace have hyphens or are logical. */
+const isCoreName = (name: string): boolean => /^[A-Za-z][A-Za-z0-9]*$/.test(name);
+
 const parseMax = (max: string | undefined): number => (max === undefined || max === '*' ? Infinity : Number(max));
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -105,18 +124,46 @@ const NATIVE: Record<string, string> = {
   'txt-1': 'htmlChecks()',
   'txt-2': 'htmlChecks()',
   'per-1': 'start.hasValue().not() or end.hasValue().not() or (start <= end)',
+  'dom-6': 'text.`div`.exists()',
   'bdl-7': "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()",
 };
 
-const fastCache = new Map<string, { fast?: FastCheck; guard?: FastCheck }>();
+/** dom-2/4/5 only look into contained resources: a resource without any holds them trivially. */
+const CONTAINED_RULES = new Set(['dom-2', 'dom-4', 'dom-5']);
 
-export function compileInvariant(c: NonNullable<ElementDefinition['constraint']>[number]): CInvariant | undefined {
+function withoutContained(check: FastCheck): FastCheck {
+  return (node, ctx) => (node !== null && typeof node === 'object' && (node as Record<string, unknown>).contained === undefined ? true : check(node, ctx));
+}
+
+/** ext-1, on every extension: extensions or a value[x], not both. */
+const extensionXorValue: FastCheck = (node) => {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const obj = node as Record<string, unknown>;
+  let value = false;
+  for (const key in obj) {
+    const start = key.charCodeAt(0) === 95 ? 1 : 0;
+    if (key.startsWith('value', start) && key.length > start + 5) {
+      const c = key.charCodeAt(start + 5);
+      if (c >= 65 && c <= 90) value = true;
+    }
+  }
+  const ext = obj.extension;
+  const hasExtension = Array.isArray(ext) ? ext.some((e) => e !== null && e !== undefined) : ext !== undefined && ext !== null;
+  return hasExtension !== value;
+};
+
+const fastCache = new Map<string, { fast?: FastCheck; guard?: GuardCheck }>();
+
+const CORE = 'http://hl7.org/fhir/StructureDefinition/';
+
+export function compileInvariant(c: NonNullable<ElementDefinition['constraint']>[number], coreDefinition: boolean): CInvariant | undefined {
   if (!c.key || !c.expression) return undefined;
   const inv: CInvariant = {
     key: c.key,
     severity: c.severity === 'warning' ? 'warning' : 'error',
     human: c.human ?? c.key,
     expression: c.expression,
+    core: c.source ? c.source.startsWith(CORE) && !c.source.slice(CORE.length).includes('/') && isCoreName(c.source.slice(CORE.length)) : coreDefinition,
   };
   if (c.source) inv.source = c.source;
   const native = NATIVE[c.key];
@@ -124,24 +171,27 @@ export function compileInvariant(c: NonNullable<ElementDefinition['constraint']>
     inv.native = c.key;
     return inv;
   }
-  let compiled = fastCache.get(c.expression);
+  // The HL7 validator evaluates corrected versions of a few published base expressions; so does Sello.
+  const expression = effectiveExpression(c.key, c.expression);
+  let compiled = fastCache.get(expression);
   if (!compiled) {
     compiled = {};
-    const fast = compileFast(c.expression);
+    const fast = compileFast(expression);
     if (fast) compiled.fast = fast;
-    else {
-      const guard = compileGuard(c.expression);
-      if (guard) compiled.guard = guard;
-    }
-    fastCache.set(c.expression, compiled);
+    const guard = compileGuard(expression);
+    if (guard) compiled.guard = guard;
+    fastCache.set(expression, compiled);
   }
-  if (compiled.fast) inv.fast = compiled.fast;
+  if (compiled.fast) inv.fast = CONTAINED_RULES.has(c.key) && expression.startsWith('contained.') ? withoutContained(compiled.fast) : compiled.fast;
+  if (c.key === 'ext-1' && expression === 'extension.exists() != value.exists()') inv.fast = extensionXorValue;
   if (compiled.guard) inv.guard = compiled.guard;
   return inv;
 }
 
 function compileType(t: NonNullable<ElementDefinition['type']>[number]): CType {
-  return { code: typeCode(t), profiles: t.profile ?? [], targetProfiles: t.targetProfile ?? [] };
+  const code = typeCode(t);
+  const profiles = t.profile ?? [];
+  return { code, profiles, targetProfiles: t.targetProfile ?? [], key: code + '|' + (profiles[0] ?? ''), primitive: isPrimitiveType(code) };
 }
 
 function valueWithPrefix(e: ElementDefinition, prefix: string): unknown {
@@ -176,6 +226,8 @@ function makeElement(e: ElementDefinition, sd: CompiledDefinition): CElement {
     slices: [],
     children: [],
     jsonChildren: new Map(),
+    jsonNames: [],
+    checkAbsent: [],
     sd,
   };
   const fixed = valueWithPrefix(e, 'fixed');
@@ -197,7 +249,7 @@ function makeElement(e: ElementDefinition, sd: CompiledDefinition): CElement {
     };
   }
   for (const c of e.constraint ?? []) {
-    const inv = compileInvariant(c);
+    const inv = compileInvariant(c, !sd.isProfile && sd.url.startsWith(CORE));
     if (inv) el.invariants.push(inv);
   }
   return el;
@@ -282,11 +334,19 @@ export function compileDefinition(sd: StructureDefinition): CompiledDefinition {
 
 export function indexChildren(el: CElement): void {
   for (const child of el.children) {
-    if (child.isChoice) {
-      for (const t of child.types) el.jsonChildren.set(choiceJsonName(child.name, t.code), { element: child, type: t });
-    } else {
-      el.jsonChildren.set(child.name, { element: child, type: child.types.length === 1 ? child.types[0] : undefined });
+    if (child.jsonNames.length === 0) {
+      if (child.isChoice) {
+        for (const t of child.types) {
+          const json = choiceJsonName(child.name, t.code);
+          child.jsonNames.push({ element: child, type: t, json, ext: '_' + json, primitive: isPrimitiveType(t.code), label: `${child.name}.ofType(${t.code})` });
+        }
+      } else {
+        const type = child.types.length === 1 ? child.types[0] : undefined;
+        child.jsonNames.push({ element: child, type, json: child.name, ext: '_' + child.name, primitive: !!type && isPrimitiveType(type.code), label: child.name });
+      }
     }
+    for (const jc of child.jsonNames) el.jsonChildren.set(jc.json, jc);
+    if (child.min > 0 || child.mustSupport || child.slices.length > 0) el.checkAbsent.push(child);
   }
 }
 

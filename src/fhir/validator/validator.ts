@@ -48,6 +48,8 @@ interface Run {
 
 export interface ResourceScope {
   resource: Record<string, unknown>;
+  /** The outermost resource (%rootResource). */
+  rootResource: unknown;
   type: string;
   path: string;
   run: Run;
@@ -170,6 +172,7 @@ export class StructuralValidator {
     }
     const scope: ResourceScope = {
       resource,
+      rootResource: run.rootResource,
       type,
       path,
       run,
@@ -332,8 +335,19 @@ export class StructuralValidator {
 
   // ---- complex values -----------------------------------------------------------------------------
 
+  private readonly resourceTypeCodes = new WeakMap<CType, boolean>();
+
+  private isResourceTypeCode(type: CType): boolean {
+    let r = this.resourceTypeCodes.get(type);
+    if (r === undefined) {
+      r = type.code === 'Resource' || type.code === 'DomainResource' || this.resourceTypes.has(type.code);
+      this.resourceTypeCodes.set(type, r);
+    }
+    return r;
+  }
+
   private containerFor(def: CElement, type: CType | undefined): Container | undefined {
-    const key = type ? type.code + '|' + (type.profiles[0] ?? '') : '';
+    const key = type ? type.key : '';
     const cache = def.cache ?? (def.cache = new Map());
     const hit = cache.get(key) as Container | null | undefined;
     if (hit !== undefined) return hit ?? undefined;
@@ -373,37 +387,25 @@ export class StructuralValidator {
   ): void {
     const host = container.host;
     const findings = scope.run.findings;
-    let groups: Map<CElement, Item[]> | undefined;
     let count = 0;
+    // One pass over the properties: unknown ones are reported, known ones grouped by element (an
+    // element appears under one property, or two for a primitive and its `_` part, or several for a
+    // choice that is wrongly repeated), so the work is proportional to what the JSON holds.
+    let present: JsonChild[] | undefined;
     for (const key in obj) {
       if (isResourceRoot && key === 'resourceType') continue;
-      if (key === 'fhir_comments') continue;
       count++;
       const isExt = key.charCodeAt(0) === 95;
-      const name = isExt ? key.slice(1) : key;
-      if (isExt && obj[name] !== undefined) continue; // handled with its value
-      const jc = host.jsonChildren.get(name);
-      if (!jc) {
-        findings.push(issue(RULE.unknownElement, 'error', 'structure', `${path}.${key}`, text(
-          `Unrecognized property '${key}'`,
-          `Propiedad no reconocida '${key}'`,
-        )));
+      const jc = host.jsonChildren.get(isExt ? key.slice(1) : key);
+      if (jc && (!isExt || jc.primitive)) {
+        if (isExt && obj[jc.json] !== undefined) continue; // taken with its value
+        (present ??= []).push(jc);
         continue;
       }
-      const primitive = isPrimitive(jc.type);
-      if (isExt && !primitive) {
-        findings.push(issue(RULE.unknownElement, 'error', 'structure', `${path}.${key}`, text(
-          `Unrecognized property '${key}' (only primitive elements have a '_' extension part)`,
-          `Propiedad no reconocida '${key}' (solo los elementos primitivos tienen parte '_')`,
-        )));
-        continue;
-      }
-      const items = this.collectItems(obj, name, jc, primitive, path, findings);
-      if (items.length === 0) continue;
-      if (!groups) groups = new Map();
-      const existing = groups.get(jc.element);
-      if (existing) existing.push(...items);
-      else groups.set(jc.element, items);
+      if (key === 'fhir_comments') continue;
+      findings.push(issue(RULE.unknownElement, 'error', 'structure', `${path}.${key}`, jc
+        ? text(`Unrecognized property '${key}' (only primitive elements have a '_' extension part)`, `Propiedad no reconocida '${key}' (solo los elementos primitivos tienen parte '_')`)
+        : text(`Unrecognized property '${key}'`, `Propiedad no reconocida '${key}'`)));
     }
     if (count === 0 && !isResourceRoot) {
       findings.push(issue('ele-1', 'error', 'invariant', path, text(
@@ -424,40 +426,43 @@ export class StructuralValidator {
     }
 
     const reportMustSupport = host.sd.isProfile && this.options.mustSupport !== false;
-    for (const child of host.children) {
-      const items = groups?.get(child) ?? EMPTY;
-      const childPath = `${path}.${child.name}`;
-      if (items.length < child.min) {
-        findings.push(issue(RULE.cardinalityMin, 'error', 'required', path, text(
-          `${child.path}: minimum required = ${child.min}, but only found ${items.length} (from ${host.sd.url})`,
-          `${child.path}: mínimo requerido = ${child.min}, pero solo hay ${items.length} (de ${host.sd.url})`,
-        )));
-      }
-      if (items.length > child.max) {
-        findings.push(issue(RULE.cardinalityMax, 'error', 'structure', childPath, text(
-          `${child.path}: max allowed = ${child.max}, but found ${items.length} (from ${host.sd.url})`,
-          `${child.path}: máximo permitido = ${child.max}, pero hay ${items.length} (de ${host.sd.url})`,
-        )));
-      }
-      if (items.length === 0) {
-        if (reportMustSupport && child.mustSupport) {
-          findings.push(issue(RULE.mustSupport, 'information', 'informational', path, text(
-            `Must-support element ${child.path} is absent (${host.sd.url})`,
-            `El elemento must-support ${child.path} está ausente (${host.sd.url})`,
-          )));
+    if (present) {
+      for (let p = 0; p < present.length; p++) {
+        const jc = present[p]!;
+        const child = jc.element;
+        if (child === undefined) continue;
+        let items = this.collectItems(obj, jc, path, findings);
+        // another property of the same (choice) element: merge, so cardinality counts both
+        for (let q = p + 1; q < present.length; q++) {
+          if (present[q]!.element !== child) continue;
+          items = items.concat(this.collectItems(obj, present[q]!, path, findings));
+          present[q] = { ...present[q]!, element: undefined as unknown as CElement };
         }
-        if (child.slices.length > 0) this.checkSliceCounts(child, EMPTY, path, scope);
-        continue;
+        this.checkChild(child, items, obj, hostDef, host, path, scope, typeName, extensionUrl);
       }
-      const isExtensionList = child.name === 'extension' || child.name === 'modifierExtension';
-      let assigned: (CElement | undefined)[] | undefined;
-      if (child.slices.length > 0) assigned = this.assignSlices(child, items, path, scope);
-      for (let i = 0; i < items.length; i++) {
-        const item = items[i]!;
-        const def = assigned?.[i] ?? child;
-        if (isExtensionList) this.validateExtension(item, def, hostDef, typeName, scope, extensionUrl, host);
-        else this.validateItem(item, def, scope, obj);
+    }
+    for (const child of host.checkAbsent) {
+      let isPresent = false;
+      for (const jc of child.jsonNames) {
+        if (obj[jc.json] !== undefined || (jc.primitive && obj[jc.ext] !== undefined)) {
+          isPresent = true;
+          break;
+        }
       }
+      if (isPresent) continue;
+      if (child.min > 0) {
+        findings.push(issue(RULE.cardinalityMin, 'error', 'required', path, text(
+          `${child.path}: minimum required = ${child.min}, but only found 0 (from ${host.sd.url})`,
+          `${child.path}: mínimo requerido = ${child.min}, pero no hay ninguno (de ${host.sd.url})`,
+        )));
+      }
+      if (reportMustSupport && child.mustSupport) {
+        findings.push(issue(RULE.mustSupport, 'information', 'informational', path, text(
+          `Must-support element ${child.path} is absent (${host.sd.url})`,
+          `El elemento must-support ${child.path} está ausente (${host.sd.url})`,
+        )));
+      }
+      if (child.slices.length > 0) this.checkSliceCounts(child, EMPTY, path, scope);
     }
     if (container.typeRoot && container.typeRoot !== hostDef) {
       this.checkInvariants(container.typeRoot.invariants, obj, path, scope, typeName, container.typeRoot.basePath);
@@ -466,63 +471,78 @@ export class StructuralValidator {
     if (typeName === 'Reference') this.checkReference(obj, hostDef, path, scope);
   }
 
-  /** The values of one property, zipping a primitive's value array with its `_` extension array. */
-  private collectItems(obj: Record<string, unknown>, name: string, jc: JsonChild, primitive: boolean, path: string, findings: Finding[]): Item[] {
-    const element = jc.element;
-    const value = obj[name];
-    const ext = primitive ? obj['_' + name] : undefined;
-    const type = jc.type;
-    const label = element.isChoice && type ? `${element.name}.ofType(${type.code})` : name;
-    const shape = (v: unknown, which: string): boolean => {
-      if (v === undefined) return true;
-      if (element.isArray && !Array.isArray(v)) {
-        findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
-          `The property ${which} must be a JSON Array, not ${describeKind(v)}`,
-          `La propiedad ${which} debe ser un array JSON, no ${describeKind(v)}`,
-        )));
-        return false;
-      }
-      if (!element.isArray && Array.isArray(v)) {
-        findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
-          `The property ${which} must be a single value, not an array`,
-          `La propiedad ${which} debe ser un valor único, no un array`,
-        )));
-        return false;
-      }
-      if (Array.isArray(v) && v.length === 0) {
-        findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
-          `Array cannot be empty - the property ${which} should not be present if it has no values`,
-          `El array no puede estar vacío: la propiedad ${which} no debe aparecer si no tiene valores`,
-        )));
-      }
-      return true;
-    };
-    const valueOk = shape(value, name);
-    const extOk = shape(ext, '_' + name);
-    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-    const exts = Array.isArray(ext) ? ext : ext === undefined ? [] : [ext];
-    if (!valueOk && !Array.isArray(value)) {
-      // validate the misplaced single value anyway, as the HL7 validator does
-    }
-    if (primitive && Array.isArray(value) && Array.isArray(ext) && value.length !== ext.length) {
-      findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${name}`, text(
-        `The arrays ${name} and _${name} must have the same length (${value.length} vs ${ext.length})`,
-        `Los arrays ${name} y _${name} deben tener la misma longitud (${value.length} frente a ${ext.length})`,
+  /** Cardinality, slicing and content of the values one element has in an object. */
+  private checkChild(
+    child: CElement,
+    items: Item[],
+    owner: Record<string, unknown>,
+    hostDef: CElement,
+    host: CElement,
+    path: string,
+    scope: ResourceScope,
+    typeName: string,
+    extensionUrl: string | undefined,
+  ): void {
+    const findings = scope.run.findings;
+    if (items.length < child.min) {
+      findings.push(issue(RULE.cardinalityMin, 'error', 'required', path, text(
+        `${child.path}: minimum required = ${child.min}, but only found ${items.length} (from ${host.sd.url})`,
+        `${child.path}: mínimo requerido = ${child.min}, pero solo hay ${items.length} (de ${host.sd.url})`,
       )));
     }
-    void extOk;
-    const n = Math.max(values.length, exts.length);
+    if (items.length > child.max) {
+      findings.push(issue(RULE.cardinalityMax, 'error', 'structure', `${path}.${child.name}`, text(
+        `${child.path}: max allowed = ${child.max}, but found ${items.length} (from ${host.sd.url})`,
+        `${child.path}: máximo permitido = ${child.max}, pero hay ${items.length} (de ${host.sd.url})`,
+      )));
+    }
+    if (items.length === 0) {
+      if (child.slices.length > 0) this.checkSliceCounts(child, EMPTY, path, scope);
+      return;
+    }
+    const isExtensionList = child.name === 'extension' || child.name === 'modifierExtension';
+    const assigned = child.slices.length > 0 ? this.assignSlices(child, items, path, scope) : undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const def = assigned?.[i] ?? child;
+      if (isExtensionList) this.validateExtension(item, def, hostDef, typeName, scope, extensionUrl, host);
+      else this.validateItem(item, def, scope, owner);
+    }
+  }
+
+  /** The values of one property, zipping a primitive's value array with its `_` extension array. */
+  private collectItems(obj: Record<string, unknown>, jc: JsonChild, path: string, findings: Finding[]): Item[] {
+    const element = jc.element;
+    const value = obj[jc.json];
+    const ext = jc.primitive ? obj[jc.ext] : undefined;
+    const type = jc.type;
+    if (value !== undefined) this.checkShape(value, element.isArray, path, jc.json, findings);
+    if (ext !== undefined) this.checkShape(ext, element.isArray, path, jc.ext, findings);
+    const valueArray = Array.isArray(value);
+    const extArray = Array.isArray(ext);
+    if (!valueArray && !extArray) {
+      const itemPath = `${path}.${jc.label}`;
+      if (value === null && (ext === undefined || ext === null)) {
+        this.nullItem(itemPath, findings);
+        return EMPTY;
+      }
+      return [{ value: value === null ? undefined : value, ext: ext === null ? undefined : ext, type, path: itemPath }];
+    }
+    if (valueArray && extArray && (value as unknown[]).length !== (ext as unknown[]).length) {
+      findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${jc.json}`, text(
+        `The arrays ${jc.json} and ${jc.ext} must have the same length (${(value as unknown[]).length} vs ${(ext as unknown[]).length})`,
+        `Los arrays ${jc.json} y ${jc.ext} deben tener la misma longitud (${(value as unknown[]).length} frente a ${(ext as unknown[]).length})`,
+      )));
+    }
+    const n = Math.max(valueArray ? (value as unknown[]).length : value === undefined ? 0 : 1, extArray ? (ext as unknown[]).length : ext === undefined ? 0 : 1);
     const items: Item[] = [];
-    const asArray = element.isArray && (Array.isArray(value) || Array.isArray(ext));
+    const indexedPath = element.isArray;
     for (let i = 0; i < n; i++) {
-      const v = values[i];
-      const e = exts[i];
-      const itemPath = asArray ? `${path}.${label}[${i}]` : `${path}.${label}`;
+      const v = valueArray ? (value as unknown[])[i] : i === 0 ? value : undefined;
+      const e = extArray ? (ext as unknown[])[i] : i === 0 ? ext : undefined;
+      const itemPath = indexedPath ? `${path}.${jc.label}[${i}]` : `${path}.${jc.label}`;
       if ((v === null || v === undefined) && (e === null || e === undefined)) {
-        findings.push(issue(RULE.jsonShape, 'error', 'structure', itemPath, text(
-          'Null values are only allowed in arrays aligned with a primitive extension array',
-          'Los valores null solo se permiten en arrays alineados con un array de extensiones de primitivo',
-        )));
+        this.nullItem(itemPath, findings);
         continue;
       }
       items.push({ value: v === null ? undefined : v, ext: e === null ? undefined : e, type, path: itemPath });
@@ -530,15 +550,41 @@ export class StructuralValidator {
     return items;
   }
 
+  private nullItem(path: string, findings: Finding[]): void {
+    findings.push(issue(RULE.jsonShape, 'error', 'structure', path, text(
+      'Null values are only allowed in arrays aligned with a primitive extension array',
+      'Los valores null solo se permiten en arrays alineados con un array de extensiones de primitivo',
+    )));
+  }
+
+  private checkShape(v: unknown, isArray: boolean, path: string, which: string, findings: Finding[]): void {
+    if (isArray && !Array.isArray(v)) {
+      findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
+        `The property ${which} must be a JSON Array, not ${describeKind(v)}`,
+        `La propiedad ${which} debe ser un array JSON, no ${describeKind(v)}`,
+      )));
+    } else if (!isArray && Array.isArray(v)) {
+      findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
+        `The property ${which} must be a single value, not an array`,
+        `La propiedad ${which} debe ser un valor único, no un array`,
+      )));
+    } else if (Array.isArray(v) && v.length === 0) {
+      findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
+        `Array cannot be empty - the property ${which} should not be present if it has no values`,
+        `El array no puede estar vacío: la propiedad ${which} no debe aparecer si no tiene valores`,
+      )));
+    }
+  }
+
   private validateItem(item: Item, def: CElement, scope: ResourceScope, owner: Record<string, unknown>): void {
     const type = item.type ?? (def.types.length === 1 ? def.types[0] : undefined);
     const findings = scope.run.findings;
     const code = type?.code;
-    if (code && (code === 'Resource' || this.resourceTypes.has(code) || code === 'DomainResource')) {
-      this.validateNested(item, def, type!, scope, owner);
+    if (type && !type.primitive && this.isResourceTypeCode(type)) {
+      this.validateNested(item, def, type, scope, owner);
       return;
     }
-    if (type && isPrimitive(type)) {
+    if (type && type.primitive) {
       this.validatePrimitive(item, def, type, scope);
     } else {
       const v = item.value;
@@ -670,7 +716,7 @@ export class StructuralValidator {
     }
     const extDef = root.jsonChildren.get('extension');
     if (ext.extension === undefined || !extDef) return;
-    const items = this.collectItems(ext, 'extension', extDef, false, path, findings);
+    const items = this.collectItems(ext, extDef, path, findings);
     for (const item of items) this.validateExtension(item, extDef.element, def, typeName, scope, undefined, root);
   }
 
@@ -1056,25 +1102,29 @@ export class StructuralValidator {
 
   private checkInvariants(invariants: CInvariant[], node: unknown, path: string, scope: ResourceScope, type: string, elementPath: string): void {
     for (const inv of invariants) {
-      let passed: boolean;
+      // the base walk evaluates the base specification's invariants; a profile walk only adds its own
+      if (inv.core && !scope.baseWalk) continue;
+      let passed: boolean | undefined;
       if (inv.native) {
-        if (inv.native !== 'per-1') continue;
-        passed = periodOk(node);
-      } else if (inv.fast) {
-        passed = inv.fast(node);
+        if (inv.native === 'per-1') passed = periodOk(node);
+        else if (inv.native === 'dom-6') passed = !isObject(node) || (isObject(node.text) && node.text.div !== undefined);
+        else continue;
       } else {
-        if (inv.guard && inv.guard(node)) continue;
-        const evaluator = this.options.invariants;
-        if (!evaluator) continue;
-        const outcome = evaluator.evaluate(inv, node, { resource: scope.resource, rootResource: scope.run.rootResource, type, path: elementPath });
-        if (outcome.passed === 'error') {
-          scope.run.findings.push(issue(RULE.invariantError, 'warning', 'exception', path, text(
-            `Problem evaluating invariant ${inv.key} (${inv.expression}): ${outcome.error}`,
-            `Error al evaluar la restricción ${inv.key} (${inv.expression}): ${outcome.error}`,
-          )));
-          continue;
+        if (inv.fast) passed = inv.fast(node, scope);
+        if (passed === undefined) {
+          if (inv.guard && inv.guard(node)) continue;
+          const evaluator = this.options.invariants;
+          if (!evaluator) continue;
+          const outcome = evaluator.evaluate(inv, node, { resource: scope.resource, rootResource: scope.run.rootResource, type, path: elementPath });
+          if (outcome.passed === 'error') {
+            scope.run.findings.push(issue(RULE.invariantError, 'warning', 'exception', path, text(
+              `Problem evaluating invariant ${inv.key} (${inv.expression}): ${outcome.error}`,
+              `Error al evaluar la restricción ${inv.key} (${inv.expression}): ${outcome.error}`,
+            )));
+            continue;
+          }
+          passed = outcome.passed;
         }
-        passed = outcome.passed;
       }
       if (!passed) {
         scope.run.findings.push(issue(inv.key, inv.severity, 'invariant', path, text(
@@ -1265,12 +1315,15 @@ function periodOk(node: unknown): boolean {
 }
 
 function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
+  // the base and profile walks can report the same thing; same rule, place and text is one finding
+  const seen = new Map<string, Finding[]>();
   const out: Finding[] = [];
   for (const f of findings) {
-    const key = `${f.ruleId}\u0000${f.location}\u0000${f.message.en}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key = f.ruleId + '\u0000' + f.location;
+    const same = seen.get(key);
+    if (same?.some((g) => g.message.en === f.message.en)) continue;
+    if (same) same.push(f);
+    else seen.set(key, [f]);
     out.push(f);
   }
   return out;
