@@ -3,15 +3,23 @@ import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.
 import { runCommand } from './run-command.ts';
 import { mocksCommand } from './mocks-command.ts';
 import { validateCommand } from './validate-command.ts';
+import { verifyCommand } from './verify-command.ts';
+import { diffCommand } from './diff-command.ts';
+import { keygenCommand } from './keygen-command.ts';
 
 const USAGE = `Sello — conformance test harness for health-interoperability certification
 
 Usage:
   sello run      [--program mx-pgs] [--target FILE] [--tags EXPR] [--parallel N] [--seed S] [--out DIR]
+                 [--signing-key FILE] [--redact]
   sello mocks    [--program mx-pgs] [--target FILE] [--role imss|issste|ssa] [--port N] [--central-index URL]
   sello validate FILE... --profile ID      (e.g. --profile mx-pgs/beneficiario)
+  sello verify   RUN_DIR [--public-key FILE] [--format text|json]
+  sello diff     RUN_A RUN_B [--format text|json]
+  sello keygen   --out FILE               (Ed25519 key pair for --signing-key / --public-key)
 
-Exit codes: 0 all passed · 3 conformance failure · 4 configuration error · 5 SUT unreachable / infrastructure error`;
+Exit codes: 0 all passed · 3 conformance failure (verify: altered; diff: a SHALL requirement went from passed
+to failed) · 4 configuration error · 5 SUT unreachable / infrastructure error`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -30,6 +38,10 @@ export async function main(argv: string[]): Promise<number> {
             // Sello's own tests plant defects in reference nodes to prove the suite can fail: INSTITUTION:fault.
             'plant-fault': { type: 'string', multiple: true },
             quiet: { type: 'boolean', default: false },
+            // Ed25519 private key (PEM PKCS#8 or JWK) that signs report.json; `--key` is the short form.
+            'signing-key': { type: 'string' },
+            key: { type: 'string' },
+            redact: { type: 'boolean', default: false },
           },
           strict: true,
         }).values);
@@ -50,6 +62,16 @@ export async function main(argv: string[]): Promise<number> {
         const parsed = parseArgs({ args: rest, options: { profile: { type: 'string' }, format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
         return await validateCommand(parsed.positionals, parsed.values);
       }
+      case 'verify': {
+        const parsed = parseArgs({ args: rest, options: { 'public-key': { type: 'string' }, format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
+        return await verifyCommand(parsed.positionals, parsed.values);
+      }
+      case 'diff': {
+        const parsed = parseArgs({ args: rest, options: { format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
+        return await diffCommand(parsed.positionals, parsed.values);
+      }
+      case 'keygen':
+        return await keygenCommand(parseArgs({ args: rest, options: { out: { type: 'string' } }, strict: true }).values);
       case undefined:
       case 'help':
       case '--help':

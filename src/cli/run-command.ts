@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdir, rm, symlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -6,9 +6,10 @@ import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
 import { describeSut, loadTarget, type TargetFile } from '../config/target.ts';
 import { buildReport } from '../report/build-report.ts';
+import { KeyError, loadSigningKey, type SigningKey } from '../report/integrity.ts';
 import type { ReportModel } from '../report/model.ts';
+import { CatalogueError, loadRequirementCatalogue, type RequirementCatalogue } from '../report/requirements.ts';
 import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.ts';
-import { loadPgsRuleCatalogue } from '../programs/mx-pgs/rules/index.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
 export interface RunOptions {
@@ -20,6 +21,10 @@ export interface RunOptions {
   out?: string;
   'plant-fault'?: string[];
   quiet?: boolean;
+  'signing-key'?: string;
+  /** Short form of --signing-key. */
+  key?: string;
+  redact?: boolean;
 }
 
 const PROGRAMS = ['mx-pgs'] as const;
@@ -38,6 +43,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
     throw new ConfigurationError('--parallel > 1 cannot share the fixed mock ports of the target file; run with --parallel 1');
   }
   const faults = parseFaults(options['plant-fault'] ?? []);
+  // Catalogue and key are checked before any scenario runs: a typo must not cost a whole run.
+  const catalogue = loadCatalogue(program);
+  const signingKey = await signingKeyOption(options);
   if (target) await checkReachable(target);
 
   const startedAt = new Date();
@@ -70,14 +78,17 @@ export async function runCommand(options: RunOptions): Promise<number> {
   );
   await runCucumber(runConfiguration, environment);
 
-  const catalogue = loadPgsRuleCatalogue();
   const report = await buildReport({
     messagesFile,
     outDir,
     runId,
     program,
-    programVersion: await profileVersion(program),
-    rules: catalogue,
+    programVersion: catalogue.rulesVersion,
+    rules: catalogue.rules,
+    requirements: catalogue.requirements,
+    catalogue: { version: catalogue.version, files: catalogue.files },
+    ...(signingKey ? { signingKey } : {}),
+    redact: options.redact === true,
     sut: describeSut(target),
     seed,
     startedAt: startedAt.toISOString(),
@@ -128,9 +139,28 @@ function infrastructureFailure(report: ReportModel): boolean {
   );
 }
 
-async function profileVersion(program: string): Promise<string> {
-  const rules = JSON.parse(await readFile(join(REPO_ROOT, 'profiles', program, 'rules.json'), 'utf8')) as { version?: string };
-  return rules.version ?? 'unversioned';
+/** The requirement catalogue (profiles/<program>/requirements.json and the rules it names): the one loader. */
+function loadCatalogue(program: string): RequirementCatalogue {
+  try {
+    return loadRequirementCatalogue(program, join(REPO_ROOT, 'profiles'));
+  } catch (error) {
+    if (error instanceof CatalogueError) throw new ConfigurationError(`requirement catalogue: ${error.message}`);
+    throw error;
+  }
+}
+
+async function signingKeyOption(options: RunOptions): Promise<SigningKey | undefined> {
+  const a = options['signing-key'];
+  const b = options.key;
+  if (a && b && a !== b) throw new ConfigurationError('--signing-key and --key name different files; give one');
+  const file = a ?? b;
+  if (!file) return undefined;
+  try {
+    return await loadSigningKey(resolve(file));
+  } catch (error) {
+    if (error instanceof KeyError) throw new ConfigurationError(error.message);
+    throw error;
+  }
 }
 
 async function pointLatest(reportsDir: string, runId: string): Promise<void> {
@@ -147,8 +177,14 @@ function printSummary(report: ReportModel, outDir: string, target: TargetFile | 
     `Verdict: ${report.verdict}`,
     `Scenarios: ${t.scenarios} (${t.passed} passed, ${t.failed} failed${t.undefined ? `, ${t.undefined} undefined` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}) · findings: ${t.findings}`,
   ];
-  const failedRules = report.rules.filter((r) => r.verdict !== 'passed');
-  for (const rule of failedRules) lines.push(`  ${rule.id}: ${rule.verdict}`);
+  const notPassed = report.requirements.filter((r) => r.verdict !== 'passed');
+  for (const r of notPassed) lines.push(`  ${r.id}: ${r.verdict}${r.severity === 'SHALL' && r.verdict === 'not-covered' ? ' (SHALL requirement no scenario covers)' : ''}`);
+  const sig = report.integrity.signature;
+  lines.push(sig.key === 'ephemeral'
+    ? `Signed: report.json.jws with an EPHEMERAL Ed25519 key (thumbprint ${sig.keyThumbprint}) — proves the directory is unaltered, not who produced it; sign with --signing-key FILE (sello keygen)`
+    : `Signed: report.json.jws with the Ed25519 key ${sig.keyThumbprint}`);
+  if (report.redaction.applied) lines.push(`Redacted: ${report.redaction.values ?? 0} identifiers (${(report.redaction.kinds ?? []).join(', ')}) pseudonymized in report.json/html, junit.xml, fhir/; evidence files are raw`);
+  lines.push(`Verify: sello verify ${outDir}`);
   lines.push(`Report: ${join(outDir, 'report.html')}`);
   console.log(lines.join('\n'));
 }

@@ -5,11 +5,19 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { isBlocking } from '../findings/finding.ts';
 import type { RuleMeta } from '../rules/rule.ts';
+import { renderTestReports, testReportIds } from './fhir-testreport.ts';
 import { renderHtml } from './html.ts';
+import { DERIVED_DIRS, REPORT_FILE, SIGNATURE_FILE, ephemeralKey, hashRunFiles, signDetached, signedPayload } from './integrity.ts';
+import type { SigningKey } from './integrity.ts';
 import { renderJunit } from './junit.ts';
+import { linkFindings } from './link-findings.ts';
 import { REPORT_SCHEMA_VERSION } from './model.ts';
 import type {
+  CatalogueInfo,
   EvidenceItem,
+  RedactionInfo,
+  RequirementReport,
+  RoleSummary,
   ExchangeEntry,
   FeatureReport,
   ReportModel,
@@ -23,6 +31,8 @@ import type {
   VerdictReason,
 } from './model.ts';
 import { readMessages } from './read-messages.ts';
+import { Pseudonymizer } from './redact.ts';
+import { computeCoverage, type Requirement } from './requirements.ts';
 import { sanitizeBaseUrl } from '../util/urls.ts';
 
 export { sanitizeBaseUrl };
@@ -48,6 +58,17 @@ export interface BuildReportOptions {
    * as a role, which also picks up housekeeping tags such as `@wip`.
    */
   roleTags?: string[];
+  /**
+   * The requirement catalogue (rules and profile constraints, see requirements.ts). Without it every rule of
+   * `rules` is a requirement and there are no profile constraints.
+   */
+  requirements?: Requirement[];
+  /** Version and hashes of the catalogue files, recorded in the report. */
+  catalogue?: CatalogueInfo;
+  /** Key that signs report.json; an ephemeral one (said so in the report) when absent. */
+  signingKey?: SigningKey;
+  /** Replace identifiers of persons by pseudonyms in report.json/html, junit.xml and fhir/; evidence stays raw. */
+  redact?: boolean;
 }
 
 const NOT_PASSED: ReadonlySet<ScenarioStatus> = new Set(['failed', 'undefined', 'pending', 'ambiguous']);
@@ -92,7 +113,12 @@ export function redactExchange(e: ExchangeEntry): ExchangeEntry {
   return out;
 }
 
-function toScenarioReport(s: AssembledScenario, ruleIds: ReadonlySet<string>, roleTags: ReadonlySet<string> | undefined): ScenarioReport {
+function toScenarioReport(
+  s: AssembledScenario,
+  ruleIds: ReadonlySet<string>,
+  roleTags: ReadonlySet<string> | undefined,
+  shown: readonly ExchangeEntry[],
+): ScenarioReport {
   const rules: string[] = [];
   const roles: string[] = [];
   for (const tag of s.tags) {
@@ -113,8 +139,10 @@ function toScenarioReport(s: AssembledScenario, ruleIds: ReadonlySet<string>, ro
     status,
     durationMs: s.durationMs,
     steps: s.steps,
-    findings: s.findings,
-    exchanges: s.exchanges.filter((x) => x.attempt === s.lastAttempt).length,
+    findings: linkFindings(s.findings, s.findingTimes, shown),
+    requirements: [],
+    exchanges: shown.length,
+    exchangeIds: shown.map((x) => x.id).filter((id): id is string => typeof id === 'string'),
     attempts: s.attempts,
   };
 }
@@ -173,6 +201,7 @@ function list(items: readonly string[], max = 20): string {
 
 function computeVerdict(
   rules: readonly RuleReport[],
+  requirements: readonly RequirementReport[],
   scenarios: readonly ScenarioReport[],
   totals: Totals,
   problems: readonly string[],
@@ -192,6 +221,19 @@ function computeVerdict(
     const ids = list(uncovered.map((r) => r.id), Infinity);
     en.push(`SHALL rules not covered by any passed scenario: ${ids}.`);
     es.push(`Reglas SHALL sin ningún escenario aprobado que las cubra: ${ids}.`);
+  }
+  // Rules are reported above; the catalogue's profile constraints are judged here.
+  const failedConstraints = requirements.filter((r) => r.kind === 'profile' && r.verdict === 'failed');
+  if (failedConstraints.length > 0) {
+    const ids = list(failedConstraints.map((r) => `${r.id} (${r.severity})`), Infinity);
+    en.push(`Profile constraints failed: ${ids}.`);
+    es.push(`Restricciones de perfil fallidas: ${ids}.`);
+  }
+  const uncoveredConstraints = requirements.filter((r) => r.kind === 'profile' && r.severity === 'SHALL' && r.verdict === 'not-covered');
+  if (uncoveredConstraints.length > 0) {
+    const ids = list(uncoveredConstraints.map((r) => r.id), Infinity);
+    en.push(`SHALL profile constraints not covered by any passed scenario that exchanged such a message: ${ids}.`);
+    es.push(`Restricciones de perfil SHALL sin ningún escenario aprobado que intercambiara ese mensaje: ${ids}.`);
   }
   const notPassed = scenarios.filter((s) => NOT_PASSED.has(s.status));
   if (notPassed.length > 0) {
@@ -221,11 +263,14 @@ function computeVerdict(
   if (en.length > 0) return { certifiable: false, reason: { en: en.join(' '), es: es.join(' ') } };
 
   const shall = rules.filter((r) => r.strength === 'SHALL').length;
+  const shallConstraints = requirements.filter((r) => r.kind === 'profile' && r.severity === 'SHALL').length;
+  const extraEn = shallConstraints > 0 ? `, and all ${shallConstraints} SHALL profile constraints` : '';
+  const extraEs = shallConstraints > 0 ? `, igual que las ${shallConstraints} restricciones de perfil SHALL` : '';
   return {
     certifiable: true,
     reason: {
-      en: `All ${totals.passed} executed scenarios passed and all ${shall} SHALL rules are covered and passed.`,
-      es: `Los ${totals.passed} escenarios ejecutados fueron aprobados y las ${shall} reglas SHALL están cubiertas y aprobadas.`,
+      en: `All ${totals.passed} executed scenarios passed and all ${shall} SHALL rules${extraEn} are covered and passed.`,
+      es: `Los ${totals.passed} escenarios ejecutados fueron aprobados y las ${shall} reglas SHALL${extraEs} están cubiertas y aprobadas.`,
     },
   };
 }
@@ -299,6 +344,68 @@ async function writeExchanges(file: string, exchanges: Iterable<ScenarioExchange
   await closed;
 }
 
+/** The run's roles in the order the caller lists them (the matrix columns), or in order of appearance. */
+function runRoles(scenarios: readonly ScenarioReport[], roleTags: readonly string[] | undefined): string[] {
+  const present = new Set(scenarios.flatMap((s) => s.roles));
+  const ordered = roleTags ? roleTags.map(stripTag).filter((r) => present.has(r)) : [];
+  for (const s of scenarios) for (const r of s.roles) if (!ordered.includes(r)) ordered.push(r);
+  return ordered;
+}
+
+function roleSummaries(program: string, roles: readonly string[], scenarios: readonly ScenarioReport[], requirements: readonly RequirementReport[]): RoleSummary[] {
+  return roles.map((role): RoleSummary => {
+    const mine = scenarios.filter((s) => s.roles.includes(role));
+    const notPassed = mine.filter((s) => NOT_PASSED.has(s.status)).length;
+    const cells = requirements.map((r) => ({ r, cell: r.byRole.find((c) => c.role === role) }));
+    const failedRequirements = cells.filter(({ cell }) => cell?.verdict === 'failed').map(({ r }) => r.id);
+    const uncoveredShall = cells.filter(({ r, cell }) => r.severity === 'SHALL' && cell?.verdict === 'not-covered').map(({ r }) => r.id);
+    const ok = notPassed === 0 && failedRequirements.length === 0 && uncoveredShall.length === 0 && mine.some((s) => s.status === 'passed');
+    return {
+      program,
+      role,
+      verdict: ok ? 'CERTIFIABLE' : 'NOT CERTIFIABLE',
+      scenarios: mine.length,
+      passed: mine.filter((s) => s.status === 'passed').length,
+      notPassed,
+      findings: mine.reduce((n, s) => n + s.findings.length, 0),
+      failedRequirements,
+      uncoveredShall,
+    };
+  });
+}
+
+function ruleRequirements(rules: readonly RuleMeta[]): Requirement[] {
+  return rules.map((r): Requirement => ({
+    id: r.id, kind: 'rule', title: r.title, text: r.description, source: r.source, severity: r.strength, coveredBy: [r.id], judgedBy: [r.id],
+    ...(r.roles ? { roles: [...r.roles] } : {}),
+  }));
+}
+
+/** Top-level members that hold no personal data and must stay verbatim (ids, hashes, times). */
+const NEVER_REDACTED = new Set(['schemaVersion', 'runId', 'startedAt', 'finishedAt', 'program', 'programVersion', 'sello', 'seed', 'evidence', 'catalogue', 'integrity', 'redaction', 'outputs']);
+/** Members anywhere that are references into the evidence, not data. */
+const REFERENCE_KEYS = new Set(['id', 'exchangeId', 'exchangeIds', 'scenarioId', 'scenarios', 'declaredOnly', 'messageId', 'startedAt', 'finishedAt', 'uri']);
+
+function redactModel(model: ReportModel, exchanges: Map<string, ExchangeEntry[]>, p: Pseudonymizer): void {
+  for (const xs of exchanges.values()) p.collect(xs.map((x) => [x.request?.body, x.response?.body]));
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return typeof v === 'string' ? p.text(v) : v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = REFERENCE_KEYS.has(k) ? x : walk(x);
+    return out;
+  };
+  const m = model as unknown as Record<string, unknown>;
+  for (const key of Object.keys(m)) if (!NEVER_REDACTED.has(key)) m[key] = walk(m[key]);
+  for (const [id, xs] of exchanges) {
+    exchanges.set(id, xs.map((x) => {
+      const { id: xid, messageId, startedAt, finishedAt, ...rest } = x;
+      const red = p.redact(rest);
+      return { ...red, id: xid, ...(messageId !== undefined ? { messageId } : {}), startedAt, finishedAt } as ExchangeEntry;
+    }));
+  }
+}
+
 export async function buildReport(opts: BuildReportOptions): Promise<ReportModel> {
   const outDir = path.resolve(opts.outDir);
   await mkdir(path.join(outDir, 'evidence'), { recursive: true });
@@ -306,6 +413,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
 
   const ruleIds = new Set(opts.rules.map((r) => r.id));
   const roleTags = opts.roleTags ? new Set(opts.roleTags.map(stripTag)) : undefined;
+  const catalogue = opts.requirements ?? ruleRequirements(opts.rules);
 
   const features: FeatureReport[] = [];
   const allScenarios: ScenarioReport[] = [];
@@ -313,13 +421,15 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
   const evidenceExchanges: ScenarioExchange[] = [];
   for (const f of run.features) {
     const scenarios = f.scenarios.map((s) => {
-      const report = toScenarioReport(s, ruleIds, roleTags);
       const shown: ExchangeEntry[] = [];
+      const all: { entry: ExchangeEntry; attempt: number }[] = [];
       for (const x of s.exchanges) {
         const redacted = redactExchange(x.entry);
-        evidenceExchanges.push({ ...redacted, scenarioId: report.id, attempt: x.attempt });
+        all.push({ entry: redacted, attempt: x.attempt });
         if (x.attempt === s.lastAttempt) shown.push(redacted);
       }
+      const report = toScenarioReport(s, ruleIds, roleTags, shown);
+      for (const x of all) evidenceExchanges.push({ ...x.entry, scenarioId: report.id, attempt: x.attempt });
       shownExchanges.set(report.id, shown);
       return report;
     });
@@ -329,7 +439,11 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
 
   const totals = computeTotals(allScenarios);
   const rules = computeRules(opts.rules, allScenarios, opts.sut);
-  const { certifiable, reason } = computeVerdict(rules, allScenarios, totals, run.problems, run.success);
+  const roles = runRoles(allScenarios, opts.roleTags);
+  const coverage = computeCoverage({ requirements: catalogue, scenarios: allScenarios, exchanges: shownExchanges, sut: opts.sut, roles });
+  for (const s of allScenarios) s.requirements = coverage.declared.get(s.id) ?? [];
+  const requirements = coverage.requirements;
+  const { certifiable, reason } = computeVerdict(rules, requirements, allScenarios, totals, run.problems, run.success);
 
   const evidence: EvidenceItem[] = [];
   const usedNames = new Set<string>(['exchanges.ndjson']);
@@ -350,6 +464,8 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     });
   }
 
+  const key = opts.signingKey ?? ephemeralKey();
+  const redaction: RedactionInfo = { applied: false };
   const model: ReportModel = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: opts.runId,
@@ -365,12 +481,54 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     verdictReason: reason,
     totals,
     rules,
+    requirements,
+    catalogue: opts.catalogue ?? { version: opts.programVersion, files: [] },
+    summary: roleSummaries(opts.program, roles, allScenarios, requirements),
     features,
     evidence,
+    outputs: [
+      { path: 'report.html', description: 'This report as one self-contained page (works offline)' },
+      { path: 'junit.xml', description: 'JUnit XML, one testcase per scenario' },
+      ...testReportIds(features).map((id, i) => ({ path: `fhir/${id}.json`, description: `FHIR R4 TestReport of ${features[i]?.uri ?? id}` })),
+    ],
+    redaction,
+    integrity: {
+      algorithm: 'SHA-256',
+      files: [],
+      signature: {
+        file: SIGNATURE_FILE,
+        format: 'JWS compact serialization, detached payload (RFC 7515 Appendix F)',
+        alg: 'EdDSA',
+        payload: 'RFC 8785 canonical JSON of report.json',
+        key: key.kind,
+        keyThumbprint: key.thumbprint,
+      },
+      notCovered: DERIVED_DIRS.map((d) => ({ ...d })),
+    },
   };
 
-  await writeAtomic(path.join(outDir, 'report.json'), `${JSON.stringify(model, null, 2)}\n`);
+  if (opts.redact) {
+    const p = new Pseudonymizer();
+    redactModel(model, shownExchanges, p);
+    const stats = p.stats();
+    model.redaction = {
+      applied: true,
+      kinds: stats.kinds,
+      method: 'HMAC-SHA256 of the value under a per-run random salt that is not stored; same value, same pseudonym within this report',
+      values: stats.values,
+      rawFiles: [...evidence.map((e) => e.path), 'allure-results/'],
+    };
+  }
+
   await writeAtomic(path.join(outDir, 'report.html'), renderHtml(model, shownExchanges));
   await writeAtomic(path.join(outDir, 'junit.xml'), renderJunit(model));
+  await mkdir(path.join(outDir, 'fhir'), { recursive: true });
+  for (const r of renderTestReports(model)) await writeAtomic(path.join(outDir, r.file), `${JSON.stringify(r.report, null, 2)}\n`);
+
+  // Everything else is on disk: hash it, then write and sign report.json.
+  model.integrity.files = await hashRunFiles(outDir);
+  const text = `${JSON.stringify(model, null, 2)}\n`;
+  await writeAtomic(path.join(outDir, REPORT_FILE), text);
+  await writeAtomic(path.join(outDir, SIGNATURE_FILE), `${signDetached(signedPayload(text), key)}\n`);
   return model;
 }

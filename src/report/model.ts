@@ -5,7 +5,7 @@ import type { Finding, LocalizedText } from '../findings/finding.ts';
  * Shape of report.json. Bump the major version on any breaking change: CI gates and regulator
  * tooling parse this file, and report.schema.json must be kept in step with these types.
  */
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_VERSION = '1.1.0';
 
 export const FINDING_MEDIA_TYPE = 'application/vnd.sello.finding+json';
 export const EXCHANGE_MEDIA_TYPE = 'application/vnd.sello.exchange+json';
@@ -51,6 +51,113 @@ export interface RuleReport {
   findings: number;
 }
 
+/** Which message of which exchange a finding was judged on, when Sello could tell (see link-findings.ts). */
+export interface ReportFinding extends Finding {
+  /** Id of the exchange (in evidence/exchanges.ndjson) holding the offending message. */
+  exchangeId?: string;
+  /** The message of that exchange the location points into. */
+  side?: 'request' | 'response';
+}
+
+export type RequirementKind = 'rule' | 'profile';
+
+/** Coverage of one requirement for one role of the run: a cell of the coverage matrix. */
+export interface RoleCoverage {
+  role: string;
+  verdict: RuleVerdict;
+  /** Ids of the scenarios of this role that cover the requirement. */
+  scenarios: string[];
+}
+
+/** Where a finding counted against a requirement sits: scenario, index in its findings, offending exchange. */
+export interface FindingRef {
+  scenarioId: string;
+  index: number;
+  exchangeId?: string;
+}
+
+/** One row of the coverage matrix: requirement → scenarios → verdict → evidence. */
+export interface RequirementReport {
+  id: string;
+  kind: RequirementKind;
+  title: LocalizedText;
+  text: LocalizedText;
+  source: string;
+  severity: 'SHALL' | 'SHOULD';
+  roles?: string[];
+  /** Profile constraints: the schema file, relative to profiles/<program>/. */
+  schema?: string;
+  /** Tags (without `@`) that declare a scenario as covering the requirement. */
+  coveredBy: string[];
+  verdict: RuleVerdict;
+  /** Scenarios that cover it: tagged with a coveredBy tag and, for profile constraints, exchanged such a message. */
+  scenarios: string[];
+  /** Scenarios tagged for it that exchanged no message the constraint governs: declared, not exercised. */
+  declaredOnly: string[];
+  byRole: RoleCoverage[];
+  /** Findings counted against it (any severity); blocking ones fail it. */
+  findings: FindingRef[];
+  /** Why the verdict is what it is, in both languages. */
+  reason: VerdictReason;
+}
+
+/** Verdict of the run restricted to one program and role: the summary a vendor of that role reads first. */
+export interface RoleSummary {
+  program: string;
+  role: string;
+  verdict: Verdict;
+  scenarios: number;
+  passed: number;
+  notPassed: number;
+  findings: number;
+  failedRequirements: string[];
+  /** SHALL requirements that apply to the role and no scenario of the role covers. */
+  uncoveredShall: string[];
+}
+
+export interface IntegrityFile {
+  /** Relative to the report directory, `/`-separated. */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface IntegrityInfo {
+  algorithm: 'SHA-256';
+  /** Every file of the report directory except report.json and its signature, sorted by path. */
+  files: IntegrityFile[];
+  signature: {
+    file: 'report.json.jws';
+    format: 'JWS compact serialization, detached payload (RFC 7515 Appendix F)';
+    alg: 'EdDSA';
+    /** The signed payload: report.json parsed and canonicalized (RFC 8785 JCS), so line endings and indentation do not matter. */
+    payload: 'RFC 8785 canonical JSON of report.json';
+    /** `ephemeral`: a key made for this run only, proving the directory was not altered, not who produced it. */
+    key: 'ephemeral' | 'provided';
+    /** RFC 7638 JWK SHA-256 thumbprint of the public key, base64url. */
+    keyThumbprint: string;
+  };
+  /** Paths that are not covered by the hashes, with why (e.g. built after the run). */
+  notCovered: { path: string; why: string }[];
+}
+
+export interface RedactionInfo {
+  applied: boolean;
+  /** What was replaced by pseudonyms in report.json, report.html, junit.xml and fhir/. */
+  kinds?: string[];
+  method?: string;
+  /** Number of distinct values replaced. */
+  values?: number;
+  /** Files left raw (evidence): their hashes above are of the raw bytes. */
+  rawFiles?: string[];
+}
+
+export interface CatalogueInfo {
+  version: string;
+  /** Profile files the run was judged against, with their SHA-256. */
+  files: IntegrityFile[];
+}
+
 export interface StepReport {
   keyword: string;
   text: string;
@@ -73,9 +180,13 @@ export interface ScenarioReport {
   status: ScenarioStatus;
   durationMs: number;
   steps: StepReport[];
-  findings: Finding[];
+  findings: ReportFinding[];
+  /** Requirement ids of the catalogue this scenario declares (by tag) and covers. */
+  requirements: string[];
   /** Number of exchanges of the last attempt; the exchanges themselves are in evidence/exchanges.ndjson. */
   exchanges: number;
+  /** Ids of those exchanges, in order. */
+  exchangeIds: string[];
   attempts: number;
 }
 
@@ -106,8 +217,17 @@ export interface ReportModel {
   verdictReason: VerdictReason;
   totals: Totals;
   rules: RuleReport[];
+  /** The coverage matrix: every requirement of the catalogue (rules and profile constraints). */
+  requirements: RequirementReport[];
+  catalogue: CatalogueInfo;
+  /** Per program and role. */
+  summary: RoleSummary[];
   features: FeatureReport[];
   evidence: EvidenceItem[];
+  /** Other renderings of this run, relative paths (junit.xml, fhir/…). */
+  outputs: { path: string; description: string }[];
+  redaction: RedactionInfo;
+  integrity: IntegrityInfo;
 }
 
 /** One entry of the exchange journal, as attached by steps with EXCHANGE_MEDIA_TYPE: the journal's own type. */

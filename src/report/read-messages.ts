@@ -52,6 +52,8 @@ export interface AssembledScenario {
   steps: StepReport[];
   /** Findings of the last attempt only: the last attempt is the one that counts. */
   findings: Finding[];
+  /** When each finding was attached (epoch ms), parallel to `findings`; undefined for old message streams. */
+  findingTimes: (number | undefined)[];
   /** Exchanges of every attempt, in attachment order; the last attempt's are those with the highest `attempt`. */
   exchanges: AttemptExchange[];
   /** 0 when the scenario never started (e.g. the run aborted). */
@@ -88,6 +90,7 @@ interface Attempt {
   finishedAt?: Timestamp;
   results: Map<string, TestStepResult>;
   findings: Finding[];
+  findingTimes: (number | undefined)[];
 }
 
 interface DocIndex {
@@ -223,7 +226,7 @@ export async function readMessages(file: string): Promise<AssembledRun> {
 
   const onTestCaseStarted = (s: TestCaseStarted): void => {
     const a: Attempt = {
-      testCaseId: s.testCaseId, attempt: s.attempt, seq: seq++, startedAt: s.timestamp, results: new Map(), findings: [],
+      testCaseId: s.testCaseId, attempt: s.attempt, seq: seq++, startedAt: s.timestamp, results: new Map(), findings: [], findingTimes: [],
     };
     attempts.set(s.id, a);
     let list = attemptsByTestCase.get(s.testCaseId);
@@ -268,6 +271,7 @@ export async function readMessages(file: string): Promise<AssembledRun> {
         }
         return;
       }
+      a.findingTimes.push(att.timestamp ? toMs(att.timestamp) : undefined);
       // A finding we cannot read might have been a failure: count it as one rather than drop it.
       a.findings.push(finding ?? evidenceFinding(
         'error',
@@ -282,6 +286,7 @@ export async function readMessages(file: string): Promise<AssembledRun> {
       return;
     }
     if (!valid || !isObject(parsed)) {
+      a.findingTimes.push(att.timestamp ? toMs(att.timestamp) : undefined);
       // Lost evidence, not a conformance failure: a warning keeps it visible without failing the run.
       a.findings.push(evidenceFinding(
         'warning',
@@ -373,7 +378,7 @@ export async function readMessages(file: string): Promise<AssembledRun> {
     if (!last) {
       // Planned but never executed (e.g. the run aborted before reaching it): show the planned steps as skipped.
       const steps = p.steps.map((ps): StepReport => ({ keyword: keywordOf(ps.astNodeIds), text: ps.text, status: 'skipped', durationMs: 0 }));
-      return { ...base, status: 'skipped', durationMs: 0, steps, findings: [], exchanges: [], attempts: 0, lastAttempt: 0 };
+      return { ...base, status: 'skipped', durationMs: 0, steps, findings: [], findingTimes: [], exchanges: [], attempts: 0, lastAttempt: 0 };
     }
 
     const firstPickleIndex = tc.testSteps.findIndex((s) => s.pickleStepId !== undefined);
@@ -408,6 +413,7 @@ export async function readMessages(file: string): Promise<AssembledRun> {
       durationMs: round3(Math.max(0, durationMs)),
       steps,
       findings: last.findings,
+      findingTimes: last.findingTimes,
       exchanges: exchangesByTestCase.get(tc.id) ?? [],
       attempts: tries.length,
       lastAttempt: last.attempt,

@@ -1,0 +1,75 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigurationError, EXIT } from '../config/errors.ts';
+import { KeyError, REPORT_FILE, SIGNATURE_FILE, loadPublicKey, verifyRunDirectory, type Ed25519Jwk, type RunVerification } from '../report/integrity.ts';
+
+/**
+ * `sello verify reports/<run> [--public-key FILE] [--format json]`: checks the Ed25519 signature of report.json
+ * and the SHA-256 of every file it lists, and names each file altered, missing or added.
+ * Exit 0 intact · 3 altered (or unsigned) · 4 bad invocation.
+ */
+export async function verifyCommand(args: string[], options: { 'public-key'?: string; format?: string }): Promise<number> {
+  if (args.length !== 1) throw new ConfigurationError('sello verify takes one run directory, e.g. sello verify reports/latest');
+  const format = options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new ConfigurationError('--format is text or json');
+  const dir = await runDirectory(args[0] ?? '');
+  let expected: Ed25519Jwk | undefined;
+  if (options['public-key']) {
+    try {
+      expected = await loadPublicKey(options['public-key']);
+    } catch (error) {
+      if (error instanceof KeyError) throw new ConfigurationError(error.message);
+      throw error;
+    }
+  }
+  const result = await verifyRunDirectory(dir, expected);
+  if (format === 'json') console.log(JSON.stringify({ directory: dir, ...result }, null, 2));
+  else console.log(formatVerification(dir, result));
+  return result.ok ? EXIT.passed : EXIT.conformanceFailure;
+}
+
+async function runDirectory(arg: string): Promise<string> {
+  let dir = path.resolve(arg);
+  const s = await stat(dir).catch(() => undefined);
+  if (!s) throw new ConfigurationError(`${arg} does not exist`);
+  if (s.isFile()) {
+    if (path.basename(dir) !== REPORT_FILE) throw new ConfigurationError(`${arg} is a file; give the run directory (or its report.json)`);
+    dir = path.dirname(dir);
+  }
+  const has = async (f: string): Promise<boolean> => stat(path.join(dir, f)).then(() => true, () => false);
+  if (!(await has(REPORT_FILE)) && !(await has(SIGNATURE_FILE))) {
+    throw new ConfigurationError(`${arg} is not a Sello run directory (no ${REPORT_FILE}, no ${SIGNATURE_FILE})`);
+  }
+  return dir;
+}
+
+const short = (h: string | undefined): string => (h ? `${h.slice(0, 16)}…` : '?');
+
+export function formatVerification(dir: string, r: RunVerification): string {
+  const lines = [`Sello verify ${dir}`];
+  const sig = r.signature;
+  if (sig.ok) {
+    const who = sig.pinned
+      ? 'the public key you gave'
+      : sig.keyKind === 'ephemeral'
+        ? 'an ephemeral key made for this run (the report says so): this proves the files are as they were signed, not who signed them'
+        : 'the key in the signature: compare the thumbprint with the one its owner published, or pass --public-key';
+    lines.push(`  signature: OK — Ed25519 (EdDSA), key thumbprint ${sig.thumbprint}, checked against ${who}`);
+  } else {
+    lines.push(`  signature: FAILED — ${sig.problem ?? r.reportProblem ?? 'not checked'}`);
+    if (sig.problem?.includes('does not match')) lines.push('    report.json was altered after signing (or the signature was replaced): the hashes it lists cannot be trusted either');
+  }
+  if (r.reportProblem) lines.push(`  report: ${r.reportProblem}`);
+  const count = (s: string): number => r.files.filter((f) => f.status === s).length;
+  if (r.files.length > 0) {
+    lines.push(`  files: ${r.files.filter((f) => f.status !== 'extra').length} listed, ${count('ok')} intact, ${count('altered')} altered, ${count('missing')} missing, ${count('extra')} not in the signed list`);
+  }
+  for (const f of r.files) {
+    if (f.status === 'altered') lines.push(`  ALTERED  ${f.path}  (sha256 signed ${short(f.expected)}, now ${short(f.actual)}; ${f.expectedBytes} → ${f.actualBytes} bytes)`);
+    else if (f.status === 'missing') lines.push(`  MISSING  ${f.path}  (signed with sha256 ${short(f.expected)}, ${f.expectedBytes} bytes)`);
+    else if (f.status === 'extra') lines.push(`  EXTRA    ${f.path}  (added after signing)`);
+  }
+  for (const i of r.ignored) lines.push(`  ignored: ${i.path} — ${i.why}`);
+  lines.push(r.ok ? 'Result: INTACT' : 'Result: ALTERED');
+  return lines.join('\n');
+}
