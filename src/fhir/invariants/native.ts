@@ -1,6 +1,7 @@
 /**
  * Base invariants evaluated in plain JavaScript. ele-1 sits on every element and ext-1 on every extension,
- * so running them through fhirpath.js (tens of microseconds each) would dominate validation time. Each
+ * so running them through fhirpath.js (tens of microseconds each) would dominate validation time; obs-7
+ * (every Observation) costs fhirpath.js some 50-100 µs. Each
  * function gives the verdict of its (HL7-fixed) expression on FHIR JSON, `_field` siblings included, or
  * `undefined` to hand an unusual shape back to fhirpath.js; test/fhir/invariants checks them against
  * fhirpath.js on the same nodes.
@@ -106,6 +107,61 @@ const ref1: NativeCheck = (node, context) => {
   return contained.some((c) => isObject(c) && c.id === id);
 };
 
+const observationValueKeys = new Set((r4.choiceTypePaths['Observation.value'] ?? []).flatMap((t) => [`value${t}`, `_value${t}`]));
+const CODING_KEYS = new Set(['system', 'version', 'code', 'display', 'userSelected']);
+
+/** A Coding of primitives only: anything else (extensions, `_display`) is left to fhirpath.js's equality. */
+const plainCoding = (c: unknown): c is Record<string, string | boolean> =>
+  isObject(c) && Object.keys(c).every((k) => CODING_KEYS.has(k) && (typeof c[k] === 'string' || typeof c[k] === 'boolean'));
+
+/** FHIRPath `=` on two plain Codings: the same elements with the same values. */
+function sameCoding(a: Record<string, string | boolean>, b: Record<string, string | boolean>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+/** obs-7: with a value, no component may carry one of the Observation's own codings. */
+const obs7: NativeCheck = (node, context) => {
+  if (!isObject(node)) return undefined;
+  let hasValue = false;
+  for (const k in node) {
+    if (observationValueKeys.has(k) && present(node[k])) {
+      hasValue = true;
+      break;
+    }
+  }
+  if (!hasValue || !present(node.component)) return true;
+  if (!Array.isArray(node.component)) return undefined;
+  const resource = context.resource;
+  const own = isObject(resource) && isObject(resource.code) ? resource.code.coding : undefined;
+  if (own === undefined || own === null) return true;
+  if (!Array.isArray(own) || !own.every(plainCoding)) return undefined;
+  for (const component of node.component) {
+    if (!isObject(component) || !isObject(component.code)) continue;
+    const codings = component.code.coding;
+    if (codings === undefined || codings === null) continue;
+    if (!Array.isArray(codings) || !codings.every(plainCoding)) return undefined;
+    if (codings.some((c) => own.some((o) => sameCoding(c, o)))) return false;
+  }
+  return true;
+};
+
+/**
+ * bdl-11 / bdl-12: a document (message) Bundle starts with a Composition (MessageHeader). fhirpath.js builds
+ * a node for every entry before `first()`, which costs a large Bundle almost half a millisecond.
+ */
+const firstEntryIs =
+  (bundleType: string, resourceType: string): NativeCheck =>
+  (node) => {
+    if (!isObject(node) || typeof node.type !== 'string') return undefined;
+    if (node.type !== bundleType) return true;
+    const first = Array.isArray(node.entry) ? node.entry[0] : undefined;
+    if (first === undefined) return false;
+    if (!isObject(first)) return undefined;
+    return isObject(first.resource) && first.resource.resourceType === resourceType;
+  };
+
 const txt2: NativeCheck = (_node, _context, primitive) => {
   const div = primitive?.value;
   return typeof div === 'string' ? hasNarrativeContent(div) : undefined;
@@ -131,5 +187,8 @@ export const NATIVE_INVARIANTS: readonly NativeInvariant[] = [
     check: ref1,
   },
   { key: 'dom-3', expressions: [BASE_EXPRESSIONS.dom3, BASE_EXPRESSIONS.dom3r4b], check: dom3 },
+  { key: 'obs-7', expressions: ['value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()'], check: obs7 },
   { key: 'txt-2', expressions: ['htmlChecks()'], check: txt2 },
+  { key: 'bdl-11', expressions: ["type = 'document' implies entry.first().resource.is(Composition)"], check: firstEntryIs('document', 'Composition') },
+  { key: 'bdl-12', expressions: ["type = 'message' implies entry.first().resource.is(MessageHeader)"], check: firstEntryIs('message', 'MessageHeader') },
 ];

@@ -159,3 +159,38 @@ test('ref-1: native and fhirpath.js agree (HL7-fixed expression)', () => {
     { node: { reference: '#o' }, ctx: ctxOf('Reference', 'Patient.managingOrganization', {}, {}), label: 'nothing contained' },
   ]);
 });
+
+test('obs-7: native and fhirpath.js agree', () => {
+  const code = { coding: [{ system: 'http://loinc.org', code: '85354-9', display: 'Blood pressure' }] };
+  const sys = { code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 120 } };
+  const obs = (extra: Record<string, unknown>) => ({ resourceType: 'Observation', status: 'final', code, ...extra });
+  const cases = [
+    obs({}),
+    obs({ valueString: 'x' }),
+    obs({ valueString: 'x', component: [sys] }),
+    obs({ valueString: 'x', component: [sys, { code, valueQuantity: { value: 1 } }] }),
+    obs({ component: [{ code, valueQuantity: { value: 1 } }] }),
+    obs({ valueQuantity: { value: 1 }, component: [{ code: { coding: [{ system: 'http://loinc.org', code: '85354-9' }] } }] }),
+    obs({ valueBoolean: false, component: [{ code: { text: 'no coding' } }] }),
+    obs({ _valueString: { extension: ext }, component: [{ code }] }),
+    obs({ valueString: 'x', component: [{ code: { coding: [{ system: 'http://loinc.org', code: '85354-9', display: 'Blood pressure', extension: ext }] } }] }),
+    { resourceType: 'Observation', status: 'final', valueString: 'x', component: [{ code }] },
+  ];
+  compare('obs-7', cases.map((r, i) => ({ node: r, ctx: ctxOf('Observation', 'Observation', r), label: `case ${i}` })));
+});
+
+test('bdl-11 and bdl-12: native and fhirpath.js agree', () => {
+  const bundle = (type: string, first?: unknown) => ({ resourceType: 'Bundle', type, ...(first === undefined ? {} : { entry: [first, { resource: { resourceType: 'Patient' } }] }) });
+  const cases = [
+    bundle('document', { resource: { resourceType: 'Composition' } }),
+    bundle('document', { resource: { resourceType: 'Patient' } }),
+    bundle('document'),
+    bundle('document', { fullUrl: 'urn:uuid:1' }),
+    bundle('message', { resource: { resourceType: 'MessageHeader' } }),
+    bundle('message', { resource: { resourceType: 'Composition' } }),
+    bundle('transaction', { resource: { resourceType: 'Patient' } }),
+    bundle('collection'),
+  ].map((r, i) => ({ node: r, ctx: ctxOf('Bundle', 'Bundle', r), label: `case ${i}` }));
+  compare('bdl-11', cases);
+  compare('bdl-12', cases);
+});
