@@ -177,8 +177,9 @@ function printSummary(report: ReportModel, outDir: string, target: TargetFile | 
     `Verdict: ${report.verdict}`,
     `Scenarios: ${t.scenarios} (${t.passed} passed, ${t.failed} failed${t.undefined ? `, ${t.undefined} undefined` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}) · findings: ${t.findings}`,
   ];
-  const notPassed = report.requirements.filter((r) => r.verdict !== 'passed');
-  for (const r of notPassed) lines.push(`  ${r.id}: ${r.verdict}${r.severity === 'SHALL' && r.verdict === 'not-covered' ? ' (SHALL requirement no scenario covers)' : ''}`);
+  for (const r of report.requirements.filter((x) => x.verdict === 'failed')) lines.push(`  ${r.id}: failed (${r.severity}) — ${r.title.en}`);
+  const uncovered = report.requirements.filter((x) => x.verdict === 'not-covered' && x.severity === 'SHALL').map((x) => x.id);
+  if (uncovered.length) lines.push(`  SHALL requirements no scenario covers (${uncovered.length}): ${uncovered.join(', ')}`);
   const sig = report.integrity.signature;
   lines.push(sig.key === 'ephemeral'
     ? `Signed: report.json.jws with an EPHEMERAL Ed25519 key (thumbprint ${sig.keyThumbprint}) — proves the directory is unaltered, not who produced it; sign with --signing-key FILE (sello keygen)`
