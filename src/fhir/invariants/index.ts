@@ -22,9 +22,9 @@
  * Each expression is compiled once and cached by its text; ele-1, ext-1, dom-2…6, ref-1 and txt-2 run as
  * plain JavaScript (native.ts).
  */
-import fhirpath, { type OptionVariants, type UserInvocationTable } from 'fhirpath';
-import r4model from 'fhirpath/fhir-context/r4';
+import type { OptionVariants, UserInvocationTable } from 'fhirpath';
 import type { Invariant, InvariantContext, InvariantEvaluator, InvariantOutcome, TerminologyService } from '../contracts.ts';
+import { fhirpathEngine } from './engine.ts';
 import { effectiveExpression } from './fixes.ts';
 import { NATIVE_INVARIANTS, type NativeCheck, type PrimitiveView } from './native.ts';
 import { hasNarrativeContent, withPlaceholderContent } from './narrative.ts';
@@ -61,9 +61,6 @@ export const FHIR_PRIMITIVE_TYPES: ReadonlySet<string> = new Set([
   'base64Binary', 'boolean', 'canonical', 'code', 'date', 'dateTime', 'decimal', 'id', 'instant', 'integer', 'markdown',
   'oid', 'positiveInt', 'string', 'time', 'unsignedInt', 'uri', 'url', 'uuid', 'xhtml', 'integer64',
 ]);
-
-// The published Model type leaves out availableTypes, which the R4 model has (fhirpath.js uses it for bases).
-const r4 = r4model as typeof r4model & { availableTypes: Set<string> };
 
 const PASS: InvariantOutcome = { passed: true };
 const FAIL: InvariantOutcome = { passed: false };
@@ -121,15 +118,17 @@ function primitiveView(node: unknown): PrimitiveView {
   return { value: node, element: undefined };
 }
 
-const modelPathsElsewhere = Object.keys(r4.pathsDefinedElsewhere);
+let modelPathsElsewhere: string[] | undefined;
 
 /** The path fhirpath.js itself would use as base: `Questionnaire.item.item` is `Questionnaire.item`. */
 function normalizePath(path: string): string {
+  const { model } = fhirpathEngine();
+  modelPathsElsewhere ??= Object.keys(model.pathsDefinedElsewhere);
   let p = path.replace(/\[\d*]/g, '').replace(/\[x]$/, '');
   for (let guard = 0; guard < 20; guard++) {
     const prefix = modelPathsElsewhere.find((candidate) => p.startsWith(candidate));
     if (!prefix) break;
-    p = (r4.pathsDefinedElsewhere[prefix] as string) + p.slice(prefix.length);
+    p = (model.pathsDefinedElsewhere[prefix] as string) + p.slice(prefix.length);
   }
   return p;
 }
@@ -168,7 +167,8 @@ export function createInvariantEvaluator(options: InvariantEvaluatorOptions = {}
     if (c === undefined) {
       const t0 = performance.now();
       try {
-        const fn = fhirpath.compile(expression, r4, compileOptions);
+        const { fhirpath, model } = fhirpathEngine();
+        const fn = fhirpath.compile(expression, model, compileOptions);
         c = { run: fn as unknown as Evaluate };
       } catch (e) {
         c = { error: `cannot parse '${expression}': ${message(e)}` };
@@ -185,10 +185,11 @@ export function createInvariantEvaluator(options: InvariantEvaluatorOptions = {}
     bridge = null;
     if (options.typing === 'base') return bridge;
     try {
-      const probe = fhirpath.compile({ base: 'Quantity', expression: 'value' }, r4, { resolveInternalTypes: false })({ value: 1 }) as unknown[];
+      const { fhirpath, model } = fhirpathEngine();
+      const probe = fhirpath.compile({ base: 'Quantity', expression: 'value' }, model, { resolveInternalTypes: false })({ value: 1 }) as unknown[];
       const node = probe[0] as ResourceNodeLike | undefined;
       if (node && typeof node.ctx?.getDecimal === 'function') {
-        const candidate: Bridge = { Node: node.constructor as ResourceNodeClass, nodeCtx: { model: r4, getDecimal: node.ctx.getDecimal } };
+        const candidate: Bridge = { Node: node.constructor as ResourceNodeClass, nodeCtx: { model, getDecimal: node.ctx.getDecimal } };
         // The node class is internal API: use it only if it still behaves as this module expects.
         const ele1 = compile('hasValue() or (children().count() > id.count())');
         const typed = compile('$this is HumanName and given.first() = \'A\'');
@@ -215,6 +216,7 @@ export function createInvariantEvaluator(options: InvariantEvaluatorOptions = {}
     const cacheKey = `${context.type}\u0000${context.path}`;
     let t = typings.get(cacheKey);
     if (!t) {
+      const r4 = fhirpathEngine().model;
       const path = normalizePath(context.path);
       const propName = path.includes('.') ? (path.split('.').pop() as string) : null;
       const generic = context.type === 'BackboneElement' || context.type === 'Element' || !context.type;
@@ -239,7 +241,8 @@ export function createInvariantEvaluator(options: InvariantEvaluatorOptions = {}
     let c = baseCompiled.get(k);
     if (!c) {
       try {
-        const fn = fhirpath.compile({ base: typing.path, expression }, r4, compileOptions);
+        const { fhirpath, model } = fhirpathEngine();
+        const fn = fhirpath.compile({ base: typing.path, expression }, model, compileOptions);
         c = { run: fn as unknown as Evaluate };
       } catch (e) {
         c = { error: `cannot parse '${expression}': ${message(e)}` };

@@ -6,8 +6,8 @@
  * `undefined` to hand an unusual shape back to fhirpath.js; test/fhir/invariants checks them against
  * fhirpath.js on the same nodes.
  */
-import r4 from 'fhirpath/fhir-context/r4';
 import type { InvariantContext } from '../contracts.ts';
+import { choiceTypes } from './engine.ts';
 import { BASE_EXPRESSIONS } from './fixes.ts';
 import { hasNarrativeContent } from './narrative.ts';
 
@@ -44,13 +44,16 @@ const ele1: NativeCheck = (node, _context, primitive) => {
   return hasNonIdChild(node);
 };
 
-const extensionValueKeys = new Set((r4.choiceTypePaths['Extension.value'] ?? []).flatMap((t) => [`value${t}`, `_value${t}`]));
+const choiceKeys = (path: string): Set<string> => new Set(choiceTypes(path).flatMap((t) => [`value${t}`, `_value${t}`]));
+let extensionValueKeys: Set<string> | undefined;
+let observationValueKeys: Set<string> | undefined;
 
 const ext1: NativeCheck = (node) => {
   if (!isObject(node)) return undefined;
   const hasExtension = present(node.extension);
   let hasValue = false;
   // An extension has a handful of keys: walk them rather than the fifty value[x] names.
+  extensionValueKeys ??= choiceKeys('Extension.value');
   for (const k in node) {
     if (extensionValueKeys.has(k) && present(node[k])) {
       hasValue = true;
@@ -107,7 +110,6 @@ const ref1: NativeCheck = (node, context) => {
   return contained.some((c) => isObject(c) && c.id === id);
 };
 
-const observationValueKeys = new Set((r4.choiceTypePaths['Observation.value'] ?? []).flatMap((t) => [`value${t}`, `_value${t}`]));
 const CODING_KEYS = new Set(['system', 'version', 'code', 'display', 'userSelected']);
 
 /** A Coding of primitives only: anything else (extensions, `_display`) is left to fhirpath.js's equality. */
@@ -125,6 +127,7 @@ function sameCoding(a: Record<string, string | boolean>, b: Record<string, strin
 const obs7: NativeCheck = (node, context) => {
   if (!isObject(node)) return undefined;
   let hasValue = false;
+  observationValueKeys ??= choiceKeys('Observation.value');
   for (const k in node) {
     if (observationValueKeys.has(k) && present(node[k])) {
       hasValue = true;

@@ -2,10 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import fhirpath from 'fhirpath';
-import r4 from 'fhirpath/fhir-context/r4';
 import type { InvariantContext } from '../../../src/fhir/contracts.ts';
 import { EXPRESSION_FIXES, NATIVE_INVARIANTS, createInvariantEvaluator, effectiveExpression } from '../../../src/fhir/invariants/index.ts';
+import { fhirpathEngine } from '../../../src/fhir/invariants/engine.ts';
 import { definitionsDataDir } from '../../../src/fhir/terminology/index.ts';
 
 type Constraint = { key: string; expression?: string };
@@ -33,10 +32,11 @@ const constraints = baseConstraints();
 
 test('every base R4 invariant, as evaluated (fixes applied), parses in fhirpath.js', () => {
   const failures: string[] = [];
+  const { fhirpath, model } = fhirpathEngine();
   for (const [expression, keys] of constraints) {
     for (const key of keys) {
       try {
-        fhirpath.compile(effectiveExpression(key, expression), r4);
+        fhirpath.compile(effectiveExpression(key, expression), model);
       } catch (e) {
         failures.push(`${key}: ${(e as Error).message}`);
       }

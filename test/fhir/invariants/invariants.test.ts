@@ -1,9 +1,12 @@
 import { test, describe, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import fhirpath from 'fhirpath';
+import { createRequire } from 'node:module';
 import type { Invariant, InvariantContext } from '../../../src/fhir/contracts.ts';
 import { createInvariantEvaluator } from '../../../src/fhir/invariants/index.ts';
 import { createTerminology, loadBaseTerminologySource } from '../../../src/fhir/terminology/index.ts';
+
+// The evaluator loads fhirpath.js's CommonJS build on first use; spying on that same module object.
+const fhirpath = createRequire(import.meta.url)('fhirpath') as { compile: (...args: unknown[]) => unknown };
 
 const inv = (key: string, expression: string, severity: 'error' | 'warning' = 'error'): Invariant => ({ key, severity, human: key, expression });
 const at = (resource: unknown, type: string, path: string, rootResource: unknown = resource): InvariantContext => ({ resource, rootResource, type, path });
