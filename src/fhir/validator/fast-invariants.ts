@@ -115,7 +115,8 @@ function singletonString(c: Collection): string | undefined {
 
 // ---- tokenizer ----------------------------------------------------------------------------------------
 
-type Tok = { k: 'id' | 'str' | 'num' | 'op' | 'var'; v: string };
+/** `q`: a backquoted identifier, never a keyword (`div` in text.`div`). */
+type Tok = { k: 'id' | 'str' | 'num' | 'op' | 'var'; v: string; q?: boolean };
 
 function tokenize(expr: string): Tok[] {
   const out: Tok[] = [];
@@ -144,7 +145,7 @@ function tokenize(expr: string): Tok[] {
     if (c === '`') {
       const end = expr.indexOf('`', i + 1);
       if (end < 0) bail();
-      out.push({ k: 'id', v: expr.slice(i + 1, end) });
+      out.push({ k: 'id', v: expr.slice(i + 1, end), q: true });
       i = end + 1;
       continue;
     }
@@ -207,7 +208,7 @@ class Parser {
 
   private isWord(v: string): boolean {
     const t = this.peek();
-    return !!t && t.k === 'id' && t.v === v;
+    return !!t && t.k === 'id' && !t.q && t.v === v;
   }
 
   private isOp(v: string): boolean {
@@ -424,9 +425,9 @@ class Parser {
         this.i++;
         return (_f, env) => env.thisItem;
       }
-      if (t!.v.startsWith('$') || KEYWORD_OPS.has(t!.v)) bail();
+      if (!t!.q && (t!.v.startsWith('$') || KEYWORD_OPS.has(t!.v))) bail();
       // a type name at the start (`Patient.name`) would need type information
-      if (/^[A-Z]/.test(t!.v)) bail();
+      if (!t!.q && /^[A-Z]/.test(t!.v)) bail();
       // an identifier or a function applied to the focus
       return this.member((f) => f);
     }
@@ -440,7 +441,7 @@ class Parser {
     this.i++;
     const name = t.v;
     if (!this.isOp('(')) {
-      if (KEYWORD_OPS.has(name)) bail();
+      if (KEYWORD_OPS.has(name) && !t.q) bail();
       return (f, env) => navigate(base(f, env), name);
     }
     this.i++;

@@ -394,6 +394,8 @@ export class StructuralValidator {
     let present: JsonChild[] | undefined;
     for (const key in obj) {
       if (isResourceRoot && key === 'resourceType') continue;
+      // JSON has no undefined; a JavaScript caller's `{ x: undefined }` means x is absent
+      if (obj[key] === undefined) continue;
       count++;
       const isExt = key.charCodeAt(0) === 95;
       const jc = host.jsonChildren.get(isExt ? key.slice(1) : key);
@@ -779,6 +781,15 @@ export class StructuralValidator {
       if (candidate?.type === 'Extension') extDef = candidate;
     }
     const isModifier = def.name === 'modifierExtension';
+    if (!extDef && def.sliceName) {
+      // a sub-extension slice of a complex extension (relative url): the slice is its definition
+      const container = this.containerFor(def, def.types[0]);
+      if (container) {
+        this.walkComplex(v, def, container, item.path, scope, false, 'Extension', plainUrl ?? parentExtensionUrl);
+        this.checkInvariants(def.invariants, v, item.path, scope, 'Extension', def.basePath);
+        return;
+      }
+    }
     if (extDef) {
       if (absolute && !def.sliceName) this.checkExtensionContext(extDef, plainUrl!, hostDef, hostType, item.path, scope, parentExtensionUrl);
       const modifierDef = extDef.root.isModifier;
@@ -1284,6 +1295,7 @@ function navigateJson(value: unknown, path: string): unknown[] {
 function describeKind(v: unknown): string {
   if (Array.isArray(v)) return 'an Array';
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
   if (typeof v === 'object') return 'an Object';
   return `a ${typeof v}`;
 }

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DefinitionRegistry } from '../../../src/fhir/definitions/registry.ts';
+import { BundleFile } from '../../../src/fhir/definitions/bundle-file.ts';
+
+test('base definitions: StructureDefinitions, ValueSets and CodeSystems by canonical URL, with |version', () => {
+  const r = new DefinitionRegistry();
+  assert.equal(r.structureDefinition('http://hl7.org/fhir/StructureDefinition/Patient')?.type, 'Patient');
+  assert.equal(r.structureDefinition('http://hl7.org/fhir/StructureDefinition/Patient|4.0.1')?.type, 'Patient');
+  assert.equal(r.structureDefinition('http://hl7.org/fhir/StructureDefinition/HumanName')?.kind, 'complex-type');
+  assert.equal(r.structureDefinition('http://hl7.org/fhir/StructureDefinition/patient-birthPlace')?.type, 'Extension');
+  assert.equal(r.structureDefinition('http://hl7.org/fhir/StructureDefinition/vitalsigns')?.derivation, 'constraint');
+  assert.equal(r.valueSet('http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1')?.url, 'http://hl7.org/fhir/ValueSet/administrative-gender');
+  assert.equal(r.codeSystem('http://terminology.hl7.org/CodeSystem/v3-MaritalStatus')?.resourceType, 'CodeSystem');
+  assert.equal(r.codeSystem('http://terminology.hl7.org/CodeSystem/v2-0203')?.resourceType, 'CodeSystem');
+  assert.equal(r.structureDefinition('http://nowhere.test/sd'), undefined);
+  assert.ok(r.resourceTypes().has('Observation'));
+  assert.ok(!r.resourceTypes().has('DomainResource'));
+});
+
+test('lazy start: a registry answers its first structure lookup well under the cold-start budget', () => {
+  const t = performance.now();
+  const r = new DefinitionRegistry();
+  r.structureDefinition('http://hl7.org/fhir/StructureDefinition/Observation');
+  r.valueSet('http://hl7.org/fhir/ValueSet/observation-status');
+  const ms = performance.now() - t;
+  console.log(`first Observation definition and ValueSet: ${ms.toFixed(0)} ms`);
+  assert.ok(ms < 1000, `${ms} ms`);
+});
+
+test('bundle files are indexed without parsing, entries parsed on demand and kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sello-bundle-file-'));
+  const bundle = {
+    resourceType: 'Bundle',
+    entry: [
+      { fullUrl: 'http://a/ValueSet/x', resource: { resourceType: 'ValueSet', id: 'x', url: 'http://a/ValueSet/x', version: '1', status: 'active' } },
+      { fullUrl: 'http://a/CodeSystem/y', resource: { resourceType: 'CodeSystem', id: 'y', url: 'http://a/cs/y', status: 'active', content: 'complete' } },
+    ],
+  };
+  // the FHIR publisher's layout (what the byte scan reads) and a compact one (the parse fallback)
+  const pretty = JSON.stringify(bundle, null, 2).replace(/": /g, '" : ');
+  writeFileSync(join(dir, 'pretty.json'), pretty);
+  writeFileSync(join(dir, 'compact.json'), JSON.stringify(bundle));
+  for (const name of ['pretty.json', 'compact.json']) {
+    const f = new BundleFile(join(dir, name));
+    const list = f.list();
+    assert.deepEqual(list.map((e) => [e.resourceType, e.url, e.version]), [['ValueSet', 'http://a/ValueSet/x', '1'], ['CodeSystem', 'http://a/cs/y', undefined]], name);
+    const cs = f.resource(list[1]!);
+    assert.equal(cs.content, 'complete');
+    assert.equal(f.resource(list[1]!), cs);
+  }
+});
+
+test('profile directories: canonical resources found recursively (also inside Bundles); local ones win', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sello-profiles-'));
+  mkdirSync(join(dir, 'nested'));
+  writeFileSync(join(dir, 'nested', 'vs.json'), JSON.stringify({ resourceType: 'ValueSet', url: 'http://sello.test/vs', status: 'active' }));
+  writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'CodeSystem', url: 'http://sello.test/cs', status: 'active', content: 'complete' } }] }));
+  writeFileSync(join(dir, 'gender.json'), JSON.stringify({ resourceType: 'ValueSet', url: 'http://hl7.org/fhir/ValueSet/administrative-gender', status: 'active', name: 'local' }));
+  writeFileSync(join(dir, 'broken.json'), '{ not json');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x' }));
+  const r = new DefinitionRegistry({ profileDirs: [dir] });
+  assert.equal(r.valueSet('http://sello.test/vs')?.status, 'active');
+  assert.equal(r.codeSystem('http://sello.test/cs')?.content, 'complete');
+  assert.equal(r.valueSet('http://hl7.org/fhir/ValueSet/administrative-gender')?.name, 'local');
+});
