@@ -66,8 +66,9 @@ export async function listRunFiles(dir: string): Promise<string[]> {
       const r = rel === '' ? e.name : `${rel}/${e.name}`;
       if (isDerived(r)) continue;
       if (e.isDirectory()) await walk(r);
-      // Symlinks are listed (and hashed as what they point to) so swapping one is noticed.
-      else if (e.isFile() || e.isSymbolicLink()) out.push(toPosix(r));
+      else if (e.isFile()) out.push(toPosix(r));
+      // A symlink to a file is hashed as what it points to, so swapping it is noticed; links to directories are not followed.
+      else if (e.isSymbolicLink() && (await stat(path.join(dir, r)).then((s) => s.isFile(), () => false))) out.push(toPosix(r));
     }
   };
   await walk('');

@@ -136,6 +136,9 @@ describe('buildReport on real cucumber output', () => {
       location: '/curp',
       locationKind: 'json-pointer',
       message: { es: 'CURP duplicada <script>alert("es")</script>', en: 'Duplicate CURP <script>alert("en")</script>' },
+      // Linked to the alta whose request body holds /curp.
+      exchangeId: s.exchangeIds[0],
+      side: 'request',
     }]);
     const failed = s.steps.find((st) => st.status === 'failed');
     assert.equal(failed?.keyword, 'Then');
@@ -221,25 +224,30 @@ describe('buildReport on real cucumber output', () => {
     assert.match(failure[2] ?? '', /RN-05 at \/curp \(json-pointer\): Duplicate CURP &lt;script&gt;/);
   });
 
-  test('report.html shows the verdict, escapes hostile content and embeds the report JSON', async () => {
+  test('report.html shows the verdict, escapes hostile content and embeds each scenario as inert JSON', async () => {
     const html = await readFile(path.join(outDir, 'report.html'), 'utf8');
     assert.match(html, /<section class="verdict ko" id="verdict"><div class="big">NOT CERTIFIABLE<\/div>/);
     assert.doesNotMatch(html, /<script>alert/);
     assert.doesNotMatch(html, /<img src=x/);
     assert.doesNotMatch(html, /<b>x<\/b>/);
-    assert.match(html, /Duplicate CURP &lt;script&gt;alert\(&quot;en&quot;\)&lt;\/script&gt;/);
-    assert.match(html, /CURP duplicada &lt;script&gt;alert\(&quot;es&quot;\)&lt;\/script&gt;/);
-    assert.match(html, /&lt;\/script&gt;&lt;script&gt;alert\(\\&quot;body\\&quot;\)/, 'exchange bodies are shown, escaped');
-    assert.match(html, /<details><summary>POST \/pgs\/v1\/beneficiarios → 201 · messageId msg-\d+/);
+    assert.match(html, /CURP duplicada &lt;img src=x onerror=alert\(1\)&gt;/);
     assert.doesNotMatch(html, /secret-token-123/);
-    // Only our two script elements: the JSON data block and the filter code.
-    assert.equal(html.match(/<script/gi)?.length, 2);
+    // Our own script (by hash) plus inert JSON: one block per scenario and the labels.
+    const scenarios = model.features.flatMap((f) => f.scenarios);
+    assert.equal(html.match(/<script>/g)?.length, 1);
+    assert.equal(html.match(/<script type="application\/json"/g)?.length, scenarios.length + 1);
     assert.doesNotMatch(html, /<[a-z][a-z0-9]*(?:\s+[a-z-]+(?:="[^"]*")?)*\s+(src|href|action)=/i, 'self-contained: no element loads or links anything');
-    assert.doesNotMatch(html, /url\(|@import/i);
+    assert.doesNotMatch(/<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '', /url\(|@import/i, 'the stylesheet loads nothing');
 
-    const data = /<script type="application\/json" id="sello-report-data">([^<]*)<\/script>/.exec(html);
-    assert.ok(data, 'embedded report JSON');
-    assert.deepEqual(JSON.parse(data[1] ?? ''), model);
+    const dup = scenarios.findIndex((s) => s.name.startsWith('CURP duplicada'));
+    const block = new RegExp(`<script type="application/json" id="d-${dup}">([^<]*)</script>`).exec(html);
+    assert.ok(block, 'scenario data block');
+    const data = JSON.parse(block[1] ?? '') as { findings: { ruleId: string; exchangeId?: string; side?: string; message: { en: string } }[]; exchanges: { id: string; response: { body: { nota: string } } }[] };
+    assert.equal(data.findings[0]?.message.en, 'Duplicate CURP <script>alert("en")</script>', 'the page gets the text, and sets it with textContent');
+    assert.equal(data.exchanges[0]?.response.body.nota, '</script><script>alert("body")</script>');
+    // The finding is linked to the exchange whose body holds its location (/curp in the request).
+    assert.equal(data.findings[0]?.exchangeId, data.exchanges[0]?.id);
+    assert.equal(data.findings[0]?.side, 'request');
 
     // The CSP only admits our own inline script and style, by hash.
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
@@ -248,6 +256,19 @@ describe('buildReport on real cucumber output', () => {
     const hash = (s: string): string => createHash('sha256').update(s).digest('base64');
     assert.ok(csp.includes(`script-src &#39;sha256-${hash(js)}&#39;`), csp);
     assert.ok(csp.includes(`style-src &#39;sha256-${hash(css)}&#39;`), csp);
+  });
+
+  test('every scenario declares its requirements by tag and the matrix lists them per role', () => {
+    const ok = byName(model, 'Alta válida es aceptada');
+    assert.deepEqual(ok.requirements, ['RN-01']);
+    assert.ok(ok.exchangeIds.length === 1);
+    const rn01 = model.requirements.find((r) => r.id === 'RN-01');
+    assert.equal(rn01?.verdict, 'passed');
+    assert.deepEqual(rn01?.byRole.map((c) => [c.role, c.verdict]), [['imss', 'passed'], ['issste', 'passed']]);
+    const rn09 = model.requirements.find((r) => r.id === 'RN-09');
+    assert.equal(rn09?.verdict, 'not-covered');
+    assert.deepEqual(model.summary.map((s) => s.role), ['imss', 'issste']);
+    assert.ok(model.summary.every((s) => s.uncoveredShall.includes('RN-09')));
   });
 });
 

@@ -11,7 +11,7 @@ const HOSTILE = 'a&b <script>alert(1)</script> "q" \'s\' ]]> \u0000\u0007\u001b[
 function scenario(overrides: Partial<ScenarioReport>): ScenarioReport {
   return {
     id: 'f.feature:3', name: HOSTILE, tags: ['@x"y', '@RN-01'], roles: ['imss'], rules: ['RN-01'], status: 'passed',
-    durationMs: 12.5, steps: [{ keyword: 'Given', text: HOSTILE, status: 'passed', durationMs: 1 }], findings: [], exchanges: 0, attempts: 1,
+    durationMs: 12.5, steps: [{ keyword: 'Given', text: HOSTILE, status: 'passed', durationMs: 1 }], findings: [], requirements: ['RN-01'], exchanges: 0, exchangeIds: [], attempts: 1,
     ...overrides,
   };
 }
@@ -21,11 +21,30 @@ const finding = {
 } as const;
 
 const model: ReportModel = {
-  schemaVersion: '1.0.0', runId: `run ${HOSTILE}`, startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:01:00.000Z',
+  schemaVersion: '1.1.0', runId: `run ${HOSTILE}`, startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:01:00.000Z',
   program: 'mx-pgs', programVersion: '1', sello: { version: '0.1.0' }, sut: { role: HOSTILE, baseUrl: 'https://sut.test/', kind: 'external' },
   seed: '7', verdict: 'NOT CERTIFIABLE', verdictReason: { en: HOSTILE, es: HOSTILE },
   totals: { scenarios: 5, passed: 1, failed: 1, skipped: 1, undefined: 0, pending: 1, ambiguous: 1, findings: 2 },
   rules: [{ id: 'RN-01', title: { en: HOSTILE, es: HOSTILE }, strength: 'SHALL', verdict: 'failed', scenarios: ['f.feature:3'], findings: 2 }],
+  requirements: [{
+    id: 'RN-01', kind: 'rule', title: { en: HOSTILE, es: HOSTILE }, text: { en: HOSTILE, es: HOSTILE }, source: HOSTILE, severity: 'SHALL', coveredBy: ['RN-01'],
+    verdict: 'failed', scenarios: ['f.feature:3', 'f.feature:9'], declaredOnly: [], byRole: [{ role: HOSTILE, verdict: 'failed', scenarios: ['f.feature:9'] }],
+    findings: [{ scenarioId: 'f.feature:9', index: 0 }], reason: { en: HOSTILE, es: HOSTILE },
+  }, {
+    id: 'PGS-SCH-X', kind: 'profile', title: { en: 'x' }, text: { en: 'x' }, source: 's', severity: 'SHALL', coveredBy: ['PGS-SCH-X'], schema: 'schemas/x.json',
+    verdict: 'not-covered', scenarios: [], declaredOnly: [], byRole: [{ role: HOSTILE, verdict: 'not-covered', scenarios: [] }], findings: [], reason: { en: 'none', es: 'nada' },
+  }],
+  catalogue: { version: '1.0.0', files: [] },
+  summary: [{ program: 'mx-pgs', role: HOSTILE, verdict: 'NOT CERTIFIABLE', scenarios: 5, passed: 1, notPassed: 3, findings: 2, failedRequirements: ['RN-01'], uncoveredShall: ['PGS-SCH-X'] }],
+  outputs: [{ path: 'junit.xml', description: HOSTILE }],
+  redaction: { applied: false },
+  integrity: {
+    algorithm: 'SHA-256', files: [], notCovered: [],
+    signature: {
+      file: 'report.json.jws', format: 'JWS compact serialization, detached payload (RFC 7515 Appendix F)', alg: 'EdDSA',
+      payload: 'RFC 8785 canonical JSON of report.json', key: 'ephemeral', keyThumbprint: 'abc',
+    },
+  },
   features: [{
     uri: `f.feature`,
     name: HOSTILE,
@@ -88,28 +107,32 @@ describe('report.html', () => {
     const huge = { ...hostileExchange, response: { headers: {}, body: 'x'.repeat(200_000) } } as ExchangeEntry;
     const html = renderHtml(model, new Map([['f.feature:3', [hostileExchange, huge]], ['f.feature:9', [{ id: 'only-id' } as unknown as ExchangeEntry]]]));
 
-    const data = /<script type="application\/json" id="sello-report-data">([^<]*)<\/script>/.exec(html);
-    assert.ok(data);
-    assert.deepEqual(JSON.parse(data[1] ?? ''), model);
+    // One JSON block per scenario, parsed by the page when the scenario is opened, plus the labels.
+    const blocks = [...html.matchAll(/<script type="application\/json" id="([^"]+)">([^<]*)<\/script>/g)];
+    assert.deepEqual(blocks.map((m) => m[1]), ['d-0', 'd-1', 'd-2', 'd-3', 'd-4', 'sello-labels']);
+    const first = JSON.parse(blocks[0]?.[2] ?? '') as { exchanges: { method: string; request: { body: string }; response: { body: unknown } }[] };
+    assert.equal(first.exchanges[0]?.method, '<b>', 'data round-trips exactly, escaping is the page\'s job');
+    assert.match(first.exchanges[0]?.request.body ?? '', /^MSH\|/);
+    assert.match(String(first.exchanges[1]?.response.body), /\[truncated at 100000 characters; full body in evidence\/exchanges.ndjson\]$/);
 
     // Outside our own script elements, every tag must be one the renderer itself writes.
     const markup = html.replace(/<script[^>]*>[^<]*<\/script>/g, '').replace(/<script>[\s\S]*?<\/script>/, '');
     const allowed = new Set([
-      'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'h1', 'h2', 'h3', 'h4', 'h5', 'dl', 'dt', 'dd', 'section', 'div', 'p',
-      'span', 'b', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'input', 'select', 'option', 'article', 'ol', 'li', 'pre',
-      'details', 'summary', 'ul',
+      'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'h1', 'h2', 'h3', 'h4', 'dl', 'dt', 'dd', 'section', 'div', 'p',
+      'span', 'b', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'input', 'select', 'option', 'article', 'button', 'br', 'ul', 'li',
     ]);
     const tags = new Set([...markup.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => (m[1] ?? '').toLowerCase()));
     for (const t of tags) assert.ok(allowed.has(t), `unexpected element <${t}>`);
     assert.doesNotMatch(markup, /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    assert.doesNotMatch(html, /<script>alert|<img/);
 
-    assert.match(html, /MSH\|\^~\\&amp;\|a&amp;b &lt;script&gt;/);
-    assert.match(html, /\[truncated at 100000 characters; full body in evidence\/exchanges.ndjson\]/);
-    assert.match(html, /<details><summary>&lt;b&gt; a&amp;b/);
     assert.ok(html.length < 400_000, 'large bodies are truncated in the page');
     for (const status of ['passed', 'failed', 'skipped', 'pending', 'ambiguous']) {
-      assert.match(html, new RegExp(`data-status="${status}"`));
+      assert.match(html, new RegExp(`data-st="${status}"`));
     }
+    // The matrix flags the uncovered SHALL constraint, and the summary names it.
+    assert.match(html, /<tr class="rq-not-covered gap" data-req="PGS-SCH-X">/);
+    assert.match(html, /SHALL requirements no scenario covers: PGS-SCH-X/);
   });
 
   test('the filter script is valid JavaScript', () => {
