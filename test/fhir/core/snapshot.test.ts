@@ -21,6 +21,9 @@ function profile(url: string, type: string, elements: ElementDefinition[], base 
   } as StructureDefinition;
 }
 
+/** A property of an element that the ElementDefinition type does not declare (fixedUri, patternUri …). */
+const prop = (e: ElementDefinition | undefined, key: string): unknown => (e as unknown as Record<string, unknown> | undefined)?.[key];
+
 const byId = (sd: StructureDefinition | undefined, id: string): ElementDefinition | undefined =>
   sd?.snapshot?.element?.find((e) => e.id === id);
 
@@ -52,7 +55,7 @@ test('a path below a datatype expands that datatype in place, down to several le
   const sd = registry.structureDefinition(url);
   const system = byId(sd, 'Patient.identifier.type.coding.system');
   assert.equal(system?.min, 1);
-  assert.equal((system as Record<string, unknown>).fixedUri, 'http://terminology.hl7.org/CodeSystem/v2-0203');
+  assert.equal(prop(system, 'fixedUri'), 'http://terminology.hl7.org/CodeSystem/v2-0203');
   // the datatypes on the way are complete: siblings are there, in the datatype's order
   const ids = sd!.snapshot!.element!.map((e) => e.id);
   const at = (id: string): number => ids.indexOf(id);
@@ -81,7 +84,7 @@ test('slices are cloned from the sliced element; extension slices keep their pro
   const dni = byId(sd, 'Patient.identifier:dni');
   assert.equal(dni?.min, 1);
   assert.equal(dni?.slicing, undefined, 'the slice does not inherit the slicing');
-  assert.equal((byId(sd, 'Patient.identifier:dni.system') as Record<string, unknown>).patternUri, 'urn:dni');
+  assert.equal(prop(byId(sd, 'Patient.identifier:dni.system'), 'patternUri'), 'urn:dni');
   assert.equal(byId(sd, 'Patient.identifier')?.slicing?.rules, 'closed');
   // slices follow their sliced element (and its other slices)
   const ids = sd!.snapshot!.element!.map((e) => e.id!);
@@ -98,9 +101,9 @@ test('differentials without ids: ids come from paths and the slice names before 
     { path: 'Patient.birthDate', min: 1 },
   ]));
   const sd = registry.structureDefinition(url);
-  assert.equal((byId(sd, 'Patient.identifier:mrn.system') as Record<string, unknown>).fixedUri, 'urn:mrn');
+  assert.equal(prop(byId(sd, 'Patient.identifier:mrn.system'), 'fixedUri'), 'urn:mrn');
   assert.equal(byId(sd, 'Patient.birthDate')?.min, 1);
-  assert.equal(byId(sd, 'Patient.identifier.system') && (byId(sd, 'Patient.identifier.system') as Record<string, unknown>).fixedUri, undefined);
+  assert.equal(byId(sd, 'Patient.identifier.system') && prop(byId(sd, 'Patient.identifier.system'), 'fixedUri'), undefined);
 });
 
 test('a choice constrained to one type (`valueQuantity`) restricts value[x]', () => {
@@ -113,7 +116,7 @@ test('a choice constrained to one type (`valueQuantity`) restricts value[x]', ()
   const value = byId(sd, 'Observation.value[x]');
   assert.equal(value?.min, 1);
   assert.deepEqual(value?.type?.map((t) => t.code), ['Quantity']);
-  assert.equal((byId(sd, 'Observation.value[x].system') as Record<string, unknown>).fixedUri, 'http://unitsofmeasure.org');
+  assert.equal(prop(byId(sd, 'Observation.value[x].system'), 'fixedUri'), 'http://unitsofmeasure.org');
 });
 
 test('complex extension: sub-extension slices with fixed urls and typed values', () => {
@@ -127,7 +130,7 @@ test('complex extension: sub-extension slices with fixed urls and typed values',
     { id: 'Extension.value[x]', path: 'Extension.value[x]', max: '0' },
   ]));
   const sd = registry.structureDefinition(url);
-  assert.equal((byId(sd, 'Extension.extension:code.url') as Record<string, unknown>).fixedUri, 'code');
+  assert.equal(prop(byId(sd, 'Extension.extension:code.url'), 'fixedUri'), 'code');
   assert.deepEqual(byId(sd, 'Extension.extension:code.value[x]')?.type, [{ code: 'code' }]);
   assert.equal(byId(sd, 'Extension.value[x]')?.max, '0');
   assert.deepEqual(registry.snapshotIssues(url), []);
