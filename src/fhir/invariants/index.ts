@@ -30,6 +30,26 @@ import { NATIVE_INVARIANTS, type NativeCheck, type PrimitiveView } from './nativ
 import { hasNarrativeContent, withPlaceholderContent } from './narrative.ts';
 
 export { EXPRESSION_FIXES, effectiveExpression } from './fixes.ts';
+export { fhirpathEngine } from './engine.ts';
+
+const syntaxChecked = new Map<string, string | undefined>();
+
+/**
+ * Why a FHIRPath expression does not parse (first line of fhirpath.js's message), or undefined when it does.
+ * Goes through the same lazily loaded fhirpath.js as the evaluator, so the process holds one copy.
+ */
+export function fhirpathSyntaxError(expression: string): string | undefined {
+  if (!syntaxChecked.has(expression)) {
+    let error: string | undefined;
+    try {
+      fhirpathEngine().fhirpath.parse(expression);
+    } catch (e) {
+      error = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    }
+    syntaxChecked.set(expression, error);
+  }
+  return syntaxChecked.get(expression);
+}
 export { NATIVE_INVARIANTS } from './native.ts';
 
 export interface InvariantEvaluatorOptions {

@@ -2,7 +2,7 @@ import { test, describe, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { Invariant, InvariantContext } from '../../../src/fhir/contracts.ts';
-import { createInvariantEvaluator } from '../../../src/fhir/invariants/index.ts';
+import { createInvariantEvaluator, fhirpathSyntaxError } from '../../../src/fhir/invariants/index.ts';
 import { createTerminology, loadBaseTerminologySource } from '../../../src/fhir/terminology/index.ts';
 
 // The evaluator loads fhirpath.js's CommonJS build on first use; spying on that same module object.
@@ -113,6 +113,11 @@ describe('FHIRPath invariants', () => {
     // fhirpath.js's memberOf() needs a terminology server (async): without one it is an error too.
     const r3 = ev.evaluate(inv('x-7', "memberOf('http://hl7.org/fhir/ValueSet/administrative-gender')"), 'male', at(patient, 'code', 'Patient.gender'));
     assert.equal(r3.passed, 'error');
+  });
+
+  test('fhirpathSyntaxError', () => {
+    assert.equal(fhirpathSyntaxError("name.where(family = 'x')"), undefined);
+    assert.match(fhirpathSyntaxError('name.((') ?? '', /mismatched|extraneous|expecting/);
   });
 
   test('typed evaluation on a part of a resource: Patient.name[0], BackboneElement children, choice types', () => {
