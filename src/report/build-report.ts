@@ -386,13 +386,15 @@ const NEVER_REDACTED = new Set(['schemaVersion', 'runId', 'startedAt', 'finished
 /** Members anywhere that are references into the evidence, not data. */
 const REFERENCE_KEYS = new Set(['id', 'exchangeId', 'exchangeIds', 'scenarioId', 'scenarios', 'declaredOnly', 'messageId', 'startedAt', 'finishedAt', 'uri']);
 
+const isReference = (x: unknown): boolean => typeof x === 'string' || (Array.isArray(x) && x.every((i) => typeof i === 'string'));
+
 function redactModel(model: ReportModel, exchanges: Map<string, ExchangeEntry[]>, p: Pseudonymizer): void {
   for (const xs of exchanges.values()) p.collect(xs.map((x) => [x.request?.body, x.response?.body]));
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (v === null || typeof v !== 'object') return typeof v === 'string' ? p.text(v) : v;
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = REFERENCE_KEYS.has(k) ? x : walk(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = REFERENCE_KEYS.has(k) && isReference(x) ? x : walk(x);
     return out;
   };
   const m = model as unknown as Record<string, unknown>;

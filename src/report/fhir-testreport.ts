@@ -34,6 +34,10 @@ const STEP_RESULT: Record<ScenarioStatus, ActionResult> = {
   passed: 'pass', failed: 'fail', skipped: 'skip', pending: 'skip', undefined: 'error', ambiguous: 'error',
 };
 
+/** FHIR strings and markdown admit no control characters but TAB, LF and CR: others are spelled out. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const fhirText = (s: string): string => s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** FHIR ids: [A-Za-z0-9\-.]{1,64}. */
 export function fhirId(s: string): string {
   const id = s.replace(/\.feature$/, '').replace(/[^A-Za-z0-9\-.]+/g, '-').replace(/^-+|-+$/g, '');
@@ -42,14 +46,14 @@ export function fhirId(s: string): string {
 
 function scenarioTest(s: ScenarioReport, model: ReportModel): TestReport['test'][number] {
   const action: TestReport['test'][number]['action'] = s.steps.map((st) => {
-    const op: ActionDetail = { result: STEP_RESULT[st.status] ?? 'error', message: `${st.keyword} ${st.text}`.trim() };
-    if (st.error) op.message = `${op.message}\n\n${st.error.split('\n').slice(0, 6).join('\n')}`;
+    const op: ActionDetail = { result: STEP_RESULT[st.status] ?? 'error', message: fhirText(`${st.keyword} ${st.text}`.trim()) };
+    if (st.error) op.message = fhirText(`${op.message}\n\n${st.error.split('\n').slice(0, 6).join('\n')}`);
     return { operation: op };
   });
   for (const f of s.findings) {
     const a: ActionDetail = {
       result: isBlocking(f) ? 'fail' : f.severity === 'warning' ? 'warning' : 'pass',
-      message: `[${f.ruleId}] ${f.location || '(message)'} (${f.locationKind}): ${f.message.es ?? f.message.en}${f.message.es ? ` / ${f.message.en}` : ''}`,
+      message: fhirText(`[${f.ruleId}] ${f.location || '(message)'} (${f.locationKind}): ${f.message.es ?? f.message.en}${f.message.es ? ` / ${f.message.en}` : ''}`),
     };
     if (f.exchangeId) a.detail = `urn:sello:run:${encodeURIComponent(model.runId)}:exchange:${encodeURIComponent(f.exchangeId)}`;
     action.push({ assert: a });
@@ -57,7 +61,7 @@ function scenarioTest(s: ScenarioReport, model: ReportModel): TestReport['test']
   // TestReport.test.action is 1..*: a scenario that never ran still says so.
   if (action.length === 0) action.push({ operation: { result: 'skip', message: `not executed (${s.status})` } });
   const reqs = s.requirements.length > 0 ? ` · requirements: ${s.requirements.join(', ')}` : '';
-  return { name: s.name || s.id, description: `${s.id} · ${s.status}${reqs} · tags: ${s.tags.join(' ') || '—'}`, action };
+  return { name: fhirText(s.name || s.id), description: fhirText(`${s.id} · ${s.status}${reqs} · tags: ${s.tags.join(' ') || '—'}`), action };
 }
 
 function sutUri(model: ReportModel): string {
@@ -76,9 +80,9 @@ export function renderTestReport(feature: FeatureReport, model: ReportModel): Te
     resourceType: 'TestReport',
     id: fhirId(feature.uri),
     identifier: { system: 'urn:ietf:rfc:3986', value: `urn:sello:run:${encodeURIComponent(model.runId)}:${encodeURIComponent(feature.uri)}` },
-    name: feature.name || feature.uri,
+    name: fhirText(feature.name || feature.uri),
     status: 'completed',
-    testScript: { identifier: { system: 'https://sello.dev/features', value: feature.uri }, display: feature.name || feature.uri },
+    testScript: { identifier: { system: 'https://sello.dev/features', value: feature.uri }, display: fhirText(feature.name || feature.uri) },
     result: notPassed > 0 ? 'fail' : passed > 0 ? 'pass' : 'pending',
     score: n === 0 ? 0 : Math.round((passed / n) * 10000) / 100,
     tester: `Sello ${model.sello.version}`,
