@@ -73,9 +73,9 @@ export class MllpDeframer {
   get inFrame(): boolean {
     return this.state !== 'outside';
   }
-  /** True when garbage or an FS without its CR waits for `flushIdle`. */
+  /** True when garbage waits for `flushIdle`. */
   get pendingIdle(): boolean {
-    return this.garbageBytes > 0 || this.state === 'after-fs';
+    return this.garbageBytes > 0;
   }
 
   private addGarbage(bytes: Buffer): void {
@@ -185,22 +185,24 @@ export class MllpDeframer {
     return out;
   }
 
-  /** The sender has gone quiet: report garbage so far, and a frame whose FS never got its CR. */
+  /** The sender has gone quiet: report the garbage so far (there is no frame to wait for). */
   flushIdle(): MllpEvent[] {
     const out: MllpEvent[] = [];
     this.endGarbage(out);
-    if (this.state === 'after-fs') {
-      const payload = this.takeFrame();
-      this.state = 'outside';
-      out.push({ kind: 'bad-frame', reason: 'no-cr-after-fs', bytes: payload.length, payload });
-    }
     return out;
   }
 
-  /** Gives up on whatever is open (frame timeout, or the connection ended). */
+  /**
+   * Gives up on whatever is open (frame timeout, or the connection ended): an FS still waiting for its CR (which may
+   * just be late, in the next TCP segment, so only the frame timeout ends the wait), an unclosed frame, an oversize
+   * frame being discarded.
+   */
   abort(): MllpEvent[] {
     const out = this.flushIdle();
-    if (this.state === 'frame') {
+    if (this.state === 'after-fs') {
+      const payload = this.takeFrame();
+      out.push({ kind: 'bad-frame', reason: 'no-cr-after-fs', bytes: payload.length, payload });
+    } else if (this.state === 'frame') {
       const payload = this.takeFrame();
       out.push({ kind: 'bad-frame', reason: 'incomplete', bytes: payload.length, payload });
     } else if (this.state === 'discard') {
@@ -231,9 +233,9 @@ export interface MllpListenerOptions {
   /** Gets each framed message (decoded), returns the ACK to send back (or undefined for none). */
   onMessage: (message: string, info: { remote: string }) => string | undefined | Promise<string | undefined>;
   maxFrameBytes?: number;
-  /** Quiet time after which garbage (or FS without CR) is answered. Default 200 ms. */
+  /** Quiet time after which garbage (bytes outside a frame) is answered. Default 200 ms. */
   idleMs?: number;
-  /** Time a frame may stay open without its FS. Default 5000 ms. */
+  /** Silence allowed inside an open frame (VT seen, FS CR not yet) before it is answered AR. Default 5000 ms. */
   frameTimeoutMs?: number;
   /** Time `onMessage` may take before the sender gets AE 207. Default 10000 ms. */
   handlerTimeoutMs?: number;
@@ -361,15 +363,14 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
     const arm = (): void => {
       clearTimeout(idleTimer);
       idleTimer = deframer.pendingIdle ? setTimeout(() => handle(deframer.flushIdle()), idleMs) : undefined;
-      if (deframer.inFrame && frameTimer === undefined) {
-        frameTimer = setTimeout(() => {
+      // The frame timeout counts silence inside an open frame: a slow but steady sender is not cut off.
+      clearTimeout(frameTimer);
+      frameTimer = deframer.inFrame
+        ? setTimeout(() => {
           frameTimer = undefined;
           handle(deframer.abort());
-        }, frameTimeoutMs);
-      } else if (!deframer.inFrame && frameTimer !== undefined) {
-        clearTimeout(frameTimer);
-        frameTimer = undefined;
-      }
+        }, frameTimeoutMs)
+        : undefined;
     };
 
     socket.on('data', (chunk: Buffer) => {
