@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
-import { runCommand } from './run-command.ts';
-import { mocksCommand } from './mocks-command.ts';
-import { validateCommand } from './validate-command.ts';
-import { verifyCommand } from './verify-command.ts';
-import { diffCommand } from './diff-command.ts';
-import { keygenCommand } from './keygen-command.ts';
+
+// Commands are loaded on demand: `sello verify` or `sello diff` in a CI gate need neither cucumber nor hapi.
+const runCommand = async (...a: Parameters<typeof import('./run-command.ts').runCommand>) => (await import('./run-command.ts')).runCommand(...a);
+const mocksCommand = async (...a: Parameters<typeof import('./mocks-command.ts').mocksCommand>) => (await import('./mocks-command.ts')).mocksCommand(...a);
+const validateCommand = async (...a: Parameters<typeof import('./validate-command.ts').validateCommand>) => (await import('./validate-command.ts')).validateCommand(...a);
+const verifyCommand = async (...a: Parameters<typeof import('./verify-command.ts').verifyCommand>) => (await import('./verify-command.ts')).verifyCommand(...a);
+const diffCommand = async (...a: Parameters<typeof import('./diff-command.ts').diffCommand>) => (await import('./diff-command.ts')).diffCommand(...a);
+const keygenCommand = async (...a: Parameters<typeof import('./keygen-command.ts').keygenCommand>) => (await import('./keygen-command.ts')).keygenCommand(...a);
 
 const USAGE = `Sello — conformance test harness for health-interoperability certification
 
