@@ -341,3 +341,27 @@ test('frameMllp writes VT … FS CR around UTF-8 text', () => {
   assert.deepEqual([...f.subarray(-2)], [FS, 0x0d]);
   assert.equal(f.subarray(1, -2).toString('utf8'), 'MSH|ñ');
 });
+
+test('interop: node-hl7-client 3.2 (a third-party MLLP sender) gets its AA from the listener', async () => {
+  const { Client, Message } = await import('node-hl7-client');
+  const received: string[] = [];
+  const receiver = new ReferenceReceiver();
+  await withListener({ onMessage: (m) => (received.push(m), receiver.handle(m)) }, async (l) => {
+    const client = new Client({ host: '127.0.0.1' });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const ack = await new Promise<string>((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('no ACK through node-hl7-client within 3000 ms')), 3000);
+        const connection = client.createConnection({ port: l.port, waitAck: true }, (res) => resolve(res.getMessage().toString()));
+        void connection.sendMessage(new Message({ text: ADT }));
+      });
+      assert.equal(received.length, 1);
+      assert.equal(received[0]?.replace(/\r$/, ''), ADT.replace(/\r$/, ''), 'the message arrives as sent');
+      assert.match(ack, /\rMSA\|AA\|ADT0001/);
+      assert.deepEqual(checkAck(ADT, ack), []);
+    } finally {
+      clearTimeout(timer);
+      client.closeAll();
+    }
+  });
+});
