@@ -50,6 +50,15 @@ export function typeCode(t: { code?: string; extension?: { url?: string; valueUr
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+/**
+ * Constraints inherited from a base keep the URL of the definition that introduced them, so that a
+ * validator can tell the base specification's invariants from the ones a profile adds.
+ */
+function markSource(e: ElementDefinition, url: string | undefined): void {
+  if (!url || !e.constraint) return;
+  for (const c of e.constraint) if (!c.source) c.source = url;
+}
+
 /** Element ids are dot-separated; slice names cannot contain dots (eld-16). */
 export const splitId = (id: string): string[] => id.split('.');
 
@@ -68,6 +77,7 @@ class SnapshotBuilder {
     for (const e of this.elements) {
       if (!e.id) e.id = e.path;
       this.original.set(e.id!, e);
+      markSource(e, base.url);
     }
     const rootName = sd.type ?? '';
     const baseRoot = this.elements[0]?.path;
@@ -213,7 +223,7 @@ class SnapshotBuilder {
   }
 
   /** Where the children of an element come from: a content reference, or its (single) type's definition. */
-  private childSource(element: ElementDefinition): { elements: ElementDefinition[]; root: string; rootId: string } | undefined {
+  private childSource(element: ElementDefinition): { elements: ElementDefinition[]; root: string; rootId: string; url?: string } | undefined {
     if (element.contentReference) {
       const ref = element.contentReference.slice(element.contentReference.indexOf('#') + 1);
       const start = this.elements.findIndex((e) => e.id === ref || e.path === ref);
@@ -231,7 +241,7 @@ class SnapshotBuilder {
     if (!typeSd?.snapshot && t.profile?.[0]) typeSd = this.resolve(CORE_PREFIX + code);
     const elements = typeSd?.snapshot?.element;
     if (!elements || elements.length < 2) return undefined;
-    return { elements, root: elements[0]!.path!, rootId: elements[0]!.id ?? elements[0]!.path! };
+    return { elements, root: elements[0]!.path!, rootId: elements[0]!.id ?? elements[0]!.path!, ...(typeSd?.url ? { url: typeSd.url } : {}) };
   }
 
   private expandChildren(parentIndex: number): boolean {
@@ -243,6 +253,7 @@ class SnapshotBuilder {
       const copy = clone(e);
       copy.id = parent.id! + (e.id ?? e.path!).slice(source.rootId.length);
       copy.path = parent.path! + e.path!.slice(source.root.length);
+      markSource(copy, source.url);
       added.push(copy);
     }
     this.elements.splice(parentIndex + 1, 0, ...added);

@@ -18,7 +18,7 @@ import { issue, RULE, text } from './messages.ts';
 import { base64Size, checkPrimitive, checkResourceId, isAbsoluteUrl, isPrimitiveType } from './primitives.ts';
 import { checkXhtml, looksLikeHtml } from './xhtml.ts';
 import { BundleIndex, checkBundle } from './bundle.ts';
-import fhirpath from 'fhirpath';
+import { createRequire } from 'node:module';
 
 export interface StructuralValidatorOptions {
   terminology?: TerminologyService;
@@ -293,7 +293,7 @@ export class StructuralValidator {
 
   private checkParameterExpression(expression: string, declared: Set<string>, path: string, scope: ResourceScope): void {
     try {
-      fhirpath.parse(expression);
+      fhirpathParser()(expression);
     } catch (error) {
       scope.run.findings.push(issue(RULE.valueSetParameter, 'error', 'invalid', path, text(
         `The value of the expression '${expression}' is not a valid FHIRPath: ${String((error as Error).message ?? error).split('\n')[0]}`,
@@ -1246,6 +1246,15 @@ export class StructuralValidator {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------
+
+const require = createRequire(import.meta.url);
+let parseFhirpath: ((expression: string) => unknown) | undefined;
+
+/** fhirpath.js takes ~100 ms to load: only the rare checks that need its parser pay for it. */
+function fhirpathParser(): (expression: string) => unknown {
+  parseFhirpath ??= (require('fhirpath') as { parse: (expression: string) => unknown }).parse;
+  return parseFhirpath;
+}
 
 const VALUESET_PARAMETER = 'http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter';
 const CQF_EXPRESSION = 'http://hl7.org/fhir/StructureDefinition/cqf-expression';
