@@ -428,7 +428,6 @@ export function parseEr7(text: string): Er7Message {
       }));
     }
     // Control characters other than TAB (MLLP's VT/FS inside a message are the usual culprit).
-    // eslint-disable-next-line no-control-regex
     const ctrl = /[\x00-\x08\x0B-\x1F\x7F]/.exec(line.text);
     if (ctrl && controlReported < MAX_REPORTED_PER_KIND) {
       controlReported++;

@@ -655,7 +655,6 @@ export async function validateHl7File(path: string, opts: ValidateHl7Options = {
       es: 'El archivo no es UTF-8 válido; se leyó como ISO-8859-1 (declare el juego de caracteres en MSH-18).',
     }));
   }
-  // eslint-disable-next-line no-control-regex
   const framed = /^\x0b([\s\S]*?)\x1c\r?\n?$/.exec(text);
   if (framed) {
     text = framed[1] ?? '';
