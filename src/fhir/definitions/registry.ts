@@ -139,6 +139,7 @@ export class DefinitionRegistry implements DefinitionSource {
   }
 
   private lookup(resourceType: string, canonical: string, files: readonly string[]): Record<string, unknown> | undefined {
+    if (typeof canonical !== 'string' || canonical === '') return undefined;
     const bar = canonical.indexOf('|');
     const url = bar >= 0 ? canonical.slice(0, bar) : canonical;
     const version = bar >= 0 ? canonical.slice(bar + 1) : undefined;
@@ -180,10 +181,17 @@ export class DefinitionRegistry implements DefinitionSource {
         ]);
         return undefined;
       }
-      const { elements, issues } = generateSnapshot(raw, base, (u) => this.structureDefinition(u));
-      const withSnapshot: StructureDefinition = { ...raw, snapshot: { element: elements } };
+      let result: ReturnType<typeof generateSnapshot>;
+      try {
+        result = generateSnapshot(raw, base, (u) => this.structureDefinition(u));
+      } catch (error) {
+        // a malformed differential must not take validation down: the profile is just unusable
+        this.snapshotProblems.set(raw.url!, [{ severity: 'error', message: `Error generating the snapshot: ${(error as Error).message}` }]);
+        return undefined;
+      }
+      const withSnapshot: StructureDefinition = { ...raw, snapshot: { element: result.elements } };
       this.snapshots.set(key, withSnapshot);
-      this.snapshotProblems.set(raw.url!, issues);
+      this.snapshotProblems.set(raw.url!, result.issues);
       return withSnapshot;
     } finally {
       this.generating.delete(raw.url!);
@@ -201,10 +209,10 @@ export class DefinitionRegistry implements DefinitionSource {
    * validated as an instance, and reports the generation problems.
    */
   trySnapshot(sd: StructureDefinition): { issues: SnapshotIssue[]; snapshot?: StructureDefinition } {
-    if (!sd.baseDefinition) return { issues: [] };
-    const base = this.structureDefinition(sd.baseDefinition);
-    if (!base?.snapshot) return { issues: [] };
+    if (typeof sd.baseDefinition !== 'string') return { issues: [] };
     try {
+      const base = this.structureDefinition(sd.baseDefinition);
+      if (!base?.snapshot) return { issues: [] };
       const { elements, issues } = generateSnapshot(sd, base, (u) => this.structureDefinition(u));
       return { issues, snapshot: { ...sd, snapshot: { element: elements } } };
     } catch (error) {

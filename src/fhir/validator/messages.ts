@@ -37,6 +37,7 @@ export const RULE = {
   invariantError: 'FHIR-INVARIANT-ERROR',
   snapshot: 'FHIR-SNAPSHOT',
   maxLength: 'FHIR-MAX-LENGTH',
+  stringWhitespace: 'FHIR-STRING-WHITESPACE',
   searchParameter: 'FHIR-SEARCHPARAMETER',
   valueSetParameter: 'FHIR-VALUESET-PARAMETER',
 } as const;

@@ -8,17 +8,17 @@
  * one pass over the JSON, plus, for Bundles, one index of the entries by fullUrl (references resolve in
  * O(1), so a Bundle validates in linear time).
  */
-import type { Finding, IssueCode, Severity } from '../../findings/finding.ts';
+import { createRequire } from 'node:module';
+import type { Finding, Severity } from '../../findings/finding.ts';
 import type { InvariantEvaluator, TerminologyService } from '../contracts.ts';
 import { CORE_SD_PREFIX, type DefinitionRegistry } from '../definitions/registry.ts';
-import { compileDefinition, isPrimitive, type CElement, type CInvariant, type CompiledDefinition, type CType, type JsonChild } from './compile.ts';
+import { compileDefinition, type CElement, type CInvariant, type CompiledDefinition, type CType, type JsonChild } from './compile.ts';
 import { navigate } from './fast-invariants.ts';
 import { deepEqual, describe, isObject, matchesPattern } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
-import { base64Size, checkPrimitive, checkResourceId, isAbsoluteUrl, isPrimitiveType } from './primitives.ts';
+import { base64Size, checkPrimitive, checkResourceId, isAbsoluteUrl } from './primitives.ts';
 import { checkXhtml, looksLikeHtml } from './xhtml.ts';
 import { BundleIndex, checkBundle } from './bundle.ts';
-import { createRequire } from 'node:module';
 
 export interface StructuralValidatorOptions {
   terminology?: TerminologyService;
@@ -82,6 +82,8 @@ interface SliceTest {
 }
 
 const EMPTY: Item[] = [];
+const WHITESPACE_START = /^\s/;
+const WHITESPACE_END = /\s$/;
 const EXTENSION_BASE = CORE_SD_PREFIX + 'Extension';
 const XVER = /^http:\/\/hl7\.org\/fhir\/[0-9.]+\/StructureDefinition\/extension-/;
 const STRUCTURAL_TYPES = new Set(['BackboneElement', 'Element']);
@@ -645,6 +647,12 @@ export class StructuralValidator {
           // '#' strings reference contained resources (or, alone, the container): dom-3 needs them all
           if (v.length === 1 && scope.parent && scope.parent.hashRefs === scope.hashRefs) scope.selfRefs.add(scope.resource);
           else scope.hashRefs.add(v);
+        }
+        if (type.code === 'string' && (WHITESPACE_START.test(v) || WHITESPACE_END.test(v))) {
+          findings.push(issue(RULE.stringWhitespace, 'warning', 'value', item.path, text(
+            v.trim() === '' ? `The value '${v}' is all whitespace` : `The value should not start or finish with whitespace ('${v.length > 40 ? v.slice(0, 37) + '...' : v}')`,
+            v.trim() === '' ? `El valor '${v}' solo contiene espacios` : 'El valor no debería empezar ni terminar con espacios',
+          )));
         }
         if (def.maxLength !== undefined && v.length > def.maxLength) {
           findings.push(issue(RULE.maxLength, 'error', 'value', item.path, text(
@@ -1350,5 +1358,3 @@ function dedupe(findings: Finding[]): Finding[] {
   return out;
 }
 
-export type { IssueCode };
-export { isPrimitiveType };

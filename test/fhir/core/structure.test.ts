@@ -140,3 +140,32 @@ test('dom-6 (narrative) is a warning, and not asked of contained resources', () 
   const fs = validate({ resourceType: 'Patient', contained: [{ resourceType: 'Organization', id: 'o', name: 'X' }], managingOrganization: { reference: '#o' } });
   assert.deepEqual(fs.filter((f) => f.ruleId === 'dom-6').map((f) => [f.severity, f.location]), [['warning', 'Patient']]);
 });
+
+test('malformed input never throws: seeded mutations of valid resources', () => {
+  let seed = 7;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const odd: unknown[] = [null, 0, -1, 1.5, '', ' ', 'x', true, [], [null], {}, { x: 1 }, [1, 'a'], '#', 'urn:uuid:1', '2020-13-45'];
+  const mutate = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(mutate);
+    if (x && typeof x === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const [k, val] of Object.entries(x)) {
+        const r = rnd();
+        if (r < 0.05) continue;
+        o[k] = r < 0.15 ? odd[Math.floor(rnd() * odd.length)] : mutate(val);
+      }
+      return o;
+    }
+    return x;
+  };
+  const sources: unknown[] = [
+    patient({ name: [{ family: 'X', given: ['a'] }], contained: [{ resourceType: 'Organization', id: 'o', name: 'O' }], managingOrganization: { reference: '#o' } }),
+    { resourceType: 'Bundle', type: 'document', entry: [{ fullUrl: 'urn:uuid:1', resource: { resourceType: 'Composition', status: 'final', type: { text: 't' }, date: '2020', author: [{ reference: 'urn:uuid:2' }], title: 't', section: [{ entry: [{ reference: 'urn:uuid:2' }] }] } }, { fullUrl: 'urn:uuid:2', resource: patient() }] },
+    { resourceType: 'StructureDefinition', url: 'http://x.test/sd', name: 'X', status: 'draft', kind: 'resource', abstract: false, type: 'Patient', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient', derivation: 'constraint', differential: { element: [{ id: 'Patient.name', path: 'Patient.name', min: 1 }, { id: 'Patient.identifier:a', path: 'Patient.identifier', sliceName: 'a' }] } },
+    { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '1-1' }] }, valueQuantity: { value: 1, code: 'mg', system: 'http://unitsofmeasure.org' }, component: [{ code: { text: 'c' }, valueString: 'v' }] },
+  ];
+  for (let i = 0; i < 400; i++) {
+    const m = mutate(sources[i % sources.length]);
+    assert.doesNotThrow(() => validate(m), JSON.stringify(m));
+  }
+});
