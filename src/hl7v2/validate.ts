@@ -591,7 +591,8 @@ function checkRule(ctx: Ctx, message: Er7Message, rule: RuleDef): void {
         }
       }
     });
-    if (found === 0 && rule.required) {
+    // An empty field is V2-USAGE-R's finding already.
+    if (found === 0 && rule.required && (seg.fields[target.field] ?? '') !== '') {
       const at = formatPath(fieldLoc);
       ctx.findings.push(v2(rule.id, 'error', 'required', at, {
         en: `${at} has no DNI: no repetition has ${rule.authority} as assigning authority (${rule.path}.4.1) with identifier type ${rule.identifierTypes.join(' or ')} (${rule.path}.5).`,

@@ -111,6 +111,11 @@ test('dates and times: calendar and clock are checked, not only the shape', () =
   }
 });
 
+test('an empty PID-3 is one finding (usage), not also a missing DNI', () => {
+  const adt = fixture('valid/adt-a04.hl7').replace(/^(PID\|1\|\|)[^|]*/m, '$1');
+  assert.deepEqual(keys(validateHl7(adt)), ['V2-USAGE-R @ PID-3']);
+});
+
 test('escaped delimiters in data are values, not structure', () => {
   const adt = fixture('valid/adt-a04.hl7').replace('QUISPE MAMANI^ROSA^ELENA', 'QUISPE \\T\\ MAMANI^ROSA\\S\\ELENA^');
   assert.deepEqual(validateHl7(adt), []);
