@@ -59,6 +59,7 @@ function testcase(classname: string, s: ScenarioReport): string {
   const props = `      <properties>\n`
     + `        <property name="id" value="${xmlAttr(s.id)}"/>\n`
     + (s.rules.length > 0 ? `        <property name="rules" value="${xmlAttr(s.rules.join(' '))}"/>\n` : '')
+    + (s.requirements?.length > 0 ? `        <property name="requirements" value="${xmlAttr(s.requirements.join(' '))}"/>\n` : '')
     + `        <property name="attempts" value="${s.attempts}"/>\n`
     + `      </properties>\n`;
   switch (s.status) {
