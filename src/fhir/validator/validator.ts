@@ -44,6 +44,8 @@ interface Item {
 interface Run {
   findings: Finding[];
   rootResource: unknown;
+  /** Profile conformance already decided for a node (slices by profile ask it repeatedly). */
+  conformance?: WeakMap<object, Map<string, boolean>>;
 }
 
 export interface ResourceScope {
@@ -926,6 +928,22 @@ export class StructuralValidator {
       if (!expected) return undefined;
       return (item) => isObject(item.value) && item.value.url === expected;
     }
+    const resolves = path === 'resolve()' || path.endsWith('.resolve()');
+    if (resolves && (kind === 'type' || kind === 'profile')) {
+      // the slice is told by the resource the reference points to (in the Bundle or contained)
+      const refPath = path === 'resolve()' ? '$this' : path.slice(0, -'.resolve()'.length);
+      const refEl = refPath === '$this' ? slice : this.elementAt(slice, refPath);
+      const refType = refEl?.types.find((t) => t.code === 'Reference');
+      if (!refType) return undefined;
+      if (kind === 'type') {
+        const allowed = this.allowedTargets(refType);
+        if (allowed === 'any') return undefined;
+        return (item, sc) => this.resolveAll(navigateJson(item.value, refPath), sc).some((r) => allowed.has(String(r.resourceType)));
+      }
+      const profile = refType.targetProfiles[0];
+      if (!profile) return undefined;
+      return (item, sc) => this.resolveAll(navigateJson(item.value, refPath), sc).some((r) => this.conforms(r, profile, sc));
+    }
     if (kind === 'type') {
       const target = path === '$this' ? slice : this.elementAt(slice, path);
       const codes = new Set((target?.types ?? []).map((t) => t.code));
@@ -1001,19 +1019,47 @@ export class StructuralValidator {
     return el;
   }
 
+  /** The resources References point to: contained ones (`#id`) or Bundle entries (a single match). */
+  private resolveAll(refs: unknown[], scope: ResourceScope): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    for (const r of refs) {
+      if (!isObject(r) || typeof r.reference !== 'string') continue;
+      const ref = r.reference;
+      if (ref.startsWith('#')) {
+        const holder = containerOf(scope);
+        const found = Array.isArray(holder.resource.contained) ? holder.resource.contained.find((c) => isObject(c) && c.id === ref.slice(1)) : undefined;
+        if (isObject(found)) out.push(found);
+        continue;
+      }
+      const matches = this.resolveInBundle(ref, scope);
+      if (matches.length === 1 && isObject(matches[0]!.resource)) out.push(matches[0]!.resource);
+    }
+    return out;
+  }
+
   private conforms(node: unknown, profile: string, scope: ResourceScope): boolean {
     if (!isObject(node)) return false;
+    const memo = (scope.run.conformance ??= new WeakMap());
+    let byProfile = memo.get(node);
+    const known = byProfile?.get(profile);
+    if (known !== undefined) return known;
     const sd = this.definition(profile);
-    if (!sd) return false;
-    const run: Run = { findings: [], rootResource: scope.run.rootResource };
-    if (typeof node.resourceType === 'string' && sd.kind === 'resource') {
-      this.validateResource(node, node.resourceType, run, scope, [profile], false, scope.bundle, scope.fullUrl);
-    } else {
-      const sub: ResourceScope = { ...scope, run, baseWalk: false, elementIds: new Map() };
-      this.walkComplex(node, sd.root, { host: sd.root, typeRoot: undefined }, '$', sub, false, sd.type, undefined);
+    let ok = false;
+    if (sd) {
+      const run: Run = { findings: [], rootResource: scope.run.rootResource, conformance: memo };
+      if (typeof node.resourceType === 'string' && sd.kind === 'resource') {
+        this.validateResource(node, node.resourceType, run, scope, [profile], false, scope.bundle, scope.fullUrl);
+      } else {
+        const sub: ResourceScope = { ...scope, run, baseWalk: false, elementIds: new Map() };
+        this.walkComplex(node, sd.root, { host: sd.root, typeRoot: undefined }, '$', sub, false, sd.type, undefined);
+      }
+      ok = !run.findings.some((f) => f.severity === 'error' || f.severity === 'fatal');
     }
-    return !run.findings.some((f) => f.severity === 'error' || f.severity === 'fatal');
+    if (!byProfile) memo.set(node, (byProfile = new Map()));
+    byProfile.set(profile, ok);
+    return ok;
   }
+
 
   private assignSlices(def: CElement, items: Item[], path: string, scope: ResourceScope): (CElement | undefined)[] {
     const tests = this.sliceTests(def, scope);

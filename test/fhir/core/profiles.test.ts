@@ -54,6 +54,12 @@ const files: StructureDefinition[] = [
     { id: 'Patient.address', path: 'Patient.address', mustSupport: true },
     { id: 'Patient.address.country', path: 'Patient.address.country', patternString: 'PE' } as ElementDefinition,
   ]),
+  sd(P + 'composicion', 'Composition', [
+    { id: 'Composition.section', path: 'Composition.section', min: 1 },
+    { id: 'Composition.section.entry', path: 'Composition.section.entry', slicing: { discriminator: [{ type: 'type', path: 'resolve()' }], rules: 'closed' } },
+    { id: 'Composition.section.entry:paciente', path: 'Composition.section.entry', sliceName: 'paciente', min: 1, max: '1', type: [{ code: 'Reference', targetProfile: [CORE + 'Patient'] }] },
+    { id: 'Composition.section.entry:obs', path: 'Composition.section.entry', sliceName: 'obs', min: 0, max: '*', type: [{ code: 'Reference', targetProfile: [CORE + 'Observation'] }] },
+  ]),
   sd(P + 'obs', 'Observation', [
     { id: 'Observation.category', path: 'Observation.category', min: 1, slicing: { discriminator: [{ type: 'pattern', path: '$this' }], rules: 'open' } },
     { id: 'Observation.category:vs', path: 'Observation.category', sliceName: 'vs', min: 1, max: '1', patternCodeableConcept: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] } } as ElementDefinition,
@@ -143,6 +149,27 @@ test('slicing by $this pattern, by type (choice) and by exists', () => {
   assert.deepEqual(at(quantityUnits, 'FHIR-FIXED'), ['Observation.value.ofType(Quantity).system'], show(quantityUnits));
   const noValueComponent = v.validate(obs({ component: [{ code: { text: 'c' } }] }), { profile: P + 'obs' });
   assert.ok(noValueComponent.some((f) => f.message.en.includes("Slice 'Observation.component:conValor'")), show(noValueComponent));
+});
+
+test('slicing by resolve(): references are told apart by the resource they point to in the Bundle', () => {
+  const doc = (entries: string[]): Record<string, unknown> => ({
+    resourceType: 'Bundle',
+    type: 'document',
+    identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-0000000000d1' },
+    timestamp: '2024-01-01T00:00:00Z',
+    entry: [
+      { fullUrl: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000c01', resource: { resourceType: 'Composition', meta: { profile: [P + 'composicion'] }, status: 'final', type: { text: 't' }, date: '2024-01-01', title: 'T', author: [{ reference: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000a01' }], section: [{ title: 's', entry: entries.map((reference) => ({ reference })) }] } },
+      { fullUrl: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000a01', resource: { resourceType: 'Patient', name: [{ family: 'X' }] } },
+      { fullUrl: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000b01', resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' } } },
+      { fullUrl: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000e01', resource: { resourceType: 'Organization', name: 'O' } },
+    ],
+  });
+  const ok = v.validate(doc(['urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000a01', 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000b01']));
+  assert.deepEqual(errors(ok), [], show(ok));
+  const noPatient = v.validate(doc(['urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000b01']));
+  assert.ok(noPatient.some((f) => f.message.en.includes("Slice 'Composition.section.entry:paciente'")), show(noPatient));
+  const stranger = v.validate(doc(['urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000a01', 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000e01']));
+  assert.deepEqual(at(stranger, 'FHIR-SLICE-UNMATCHED'), ['Bundle.entry[0].resource.section[0].entry[1]'], show(stranger));
 });
 
 test('reference targets: the type a reference implies must be allowed', () => {
