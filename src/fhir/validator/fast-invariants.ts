@@ -39,6 +39,19 @@ const bail = (): never => {
 
 const EXT_ONLY = Object.freeze({ __extensionOnly: true });
 
+/**
+ * The type suffixes of R4 choice elements (`valueQuantity`): without type information, this is how a
+ * property is told to be a choice (so that `binding.value` does not find `binding.valueSet`).
+ */
+const CHOICE_TYPES = new Set([
+  'Base64Binary', 'Boolean', 'Canonical', 'Code', 'Date', 'DateTime', 'Decimal', 'Id', 'Instant', 'Integer', 'Markdown',
+  'Oid', 'PositiveInt', 'String', 'Time', 'UnsignedInt', 'Uri', 'Url', 'Uuid', 'Address', 'Age', 'Annotation',
+  'Attachment', 'CodeableConcept', 'Coding', 'ContactPoint', 'Count', 'Distance', 'Duration', 'HumanName',
+  'Identifier', 'Money', 'Period', 'Quantity', 'Range', 'Ratio', 'Reference', 'SampledData', 'Signature', 'Timing',
+  'ContactDetail', 'Contributor', 'DataRequirement', 'Expression', 'ParameterDefinition', 'RelatedArtifact',
+  'TriggerDefinition', 'UsageContext', 'Dosage', 'Meta',
+]);
+
 /** Children named `name` of the nodes, flattening arrays; `value` also finds `valueString` etc. */
 export function navigate(nodes: readonly Node[], name: string): Node[] {
   const out: Node[] = [];
@@ -59,9 +72,8 @@ export function navigate(nodes: readonly Node[], name: string): Node[] {
       continue;
     }
     for (const key in obj) {
-      if (key.length > name.length && key.startsWith(name)) {
-        const c = key.charCodeAt(name.length);
-        if (c >= 65 && c <= 90) push(out, obj[key], obj['_' + key]);
+      if (key.length > name.length && key.startsWith(name) && CHOICE_TYPES.has(key.slice(name.length))) {
+        push(out, obj[key], obj['_' + key]);
       }
     }
   }
