@@ -434,15 +434,14 @@ export class StructuralValidator {
     const reportMustSupport = host.sd.isProfile && this.options.mustSupport !== false;
     if (present) {
       for (let p = 0; p < present.length; p++) {
-        const jc = present[p]!;
-        const child = jc.element;
-        if (child === undefined) continue;
-        let items = this.collectItems(obj, jc, path, findings);
-        // another property of the same (choice) element: merge, so cardinality counts both
+        const child = present[p]!.element;
+        let seen = false;
+        for (let q = 0; q < p; q++) if (present[q]!.element === child) seen = true;
+        if (seen) continue;
+        let items = this.collectItems(obj, present[p]!, path, findings);
+        // another property of the same (choice) element: together, so that cardinality counts both
         for (let q = p + 1; q < present.length; q++) {
-          if (present[q]!.element !== child) continue;
-          items = items.concat(this.collectItems(obj, present[q]!, path, findings));
-          present[q] = { ...present[q]!, element: undefined as unknown as CElement };
+          if (present[q]!.element === child) items = items.concat(this.collectItems(obj, present[q]!, path, findings));
         }
         this.checkChild(child, items, obj, hostDef, host, path, scope, typeName, extensionUrl);
       }
