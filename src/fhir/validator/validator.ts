@@ -848,7 +848,7 @@ export class StructuralValidator {
       }
     }
     if (def !== hostDef && def.invariants.length > 0) {
-      const own = def.invariants.filter((i) => i.key !== 'ext-1' && !i.native);
+      const own = elementOnlyInvariants(def);
       if (own.length > 0) this.checkInvariants(own, v, item.path, scope, 'Extension', def.basePath);
     }
   }
@@ -1314,6 +1314,14 @@ const CQF_EXPRESSION = 'http://hl7.org/fhir/StructureDefinition/cqf-expression';
 const STANDARD_VARIABLES = new Set(['resource', 'rootResource', 'context', 'ucum', 'sct', 'loinc', 'us-zip', 'factory', 'terminologies', 'server']);
 
 const narrativeFree = new WeakMap<CElement, CInvariant[]>();
+const elementOnly = new WeakMap<CElement, CInvariant[]>();
+
+/** The invariants an extension element adds to those of the Extension definition itself. */
+function elementOnlyInvariants(def: CElement): CInvariant[] {
+  let list = elementOnly.get(def);
+  if (!list) elementOnly.set(def, (list = def.invariants.filter((i) => i.key !== 'ext-1' && !i.native)));
+  return list;
+}
 
 function withoutNarrativeRule(root: CElement): CInvariant[] {
   let list = narrativeFree.get(root);
