@@ -44,8 +44,17 @@ Característica: Consulta y búsqueda entre instituciones
     Cuando la SSA busca en el IMSS por el NSS de "Héctor"
     Entonces la búsqueda devuelve exactamente a "Héctor"
 
-  @PGS-API-01 @issste
-  Escenario: búsqueda por primer apellido y fecha de nacimiento
-    Dado que el ISSSTE tiene vigente al titular "Irene"
-    Cuando el IMSS busca en el ISSSTE por primer apellido y fecha de nacimiento de "Irene"
+  @PGS-API-01
+  Esquema del escenario: búsqueda en <nodo> por primer apellido y fecha de nacimiento
+    Dado que <nodo> tiene vigente al titular "Irene"
+    Cuando el IMSS busca en <nodo> por primer apellido y fecha de nacimiento de "Irene"
     Entonces la búsqueda devuelve exactamente a "Irene"
+
+    @issste
+    Ejemplos: ISSSTE
+      | nodo      |
+      | el ISSSTE |
+    @ssa
+    Ejemplos: SSA
+      | nodo   |
+      | la SSA |

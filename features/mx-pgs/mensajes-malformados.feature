@@ -58,3 +58,27 @@ Característica: Mensajes mal formados
       """
     Entonces el acuse es RECHAZADO con código "PGS-110" por la regla "RN-10" en el campo ""
     Y la respuesta HTTP es 400
+
+  @RN-10
+  Esquema del escenario: <nodo> rechaza una baja con un motivo de tipo incorrecto y conserva el registro
+    Dado que <nodo> tiene vigente al titular "Yolanda"
+    Cuando <nodo> envía la baja de "Yolanda" con el cuerpo:
+      """
+      {"motivo": 7, "fechaBaja": "2020-01-01"}
+      """
+    Entonces el acuse es RECHAZADO con código "PGS-110" por la regla "RN-10" en el campo "/motivo"
+    Y la respuesta HTTP es 400
+    Y <nodo> conserva a "Yolanda" con estatus "VIGENTE"
+
+    @imss
+    Ejemplos: IMSS
+      | nodo    |
+      | el IMSS |
+    @issste
+    Ejemplos: ISSSTE
+      | nodo      |
+      | el ISSSTE |
+    @ssa
+    Ejemplos: SSA
+      | nodo   |
+      | la SSA |

@@ -7,6 +7,11 @@ When('{institucion} envía un alta con el cuerpo:', async function (this: SelloW
   await pgs(this).send({ operation: 'alta', at, as: at, body });
 });
 
+When('{institucion} envía la baja de {string} con el cuerpo:', async function (this: SelloWorld, at: Institucion, alias: string, body: string) {
+  const context = pgs(this);
+  await context.send({ operation: 'baja', at, as: at, curp: context.curpOf(alias), body });
+});
+
 When('{institucion} envía el alta de {string} con el campo desconocido {string}', async function (this: SelloWorld, at: Institucion, alias: string, field: string) {
   const record = { ...pgs(this).recordFor(alias, at), [field]: 'valor inesperado' };
   await pgs(this).send({ operation: 'alta', at, as: at, body: record });
