@@ -15,7 +15,8 @@ Usage:
   sello run      [--program mx-pgs] [--target FILE] [--tags EXPR] [--parallel N] [--seed S] [--out DIR]
                  [--signing-key FILE] [--redact]
   sello mocks    [--program mx-pgs] [--target FILE] [--role imss|issste|ssa] [--port N] [--central-index URL]
-  sello validate FILE... --profile ID      (e.g. --profile mx-pgs/beneficiario)
+  sello validate FILE|DIR... [--profile ID]  (FHIR JSON/NDJSON by meta.profile or --profile URL; .hl7 by MSH-9;
+                                           JSON Schema with --profile mx-pgs/beneficiario)
   sello verify   RUN_DIR [--public-key FILE] [--format text|json]
   sello diff     RUN_A RUN_B [--format text|json]
   sello keygen   --out FILE               (Ed25519 key pair for --signing-key / --public-key)

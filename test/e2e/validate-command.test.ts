@@ -22,7 +22,7 @@ test('sello validate: a valid beneficiary exits 0, a broken one exits 3 naming r
   assert.equal(bad.code, 3, bad.stdout + bad.stderr);
   assert.match(bad.stdout, /\/sexo/);
   assert.match(bad.stdout, /\/apodo/);
-  assert.match(bad.stdout, /garbage\.json: 1 finding/);
+  assert.match(bad.stdout, /garbage\.json: 1 error/);
 
   const json = await runSello(['validate', join(dir, 'invalid.json'), '--profile', 'mx-pgs/beneficiario', '--format', 'json']);
   const outcomes = JSON.parse(json.stdout) as { outcome: { resourceType: string; issue: { severity: string; location: string[] }[] } }[];
@@ -36,4 +36,34 @@ test('sello validate: an unknown profile or a missing file is a configuration er
   assert.match(unknown.stderr, /beneficiario/, 'lists the profiles that exist');
   const missing = await runSello(['validate', '/nonexistent/file.json', '--profile', 'mx-pgs/beneficiario']);
   assert.equal(missing.code, 4);
+});
+
+test('sello validate: FHIR by meta.profile, NDJSON line by line, directories, and HL7 v2 by MSH-9', async () => {
+  const dir = await tempDir('sello-validate-');
+  const { readFile: read, readdir } = await import('node:fs/promises');
+  const validDir = 'test/fixtures/fhir/pe-ris/valid';
+  const validFiles = (await readdir(validDir)).filter((f) => f.endsWith('.json'));
+  const valid = await runSello(['validate', validDir]);
+  assert.equal(valid.code, 0, valid.stdout + valid.stderr);
+  assert.match(valid.stdout, new RegExp(`${validFiles.length} document\\(s\\), 0 with errors`));
+
+  const invalidDir = 'test/fixtures/fhir/pe-ris/invalid';
+  const invalidFile = (await readdir(invalidDir)).find((f) => f.endsWith('.json'))!;
+  const lines = [await read(join(validDir, validFiles[0]!), 'utf8'), await read(join(invalidDir, invalidFile), 'utf8')].map((t) => JSON.stringify(JSON.parse(t)));
+  await writeFile(join(dir, 'mixed.ndjson'), `${lines.join('\n')}\n`);
+  const ndjson = await runSello(['validate', join(dir, 'mixed.ndjson'), '--format', 'json']);
+  assert.equal(ndjson.code, 3, ndjson.stderr);
+  const outcomes = JSON.parse(ndjson.stdout) as { line: number; outcome: { issue: { severity: string; expression?: string[] }[] } }[];
+  assert.deepEqual(outcomes.map((o) => o.line), [1, 2]);
+  assert.ok(!outcomes[0]!.outcome.issue.some((i) => i.severity === 'error'));
+  assert.ok(outcomes[1]!.outcome.issue.some((i) => i.severity === 'error' && (i.expression?.length ?? 0) > 0), 'FHIRPath expression on FHIR errors');
+
+  const hl7 = await runSello(['validate', 'test/fixtures/hl7v2/valid']);
+  assert.equal(hl7.code, 0, hl7.stdout + hl7.stderr);
+  const defect = await runSello(['validate', 'test/fixtures/hl7v2/defects/ack-no-msa.hl7']);
+  assert.equal(defect.code, 3, defect.stdout);
+  assert.match(defect.stdout, /\[V2-/);
+
+  const unknownProfile = await runSello(['validate', join(validDir, validFiles[0]!), '--profile', 'http://example.org/StructureDefinition/nope']);
+  assert.equal(unknownProfile.code, 4);
 });
