@@ -59,7 +59,10 @@ export function isWellFormedLanguageTag(tag: string): boolean {
 const TOP_LEVEL_TYPES = new Set(['application', 'audio', 'example', 'font', 'haptics', 'image', 'message', 'model', 'multipart', 'text', 'video']);
 const RESTRICTED_NAME = '[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}';
 const TOKEN = "[A-Za-z0-9!#$%&'*+.^_`|~-]+";
-const MIME_RE = new RegExp(`^(${RESTRICTED_NAME})/${RESTRICTED_NAME}(?:\\s*;\\s*${TOKEN}=(?:${TOKEN}|"[^"]*"))*$`);
+// Parameter values may also be unquoted URLs: RFC 2045 would quote them, but FHIR itself writes
+// `application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json` and the HL7 validator accepts it.
+const PARAMETER_VALUE = `(?:${TOKEN}|"[^"]*"|[^\\s;"]+)`;
+const MIME_RE = new RegExp(`^(${RESTRICTED_NAME})/${RESTRICTED_NAME}(?:\\s*;\\s*${TOKEN}=${PARAMETER_VALUE})*$`);
 
 export function isWellFormedMimeType(code: string): boolean {
   const m = MIME_RE.exec(code);

@@ -119,9 +119,9 @@ describe('base R4 ValueSets', () => {
       assert.equal(tx.checkCode(langs, 'urn:ietf:bcp:47', tag).result, 'not-member', tag);
 
     const mime = 'http://hl7.org/fhir/ValueSet/mimetypes';
-    for (const m of ['application/fhir+json', 'text/plain; charset=UTF-8', 'image/svg+xml', 'json', 'xml'])
+    for (const m of ['application/fhir+json', 'text/plain; charset=UTF-8', 'image/svg+xml', 'json', 'xml', 'application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json'])
       assert.equal(tx.checkCode(mime, 'urn:ietf:bcp:13', m).result, 'member', m);
-    for (const m of ['fhir+json', 'foo/bar', 'application/', 'text/plain;charset'])
+    for (const m of ['fhir+json', 'foo/bar', 'application/', 'text/plain;charset', 'text/plain; charset=a b'])
       assert.equal(tx.checkCode(mime, 'urn:ietf:bcp:13', m).result, 'not-member', m);
 
     const ucum = 'http://hl7.org/fhir/ValueSet/ucum-units';
