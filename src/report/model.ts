@@ -76,8 +76,8 @@ export interface FindingRef {
   exchangeId?: string;
 }
 
-/** One row of the coverage matrix: requirement → scenarios → verdict → evidence. */
-export interface RequirementReport {
+/** What the catalogue says of a requirement: shared by the catalogue and the report's matrix. */
+export interface RequirementDefinition {
   id: string;
   kind: RequirementKind;
   title: LocalizedText;
@@ -89,6 +89,10 @@ export interface RequirementReport {
   schema?: string;
   /** Tags (without `@`) that declare a scenario as covering the requirement. */
   coveredBy: string[];
+}
+
+/** One row of the coverage matrix: requirement → scenarios → verdict → evidence. */
+export interface RequirementReport extends RequirementDefinition {
   verdict: RuleVerdict;
   /** Scenarios that cover it: tagged with a coveredBy tag and, for profile constraints, exchanged such a message. */
   scenarios: string[];

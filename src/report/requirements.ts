@@ -6,7 +6,7 @@ import { isBlocking } from '../findings/finding.ts';
 import type { LocalizedText } from '../findings/finding.ts';
 import type { RuleMeta } from '../rules/rule.ts';
 import type {
-  ExchangeEntry, FindingRef, IntegrityFile, RequirementKind, RequirementReport, RoleCoverage, RuleVerdict, ScenarioReport,
+  ExchangeEntry, FindingRef, IntegrityFile, RequirementDefinition, RequirementKind, RequirementReport, RoleCoverage, RuleVerdict, ScenarioReport,
   ScenarioStatus, SutInfo,
 } from './model.ts';
 
@@ -35,17 +35,7 @@ export interface MessageSelector {
   pointer?: string;
 }
 
-export interface Requirement {
-  id: string;
-  kind: RequirementKind;
-  title: LocalizedText;
-  text: LocalizedText;
-  source: string;
-  severity: 'SHALL' | 'SHOULD';
-  roles?: string[];
-  schema?: string;
-  /** Scenario tags (without `@`) that declare coverage. */
-  coveredBy: string[];
+export interface Requirement extends RequirementDefinition {
   /** Finding rule ids that count against it (always including its own id). */
   judgedBy: string[];
   /** Profile constraints: the messages it governs; absent for rules. */

@@ -8,6 +8,7 @@
  * applies for the constraints a validator needs; it does not try to reproduce every documentation field.
  */
 import type { ElementDefinition, StructureDefinition } from '../contracts.ts';
+import { deriveElementId } from './element-id.ts';
 
 export interface SnapshotIssue {
   severity: 'error' | 'warning';
@@ -119,27 +120,7 @@ class SnapshotBuilder {
   /** Ids of differential elements, derived from path and slice names for differentials written without ids. */
   private differentialIds(diff: ElementDefinition[]): string[] {
     const active = new Map<string, string>();
-    return diff.map((d) => {
-      if (d.id) return d.id;
-      const segments = (d.path ?? '').split('.');
-      const parts: string[] = [];
-      for (let k = 0; k < segments.length; k++) {
-        const prefix = segments.slice(0, k + 1).join('.');
-        let segment = segments[k]!;
-        if (k === segments.length - 1) {
-          for (const key of [...active.keys()]) if (key.startsWith(prefix + '.')) active.delete(key);
-          if (d.sliceName) {
-            active.set(prefix, d.sliceName);
-            segment += ':' + d.sliceName;
-          } else active.delete(prefix);
-        } else {
-          const slice = active.get(prefix);
-          if (slice) segment += ':' + slice;
-        }
-        parts.push(segment);
-      }
-      return parts.join('.');
-    });
+    return diff.map((d) => d.id ?? deriveElementId(d.path, d.sliceName, active));
   }
 
   private indexOf(id: string): number {

@@ -5,6 +5,7 @@
  * natively and the ones sent to the FHIRPath evaluator) and slices.
  */
 import type { ElementDefinition, Invariant, StructureDefinition } from '../contracts.ts';
+import { deriveElementId } from '../definitions/element-id.ts';
 import { typeCode } from '../definitions/snapshot.ts';
 import { effectiveExpression } from '../invariants/index.ts';
 import { compileFast, compileGuard, type FastCheck, type GuardCheck } from './fast-invariants.ts';
@@ -257,24 +258,7 @@ function makeElement(e: ElementDefinition, sd: CompiledDefinition): CElement {
 
 /** Ids for snapshots written without them, from paths and slice names. */
 function elementId(e: ElementDefinition, active: Map<string, string>): string {
-  if (e.id) return e.id;
-  const segments = (e.path ?? '').split('.');
-  const parts: string[] = [];
-  for (let k = 0; k < segments.length; k++) {
-    const prefix = segments.slice(0, k + 1).join('.');
-    let segment = segments[k]!;
-    if (k === segments.length - 1) {
-      if (e.sliceName) {
-        active.set(prefix, e.sliceName);
-        segment += ':' + e.sliceName;
-      } else active.delete(prefix);
-    } else {
-      const slice = active.get(prefix);
-      if (slice) segment += ':' + slice;
-    }
-    parts.push(segment);
-  }
-  return parts.join('.');
+  return e.id ?? deriveElementId(e.path, e.sliceName, active);
 }
 
 export function compileDefinition(sd: StructureDefinition): CompiledDefinition {
