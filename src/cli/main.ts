@@ -12,9 +12,10 @@ const keygenCommand = async (...a: Parameters<typeof import('./keygen-command.ts
 const USAGE = `Sello — conformance test harness for health-interoperability certification
 
 Usage:
-  sello run      [--program mx-pgs] [--target FILE] [--tags EXPR] [--parallel N] [--seed S] [--out DIR]
-                 [--signing-key FILE] [--redact]
-  sello mocks    [--program mx-pgs] [--target FILE] [--role imss|issste|ssa] [--port N] [--central-index URL]
+  sello run      [--program mx-pgs|pe-ris] [--target FILE] [--tags EXPR] [--parallel N] [--seed S] [--out DIR]
+                 [--signing-key FILE] [--redact]      (no --program and no target: every program, one report each)
+  sello mocks    [--program mx-pgs|pe-ris] [--target FILE] [--role ROLE] [--port N]
+                 mx-pgs roles imss|issste|ssa [--central-index URL]; pe-ris roles sihce|qhali|engine [--mllp-port N]
   sello validate FILE|DIR... [--profile ID]  (FHIR JSON/NDJSON by meta.profile or --profile URL; .hl7 by MSH-9;
                                            JSON Schema with --profile mx-pgs/beneficiario)
   sello verify   RUN_DIR [--public-key FILE] [--format text|json]
@@ -32,13 +33,14 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(parseArgs({
           args: rest,
           options: {
-            program: { type: 'string', default: 'mx-pgs' },
+            // No --program: every program (mx-pgs, then pe-ris), unless a target file names one.
+            program: { type: 'string' },
             target: { type: 'string' },
             tags: { type: 'string' },
             parallel: { type: 'string', default: '1' },
             seed: { type: 'string' },
             out: { type: 'string', default: 'reports' },
-            // Sello's own tests plant defects in reference nodes to prove the suite can fail: INSTITUTION:fault.
+            // Sello's own tests plant defects in reference implementations to prove the suite can fail: ROLE:fault.
             'plant-fault': { type: 'string', multiple: true },
             quiet: { type: 'boolean', default: false },
             // Ed25519 private key (PEM PKCS#8 or JWK) that signs report.json; `--key` is the short form.
@@ -52,11 +54,12 @@ export async function main(argv: string[]): Promise<number> {
         return await mocksCommand(parseArgs({
           args: rest,
           options: {
-            program: { type: 'string', default: 'mx-pgs' },
+            program: { type: 'string' },
             target: { type: 'string' },
             role: { type: 'string' },
             port: { type: 'string' },
             'central-index': { type: 'string' },
+            'mllp-port': { type: 'string' },
             'plant-fault': { type: 'string', multiple: true },
           },
           strict: true,

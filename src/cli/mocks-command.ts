@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
 import { loadTarget } from '../config/target.ts';
-import { ExchangeJournal } from '../journal/journal.ts';
-import { credentialsFor, roleToInstitucion, startPgsDeployment } from '../programs/mx-pgs/deployment.ts';
-import { INSTITUCIONES, type Institucion } from '../programs/mx-pgs/types.ts';
+import { PROGRAM_IDS, programById } from '../programs/registry.ts';
 
 export interface MocksOptions {
   program?: string;
@@ -11,69 +9,47 @@ export interface MocksOptions {
   role?: string;
   port?: string;
   'central-index'?: string;
+  'mllp-port'?: string;
   'plant-fault'?: string[];
 }
 
-const DEFAULT_BASE_PORT = 7100;
-const PORT_OFFSET: Record<Institucion, number> = { IMSS: 1, ISSSTE: 2, SSA: 3 };
-
 /**
- * Starts reference nodes and keeps them up until interrupted: a vendor develops against them,
- * or runs a second copy of one node as the "SUT" of a target file.
+ * Starts a program's reference implementations and keeps them up until interrupted: a vendor develops against them,
+ * or runs a second copy of one role as the "SUT" of a target file.
  */
 export async function mocksCommand(options: MocksOptions): Promise<number> {
-  if ((options.program ?? 'mx-pgs') !== 'mx-pgs') throw new ConfigurationError(`unknown program '${options.program}'`);
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
-  const only = options.role ? [checkRole(options.role)] : undefined;
+  const id = options.program ?? target?.program ?? 'mx-pgs';
+  const program = programById(id);
+  if (!program) throw new ConfigurationError(`unknown program '${id}' (available: ${PROGRAM_IDS.join(', ')})`);
+  if (target && target.program !== program.id) throw new ConfigurationError(`target file is for ${target.program}, not ${program.id}`);
   const port = options.port === undefined ? undefined : Number(options.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigurationError('--port must be 0-65535');
-  const ports = only
-    ? { [only[0]!]: port ?? 0 }
-    : Object.fromEntries(INSTITUCIONES.map((inst) => [inst, (port ?? DEFAULT_BASE_PORT) + PORT_OFFSET[inst]]));
-  const faults: Partial<Record<Institucion, string[]>> = {};
+  if (options.role && !program.roles.includes(options.role.toLowerCase())) {
+    throw new ConfigurationError(`unknown role '${options.role}' (${program.roles.join(', ')})`);
+  }
+  const faults: Record<string, string[]> = {};
   for (const spec of options['plant-fault'] ?? []) {
-    const [inst, fault] = spec.split(':', 2);
-    if (!inst || !fault) throw new ConfigurationError(`--plant-fault takes INSTITUTION:fault, got '${spec}'`);
-    (faults[checkRole(inst)] ??= []).push(fault);
-  }
-  // With --role the node is a stand-in for the target's SUT: only the target's credentials apply to it.
-  const deployment = await startPgsDeployment({
-    journal: new ExchangeJournal(),
-    ...(target && !only ? { target } : {}),
-    credentials: credentialsFor(target),
-    ...(only ? { only } : {}),
-    ports,
-    faults,
-    ...(options['central-index'] ? { centralIndexUrl: options['central-index'] } : centralIndexFromTarget(target, only)),
-  });
-  for (const [institucion, node] of Object.entries(deployment.local)) {
-    console.log(`${institucion.padEnd(7)} ${node.baseUrl}   token: ${node.tokenUrl}`);
-  }
-  if (!target?.credentials) {
-    console.log('\nOAuth2 clients (ephemeral, valid while these mocks run):');
-    for (const [institucion, credential] of Object.entries(deployment.credentials)) {
-      console.log(`  ${institucion.padEnd(7)} client_id=${credential.clientId} client_secret=${credential.clientSecret}`);
+    const [role, fault] = spec.split(':', 2);
+    if (!role || !fault || !program.roles.includes(role.toLowerCase())) {
+      throw new ConfigurationError(`--plant-fault takes ROLE:fault (${program.roles.join(', ')}), got '${spec}'`);
     }
-  } else {
-    console.log('\nOAuth2 clients: as in the target file');
+    (faults[role.toLowerCase()] ??= []).push(fault);
   }
+  const mocks = await program.startMocks({
+    ...(target ? { target } : {}),
+    ...(options.role ? { role: options.role.toLowerCase() } : {}),
+    ...(port !== undefined ? { port } : {}),
+    extra: { 'central-index': options['central-index'], 'mllp-port': options['mllp-port'] },
+    faults,
+  });
+  console.log(`Sello ${program.id} mocks — ${program.title}`);
+  for (const line of mocks.lines) console.log(line);
   console.log('\nPress Ctrl+C to stop.');
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-  await deployment.stop();
+  await mocks.stop();
   return EXIT.passed;
-}
-
-function checkRole(role: string): Institucion {
-  const institucion = roleToInstitucion(role);
-  if (!INSTITUCIONES.includes(institucion)) throw new ConfigurationError(`unknown role '${role}' (imss, issste, ssa)`);
-  return institucion;
-}
-
-function centralIndexFromTarget(target: Awaited<ReturnType<typeof loadTarget>> | undefined, only: Institucion[] | undefined): { centralIndexUrl?: string } {
-  const ssaPort = target?.mocks?.ports?.SSA;
-  if (!only || only.includes('SSA') || ssaPort === undefined) return {};
-  return { centralIndexUrl: `http://${target?.mocks?.host ?? '127.0.0.1'}:${ssaPort}/pgs/v1` };
 }

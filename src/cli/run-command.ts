@@ -1,14 +1,15 @@
-import { mkdir, rm, symlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSources, runCucumber, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
-import { describeSut, loadTarget, type TargetFile } from '../config/target.ts';
+import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile } from '../config/target.ts';
 import { buildReport } from '../report/build-report.ts';
 import { KeyError, loadSigningKey, type SigningKey } from '../report/integrity.ts';
-import type { ReportModel } from '../report/model.ts';
-import { CatalogueError, loadRequirementCatalogue, type RequirementCatalogue } from '../report/requirements.ts';
+import type { ReportModel, Totals, Verdict } from '../report/model.ts';
+import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
+import { PROGRAM_IDS, PROGRAMS, programById, programOfRole, type ProgramDefinition } from '../programs/registry.ts';
 import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
@@ -27,95 +28,170 @@ export interface RunOptions {
   redact?: boolean;
 }
 
-const PROGRAMS = ['mx-pgs'] as const;
-const ROLES = ['imss', 'issste', 'ssa'];
+/** The file that ties the per-program runs of a full certification run together. */
+export const CERTIFICATION_FILE = 'certification.json';
 
+interface ProgramRun {
+  program: ProgramDefinition;
+  catalogue: RequirementCatalogue;
+  faults: Record<string, string[]>;
+}
+
+interface ProgramOutcome {
+  program: string;
+  dir: string;
+  report?: ReportModel;
+  /** Why the program did not run (no scenario matches the tags). */
+  skipped?: string;
+  code: number;
+}
+
+/**
+ * `sello run`. With `--program P` (or a target file, which names its program) one program runs and its report is the
+ * run directory itself. With neither, every program of the registry runs, in order (mx-pgs, then pe-ris): the run
+ * directory holds one complete, separately signed run directory per program and `certification.json`, the overall
+ * verdict (CERTIFIABLE only when every program is) with each program's verdict, totals and report hash.
+ * `reports/latest` points at the newest run directory either way.
+ */
 export async function runCommand(options: RunOptions): Promise<number> {
-  const program = options.program ?? 'mx-pgs';
-  if (!PROGRAMS.includes(program as (typeof PROGRAMS)[number])) {
-    throw new ConfigurationError(`unknown program '${program}' (available: ${PROGRAMS.join(', ')})`);
+  if (options.program !== undefined && !programById(options.program)) {
+    throw new ConfigurationError(`unknown program '${options.program}' (available: ${PROGRAM_IDS.join(', ')})`);
   }
   const parallel = Number(options.parallel ?? '1');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new ConfigurationError('--parallel must be a whole number from 1 to 16');
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
-  if (target && target.program !== program) throw new ConfigurationError(`target file is for ${target.program}, not ${program}`);
+  if (target && options.program !== undefined && target.program !== options.program) {
+    throw new ConfigurationError(`target file is for ${target.program}, not ${options.program}`);
+  }
   if (target?.mocks?.ports && parallel > 1) {
     throw new ConfigurationError('--parallel > 1 cannot share the fixed mock ports of the target file; run with --parallel 1');
   }
-  const faults = parseFaults(options['plant-fault'] ?? []);
-  // Catalogue and key are checked before any scenario runs: a typo must not cost a whole run.
-  const catalogue = loadCatalogue(program);
+  const ids = options.program !== undefined ? [options.program] : target ? [target.program] : PROGRAM_IDS;
+  const programs = ids.map((id) => programById(id)!);
+  const faults = parseFaults(options['plant-fault'] ?? [], programs);
+  // Catalogues and key are checked before any scenario runs: a typo must not cost a whole run.
+  const runs: ProgramRun[] = programs.map((program) => ({ program, catalogue: loadCatalogue(program), faults: faults.get(program.id) ?? {} }));
   const signingKey = await signingKeyOption(options);
   if (target) await checkReachable(target);
 
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[:.]/g, '-').replace(/Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
   const reportsDir = resolve(options.out ?? 'reports');
-  const outDir = join(reportsDir, runId);
-  await mkdir(outDir, { recursive: true });
+  const runDir = join(reportsDir, runId);
+  await mkdir(runDir, { recursive: true });
   const seed = options.seed ?? runId;
-  const runConfig: RunConfig = { runId, program: 'mx-pgs', seed, ...(target ? { target } : {}), ...(Object.keys(faults).length ? { faults } : {}) };
+  const single = runs.length === 1;
+
+  let support: ISupportCodeLibrary | undefined;
+  const outcomes: ProgramOutcome[] = [];
+  for (const run of runs) {
+    const outDir = single ? runDir : join(runDir, run.program.id);
+    const result = await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single, support });
+    support = result.support ?? support;
+    outcomes.push(result.outcome);
+  }
+  if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes);
+  await pointLatest(reportsDir, runId);
+  if (!single) printCertification(outcomes, runDir);
+  const codes = outcomes.map((o) => o.code);
+  if (codes.includes(EXIT.infrastructureError)) return EXIT.infrastructureError;
+  if (outcomes.every((o) => o.skipped)) return EXIT.conformanceFailure;
+  return codes.every((c) => c === EXIT.passed) ? EXIT.passed : EXIT.conformanceFailure;
+}
+
+interface ProgramContext {
+  options: RunOptions;
+  target: TargetFile | undefined;
+  parallel: number;
+  runId: string;
+  seed: string;
+  outDir: string;
+  signingKey: SigningKey | undefined;
+  single: boolean;
+  support: ISupportCodeLibrary | undefined;
+}
+
+async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<{ outcome: ProgramOutcome; support?: ISupportCodeLibrary }> {
+  const { program, catalogue } = run;
+  const { options, target } = ctx;
+  const startedAt = new Date();
+  const runConfig: RunConfig = {
+    runId: ctx.runId, program: program.id, seed: ctx.seed, ...(target ? { target } : {}), ...(Object.keys(run.faults).length ? { faults: run.faults } : {}),
+  };
   process.env[RUN_CONFIG_ENV] = JSON.stringify(runConfig);
 
-  const messagesFile = join(outDir, 'cucumber-messages.ndjson');
-  const tags = [`@${program}`, target ? `@${target.sut.role}` : undefined, options.tags ? `(${options.tags})` : undefined]
+  const tags = [`@${program.id}`, target ? `@${target.sut.role}` : undefined, options.tags ? `(${options.tags})` : undefined]
     .filter(Boolean)
     .join(' and ');
   const environment = { cwd: REPO_ROOT, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const messagesFile = join(ctx.outDir, 'cucumber-messages.ndjson');
   const { runConfiguration } = await loadConfiguration(
     {
       file: false,
       provided: {
-        paths: [`features/${program}/**/*.feature`],
+        paths: [`${program.featuresDir}/**/*.feature`],
         import: ['steps/**/*.ts'],
         tags,
-        parallel: parallel > 1 ? parallel : 0,
+        parallel: ctx.parallel > 1 ? ctx.parallel : 0,
         format: [`message:${messagesFile}`, 'allure-cucumberjs/reporter', ...(options.quiet ? [] : ['progress'])],
-        formatOptions: { resultsDir: join(outDir, 'allure-results') },
+        formatOptions: { resultsDir: join(ctx.outDir, 'allure-results') },
       },
     },
     environment,
   );
-  await runCucumber(runConfiguration, environment);
+  if (!ctx.single && options.tags) {
+    // In a run over every program, a program with nothing to run under the tag filter is left out, and said so.
+    const { plan } = await loadSources(runConfiguration.sources, environment);
+    if (plan.length === 0) {
+      return { outcome: { program: program.id, dir: program.id, skipped: `no scenario matches ${tags}`, code: EXIT.passed } };
+    }
+  }
+  await mkdir(ctx.outDir, { recursive: true });
+  if (!options.quiet && !ctx.single) console.log(`\n== ${program.id}: ${program.title}`);
+  const result = await runCucumber({ ...runConfiguration, ...(ctx.support ? { support: ctx.support } : {}) }, environment);
 
   const report = await buildReport({
     messagesFile,
-    outDir,
-    runId,
-    program,
+    outDir: ctx.outDir,
+    runId: ctx.runId,
+    program: program.id,
     programVersion: catalogue.rulesVersion,
     rules: catalogue.rules,
     requirements: catalogue.requirements,
     catalogue: { version: catalogue.version, files: catalogue.files },
-    ...(signingKey ? { signingKey } : {}),
+    ...(ctx.signingKey ? { signingKey: ctx.signingKey } : {}),
     redact: options.redact === true,
     sut: describeSut(target),
-    seed,
+    seed: ctx.seed,
     startedAt: startedAt.toISOString(),
     seloVersion: await seloVersion(),
-    roleTags: ROLES,
+    roleTags: [...program.roles],
   });
-  await pointLatest(reportsDir, runId);
-  printSummary(report, outDir, target);
-  if (infrastructureFailure(report)) return EXIT.infrastructureError;
-  return report.verdict === 'CERTIFIABLE' ? EXIT.passed : EXIT.conformanceFailure;
+  printSummary(report, ctx.outDir, target);
+  const code = infrastructureFailure(report) ? EXIT.infrastructureError : report.verdict === 'CERTIFIABLE' ? EXIT.passed : EXIT.conformanceFailure;
+  return { outcome: { program: program.id, dir: ctx.single ? '.' : program.id, report, code }, support: result.support };
 }
 
-function parseFaults(specs: string[]): Record<string, string[]> {
-  const faults: Record<string, string[]> = {};
+/** `ROLE:fault`: the role names its program (mx-pgs `IMSS:skip-RN-01`, pe-ris `sihce:notify-twice`). */
+function parseFaults(specs: string[], programs: readonly ProgramDefinition[]): Map<string, Record<string, string[]>> {
+  const out = new Map<string, Record<string, string[]>>();
+  const roles = programs.flatMap((p) => p.roles);
   for (const spec of specs) {
-    const [institucion, fault] = spec.split(':', 2);
-    if (!institucion || !fault || !ROLES.includes(institucion.toLowerCase())) {
-      throw new ConfigurationError(`--plant-fault takes INSTITUTION:fault (e.g. IMSS:skip-RN-01), got '${spec}'`);
+    const [role, fault] = spec.split(':', 2);
+    const program = role ? programOfRole(role) : undefined;
+    if (!role || !fault || !program || !programs.includes(program)) {
+      throw new ConfigurationError(`--plant-fault takes ROLE:fault with a role of the programs run (${roles.join(', ')}), e.g. IMSS:skip-RN-01, got '${spec}'`);
     }
-    (faults[institucion.toUpperCase()] ??= []).push(fault);
+    let faults = out.get(program.id);
+    if (!faults) out.set(program.id, (faults = {}));
+    (faults[program.faultKey(role)] ??= []).push(fault);
   }
-  return faults;
+  return out;
 }
 
 /** Before any scenario: a SUT that is not listening is an infrastructure problem, not a conformance verdict. */
 async function checkReachable(target: TargetFile): Promise<void> {
-  for (const url of new Set([target.sut.baseUrl, target.sut.tokenUrl])) {
+  for (const url of new Set(sutEndpoints(target))) {
     const { hostname, port, protocol } = new URL(url);
     const portNumber = Number(port || (protocol === 'https:' ? 443 : 80));
     await new Promise<void>((resolvePromise, reject) => {
@@ -140,11 +216,11 @@ function infrastructureFailure(report: ReportModel): boolean {
 }
 
 /** The requirement catalogue (profiles/<program>/requirements.json and the rules it names): the one loader. */
-function loadCatalogue(program: string): RequirementCatalogue {
+function loadCatalogue(program: ProgramDefinition): RequirementCatalogue {
   try {
-    return loadRequirementCatalogue(program, join(REPO_ROOT, 'profiles'));
+    return program.loadCatalogue();
   } catch (error) {
-    if (error instanceof CatalogueError) throw new ConfigurationError(`requirement catalogue: ${error.message}`);
+    if (error instanceof CatalogueError) throw new ConfigurationError(`requirement catalogue of ${program.id}: ${error.message}`);
     throw error;
   }
 }
@@ -169,11 +245,106 @@ async function pointLatest(reportsDir: string, runId: string): Promise<void> {
   await symlink(runId, link).catch(() => undefined);
 }
 
+// ——— the certification across programs ———
+
+export interface CertificationProgram {
+  program: string;
+  verdict: Verdict | 'SKIPPED';
+  verdictReason: { es: string; en: string };
+  totals?: Totals;
+  /** The program's run directory, relative to the certification directory. */
+  directory: string;
+  /** SHA-256 of its report.json (which lists and signs everything else of that directory). */
+  reportSha256?: string;
+  seed?: string;
+}
+
+export interface Certification {
+  kind: 'sello-certification';
+  schemaVersion: '1.0.0';
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  seed: string;
+  verdict: Verdict;
+  verdictReason: { es: string; en: string };
+  totals: Totals;
+  programs: CertificationProgram[];
+}
+
+async function writeCertification(runDir: string, runId: string, seed: string, startedAt: Date, outcomes: ProgramOutcome[]): Promise<Certification> {
+  const programs: CertificationProgram[] = [];
+  for (const o of outcomes) {
+    if (!o.report) {
+      programs.push({ program: o.program, verdict: 'SKIPPED', verdictReason: { es: `No se ejecutó: ${o.skipped ?? ''}`, en: `Not run: ${o.skipped ?? ''}` }, directory: o.dir });
+      continue;
+    }
+    const bytes = await readFile(join(runDir, o.dir, 'report.json'));
+    programs.push({
+      program: o.program, verdict: o.report.verdict, verdictReason: o.report.verdictReason, totals: o.report.totals, directory: o.dir,
+      reportSha256: createHash('sha256').update(bytes).digest('hex'), seed: o.report.seed,
+    });
+  }
+  const ran = programs.filter((p) => p.verdict !== 'SKIPPED');
+  const failing = ran.filter((p) => p.verdict !== 'CERTIFIABLE').map((p) => p.program);
+  const certifiable = ran.length > 0 && failing.length === 0;
+  const totals: Totals = { scenarios: 0, passed: 0, failed: 0, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, findings: 0 };
+  for (const p of ran) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += p.totals?.[k] ?? 0;
+  const cert: Certification = {
+    kind: 'sello-certification',
+    schemaVersion: '1.0.0',
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seed,
+    verdict: certifiable ? 'CERTIFIABLE' : 'NOT CERTIFIABLE',
+    verdictReason: certifiable
+      ? { es: `Todos los programas (${ran.map((p) => p.program).join(', ')}) son certificables.`, en: `Every program (${ran.map((p) => p.program).join(', ')}) is certifiable.` }
+      : ran.length === 0
+        ? { es: 'Ningún programa se ejecutó.', en: 'No program ran.' }
+        : { es: `No certificables: ${failing.join(', ')}.`, en: `Not certifiable: ${failing.join(', ')}.` },
+    totals,
+    programs,
+  };
+  await writeFile(join(runDir, CERTIFICATION_FILE), `${JSON.stringify(cert, null, 2)}\n`);
+  await writeFile(join(runDir, 'index.html'), certificationHtml(cert));
+  return cert;
+}
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A small offline page linking each program's report.html. */
+function certificationHtml(cert: Certification): string {
+  const rows = cert.programs.map((p) => `<tr><td>${p.verdict === 'SKIPPED' ? esc(p.program) : `<a href="${esc(p.directory)}/report.html">${esc(p.program)}</a>`}</td>`
+    + `<td class="${p.verdict === 'CERTIFIABLE' ? 'ok' : 'ko'}">${esc(p.verdict)}</td><td>${p.totals ? `${p.totals.passed}/${p.totals.scenarios}` : '—'}</td>`
+    + `<td>${esc(p.verdictReason.es)}<br><small>${esc(p.verdictReason.en)}</small></td></tr>`).join('');
+  return `<!doctype html><html lang="es"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`
+    + `<title>Sello · ${esc(cert.runId)} · ${esc(cert.verdict)}</title><style>body{font:15px system-ui,sans-serif;margin:2rem}td,th{border:1px solid #ccc;padding:.4rem .6rem;text-align:left;vertical-align:top}`
+    + `table{border-collapse:collapse}.ok{color:#176f2c;font-weight:600}.ko{color:#a4161a;font-weight:600}</style></head><body>`
+    + `<h1>Sello — certificación / certification ${esc(cert.runId)}</h1><p class="${cert.verdict === 'CERTIFIABLE' ? 'ok' : 'ko'}">${esc(cert.verdict)}</p>`
+    + `<p>${esc(cert.verdictReason.es)}<br><small>${esc(cert.verdictReason.en)}</small></p>`
+    + `<table><thead><tr><th>Programa / Program</th><th>Veredicto / Verdict</th><th>Escenarios / Scenarios</th><th>Motivo / Reason</th></tr></thead><tbody>${rows}</tbody></table>`
+    + '<p><small>Cada programa es un directorio de ejecución firmado por separado (report.json, report.json.jws): <code>sello verify</code>. '
+    + 'Each program is a separately signed run directory.</small></p></body></html>\n';
+}
+
+function printCertification(outcomes: ProgramOutcome[], runDir: string): void {
+  const lines = ['', '== Sello certification across programs'];
+  for (const o of outcomes) {
+    if (!o.report) lines.push(`  ${o.program.padEnd(7)} skipped (${o.skipped ?? ''})`);
+    else lines.push(`  ${o.program.padEnd(7)} ${o.report.verdict} — ${o.report.totals.passed}/${o.report.totals.scenarios} scenarios passed · ${join(runDir, o.dir, 'report.html')}`);
+  }
+  const ran = outcomes.filter((o) => o.report);
+  const ok = ran.length > 0 && ran.every((o) => o.report?.verdict === 'CERTIFIABLE');
+  lines.push(`Overall verdict: ${ok ? 'CERTIFIABLE' : 'NOT CERTIFIABLE'}`, `Certification: ${join(runDir, CERTIFICATION_FILE)}`);
+  console.log(lines.join('\n'));
+}
+
 function printSummary(report: ReportModel, outDir: string, target: TargetFile | undefined): void {
   const t = report.totals;
   const lines = [
     '',
-    `Sello ${report.program} — ${target ? `SUT ${target.sut.role} at ${target.sut.baseUrl}` : 'reference implementations'}`,
+    `Sello ${report.program} — ${target ? `SUT ${target.sut.role} at ${sutAddress(target)}` : 'reference implementations'}`,
     `Verdict: ${report.verdict}`,
     `Scenarios: ${t.scenarios} (${t.passed} passed, ${t.failed} failed${t.undefined ? `, ${t.undefined} undefined` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}) · findings: ${t.findings}`,
   ];

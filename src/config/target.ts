@@ -14,7 +14,7 @@ export interface ClientSecretPair {
   clientSecret: string;
 }
 
-export interface TargetFile {
+export interface MxPgsTarget {
   program: 'mx-pgs';
   sut: { role: 'imss' | 'issste' | 'ssa'; name?: string; baseUrl: string; tokenUrl: string };
   credentials?: Partial<Record<Institucion, ClientSecretPair>>;
@@ -22,9 +22,37 @@ export interface TargetFile {
   timeouts?: { requestMs?: number; propagationMs?: number };
 }
 
+/** pe-ris: the SUT is SIHCE (FHIR server + MLLP listener), Qhali (notification endpoint + test-control API) or the engine. */
+export interface PeRisTarget {
+  program: 'pe-ris';
+  sut: {
+    role: 'sihce' | 'qhali' | 'engine';
+    name?: string;
+    /** sihce: its FHIR base; engine: the FHIR endpoint Qhali posts triage Bundles to. */
+    fhirBaseUrl?: string;
+    /** sihce: its MLLP listener. */
+    mllp?: { host: string; port: number };
+    /** qhali: its rest-hook endpoint; engine: where SIHCE notifies it. */
+    notificationUrl?: string;
+    /** qhali: its Sello test-control API. */
+    controlUrl?: string;
+  };
+  mocks?: { host?: string; ports?: { sihce?: number; sihceMllp?: number; engine?: number; qhali?: number } };
+  timeouts?: { requestMs?: number; propagationMs?: number };
+}
+
+export type TargetFile = MxPgsTarget | PeRisTarget;
+
 const ajv = new Ajv2020.default({ allErrors: true, strict: true });
 addFormats.default(ajv);
-const validateTarget = ajv.compile<TargetFile>(targetSchema);
+ajv.addSchema(targetSchema);
+const SCHEMA_ID = (targetSchema as { $id: string }).$id;
+/** One validator per program: a target is checked against its own program's shape only, so every message is about it. */
+const validators = {
+  'mx-pgs': ajv.compile<MxPgsTarget>({ $ref: `${SCHEMA_ID}#/$defs/mx-pgs` }),
+  'pe-ris': ajv.compile<PeRisTarget>({ $ref: `${SCHEMA_ID}#/$defs/pe-ris` }),
+} as const;
+export const TARGET_PROGRAMS = Object.keys(validators) as (keyof typeof validators)[];
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -46,15 +74,20 @@ export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv =
   const missing = [...new Set(names.filter((name) => env[name] === undefined))];
   if (missing.length > 0) throw new ConfigurationError(`${file}: environment variable(s) not set: ${missing.join(', ')}`);
   data = substitute(data, (token) => token.replace(/SELLOENV(\d+)X/g, (_, index: string) => env[names[Number(index)]!] ?? ''));
+  const program = (data as { program?: unknown } | null)?.program;
+  const validateTarget = typeof program === 'string' && Object.hasOwn(validators, program) ? validators[program as keyof typeof validators] : undefined;
+  if (!validateTarget) {
+    throw new ConfigurationError(`${file}: not a valid Sello target file:\n  /program: must be one of ${TARGET_PROGRAMS.join(', ')}`);
+  }
   if (!validateTarget(data)) {
-    const problems = (validateTarget.errors ?? []).map((e) => {
+    const problems = (validateTarget.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => {
       const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
       // Values are not quoted back: they may be secrets.
       return `  ${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`;
     });
     throw new ConfigurationError(`${file}: not a valid Sello target file:\n${problems.join('\n')}`);
   }
-  return data;
+  return data as TargetFile;
 }
 
 function substitute(value: unknown, replace: (text: string) => string): unknown {
@@ -79,5 +112,18 @@ export async function loadTarget(file: string, env: NodeJS.ProcessEnv = process.
 /** What may be shown in reports and logs: never credentials, not even those written into a URL. */
 export function describeSut(target: TargetFile | undefined): { role: string; baseUrl: string; kind: 'reference' | 'external'; name?: string } {
   if (!target) return { role: 'all', baseUrl: 'reference implementations on loopback', kind: 'reference' };
-  return { role: target.sut.role, baseUrl: sanitizeBaseUrl(target.sut.baseUrl), kind: 'external', ...(target.sut.name ? { name: target.sut.name } : {}) };
+  return { role: target.sut.role, baseUrl: sanitizeBaseUrl(sutAddress(target)), kind: 'external', ...(target.sut.name ? { name: target.sut.name } : {}) };
+}
+
+/** The SUT's main address: its API base URL (mx-pgs), its FHIR base, or its notification endpoint (pe-ris Qhali). */
+export function sutAddress(target: TargetFile): string {
+  if (target.program === 'mx-pgs') return target.sut.baseUrl;
+  return target.sut.fhirBaseUrl ?? target.sut.notificationUrl ?? (target.sut.mllp ? `mllp://${target.sut.mllp.host}:${target.sut.mllp.port}` : '');
+}
+
+/** Every endpoint of the SUT Sello will connect to, as URLs (mllp://host:port for MLLP), for the reachability check. */
+export function sutEndpoints(target: TargetFile): string[] {
+  if (target.program === 'mx-pgs') return [target.sut.baseUrl, target.sut.tokenUrl];
+  const s = target.sut;
+  return [s.fhirBaseUrl, s.mllp ? `mllp://${s.mllp.host}:${s.mllp.port}` : undefined, s.notificationUrl, s.controlUrl].filter((u): u is string => u !== undefined);
 }

@@ -3,7 +3,7 @@ import type { TargetFile } from '../config/target.ts';
 /** What the CLI hands the scenario workers (through the environment, so parallel workers get it too). */
 export interface RunConfig {
   runId: string;
-  program: 'mx-pgs';
+  program: string;
   /** Synthetic identities derive from it: the same seed replays the same people. */
   seed: string;
   target?: TargetFile;

@@ -15,14 +15,17 @@ let deployment: Promise<PgsDeployment> | undefined;
 export function pgsDeployment(run: RunConfig): Promise<PgsDeployment> {
   deployment ??= startPgsDeployment({
     journal,
-    ...(run.target ? { target: run.target } : {}),
+    ...(run.target?.program === 'mx-pgs' ? { target: run.target } : {}),
     ...(run.faults ? { faults: run.faults as Partial<Record<Institucion, string[]>> } : {}),
   });
   return deployment;
 }
 
 export async function stopPgsDeployment(): Promise<void> {
-  if (deployment) await (await deployment).stop();
+  const running = deployment;
+  // Reset first: a later run in the same process (sello run over every program) starts afresh.
+  deployment = undefined;
+  if (running) await (await running).stop();
 }
 
 interface Identity {

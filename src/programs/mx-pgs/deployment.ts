@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ExchangeJournal } from '../../journal/journal.ts';
-import type { ClientSecretPair, TargetFile } from '../../config/target.ts';
+import type { ClientSecretPair, MxPgsTarget as TargetFile } from '../../config/target.ts';
 import { startPgsNode, type RunningPgsNode } from '../../../mocks/mx-pgs/start-node.ts';
 import { INSTITUCIONES, type Institucion } from './types.ts';
 

@@ -1,0 +1,72 @@
+/**
+ * HL7 v2 over MLLP with evidence: every message (or raw bytes) sent and the reply, or why none came, goes into the
+ * exchange journal as a `mllp` exchange — MSH-9 as its method, MSH-10 as its message id, `mllp://host:port` as its
+ * URL — so the report shows the v2 leg next to the FHIR one. Uses Sello's own MLLP sender (src/hl7v2/mllp.ts):
+ * node-hl7-client cannot send the broken frames a conformance test needs (see that file).
+ */
+import { exchangeMllp, frameMllp, parseEr7, valueAt, type MllpReply } from '../../hl7v2/index.ts';
+import type { ExchangeJournal } from '../../journal/journal.ts';
+
+export interface MllpTarget {
+  host: string;
+  port: number;
+}
+
+export interface V2Send {
+  to: MllpTarget;
+  from: string;
+  toParty: string;
+  /** A message, framed VT … FS CR; or `raw` bytes sent exactly as given (garbage, broken framing). */
+  message?: string;
+  raw?: Buffer;
+  timeoutMs?: number;
+  /** When false, the exchange is left to the listener to journal (both ends are Sello's, in this process). */
+  journal?: boolean;
+}
+
+export const mllpUrl = (t: MllpTarget): string => `mllp://${t.host}:${t.port}`;
+
+/** `ADT^A04` and MSH-10 of a message, when it has them. */
+export function v2Header(text: string): { type?: string; controlId?: string } {
+  const m = parseEr7(text);
+  if (!m.ok) return {};
+  const type = [1, 2].map((c) => valueAt(m, { segment: 'MSH', field: 9, component: c })).filter(Boolean).join('^');
+  const controlId = valueAt(m, { segment: 'MSH', field: 10 });
+  return { ...(type ? { type } : {}), ...(controlId ? { controlId } : {}) };
+}
+
+/** How raw bytes are shown in evidence: control characters named, so framing defects are visible. */
+export function showBytes(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/\x0b/g, '<VT>').replace(/\x1c/g, '<FS>').replace(/\r(?!$)/g, '<CR>\r').replace(/[\x00-\x08\x0e-\x1f]/g, (c) => `<0x${c.charCodeAt(0).toString(16).padStart(2, '0')}>`);
+}
+
+export async function sendV2(journal: ExchangeJournal, send: V2Send): Promise<MllpReply> {
+  const bytes = send.raw ?? frameMllp(send.message ?? '');
+  const header = send.message !== undefined ? v2Header(send.message) : {};
+  const startedAt = new Date().toISOString();
+  const reply = await exchangeMllp(send.to.host, send.to.port, bytes, { timeoutMs: send.timeoutMs ?? 5000 });
+  if (send.journal !== false) {
+    journal.record({
+      protocol: 'mllp',
+      observedBy: 'client',
+      from: send.from,
+      to: send.toParty,
+      method: header.type ?? (send.raw ? 'raw bytes' : 'HL7 v2'),
+      url: mllpUrl(send.to),
+      ...(header.controlId ? { messageId: header.controlId } : {}),
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      request: { headers: { framing: send.raw ? 'as sent (raw)' : 'VT … FS CR' }, body: send.message ?? showBytes(bytes) },
+      ...(reply.ok
+        ? { response: { headers: reply.framing.length ? { framing: reply.framing.map((f) => f.message.en).join(' ') } : {}, body: reply.ack } }
+        : { error: `${reply.reason}: waited for ${reply.waitedFor}: ${reply.detail}` }),
+    });
+  }
+  return reply;
+}
+
+/** MSA-1 and MSA-2 of an ACK. */
+export function ackCode(ack: string): { code: string; correlation: string } {
+  const m = parseEr7(ack);
+  return { code: valueAt(m, { segment: 'MSA', field: 1 }), correlation: valueAt(m, { segment: 'MSA', field: 2 }) };
+}
