@@ -17,6 +17,8 @@ export interface MockServerOptions {
   errorBody: (status: number, message: string, request: Hapi.Request) => object;
   /** Header that carries the message id, for the journal. */
   messageIdHeader?: string;
+  /** Who sent a request, for the journal (default: the X-Institucion header, else the user agent). */
+  partyOf?: (request: Hapi.Request) => string | undefined;
 }
 
 export interface MockServer {
@@ -55,7 +57,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
     options.journal.record({
       protocol: 'http',
       observedBy: 'server',
-      from: requestHeaders['x-institucion'] ?? requestHeaders['user-agent'] ?? 'client',
+      from: options.partyOf?.(request) ?? requestHeaders['x-institucion'] ?? requestHeaders['user-agent'] ?? 'client',
       to: options.name,
       method: request.method.toUpperCase(),
       url: request.url.href,

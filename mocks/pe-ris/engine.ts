@@ -22,6 +22,7 @@ import { buildAdtA04, buildOruR01, buildSiuS12, triageFacts } from '../../src/pr
 import { parseEr7, valueAt } from '../../src/hl7v2/index.ts';
 import { FaultSet } from '../kernel/faults.ts';
 import { startMockServer, type MockServer } from '../kernel/mock-server.ts';
+import { freePort } from './free-port.ts';
 import { DEFAULT_BACKOFF, RestHookNotifier, type BackoffPolicy } from './rest-hook-notifier.ts';
 
 export const ENGINE_SIHCE_HOOK = '/notificaciones/sihce';
@@ -72,8 +73,9 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   const fhirJson = (h: Hapi.ResponseToolkit, status: number, body: unknown) => h.response(body as object).code(status).type('application/fhir+json');
 
   const register = async (hapi: Hapi.Server): Promise<void> => {
-    hapi.route({
-      method: 'POST', path: '/fhir', options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+    // fhir-kit-client posts a transaction to the base with a trailing slash: both forms are the base.
+    for (const path of ['/fhir', '/fhir/']) hapi.route({
+      method: 'POST', path, options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
       handler: async (request, h) => {
         let bundle: unknown;
         try {
@@ -134,7 +136,8 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
 
   const server: MockServer = await startMockServer(
     {
-      name: PARTY.engine, host, ...(config.port !== undefined ? { port: config.port } : {}), journal: config.journal,
+      name: PARTY.engine, host, port: config.port || (await freePort(host)), journal: config.journal,
+      partyOf: (request) => (request.path.startsWith(ENGINE_SIHCE_HOOK) ? PARTY.sihce : PARTY.qhali),
       errorBody: (status, message) => simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API'),
     },
     register,

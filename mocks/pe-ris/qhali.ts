@@ -23,6 +23,7 @@ import { buildTriageBundle } from '../../src/programs/pe-ris/triage-bundle.ts';
 import { SELLO_USER_AGENT } from '../../src/transport/http-client.ts';
 import { FaultSet } from '../kernel/faults.ts';
 import { startMockServer, type MockServer } from '../kernel/mock-server.ts';
+import { freePort } from './free-port.ts';
 
 export const QHALI_HOOK = '/notificaciones';
 export const QHALI_CONTROL = '/sello';
@@ -187,7 +188,8 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
 
   const server: MockServer = await startMockServer(
     {
-      name: PARTY.qhali, ...(config.host ? { host: config.host } : {}), ...(config.port !== undefined ? { port: config.port } : {}), journal: config.journal,
+      name: PARTY.qhali, ...(config.host ? { host: config.host } : {}), port: config.port || (await freePort(config.host)), journal: config.journal,
+      partyOf: () => PARTY.engine,
       errorBody: (status, message) => simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API'),
     },
     register,

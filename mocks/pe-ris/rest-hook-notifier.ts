@@ -52,7 +52,15 @@ export class RestHookNotifier {
   /** Deliveries acknowledged with 2xx, and attempts made. */
   readonly stats = { delivered: 0, attempts: 0, dropped: 0 };
 
+  /** Test mode for a receiver under test (Qhali): batches are delivered in reverse order and each event twice. */
+  #chaos = false;
+
   constructor(private readonly opts: NotifierOptions) {}
+
+  /** Switches the reverse-and-repeat delivery on or off (Sello's stand-in engine only, to test Qhali). */
+  setChaos(on: boolean): void {
+    this.#chaos = on;
+  }
 
   get endpoint(): string {
     return this.opts.endpoint;
@@ -90,6 +98,10 @@ export class RestHookNotifier {
     const backoff = this.opts.backoff ?? DEFAULT_BACKOFF;
     let delay = backoff.firstMs;
     while (!this.#stopped && this.#queue.length > 0) {
+      if (this.#chaos) {
+        await this.#chaosRound();
+        if (this.#queue.length === 0) break;
+      }
       const head = this.#queue[0]!;
       const ok = await this.#deliver(head);
       if (ok) {
@@ -112,6 +124,22 @@ export class RestHookNotifier {
       });
       this.#wake = undefined;
       delay = Math.min(backoff.maxMs, delay * backoff.factor);
+    }
+  }
+
+  /** Lets changes made together gather (300 ms), then sends them newest first, each twice; acknowledged ones leave the queue. */
+  async #chaosRound(): Promise<void> {
+    await sleep(300);
+    const batch = [...this.#queue].reverse();
+    const acknowledged = new Set<number>();
+    for (const event of batch) {
+      for (let i = 0; i < 2; i++) if (await this.#deliver(event)) acknowledged.add(event.eventNumber);
+    }
+    for (let i = this.#queue.length - 1; i >= 0; i--) {
+      if (acknowledged.has(this.#queue[i]!.eventNumber)) {
+        this.#queue.splice(i, 1);
+        this.stats.delivered++;
+      }
     }
   }
 

@@ -58,6 +58,8 @@ export interface RunningSihce {
   mllp: { host: string; port: number };
   store: FhirStore;
   faults: FaultSet;
+  /** Test control of Sello's stand-in SIHCE: the next `count` HL7 v2 messages are refused (AE, or AR) unprocessed. */
+  refuseNextMessages(count: number, code?: 'AE' | 'AR'): void;
   notifiers(): RestHookNotifier[];
   stop(): Promise<void>;
 }
@@ -129,7 +131,13 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     return { ok: true };
   };
 
+  let forced: { code: 'AE' | 'AR'; left: number } | undefined;
   const onMessage = (text: string): string | undefined => {
+    if (forced && forced.left > 0) {
+      forced.left--;
+      return buildAck(parseEr7(text), forced.code, [{ code: '207', message: 'Rechazado a pedido de la prueba (SIHCE de Sello).', diagnostic: 'Refusal requested by the test' }],
+        { sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
+    }
     const r = referenceAck(text, { tracker, sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
     if (!r.process && !(faults.has('duplicate-patient') && r.duplicate === 'retransmission')) return r.ack;
     const m = parseEr7(text);
@@ -174,6 +182,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
       host,
       ...(config.port !== undefined ? { port: config.port } : {}),
       journal: config.journal,
+      partyOf: () => PARTY.engine,
       errorBody: (status, message) => simpleOutcome(status === 404 ? 'not-found' : status === 415 ? 'not-supported' : status >= 500 ? 'exception' : 'invalid',
         `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API'),
     },
@@ -204,8 +213,9 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
       }),
     });
 
-    hapi.route({
-      method: 'POST', path: FHIR_BASE_PATH, options: raw,
+    // fhir-kit-client posts a transaction to the base with a trailing slash: both forms are the base.
+    for (const path of [FHIR_BASE_PATH, `${FHIR_BASE_PATH}/`]) hapi.route({
+      method: 'POST', path, options: raw,
       handler: (request, h) => {
         const body = parseBody(request.payload);
         if (!body.ok) return reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${body.error}`, `The body is not valid JSON: ${body.error}`, 'FHIR-JSON-SHAPE'));
@@ -316,6 +326,9 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     mllp: { host, port: listener.port },
     store,
     faults,
+    refuseNextMessages: (count, code = 'AE') => {
+      forced = { code, left: count };
+    },
     notifiers: () => [...notifiers.values()],
     stop: async () => {
       await Promise.allSettled([...notifiers.values()].map((n) => n.drain(1000)));

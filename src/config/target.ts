@@ -43,7 +43,8 @@ export interface PeRisTarget {
 
 export type TargetFile = MxPgsTarget | PeRisTarget;
 
-const ajv = new Ajv2020.default({ allErrors: true, strict: true });
+// strictRequired off: the pe-ris role conditions require properties declared one level up (sut.properties).
+const ajv = new Ajv2020.default({ allErrors: true, strict: true, strictRequired: false });
 addFormats.default(ajv);
 ajv.addSchema(targetSchema);
 const SCHEMA_ID = (targetSchema as { $id: string }).$id;

@@ -45,6 +45,13 @@ function bodyOf(x: ExchangeEntry, side: 'request' | 'response'): unknown {
 
 export function linkFinding(f: Finding, at: number | undefined, exchanges: readonly ExchangeEntry[]): ReportFinding {
   const out: ReportFinding = { ...f };
+  // A step that knew which exchange it judged said so: that link stands when the exchange is in the scenario's evidence.
+  const named = (f as ReportFinding).exchangeId;
+  if (named !== undefined) {
+    if (exchanges.some((x) => x.id === named)) return out;
+    delete out.exchangeId;
+    delete out.side;
+  }
   if (exchanges.length === 0) return out;
   const finished = (x: ExchangeEntry): number => Date.parse(String(x.finishedAt ?? x.startedAt));
   const before = exchanges

@@ -157,7 +157,10 @@ export function parseFinding(x: unknown): Finding | undefined {
     location,
     locationKind: locationKind as LocationKind,
     message,
-  };
+    // A step that judged a message it took from the journal names that exchange (see link-findings.ts).
+    ...(typeof x.exchangeId === 'string' && x.exchangeId !== '' ? { exchangeId: x.exchangeId } : {}),
+    ...(x.side === 'request' || x.side === 'response' ? { side: x.side } : {}),
+  } as Finding;
 }
 
 function evidenceFinding(severity: Severity, en: string, es: string, location: string): Finding {

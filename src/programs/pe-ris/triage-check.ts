@@ -52,8 +52,12 @@ export function checkTriageBundle(bundle: unknown, opts: TriageCheckOptions = {}
 
 /** Blocking findings of one resource sent to the FHIR API (create/update): base R4 and its meta.profile. */
 export function checkResource(resource: unknown, validator: FhirValidator = peRisValidator()): Finding[] {
-  return validator.validate(resource).filter(isBlocking);
+  // The R5 Backport IG's extensions (payload content, filter criteria) are not in Sello's packages: known, not unknown.
+  return validator.validate(resource).filter(isBlocking)
+    .filter((f) => !(f.ruleId === 'FHIR-EXTENSION-UNKNOWN' && f.message.en.includes(BACKPORT_IG)));
 }
+
+const BACKPORT_IG = 'http://hl7.org/fhir/uv/subscriptions-backport/';
 
 /** 400 for what is not the expected kind of resource at all, 422 for a resource that breaks a profile or a rule. */
 export function refusalStatus(findings: readonly Finding[]): 400 | 422 {

@@ -1,0 +1,249 @@
+/**
+ * How Sello judges pe-ris traffic. Steps take the exchanges of their scenario from the journal — whoever sent them,
+ * Sello, a reference implementation or the vendor's SUT — and these functions say what is wrong with them, as
+ * findings that name the exchange they were judged on (so the report links each finding to its message).
+ */
+import { isBlocking, type Finding, type IssueCode, type LocationKind } from '../../findings/finding.ts';
+import { checkAck, validateHl7 } from '../../hl7v2/index.ts';
+import type { ExchangeEntry } from '../../journal/exchange.ts';
+import { readNotification } from './notifications.ts';
+import { checkTriageBundle, outcomeIssues } from './triage-check.ts';
+import { checkTranslation, type TriageFacts } from './v2-messages.ts';
+
+/** A finding with the exchange it was judged on. */
+export type JudgedFinding = Finding & { exchangeId?: string; side?: 'request' | 'response' };
+
+export const fail = (ruleId: string, code: IssueCode, location: string, es: string, en: string, kind: LocationKind = 'fhirpath'): Finding => ({
+  ruleId, severity: 'error', code, location, locationKind: kind, message: { es, en },
+});
+
+const on = (x: ExchangeEntry, side: 'request' | 'response', findings: readonly Finding[]): JudgedFinding[] =>
+  findings.map((f) => ({ ...f, exchangeId: x.id, side }));
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+export function urlPath(url: string | undefined): string {
+  try {
+    return new URL(url ?? '', 'http://x').pathname;
+  } catch {
+    return '';
+  }
+}
+
+/** A triage: POST of a Bundle to a FHIR base (…/fhir). */
+export function isTriagePost(x: ExchangeEntry): boolean {
+  const body = x.request?.body;
+  return x.protocol === 'http' && x.method === 'POST' && /\/fhir\/?$/.test(urlPath(x.url)) && isObject(body) && body.resourceType === 'Bundle';
+}
+
+/** The triage Bundle as sent, judged like a receiver must judge it: RP-01…RP-08 and the TriageBundle profile. */
+export function judgeTriage(x: ExchangeEntry): JudgedFinding[] {
+  return on(x, 'request', checkTriageBundle(x.request?.body));
+}
+
+export const v2Exchanges = (xs: readonly ExchangeEntry[], type?: string): ExchangeEntry[] =>
+  xs.filter((x) => x.protocol === 'mllp' && (type === undefined || x.method === type));
+
+/**
+ * One message of the engine as SIHCE received it: its profile (V2-*, blocking ones), what it carries from the
+ * triage (RP-02, RP-03, RP-05, RIS-MAP-01) and, when SIHCE is the SUT, the ACK it got back (V2-ACK-*).
+ */
+export function judgeEngineMessage(x: ExchangeEntry, facts: TriageFacts | undefined, opts: { ack: boolean }): JudgedFinding[] {
+  const message = typeof x.request?.body === 'string' ? x.request.body : '';
+  const out: JudgedFinding[] = on(x, 'request', validateHl7(message).filter(isBlocking));
+  if (facts) out.push(...on(x, 'request', checkTranslation(facts, message)));
+  if (opts.ack) out.push(...judgeAck(x));
+  return out;
+}
+
+/** The ACK of an MLLP exchange against its message (V2-ACK-*, blocking ones); a missing reply is RIS-V2-01. */
+export function judgeAck(x: ExchangeEntry, message = typeof x.request?.body === 'string' ? x.request.body : ''): JudgedFinding[] {
+  const ack = typeof x.response?.body === 'string' ? x.response.body : undefined;
+  if (ack === undefined) {
+    return on(x, 'response', [fail('RIS-V2-01', 'timeout', 'MSA', `No llegó ACK: ${x.error ?? 'sin respuesta'}`, `No ACK came back: ${x.error ?? 'no reply'}`, 'hl7v2')]);
+  }
+  return on(x, 'response', checkAck(message, ack).filter(isBlocking));
+}
+
+// ——— refusals ———
+
+export interface OutcomeExpectation {
+  /** Exact status, or a class like 400–499. */
+  status: number | { from: number; to: number };
+  ruleId?: string;
+  /** FHIRPath prefix one issue of that rule must point at. */
+  at?: string;
+}
+
+/** A refusal must be an OperationOutcome with the expected 4xx, naming the rule at its FHIRPath. */
+export function checkRefusal(x: ExchangeEntry, expected: OutcomeExpectation, requirement: string): JudgedFinding[] {
+  const status = x.status;
+  const body = x.response?.body;
+  const ruleId = expected.ruleId ?? requirement;
+  const wanted = typeof expected.status === 'number' ? String(expected.status) : `${expected.status.from}–${expected.status.to}`;
+  const okStatus = typeof expected.status === 'number' ? status === expected.status : status !== undefined && status >= expected.status.from && status <= expected.status.to;
+  const issues = outcomeIssues(body);
+  const out: Finding[] = [];
+  if (status !== undefined && status >= 200 && status < 300) {
+    return on(x, 'response', [fail(ruleId, 'business-rule', expected.at ?? '', `Se esperaba un rechazo (HTTP ${wanted}${expected.ruleId ? ` por ${expected.ruleId}` : ''}); el sistema aceptó (HTTP ${status}).`,
+      `Expected a refusal (HTTP ${wanted}${expected.ruleId ? ` under ${expected.ruleId}` : ''}); the system accepted (HTTP ${status}).`)]);
+  }
+  if (!okStatus) {
+    out.push(fail(requirement, 'invalid', '', `Se esperaba HTTP ${wanted}; llegó ${status ?? x.error ?? 'nada'}.`, `Expected HTTP ${wanted}; got ${status ?? x.error ?? 'nothing'}.`));
+  }
+  if (!isObject(body) || body.resourceType !== 'OperationOutcome') {
+    out.push(fail('RIS-FHIR-01', 'structure', '', 'El rechazo no es un OperationOutcome.', 'The refusal is not an OperationOutcome.'));
+    return on(x, 'response', out);
+  }
+  if (expected.ruleId) {
+    const hit = issues.some((i) => i.ruleId === expected.ruleId && (expected.at === undefined || i.expression.some((e) => e.startsWith(expected.at!))));
+    if (!hit) {
+      const seen = issues.map((i) => `${i.ruleId} ${i.expression.join(',')}`).join('; ') || '—';
+      out.push(fail(expected.ruleId, 'business-rule', expected.at ?? '',
+        `El OperationOutcome no nombra ${expected.ruleId}${expected.at ? ` en ${expected.at}` : ''}; trae: ${seen}.`,
+        `The OperationOutcome does not name ${expected.ruleId}${expected.at ? ` at ${expected.at}` : ''}; it has: ${seen}.`));
+    }
+  }
+  return on(x, 'response', out);
+}
+
+// ——— notifications ———
+
+export interface LegEvent {
+  subscription: string;
+  eventNumber: number;
+  status?: string;
+  versionId?: string;
+  delivered: boolean;
+  attempts: ExchangeEntry[];
+}
+
+/**
+ * The events of one follow-up on one leg (e.g. SIHCE → engine), by subscription and event number, with every
+ * delivery attempt; plus shape findings (RIS-NOT-01) for notifications that cannot be read.
+ */
+export function legEvents(xs: readonly ExchangeEntry[], from: string, to: string, followUpId: string): { events: LegEvent[]; findings: JudgedFinding[] } {
+  const byKey = new Map<string, LegEvent>();
+  const findings: JudgedFinding[] = [];
+  for (const x of xs) {
+    if (x.protocol !== 'http' || x.method !== 'POST' || x.from !== from || x.to !== to) continue;
+    const read = readNotification(x.request?.body);
+    if (!read.ok) {
+      findings.push(...on(x, 'request', read.findings));
+      continue;
+    }
+    for (const e of read.notification.events) {
+      // Per Task: Appointment events of the same follow-up are another sequence (and id-only payloads cannot be placed).
+      const focusType = isObject(e.focus) ? String(e.focus.resourceType) : '';
+      if (e.followUpId !== followUpId || focusType !== 'Task') continue;
+      const key = `${read.notification.subscription}#${e.eventNumber}`;
+      let ev = byKey.get(key);
+      if (!ev) {
+        byKey.set(key, (ev = {
+          subscription: read.notification.subscription, eventNumber: e.eventNumber, delivered: false, attempts: [],
+          ...(e.status ? { status: e.status } : {}), ...(e.versionId ? { versionId: e.versionId } : {}),
+        }));
+      }
+      ev.attempts.push(x);
+      if (x.status !== undefined && x.status >= 200 && x.status < 300) ev.delivered = true;
+    }
+  }
+  const events = [...byKey.values()].sort((a, b) => a.subscription.localeCompare(b.subscription) || a.eventNumber - b.eventNumber);
+  return { events, findings };
+}
+
+/**
+ * Each expected status change once, in order, delivered: a change carried by two distinct events is RIS-NOT-02, an
+ * order that differs from the changes' is RIS-NOT-02, an event never acknowledged or a change never notified is
+ * RIS-NOT-01. `leg` names the notifier in the messages.
+ */
+export function checkLeg(events: readonly LegEvent[], expected: readonly string[], leg: string): JudgedFinding[] {
+  const out: JudgedFinding[] = [];
+  const last = (e: LegEvent): ExchangeEntry | undefined => e.attempts.at(-1);
+  const seen = new Map<string, LegEvent>();
+  for (const e of events) {
+    const key = `${e.status}@${e.versionId ?? e.eventNumber}`;
+    const twin = seen.get(key);
+    if (twin && e.versionId !== undefined) {
+      const x = last(e);
+      out.push({
+        ...fail('RIS-NOT-02', 'duplicate', 'Bundle.entry[0].resource.parameter', `${leg}: el cambio a «${e.status}» (versión ${e.versionId}) se notificó como dos eventos distintos (${twin.eventNumber} y ${e.eventNumber}).`,
+          `${leg}: the change to "${e.status}" (version ${e.versionId}) was notified as two distinct events (${twin.eventNumber} and ${e.eventNumber}).`),
+        ...(x ? { exchangeId: x.id, side: 'request' as const } : {}),
+      });
+    }
+    seen.set(key, e);
+    if (!e.delivered) {
+      const x = last(e);
+      out.push({
+        ...fail('RIS-NOT-01', 'incomplete', 'Bundle', `${leg}: el evento ${e.eventNumber} («${e.status}») nunca fue aceptado (2xx) tras ${e.attempts.length} intento(s).`,
+          `${leg}: event ${e.eventNumber} ("${e.status}") was never acknowledged (2xx) after ${e.attempts.length} attempt(s).`),
+        ...(x ? { exchangeId: x.id, side: 'response' as const } : {}),
+      });
+    }
+  }
+  const distinct = dedupeStatuses(events);
+  const missing = expected.filter((s) => !distinct.includes(s));
+  if (missing.length > 0) {
+    out.push(fail('RIS-NOT-01', 'not-found', 'Bundle', `${leg}: no se notificó el cambio a ${missing.map((s) => `«${s}»`).join(', ')}.`, `${leg}: the change to ${missing.map((s) => `"${s}"`).join(', ')} was not notified.`));
+  }
+  const order = distinct.filter((s) => expected.includes(s));
+  if (missing.length === 0 && order.join(',') !== expected.join(',')) {
+    out.push(fail('RIS-NOT-02', 'business-rule', 'Bundle', `${leg}: los cambios se notificaron en el orden ${order.join(' → ')}; ocurrieron ${expected.join(' → ')}.`,
+      `${leg}: the changes were notified in the order ${order.join(' → ')}; they happened ${expected.join(' → ')}.`));
+  }
+  return out;
+}
+
+function dedupeStatuses(events: readonly LegEvent[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const e of events) {
+    const key = `${e.status}@${e.versionId ?? e.eventNumber}`;
+    if (seen.has(key) || e.status === undefined) continue;
+    seen.add(key);
+    out.push(e.status);
+  }
+  return out;
+}
+
+/**
+ * Retries with back-off while the receiver was down: at least two failed attempts of one event, spaced by waits that
+ * do not shrink (25 ms of jitter allowed) and no faster than 20 a second; and a later attempt that got through.
+ */
+export function checkBackoff(events: readonly LegEvent[], leg: string): JudgedFinding[] {
+  const retried = events.filter((e) => e.attempts.filter((a) => a.error !== undefined || (a.status ?? 0) >= 300).length >= 2);
+  if (retried.length === 0) {
+    return [fail('RIS-NOT-01', 'incomplete', 'Bundle', `${leg}: no se reintentó ninguna notificación mientras el receptor estaba caído.`, `${leg}: no notification was retried while the receiver was down.`)];
+  }
+  const out: JudgedFinding[] = [];
+  for (const e of retried) {
+    const times = e.attempts.map((a) => Date.parse(a.startedAt));
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    const shrinking = gaps.slice(1).some((g, i) => g + 25 < gaps[i]! && gaps[i]! < 1500);
+    const flood = gaps.some((g) => g < 50);
+    if (shrinking || flood) {
+      const x = e.attempts.at(-1)!;
+      out.push({ ...fail('RIS-NOT-01', 'business-rule', 'Bundle', `${leg}: los reintentos del evento ${e.eventNumber} no esperan cada vez más (intervalos ${gaps.join(', ')} ms).`,
+        `${leg}: the retries of event ${e.eventNumber} do not back off (intervals ${gaps.join(', ')} ms).`), exchangeId: x.id, side: 'request' });
+    }
+  }
+  return out;
+}
+
+export interface Aviso {
+  seguimiento: string;
+  estado: string;
+  evento?: number;
+}
+
+/** What Qhali told the citizen, against the changes: each once, in order (RIS-NOT-02). */
+export function checkAvisos(avisos: readonly Aviso[], expected: readonly string[], who: string): Finding[] {
+  const got = avisos.map((a) => a.estado);
+  if (got.join(',') === expected.join(',')) return [];
+  const dup = got.filter((s, i) => got.indexOf(s) !== i);
+  const es = dup.length > 0 ? `repetidos: ${[...new Set(dup)].join(', ')}` : got.length < expected.length ? 'faltan avisos' : 'en otro orden';
+  const en = dup.length > 0 ? `repeated: ${[...new Set(dup)].join(', ')}` : got.length < expected.length ? 'notices missing' : 'in another order';
+  return [fail('RIS-NOT-02', dup.length > 0 ? 'duplicate' : 'business-rule', '/avisos', `Qhali avisó a ${who}: ${got.join(' → ') || 'nada'}; se esperaba ${expected.join(' → ')} (${es}).`,
+    `Qhali told ${who}: ${got.join(' → ') || 'nothing'}; expected ${expected.join(' → ')} (${en}).`, 'json-pointer')];
+}

@@ -1,0 +1,98 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import { PARTY } from '../../src/programs/pe-ris/constants.ts';
+import { checkAvisos, checkBackoff, checkLeg, legEvents, type Aviso } from '../../src/programs/pe-ris/expectations.ts';
+import { sleep, waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
+import type { SelloWorld } from '../support/world.ts';
+import { ris, type RisScenario } from './ris-context.ts';
+
+const WAITING = { timeout: 75_000 };
+
+function local<K extends 'qhali' | 'engine' | 'sihce'>(context: RisScenario, role: K): NonNullable<RisScenario['deployment']['local'][K]> {
+  const running = context.deployment.local[role];
+  // Scenarios that need this are not tagged with the role, so they do not run when the role is the SUT.
+  if (!running) throw new Error(`${role} is the system under test: Sello cannot control it in this scenario`);
+  return running as NonNullable<RisScenario['deployment']['local'][K]>;
+}
+
+Given('que Qhali deja de recibir notificaciones', async function (this: SelloWorld) {
+  const context = ris(this);
+  // What was already on its way (the booking) is delivered first, so the outage covers the changes that follow.
+  await local(context, 'engine').toQhali.drain(context.propagationMs);
+  await local(context, 'qhali').down();
+});
+
+Given('que el motor deja de recibir notificaciones del SIHCE', async function (this: SelloWorld) {
+  const context = ris(this);
+  await Promise.all(local(context, 'sihce').notifiers().map((n) => n.drain(context.propagationMs)));
+  await local(context, 'engine').down();
+});
+
+When('Qhali vuelve a recibir notificaciones tras {int} segundos', { timeout: 70_000 }, async function (this: SelloWorld, seconds: number) {
+  await sleep(seconds * 1000);
+  await local(ris(this), 'qhali').up();
+});
+
+When('el motor vuelve a recibir notificaciones tras {int} segundos', { timeout: 70_000 }, async function (this: SelloWorld, seconds: number) {
+  await sleep(seconds * 1000);
+  await local(ris(this), 'engine').up();
+});
+
+Given('que el motor entrega a Qhali las notificaciones repetidas y en desorden', function (this: SelloWorld) {
+  local(ris(this), 'engine').toQhali.setChaos(true);
+});
+
+/** Qhali's notices for the citizen, once they are as many as the changes (bounded wait), plus a grace for extra ones. */
+async function avisosOf(world: SelloWorld, followUpId: string, expected: number): Promise<Aviso[]> {
+  const context = ris(world);
+  let last: Aviso[] = [];
+  try {
+    await waitFor(async () => {
+      last = await context.client.qhaliAvisos(followUpId);
+      return last.length >= expected ? last : { pending: `${last.length} notice(s): ${last.map((a) => a.estado).join(', ')}` };
+    }, { what: `Qhali's ${expected} notices of follow-up ${followUpId}`, timeoutMs: context.propagationMs, intervalMs: 150 });
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+  }
+  await sleep(400);
+  last = await context.client.qhaliAvisos(followUpId);
+  return last;
+}
+
+Then('Qhali avisa a {string} de cada cambio una sola vez y en orden', WAITING, async function (this: SelloWorld, alias: string) {
+  const context = ris(this);
+  const c = context.citizen(alias);
+  if (!c.followUpId) throw new Error(`no triage of ${alias} in this scenario`);
+  const expected = c.statuses;
+  const avisos = await avisosOf(this, c.followUpId, expected.length);
+  // The wire first: each notifier's leg, then what the citizen was told.
+  const xs = context.exchanges();
+  const sihceLeg = legEvents(xs, PARTY.sihce, PARTY.engine, c.followUpId);
+  const engineLeg = legEvents(xs, PARTY.engine, PARTY.qhali, c.followUpId);
+  this.report([
+    ...sihceLeg.findings, ...checkLeg(sihceLeg.events, expected, 'SIHCE → motor'),
+    ...engineLeg.findings, ...checkLeg(engineLeg.events, expected, 'motor → Qhali'),
+    ...checkAvisos(avisos, expected, alias),
+  ]);
+});
+
+Then('el motor reintentó las notificaciones a Qhali con espera creciente', function (this: SelloWorld) {
+  const context = ris(this);
+  const followUpId = lastFollowUp(context);
+  this.report(checkBackoff(legEvents(context.exchanges(), PARTY.engine, PARTY.qhali, followUpId).events, 'motor → Qhali'));
+});
+
+Then('el SIHCE reintentó las notificaciones al motor con espera creciente', function (this: SelloWorld) {
+  const context = ris(this);
+  const followUpId = lastFollowUp(context);
+  this.report(checkBackoff(legEvents(context.exchanges(), PARTY.sihce, PARTY.engine, followUpId).events, 'SIHCE → motor'));
+});
+
+function lastFollowUp(context: RisScenario): string {
+  const xs = context.exchanges();
+  for (let i = xs.length - 1; i >= 0; i--) {
+    const body = xs[i]!.request?.body;
+    const id = typeof body === 'object' && body !== null ? JSON.stringify(body).match(/qhali-seguimiento","value":"([0-9a-f-]{36})"/)?.[1] : undefined;
+    if (id) return id;
+  }
+  throw new Error('no notified follow-up in this scenario');
+}

@@ -1,0 +1,122 @@
+import { ExchangeJournal } from '../../src/journal/journal.ts';
+import type { ExchangeEntry } from '../../src/journal/exchange.ts';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
+import { generatePersonPe, type SyntheticPersonPe } from '../../src/identifiers/pe/person.ts';
+import { generateRenipress } from '../../src/identifiers/pe/renipress.ts';
+import type { PeRisTarget } from '../../src/config/target.ts';
+import type { RisRole } from '../../src/programs/pe-ris/constants.ts';
+import { startRisDeployment, type RisDeployment } from '../../src/programs/pe-ris/deployment.ts';
+import { RisClient } from '../../src/programs/pe-ris/ris-client.ts';
+import type { TriageFacts } from '../../src/programs/pe-ris/v2-messages.ts';
+import type { RunConfig } from '../../src/run/run-config.ts';
+import type { SelloWorld } from '../support/world.ts';
+import type { JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
+
+/** One journal and one deployment per worker process: scenarios share the roles, never the people. */
+export const journal = new ExchangeJournal();
+let deployment: Promise<RisDeployment> | undefined;
+
+export function risDeployment(run: RunConfig): Promise<RisDeployment> {
+  deployment ??= startRisDeployment({
+    journal,
+    ...(run.target?.program === 'pe-ris' ? { target: run.target as PeRisTarget } : {}),
+    ...(run.faults ? { faults: run.faults as Partial<Record<RisRole, string[]>> } : {}),
+  });
+  return deployment;
+}
+
+export async function stopRisDeployment(): Promise<void> {
+  const running = deployment;
+  deployment = undefined;
+  if (running) await (await running).stop();
+}
+
+/** A synthetic citizen of the scenario, and what happened to her or him. */
+export interface Citizen {
+  alias: string;
+  person: SyntheticPersonPe;
+  /** Qhali's follow-up id of the triage. */
+  followUpId?: string;
+  facts?: TriageFacts;
+  /** The follow-up Task's statuses as SIHCE set them, in order: what Qhali must tell, once each. */
+  statuses: string[];
+  /** SIHCE's id of a Patient Sello created for CRUD, and the resource as stored. */
+  patientId?: string;
+  patient?: Record<string, unknown>;
+}
+
+export class RisScenario {
+  readonly #citizens = new Map<string, Citizen>();
+  readonly renipress: string;
+  /** The exchange the last When step judged or made. */
+  last?: ExchangeEntry;
+  previous?: ExchangeEntry;
+  /** CRUD: the resource under test as sent and as stored. */
+  resource?: { type: string; sent: Record<string, unknown>; stored?: Record<string, unknown>; id?: string };
+
+  constructor(
+    readonly world: SelloWorld,
+    readonly deployment: RisDeployment,
+    readonly client: RisClient,
+    readonly rng: SeededRandom,
+    readonly mark: number,
+  ) {
+    this.renipress = generateRenipress(rng.fork('ipress'));
+  }
+
+  static async create(world: SelloWorld, scenarioKey: string, mark: number): Promise<RisScenario> {
+    const running = await risDeployment(world.run);
+    const client = new RisClient(journal, running.endpoints, world.run.target?.timeouts?.requestMs ?? 10_000);
+    return new RisScenario(world, running, client, new SeededRandom(world.run.seed).fork(scenarioKey), mark);
+  }
+
+  /** Bound on every wait for something to arrive elsewhere (notifications, the engine's messages). */
+  get propagationMs(): number {
+    return this.world.run.target?.timeouts?.propagationMs ?? 5000;
+  }
+
+  get sutRole(): RisRole | undefined {
+    return this.deployment.sutRole;
+  }
+
+  /** The scenario's citizen `alias`: the same synthetic person for the same seed; `sexo` as the step says. */
+  citizen(alias: string, sexo?: 'female' | 'male'): Citizen {
+    let c = this.#citizens.get(alias);
+    if (!c) {
+      let person: SyntheticPersonPe | undefined;
+      for (let i = 0; !person || (sexo && person.sexo !== sexo); i++) {
+        person = generatePersonPe(this.rng.fork(`persona:${alias}:${i}`), { dniCheck: 'letter', born: { from: '1950-01-01', to: '2004-12-31' } });
+      }
+      c = { alias, person, statuses: [] };
+      this.#citizens.set(alias, c);
+    }
+    return c;
+  }
+
+  /** Exchanges of this scenario so far, from every party. */
+  exchanges(): readonly ExchangeEntry[] {
+    return journal.since(this.mark);
+  }
+
+  lastExchange(): ExchangeEntry {
+    if (!this.last) throw new Error('no exchange has been made in this scenario yet');
+    return this.last;
+  }
+}
+
+const contexts = new WeakMap<SelloWorld, RisScenario>();
+
+export function ris(world: SelloWorld): RisScenario {
+  const context = contexts.get(world);
+  if (!context) throw new Error('pe-ris steps used in a scenario not tagged @pe-ris');
+  return context;
+}
+
+export function setRis(world: SelloWorld, context: RisScenario): void {
+  contexts.set(world, context);
+}
+
+/** Records findings that may name the exchange they were judged on (see src/report/link-findings.ts). */
+export function report(world: SelloWorld, findings: readonly JudgedFinding[]): void {
+  world.report(findings);
+}

@@ -1,0 +1,245 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import { buildTriageBundle } from '../../src/programs/pe-ris/triage-bundle.ts';
+import { SYSTEM, PARTY, type PrioridadNts } from '../../src/programs/pe-ris/constants.ts';
+import { checkRefusal, fail, isTriagePost, judgeEngineMessage, judgeTriage, v2Exchanges, type JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
+import { outcomeIssues } from '../../src/programs/pe-ris/triage-check.ts';
+import { DEFECT_EXPECTATION, plantTriageDefect, type TriageDefect } from '../../src/programs/pe-ris/test-data.ts';
+import { triageFacts } from '../../src/programs/pe-ris/v2-messages.ts';
+import type { ExchangeEntry } from '../../src/journal/exchange.ts';
+import { waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
+import type { SelloWorld } from '../support/world.ts';
+import { report, ris, type Citizen, type RisScenario } from './ris-context.ts';
+
+// Waits end at the propagation limit (≤ 60 s by the target schema) and become findings; steps outlast them.
+const WAITING = { timeout: 75_000 };
+
+/** Waits (bounded) for exchanges of this scenario that `pick` accepts; what it waited for is in the finding. */
+async function awaitExchanges(context: RisScenario, pick: (xs: readonly ExchangeEntry[]) => ExchangeEntry[] | undefined, what: string): Promise<ExchangeEntry[] | undefined> {
+  try {
+    return await waitFor(() => pick(context.exchanges()) ?? { pending: `${context.exchanges().length} exchanges so far` }, { what, timeoutMs: context.propagationMs });
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Qhali triages `alias` (through its test-control API: the reference Qhali or the vendor's), and Sello judges what
+ * went over the wire: the triage Bundle (RP-01…RP-08, TriageBundle), the engine's answer to it, and the engine's
+ * ADT^A04, ORU^R01 and SIU^S12 to SIHCE with SIHCE's ACKs.
+ */
+async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'female' | 'male', prioridad: PrioridadNts): Promise<Citizen> {
+  const context = ris(world);
+  const c = context.citizen(alias, sexo);
+  const sent = await context.client.qhaliTriage({ persona: c.person, prioridad, renipress: context.renipress, semilla: `${world.run.seed}:${alias}` });
+  const answer = sent.result.json as { enviado?: boolean; seguimiento?: string; motivo?: string } | undefined;
+  if (sent.result.status !== 200 || answer?.enviado !== true) {
+    report(world, [{ ...fail('RIS-FLOW-01', 'processing', '', `Qhali no envió el triaje de ${alias}: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`,
+      `Qhali did not send ${alias}'s triage: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`), exchangeId: sent.exchange.id }]);
+  }
+  const triage = (await awaitExchanges(context, (xs) => {
+    const found = xs.filter(isTriagePost).filter((x) => x.response !== undefined || x.error !== undefined);
+    return found.length > 0 ? found : undefined;
+  }, `Qhali's triage of ${alias} on the wire`))?.at(-1);
+  if (!triage) {
+    world.report([fail('RIS-FLOW-01', 'timeout', '', `No se vio en ${context.propagationMs} ms el triaje de ${alias} enviado por Qhali.`, `Qhali's triage of ${alias} was not seen within ${context.propagationMs} ms.`)]);
+    return c;
+  }
+  context.last = triage;
+  world.report(judgeTriage(triage));
+  const facts = triageFacts(triage.request.body);
+  if (facts) {
+    c.facts = facts;
+    c.followUpId = facts.followUpId;
+  }
+  if (triage.status === undefined || triage.status >= 300) {
+    // A valid triage refused: blame the rule the receiver claimed, else the journey.
+    const claimed = outcomeIssues(triage.response?.body)[0]?.ruleId;
+    report(world, [{ ...fail(claimed && /^RP-0\d$/.test(claimed) ? claimed : 'RIS-FLOW-01', 'processing', 'Bundle',
+      `El triaje válido de ${alias} fue rechazado: HTTP ${triage.status ?? triage.error}.`, `${alias}'s valid triage was refused: HTTP ${triage.status ?? triage.error}.`), exchangeId: triage.id, side: 'response' }]);
+  }
+  await judgeEngineLeg(world, c);
+  return c;
+}
+
+/** The engine's three messages for this citizen reached SIHCE, conform to their profiles, carry the triage, and were ACKed right. */
+async function judgeEngineLeg(world: SelloWorld, c: Citizen): Promise<void> {
+  const context = ris(world);
+  const types = ['ADT^A04', 'ORU^R01', 'SIU^S12'];
+  const mine = (xs: readonly ExchangeEntry[]) => v2Exchanges(xs).filter((x) => x.from === PARTY.engine && typeof x.request.body === 'string' && c.facts && x.request.body.includes(c.facts.dni));
+  const seen = await awaitExchanges(context, (xs) => {
+    const ours = mine(xs);
+    return types.every((t) => ours.some((x) => x.method === t && (x.response !== undefined || x.error !== undefined))) ? ours : undefined;
+  }, `the engine's ADT^A04, ORU^R01 and SIU^S12 for ${c.alias} at SIHCE`);
+  const got = seen ?? mine(context.exchanges());
+  const findings: JudgedFinding[] = [];
+  for (const type of types) {
+    const x = got.filter((e) => e.method === type).at(-1);
+    if (!x) {
+      findings.push(fail('RIS-FLOW-01', 'timeout', 'MSH-9', `El motor no envió al SIHCE el ${type} de ${c.alias} (esperado ${context.propagationMs} ms).`,
+        `The engine did not send SIHCE the ${type} of ${c.alias} (waited ${context.propagationMs} ms).`, 'hl7v2'));
+      continue;
+    }
+    findings.push(...judgeEngineMessage(x, c.facts, { ack: true }));
+  }
+  world.report(findings);
+}
+
+Given('que Qhali ha triado a(l) {persona} {string} con prioridad {prioridad}', WAITING, async function (this: SelloWorld, sexo: 'female' | 'male', alias: string, prioridad: PrioridadNts) {
+  await triageThroughQhali(this, alias, sexo, prioridad);
+});
+
+When('Qhali tria a(l) {persona} {string} con prioridad {prioridad}', WAITING, async function (this: SelloWorld, sexo: 'female' | 'male', alias: string, prioridad: PrioridadNts) {
+  await triageThroughQhali(this, alias, sexo, prioridad);
+});
+
+When('se pide a Qhali triar a(l) {persona} {string} sin su consentimiento', async function (this: SelloWorld, sexo: 'female' | 'male', alias: string) {
+  const context = ris(this);
+  const c = context.citizen(alias, sexo);
+  const sent = await context.client.qhaliTriage({ persona: c.person, prioridad: 'III', renipress: context.renipress, consentimiento: false, semilla: `${this.run.seed}:${alias}` });
+  context.last = sent.exchange;
+});
+
+Then('Qhali no envía ningún triaje', async function (this: SelloWorld) {
+  const context = ris(this);
+  const answer = context.lastExchange().response?.body as { enviado?: boolean } | undefined;
+  // Whatever Qhali says, the wire decides: a short grace for a triage sent after the answer.
+  await new Promise((r) => setTimeout(r, 500));
+  const sent = context.exchanges().filter(isTriagePost);
+  const findings = sent.map((x): JudgedFinding => ({
+    ...fail('RP-07', 'business-rule', 'Bundle', 'Qhali envió un triaje sin el consentimiento de la persona.', 'Qhali sent a triage without the person\'s consent.'), exchangeId: x.id, side: 'request',
+  }));
+  if (sent.length === 0 && answer?.enviado === true) {
+    findings.push(fail('RP-07', 'business-rule', '', 'Qhali dice haber enviado un triaje sin consentimiento.', 'Qhali says it sent a triage without consent.'));
+  }
+  this.report(findings);
+});
+
+/** Sello plays Qhali: a triage built from the scenario's citizen, valid or with one defect, POSTed to the receiver. */
+async function sendTriage(world: SelloWorld, to: 'sihce' | 'engine', alias: string, sexo: 'female' | 'male' | undefined, defect?: TriageDefect): Promise<void> {
+  const context = ris(world);
+  const c = context.citizen(alias, sexo);
+  const built = buildTriageBundle(context.rng.fork(`triaje:${alias}`), { person: c.person, prioridad: 'II', renipress: context.renipress, at: new Date() });
+  c.followUpId = built.followUpId;
+  const body = defect ? plantTriageDefect(built.bundle, defect, c.person) : built.bundle;
+  const sent = await context.client.postTriage(to, body);
+  context.last = sent.exchange;
+}
+
+When('Qhali envía {receptor} el triaje de(l) {persona} {string} {defecto}', async function (this: SelloWorld, to: 'sihce' | 'engine', sexo: 'female' | 'male', alias: string, defect: TriageDefect) {
+  await sendTriage(this, to, alias, sexo, defect);
+});
+
+When('Qhali envía {receptor} el triaje de(l) {persona} {string}', async function (this: SelloWorld, to: 'sihce' | 'engine', sexo: 'female' | 'male', alias: string) {
+  await sendTriage(this, to, alias, sexo);
+});
+
+When('Qhali envía {receptor} un cuerpo que no es JSON', async function (this: SelloWorld, to: 'sihce' | 'engine') {
+  const context = ris(this);
+  context.last = (await context.client.postTriage(to, '{"resourceType": "Bundle", "type": ')).exchange;
+});
+
+Then('{receptor} lo rechaza con un OperationOutcome {int} por la regla {string} en {string}', function (this: SelloWorld, _who: string, status: number, ruleId: string, at: string) {
+  this.report(checkRefusal(ris(this).lastExchange(), { status, ruleId, at }, this.primaryRequirement));
+});
+
+Then('{receptor} lo rechaza con un OperationOutcome {int}', function (this: SelloWorld, _who: string, status: number) {
+  this.report(checkRefusal(ris(this).lastExchange(), { status }, this.primaryRequirement));
+});
+
+Then('{receptor} lo rechaza con un OperationOutcome de error', function (this: SelloWorld, _who: string) {
+  this.report(checkRefusal(ris(this).lastExchange(), { status: { from: 400, to: 599 } }, this.primaryRequirement));
+});
+
+Then('el rechazo nombra la regla del defecto {defecto}', function (this: SelloWorld, defect: TriageDefect) {
+  this.report(checkRefusal(ris(this).lastExchange(), { status: 422, ...DEFECT_EXPECTATION[defect] }, this.primaryRequirement));
+});
+
+// ——— what SIHCE holds ———
+
+async function patientsOf(world: SelloWorld, alias: string): Promise<{ count: number; x: ExchangeEntry; resources: Record<string, unknown>[] }> {
+  const context = ris(world);
+  const c = context.citizen(alias);
+  const number = c.person.dni.slice(0, 8);
+  const sent = await context.client.sihce('GET', `Patient?identifier=${encodeURIComponent(number)}`);
+  const entries = (sent.result.json as { entry?: { resource?: Record<string, unknown> }[] } | undefined)?.entry ?? [];
+  const resources = entries.map((e) => e.resource).filter((r): r is Record<string, unknown> => r !== undefined);
+  return { count: resources.length, x: sent.exchange, resources };
+}
+
+Then('el SIHCE tiene registrada/registrado a {string} con su DNI', async function (this: SelloWorld, alias: string) {
+  const { count, x, resources } = await patientsOf(this, alias);
+  const c = ris(this).citizen(alias);
+  if (count === 1) {
+    const family = String((resources[0]?.name as { family?: string }[] | undefined)?.[0]?.family ?? '').toUpperCase();
+    if (family !== `${c.person.apellidoPaterno} ${c.person.apellidoMaterno}`.toUpperCase()) {
+      report(this, [{ ...fail('RIS-MAP-01', 'value', 'Patient.name[0].family', `El SIHCE registró a ${alias} con el apellido «${family}».`, `SIHCE registered ${alias} with family name "${family}".`), exchangeId: x.id, side: 'response' }]);
+    }
+    return;
+  }
+  report(this, [{
+    ...fail(count === 0 ? 'RIS-FLOW-01' : 'RIS-V2-02', count === 0 ? 'not-found' : 'duplicate', 'Bundle.entry',
+      `El SIHCE tiene ${count} pacientes con el DNI de ${alias}; debe tener uno.`, `SIHCE holds ${count} patients with ${alias}'s DNI; it must hold one.`),
+    exchangeId: x.id, side: 'response',
+  }]);
+});
+
+Then('el SIHCE no tiene registrada/registrado a {string}', async function (this: SelloWorld, alias: string) {
+  const { count, x } = await patientsOf(this, alias);
+  if (count > 0) {
+    report(this, [{ ...fail(this.primaryRequirement, 'business-rule', 'Bundle.entry', `Un triaje rechazado dejó a ${alias} registrada en el SIHCE.`, `A refused triage left ${alias} registered in SIHCE.`), exchangeId: x.id, side: 'response' }]);
+  }
+});
+
+/** SIHCE's follow-up Task of the citizen (by Qhali's follow-up id), waiting (bounded) for it to appear. */
+export async function followUpTask(world: SelloWorld, alias: string): Promise<Record<string, unknown> | undefined> {
+  const context = ris(world);
+  const c = context.citizen(alias);
+  if (!c.followUpId) throw new Error(`no triage of ${alias} in this scenario`);
+  const query = `identifier=${encodeURIComponent(`${SYSTEM.qhaliTask}|${c.followUpId}`)}`;
+  try {
+    return await waitFor(async () => {
+      const sent = await context.client.sihce('GET', `Task?${query}`);
+      const task = (sent.result.json as { entry?: { resource?: Record<string, unknown> }[] } | undefined)?.entry?.[0]?.resource;
+      return task ?? { pending: `HTTP ${sent.result.status}, no Task yet` };
+    }, { what: `SIHCE's follow-up Task of ${alias}`, timeoutMs: context.propagationMs, intervalMs: 200 });
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    world.report([fail('RIS-FLOW-01', 'timeout', 'Task', `El SIHCE no tiene, tras ${error.timeoutMs} ms, la Task de seguimiento de ${alias} (${c.followUpId}).`,
+      `After ${error.timeoutMs} ms SIHCE has no follow-up Task of ${alias} (${c.followUpId}).`)]);
+    return undefined;
+  }
+}
+
+Then('el seguimiento de {string} está reservado en el SIHCE', WAITING, async function (this: SelloWorld, alias: string) {
+  const context = ris(this);
+  const c = context.citizen(alias);
+  const task = await followUpTask(this, alias);
+  if (!task) return;
+  if (c.statuses.length === 0 && typeof task.status === 'string') c.statuses.push(task.status);
+  const appt = await context.client.sihce('GET', `Appointment?identifier=${encodeURIComponent(`${SYSTEM.qhaliTask}|${c.followUpId}`)}`);
+  const appointment = (appt.result.json as { entry?: { resource?: Record<string, unknown> }[] } | undefined)?.entry?.[0]?.resource;
+  const problems: string[] = [];
+  if (task.status !== 'accepted') problems.push(`Task.status ${String(task.status)} ≠ accepted`);
+  if (appointment?.status !== 'booked') problems.push(`Appointment.status ${String(appointment?.status)} ≠ booked`);
+  if (problems.length > 0) {
+    report(this, [{ ...fail('RIS-FLOW-01', 'business-rule', 'Appointment', `El seguimiento de ${alias} no quedó reservado: ${problems.join('; ')}.`,
+      `${alias}'s follow-up was not booked: ${problems.join('; ')}.`), exchangeId: appt.exchange.id, side: 'response' }]);
+  }
+});
+
+When('el SIHCE cambia el estado del seguimiento de {string} a {string}', WAITING, async function (this: SelloWorld, alias: string, status: string) {
+  const context = ris(this);
+  const c = context.citizen(alias);
+  const task = await followUpTask(this, alias);
+  if (!task) return;
+  if (c.statuses.length === 0 && typeof task.status === 'string') c.statuses.push(task.status);
+  const sent = await context.client.sihce('PUT', `Task/${String(task.id)}`, { ...task, status });
+  context.last = sent.exchange;
+  if (sent.result.status !== 200) {
+    report(this, [{ ...fail('RIS-FHIR-02', 'processing', 'Task.status', `El SIHCE no aceptó el cambio de estado a «${status}»: HTTP ${sent.result.status}.`,
+      `SIHCE did not accept the status change to "${status}": HTTP ${sent.result.status}.`), exchangeId: sent.exchange.id, side: 'response' }]);
+    return;
+  }
+  c.statuses.push(status);
+});
