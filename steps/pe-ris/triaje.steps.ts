@@ -5,6 +5,7 @@ import { checkRefusal, fail, isTriagePost, judgeEngineMessage, judgeTriage, v2Ex
 import { outcomeIssues } from '../../src/programs/pe-ris/triage-check.ts';
 import { DEFECT_EXPECTATION, plantTriageDefect, type TriageDefect } from '../../src/programs/pe-ris/test-data.ts';
 import { triageFacts } from '../../src/programs/pe-ris/v2-messages.ts';
+import { ackCode } from '../../src/programs/pe-ris/mllp-transport.ts';
 import type { ExchangeEntry } from '../../src/journal/exchange.ts';
 import { waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 import type { SelloWorld } from '../support/world.ts';
@@ -28,7 +29,7 @@ async function awaitExchanges(context: RisScenario, pick: (xs: readonly Exchange
  * went over the wire: the triage Bundle (RP-01…RP-08, TriageBundle), the engine's answer to it, and the engine's
  * ADT^A04, ORU^R01 and SIU^S12 to SIHCE with SIHCE's ACKs.
  */
-async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'female' | 'male', prioridad: PrioridadNts): Promise<Citizen> {
+async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'female' | 'male', prioridad: PrioridadNts, opts: { engineLeg: 'judge' | 'delivered' | 'none' }): Promise<Citizen> {
   const context = ris(world);
   const c = context.citizen(alias, sexo);
   const sent = await context.client.qhaliTriage({ persona: c.person, prioridad, renipress: context.renipress, semilla: `${world.run.seed}:${alias}` });
@@ -58,12 +59,16 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
     report(world, [{ ...fail(claimed && /^RP-0\d$/.test(claimed) ? claimed : 'RIS-FLOW-01', 'processing', 'Bundle',
       `El triaje válido de ${alias} fue rechazado: HTTP ${triage.status ?? triage.error}.`, `${alias}'s valid triage was refused: HTTP ${triage.status ?? triage.error}.`), exchangeId: triage.id, side: 'response' }]);
   }
-  await judgeEngineLeg(world, c);
+  if (opts.engineLeg !== 'none') await judgeEngineLeg(world, c, opts.engineLeg === 'judge' ? 'judge' : 'delivered');
   return c;
 }
 
-/** The engine's three messages for this citizen reached SIHCE, conform to their profiles, carry the triage, and were ACKed right. */
-async function judgeEngineLeg(world: SelloWorld, c: Citizen): Promise<void> {
+/**
+ * The engine's three messages for this citizen reached SIHCE and were accepted; with `judge`, also that they conform to
+ * their profiles, carry the triage, and were ACKed right. A precondition only asks the first: the other defects are
+ * the business of the scenarios that test them.
+ */
+async function judgeEngineLeg(world: SelloWorld, c: Citizen, depth: 'judge' | 'delivered'): Promise<void> {
   const context = ris(world);
   const types = ['ADT^A04', 'ORU^R01', 'SIU^S12'];
   const mine = (xs: readonly ExchangeEntry[]) => v2Exchanges(xs).filter((x) => x.from === PARTY.engine && typeof x.request.body === 'string' && c.facts && x.request.body.includes(c.facts.dni));
@@ -80,17 +85,48 @@ async function judgeEngineLeg(world: SelloWorld, c: Citizen): Promise<void> {
         `The engine did not send SIHCE the ${type} of ${c.alias} (waited ${context.propagationMs} ms).`, 'hl7v2'));
       continue;
     }
-    findings.push(...judgeEngineMessage(x, c.facts, { ack: true }));
+    if (depth === 'judge') {
+      findings.push(...judgeEngineMessage(x, c.facts, { ack: true }));
+      continue;
+    }
+    const ack = typeof x.response?.body === 'string' ? ackCode(x.response.body).code : '';
+    if (ack !== 'AA' && ack !== 'CA') {
+      findings.push({ ...fail('RIS-FLOW-01', 'processing', 'MSA-1', `El SIHCE no aceptó el ${type} de ${c.alias} (MSA-1 «${ack}»${x.error ? `, ${x.error}` : ''}).`,
+        `SIHCE did not accept the ${type} of ${c.alias} (MSA-1 "${ack}"${x.error ? `, ${x.error}` : ''}).`, 'hl7v2'), exchangeId: x.id, side: 'response' });
+    }
   }
   world.report(findings);
 }
 
 Given('que Qhali ha triado a(l) {persona} {string} con prioridad {prioridad}', WAITING, async function (this: SelloWorld, sexo: 'female' | 'male', alias: string, prioridad: PrioridadNts) {
-  await triageThroughQhali(this, alias, sexo, prioridad);
+  await triageThroughQhali(this, alias, sexo, prioridad, { engineLeg: 'delivered' });
 });
 
 When('Qhali tria a(l) {persona} {string} con prioridad {prioridad}', WAITING, async function (this: SelloWorld, sexo: 'female' | 'male', alias: string, prioridad: PrioridadNts) {
-  await triageThroughQhali(this, alias, sexo, prioridad);
+  await triageThroughQhali(this, alias, sexo, prioridad, { engineLeg: 'delivered' });
+});
+
+When('Qhali envía el triaje de(l) {persona} {string} con prioridad {prioridad}', WAITING, async function (this: SelloWorld, sexo: 'female' | 'male', alias: string, prioridad: PrioridadNts) {
+  await triageThroughQhali(this, alias, sexo, prioridad, { engineLeg: 'none' });
+});
+
+/** The triage was judged as it crossed the wire (RP-01…RP-08 and TriageBundle): here only that it was seen. */
+Then('el triaje de {string} cumple TriageBundle y las reglas RP-01 a RP-08', function (this: SelloWorld, alias: string) {
+  const context = ris(this);
+  if (!context.citizen(alias).facts) {
+    report(this, [fail('RIS-FLOW-01', 'not-found', 'Bundle', `No hay un triaje legible de ${alias} que juzgar.`, `There is no readable triage of ${alias} to judge.`)]);
+  }
+});
+
+Then('el motor entrega/entregó al SIHCE el ADT^A04, el ORU^R01 y el SIU^S12 de {string} conformes a su perfil y fieles al triaje', WAITING, async function (this: SelloWorld, alias: string) {
+  const context = ris(this);
+  const c = context.citizen(alias);
+  const x = [...context.exchanges()].reverse().find((e) => isTriagePost(e) && triageFacts(e.request.body)?.followUpId === c.followUpId);
+  if (x && x.status !== 200) {
+    report(this, [{ ...fail('RIS-FLOW-01', 'processing', 'Bundle', `El motor no aceptó el triaje válido de ${alias}: HTTP ${x.status ?? x.error}.`, `The engine did not accept ${alias}'s valid triage: HTTP ${x.status ?? x.error}.`), exchangeId: x.id, side: 'response' }]);
+  }
+  if (x) c.facts = triageFacts(x.request.body);
+  await judgeEngineLeg(this, c, 'judge');
 });
 
 When('se pide a Qhali triar a(l) {persona} {string} sin su consentimiento', async function (this: SelloWorld, sexo: 'female' | 'male', alias: string) {
