@@ -1,6 +1,6 @@
 /**
- * `npm test`: the unit tests (node's test runner) and the full mx-pgs suite against the reference nodes,
- * ending with one line a CI reads: `N passed, N failed`, counting both.
+ * `npm test`: the unit tests (node's test runner) and the full certification suite of every program (mx-pgs, pe-ris)
+ * against the reference implementations, ending with one line a CI reads: `N passed, N failed`, counting both.
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile, mkdtemp } from 'node:fs/promises';
@@ -48,15 +48,23 @@ if (unit.code !== 0 && unitFailed === 0) {
   console.error('unit test runner failed without reporting a failed test');
 }
 
-console.log('\n== certification suite against the reference implementations');
+console.log('\n== certification suite of every program against the reference implementations');
 const out = await mkdtemp(join(tmpdir(), 'sello-suite-'));
 const suite = await run(process.execPath, [join(root, 'bin/sello.mjs'), 'run', '--quiet', '--out', out]);
 let suitePassed = 0;
 let suiteFailed = 0;
+type Totals = { passed: number; scenarios: number };
 try {
-  const report = JSON.parse(await readFile(join(out, 'latest', 'report.json'), 'utf8')) as { totals: { passed: number; scenarios: number } };
-  suitePassed = report.totals.passed;
-  suiteFailed = report.totals.scenarios - report.totals.passed;
+  // A run over every program writes certification.json (totals summed over the programs); a single program, report.json.
+  const certification = await readFile(join(out, 'latest', 'certification.json'), 'utf8').catch(() => undefined);
+  const totals = (certification
+    ? JSON.parse(certification)
+    : JSON.parse(await readFile(join(out, 'latest', 'report.json'), 'utf8'))) as { totals: Totals; programs?: { program: string; totals?: Totals }[] };
+  suitePassed = totals.totals.passed;
+  suiteFailed = totals.totals.scenarios - totals.totals.passed;
+  if (totals.programs) {
+    console.log(`scenarios by program: ${totals.programs.map((p) => `${p.program} ${p.totals?.passed ?? 0}/${p.totals?.scenarios ?? 0}`).join(' · ')}`);
+  }
 } catch (error) {
   console.error(`no report.json from the suite run (exit ${suite.code}): ${(error as Error).message}`);
   suiteFailed = 1;

@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
 import { KeyError, REPORT_FILE, SIGNATURE_FILE, loadPublicKey, verifyRunDirectory, type Ed25519Jwk, type RunVerification } from '../report/integrity.ts';
@@ -12,7 +13,7 @@ export async function verifyCommand(args: string[], options: { 'public-key'?: st
   if (args.length !== 1) throw new ConfigurationError('sello verify takes one run directory, e.g. sello verify reports/latest');
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new ConfigurationError('--format is text or json');
-  const dir = await runDirectory(args[0] ?? '');
+  const certification = await readCertification(path.resolve(args[0] ?? ''));
   let expected: Ed25519Jwk | undefined;
   if (options['public-key']) {
     try {
@@ -22,10 +23,50 @@ export async function verifyCommand(args: string[], options: { 'public-key'?: st
       throw error;
     }
   }
+  if (certification) return verifyCertification(certification, expected, format);
+  const dir = await runDirectory(args[0] ?? '');
   const result = await verifyRunDirectory(dir, expected);
   if (format === 'json') console.log(JSON.stringify({ directory: dir, ...result }, null, 2));
   else console.log(formatVerification(dir, result));
   return result.ok ? EXIT.passed : EXIT.conformanceFailure;
+}
+
+interface CertificationFile {
+  dir: string;
+  programs: { program: string; directory: string; reportSha256?: string }[];
+}
+
+/** A run over every program (`sello run` with no --program): certification.json and one run directory per program. */
+async function readCertification(dir: string): Promise<CertificationFile | undefined> {
+  const text = await readFile(path.join(dir, 'certification.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { programs?: { program: string; directory: string; reportSha256?: string }[] };
+    return { dir, programs: (parsed.programs ?? []).filter((p) => typeof p.directory === 'string' && p.reportSha256) };
+  } catch {
+    throw new ConfigurationError(`${path.join(dir, 'certification.json')} is not valid JSON`);
+  }
+}
+
+/** Each program's directory is verified on its own; certification.json's hash of each report.json must match too. */
+async function verifyCertification(c: CertificationFile, expected: Ed25519Jwk | undefined, format: string): Promise<number> {
+  let ok = true;
+  const results = [];
+  for (const p of c.programs) {
+    const dir = path.join(c.dir, p.directory);
+    const result = await verifyRunDirectory(dir, expected);
+    const bytes = await readFile(path.join(dir, REPORT_FILE)).catch(() => undefined);
+    const hashOk = bytes !== undefined && createHash('sha256').update(bytes).digest('hex') === p.reportSha256;
+    ok &&= result.ok && hashOk;
+    results.push({ program: p.program, directory: dir, certificationHash: hashOk ? 'OK' : 'ALTERED', ...result });
+    if (format !== 'json') {
+      console.log(formatVerification(dir, result));
+      console.log(`  certification.json: report.json of ${p.program} ${hashOk ? 'matches its recorded SHA-256' : 'does NOT match its recorded SHA-256'}`);
+    }
+  }
+  if (format === 'json') console.log(JSON.stringify({ directory: c.dir, ok, programs: results }, null, 2));
+  else console.log(`Certification ${c.dir}: ${ok ? 'INTACT' : 'ALTERED'} (${c.programs.length} program run(s))`);
+  return ok ? EXIT.passed : EXIT.conformanceFailure;
 }
 
 async function runDirectory(arg: string): Promise<string> {

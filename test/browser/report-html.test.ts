@@ -33,7 +33,7 @@ describe('report.html in a browser', { skip: missing }, () => {
   let runDir: string;
   before(async () => {
     const out = await mkdtemp(path.join(tmpdir(), 'sello-browser-'));
-    const result = await runSello(['run', '--quiet', '--out', out, '--tags', '@RN-01 and @imss', '--plant-fault', 'IMSS:skip-RN-01']);
+    const result = await runSello(['run', '--program', 'mx-pgs', '--quiet', '--out', out, '--tags', '@RN-01 and @imss', '--plant-fault', 'IMSS:skip-RN-01']);
     assert.equal(result.code, 3, result.stdout + result.stderr);
     runDir = path.join(out, (await readdir(out)).find((n) => n !== 'latest') ?? '');
     browser = await launch();

@@ -7,7 +7,7 @@ import { allFindings, latestReport, runSello, tempDir } from './sello-process.ts
 
 test('IMSS accepting a CURP with a wrong check digit fails RN-01', async () => {
   const out = await tempDir('sello-defect-');
-  const result = await runSello(['run', '--quiet', '--out', out, '--tags', '@RN-01 and @imss', '--plant-fault', 'IMSS:skip-RN-01']);
+  const result = await runSello(['run', '--program', 'mx-pgs', '--quiet', '--out', out, '--tags', '@RN-01 and @imss', '--plant-fault', 'IMSS:skip-RN-01']);
   assert.equal(result.code, 3, result.stdout + result.stderr);
   const report = await latestReport(out);
   assert.equal(report.verdict, 'NOT CERTIFIABLE');
@@ -19,7 +19,7 @@ test('IMSS accepting a CURP with a wrong check digit fails RN-01', async () => {
 
 test('ISSSTE echoing the wrong message id fails PGS-API-02 in every ISSSTE scenario', async () => {
   const out = await tempDir('sello-defect-');
-  const result = await runSello(['run', '--quiet', '--out', out, '--tags', '@issste and @RN-05', '--plant-fault', 'ISSSTE:echo-wrong-message-id']);
+  const result = await runSello(['run', '--program', 'mx-pgs', '--quiet', '--out', out, '--tags', '@issste and @RN-05', '--plant-fault', 'ISSSTE:echo-wrong-message-id']);
   assert.equal(result.code, 3, result.stdout + result.stderr);
   const report = await latestReport(out);
   assert.ok(report.totals.failed > 0);
@@ -30,7 +30,7 @@ test('ISSSTE echoing the wrong message id fails PGS-API-02 in every ISSSTE scena
 
 test('IMSS never reporting to the central index fails RN-09 after the bounded wait', async () => {
   const out = await tempDir('sello-defect-');
-  const result = await runSello(['run', '--quiet', '--out', out, '--tags', '@RN-09 and @imss and not @ssa', '--plant-fault', 'IMSS:skip-index-notification']);
+  const result = await runSello(['run', '--program', 'mx-pgs', '--quiet', '--out', out, '--tags', '@RN-09 and @imss and not @ssa', '--plant-fault', 'IMSS:skip-index-notification']);
   assert.equal(result.code, 3, result.stdout + result.stderr);
   const report = await latestReport(out);
   assert.equal(report.rules.find((r) => r.id === 'RN-09')?.verdict, 'failed');
@@ -39,7 +39,7 @@ test('IMSS never reporting to the central index fails RN-09 after the bounded wa
 
 test('a node that accepts duplicates fails RN-05 and the unaffected rules still pass', async () => {
   const out = await tempDir('sello-defect-');
-  const result = await runSello(['run', '--quiet', '--out', out, '--tags', '@ssa and (@RN-05 or @RN-10)', '--plant-fault', 'SSA:skip-RN-05']);
+  const result = await runSello(['run', '--program', 'mx-pgs', '--quiet', '--out', out, '--tags', '@ssa and (@RN-05 or @RN-10)', '--plant-fault', 'SSA:skip-RN-05']);
   assert.equal(result.code, 3, result.stdout + result.stderr);
   const report = await latestReport(out);
   assert.equal(report.rules.find((r) => r.id === 'RN-05')?.verdict, 'failed');

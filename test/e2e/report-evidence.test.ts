@@ -22,8 +22,8 @@ test('signed runs verify, a tampered byte is named, and diff exits 3 naming the 
 
   const tags = '@RN-01 and @imss';
   const [clean, faulty] = await Promise.all([
-    runSello(['run', '--quiet', '--out', join(dir, 'clean'), '--tags', tags]),
-    runSello(['run', '--quiet', '--out', join(dir, 'faulty'), '--tags', tags, '--plant-fault', 'IMSS:skip-RN-01', '--signing-key', key, '--redact']),
+    runSello(['run', '--program', 'mx-pgs', '--quiet', '--out', join(dir, 'clean'), '--tags', tags]),
+    runSello(['run', '--program', 'mx-pgs', '--quiet', '--out', join(dir, 'faulty'), '--tags', tags, '--plant-fault', 'IMSS:skip-RN-01', '--signing-key', key, '--redact']),
   ]);
   // A tagged run leaves most SHALL requirements uncovered, so neither certifies; RN-01 is what differs.
   assert.equal(clean.code, 3, clean.stdout + clean.stderr);
@@ -44,7 +44,7 @@ test('signed runs verify, a tampered byte is named, and diff exits 3 naming the 
     runSello(['diff', faultyDir, cleanDir]),
     runSello(['verify', join(dir, 'nope')]),
     runSello(['diff', cleanDir]),
-    runSello(['run', '--signing-key', join(dir, 'nope.pem'), '--tags', '@nothing']),
+    runSello(['run', '--program', 'mx-pgs', '--signing-key', join(dir, 'nope.pem'), '--tags', '@nothing']),
     runSello(['keygen', '--out', key]),
   ]);
   // Both runs are intact; the regulator's public key is checked when given, and another key is refused.
