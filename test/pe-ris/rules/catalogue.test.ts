@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RP_RULES, evaluateRpRules } from '../../../src/programs/pe-ris/rules/index.ts';
+import { loadRequirementCatalogue } from '../../../src/report/requirements.ts';
+import { checkTriageBundle } from '../../../src/programs/pe-ris/triage-check.ts';
+import { plantTriageDefect, DEFECT_EXPECTATION, type TriageDefect } from '../../../src/programs/pe-ris/test-data.ts';
+import { triage, validator } from '../fixtures.ts';
+
+test('rules.json lists RP-01…RP-08, each implemented by a named function, plus the RIS contract rules, all in es and en', () => {
+  const catalogue = loadRequirementCatalogue('pe-ris');
+  const ids = catalogue.rules.map((r) => r.id);
+  assert.deepEqual(RP_RULES.map((r) => r.id), ['RP-01', 'RP-02', 'RP-03', 'RP-04', 'RP-05', 'RP-06', 'RP-07', 'RP-08']);
+  for (const r of RP_RULES) assert.ok(ids.includes(r.id), r.id);
+  for (const r of catalogue.rules) {
+    assert.ok(r.title.es && r.title.en && r.description.es && r.description.en, r.id);
+    assert.ok(r.roles?.every((role) => ['sihce', 'qhali', 'engine'].includes(role)), r.id);
+  }
+  assert.ok(catalogue.requirements.some((r) => r.kind === 'profile' && r.id === 'RIS-PRF-TRIAGEBUNDLE'));
+});
+
+test('a valid triage passes every rule and the TriageBundle profile', () => {
+  const { bundle } = triage();
+  assert.deepEqual(evaluateRpRules({ bundle, validator: validator() }), []);
+  assert.deepEqual(checkTriageBundle(bundle), []);
+});
+
+test('each planted defect of the suite is refused under its rule at its FHIRPath, by the receiver\'s full check', () => {
+  const t = triage('defects', 'female');
+  for (const [defect, expected] of Object.entries(DEFECT_EXPECTATION)) {
+    const findings = checkTriageBundle(plantTriageDefect(t.bundle, defect as TriageDefect, t.person));
+    assert.ok(findings.some((f) => f.ruleId === expected.ruleId && f.location.startsWith(expected.at)),
+      `${defect}: ${findings.map((f) => `${f.ruleId} ${f.location}`).join('; ')}`);
+  }
+});
+
+test('evaluateRpRules can switch a rule off (planted defects of the reference receivers)', () => {
+  const t = triage('skip', 'female', { consent: false });
+  assert.ok(evaluateRpRules({ bundle: t.bundle }).some((f) => f.ruleId === 'RP-07'));
+  assert.ok(!evaluateRpRules({ bundle: t.bundle }, { skip: ['RP-07'] }).some((f) => f.ruleId === 'RP-07'));
+});
