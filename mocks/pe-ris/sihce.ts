@@ -264,6 +264,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         const toStore = { ...resource, resourceType: type } as Resource;
         if (type === 'Subscription') toStore.status = 'active';
         const created = store.create(toStore);
+        statusChanged(undefined, created);
         return reply(h, 201, created, { location: `${baseUrl}/${type}/${String(created.id)}/_history/1` });
       },
     });
