@@ -23,6 +23,7 @@ import { parseEr7, valueAt } from '../../src/hl7v2/index.ts';
 import { FaultSet } from '../kernel/faults.ts';
 import { startMockServer, type MockServer } from '../kernel/mock-server.ts';
 import { freePort } from './free-port.ts';
+import { unavailableReply } from './unavailable.ts';
 import { DEFAULT_BACKOFF, RestHookNotifier, type BackoffPolicy } from './rest-hook-notifier.ts';
 
 export const ENGINE_SIHCE_HOOK = '/notificaciones/sihce';
@@ -63,6 +64,8 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   const host = config.host ?? '127.0.0.1';
   const sequencers = new Map<string, EventSequencer<{ eventNumber: number; focusRef: string; focus?: Record<string, unknown> }>>();
   let subscribed: Promise<void> | undefined;
+  /** While "down", the SIHCE notification endpoint answers 503: every attempt SIHCE makes stays on the record. */
+  let unavailable = false;
 
   const toQhali = new RestHookNotifier({
     journal: config.journal, from: PARTY.engine, to: PARTY.qhali, endpoint: config.qhaliNotificationUrl,
@@ -113,6 +116,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
     hapi.route({
       method: 'POST', path: ENGINE_SIHCE_HOOK, options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
       handler: (request, h) => {
+        if (unavailable) return unavailableReply(h);
         let body: unknown;
         try {
           body = JSON.parse((request.payload as Buffer).toString('utf8'));
@@ -166,8 +170,12 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
     faults,
     subscribe: ensureSubscribed,
     toQhali,
-    down: () => server.server.stop({ timeout: 500 }),
-    up: () => server.server.start(),
+    down: async () => {
+      unavailable = true;
+    },
+    up: async () => {
+      unavailable = false;
+    },
     stop: async () => {
       await toQhali.drain(1000);
       toQhali.stop();

@@ -24,6 +24,7 @@ import { SELLO_USER_AGENT } from '../../src/transport/http-client.ts';
 import { FaultSet } from '../kernel/faults.ts';
 import { startMockServer, type MockServer } from '../kernel/mock-server.ts';
 import { freePort } from './free-port.ts';
+import { unavailableReply } from './unavailable.ts';
 
 export const QHALI_HOOK = '/notificaciones';
 export const QHALI_CONTROL = '/sello';
@@ -125,6 +126,8 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
   let fhirBaseUrl = config.fhirBaseUrl;
   let fhirParty = config.fhirParty ?? PARTY.engine;
   const avisos: Aviso[] = [];
+  /** While "down", the notification endpoint answers 503: every attempt a notifier makes stays on the record. */
+  let unavailable = false;
   const sequencers = new Map<string, EventSequencer<{ eventNumber: number; status?: string; followUpId?: string }>>();
 
   const tell = (e: { eventNumber: number; status?: string; followUpId?: string }): void => {
@@ -152,6 +155,7 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
     hapi.route({
       method: 'POST', path: QHALI_HOOK, options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
       handler: (request, h) => {
+        if (unavailable) return unavailableReply(h);
         let body: unknown;
         try {
           body = JSON.parse((request.payload as Buffer).toString('utf8'));
@@ -206,8 +210,12 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
     },
     triage,
     avisos: (seguimiento) => avisos.filter((a) => !seguimiento || a.seguimiento === seguimiento),
-    down: () => server.server.stop({ timeout: 500 }),
-    up: () => server.server.start(),
+    down: async () => {
+      unavailable = true;
+    },
+    up: async () => {
+      unavailable = false;
+    },
     stop: () => server.stop(),
   };
 }

@@ -12,7 +12,7 @@ Before({ tags: '@pe-ris', timeout: 30_000 }, async function (this: SelloWorld, {
 After({ tags: '@pe-ris', timeout: 15_000 }, async function (this: SelloWorld) {
   const context = ris(this);
   // A role brought down by the scenario comes back, so the next scenario finds the deployment whole.
-  await Promise.allSettled([context.deployment.local.qhali?.up(), context.deployment.local.engine?.up()].filter(Boolean));
+  await Promise.allSettled([context.deployment.local.qhali?.up(), context.deployment.local.engine?.up()]);
   context.deployment.local.engine?.toQhali.setChaos(false);
   for (const exchange of context.exchanges()) this.attach(JSON.stringify(exchange), EXCHANGE_MEDIA_TYPE);
 });

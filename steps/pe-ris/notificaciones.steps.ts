@@ -14,17 +14,23 @@ function local<K extends 'qhali' | 'engine' | 'sihce'>(context: RisScenario, rol
   return running as NonNullable<RisScenario['deployment']['local'][K]>;
 }
 
-Given('que Qhali deja de recibir notificaciones', async function (this: SelloWorld) {
-  const context = ris(this);
-  // What was already on its way (the booking) is delivered first, so the outage covers the changes that follow.
-  await local(context, 'engine').toQhali.drain(context.propagationMs);
-  await local(context, 'qhali').down();
+/** What was already on its way (the booking) reaches the citizen first, so an outage covers only the changes that follow. */
+async function settled(world: SelloWorld): Promise<void> {
+  const context = ris(world);
+  const c = context.lastAlias ? context.citizen(context.lastAlias) : undefined;
+  if (c?.followUpId) await avisosOf(world, c.followUpId, c.statuses.length);
+}
+
+Given('que Qhali deja de recibir notificaciones', WAITING, async function (this: SelloWorld) {
+  const qhali = local(ris(this), 'qhali');
+  await settled(this);
+  await qhali.down();
 });
 
-Given('que el motor deja de recibir notificaciones del SIHCE', async function (this: SelloWorld) {
-  const context = ris(this);
-  await Promise.all(local(context, 'sihce').notifiers().map((n) => n.drain(context.propagationMs)));
-  await local(context, 'engine').down();
+Given('que el motor deja de recibir notificaciones del SIHCE', WAITING, async function (this: SelloWorld) {
+  const engine = local(ris(this), 'engine');
+  await settled(this);
+  await engine.down();
 });
 
 When('Qhali vuelve a recibir notificaciones tras {int} segundos', { timeout: 70_000 }, async function (this: SelloWorld, seconds: number) {

@@ -48,6 +48,8 @@ export interface Citizen {
 export class RisScenario {
   readonly #citizens = new Map<string, Citizen>();
   readonly renipress: string;
+  /** The citizen the scenario last triaged. */
+  lastAlias?: string;
   /** The exchange the last When step judged or made. */
   last?: ExchangeEntry;
   previous?: ExchangeEntry;

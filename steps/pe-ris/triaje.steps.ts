@@ -32,6 +32,7 @@ async function awaitExchanges(context: RisScenario, pick: (xs: readonly Exchange
 async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'female' | 'male', prioridad: PrioridadNts, opts: { engineLeg: 'judge' | 'delivered' | 'none' }): Promise<Citizen> {
   const context = ris(world);
   const c = context.citizen(alias, sexo);
+  context.lastAlias = alias;
   const sent = await context.client.qhaliTriage({ persona: c.person, prioridad, renipress: context.renipress, semilla: `${world.run.seed}:${alias}` });
   const answer = sent.result.json as { enviado?: boolean; seguimiento?: string; motivo?: string } | undefined;
   if (sent.result.status !== 200 || answer?.enviado !== true) {
