@@ -94,3 +94,30 @@ test('an unreachable pe-ris SUT (its MLLP port) is an infrastructure error, exit
   assert.equal(result.code, 5, result.stdout + result.stderr);
   assert.match(result.stderr, /unreachable|did not accept/);
 });
+
+test('the engine as the SUT, a vendor\'s Mirth channel seen as a black box: a dropped DNI check character fails RP-02, the rest passes', async () => {
+  const dir = await tempDir('sello-pe-target-');
+  const [engine, sihce, sihceMllp, qhali] = await ports(4);
+  const target = join(dir, 'engine.yaml');
+  await writeFile(target, `program: pe-ris
+sut:
+  role: engine
+  fhirBaseUrl: http://127.0.0.1:${engine}/fhir
+  notificationUrl: http://127.0.0.1:${engine}/notificaciones/sihce
+mocks:
+  ports: { sihce: ${sihce}, sihceMllp: ${sihceMllp}, qhali: ${qhali} }
+`);
+  const sut = await startSelloMocks(['--program', 'pe-ris', '--target', target, '--role', 'engine', '--port', String(engine), '--plant-fault', 'engine:drop-dni-check']);
+  try {
+    const out = join(dir, 'reports');
+    const result = await runSello(['run', '--quiet', '--target', target, '--out', out]);
+    assert.equal(result.code, 3, result.stdout + result.stderr);
+    const report = await latestReport(out);
+    assert.equal(report.sut.role, 'engine');
+    assert.equal(report.rules.find((r) => r.id === 'RP-02')?.verdict, 'failed');
+    for (const id of ['RP-07', 'RIS-NOT-01', 'RIS-FHIR-01', 'RIS-V2-01']) assert.equal(report.rules.find((r) => r.id === id)?.verdict, 'passed', id);
+    assert.equal(report.rules.find((r) => r.id === 'RIS-V2-03')?.verdict, 'not-applicable');
+  } finally {
+    await sut.stop();
+  }
+});
