@@ -73,6 +73,13 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
     backoff: config.backoff ?? DEFAULT_BACKOFF, notifyTwice: faults.has('notify-twice'), noRetry: faults.has('no-retry'),
   });
 
+  const readFocus = async (focusRef: string): Promise<Record<string, unknown> | undefined> => {
+    const response = await fhirRequest(config.journal, {
+      method: 'GET', base: config.sihce.fhirBaseUrl, path: focusRef, from: PARTY.engine, to: PARTY.sihce, timeoutMs: config.timeoutMs ?? 5000,
+    }).catch(() => undefined);
+    return response?.status === 200 && isObject(response.json) ? response.json : undefined;
+  };
+
   const fhirJson = (h: Hapi.ResponseToolkit, status: number, body: unknown) => h.response(body as object).code(status).type('application/fhir+json');
 
   const register = async (hapi: Hapi.Server): Promise<void> => {
@@ -115,7 +122,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
     // SIHCE's rest-hook: each SIHCE event once and in order, relayed to Qhali.
     hapi.route({
       method: 'POST', path: ENGINE_SIHCE_HOOK, options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
-      handler: (request, h) => {
+      handler: async (request, h) => {
         if (unavailable) return unavailableReply(h);
         let body: unknown;
         try {
@@ -128,10 +135,11 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
         const n = read.notification;
         let seq = sequencers.get(n.subscription);
         if (!seq) sequencers.set(n.subscription, (seq = new EventSequencer()));
-        for (const event of n.events) {
-          for (const e of seq.admit(event).deliverable) {
-            if (e.focus) toQhali.notify(e.focusRef, e.focus);
-          }
+        const deliverable = n.events.flatMap((event) => seq.admit(event).deliverable);
+        // An id-only payload carries no focus: the engine reads it from SIHCE before relaying (in order).
+        for (const e of deliverable) {
+          const focus = e.focus ?? (await readFocus(e.focusRef));
+          if (focus) toQhali.notify(e.focusRef, focus);
         }
         return h.response().code(200);
       },

@@ -8,6 +8,9 @@ import { isBlocking } from '../../src/findings/finding.ts';
 import { outcomeIssues } from '../../src/programs/pe-ris/triage-check.ts';
 import { plantTriageDefect } from '../../src/programs/pe-ris/test-data.ts';
 import { triage } from './fixtures.ts';
+import { SYSTEM } from '../../src/programs/pe-ris/constants.ts';
+import { notificationBundle } from '../../src/programs/pe-ris/notifications.ts';
+import { waitFor } from '../../src/util/wait.ts';
 
 const journal = new ExchangeJournal();
 const d = await startRisDeployment({ journal, faults: { engine: [] } });
@@ -56,4 +59,16 @@ test('translation check: a dropped DNI check character is RP-02 at PID-3.2; anot
   assert.deepEqual(checkTranslation(f, buildAdtA04(f, { dropDniCheck: true })).map((x) => `${x.ruleId} ${x.location}`), ['RP-02 PID-3.2']);
   const other = buildAdtA04({ ...f, ubigeo: '060102' });
   assert.deepEqual(checkTranslation(f, other).map((x) => `${x.ruleId} ${x.location}`), ['RP-03 PID-11.9']);
+});
+
+test('engine: an id-only notification from SIHCE is relayed with the focus read back from SIHCE', async () => {
+  const task = await fetch(`${d.endpoints.sihce.fhirBaseUrl}/Task`, {
+    method: 'POST', headers: { 'content-type': 'application/fhir+json' },
+    body: JSON.stringify({ resourceType: 'Task', status: 'accepted', intent: 'order', identifier: [{ system: SYSTEM.qhaliTask, value: 'id-only-1' }] }),
+  }).then((r) => r.json() as Promise<{ id: string }>);
+  const bundle = notificationBundle({ subscription: 'Subscription/id-only', eventsSinceSubscriptionStart: 1, events: [{ eventNumber: 1, timestamp: new Date().toISOString(), focusRef: `Task/${task.id}` }], payload: 'id-only' });
+  const r = await fetch(d.endpoints.engine.notificationUrl, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(bundle) });
+  assert.equal(r.status, 200);
+  await waitFor(() => (d.local.qhali!.avisos('id-only-1').length > 0 ? true : undefined), { what: 'the relayed notice', timeoutMs: 5000 });
+  assert.deepEqual(d.local.qhali!.avisos('id-only-1').map((a) => a.estado), ['accepted']);
 });
