@@ -62,11 +62,9 @@ test('translation check: a dropped DNI check character is RP-02 at PID-3.2; anot
 });
 
 test('engine: an id-only notification from SIHCE is relayed with the focus read back from SIHCE', async () => {
-  const task = await fetch(`${d.endpoints.sihce.fhirBaseUrl}/Task`, {
-    method: 'POST', headers: { 'content-type': 'application/fhir+json' },
-    body: JSON.stringify({ resourceType: 'Task', status: 'accepted', intent: 'order', identifier: [{ system: SYSTEM.qhaliTask, value: 'id-only-1' }] }),
-  }).then((r) => r.json() as Promise<{ id: string }>);
-  const bundle = notificationBundle({ subscription: 'Subscription/id-only', eventsSinceSubscriptionStart: 1, events: [{ eventNumber: 1, timestamp: new Date().toISOString(), focusRef: `Task/${task.id}` }], payload: 'id-only' });
+  // Straight into the store: through the API SIHCE would notify the engine's own (full-resource) subscription too.
+  const task = d.local.sihce!.store.create({ resourceType: 'Task', status: 'accepted', intent: 'order', identifier: [{ system: SYSTEM.qhaliTask, value: 'id-only-1' }] });
+  const bundle = notificationBundle({ subscription: 'Subscription/id-only', eventsSinceSubscriptionStart: 1, events: [{ eventNumber: 1, timestamp: new Date().toISOString(), focusRef: `Task/${String(task.id)}` }], payload: 'id-only' });
   const r = await fetch(d.endpoints.engine.notificationUrl, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(bundle) });
   assert.equal(r.status, 200);
   await waitFor(() => (d.local.qhali!.avisos('id-only-1').length > 0 ? true : undefined), { what: 'the relayed notice', timeoutMs: 5000 });
