@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { parse as parseYaml } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import { PROGRAM_IDS } from '../programs/registry.ts';
 import addFormats from 'ajv-formats';
 import { ConfigurationError } from './errors.ts';
 import { sanitizeBaseUrl } from '../util/urls.ts';
@@ -48,12 +50,14 @@ const ajv = new Ajv2020.default({ allErrors: true, strict: true, strictRequired:
 addFormats.default(ajv);
 ajv.addSchema(targetSchema);
 const SCHEMA_ID = (targetSchema as { $id: string }).$id;
-/** One validator per program: a target is checked against its own program's shape only, so every message is about it. */
-const validators = {
-  'mx-pgs': ajv.compile<MxPgsTarget>({ $ref: `${SCHEMA_ID}#/$defs/mx-pgs` }),
-  'pe-ris': ajv.compile<PeRisTarget>({ $ref: `${SCHEMA_ID}#/$defs/pe-ris` }),
-} as const;
-export const TARGET_PROGRAMS = Object.keys(validators) as (keyof typeof validators)[];
+/**
+ * One validator per program of the registry (its `$defs/<program>` in target.schema.json): a target is checked against
+ * its own program's shape only, so every message is about it.
+ */
+const validators: Record<string, ValidateFunction<TargetFile>> = Object.fromEntries(
+  PROGRAM_IDS.map((id) => [id, ajv.compile<TargetFile>({ $ref: `${SCHEMA_ID}#/$defs/${id}` })]),
+);
+export const TARGET_PROGRAMS: readonly string[] = PROGRAM_IDS;
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -76,7 +80,7 @@ export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv =
   if (missing.length > 0) throw new ConfigurationError(`${file}: environment variable(s) not set: ${missing.join(', ')}`);
   data = substitute(data, (token) => token.replace(/SELLOENV(\d+)X/g, (_, index: string) => env[names[Number(index)]!] ?? ''));
   const program = (data as { program?: unknown } | null)?.program;
-  const validateTarget = typeof program === 'string' && Object.hasOwn(validators, program) ? validators[program as keyof typeof validators] : undefined;
+  const validateTarget = typeof program === 'string' && Object.hasOwn(validators, program) ? validators[program] : undefined;
   if (!validateTarget) {
     throw new ConfigurationError(`${file}: not a valid Sello target file:\n  /program: must be one of ${TARGET_PROGRAMS.join(', ')}`);
   }
