@@ -7,7 +7,7 @@ export interface RunConfig {
   /** Synthetic identities derive from it: the same seed replays the same people. */
   seed: string;
   target?: TargetFile;
-  /** Planted defects for reference nodes, by institution: only Sello's own tests use them. */
+  /** Planted defects for reference implementations, by role key (mx-pgs `IMSS`, pe-ris `sihce`): only Sello's own tests use them. */
   faults?: Record<string, string[]>;
 }
 

@@ -93,12 +93,9 @@ Then('el SIHCE reintentó las notificaciones al motor con espera creciente', fun
   this.report(checkBackoff(legEvents(context.exchanges(), PARTY.sihce, PARTY.engine, followUpId).events, 'SIHCE → motor'));
 });
 
+/** The follow-up of the citizen the scenario last triaged. */
 function lastFollowUp(context: RisScenario): string {
-  const xs = context.exchanges();
-  for (let i = xs.length - 1; i >= 0; i--) {
-    const body = xs[i]!.request?.body;
-    const id = typeof body === 'object' && body !== null ? JSON.stringify(body).match(/qhali-seguimiento","value":"([0-9a-f-]{36})"/)?.[1] : undefined;
-    if (id) return id;
-  }
-  throw new Error('no notified follow-up in this scenario');
+  const id = context.lastAlias ? context.citizen(context.lastAlias).followUpId : undefined;
+  if (!id) throw new Error('no triage in this scenario');
+  return id;
 }

@@ -35,8 +35,10 @@ export async function stopRisDeployment(): Promise<void> {
 export interface Citizen {
   alias: string;
   person: SyntheticPersonPe;
-  /** Qhali's follow-up id of the triage. */
+  /** Qhali's follow-up id of the (last) triage. */
   followUpId?: string;
+  /** How many times Qhali was asked to triage her or him in this scenario. */
+  triages?: number;
   facts?: TriageFacts;
   /** The follow-up Task's statuses as SIHCE set them, in order: what Qhali must tell, once each. */
   statuses: string[];

@@ -33,14 +33,16 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
   const context = ris(world);
   const c = context.citizen(alias, sexo);
   context.lastAlias = alias;
-  const sent = await context.client.qhaliTriage({ persona: c.person, prioridad, renipress: context.renipress, semilla: `${world.run.seed}:${alias}` });
+  c.triages = (c.triages ?? 0) + 1;
+  const since = new Date().toISOString();
+  const sent = await context.client.qhaliTriage({ persona: c.person, prioridad, renipress: context.renipress, semilla: `${world.run.seed}:${alias}:${c.triages}` });
   const answer = sent.result.json as { enviado?: boolean; seguimiento?: string; motivo?: string } | undefined;
   if (sent.result.status !== 200 || answer?.enviado !== true) {
     report(world, [{ ...fail('RIS-FLOW-01', 'processing', '', `Qhali no envió el triaje de ${alias}: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`,
       `Qhali did not send ${alias}'s triage: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`), exchangeId: sent.exchange.id }]);
   }
   const triage = (await awaitExchanges(context, (xs) => {
-    const found = xs.filter(isTriagePost).filter((x) => x.response !== undefined || x.error !== undefined);
+    const found = xs.filter(isTriagePost).filter((x) => x.startedAt >= since && (x.response !== undefined || x.error !== undefined));
     return found.length > 0 ? found : undefined;
   }, `Qhali's triage of ${alias} on the wire`))?.at(-1);
   if (!triage) {
@@ -60,7 +62,7 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
     report(world, [{ ...fail(claimed && /^RP-0\d$/.test(claimed) ? claimed : 'RIS-FLOW-01', 'processing', 'Bundle',
       `El triaje válido de ${alias} fue rechazado: HTTP ${triage.status ?? triage.error}.`, `${alias}'s valid triage was refused: HTTP ${triage.status ?? triage.error}.`), exchangeId: triage.id, side: 'response' }]);
   }
-  if (opts.engineLeg !== 'none') await judgeEngineLeg(world, c, opts.engineLeg === 'judge' ? 'judge' : 'delivered');
+  if (opts.engineLeg !== 'none') await judgeEngineLeg(world, c, opts.engineLeg === 'judge' ? 'judge' : 'delivered', triage.startedAt);
   return c;
 }
 
@@ -69,10 +71,12 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
  * their profiles, carry the triage, and were ACKed right. A precondition only asks the first: the other defects are
  * the business of the scenarios that test them.
  */
-async function judgeEngineLeg(world: SelloWorld, c: Citizen, depth: 'judge' | 'delivered'): Promise<void> {
+async function judgeEngineLeg(world: SelloWorld, c: Citizen, depth: 'judge' | 'delivered', since = ''): Promise<void> {
   const context = ris(world);
   const types = ['ADT^A04', 'ORU^R01', 'SIU^S12'];
-  const mine = (xs: readonly ExchangeEntry[]) => v2Exchanges(xs).filter((x) => x.from === PARTY.engine && typeof x.request.body === 'string' && c.facts && x.request.body.includes(c.facts.dni));
+  // This triage's messages: from the engine, about this DNI, sent once the triage had started.
+  const mine = (xs: readonly ExchangeEntry[]) => v2Exchanges(xs).filter((x) => x.from === PARTY.engine && x.startedAt >= since
+    && typeof x.request.body === 'string' && c.facts !== undefined && x.request.body.includes(c.facts.dni));
   const seen = await awaitExchanges(context, (xs) => {
     const ours = mine(xs);
     return types.every((t) => ours.some((x) => x.method === t && (x.response !== undefined || x.error !== undefined))) ? ours : undefined;
