@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { parse as parseYaml } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import { PROGRAM_IDS } from '../programs/registry.ts';
+import { PROGRAMS, PROGRAM_IDS } from '../programs/registry.ts';
 import addFormats from 'ajv-formats';
 import { ConfigurationError } from './errors.ts';
 import { sanitizeBaseUrl } from '../util/urls.ts';
@@ -55,7 +55,7 @@ const SCHEMA_ID = (targetSchema as { $id: string }).$id;
  * its own program's shape only, so every message is about it.
  */
 const validators: Record<string, ValidateFunction<TargetFile>> = Object.fromEntries(
-  PROGRAM_IDS.map((id) => [id, ajv.compile<TargetFile>({ $ref: `${SCHEMA_ID}#/$defs/${id}` })]),
+  PROGRAMS.map((p) => [p.id, ajv.compile<TargetFile>({ $ref: `${SCHEMA_ID}${p.targetSchema}` })]),
 );
 export const TARGET_PROGRAMS: readonly string[] = PROGRAM_IDS;
 

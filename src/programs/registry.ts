@@ -33,8 +33,10 @@ export interface ProgramDefinition {
   title: string;
   /** Feature files, relative to the repository root. */
   featuresDir: string;
-  /** The role tags (without `@`), in report column order. */
+  /** The role tags (without `@`), in report column order; a target file's `sut.role` is one of them. */
   roles: readonly string[];
+  /** The target-file shape of the program: a definition of src/config/target.schema.json. */
+  targetSchema: string;
   /** The key a planted defect `ROLE:fault` is stored under in the run configuration (mx-pgs: `IMSS`; pe-ris: `sihce`). */
   faultKey(role: string): string;
   loadCatalogue(profilesRoot?: string): RequirementCatalogue;
@@ -51,6 +53,7 @@ export const PROGRAMS: readonly ProgramDefinition[] = Object.freeze([
     title: 'México — Padrón General de Salud (IMSS, ISSSTE, SSA)',
     featuresDir: 'features/mx-pgs',
     roles: ['imss', 'issste', 'ssa'],
+    targetSchema: '#/$defs/mx-pgs',
     faultKey: (role: string) => role.toUpperCase(),
     loadCatalogue: (root = PROFILES) => loadRequirementCatalogue('mx-pgs', root),
     startMocks: async (request: MocksRequest) => (await import('./mx-pgs/mocks.ts')).startMxPgsMocks(request),
@@ -60,6 +63,7 @@ export const PROGRAMS: readonly ProgramDefinition[] = Object.freeze([
     title: 'Perú — Cajamarca: Qhali, motor de integración y SIHCE (FHIR R4 y HL7 v2/MLLP)',
     featuresDir: 'features/pe-ris',
     roles: ['sihce', 'qhali', 'engine'],
+    targetSchema: '#/$defs/pe-ris',
     faultKey: (role: string) => role.toLowerCase(),
     loadCatalogue: (root = PROFILES) => loadRequirementCatalogue('pe-ris', root),
     startMocks: async (request: MocksRequest) => (await import('./pe-ris/mocks.ts')).startPeRisMocks(request),
