@@ -6,7 +6,7 @@ import { loadConfiguration, loadSources, runCucumber, type ISupportCodeLibrary }
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
 import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile } from '../config/target.ts';
 import { buildReport } from '../report/build-report.ts';
-import { KeyError, loadSigningKey, type SigningKey } from '../report/integrity.ts';
+import { ephemeralKey, KeyError, loadSigningKey, signDetached, signedPayload, type SigningKey } from '../report/integrity.ts';
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
 import { PROGRAM_IDS, PROGRAMS, programById, programOfRole, type ProgramDefinition } from '../programs/registry.ts';
@@ -90,7 +90,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     support = result.support ?? support;
     outcomes.push(result.outcome);
   }
-  if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes);
+  if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey ?? ephemeralKey());
   await pointLatest(reportsDir, runId);
   if (!single) printCertification(outcomes, runDir);
   const codes = outcomes.map((o) => o.code);
@@ -272,7 +272,8 @@ export interface Certification {
   programs: CertificationProgram[];
 }
 
-async function writeCertification(runDir: string, runId: string, seed: string, startedAt: Date, outcomes: ProgramOutcome[]): Promise<Certification> {
+/** certification.json, signed like a report.json (detached JWS of its RFC 8785 form, certification.json.jws). */
+async function writeCertification(runDir: string, runId: string, seed: string, startedAt: Date, outcomes: ProgramOutcome[], key: SigningKey): Promise<Certification> {
   const programs: CertificationProgram[] = [];
   for (const o of outcomes) {
     if (!o.report) {
@@ -306,7 +307,9 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
     totals,
     programs,
   };
-  await writeFile(join(runDir, CERTIFICATION_FILE), `${JSON.stringify(cert, null, 2)}\n`);
+  const text = `${JSON.stringify(cert, null, 2)}\n`;
+  await writeFile(join(runDir, CERTIFICATION_FILE), text);
+  await writeFile(join(runDir, `${CERTIFICATION_FILE}.jws`), `${signDetached(signedPayload(text), key, CERTIFICATION_FILE)}\n`);
   await writeFile(join(runDir, 'index.html'), certificationHtml(cert));
   return cert;
 }

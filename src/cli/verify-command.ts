@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
-import { KeyError, REPORT_FILE, SIGNATURE_FILE, loadPublicKey, verifyRunDirectory, type Ed25519Jwk, type RunVerification } from '../report/integrity.ts';
+import { KeyError, REPORT_FILE, SIGNATURE_FILE, loadPublicKey, signedPayload, verifyDetached, verifyRunDirectory, type Ed25519Jwk, type RunVerification } from '../report/integrity.ts';
 
 /**
  * `sello verify reports/<run> [--public-key FILE] [--format json]`: checks the Ed25519 signature of report.json
@@ -50,7 +50,11 @@ async function readCertification(dir: string): Promise<CertificationFile | undef
 
 /** Each program's directory is verified on its own; certification.json's hash of each report.json must match too. */
 async function verifyCertification(c: CertificationFile, expected: Ed25519Jwk | undefined, format: string): Promise<number> {
-  let ok = true;
+  const text = await readFile(path.join(c.dir, 'certification.json'), 'utf8');
+  const jws = await readFile(path.join(c.dir, 'certification.json.jws'), 'utf8').catch(() => undefined);
+  const signature = jws === undefined ? { ok: false, problem: 'certification.json.jws is missing' } : verifyDetached(jws, signedPayload(text), expected);
+  if (format !== 'json') console.log(`Sello verify ${c.dir}\n  certification.json: signature ${signature.ok ? `OK (key ${signature.thumbprint ?? '?'})` : `FAILED — ${signature.problem ?? ''}`}`);
+  let ok = signature.ok;
   const results = [];
   for (const p of c.programs) {
     const dir = path.join(c.dir, p.directory);
@@ -64,7 +68,7 @@ async function verifyCertification(c: CertificationFile, expected: Ed25519Jwk | 
       console.log(`  certification.json: report.json of ${p.program} ${hashOk ? 'matches its recorded SHA-256' : 'does NOT match its recorded SHA-256'}`);
     }
   }
-  if (format === 'json') console.log(JSON.stringify({ directory: c.dir, ok, programs: results }, null, 2));
+  if (format === 'json') console.log(JSON.stringify({ directory: c.dir, ok, certificationSignature: signature, programs: results }, null, 2));
   else console.log(`Certification ${c.dir}: ${ok ? 'INTACT' : 'ALTERED'} (${c.programs.length} program run(s))`);
   return ok ? EXIT.passed : EXIT.conformanceFailure;
 }

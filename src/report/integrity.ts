@@ -186,12 +186,12 @@ export interface JwsHeader {
   cty: 'application/json';
   kid: string;
   jwk: Ed25519Jwk;
-  /** Not a registered parameter; tells a reader what the detached payload is. */
-  'sello:payload': 'RFC8785(report.json)';
+  /** Not a registered parameter; tells a reader what the detached payload is (report.json, or certification.json). */
+  'sello:payload': string;
 }
 
-export function signDetached(payload: Buffer, key: SigningKey): string {
-  const header: JwsHeader = { alg: 'EdDSA', typ: 'JOSE', cty: 'application/json', kid: key.thumbprint, jwk: key.publicJwk, 'sello:payload': 'RFC8785(report.json)' };
+export function signDetached(payload: Buffer, key: SigningKey, payloadName = 'report.json'): string {
+  const header: JwsHeader = { alg: 'EdDSA', typ: 'JOSE', cty: 'application/json', kid: key.thumbprint, jwk: key.publicJwk, 'sello:payload': `RFC8785(${payloadName})` };
   const h = b64url(JSON.stringify(header));
   const signature = sign(null, Buffer.from(`${h}.${b64url(payload)}`, 'ascii'), key.privateKey);
   return `${h}..${b64url(signature)}`;
@@ -231,7 +231,8 @@ export function verifyDetached(jws: string, payload: Buffer, expected?: Ed25519J
   } catch (error) {
     return { ok: false, problem: `signature check failed: ${(error as Error).message}`, header, thumbprint };
   }
-  return ok ? { ok, header, thumbprint } : { ok, problem: 'the signature does not match the content of report.json', header, thumbprint };
+  const signed = /^RFC8785\((.+)\)$/.exec(String(header['sello:payload'] ?? ''))?.[1] ?? 'report.json';
+  return ok ? { ok, header, thumbprint } : { ok, problem: `the signature does not match the content of ${signed}`, header, thumbprint };
 }
 
 /** The bytes that are signed: report.json's content, canonicalized. */
