@@ -22,7 +22,7 @@ import {
 } from '../../src/hl7v2/index.ts';
 import type { ExchangeJournal } from '../../src/journal/journal.ts';
 import { ACUITY_LOINC, PARTY, SYMPTOM_LOINC, SYSTEM, TOPIC_SEGUIMIENTO, V2_APPLICATION } from '../../src/programs/pe-ris/constants.ts';
-import { type PayloadContent } from '../../src/programs/pe-ris/notifications.ts';
+import { subscriptionResource, type PayloadContent } from '../../src/programs/pe-ris/notifications.ts';
 import { checkResource, checkTriageBundle, peRisValidator, refusalStatus, simpleOutcome } from '../../src/programs/pe-ris/triage-check.ts';
 import { fhirInstant, messageType, patientFromV2, type PatientFromV2 } from '../../src/programs/pe-ris/v2-messages.ts';
 import { mllpUrl } from '../../src/programs/pe-ris/mllp-transport.ts';
@@ -60,6 +60,8 @@ export interface RunningSihce {
   faults: FaultSet;
   /** Test control of Sello's stand-in SIHCE: the next `count` HL7 v2 messages are refused (AE, or AR) unprocessed. */
   refuseNextMessages(count: number, code?: 'AE' | 'AR'): void;
+  /** Registers a rest-hook subscriber without going through the API (Sello's SIHCE, when the engine is the SUT). */
+  subscribe(endpoint: string): void;
   notifiers(): RestHookNotifier[];
   stop(): Promise<void>;
 }
@@ -262,7 +264,13 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         const findings = faults.has('accept-invalid-resources') ? [] : checkResource(resource, validator).concat(subscriptionProblems(resource));
         if (findings.length > 0) return refuse(h, findings);
         const toStore = { ...resource, resourceType: type } as Resource;
-        if (type === 'Subscription') toStore.status = 'active';
+        if (type === 'Subscription') {
+          toStore.status = 'active';
+          // The same active rest-hook (endpoint and criteria) twice is one subscription: its subscriber would
+          // otherwise get every change twice, as two distinct events.
+          const same = sameSubscription(store, toStore);
+          if (same) return reply(h, 200, same, { location: `${baseUrl}/Subscription/${String(same.id)}` });
+        }
         const created = store.create(toStore);
         statusChanged(undefined, created);
         return reply(h, 201, created, { location: `${baseUrl}/${type}/${String(created.id)}/_history/1` });
@@ -327,6 +335,10 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     mllp: { host, port: listener.port },
     store,
     faults,
+    subscribe: (endpoint) => {
+      const sub = { ...subscriptionResource(endpoint), status: 'active' } as unknown as Resource;
+      if (!sameSubscription(store, sub)) store.create(sub);
+    },
     refuseNextMessages: (count, code = 'AE') => {
       forced = { code, left: count };
     },
@@ -342,6 +354,11 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
 /** Who a rest-hook endpoint belongs to, for the journal (the engine's and Qhali's mocks use these paths). */
 export function partyOfEndpoint(endpoint: string): string {
   return /\/notificaciones\/sihce\b/.test(endpoint) ? PARTY.engine : /\/notificaciones\b/.test(endpoint) ? PARTY.qhali : 'subscriber';
+}
+
+function sameSubscription(store: FhirStore, sub: Resource): Resource | undefined {
+  const endpoint = isObject(sub.channel) ? sub.channel.endpoint : undefined;
+  return store.all('Subscription').find((s) => s.status === 'active' && isObject(s.channel) && s.channel.endpoint === endpoint && s.criteria === sub.criteria);
 }
 
 /** A Subscription must name a rest-hook channel with an http(s) endpoint. */

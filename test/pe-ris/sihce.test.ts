@@ -118,3 +118,17 @@ test('SIHCE MLLP: a retransmission gets the same ACK and no second patient; garb
   const good = await sendMllp(sihce.mllp.host, sihce.mllp.port, buildAdtA04(triageFacts(triage('after').bundle)!));
   assert.ok(good.ok && valueAt(parseEr7(good.ack), { segment: 'MSA', field: 1 }) === 'AA');
 });
+
+test('SIHCE subscriptions: rest-hook only, http(s) endpoint; the same active subscription twice is one', async () => {
+  const { subscriptionResource } = await import('../../src/programs/pe-ris/notifications.ts');
+  const first = await fhir('POST', 'Subscription', subscriptionResource('http://127.0.0.1:9/notificaciones/sihce'));
+  assert.equal(first.status, 201);
+  assert.equal(first.json.status, 'active');
+  const again = await fhir('POST', 'Subscription', subscriptionResource('http://127.0.0.1:9/notificaciones/sihce'));
+  assert.equal(again.status, 200);
+  assert.equal(again.json.id, first.json.id);
+  const email = await fhir('POST', 'Subscription', { ...subscriptionResource('mailto:x@example.org'), channel: { type: 'email', endpoint: 'mailto:x@example.org' } });
+  assert.equal(email.status, 422);
+  assert.ok(outcomeIssues(email.json).some((i) => i.ruleId === 'RIS-NOT-01' && i.expression.includes('Subscription.channel.type')));
+  assert.equal((await fhir('DELETE', `Subscription/${String(first.json.id)}`)).status, 204);
+});

@@ -58,6 +58,8 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
         journalInboundMllp: sutRole === 'engine',
       });
     }
+    // An engine under test need not subscribe at Sello's SIHCE (a fresh one each run): the target says where it listens.
+    if (local.sihce && sutRole === 'engine' && target?.sut.notificationUrl) local.sihce.subscribe(target.sut.notificationUrl);
     const sihce: RisEndpoints['sihce'] = local.sihce
       ? { fhirBaseUrl: local.sihce.fhirBaseUrl, mllp: local.sihce.mllp, kind: peerKind }
       : sutRole === 'sihce'
