@@ -177,7 +177,7 @@ function headersPre(h){if(!h||typeof h!=='object')return null;var k=Object.keys(
 function pathOf(u){try{var x=new URL(u,'http://x');return x.pathname+(x.search||'');}catch(e){return u||'';}}
 function acuseOf(b){return b&&typeof b==='object'&&b.acuse&&typeof b.acuse==='object'?b.acuse:null;}
 function reqLabel(x){return (x.method||String(x.protocol||'').toUpperCase())+' '+pathOf(x.url);}
-function resLabel(x){if(x.error!==undefined&&x.status===undefined)return '\\u2717 '+String(x.error).slice(0,40);var a=acuseOf(x.response&&x.response.body);return (x.status!==undefined?String(x.status):'\\u2014')+(a?' '+(a.estatus||'')+(a.codigo?' '+a.codigo:''):'');}
+function resLabel(x){if(x.error!==undefined&&x.status===undefined)return '\\u2717 '+String(x.error).slice(0,40);var rb=x.response&&x.response.body;if(x.status===undefined&&typeof rb==='string'){var ack=/(?:^|\\r)MSA\\|([A-Z]{2})/.exec(rb);if(ack)return 'MSA '+ack[1];}var a=acuseOf(rb);return (x.status!==undefined?String(x.status):'\\u2014')+(a?' '+(a.estatus||'')+(a.codigo?' '+a.codigo:''):'');}
 /* Marks of one message: every finding located in it; the one being shown is "cur". */
 function marksFor(d,xi,side,cur){var m={};d.findings.forEach(function(f,fi){if(f.x!==xi||f.side!==side||f.locationKind!=='json-pointer')return;var body=side==='request'?(d.exchanges[xi].request||{}).body:(d.exchanges[xi].response||{}).body;
   var p=f.location;if(typeof body==='object'&&body!==null){var dp=deepest(body,p);if(dp===null)return;if(dp!==p){m[dp]=m[dp]==='cur'?'cur':'anc';return;}}else p='';
