@@ -9,7 +9,7 @@ import { buildReport } from '../report/build-report.ts';
 import { ephemeralKey, KeyError, loadSigningKey, signDetached, signedPayload, type SigningKey } from '../report/integrity.ts';
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
-import { PROGRAM_IDS, PROGRAMS, programById, programOfRole, type ProgramDefinition } from '../programs/registry.ts';
+import { PROGRAM_IDS, programById, programOfRole, type ProgramDefinition } from '../programs/registry.ts';
 import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
