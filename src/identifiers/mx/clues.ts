@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
 import { CURP_STATES } from './curp.ts';
-import { typeName } from './shared.ts';
+import { notAString } from '../shared.ts';
 
 export type CluesInstitucion = 'IMSS' | 'ISSSTE' | 'SSA' | 'IMSS-BIENESTAR';
 
@@ -37,12 +37,7 @@ export interface CluesOptions {
 export function validateClues(value: unknown, opts: CluesOptions = {}): Finding[] {
   const location = opts.location ?? '';
   if (typeof value !== 'string') {
-    return [
-      finding('ID-CLUES-FORMAT', 'error', 'invalid', location, {
-        es: `La CLUES debe ser una cadena de texto; se recibió ${typeName(value)}.`,
-        en: `The CLUES must be a string; got ${typeName(value)}.`,
-      }),
-    ];
+    return [notAString('ID-CLUES-FORMAT', location, value, { es: 'La CLUES debe ser una cadena de texto', en: 'The CLUES must be a string' })];
   }
   if (!CLUES_RE.test(value)) {
     return [

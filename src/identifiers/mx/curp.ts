@@ -5,7 +5,8 @@
  */
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { DIGITS, UPPER_LETTERS, isRealDate, pad2, randomIsoDate, typeName } from './shared.ts';
+import { DIGITS, UPPER_LETTERS, isRealDate, pad2, randomIsoDate } from './shared.ts';
+import { notAString } from '../shared.ts';
 
 /** RENAPO state codes; NE = born abroad (nacido en el extranjero). */
 export const CURP_STATES: readonly string[] = Object.freeze([
@@ -85,12 +86,7 @@ export interface CurpOptions {
 export function validateCurp(value: unknown, opts: CurpOptions = {}): Finding[] {
   const location = opts.location ?? '';
   if (typeof value !== 'string') {
-    return [
-      finding('ID-CURP-FORMAT', 'error', 'invalid', location, {
-        es: `La CURP debe ser una cadena de texto; se recibió ${typeName(value)}.`,
-        en: `The CURP must be a string; got ${typeName(value)}.`,
-      }),
-    ];
+    return [notAString('ID-CURP-FORMAT', location, value, { es: 'La CURP debe ser una cadena de texto', en: 'The CURP must be a string' })];
   }
   if (value === GENERIC_CURP) {
     if (opts.allowGeneric) return [];

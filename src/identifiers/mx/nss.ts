@@ -5,7 +5,8 @@
  */
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { pad2, typeName } from './shared.ts';
+import { pad2 } from './shared.ts';
+import { notAString } from '../shared.ts';
 
 export function nssCheckDigit(first10: string): string {
   if (!/^\d{10}$/.test(first10)) throw new RangeError('nssCheckDigit needs exactly 10 digits');
@@ -21,12 +22,7 @@ export function nssCheckDigit(first10: string): string {
 export function validateNss(value: unknown, opts: { location?: string } = {}): Finding[] {
   const location = opts.location ?? '';
   if (typeof value !== 'string') {
-    return [
-      finding('ID-NSS-FORMAT', 'error', 'invalid', location, {
-        es: `El NSS debe ser una cadena de texto de 11 dígitos; se recibió ${typeName(value)}.`,
-        en: `The NSS must be a string of 11 digits; got ${typeName(value)}.`,
-      }),
-    ];
+    return [notAString('ID-NSS-FORMAT', location, value, { es: 'El NSS debe ser una cadena de texto de 11 dígitos', en: 'The NSS must be a string of 11 digits' })];
   }
   if (!/^\d{11}$/.test(value)) {
     return [

@@ -5,7 +5,8 @@
  */
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { UPPER_LETTERS, isRealDate, randomIsoDate, typeName } from './shared.ts';
+import { UPPER_LETTERS, isRealDate, randomIsoDate } from './shared.ts';
+import { notAString } from '../shared.ts';
 
 /** Check alphabet: value = index; the space pads company RFCs to the 12 positions of a person's. */
 const RFC_ALPHABET = '0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ';
@@ -48,10 +49,7 @@ export function validateRfc(value: unknown, opts: { location?: string } = {}): F
     finding('ID-RFC-FORMAT', 'error', 'invalid', location, { es, en }),
   ];
   if (typeof value !== 'string') {
-    return formatError(
-      `El RFC debe ser una cadena de texto; se recibió ${typeName(value)}.`,
-      `The RFC must be a string; got ${typeName(value)}.`,
-    );
+    return [notAString('ID-RFC-FORMAT', location, value, { es: 'El RFC debe ser una cadena de texto', en: 'The RFC must be a string' })];
   }
   const m = RFC_RE.exec(value);
   if (!m || (value.length !== 12 && value.length !== 13)) {

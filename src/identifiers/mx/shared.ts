@@ -11,13 +11,6 @@ export function isRealDate(year: number, month: number, day: number): boolean {
 
 export const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** Names the JS type of a non-string input in messages without echoing the value itself. */
-export function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
 /** A random day between two ISO dates (inclusive), as YYYY-MM-DD. */
 export function randomIsoDate(rng: { int(min: number, max: number): number }, from: string, to: string): string {
   const dayMs = 86_400_000;

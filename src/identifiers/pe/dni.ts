@@ -6,7 +6,7 @@
  */
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { typeName } from '../mx/shared.ts';
+import { notAString } from '../shared.ts';
 
 const WEIGHTS = [3, 2, 7, 6, 5, 4, 3, 2] as const;
 const DIGIT_TABLE = '67890112345';
@@ -45,12 +45,7 @@ export function parseDni(value: string): ParsedDni | undefined {
 export function validateDni(value: unknown, opts: { location?: string } = {}): Finding[] {
   const location = opts.location ?? '';
   if (typeof value !== 'string') {
-    return [
-      finding('ID-DNI-FORMAT', 'error', 'invalid', location, {
-        es: `El DNI debe ser una cadena de texto; se recibió ${typeName(value)}.`,
-        en: `The DNI must be a string; got ${typeName(value)}.`,
-      }),
-    ];
+    return [notAString('ID-DNI-FORMAT', location, value, { es: 'El DNI debe ser una cadena de texto', en: 'The DNI must be a string' })];
   }
   const parsed = parseDni(value);
   if (!parsed) {

@@ -4,17 +4,12 @@
  */
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { typeName } from '../mx/shared.ts';
+import { notAString } from '../shared.ts';
 
 export function validateRenipress(value: unknown, opts: { location?: string } = {}): Finding[] {
   const location = opts.location ?? '';
   if (typeof value !== 'string') {
-    return [
-      finding('ID-RENIPRESS-FORMAT', 'error', 'invalid', location, {
-        es: `El código RENIPRESS debe ser una cadena de 8 dígitos; se recibió ${typeName(value)}.`,
-        en: `The RENIPRESS code must be a string of 8 digits; got ${typeName(value)}.`,
-      }),
-    ];
+    return [notAString('ID-RENIPRESS-FORMAT', location, value, { es: 'El código RENIPRESS debe ser una cadena de 8 dígitos', en: 'The RENIPRESS code must be a string of 8 digits' })];
   }
   if (!/^\d{8}$/.test(value)) {
     // An unpadded code ("6208") is the commonest mistake: spreadsheets drop the zeros.

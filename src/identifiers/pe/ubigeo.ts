@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { typeName } from '../mx/shared.ts';
+import { typeName } from '../shared.ts';
 
 export type UbigeoList = 'INEI' | 'RENIEC';
 
