@@ -29,6 +29,11 @@ export interface Finding {
   location: string;
   locationKind: LocationKind;
   message: LocalizedText;
+  /**
+   * The role whose message or behaviour is judged (the sender of the offending message, e.g. `imss`, `engine`), when
+   * the judge knows it: the report counts the finding against that role's certification, not the scenario's tags.
+   */
+  role?: string;
 }
 
 export function finding(

@@ -85,6 +85,15 @@ export class SeededRandom {
     return items[this.int(0, items.length - 1)] as T;
   }
 
+  /** A UUID v4-shaped identifier from this stream: message ids that replay with the seed. */
+  uuid(): string {
+    const hex = Array.from({ length: 32 }, () => this.int(0, 15).toString(16));
+    hex[12] = '4';
+    hex[16] = (8 + this.int(0, 3)).toString(16);
+    const h = hex.join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
   /**
    * An independent stream derived from this stream's seed path and `label` only, never from
    * how many draws were made: adding a draw to one scenario must not reshuffle the others.

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ExchangeJournal } from '../journal/journal.ts';
 import { redactBody, redactHeaders } from '../journal/exchange.ts';
+import { InfrastructureError, type InfrastructureCause } from './infrastructure-error.ts';
 
 /** The system under test (or a mock) could not be reached at all: an infrastructure error, not a conformance one. */
-export class EndpointUnreachableError extends Error {
-  constructor(readonly url: string, readonly reason: string) {
-    super(`Cannot reach ${url}: ${reason}`);
+export class EndpointUnreachableError extends InfrastructureError {
+  constructor(readonly url: string, reason: string, cause: InfrastructureCause = 'unreachable', exchangeId?: string) {
+    super(url, cause, reason, exchangeId);
     this.name = 'EndpointUnreachableError';
   }
 }
