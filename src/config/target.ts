@@ -11,6 +11,9 @@ import type { Institucion } from '../programs/mx-pgs/types.ts';
 
 const targetSchema = createRequire(import.meta.url)('./target.schema.json') as object;
 
+/** RFC 6749 §2.3.1: Basic is the client authentication every token endpoint must accept; the form body is optional. */
+export type TokenClientAuth = 'basic' | 'body';
+
 export interface ClientSecretPair {
   clientId: string;
   clientSecret: string;
@@ -18,7 +21,7 @@ export interface ClientSecretPair {
 
 export interface MxPgsTarget {
   program: 'mx-pgs';
-  sut: { role: 'imss' | 'issste' | 'ssa'; name?: string; baseUrl: string; tokenUrl: string };
+  sut: { role: 'imss' | 'issste' | 'ssa'; name?: string; baseUrl: string; tokenUrl: string; tokenClientAuth?: TokenClientAuth };
   credentials?: Partial<Record<Institucion, ClientSecretPair>>;
   mocks?: { host?: string; ports?: Partial<Record<Institucion, number>> };
   timeouts?: { requestMs?: number; propagationMs?: number };

@@ -8,6 +8,8 @@ export interface PgsEndpoint {
   institucion: Institucion;
   baseUrl: string;
   tokenUrl: string;
+  /** How Sello authenticates at this token endpoint; Basic unless the target says `body`. */
+  tokenClientAuth?: 'basic' | 'body';
   /** `reference`: Sello's own node standing in for the SUT; `mock`: a peer Sello plays; `external`: the vendor's SUT. */
   kind: 'reference' | 'mock' | 'external';
 }
@@ -65,7 +67,7 @@ export async function startPgsDeployment(options: DeploymentOptions): Promise<Pg
   const local: Partial<Record<Institucion, RunningPgsNode>> = {};
   const endpoints = {} as Record<Institucion, PgsEndpoint>;
   if (target && sutRole) {
-    endpoints[sutRole] = { institucion: sutRole, baseUrl: target.sut.baseUrl.replace(/\/$/, ''), tokenUrl: target.sut.tokenUrl, kind: 'external' };
+    endpoints[sutRole] = { institucion: sutRole, baseUrl: target.sut.baseUrl.replace(/\/$/, ''), tokenUrl: target.sut.tokenUrl, kind: 'external', ...(target.sut.tokenClientAuth ? { tokenClientAuth: target.sut.tokenClientAuth } : {}) };
   }
   const ordered = [...toStart].sort((a, b) => (a === 'SSA' ? -1 : b === 'SSA' ? 1 : 0));
   try {

@@ -56,6 +56,8 @@ export class PgsClient {
       token = fetchClientToken(this.journal, {
         tokenUrl: this.endpoints[at].tokenUrl,
         ...this.credentials[as],
+        ...(this.endpoints[at].tokenClientAuth ? { clientAuth: this.endpoints[at].tokenClientAuth } : {}),
+        timeoutMs: this.timeoutMs,
         from: `sello:${as}`,
         to: at,
       });
