@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
+import { seloVersion } from './repo.ts';
 
 // Commands are loaded on demand: `sello verify` or `sello diff` in a CI gate need neither cucumber nor hapi.
 const runCommand = async (...a: Parameters<typeof import('./run-command.ts').runCommand>) => (await import('./run-command.ts')).runCommand(...a);
@@ -9,87 +10,120 @@ const verifyCommand = async (...a: Parameters<typeof import('./verify-command.ts
 const diffCommand = async (...a: Parameters<typeof import('./diff-command.ts').diffCommand>) => (await import('./diff-command.ts')).diffCommand(...a);
 const keygenCommand = async (...a: Parameters<typeof import('./keygen-command.ts').keygenCommand>) => (await import('./keygen-command.ts')).keygenCommand(...a);
 
-const USAGE = `Sello — conformance test harness for health-interoperability certification
+const EXIT_CODES_HELP = `
+Exit codes: 0 all passed (CERTIFIABLE) · 3 conformance failure (verify: altered; diff: a SHALL requirement went from
+passed to failed) · 4 configuration error · 5 infrastructure error (SUT unreachable: no verdict)`;
 
-Usage:
-  sello run      [--program mx-pgs|pe-ris] [--target FILE] [--tags EXPR] [--parallel N] [--seed S] [--out DIR]
-                 [--signing-key FILE] [--redact]      (no --program and no target: every program, one report each)
-  sello mocks    [--program mx-pgs|pe-ris] [--target FILE] [--role ROLE] [--port N]
-                 mx-pgs roles imss|issste|ssa [--central-index URL]; pe-ris roles sihce|qhali|engine [--mllp-port N]
-  sello validate FILE|DIR... [--profile ID]  (FHIR JSON/NDJSON by meta.profile or --profile URL; .hl7 by MSH-9;
-                                           JSON Schema with --profile mx-pgs/beneficiario)
-  sello verify   RUN_DIR [--public-key FILE] [--format text|json]
-  sello diff     RUN_A RUN_B [--format text|json]
-  sello keygen   --out FILE               (Ed25519 key pair for --signing-key / --public-key)
+const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-Exit codes: 0 all passed · 3 conformance failure (verify: altered; diff: a SHALL requirement went from passed
-to failed) · 4 configuration error · 5 SUT unreachable / infrastructure error`;
+/**
+ * The commands' option objects keep the flags' own names (`plant-fault`, `signing-key`): commander's camelCase
+ * attribute names would be a second spelling of every flag for the commands to know.
+ */
+function flagValues(command: Command): Record<string, unknown> {
+  const values = command.opts();
+  return Object.fromEntries(command.options.map((option) => [option.long!.slice(2), values[option.attributeName()]]).filter(([, v]) => v !== undefined));
+}
+
+function program(exitCode: { value: number }, version: string): Command {
+  const sello = new Command('sello')
+    .description('Sello — conformance test harness for health-interoperability certification')
+    .version(version, '-V, --version', 'print Sello\'s version')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  sello
+    .command('run')
+    .description('certify: every program against Sello\'s reference implementations, or one role of yours through a target file')
+    .option('--program <id>', 'one program (mx-pgs | pe-ris); with neither --program nor a target, every program, one report each')
+    .option('--target <file>', 'target file (YAML or JSON) naming the program, the role your system plays and its endpoints')
+    .option('--tags <expr>', 'cucumber tag expression limiting the scenarios, e.g. "@RN-05"')
+    .option('--parallel <n>', 'scenario workers (reference runs only)', '1')
+    .option('--seed <seed>', 'replays the same synthetic people and message ids (the report records the seed of every run)')
+    .option('--out <dir>', 'reports directory', 'reports')
+    .addOption(new Option('--plant-fault <role:fault>', 'plant a defect in a reference implementation (Sello\'s own self-tests)').argParser(repeatable))
+    .option('--quiet', 'no progress output', false)
+    .option('--signing-key <file>', 'Ed25519 private key (PEM PKCS#8 or JWK) that signs the reports')
+    .option('--key <file>', 'short form of --signing-key')
+    .option('--redact', 'pseudonyms for persons\' identifiers in the reports', false)
+    .action(async (_options, command: Command) => {
+      exitCode.value = await runCommand(flagValues(command));
+    });
+
+  sello
+    .command('mocks')
+    .description('start reference implementations on loopback until Ctrl+C (all roles, or one as a stand-in SUT)')
+    .option('--program <id>', 'mx-pgs (default) | pe-ris')
+    .option('--target <file>', 'wire the mocks to a target file\'s credentials and ports')
+    .option('--role <role>', 'start only this role: mx-pgs imss|issste|ssa; pe-ris sihce|qhali|engine')
+    .option('--port <n>', 'base port (all roles) or the port of the one role')
+    .option('--central-index <url>', 'mx-pgs: the central index a stand-in node reports to')
+    .option('--mllp-port <n>', 'pe-ris: the MLLP port of a stand-in SIHCE')
+    .addOption(new Option('--plant-fault <role:fault>', 'plant a defect in the started implementation').argParser(repeatable))
+    .action(async (_options, command: Command) => {
+      exitCode.value = await mocksCommand(flagValues(command));
+    });
+
+  sello
+    .command('validate')
+    .description('judge message files: FHIR JSON/NDJSON by meta.profile or --profile URL, .hl7 by MSH-9, JSON Schema with --profile mx-pgs/beneficiario')
+    .argument('<paths...>', 'files or directories')
+    .option('--profile <id>', 'profile URL or id')
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
+    .action(async (paths: string[], _options, command: Command) => {
+      exitCode.value = await validateCommand(paths, flagValues(command));
+    });
+
+  sello
+    .command('verify')
+    .description('check a run\'s or certification\'s signature and every file it lists')
+    .argument('<run-dir>', 'run or certification directory')
+    .option('--public-key <file>', 'the key the reports must be signed with')
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
+    .action(async (runDir: string, _options, command: Command) => {
+      exitCode.value = await verifyCommand([runDir], flagValues(command));
+    });
+
+  sello
+    .command('diff')
+    .description('requirements whose verdict changed from run A to run B (exit 3 on a SHALL regression)')
+    .argument('<run-a>')
+    .argument('<run-b>')
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
+    .action(async (runA: string, runB: string, _options, command: Command) => {
+      exitCode.value = await diffCommand([runA, runB], flagValues(command));
+    });
+
+  sello
+    .command('keygen')
+    .description('an Ed25519 key pair for --signing-key / --public-key')
+    .requiredOption('--out <file>', 'private key file (the public key is written beside it as .pub.pem)')
+    .action(async (_options, command: Command) => {
+      exitCode.value = await keygenCommand(flagValues(command));
+    });
+
+  for (const command of sello.commands) command.exitOverride().showSuggestionAfterError(true).addHelpText('after', EXIT_CODES_HELP);
+  return sello;
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const exitCode = { value: EXIT.passed as number };
+  const sello = program(exitCode, await seloVersion());
+  if (argv.length === 0) {
+    sello.outputHelp({ error: true });
+    return EXIT.configurationError;
+  }
   try {
-    switch (command) {
-      case 'run':
-        return await runCommand(parseArgs({
-          args: rest,
-          options: {
-            // No --program: every program (mx-pgs, then pe-ris), unless a target file names one.
-            program: { type: 'string' },
-            target: { type: 'string' },
-            tags: { type: 'string' },
-            parallel: { type: 'string', default: '1' },
-            seed: { type: 'string' },
-            out: { type: 'string', default: 'reports' },
-            // Sello's own tests plant defects in reference implementations to prove the suite can fail: ROLE:fault.
-            'plant-fault': { type: 'string', multiple: true },
-            quiet: { type: 'boolean', default: false },
-            // Ed25519 private key (PEM PKCS#8 or JWK) that signs report.json; `--key` is the short form.
-            'signing-key': { type: 'string' },
-            key: { type: 'string' },
-            redact: { type: 'boolean', default: false },
-          },
-          strict: true,
-        }).values);
-      case 'mocks':
-        return await mocksCommand(parseArgs({
-          args: rest,
-          options: {
-            program: { type: 'string' },
-            target: { type: 'string' },
-            role: { type: 'string' },
-            port: { type: 'string' },
-            'central-index': { type: 'string' },
-            'mllp-port': { type: 'string' },
-            'plant-fault': { type: 'string', multiple: true },
-          },
-          strict: true,
-        }).values);
-      case 'validate': {
-        const parsed = parseArgs({ args: rest, options: { profile: { type: 'string' }, format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
-        return await validateCommand(parsed.positionals, parsed.values);
-      }
-      case 'verify': {
-        const parsed = parseArgs({ args: rest, options: { 'public-key': { type: 'string' }, format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
-        return await verifyCommand(parsed.positionals, parsed.values);
-      }
-      case 'diff': {
-        const parsed = parseArgs({ args: rest, options: { format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
-        return await diffCommand(parsed.positionals, parsed.values);
-      }
-      case 'keygen':
-        return await keygenCommand(parseArgs({ args: rest, options: { out: { type: 'string' } }, strict: true }).values);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return command === undefined ? EXIT.configurationError : EXIT.passed;
-      default:
-        throw new ConfigurationError(`unknown command '${command}'\n\n${USAGE}`);
-    }
+    await sello.parseAsync(argv, { from: 'user' });
+    return exitCode.value;
   } catch (error) {
-    if (error instanceof ConfigurationError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`sello: configuration error: ${(error as Error).message}`);
+    if (error instanceof CommanderError) {
+      // Help and --version end with an exit request too; anything else commander refuses is a usage error, said already.
+      return error.exitCode === 0 ? EXIT.passed : EXIT.configurationError;
+    }
+    if (error instanceof ConfigurationError) {
+      console.error(`sello: configuration error: ${error.message}`);
       return EXIT.configurationError;
     }
     if (error instanceof InfrastructureError) {
