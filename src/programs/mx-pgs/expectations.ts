@@ -49,7 +49,7 @@ export function checkAcuse(result: PgsResult, expected: AcuseExpectation, requir
   }
   if (expected.regla || expected.campo) {
     const match = acuse.errores.some(
-      (e) => (!expected.regla || e.regla === expected.regla) && (!expected.campo || e.campo === expected.campo),
+      (e) => (!expected.regla || e.regla === expected.regla) && (!expected.campo || campoConforms(e.campo, expected.campo)),
     );
     if (!match) {
       const seen = acuse.errores.map((e) => `${e.regla} ${e.campo}`).join(', ') || '—';
@@ -65,6 +65,11 @@ export function checkAcuse(result: PgsResult, expected: AcuseExpectation, requir
   }
   if (expected.httpStatus !== undefined) findings.push(...checkHttpStatus(result, expected.httpStatus, ruleId));
   return findings;
+}
+
+/** Contract v1.1: `campo` names the field, or is `""` (the whole message), which is conformant for any error. */
+export function campoConforms(given: string, expected: string): boolean {
+  return given === expected || given === '';
 }
 
 export function checkHttpStatus(result: PgsResult, status: number, requirement: string): Finding[] {
