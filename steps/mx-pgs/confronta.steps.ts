@@ -80,11 +80,12 @@ async function send(world: SelloWorld, as: Institucion, at: Institucion, lines: 
     to: at,
     idleTimeoutMs: world.run.target?.timeouts?.requestMs ?? 10_000,
   });
-  if (reply.headers['x-message-id'] !== reply.messageId) {
-    world.report([problem('PGS-API-02', 'header:X-Message-Id', `La confronta no devuelve el X-Message-Id enviado (${reply.messageId})`, `The confronta does not echo the X-Message-Id sent (${reply.messageId})`)]);
-  }
   const result: ConfrontaOutcome = { status: reply.status, lines: lines.length, rows: [], ...extra };
+  const headerEchoed = reply.headers['x-message-id'] === reply.messageId;
+  const echoMissing = () => world.report([problem('PGS-API-02', 'header:X-Message-Id', `La confronta no devuelve el X-Message-Id enviado (${reply.messageId})`, `The confronta does not echo the X-Message-Id sent (${reply.messageId})`)]);
   if (reply.status === 200) {
+    // The result file has no acuse: the header is the only place the echo can be.
+    if (!headerEchoed) echoMissing();
     for await (const item of parseResultado(reply.body)) {
       if (item.type === 'row') result.rows.push(item.record);
       else if (item.findings.length > 0) {
@@ -99,6 +100,8 @@ async function send(world: SelloWorld, as: Institucion, at: Institucion, lines: 
     } catch {
       // No acuse: the step that judges the answer says so.
     }
+    // A refusal is an acuse, which echoes the message id itself; the header echo is then optional.
+    if (!headerEchoed && result.acuse?.messageId !== reply.messageId) echoMissing();
   }
   outcomes.set(world, result);
 }

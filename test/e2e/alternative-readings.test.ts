@@ -30,7 +30,7 @@ function basicOnlyTokenEndpoint(request: ProxiedRequest): ProxiedResponse | unde
 
 function otherReadings(request: ProxiedRequest, response: ProxiedResponse): ProxiedResponse {
   const body = json(response);
-  if (!body || request.path.startsWith('/oauth/')) return response;
+  if (!body || !body.acuse || request.path.startsWith('/oauth/')) return response;
   const call = `${request.method} ${request.path}`;
   // Write answers: the bare acuse; `beneficiario` beside it is a MAY.
   if (WRITE.test(call)) delete body.beneficiario;
@@ -40,23 +40,31 @@ function otherReadings(request: ProxiedRequest, response: ProxiedResponse): Prox
   // Búsqueda: order is unspecified.
   if (BUSQUEDA.test(call) && Array.isArray(body.resultados)) body.resultados.reverse();
   const headers: Record<string, string> = { ...response.headers, 'content-type': 'application/json;charset=UTF-8' };
-  // The message id is echoed in the acuse; a header echo is not required.
+  // A JSON answer echoes the message id in its acuse; a header echo is not required there (the confronta's result
+  // file, which has no acuse, echoes it in the header: profiles/mx-pgs/confronta.md).
   delete headers['x-message-id'];
   return { ...response, headers, body: Buffer.from(JSON.stringify(body), 'utf8') };
 }
 
-test('an IMSS node taking other readings v1.1 allows (bare acuse, campo "", Basic-only tokens, búsqueda order, charset spelling) is CERTIFIABLE', async () => {
-  const dir = await tempDir('sello-alt-');
-  try {
-    const [nodePort, ssaPort, issstePort] = [await freePort(), await freePort(), await freePort()];
-    const proxy = await startRewritingProxy(`http://127.0.0.1:${nodePort}`, { answer: basicOnlyTokenEndpoint, response: otherReadings });
-    const target = join(dir, 'target.yaml');
-    await writeFile(
-      target,
-      `program: mx-pgs
+const ROLES = [
+  { role: 'imss', upper: 'IMSS', peers: ['SSA', 'ISSSTE'] },
+  { role: 'issste', upper: 'ISSSTE', peers: ['SSA', 'IMSS'] },
+  { role: 'ssa', upper: 'SSA', peers: ['IMSS', 'ISSSTE'] },
+] as const;
+
+for (const { role, upper, peers } of ROLES) {
+  test(`a ${upper} node taking other readings v1.1 allows (bare acuse, campo "", Basic-only tokens, búsqueda order, charset spelling) is CERTIFIABLE`, async () => {
+    const dir = await tempDir('sello-alt-');
+    try {
+      const [nodePort, peerA, peerB] = [await freePort(), await freePort(), await freePort()];
+      const proxy = await startRewritingProxy(`http://127.0.0.1:${nodePort}`, { answer: basicOnlyTokenEndpoint, response: otherReadings });
+      const target = join(dir, 'target.yaml');
+      await writeFile(
+        target,
+        `program: mx-pgs
 sut:
-  role: imss
-  name: reference IMSS node behind a proxy that takes other readings of contract v1.1
+  role: ${role}
+  name: reference ${upper} node behind a proxy that takes other readings of contract v1.1
   baseUrl: ${proxy.url}/pgs/v1
   tokenUrl: ${proxy.url}/oauth/token
 credentials:
@@ -64,24 +72,25 @@ credentials:
   ISSSTE: { clientId: issste-alt, clientSecret: \${SELLO_ALT_ISSSTE} }
   SSA: { clientId: ssa-alt, clientSecret: \${SELLO_ALT_SSA} }
 mocks:
-  ports: { SSA: ${ssaPort}, ISSSTE: ${issstePort} }
+  ports: { ${peers[0]}: ${peerA}, ${peers[1]}: ${peerB} }
 `,
-    );
-    const node = await startSelloMocks(['--target', target, '--role', 'imss', '--port', String(nodePort)], secrets);
-    try {
-      const out = join(dir, 'reports');
-      const result = await runSello(['run', '--quiet', '--target', target, '--out', out], secrets, 600_000);
-      const report = await latestReport(out);
-      const errors = allFindings(report).filter((f) => (f as { severity?: string }).severity !== 'warning' && (f as { severity?: string }).severity !== 'information');
-      assert.deepEqual(errors.map((f) => `${f.ruleId} ${f.location}`), [], 'no error finding against a conformant reading');
-      assert.equal(report.verdict, 'CERTIFIABLE', result.stdout + result.stderr);
-      assert.equal(result.code, 0);
-      assert.ok(report.totals.scenarios >= 20, `the IMSS suite ran (${report.totals.scenarios} scenarios)`);
+      );
+      const node = await startSelloMocks(['--target', target, '--role', role, '--port', String(nodePort)], secrets);
+      try {
+        const out = join(dir, 'reports');
+        const result = await runSello(['run', '--quiet', '--target', target, '--out', out], secrets, 600_000);
+        const report = await latestReport(out);
+        const errors = allFindings(report).filter((f) => (f as { severity?: string }).severity !== 'warning' && (f as { severity?: string }).severity !== 'information');
+        assert.deepEqual(errors.map((f) => `${f.ruleId} ${f.location}`), [], 'no error finding against a conformant reading');
+        assert.equal(report.verdict, 'CERTIFIABLE', result.stdout + result.stderr);
+        assert.equal(result.code, 0);
+        assert.ok(report.totals.scenarios >= 15, `the ${upper} suite ran (${report.totals.scenarios} scenarios)`);
+      } finally {
+        await node.stop();
+        await proxy.stop();
+      }
     } finally {
-      await node.stop();
-      await proxy.stop();
+      await removeTempDir(dir);
     }
-  } finally {
-    await removeTempDir(dir);
-  }
-});
+  });
+}
