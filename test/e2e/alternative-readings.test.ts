@@ -30,7 +30,11 @@ function basicOnlyTokenEndpoint(request: ProxiedRequest): ProxiedResponse | unde
 
 function otherReadings(request: ProxiedRequest, response: ProxiedResponse): ProxiedResponse {
   const body = json(response);
-  if (!body || !body.acuse || request.path.startsWith('/oauth/')) return response;
+  if (body && request.path.startsWith('/oauth/token') && typeof body.token_type === 'string') {
+    // RFC 6749 §7.1: the token type is case-insensitive; extra members (scope) may come along.
+    return { ...response, body: Buffer.from(JSON.stringify({ ...body, token_type: 'bearer', scope: 'pgs' }), 'utf8') };
+  }
+  if (!body || !body.acuse) return response;
   const call = `${request.method} ${request.path}`;
   // Write answers: the bare acuse; `beneficiario` beside it is a MAY.
   if (WRITE.test(call)) delete body.beneficiario;
