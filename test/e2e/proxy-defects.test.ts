@@ -1,0 +1,133 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, latestReport, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
+import { startRewritingProxy, type ProxiedRequest, type ProxiedResponse } from './rewriting-proxy.ts';
+
+// Vendor bugs as a certifier meets them: a proxy between Sello and a reference IMSS node alters its answers the way a
+// buggy node would, and the full IMSS certification must fail with exactly the rule the bug breaks — no cascade onto
+// other rules, no blame on the scenario's tag. The planted defects of the reference implementations (fault keys) test
+// the same from inside; these test it from the wire, as an independent measurement does.
+const secrets = { SELLO_PX_IMSS: 'imss-secret-px-1', SELLO_PX_ISSSTE: 'issste-secret-px-2', SELLO_PX_SSA: 'ssa-secret-px-3' };
+
+type Rewrite = (request: ProxiedRequest, response: ProxiedResponse, body: Record<string, unknown> | undefined) => ProxiedResponse | undefined;
+
+interface Acuse {
+  messageId: string;
+  estatus: string;
+  codigo: string;
+  errores: { regla: string; campo: string; mensaje: string }[];
+}
+
+const asJson = (response: ProxiedResponse, body: unknown, status = response.status): ProxiedResponse => ({
+  status,
+  headers: { ...response.headers, 'content-type': 'application/json; charset=utf-8' },
+  body: Buffer.from(JSON.stringify(body), 'utf8'),
+});
+
+/** A refusal under `rule` answered as an acceptance: the node skips the rule (its answer; what it stored is its own). */
+const accepts = (rule: string): Rewrite => (_request, response, body) => {
+  const acuse = body?.acuse as Acuse | undefined;
+  if (!acuse || acuse.estatus !== 'RECHAZADO' || !acuse.errores.some((e) => e.regla === rule)) return undefined;
+  return asJson(response, { acuse: { messageId: acuse.messageId, estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] } }, 201);
+};
+
+const DEFECTS: { name: string; rule: string; rewrite: Rewrite }[] = [
+  {
+    name: 'echoes a message id of its own',
+    rule: 'PGS-API-02',
+    rewrite: (_q, response, body) => (body?.acuse ? asJson(response, { ...body, acuse: { ...(body.acuse as Acuse), messageId: randomUUID() } }) : undefined),
+  },
+  {
+    name: 'answers RECHAZADO with HTTP 200',
+    rule: 'PGS-API-05',
+    rewrite: (_q, response, body) => ((body?.acuse as Acuse | undefined)?.estatus === 'RECHAZADO' && response.status === 422 ? asJson(response, body, 200) : undefined),
+  },
+  {
+    name: 'sends RECHAZADO without any error',
+    rule: 'PGS-API-01',
+    rewrite: (_q, response, body) => {
+      const acuse = body?.acuse as Acuse | undefined;
+      return acuse?.estatus === 'RECHAZADO' && response.status === 422 ? asJson(response, { ...body, acuse: { ...acuse, errores: [] } }) : undefined;
+    },
+  },
+  {
+    name: 'answers a request without a token',
+    rule: 'PGS-API-03',
+    rewrite: (request, response, body) =>
+      response.status === 401 && !request.headers.authorization ? asJson(response, { acuse: { ...(body?.acuse as Acuse), estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] } }, 200) : undefined,
+  },
+  {
+    name: 'processes a replayed message id with another body',
+    rule: 'PGS-API-04',
+    rewrite: (_q, response, body) => (response.status === 409 ? asJson(response, { acuse: { ...(body?.acuse as Acuse), estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] } }, 201) : undefined),
+  },
+  ...['RN-01', 'RN-02', 'RN-03', 'RN-04', 'RN-05', 'RN-06', 'RN-07', 'RN-10'].map((rule) => ({ name: `accepts what ${rule} refuses`, rule, rewrite: accepts(rule) })),
+];
+
+let dir: string;
+let target: string;
+let nodePort: number;
+let node: Awaited<ReturnType<typeof startSelloMocks>>;
+let proxy: Awaited<ReturnType<typeof startRewritingProxy>>;
+let active: Rewrite | undefined;
+
+before(async () => {
+  dir = await tempDir('sello-proxy-defects-');
+  nodePort = await freePort();
+  const [ssaPort, issstePort] = [await freePort(), await freePort()];
+  proxy = await startRewritingProxy(`http://127.0.0.1:${nodePort}`, {
+    response: (request, response) => {
+      if (!active || request.path.startsWith('/oauth/')) return response;
+      let body: Record<string, unknown> | undefined;
+      try {
+        body = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        body = undefined;
+      }
+      return active(request, response, body) ?? response;
+    },
+  });
+  target = join(dir, 'target.yaml');
+  await writeFile(
+    target,
+    `program: mx-pgs
+sut:
+  role: imss
+  name: reference IMSS node behind a defect-injecting proxy
+  baseUrl: ${proxy.url}/pgs/v1
+  tokenUrl: ${proxy.url}/oauth/token
+credentials:
+  IMSS: { clientId: imss-px, clientSecret: \${SELLO_PX_IMSS} }
+  ISSSTE: { clientId: issste-px, clientSecret: \${SELLO_PX_ISSSTE} }
+  SSA: { clientId: ssa-px, clientSecret: \${SELLO_PX_SSA} }
+mocks:
+  ports: { SSA: ${ssaPort}, ISSSTE: ${issstePort} }
+`,
+  );
+  node = await startSelloMocks(['--target', target, '--role', 'imss', '--port', String(nodePort)], secrets);
+});
+
+after(async () => {
+  await node?.stop();
+  await proxy?.stop();
+  await removeTempDir(dir);
+});
+
+for (const defect of DEFECTS) {
+  test(`an IMSS node that ${defect.name} fails ${defect.rule}, and only ${defect.rule}`, async () => {
+    active = defect.rewrite;
+    try {
+      const out = join(dir, `run-${defect.rule}-${DEFECTS.indexOf(defect)}`);
+      const result = await runSello(['run', '--quiet', '--target', target, '--out', out], secrets, 600_000);
+      const report = await latestReport(out);
+      const failed = report.rules.filter((r) => r.verdict === 'failed').map((r) => r.id);
+      assert.deepEqual(failed, [defect.rule], `failed rules; verdict ${report.verdict}, exit ${result.code}`);
+      assert.equal(result.code, 3);
+    } finally {
+      active = undefined;
+    }
+  });
+}
