@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -11,6 +11,8 @@ import { startRewritingProxy, type ProxiedRequest, type ProxiedResponse } from '
 // other rules, no blame on the scenario's tag. The planted defects of the reference implementations (fault keys) test
 // the same from inside; these test it from the wire, as an independent measurement does.
 const secrets = { SELLO_PX_IMSS: 'imss-secret-px-1', SELLO_PX_ISSSTE: 'issste-secret-px-2', SELLO_PX_SSA: 'ssa-secret-px-3' };
+
+type Role = 'imss' | 'issste' | 'ssa';
 
 type Rewrite = (request: ProxiedRequest, response: ProxiedResponse, body: Record<string, unknown> | undefined) => ProxiedResponse | undefined;
 
@@ -34,7 +36,7 @@ const accepts = (rule: string): Rewrite => (_request, response, body) => {
   return asJson(response, { acuse: { messageId: acuse.messageId, estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] } }, 201);
 };
 
-const DEFECTS: { name: string; rule: string; rewrite: Rewrite }[] = [
+const DEFECTS: { name: string; rule: string; rewrite: Rewrite; roles?: readonly Role[] }[] = [
   {
     name: 'echoes a message id of its own',
     rule: 'PGS-API-02',
@@ -64,39 +66,54 @@ const DEFECTS: { name: string; rule: string; rewrite: Rewrite }[] = [
     rule: 'PGS-API-04',
     rewrite: (_q, response, body) => (response.status === 409 ? asJson(response, { acuse: { ...(body?.acuse as Acuse), estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] } }, 201) : undefined),
   },
-  ...['RN-01', 'RN-02', 'RN-03', 'RN-04', 'RN-05', 'RN-06', 'RN-07', 'RN-10'].map((rule) => ({ name: `accepts what ${rule} refuses`, rule, rewrite: accepts(rule) })),
+  ...['RN-01', 'RN-02', 'RN-04', 'RN-05', 'RN-06', 'RN-07', 'RN-10'].map((rule) => ({ name: `accepts what ${rule} refuses`, rule, rewrite: accepts(rule) })),
+  { name: 'accepts what RN-03 refuses', rule: 'RN-03', rewrite: accepts('RN-03'), roles: ['imss'] },
+  {
+    name: 'shows no alert in the central index',
+    rule: 'RN-08',
+    roles: ['ssa'],
+    rewrite: (request, response, body) => (request.method === 'GET' && request.path.startsWith('/pgs/v1/indice/') && Array.isArray(body?.alertas) ? asJson(response, { ...body, alertas: [] }) : undefined),
+  },
 ];
 
-let dir: string;
-let target: string;
-let nodePort: number;
-let node: Awaited<ReturnType<typeof startSelloMocks>>;
-let proxy: Awaited<ReturnType<typeof startRewritingProxy>>;
-let active: Rewrite | undefined;
+const PEERS: Record<Role, [string, string]> = { imss: ['SSA', 'ISSSTE'], issste: ['SSA', 'IMSS'], ssa: ['IMSS', 'ISSSTE'] };
 
-before(async () => {
-  dir = await tempDir('sello-proxy-defects-');
-  nodePort = await freePort();
-  const [ssaPort, issstePort] = [await freePort(), await freePort()];
-  proxy = await startRewritingProxy(`http://127.0.0.1:${nodePort}`, {
-    response: (request, response) => {
-      if (!active || request.path.startsWith('/oauth/')) return response;
-      let body: Record<string, unknown> | undefined;
-      try {
-        body = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
-      } catch {
-        body = undefined;
-      }
-      return active(request, response, body) ?? response;
-    },
-  });
-  target = join(dir, 'target.yaml');
-  await writeFile(
-    target,
-    `program: mx-pgs
+interface Bench {
+  dir: string;
+  target: string;
+  stop(): Promise<void>;
+}
+
+let active: Rewrite | undefined;
+const benches = new Map<Role, Promise<Bench>>();
+
+/** One reference node per role behind one proxy, started on first use and kept for all of that role's defects. */
+function bench(role: Role): Promise<Bench> {
+  let started = benches.get(role);
+  if (!started) {
+    started = (async () => {
+      const dir = await tempDir(`sello-proxy-defects-${role}-`);
+      const nodePort = await freePort();
+      const [peerA, peerB] = [await freePort(), await freePort()];
+      const proxy = await startRewritingProxy(`http://127.0.0.1:${nodePort}`, {
+        response: (request, response) => {
+          if (!active || request.path.startsWith('/oauth/')) return response;
+          let body: Record<string, unknown> | undefined;
+          try {
+            body = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
+          } catch {
+            body = undefined;
+          }
+          return active(request, response, body) ?? response;
+        },
+      });
+      const target = join(dir, 'target.yaml');
+      await writeFile(
+        target,
+        `program: mx-pgs
 sut:
-  role: imss
-  name: reference IMSS node behind a defect-injecting proxy
+  role: ${role}
+  name: reference ${role} node behind a defect-injecting proxy
   baseUrl: ${proxy.url}/pgs/v1
   tokenUrl: ${proxy.url}/oauth/token
 credentials:
@@ -104,30 +121,44 @@ credentials:
   ISSSTE: { clientId: issste-px, clientSecret: \${SELLO_PX_ISSSTE} }
   SSA: { clientId: ssa-px, clientSecret: \${SELLO_PX_SSA} }
 mocks:
-  ports: { SSA: ${ssaPort}, ISSSTE: ${issstePort} }
+  ports: { ${PEERS[role][0]}: ${peerA}, ${PEERS[role][1]}: ${peerB} }
 `,
-  );
-  node = await startSelloMocks(['--target', target, '--role', 'imss', '--port', String(nodePort)], secrets);
-});
+      );
+      const node = await startSelloMocks(['--target', target, '--role', role, '--port', String(nodePort)], secrets);
+      return {
+        dir,
+        target,
+        stop: async () => {
+          await node.stop();
+          await proxy.stop();
+          await removeTempDir(dir);
+        },
+      };
+    })();
+    benches.set(role, started);
+  }
+  return started;
+}
 
 after(async () => {
-  await node?.stop();
-  await proxy?.stop();
-  await removeTempDir(dir);
+  for (const started of benches.values()) await (await started).stop();
 });
 
-for (const defect of DEFECTS) {
-  test(`an IMSS node that ${defect.name} fails ${defect.rule}, and only ${defect.rule}`, async () => {
-    active = defect.rewrite;
-    try {
-      const out = join(dir, `run-${defect.rule}-${DEFECTS.indexOf(defect)}`);
-      const result = await runSello(['run', '--quiet', '--target', target, '--out', out], secrets, 600_000);
-      const report = await latestReport(out);
-      const failed = report.rules.filter((r) => r.verdict === 'failed').map((r) => r.id);
-      assert.deepEqual(failed, [defect.rule], `failed rules; verdict ${report.verdict}, exit ${result.code}`);
-      assert.equal(result.code, 3);
-    } finally {
-      active = undefined;
-    }
-  });
+for (const role of ['imss', 'issste', 'ssa'] as const) {
+  for (const defect of DEFECTS.filter((d) => !d.roles || d.roles.includes(role))) {
+    test(`a ${role} node that ${defect.name} fails ${defect.rule}, and only ${defect.rule}`, async () => {
+      const { dir, target } = await bench(role);
+      active = defect.rewrite;
+      try {
+        const out = join(dir, `run-${defect.rule}-${DEFECTS.indexOf(defect)}`);
+        const result = await runSello(['run', '--quiet', '--target', target, '--out', out], secrets, 600_000);
+        const report = await latestReport(out);
+        const failed = report.rules.filter((r) => r.verdict === 'failed').map((r) => r.id);
+        assert.deepEqual(failed, [defect.rule], `failed rules; verdict ${report.verdict}, exit ${result.code}`);
+        assert.equal(result.code, 3);
+      } finally {
+        active = undefined;
+      }
+    });
+  }
 }
