@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 import type { ExchangeJournal } from '../../src/journal/journal.ts';
 import { sendHttp } from '../../src/transport/http-client.ts';
 import { sleep } from '../../src/util/wait.ts';
@@ -22,6 +22,9 @@ const FIRST_BACKOFF_MS = 250;
  */
 export class IndexNotifier {
   readonly #pending = new Set<Promise<void>>();
+  /** Events sent per CURP: with the CURP (seeded in a scenario) it names the event, so its message id replays too. */
+  readonly #sentPerCurp = new Map<string, number>();
+  readonly #ids = new SeededRandom('pgs-index-events');
   #token: string | undefined;
 
   constructor(
@@ -32,7 +35,10 @@ export class IndexNotifier {
   ) {}
 
   notify(event: EventoIndice): void {
-    const delivery = this.#deliver(event).finally(() => this.#pending.delete(delivery));
+    const n = (this.#sentPerCurp.get(event.curp) ?? 0) + 1;
+    this.#sentPerCurp.set(event.curp, n);
+    const messageId = this.#ids.fork(`${this.institucion}:${event.curp}:${n}`).uuid();
+    const delivery = this.#deliver(event, messageId).finally(() => this.#pending.delete(delivery));
     this.#pending.add(delivery);
   }
 
@@ -41,9 +47,8 @@ export class IndexNotifier {
     await Promise.allSettled([...this.#pending]);
   }
 
-  async #deliver(event: EventoIndice): Promise<void> {
+  async #deliver(event: EventoIndice, messageId: string): Promise<void> {
     if (this.delayMs > 0) await sleep(this.delayMs);
-    const messageId = randomUUID();
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
         this.#token ??= await fetchClientToken(this.journal, {

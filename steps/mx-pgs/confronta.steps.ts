@@ -51,7 +51,7 @@ async function awaitIndex(world: SelloWorld, context: PgsScenario, aliases: read
     try {
       await waitFor(
         async () => {
-          const result = await context.client.send({ operation: 'consulta-indice', at: 'SSA', as: 'SSA', curp });
+          const result = await context.request({ operation: 'consulta-indice', at: 'SSA', as: 'SSA', curp });
           world.report(result.findings);
           const seen = result.status === 200 ? ((result.body as { afiliaciones?: { institucion: Institucion }[] }).afiliaciones ?? []).map((a) => a.institucion) : [];
           return expected.every((inst) => seen.includes(inst)) ? true : { pending: `afiliaciones ${JSON.stringify(seen)}` };
@@ -74,6 +74,7 @@ async function send(world: SelloWorld, as: Institucion, at: Institucion, lines: 
     baseUrl: context.deployment.endpoints[at].baseUrl,
     token: await context.client.token(at, as),
     institucion: as,
+    messageId: context.nextMessageId(),
     body: [header, ...lines].join('\r\n') + '\r\n',
     journal,
     from: `sello:${as}`,

@@ -3,10 +3,11 @@ import type { AlertaIndice, EstatusAfiliacion, Institucion } from '../../src/pro
 import { waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 import type { SelloWorld } from '../support/world.ts';
 import { pgs } from './pgs-context.ts';
+import { budgetMs } from './timeouts.ts';
 
-// The waits below end at the propagation limit (≤ 60 s by the target schema) and report RN-09/RN-08 findings;
-// the step timeout must outlast them so the verdict is a finding, not a cucumber timeout.
-const INDEX_STEP = { timeout: 75_000 };
+// The waits below end at the propagation limit and report RN-09/RN-08 findings; the step timeout must outlast the
+// wait plus the poll in flight when it ends, so the verdict is a finding, not a cucumber timeout.
+const INDEX_STEP = { timeout: budgetMs(2, 1) };
 
 interface IndexView {
   afiliaciones: { institucion: Institucion; estatus: EstatusAfiliacion }[];
@@ -33,7 +34,7 @@ async function expectIndex(world: SelloWorld, curp: string, expectation: IndexEx
   try {
     return await waitFor(
       async () => {
-        const result = await context.client.send({ operation: 'consulta-indice', at: 'SSA', as: 'SSA', curp });
+        const result = await context.request({ operation: 'consulta-indice', at: 'SSA', as: 'SSA', curp });
         world.report(result.findings);
         const view = result.status === 200 ? (result.body as IndexView) : undefined;
         if (view && expectation.accept(view)) return view;

@@ -1,5 +1,4 @@
 import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
-import { randomUUID } from 'node:crypto';
 import { curpCheckDigit, parseCurp } from '../../src/identifiers/mx/index.ts';
 import { checkAcuse } from '../../src/programs/mx-pgs/expectations.ts';
 import { reissuedCurp } from '../../src/programs/mx-pgs/synthetic.ts';
@@ -195,7 +194,7 @@ Then('la búsqueda devuelve exactamente a {string}', function (this: SelloWorld,
 /** "Nothing already stored is lost": after a rejected or malformed message the earlier record is intact. */
 Then('{institucion} conserva a {string} con estatus {string}', async function (this: SelloWorld, at: Institucion, alias: string, estatus: string) {
   const context = pgs(this);
-  const result = await context.client.send({ operation: 'consulta', at, as: at, curp: context.curpOf(alias), messageId: randomUUID() });
+  const result = await context.request({ operation: 'consulta', at, as: at, curp: context.curpOf(alias) });
   this.report(result.findings);
   const record = (result.body as { beneficiario?: Beneficiario } | undefined)?.beneficiario;
   const stored = context.storedRecord(at, alias);

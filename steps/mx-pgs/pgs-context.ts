@@ -42,13 +42,26 @@ export class PgsScenario {
   readonly today = todayInMexico();
   last?: PgsResult;
   previous?: PgsResult;
+  /** Message ids replay with --seed like the people do, so a failed run's evidence can be compared line by line. */
+  readonly #messageIds: SeededRandom;
 
   constructor(
     readonly world: SelloWorld,
     readonly deployment: PgsDeployment,
     readonly client: PgsClient,
     readonly rng: SeededRandom,
-  ) {}
+  ) {
+    this.#messageIds = rng.fork('message-ids');
+  }
+
+  nextMessageId(): string {
+    return this.#messageIds.uuid();
+  }
+
+  /** A call that checks state without becoming the scenario's last answer (what `send` records). */
+  request(call: PgsCall): Promise<PgsResult> {
+    return this.client.send({ ...call, messageId: call.messageId ?? this.nextMessageId() });
+  }
 
   static async create(world: SelloWorld, scenarioKey: string): Promise<PgsScenario> {
     const running = await pgsDeployment(world.run);
@@ -98,7 +111,7 @@ export class PgsScenario {
 
   async send(call: PgsCall, remember?: { alias: string; record: Beneficiario }): Promise<PgsResult> {
     this.previous = this.last;
-    this.last = await this.client.send(call);
+    this.last = await this.request(call);
     if (remember && this.last.acuse?.estatus === 'ACEPTADO') this.#sent.set(`${call.at}/${remember.alias}`, remember.record);
     // Contract violations (schema, message id echo, status) fail whatever step made the call.
     this.world.report(this.last.findings);
