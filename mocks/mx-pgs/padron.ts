@@ -17,24 +17,22 @@ export class Padron implements PadronView {
     return curp === undefined ? undefined : this.#byCurp.get(curp);
   }
 
+  /** The NSS index holds TITULARES only: a BENEFICIARIO shares its titular's NSS (contract v1.1). */
   put(record: Beneficiario): void {
     const previous = this.#byCurp.get(record.curp);
     if (previous && this.#curpByNss.get(previous.afiliacion.numeroAfiliacion) === record.curp) {
       this.#curpByNss.delete(previous.afiliacion.numeroAfiliacion);
     }
     this.#byCurp.set(record.curp, structuredClone(record));
-    this.#curpByNss.set(record.afiliacion.numeroAfiliacion, record.curp);
+    if (record.afiliacion.tipo === 'TITULAR') this.#curpByNss.set(record.afiliacion.numeroAfiliacion, record.curp);
   }
 
   search(criteria: { curp?: string; nss?: string; apellido1?: string; fechaNacimiento?: string }): Beneficiario[] {
-    const candidates = criteria.curp
-      ? [this.byCurp(criteria.curp)]
-      : criteria.nss
-        ? [this.byNss(criteria.nss)]
-        : [...this.#byCurp.values()];
+    const candidates = criteria.curp ? [this.byCurp(criteria.curp)] : [...this.#byCurp.values()];
     return candidates.filter(
       (record): record is Beneficiario =>
         record !== undefined &&
+        (!criteria.nss || record.afiliacion.numeroAfiliacion === criteria.nss) &&
         (!criteria.apellido1 || record.primerApellido.toUpperCase() === criteria.apellido1.toUpperCase()) &&
         (!criteria.fechaNacimiento || record.fechaNacimiento === criteria.fechaNacimiento),
     );

@@ -55,14 +55,10 @@ export class PgsNode {
     const replyId = headerMessageId && UUID.test(headerMessageId) ? headerMessageId : randomUUID();
     const token = this.options.tokens.verify(header(request, 'authorization'));
     if (!token.ok) return { status: 401, body: { acuse: acuseForCode(replyId, 'PGS-401', 'Authorization', token.reason) } };
-    const headerFindings: Finding[] = [];
-    if (!headerMessageId || !UUID.test(headerMessageId)) headerFindings.push(headerFinding('X-Message-Id', 'un UUID', 'a UUID'));
     const institucion = header(request, 'x-institucion');
-    if (!institucion || !INSTITUCIONES.includes(institucion as Institucion)) {
-      headerFindings.push(headerFinding('X-Institucion', 'IMSS, ISSSTE o SSA', 'IMSS, ISSSTE or SSA'));
-    }
-    if (headerFindings.length > 0) return { status: 400, body: { acuse: buildAcuse(replyId, headerFindings) } };
-    if (institucion !== token.party) {
+    // Contract v1.1 order: 401, then 403 (a header naming another institution than the token's, a foreign write), then
+    // 400. A header naming no institution at all (PEMEX) is malformed: 400, which the order also allows.
+    if (INSTITUCIONES.includes(institucion as Institucion) && institucion !== token.party && !this.options.faults.has('trust-x-institucion')) {
       return { status: 403, body: { acuse: acuseForCode(replyId, 'PGS-403', 'X-Institucion', 'X-Institucion no corresponde al token') } };
     }
     if (write && token.party !== this.options.institucion && !this.options.faults.has('allow-foreign-writes')) {
@@ -71,6 +67,12 @@ export class PgsNode {
         body: { acuse: acuseForCode(replyId, 'PGS-403', 'Authorization', `solo ${this.options.institucion} escribe en su padrón`) },
       };
     }
+    const headerFindings: Finding[] = [];
+    if (!headerMessageId || !UUID.test(headerMessageId)) headerFindings.push(headerFinding('X-Message-Id', 'un UUID', 'a UUID'));
+    if (!institucion || !INSTITUCIONES.includes(institucion as Institucion)) {
+      headerFindings.push(headerFinding('X-Institucion', 'IMSS, ISSSTE o SSA', 'IMSS, ISSSTE or SSA'));
+    }
+    if (headerFindings.length > 0) return { status: 400, body: { acuse: buildAcuse(replyId, headerFindings) } };
     return { party: token.party as Institucion, messageId: replyId };
   }
 
@@ -173,7 +175,7 @@ export class PgsNode {
     if (operation === 'consulta') {
       const record = this.padron.byCurp(String(request.params.curp));
       if (!record) {
-        return this.#respond(h, { status: 404, body: { acuse: acuseForCode(caller.messageId, 'PGS-404', '/curp', 'CURP no registrada en el padrón') } });
+        return this.#respond(h, { status: 404, body: { acuse: acuseForCode(caller.messageId, 'PGS-404', 'path:curp', 'CURP no registrada en el padrón') } });
       }
       return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), beneficiario: record } });
     }
@@ -182,7 +184,7 @@ export class PgsNode {
     const unknown = Object.keys(query).filter((name) => !(name in criteria));
     const repeated = Object.keys(query).filter((name) => Array.isArray(query[name]));
     if (unknown.length > 0 || repeated.length > 0 || Object.values(criteria).every((v) => !v)) {
-      const campo = `?${unknown[0] ?? repeated[0] ?? ''}`;
+      const campo = unknown[0] ?? repeated[0] ? `query:${unknown[0] ?? repeated[0]}` : '';
       const mensaje = repeated.length && !unknown.length
         ? `el parámetro ${repeated[0]} va repetido`
         : 'búsqueda sin criterio válido (curp, nss, apellido1, fechaNacimiento)';

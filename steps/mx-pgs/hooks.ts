@@ -1,7 +1,8 @@
 import { After, AfterAll, Before } from '@cucumber/cucumber';
 import { EXCHANGE_MEDIA_TYPE, type SelloWorld } from '../support/world.ts';
 import { stableScenarioKey } from '../../src/run/scenario-key.ts';
-import { journal, PgsScenario, setPgs, stopPgsDeployment } from './pgs-context.ts';
+import { judgeIndexEvents } from '../../src/programs/mx-pgs/wire-judge.ts';
+import { journal, pgsIfStarted, PgsScenario, setPgs, stopPgsDeployment } from './pgs-context.ts';
 import { budgetMs } from './timeouts.ts';
 
 const REQUIREMENT_TAG = /^@((?:RN|PGS-API)-\d+)$/;
@@ -15,7 +16,13 @@ Before({ tags: '@mx-pgs', timeout: Math.max(30_000, budgetMs(3)) }, async functi
 });
 
 After({ tags: '@mx-pgs' }, function (this: SelloWorld) {
-  for (const exchange of journal.since(marks.get(this) ?? 0)) this.attach(JSON.stringify(exchange), EXCHANGE_MEDIA_TYPE);
+  const exchanges = journal.since(marks.get(this) ?? 0);
+  for (const exchange of exchanges) this.attach(JSON.stringify(exchange), EXCHANGE_MEDIA_TYPE);
+  // The nodes' own messages to the central index are judged whatever the scenario asserted (judge the wire).
+  const context = pgsIfStarted(this);
+  if (!context) return;
+  const judged = judgeIndexEvents(exchanges, { curps: context.curps(), ...(context.deployment.sutRole ? { sutRole: context.deployment.sutRole } : {}) });
+  this.report(judged.flatMap(({ exchangeId, findings }) => findings.map((f) => ({ ...f, exchangeId }))));
 });
 
 AfterAll({ timeout: Math.max(15_000, budgetMs(1)) }, async function () {

@@ -32,6 +32,7 @@ interface Identity {
   alias: string;
   /** The record as first generated; institution-specific records are derived from it. */
   base: Beneficiario;
+  former: string[];
 }
 
 /** Per-scenario state: the synthetic people by alias and the last call made. */
@@ -77,7 +78,7 @@ export class PgsScenario {
   identity(alias: string): Beneficiario {
     let identity = this.#people.get(alias);
     if (!identity) {
-      identity = { alias, base: syntheticBeneficiario(this.rng.fork(`person:${alias}`), { institucion: 'IMSS', today: this.today }) };
+      identity = { alias, former: [], base: syntheticBeneficiario(this.rng.fork(`person:${alias}`), { institucion: 'IMSS', today: this.today }) };
       this.#people.set(alias, identity);
     }
     return identity.base;
@@ -96,12 +97,18 @@ export class PgsScenario {
     return { ...structuredClone(identity), afiliacion: affiliation.afiliacion, unidadAdscripcion: affiliation.unidadAdscripcion };
   }
 
+  /** Every CURP this scenario's people had, a reassigned one's old CURP included. */
+  curps(): Set<string> {
+    return new Set([...this.#people.values()].flatMap((identity) => [identity.base.curp, ...identity.former]));
+  }
+
   curpOf(alias: string): string {
     return this.identity(alias).curp;
   }
 
   /** Changes the identity's CURP (RENAPO reassignment), keeping everything else. */
   reassignCurp(alias: string, curp: string): void {
+    this.#people.get(alias)?.former.push(this.identity(alias).curp);
     this.identity(alias).curp = curp;
   }
 
@@ -130,6 +137,11 @@ export function pgs(world: SelloWorld): PgsScenario {
   const context = contexts.get(world);
   if (!context) throw new Error('mx-pgs steps used in a scenario not tagged @mx-pgs');
   return context;
+}
+
+/** The scenario's context, or undefined when its Before hook failed before creating it. */
+export function pgsIfStarted(world: SelloWorld): PgsScenario | undefined {
+  return contexts.get(world);
 }
 
 export function setPgs(world: SelloWorld, context: PgsScenario): void {

@@ -21,7 +21,10 @@ export function checkResponse(opts: {
   kind: ResponseKind;
   sentMessageId?: string;
   headerMessageId?: string;
+  /** The answer's Content-Type header, when the caller saw the headers. */
+  contentType?: string;
 }): Finding[] {
+  const mediaFindings = opts.contentType === undefined ? [] : checkContentType(opts.contentType);
   if (opts.body === undefined) {
     return [
       {
@@ -35,10 +38,10 @@ export function checkResponse(opts: {
           en: `HTTP ${opts.status} response is not JSON: ${truncate(opts.text)}`,
         },
       },
+      ...mediaFindings,
     ];
   }
-  const findings = loadProgramSchemas('mx-pgs')
-    .validate(opts.kind, opts.body, CONTRACT_RULES.responseSchema);
+  const findings = [...mediaFindings, ...loadProgramSchemas('mx-pgs').validate(opts.kind, opts.body, CONTRACT_RULES.responseSchema)];
   const acuse = (opts.body as { acuse?: Partial<Acuse> }).acuse;
   if (opts.sentMessageId && acuse && acuse.messageId !== opts.sentMessageId) {
     findings.push({
@@ -67,6 +70,30 @@ export function checkResponse(opts: {
     });
   }
   return findings;
+}
+
+/**
+ * Contract v1.1: every answer is `application/json; charset=utf-8`. Media type and charset compare case-insensitively,
+ * parameters in any order and spacing; a missing charset is UTF-8 for JSON anyway (RFC 8259 §8.1), so only a warning.
+ */
+export function checkContentType(contentType: string): Finding[] {
+  const [media = '', ...params] = contentType.split(';').map((part) => part.trim());
+  const charset = params
+    .map((p) => /^charset\s*=\s*"?([^";]*)"?$/i.exec(p)?.[1])
+    .find((value) => value !== undefined);
+  const problem = (severity: 'error' | 'warning', es: string, en: string): Finding[] => [
+    { ruleId: CONTRACT_RULES.responseSchema, severity, code: 'structure', location: 'header:Content-Type', locationKind: 'http', message: { es, en } },
+  ];
+  if (media.toLowerCase() !== 'application/json') {
+    return problem('error', `La respuesta debe ser application/json; charset=utf-8; llegó Content-Type «${contentType}»`, `The answer must be application/json; charset=utf-8; Content-Type was "${contentType}"`);
+  }
+  if (charset === undefined) {
+    return problem('warning', 'Content-Type sin charset: se lee como UTF-8 (RFC 8259)', 'Content-Type without charset: read as UTF-8 (RFC 8259)');
+  }
+  if (!/^utf-?8$/i.test(charset.trim())) {
+    return problem('error', `El charset de la respuesta debe ser utf-8; llegó «${charset}»`, `The answer's charset must be utf-8; it was "${charset}"`);
+  }
+  return [];
 }
 
 const truncate = (text: string): string => (text.length > 200 ? `${text.slice(0, 200)}…` : text);

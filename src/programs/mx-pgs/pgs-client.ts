@@ -96,7 +96,8 @@ export class PgsClient {
       text: response.text,
       kind: responseKind === 'acuse' && hasBeneficiario(response.json) ? 'respuesta-consulta' : responseKind,
       sentMessageId: messageId,
-    });
+      contentType: response.headers['content-type'] ?? '',
+    }).map((f) => ({ ...f, role: call.at.toLowerCase() }));
     const acuse = (response.json as { acuse?: Acuse } | undefined)?.acuse;
     return { call, status: response.status, body: response.json, text: response.text, ...(acuse ? { acuse } : {}), messageId, findings };
   }

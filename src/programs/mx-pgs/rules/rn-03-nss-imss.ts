@@ -4,7 +4,8 @@ import { type PgsRecordRule, isString, rnError, underRule } from './shared.ts';
 const LOCATION = '/afiliacion/numeroAfiliacion';
 
 /**
- * RN-03: an IMSS afiliación carries a valid NSS, and no other CURP in the IMSS padrón holds it.
+ * RN-03: an IMSS afiliación carries a valid NSS, and no other TITULAR of the IMSS padrón holds it (contract v1.1:
+ * a BENEFICIARIO carries its titular's NSS, so beneficiaries never make an NSS taken).
  * The one exception is the record's own `curpAnterior`: after a CURP change (RN-06) the person keeps
  * the NSS, so the old, now BAJA, record legitimately shares it. Any holder counts, whatever its
  * estatus: IMSS assigns an NSS to one person for life, so a BAJA holder is still someone else.
@@ -17,7 +18,7 @@ export const rn03NssImss: PgsRecordRule = {
     if (!record?.afiliacion || record.afiliacion.institucion !== 'IMSS') return [];
     const nss = record.afiliacion.numeroAfiliacion;
     const invalid = validateNss(nss, { location: LOCATION }).map((f) => underRule('RN-03', f));
-    if (invalid.length > 0 || !isString(nss)) return invalid;
+    if (invalid.length > 0 || !isString(nss) || record.afiliacion.tipo !== 'TITULAR') return invalid;
     const holder = ctx.padron.byNss(nss);
     if (holder && holder.curp !== record.curp && holder.curp !== record.curpAnterior) {
       return [

@@ -1,8 +1,8 @@
 import { PATH_CURP, type PgsRecordRule, isString, rnError } from './shared.ts';
 
 /**
- * RN-05: an alta of a CURP already VIGENTE in this padrón is a duplicate (a BAJA or SUSPENDIDO record may
- * be re-enrolled, as the spec names only VIGENTE). A baja or actualización must name a CURP the padrón
+ * RN-05: an alta of a CURP already VIGENTE or SUSPENDIDO in this padrón is a duplicate; a record in BAJA is
+ * re-affiliated (contract v1.1). A baja or actualización must name a CURP the padrón
  * knows: not-found, which nodes answer with 404. A baja of a record already in BAJA is refused as a
  * conflict: it would silently move the recorded fechaBaja (a retry of the same baja is the idempotent
  * replay of its X-Message-Id, which never reaches the rules).
@@ -15,11 +15,12 @@ export const rn05DuplicadoInexistente: PgsRecordRule = {
       const curp = ctx.record?.curp;
       if (!isString(curp)) return [];
       const existing = ctx.padron.byCurp(curp);
-      if (existing?.afiliacion.estatus === 'VIGENTE') {
+      const estatus = existing?.afiliacion.estatus;
+      if (estatus === 'VIGENTE' || estatus === 'SUSPENDIDO') {
         return [
           rnError('RN-05', 'duplicate', '/curp', {
-            es: `La CURP ${curp} ya está VIGENTE en el padrón de ${ctx.institucion}`,
-            en: `CURP ${curp} is already VIGENTE in the ${ctx.institucion} register`,
+            es: `La CURP ${curp} ya está ${estatus} en el padrón de ${ctx.institucion}`,
+            en: `CURP ${curp} is already ${estatus} in the ${ctx.institucion} register`,
           }),
         ];
       }
