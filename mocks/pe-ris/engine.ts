@@ -11,6 +11,7 @@
  * each SIHCE event once however often SIHCE retries it, with retries and back-off towards Qhali.
  */
 import type Hapi from '@hapi/hapi';
+import { createHash } from 'node:crypto';
 import { toOperationOutcome } from '../../src/findings/finding.ts';
 import type { ExchangeJournal } from '../../src/journal/journal.ts';
 import { PARTY, TOPIC_SEGUIMIENTO } from '../../src/programs/pe-ris/constants.ts';
@@ -99,7 +100,9 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
         if (!facts) return fhirJson(h, 422, simpleOutcome('processing', 'El triaje no tiene lo que necesitan los mensajes HL7 v2.', 'The triage lacks what the HL7 v2 messages need.', 'RIS-MAP-01'));
         await ensureSubscribed().catch(() => undefined);
         const build = { dropDniCheck: faults.has('drop-dni-check') };
-        for (const message of [buildAdtA04(facts, build), buildOruR01(facts, build), buildSiuS12(facts, build)]) {
+        // MSH-10 from what the message is about, so a replayed run (--seed) sends the same ids.
+        const id = (type: string) => ({ ...build, controlId: `ENG${createHash('sha256').update(`${facts.dni}|${facts.followUpId}|${type}`).digest('hex').slice(0, 17).toUpperCase()}` });
+        for (const message of [buildAdtA04(facts, id('A04')), buildOruR01(facts, id('R01')), buildSiuS12(facts, id('S12'))]) {
           const reply = await sendV2(config.journal, {
             to: config.sihce.mllp, from: PARTY.engine, toParty: PARTY.sihce, message, timeoutMs: config.timeoutMs ?? 5000, journal: config.journalMllp !== false,
           });

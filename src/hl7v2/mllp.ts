@@ -73,6 +73,10 @@ export class MllpDeframer {
   get inFrame(): boolean {
     return this.state !== 'outside';
   }
+  /** True when a frame has its FS and waits for the CR that ends it. */
+  get awaitingCr(): boolean {
+    return this.state === 'after-fs';
+  }
   /** True when garbage waits for `flushIdle`. */
   get pendingIdle(): boolean {
     return this.garbageBytes > 0;
@@ -435,6 +439,9 @@ export interface MllpSendOptions {
   maxReplyBytes?: number;
 }
 
+/** How long a reply's FS waits for its CR before the reply is read as badly framed. */
+const CR_GRACE_MS = 300;
+
 const framingFinding = (location: string, en: string, es: string): Finding => finding('V2-MLLP', 'warning', 'structure', location, { en, es }, 'hl7v2');
 
 /** One MLLP connection: send frames (or raw bytes) and read replies one by one, every wait bounded. */
@@ -494,7 +501,11 @@ export class MllpConnection {
     if (!this.socket.destroyed) this.socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
   }
 
-  /** The next reply frame, waiting at most `timeoutMs`. Garbage before it becomes a framing warning. */
+  /**
+   * The next reply frame, waiting at most `timeoutMs`. Garbage before it becomes a framing warning. A reply that is
+   * a message but badly framed (FS without CR, closed without FS) is still read — the sender gets its ACK judged — with
+   * a framing error (`V2-MLLP-FRAMING`) against whoever wrote it, rather than a hang or a transport failure.
+   */
   async nextReply(timeoutMs = 5000): Promise<MllpReply> {
     const started = Date.now();
     const waitedFor = `an MLLP-framed reply (VT … FS CR) from ${this.remote} within ${timeoutMs} ms`;
@@ -507,13 +518,24 @@ export class MllpConnection {
         continue;
       }
       if (e?.kind === 'bad-frame') {
-        return { ok: false, reason: 'bad-reply-frame', waitedFor, elapsedMs: Date.now() - started, detail: FRAMING_TEXT[e.reason].en, received: decodePayload(e.payload).slice(0, 200) };
+        const text = decodePayload(e.payload);
+        if (e.reason !== 'oversize' && text.startsWith('MSH')) {
+          const what = FRAMING_TEXT[e.reason];
+          framing.push(finding('V2-MLLP-FRAMING', 'error', 'structure', 'MSH', { en: `The reply is ${what.en}.`, es: `La respuesta es ${what.es}.` }, 'hl7v2'));
+          return { ok: true, ack: text, elapsedMs: Date.now() - started, waitedFor, framing };
+        }
+        return { ok: false, reason: 'bad-reply-frame', waitedFor, elapsedMs: Date.now() - started, detail: FRAMING_TEXT[e.reason].en, received: text.slice(0, 200) };
       }
       if (this.closed) return { ok: false, reason: this.closed.reason, waitedFor, elapsedMs: Date.now() - started, detail: this.closed.detail };
       const left = timeoutMs - (Date.now() - started);
       if (left <= 0) return { ok: false, reason: 'reply-timeout', waitedFor, elapsedMs: Date.now() - started, detail: `no complete reply frame within ${timeoutMs} ms` };
+      // An FS whose CR has not come: the CR may be in the next TCP segment, so wait a moment, then take what came.
+      const awaitingCr = this.deframer.awaitingCr;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
+        const timer = setTimeout(() => {
+          if (awaitingCr && this.deframer.awaitingCr) this.queue.push(...this.deframer.abort());
+          resolve();
+        }, awaitingCr ? Math.min(left, CR_GRACE_MS) : left);
         this.waiter = () => {
           clearTimeout(timer);
           resolve();

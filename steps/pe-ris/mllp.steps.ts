@@ -1,13 +1,14 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { frameMllp, parseEr7, valueAt, VT, FS } from '../../src/hl7v2/index.ts';
 import { ackCode } from '../../src/programs/pe-ris/mllp-transport.ts';
-import { fail, judgeAck, type JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
+import { fail, type JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
+import { judgeSihceAck } from '../../src/programs/pe-ris/wire.ts';
 import { buildTriageBundle } from '../../src/programs/pe-ris/triage-bundle.ts';
 import { buildAdtA04, triageFacts, type V2BuildOptions } from '../../src/programs/pe-ris/v2-messages.ts';
 import type { SelloWorld } from '../support/world.ts';
 import { report, ris } from './ris-context.ts';
+import { FRAMING } from './timeouts.ts';
 
-const FRAMING = { timeout: 30_000 };
 
 /** The ADT^A04 the engine would send for the scenario's citizen (Sello plays the engine). */
 function adtOf(world: SelloWorld, alias: string, opts: V2BuildOptions & { withoutDni?: boolean; type?: string } = {}): string {
@@ -15,7 +16,7 @@ function adtOf(world: SelloWorld, alias: string, opts: V2BuildOptions & { withou
   const c = context.citizen(alias);
   const { bundle } = buildTriageBundle(context.rng.fork(`adt:${alias}`), { person: c.person, prioridad: 'III', renipress: context.renipress, at: new Date() });
   c.facts = triageFacts(bundle)!;
-  let message = buildAdtA04(c.facts, opts);
+  let message = buildAdtA04(c.facts, { ...opts, controlId: opts.controlId ?? context.messageId() });
   if (opts.withoutDni) message = message.replace(/^(PID\|1\|\|)[^|]*/m, '$1');
   if (opts.type) message = message.replace('|ADT^A04^ADT_A01|', `|${opts.type}|`);
   return message;
@@ -92,14 +93,14 @@ function expectAck(world: SelloWorld, codes: string[], opts: { errCode?: string 
   const m = parseEr7(ack);
   const errs = m.ok ? m.segments.filter((s) => s.id === 'ERR') : [];
   if (!['AA', 'CA'].includes(code) && errs.length === 0) {
-    out.push({ ...fail(rule, 'required', 'ERR', `El ${code} no trae ERR que diga qué estuvo mal.`, `The ${code} carries no ERR saying what was wrong.`, 'hl7v2'), exchangeId: x.id, side: 'response' });
+    out.push({ ...fail('RIS-V2-01', 'required', 'ERR', `El ${code} no trae ERR que diga qué estuvo mal.`, `The ${code} carries no ERR saying what was wrong.`, 'hl7v2'), exchangeId: x.id, side: 'response' });
   }
   if (opts.errCode && !errs.some((_, i) => valueAt(m, { segment: 'ERR', occurrence: i + 1, field: 3, component: 1 }) === opts.errCode)) {
     out.push({ ...fail(rule, 'value', 'ERR-3', `Se esperaba ERR-3 ${opts.errCode}.`, `Expected ERR-3 ${opts.errCode}.`, 'hl7v2'), exchangeId: x.id, side: 'response' });
   }
-  // The ACK's own conformance (profile, MSA-2 correlation, routing) when the original was a message.
-  if (x.method !== 'raw bytes') out.push(...judgeAck(x));
-  report(world, out);
+  // The ACK's own conformance (profile, MSA-2 correlation, routing; its framing), whatever the scenario tests.
+  out.push(...judgeSihceAck(x));
+  report(world, out.map((f) => ({ ...f, role: 'sihce' })));
 }
 
 Then('el SIHCE responde {ack} con un ERR', function (this: SelloWorld, code: string) {

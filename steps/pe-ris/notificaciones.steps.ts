@@ -1,11 +1,11 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { PARTY } from '../../src/programs/pe-ris/constants.ts';
-import { checkAvisos, checkBackoff, checkLeg, legEvents, type Aviso } from '../../src/programs/pe-ris/expectations.ts';
+import { checkAvisos, checkBackoff, checkLeg, legEvents, type Aviso, type JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
 import { sleep, waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 import type { SelloWorld } from '../support/world.ts';
-import { ris, type RisScenario } from './ris-context.ts';
+import { WAITING } from './timeouts.ts';
+import { reportRootCause, ris, type RisScenario } from './ris-context.ts';
 
-const WAITING = { timeout: 75_000 };
 
 function local<K extends 'qhali' | 'engine' | 'sihce'>(context: RisScenario, role: K): NonNullable<RisScenario['deployment']['local'][K]> {
   const running = context.deployment.local[role];
@@ -33,12 +33,12 @@ Given('que el motor deja de recibir notificaciones del SIHCE', WAITING, async fu
   await engine.down();
 });
 
-When('Qhali vuelve a recibir notificaciones tras {int} segundos', { timeout: 70_000 }, async function (this: SelloWorld, seconds: number) {
+When('Qhali vuelve a recibir notificaciones tras {int} segundos', WAITING, async function (this: SelloWorld, seconds: number) {
   await sleep(seconds * 1000);
   await local(ris(this), 'qhali').up();
 });
 
-When('el motor vuelve a recibir notificaciones tras {int} segundos', { timeout: 70_000 }, async function (this: SelloWorld, seconds: number) {
+When('el motor vuelve a recibir notificaciones tras {int} segundos', WAITING, async function (this: SelloWorld, seconds: number) {
   await sleep(seconds * 1000);
   await local(ris(this), 'engine').up();
 });
@@ -74,23 +74,24 @@ Then('Qhali avisa a {string} de cada cambio una sola vez y en orden', WAITING, a
   const xs = context.exchanges();
   const sihceLeg = legEvents(xs, PARTY.sihce, PARTY.engine, c.followUpId);
   const engineLeg = legEvents(xs, PARTY.engine, PARTY.qhali, c.followUpId);
-  this.report([
-    ...sihceLeg.findings, ...checkLeg(sihceLeg.events, expected, 'SIHCE → motor'),
-    ...engineLeg.findings, ...checkLeg(engineLeg.events, expected, 'motor → Qhali'),
-    ...checkAvisos(avisos, expected, alias),
+  const as = (role: string, findings: readonly JudgedFinding[]): JudgedFinding[] => findings.map((f) => ({ ...f, role }));
+  reportRootCause(this, [
+    ...as('sihce', [...sihceLeg.findings, ...checkLeg(sihceLeg.events, expected, 'SIHCE → motor')]),
+    ...as('engine', [...engineLeg.findings, ...checkLeg(engineLeg.events, expected, 'motor → Qhali')]),
+    ...as('qhali', checkAvisos(avisos, expected, alias)),
   ]);
 });
 
 Then('el motor reintentó las notificaciones a Qhali con espera creciente', function (this: SelloWorld) {
   const context = ris(this);
   const followUpId = lastFollowUp(context);
-  this.report(checkBackoff(legEvents(context.exchanges(), PARTY.engine, PARTY.qhali, followUpId).events, 'motor → Qhali'));
+  this.report(checkBackoff(legEvents(context.exchanges(), PARTY.engine, PARTY.qhali, followUpId).events, 'motor → Qhali').map((f) => ({ ...f, role: 'engine' })));
 });
 
 Then('el SIHCE reintentó las notificaciones al motor con espera creciente', function (this: SelloWorld) {
   const context = ris(this);
   const followUpId = lastFollowUp(context);
-  this.report(checkBackoff(legEvents(context.exchanges(), PARTY.sihce, PARTY.engine, followUpId).events, 'SIHCE → motor'));
+  this.report(checkBackoff(legEvents(context.exchanges(), PARTY.sihce, PARTY.engine, followUpId).events, 'SIHCE → motor').map((f) => ({ ...f, role: 'sihce' })));
 });
 
 /** The follow-up of the citizen the scenario last triaged. */

@@ -11,6 +11,8 @@ import type { TriageFacts } from '../../src/programs/pe-ris/v2-messages.ts';
 import type { RunConfig } from '../../src/run/run-config.ts';
 import type { SelloWorld } from '../support/world.ts';
 import type { JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
+import { findingKey, judgeWire } from '../../src/programs/pe-ris/wire.ts';
+import { isBlocking } from '../../src/findings/finding.ts';
 
 /** One journal and one deployment per worker process: scenarios share the roles, never the people. */
 export const journal = new ExchangeJournal();
@@ -102,6 +104,15 @@ export class RisScenario {
     return journal.since(this.mark);
   }
 
+  #ids = 0;
+  /**
+   * A message id Sello writes in this scenario (MSH-10 ≤ 20 characters): drawn from the scenario's seeded stream, in
+   * the order the scenario asks, so `--seed` replays the same ids.
+   */
+  messageId(prefix = 'SELLO'): string {
+    return `${prefix}${this.rng.fork(`message-id:${++this.#ids}`).uuid().replace(/-/g, '').toUpperCase()}`.slice(0, 20);
+  }
+
   lastExchange(): ExchangeEntry {
     if (!this.last) throw new Error('no exchange has been made in this scenario yet');
     return this.last;
@@ -123,4 +134,27 @@ export function setRis(world: SelloWorld, context: RisScenario): void {
 /** Records findings that may name the exchange they were judged on (see src/report/link-findings.ts). */
 export function report(world: SelloWorld, findings: readonly JudgedFinding[]): void {
   world.report(findings);
+}
+
+/** What the wire of the scenario so far shows that is wrong and was not reported yet (blocking findings only). */
+export function newWireFindings(world: SelloWorld): JudgedFinding[] {
+  const seen = new Set(world.findings.map((f) => findingKey(f as JudgedFinding)));
+  const out: JudgedFinding[] = [];
+  for (const f of judgeWire(ris(world).exchanges())) {
+    const key = findingKey(f);
+    if (!isBlocking(f) || seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
+}
+
+/**
+ * A consequence (a refused triage, a message or a notification that never came) is reported only when the wire shows
+ * no cause: a defective message on the way is the finding, under the rule it breaks, not the journey it broke.
+ */
+export function reportRootCause(world: SelloWorld, consequences: readonly JudgedFinding[]): void {
+  if (!consequences.some(isBlocking)) return report(world, consequences);
+  const wire = newWireFindings(world);
+  report(world, wire.length > 0 ? wire : consequences);
 }

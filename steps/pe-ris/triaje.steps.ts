@@ -1,7 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { buildTriageBundle } from '../../src/programs/pe-ris/triage-bundle.ts';
 import { SYSTEM, PARTY, type PrioridadNts } from '../../src/programs/pe-ris/constants.ts';
-import { checkRefusal, fail, isTriagePost, judgeEngineMessage, judgeTriage, v2Exchanges, type JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
+import { checkRefusal, fail, isTriagePost, judgeTriage, v2Exchanges, type JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
 import { outcomeIssues } from '../../src/programs/pe-ris/triage-check.ts';
 import { DEFECT_EXPECTATION, plantTriageDefect, type TriageDefect } from '../../src/programs/pe-ris/test-data.ts';
 import { triageFacts } from '../../src/programs/pe-ris/v2-messages.ts';
@@ -9,10 +9,10 @@ import { ackCode } from '../../src/programs/pe-ris/mllp-transport.ts';
 import type { ExchangeEntry } from '../../src/journal/exchange.ts';
 import { waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 import type { SelloWorld } from '../support/world.ts';
-import { report, ris, type Citizen, type RisScenario } from './ris-context.ts';
+import { WAITING } from './timeouts.ts';
+import { report, reportRootCause, ris, type Citizen, type RisScenario } from './ris-context.ts';
+import { judgeEngineV2, judgeSihceAck, roleOf } from '../../src/programs/pe-ris/wire.ts';
 
-// Waits end at the propagation limit (≤ 60 s by the target schema) and become findings; steps outlast them.
-const WAITING = { timeout: 75_000 };
 
 /** Waits (bounded) for exchanges of this scenario that `pick` accepts; what it waited for is in the finding. */
 async function awaitExchanges(context: RisScenario, pick: (xs: readonly ExchangeEntry[]) => ExchangeEntry[] | undefined, what: string): Promise<ExchangeEntry[] | undefined> {
@@ -37,20 +37,22 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
   const since = new Date().toISOString();
   const sent = await context.client.qhaliTriage({ persona: c.person, prioridad, renipress: context.renipress, semilla: `${world.run.seed}:${alias}:${c.triages}` });
   const answer = sent.result.json as { enviado?: boolean; seguimiento?: string; motivo?: string } | undefined;
+  // What went wrong downstream is a consequence: reported only when the wire shows no defective message causing it.
+  const consequences: JudgedFinding[] = [];
   if (sent.result.status !== 200 || answer?.enviado !== true) {
-    report(world, [{ ...fail('RIS-FLOW-01', 'processing', '', `Qhali no envió el triaje de ${alias}: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`,
-      `Qhali did not send ${alias}'s triage: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`), exchangeId: sent.exchange.id }]);
+    consequences.push({ ...fail('RIS-FLOW-01', 'processing', '', `Qhali no envió el triaje de ${alias}: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`,
+      `Qhali did not send ${alias}'s triage: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`), exchangeId: sent.exchange.id });
   }
   const triage = (await awaitExchanges(context, (xs) => {
     const found = xs.filter(isTriagePost).filter((x) => x.startedAt >= since && (x.response !== undefined || x.error !== undefined));
     return found.length > 0 ? found : undefined;
   }, `Qhali's triage of ${alias} on the wire`))?.at(-1);
   if (!triage) {
-    world.report([fail('RIS-FLOW-01', 'timeout', '', `No se vio en ${context.propagationMs} ms el triaje de ${alias} enviado por Qhali.`, `Qhali's triage of ${alias} was not seen within ${context.propagationMs} ms.`)]);
+    reportRootCause(world, [...consequences, { ...fail('RIS-FLOW-01', 'timeout', '', `No se vio en ${context.propagationMs} ms el triaje de ${alias} enviado por Qhali.`, `Qhali's triage of ${alias} was not seen within ${context.propagationMs} ms.`), role: 'qhali' }]);
     return c;
   }
   context.last = triage;
-  world.report(judgeTriage(triage));
+  report(world, judgeTriage(triage).map((f) => ({ ...f, role: 'qhali' })));
   const facts = triageFacts(triage.request.body);
   if (facts) {
     c.facts = facts;
@@ -59,9 +61,12 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
   if (triage.status === undefined || triage.status >= 300) {
     // A valid triage refused: blame the rule the receiver claimed, else the journey.
     const claimed = outcomeIssues(triage.response?.body)[0]?.ruleId;
-    report(world, [{ ...fail(claimed && /^RP-0\d$/.test(claimed) ? claimed : 'RIS-FLOW-01', 'processing', 'Bundle',
-      `El triaje válido de ${alias} fue rechazado: HTTP ${triage.status ?? triage.error}.`, `${alias}'s valid triage was refused: HTTP ${triage.status ?? triage.error}.`), exchangeId: triage.id, side: 'response' }]);
+    const receiver = roleOf(triage.to);
+    consequences.push({ ...fail(claimed && /^RP-0\d$/.test(claimed) ? claimed : 'RIS-FLOW-01', 'processing', 'Bundle',
+      `El triaje válido de ${alias} fue rechazado: HTTP ${triage.status ?? triage.error}.`, `${alias}'s valid triage was refused: HTTP ${triage.status ?? triage.error}.`),
+    exchangeId: triage.id, side: 'response', ...(receiver ? { role: receiver } : {}) });
   }
+  reportRootCause(world, consequences);
   if (opts.engineLeg !== 'none') await judgeEngineLeg(world, c, opts.engineLeg === 'judge' ? 'judge' : 'delivered', triage.startedAt);
   return c;
 }
@@ -82,25 +87,27 @@ async function judgeEngineLeg(world: SelloWorld, c: Citizen, depth: 'judge' | 'd
     return types.every((t) => ours.some((x) => x.method === t && (x.response !== undefined || x.error !== undefined))) ? ours : undefined;
   }, `the engine's ADT^A04, ORU^R01 and SIU^S12 for ${c.alias} at SIHCE`);
   const got = seen ?? mine(context.exchanges());
-  const findings: JudgedFinding[] = [];
+  const wire: JudgedFinding[] = [];
+  const flow: JudgedFinding[] = [];
   for (const type of types) {
     const x = got.filter((e) => e.method === type).at(-1);
     if (!x) {
-      findings.push(fail('RIS-FLOW-01', 'timeout', 'MSH-9', `El motor no envió al SIHCE el ${type} de ${c.alias} (esperado ${context.propagationMs} ms).`,
-        `The engine did not send SIHCE the ${type} of ${c.alias} (waited ${context.propagationMs} ms).`, 'hl7v2'));
+      flow.push({ ...fail('RIS-FLOW-01', 'timeout', 'MSH-9', `El motor no envió al SIHCE el ${type} de ${c.alias} (esperado ${context.propagationMs} ms).`,
+        `The engine did not send SIHCE the ${type} of ${c.alias} (waited ${context.propagationMs} ms).`, 'hl7v2'), role: 'engine' });
       continue;
     }
     if (depth === 'judge') {
-      findings.push(...judgeEngineMessage(x, c.facts, { ack: true }));
+      wire.push(...judgeEngineV2(x, c.facts), ...judgeSihceAck(x));
       continue;
     }
     const ack = typeof x.response?.body === 'string' ? ackCode(x.response.body).code : '';
     if (ack !== 'AA' && ack !== 'CA') {
-      findings.push({ ...fail('RIS-FLOW-01', 'processing', 'MSA-1', `El SIHCE no aceptó el ${type} de ${c.alias} (MSA-1 «${ack}»${x.error ? `, ${x.error}` : ''}).`,
+      flow.push({ ...fail('RIS-FLOW-01', 'processing', 'MSA-1', `El SIHCE no aceptó el ${type} de ${c.alias} (MSA-1 «${ack}»${x.error ? `, ${x.error}` : ''}).`,
         `SIHCE did not accept the ${type} of ${c.alias} (MSA-1 "${ack}"${x.error ? `, ${x.error}` : ''}).`, 'hl7v2'), exchangeId: x.id, side: 'response' });
     }
   }
-  world.report(findings);
+  report(world, wire);
+  reportRootCause(world, flow);
 }
 
 Given('que Qhali ha triado a(l) {persona} {string} con prioridad {prioridad}', WAITING, async function (this: SelloWorld, sexo: 'female' | 'male', alias: string, prioridad: PrioridadNts) {
@@ -128,7 +135,7 @@ Then('el motor entrega/entregó al SIHCE el ADT^A04, el ORU^R01 y el SIU^S12 de 
   const c = context.citizen(alias);
   const x = [...context.exchanges()].reverse().find((e) => isTriagePost(e) && triageFacts(e.request.body)?.followUpId === c.followUpId);
   if (x && x.status !== 200) {
-    report(this, [{ ...fail('RIS-FLOW-01', 'processing', 'Bundle', `El motor no aceptó el triaje válido de ${alias}: HTTP ${x.status ?? x.error}.`, `The engine did not accept ${alias}'s valid triage: HTTP ${x.status ?? x.error}.`), exchangeId: x.id, side: 'response' }]);
+    reportRootCause(this, [{ ...fail('RIS-FLOW-01', 'processing', 'Bundle', `El motor no aceptó el triaje válido de ${alias}: HTTP ${x.status ?? x.error}.`, `The engine did not accept ${alias}'s valid triage: HTTP ${x.status ?? x.error}.`), exchangeId: x.id, side: 'response', role: 'engine' }]);
   }
   if (x) c.facts = triageFacts(x.request.body);
   await judgeEngineLeg(this, c, 'judge');
@@ -246,7 +253,7 @@ export async function followUpTask(world: SelloWorld, alias: string): Promise<Re
     }, { what: `SIHCE's follow-up Task of ${alias}`, timeoutMs: context.propagationMs, intervalMs: 200 });
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
-    world.report([fail('RIS-FLOW-01', 'timeout', 'Task', `El SIHCE no tiene, tras ${error.timeoutMs} ms, la Task de seguimiento de ${alias} (${c.followUpId}).`,
+    reportRootCause(world, [fail('RIS-FLOW-01', 'timeout', 'Task', `El SIHCE no tiene, tras ${error.timeoutMs} ms, la Task de seguimiento de ${alias} (${c.followUpId}).`,
       `After ${error.timeoutMs} ms SIHCE has no follow-up Task of ${alias} (${c.followUpId}).`)]);
     return undefined;
   }
@@ -264,7 +271,7 @@ Then('el seguimiento de {string} está reservado en el SIHCE', WAITING, async fu
   if (task.status !== 'accepted') problems.push(`Task.status ${String(task.status)} ≠ accepted`);
   if (appointment?.status !== 'booked') problems.push(`Appointment.status ${String(appointment?.status)} ≠ booked`);
   if (problems.length > 0) {
-    report(this, [{ ...fail('RIS-FLOW-01', 'business-rule', 'Appointment', `El seguimiento de ${alias} no quedó reservado: ${problems.join('; ')}.`,
+    reportRootCause(this, [{ ...fail('RIS-FLOW-01', 'business-rule', 'Appointment', `El seguimiento de ${alias} no quedó reservado: ${problems.join('; ')}.`,
       `${alias}'s follow-up was not booked: ${problems.join('; ')}.`), exchangeId: appt.exchange.id, side: 'response' }]);
   }
 });

@@ -4,11 +4,9 @@
  * findings that name the exchange they were judged on (so the report links each finding to its message).
  */
 import { isBlocking, type Finding, type IssueCode, type LocationKind } from '../../findings/finding.ts';
-import { checkAck, validateHl7 } from '../../hl7v2/index.ts';
 import type { ExchangeEntry } from '../../journal/exchange.ts';
 import { readNotification } from './notifications.ts';
 import { checkTriageBundle, outcomeIssues } from './triage-check.ts';
-import { checkTranslation, type TriageFacts } from './v2-messages.ts';
 
 /** A finding with the exchange it was judged on. */
 export type JudgedFinding = Finding & { exchangeId?: string; side?: 'request' | 'response' };
@@ -43,27 +41,6 @@ export function judgeTriage(x: ExchangeEntry): JudgedFinding[] {
 
 export const v2Exchanges = (xs: readonly ExchangeEntry[], type?: string): ExchangeEntry[] =>
   xs.filter((x) => x.protocol === 'mllp' && (type === undefined || x.method === type));
-
-/**
- * One message of the engine as SIHCE received it: its profile (V2-*, blocking ones), what it carries from the
- * triage (RP-02, RP-03, RP-05, RIS-MAP-01) and, when SIHCE is the SUT, the ACK it got back (V2-ACK-*).
- */
-export function judgeEngineMessage(x: ExchangeEntry, facts: TriageFacts | undefined, opts: { ack: boolean }): JudgedFinding[] {
-  const message = typeof x.request?.body === 'string' ? x.request.body : '';
-  const out: JudgedFinding[] = on(x, 'request', validateHl7(message).filter(isBlocking));
-  if (facts) out.push(...on(x, 'request', checkTranslation(facts, message)));
-  if (opts.ack) out.push(...judgeAck(x));
-  return out;
-}
-
-/** The ACK of an MLLP exchange against its message (V2-ACK-*, blocking ones); a missing reply is RIS-V2-01. */
-export function judgeAck(x: ExchangeEntry, message = typeof x.request?.body === 'string' ? x.request.body : ''): JudgedFinding[] {
-  const ack = typeof x.response?.body === 'string' ? x.response.body : undefined;
-  if (ack === undefined) {
-    return on(x, 'response', [fail('RIS-V2-01', 'timeout', 'MSA', `No llegó ACK: ${x.error ?? 'sin respuesta'}`, `No ACK came back: ${x.error ?? 'no reply'}`, 'hl7v2')]);
-  }
-  return on(x, 'response', checkAck(message, ack).filter(isBlocking));
-}
 
 // ——— refusals ———
 

@@ -9,7 +9,7 @@ import { sendHttp, type HttpResponse } from '../../transport/http-client.ts';
 import { PARTY } from './constants.ts';
 import type { RisEndpoints } from './deployment.ts';
 import { fhirRequest } from './fhir-http.ts';
-import { sendV2 } from './mllp-transport.ts';
+import { infrastructureCause, mllpUrl, MllpUnreachableError, sendV2 } from './mllp-transport.ts';
 
 export const SELLO = { sihceUser: 'sello (SIHCE user)', qhali: 'sello (Qhali)', engine: 'sello (engine)', control: 'sello' } as const;
 
@@ -65,12 +65,20 @@ export class RisClient {
     return Array.isArray(avisos) ? (avisos as { seguimiento: string; estado: string; evento?: number }[]) : [];
   }
 
-  /** One HL7 v2 message (or raw bytes) to SIHCE's MLLP listener, as the engine would send it. */
+  /**
+   * One HL7 v2 message (or raw bytes) to SIHCE's MLLP listener, as the engine would send it. A listener that cannot
+   * be reached or resets the connection (after one retry), or leaves a well-formed message unanswered, is the weather:
+   * an InfrastructureError. Raw bytes left unanswered stay a finding for the step (answering them is the test).
+   */
   async mllp(send: { message?: string; raw?: Buffer; timeoutMs?: number }): Promise<ExchangeEntry> {
     const sent = await this.#capture(SELLO.engine, () => sendV2(this.journal, {
-      to: this.endpoints.sihce.mllp, from: SELLO.engine, toParty: PARTY.sihce, timeoutMs: send.timeoutMs ?? this.timeoutMs,
+      to: this.endpoints.sihce.mllp, from: SELLO.engine, toParty: PARTY.sihce, timeoutMs: send.timeoutMs ?? this.timeoutMs, retryOnce: true,
       ...(send.message !== undefined ? { message: send.message } : {}), ...(send.raw ? { raw: send.raw } : {}),
     }));
+    const reply = sent.result;
+    if (!reply.ok && reply.reason !== 'bad-reply-frame' && (send.raw === undefined || reply.reason !== 'reply-timeout')) {
+      throw new MllpUnreachableError(mllpUrl(this.endpoints.sihce.mllp), infrastructureCause(reply.reason), `${reply.reason}: ${reply.detail}`, sent.exchange.id);
+    }
     return sent.exchange;
   }
 }

@@ -231,9 +231,8 @@ export function checkTranslation(facts: TriageFacts, message: string): Finding[]
   const type = `${valueAt(m, { segment: 'MSH', field: 9, component: 1 })}^${valueAt(m, { segment: 'MSH', field: 9, component: 2 })}`;
   const out: Finding[] = [];
   const dni = pidDni(m);
-  if (!dni) {
-    out.push(mapFinding('RIS-MAP-01', 'PID-3', `El ${type} no lleva el DNI ${facts.dni} en PID-3 (CX.4 RENIEC, CX.5 NI).`, `The ${type} does not carry DNI ${facts.dni} in PID-3 (CX.4 RENIEC, CX.5 NI).`));
-  } else {
+  // No DNI in PID-3 at all is the profile's finding (V2-PE-DNI, RIS-V2-04): one defect, one rule.
+  if (dni) {
     const rep = dni.repetition > 1 ? `[${dni.repetition}]` : '';
     if (dni.number !== facts.dni) {
       out.push(mapFinding('RIS-MAP-01', `PID-3${rep}.1`, `PID-3 lleva el DNI ${dni.number}; el triaje dice ${facts.dni}.`, `PID-3 carries DNI ${dni.number}; the triage says ${facts.dni}.`));
@@ -265,10 +264,10 @@ export function checkTranslation(facts: TriageFacts, message: string): Finding[]
     }
   }
   if (type === 'SIU^S12') {
-    if (v('SCH', 1, 1) !== facts.followUpId) {
+    if (v('SCH', 1, 1) !== '' && v('SCH', 1, 1) !== facts.followUpId) {
       out.push(mapFinding('RIS-MAP-01', 'SCH-1.1', `SCH-1 debe llevar el seguimiento ${facts.followUpId} de Qhali; lleva «${v('SCH', 1, 1)}».`, `SCH-1 must carry Qhali's follow-up ${facts.followUpId}; it carries "${v('SCH', 1, 1)}".`));
     }
-    if (facts.renipress && v('AIL', 3, 4, 1) !== facts.renipress) {
+    if (facts.renipress && v('AIL', 3, 4, 1) !== '' && v('AIL', 3, 4, 1) !== facts.renipress) {
       out.push(mapFinding('RIS-MAP-01', 'AIL-3.4.1', `AIL-3.4.1 debe ser el RENIPRESS ${facts.renipress}; es «${v('AIL', 3, 4, 1)}».`, `AIL-3.4.1 must be RENIPRESS ${facts.renipress}; it is "${v('AIL', 3, 4, 1)}".`));
     }
   }
