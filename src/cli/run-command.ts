@@ -11,6 +11,7 @@ import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
 import { PROGRAM_IDS, programById, programOfRole, type ProgramDefinition } from '../programs/registry.ts';
 import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.ts';
+import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
 export interface RunOptions {
@@ -93,10 +94,19 @@ export async function runCommand(options: RunOptions): Promise<number> {
   if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey ?? ephemeralKey());
   await pointLatest(reportsDir, runId);
   if (!single) printCertification(outcomes, runDir);
-  const codes = outcomes.map((o) => o.code);
-  if (codes.includes(EXIT.infrastructureError)) return EXIT.infrastructureError;
   if (outcomes.every((o) => o.skipped)) return EXIT.conformanceFailure;
-  return codes.every((c) => c === EXIT.passed) ? EXIT.passed : EXIT.conformanceFailure;
+  return exitCodeOf(overallVerdict(outcomes.flatMap((o) => (o.report ? [o.report.verdict] : []))));
+}
+
+/** The exit code says what the report says: 0 CERTIFIABLE, 3 NOT CERTIFIABLE, 5 INCONCLUSIVE (no verdict on conformance). */
+export function exitCodeOf(verdict: Verdict): number {
+  return verdict === 'CERTIFIABLE' ? EXIT.passed : verdict === 'INCONCLUSIVE' ? EXIT.infrastructureError : EXIT.conformanceFailure;
+}
+
+/** Across programs: NOT CERTIFIABLE if any is, else INCONCLUSIVE if any is, else CERTIFIABLE (when any ran). */
+export function overallVerdict(verdicts: readonly Verdict[]): Verdict {
+  if (verdicts.length === 0 || verdicts.includes('NOT CERTIFIABLE')) return 'NOT CERTIFIABLE';
+  return verdicts.includes('INCONCLUSIVE') ? 'INCONCLUSIVE' : 'CERTIFIABLE';
 }
 
 interface ProgramContext {
@@ -168,7 +178,7 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<{ outco
     roleTags: [...program.roles],
   });
   printSummary(report, ctx.outDir, target);
-  const code = infrastructureFailure(report) ? EXIT.infrastructureError : report.verdict === 'CERTIFIABLE' ? EXIT.passed : EXIT.conformanceFailure;
+  const code = exitCodeOf(report.verdict);
   return { outcome: { program: program.id, dir: ctx.single ? '.' : program.id, report, code }, support: result.support };
 }
 
@@ -189,30 +199,28 @@ function parseFaults(specs: string[], programs: readonly ProgramDefinition[]): M
   return out;
 }
 
-/** Before any scenario: a SUT that is not listening is an infrastructure problem, not a conformance verdict. */
+/**
+ * Before any scenario: a SUT that is not listening is an infrastructure problem, not a conformance verdict. It gets
+ * the target's requestMs to accept a connection, like any request of the run.
+ */
 async function checkReachable(target: TargetFile): Promise<void> {
+  const timeoutMs = target.timeouts?.requestMs ?? DEFAULT_REQUEST_MS;
   for (const url of new Set(sutEndpoints(target))) {
     const { hostname, port, protocol } = new URL(url);
     const portNumber = Number(port || (protocol === 'https:' ? 443 : 80));
     await new Promise<void>((resolvePromise, reject) => {
-      const socket = createConnection({ host: hostname.replace(/^\[|\]$/g, ''), port: portNumber, timeout: 5000 });
+      const socket = createConnection({ host: hostname.replace(/^\[|\]$/g, ''), port: portNumber, timeout: timeoutMs });
       socket.once('connect', () => {
         socket.destroy();
         resolvePromise();
       });
       socket.once('timeout', () => {
         socket.destroy();
-        reject(new InfrastructureError(`SUT ${url} did not accept a connection within 5 s`));
+        reject(new InfrastructureError(`SUT ${url} did not accept a connection within ${timeoutMs} ms (timeouts.requestMs)`));
       });
       socket.once('error', (error: NodeJS.ErrnoException) => reject(new InfrastructureError(`SUT ${url} is unreachable: ${error.code ?? error.message}`)));
     });
   }
-}
-
-function infrastructureFailure(report: ReportModel): boolean {
-  return report.features.some((f) =>
-    f.scenarios.some((s) => s.status === 'failed' && s.steps.some((step) => step.error?.includes('EndpointUnreachableError'))),
-  );
 }
 
 /** The requirement catalogue (profiles/<program>/requirements.json and the rules it names): the one loader. */
@@ -287,9 +295,10 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
     });
   }
   const ran = programs.filter((p) => p.verdict !== 'SKIPPED');
-  const failing = ran.filter((p) => p.verdict !== 'CERTIFIABLE').map((p) => p.program);
-  const certifiable = ran.length > 0 && failing.length === 0;
-  const totals: Totals = { scenarios: 0, passed: 0, failed: 0, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, findings: 0 };
+  const failing = ran.filter((p) => p.verdict === 'NOT CERTIFIABLE').map((p) => p.program);
+  const unsettled = ran.filter((p) => p.verdict === 'INCONCLUSIVE').map((p) => p.program);
+  const verdict = overallVerdict(ran.map((p) => p.verdict as Verdict));
+  const totals: Totals = { scenarios: 0, passed: 0, failed: 0, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, inconclusive: 0, findings: 0 };
   for (const p of ran) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += p.totals?.[k] ?? 0;
   const cert: Certification = {
     kind: 'sello-certification',
@@ -298,12 +307,15 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     seed,
-    verdict: certifiable ? 'CERTIFIABLE' : 'NOT CERTIFIABLE',
-    verdictReason: certifiable
-      ? { es: `Todos los programas (${ran.map((p) => p.program).join(', ')}) son certificables.`, en: `Every program (${ran.map((p) => p.program).join(', ')}) is certifiable.` }
-      : ran.length === 0
-        ? { es: 'Ningún programa se ejecutó.', en: 'No program ran.' }
-        : { es: `No certificables: ${failing.join(', ')}.`, en: `Not certifiable: ${failing.join(', ')}.` },
+    verdict,
+    verdictReason: ran.length === 0
+      ? { es: 'Ningún programa se ejecutó.', en: 'No program ran.' }
+      : verdict === 'CERTIFIABLE'
+        ? { es: `Todos los programas (${ran.map((p) => p.program).join(', ')}) son certificables.`, en: `Every program (${ran.map((p) => p.program).join(', ')}) is certifiable.` }
+        : {
+          es: [failing.length ? `No certificables: ${failing.join(', ')}.` : '', unsettled.length ? `No concluyentes (errores de infraestructura): ${unsettled.join(', ')}.` : ''].filter(Boolean).join(' '),
+          en: [failing.length ? `Not certifiable: ${failing.join(', ')}.` : '', unsettled.length ? `Inconclusive (infrastructure errors): ${unsettled.join(', ')}.` : ''].filter(Boolean).join(' '),
+        },
     totals,
     programs,
   };
@@ -314,17 +326,19 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
   return cert;
 }
 
+const verdictClass = (v: string): string => (v === 'CERTIFIABLE' ? 'ok' : v === 'INCONCLUSIVE' ? 'inc' : 'ko');
+
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A small offline page linking each program's report.html. */
 function certificationHtml(cert: Certification): string {
   const rows = cert.programs.map((p) => `<tr><td>${p.verdict === 'SKIPPED' ? esc(p.program) : `<a href="${esc(p.directory)}/report.html">${esc(p.program)}</a>`}</td>`
-    + `<td class="${p.verdict === 'CERTIFIABLE' ? 'ok' : 'ko'}">${esc(p.verdict)}</td><td>${p.totals ? `${p.totals.passed}/${p.totals.scenarios}` : '—'}</td>`
+    + `<td class="${verdictClass(p.verdict)}">${esc(p.verdict)}</td><td>${p.totals ? `${p.totals.passed}/${p.totals.scenarios}` : '—'}</td>`
     + `<td>${esc(p.verdictReason.es)}<br><small>${esc(p.verdictReason.en)}</small></td></tr>`).join('');
   return `<!doctype html><html lang="es"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`
     + `<title>Sello · ${esc(cert.runId)} · ${esc(cert.verdict)}</title><style>body{font:15px system-ui,sans-serif;margin:2rem}td,th{border:1px solid #ccc;padding:.4rem .6rem;text-align:left;vertical-align:top}`
-    + `table{border-collapse:collapse}.ok{color:#176f2c;font-weight:600}.ko{color:#a4161a;font-weight:600}</style></head><body>`
-    + `<h1>Sello — certificación / certification ${esc(cert.runId)}</h1><p class="${cert.verdict === 'CERTIFIABLE' ? 'ok' : 'ko'}">${esc(cert.verdict)}</p>`
+    + `table{border-collapse:collapse}.ok{color:#176f2c;font-weight:600}.ko{color:#a4161a;font-weight:600}.inc{color:#9a6700;font-weight:600}</style></head><body>`
+    + `<h1>Sello — certificación / certification ${esc(cert.runId)}</h1><p class="${verdictClass(cert.verdict)}">${esc(cert.verdict)}</p>`
     + `<p>${esc(cert.verdictReason.es)}<br><small>${esc(cert.verdictReason.en)}</small></p>`
     + `<table><thead><tr><th>Programa / Program</th><th>Veredicto / Verdict</th><th>Escenarios / Scenarios</th><th>Motivo / Reason</th></tr></thead><tbody>${rows}</tbody></table>`
     + '<p><small>Cada programa es un directorio de ejecución firmado por separado (report.json, report.json.jws): <code>sello verify</code>. '
@@ -337,9 +351,8 @@ function printCertification(outcomes: ProgramOutcome[], runDir: string): void {
     if (!o.report) lines.push(`  ${o.program.padEnd(7)} skipped (${o.skipped ?? ''})`);
     else lines.push(`  ${o.program.padEnd(7)} ${o.report.verdict} — ${o.report.totals.passed}/${o.report.totals.scenarios} scenarios passed · ${join(runDir, o.dir, 'report.html')}`);
   }
-  const ran = outcomes.filter((o) => o.report);
-  const ok = ran.length > 0 && ran.every((o) => o.report?.verdict === 'CERTIFIABLE');
-  lines.push(`Overall verdict: ${ok ? 'CERTIFIABLE' : 'NOT CERTIFIABLE'}`, `Certification: ${join(runDir, CERTIFICATION_FILE)}`);
+  const verdict = overallVerdict(outcomes.flatMap((o) => (o.report ? [o.report.verdict] : [])));
+  lines.push(`Overall verdict: ${verdict}`, `Certification: ${join(runDir, CERTIFICATION_FILE)}`);
   console.log(lines.join('\n'));
 }
 
@@ -349,9 +362,17 @@ function printSummary(report: ReportModel, outDir: string, target: TargetFile | 
     '',
     `Sello ${report.program} — ${target ? `SUT ${target.sut.role} at ${sutAddress(target)}` : 'reference implementations'}`,
     `Verdict: ${report.verdict}`,
-    `Scenarios: ${t.scenarios} (${t.passed} passed, ${t.failed} failed${t.undefined ? `, ${t.undefined} undefined` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}) · findings: ${t.findings}`,
+    `Scenarios: ${t.scenarios} (${t.passed} passed, ${t.failed} failed${t.inconclusive ? `, ${t.inconclusive} inconclusive` : ''}${t.undefined ? `, ${t.undefined} undefined` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}) · findings: ${t.findings}`,
   ];
+  if (report.violated.length) lines.push(`  Violated: ${report.violated.join(', ')}`);
   for (const r of report.requirements.filter((x) => x.verdict === 'failed')) lines.push(`  ${r.id}: failed (${r.severity}) — ${r.title.en}`);
+  const notAssessed = report.requirements.filter((x) => x.verdict === 'not-assessed').map((x) => x.id);
+  if (notAssessed.length) lines.push(`  Not assessed, blocked by the above or by infrastructure (${notAssessed.length}): ${notAssessed.join(', ')}`);
+  for (const s of report.features.flatMap((f) => f.scenarios).filter((x) => x.status === 'inconclusive').slice(0, 5)) {
+    lines.push(`  inconclusive ${s.id}: ${s.infrastructure?.cause ?? '?'} — ${s.infrastructure?.message ?? ''}${s.infrastructure?.exchangeId ? ` (exchange ${s.infrastructure.exchangeId})` : ''}`);
+  }
+  const played = report.summary.filter((r) => r.verdict === 'PLAYED BY SELLO').map((r) => r.role);
+  if (played.length) lines.push(`  Played by Sello, not judged: ${played.join(', ')}`);
   const uncovered = report.requirements.filter((x) => x.verdict === 'not-covered' && x.severity === 'SHALL').map((x) => x.id);
   if (uncovered.length) lines.push(`  SHALL requirements no scenario covers (${uncovered.length}): ${uncovered.join(', ')}`);
   const sig = report.integrity.signature;

@@ -17,6 +17,8 @@ export interface ExchangeEntry {
   observedBy?: 'client' | 'server';
   /** Transport failure (refused, timeout…) instead of a response. */
   error?: string;
+  /** Id of the failed exchange this one retries (a transient connection error is retried once, on the record). */
+  retryOf?: string;
 }
 
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization']);

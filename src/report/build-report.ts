@@ -4,6 +4,7 @@ import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { isBlocking } from '../findings/finding.ts';
+import { assess, describeBlocks, judgedBlocking, NOT_PASSED, selloBlocking, stopped, unexplainedFailure } from './assessment.ts';
 import type { RuleMeta } from '../rules/rule.ts';
 import { renderTestReports, testReportIds } from './fhir-testreport.ts';
 import { renderHtml } from './html.ts';
@@ -28,6 +29,7 @@ import type {
   ScenarioStatus,
   SutInfo,
   Totals,
+  Verdict,
   VerdictReason,
 } from './model.ts';
 import { readMessages } from './read-messages.ts';
@@ -71,7 +73,6 @@ export interface BuildReportOptions {
   redact?: boolean;
 }
 
-const NOT_PASSED: ReadonlySet<ScenarioStatus> = new Set(['failed', 'undefined', 'pending', 'ambiguous']);
 
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token)$/i;
 const SENSITIVE_PARAM = /token|secret|passw(or)?d|api[-_]?key/i;
@@ -118,6 +119,7 @@ function toScenarioReport(
   ruleIds: ReadonlySet<string>,
   roleTags: ReadonlySet<string> | undefined,
   shown: readonly ExchangeEntry[],
+  sut: SutInfo,
 ): ScenarioReport {
   const rules: string[] = [];
   const roles: string[] = [];
@@ -129,7 +131,12 @@ function toScenarioReport(
       roles.push(name);
     }
   }
-  const status: ScenarioStatus = s.status === 'passed' && s.findings.some(isBlocking) ? 'failed' : s.status;
+  const againstSut = s.findings.some((f) => judgedBlocking(f, sut));
+  // The weather decides only when nothing the SUT sent had already failed: a finding before the outage stands.
+  const status: ScenarioStatus = s.infrastructure && s.status !== 'passed' && !againstSut
+    ? 'inconclusive'
+    : s.status === 'passed' && againstSut ? 'failed' : s.status;
+  const sello = s.findings.filter((f) => !judgedBlocking(f, sut) && isBlocking(f)).length;
   return {
     id: s.id,
     name: s.name,
@@ -144,11 +151,13 @@ function toScenarioReport(
     exchanges: shown.length,
     exchangeIds: shown.map((x) => x.id).filter((id): id is string => typeof id === 'string'),
     attempts: s.attempts,
+    ...(s.infrastructure ? { infrastructure: s.infrastructure } : {}),
+    ...(sello > 0 ? { selloFindings: sello } : {}),
   };
 }
 
 function computeTotals(scenarios: readonly ScenarioReport[]): Totals {
-  const t: Totals = { scenarios: 0, passed: 0, failed: 0, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, findings: 0 };
+  const t: Totals = { scenarios: 0, passed: 0, failed: 0, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, inconclusive: 0, findings: 0 };
   for (const s of scenarios) {
     t.scenarios++;
     t[s.status]++;
@@ -174,16 +183,15 @@ function computeRules(catalogue: readonly RuleMeta[], scenarios: readonly Scenar
     for (const f of s.findings) {
       const c = findingsByRule.get(f.ruleId) ?? { total: 0, blocking: 0 };
       c.total++;
-      if (isBlocking(f)) c.blocking++;
+      if (judgedBlocking(f, sut)) c.blocking++;
       findingsByRule.set(f.ruleId, c);
     }
   }
   return catalogue.map((rule): RuleReport => {
     const tagged = byRule.get(rule.id) ?? [];
     const counts = findingsByRule.get(rule.id) ?? { total: 0, blocking: 0 };
-    const verdict: RuleVerdict = tagged.some((s) => NOT_PASSED.has(s.status)) || counts.blocking > 0
-      ? 'failed'
-      : tagged.some((s) => s.status === 'passed') ? 'passed' : appliesTo(rule, sut) ? 'not-covered' : 'not-applicable';
+    const a = assess(tagged, counts.blocking, (f) => f.ruleId === rule.id, sut);
+    const verdict: RuleVerdict = a.verdict !== 'none' ? a.verdict : appliesTo(rule, sut) ? 'not-covered' : 'not-applicable';
     return {
       id: rule.id,
       title: { ...rule.title },
@@ -191,14 +199,93 @@ function computeRules(catalogue: readonly RuleMeta[], scenarios: readonly Scenar
       verdict,
       scenarios: tagged.map((s) => s.id),
       findings: counts.total,
+      reason: ruleReason(verdict, tagged.length, counts.blocking, a.unexplained, a.blocks.length > 0 ? describeBlocks(a.blocks) : undefined),
+      ...(verdict === 'not-assessed' ? { blockedBy: a.blocks } : {}),
     };
   });
+}
+
+function ruleReason(verdict: RuleVerdict, tagged: number, blocking: number, unexplained: readonly string[], blocked: VerdictReason | undefined): VerdictReason {
+  switch (verdict) {
+    case 'failed': {
+      const en: string[] = [];
+      const es: string[] = [];
+      if (blocking > 0) {
+        en.push(`${blocking} blocking finding(s) name this rule.`);
+        es.push(`${blocking} hallazgo(s) bloqueante(s) nombran esta regla.`);
+      }
+      if (unexplained.length > 0) {
+        en.push(`Scenario(s) failed with no finding naming any rule (a failed assertion): ${list(unexplained, 5)}.`);
+        es.push(`Escenario(s) fallidos sin ningún hallazgo que nombre una regla (una aserción fallida): ${list(unexplained, 5)}.`);
+      }
+      return { en: en.join(' '), es: es.join(' ') };
+    }
+    case 'not-assessed':
+      return blocked ?? { en: 'Not assessed.', es: 'No evaluado.' };
+    case 'passed':
+      return { en: `Every one of the ${tagged} tagged scenario(s) that judged it passed.`, es: `Los ${tagged} escenario(s) etiquetados que la juzgaron fueron aprobados.` };
+    case 'not-applicable':
+      return { en: 'Binds another role than the system under test.', es: 'Obliga a otro rol que el del sistema bajo prueba.' };
+    default:
+      return { en: 'No scenario tagged for it ran.', es: 'No se ejecutó ningún escenario etiquetado para ella.' };
+  }
+}
+
+/**
+ * Requirements (rules and profile constraints) read the same way as rules: a requirement fails only on blocking
+ * findings against the SUT that count against it, or on a failure nothing explains; a covering scenario stopped by
+ * something else leaves it not assessed. The matrix is recomputed cell by cell from its own scenario lists.
+ */
+function reassessRequirements(requirements: RequirementReport[], scenarios: readonly ScenarioReport[], sut: SutInfo): void {
+  const byId = new Map(scenarios.map((s) => [s.id, s]));
+  for (const r of requirements) {
+    const counted = new Set(r.findings.map((ref) => byId.get(ref.scenarioId)?.findings[ref.index]).filter((f) => f !== undefined));
+    const judges = (f: ScenarioReport['findings'][number]): boolean => counted.has(f);
+    const judge = (ids: readonly string[]): ReturnType<typeof assess> => {
+      const cov = ids.map((id) => byId.get(id)).filter((s): s is ScenarioReport => s !== undefined);
+      const blocking = cov.reduce((n, s) => n + s.findings.filter((f) => judgedBlocking(f, sut) && judges(f)).length, 0);
+      return assess(cov, blocking, judges, sut);
+    };
+    const whole = judge(r.scenarios);
+    // Findings counted from scenarios outside the covering list (e.g. a message judged in another scenario) still fail it.
+    const outside = r.findings.some((ref) => {
+      const f = byId.get(ref.scenarioId)?.findings[ref.index];
+      return f !== undefined && judgedBlocking(f, sut) && !r.scenarios.includes(ref.scenarioId);
+    });
+    const verdict: RuleVerdict = outside ? 'failed' : whole.verdict === 'none' ? (r.verdict === 'failed' ? 'not-covered' : r.verdict) : whole.verdict;
+    if (verdict !== r.verdict) {
+      r.verdict = verdict;
+      if (verdict === 'not-assessed') r.reason = describeBlocks(whole.blocks);
+      else if (verdict === 'failed' && whole.unexplained.length > 0 && !r.findings.length) {
+        r.reason = ruleReason('failed', r.scenarios.length, 0, whole.unexplained, undefined);
+      }
+    }
+    for (const cell of r.byRole) {
+      if (cell.scenarios.length === 0) continue;
+      const c = judge(cell.scenarios);
+      if (c.verdict !== 'none') cell.verdict = c.verdict;
+    }
+  }
 }
 
 function list(items: readonly string[], max = 20): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} … (+${items.length - max})`;
 }
 
+/** Rule and requirement ids named by blocking findings against the SUT, catalogue order first. */
+function violatedIds(scenarios: readonly ScenarioReport[], rules: readonly RuleReport[], requirements: readonly RequirementReport[], sut: SutInfo): string[] {
+  const named = new Set(scenarios.flatMap((s) => s.findings.filter((f) => judgedBlocking(f, sut)).map((f) => f.ruleId)));
+  const failed = [...rules, ...requirements].filter((r) => r.verdict === 'failed' && named.has(r.id)).map((r) => r.id);
+  const ordered = [...new Set([...failed, ...rules.map((r) => r.id).filter((id) => named.has(id)), ...requirements.map((r) => r.id).filter((id) => named.has(id))])];
+  for (const id of [...named].sort()) if (!ordered.includes(id)) ordered.push(id);
+  return ordered;
+}
+
+/**
+ * NOT CERTIFIABLE when a rule or requirement failed (on findings, or on a failure nothing explains); else
+ * INCONCLUSIVE when the weather or Sello's own mock stopped a scenario; else CERTIFIABLE only when everything ran,
+ * passed and covered every SHALL requirement. The reason names what was actually violated first.
+ */
 function computeVerdict(
   rules: readonly RuleReport[],
   requirements: readonly RequirementReport[],
@@ -206,28 +293,56 @@ function computeVerdict(
   totals: Totals,
   problems: readonly string[],
   cucumberSuccess: boolean | undefined,
-): { certifiable: boolean; reason: VerdictReason } {
+  violated: readonly string[],
+  sut: SutInfo,
+): { verdict: Verdict; reason: VerdictReason } {
   const en: string[] = [];
   const es: string[] = [];
 
+  if (violated.length > 0) {
+    const ids = list(violated, Infinity);
+    en.push(`Violated: ${ids}.`);
+    es.push(`Incumplidas: ${ids}.`);
+  }
   const failedRules = rules.filter((r) => r.verdict === 'failed');
-  if (failedRules.length > 0) {
-    const ids = list(failedRules.map((r) => `${r.id} (${r.strength})`), Infinity);
-    en.push(`Rules failed: ${ids}.`);
-    es.push(`Reglas fallidas: ${ids}.`);
+  const unnamed = failedRules.filter((r) => !violated.includes(r.id));
+  if (unnamed.length > 0) {
+    const ids = list(unnamed.map((r) => `${r.id} (${r.strength})`), Infinity);
+    en.push(`Rules failed by a scenario that no finding explains (a failed assertion): ${ids}.`);
+    es.push(`Reglas fallidas por un escenario que ningún hallazgo explica (una aserción fallida): ${ids}.`);
   }
-  const uncovered = rules.filter((r) => r.strength === 'SHALL' && r.verdict === 'not-covered');
-  if (uncovered.length > 0) {
-    const ids = list(uncovered.map((r) => r.id), Infinity);
-    en.push(`SHALL rules not covered by any passed scenario: ${ids}.`);
-    es.push(`Reglas SHALL sin ningún escenario aprobado que las cubra: ${ids}.`);
-  }
-  // Rules are reported above; the catalogue's profile constraints are judged here.
   const failedConstraints = requirements.filter((r) => r.kind === 'profile' && r.verdict === 'failed');
   if (failedConstraints.length > 0) {
     const ids = list(failedConstraints.map((r) => `${r.id} (${r.severity})`), Infinity);
     en.push(`Profile constraints failed: ${ids}.`);
     es.push(`Restricciones de perfil fallidas: ${ids}.`);
+  }
+  const notCertifiable = violated.length > 0 || failedRules.length > 0 || failedConstraints.length > 0 || scenarios.some(unexplainedFailure);
+
+  const inconclusive = scenarios.filter((s) => s.status === 'inconclusive');
+  const selloStopped = scenarios.filter((s) => NOT_PASSED.has(s.status) && !s.findings.some((f) => judgedBlocking(f, sut)) && s.findings.some((f) => selloBlocking(f, sut)));
+  if (inconclusive.length > 0) {
+    const causes = [...new Set(inconclusive.map((s) => s.infrastructure?.cause ?? 'unknown'))].join(', ');
+    en.push(`Inconclusive: ${inconclusive.length} scenario(s) stopped by infrastructure errors (${causes}), not by the system under test: ${list(inconclusive.map((s) => s.id), 5)}.`);
+    es.push(`No concluyente: ${inconclusive.length} escenario(s) detenidos por errores de infraestructura (${causes}), no por el sistema bajo prueba: ${list(inconclusive.map((s) => s.id), 5)}.`);
+  }
+  if (selloStopped.length > 0) {
+    en.push(`Sello's own mock failed in ${selloStopped.length} scenario(s) (findings against a role Sello plays: a Sello bug, not counted against the system under test): ${list(selloStopped.map((s) => s.id), 5)}.`);
+    es.push(`El simulador de Sello falló en ${selloStopped.length} escenario(s) (hallazgos contra un rol que Sello simula: un error de Sello, no cuenta contra el sistema bajo prueba): ${list(selloStopped.map((s) => s.id), 5)}.`);
+  }
+  const notAssessed = [...rules, ...requirements.filter((r) => r.kind === 'profile')].filter((r) => r.verdict === 'not-assessed');
+  if (notAssessed.length > 0) {
+    const ids = list([...new Set(notAssessed.map((r) => r.id))], 20);
+    en.push(`Not assessed (blocked, see each reason): ${ids}.`);
+    es.push(`No evaluadas (bloqueadas, ver cada motivo): ${ids}.`);
+  }
+  const inconclusiveRun = !notCertifiable && (inconclusive.length > 0 || selloStopped.length > 0);
+
+  const uncovered = rules.filter((r) => r.strength === 'SHALL' && r.verdict === 'not-covered');
+  if (uncovered.length > 0) {
+    const ids = list(uncovered.map((r) => r.id), Infinity);
+    en.push(`SHALL rules not covered by any passed scenario: ${ids}.`);
+    es.push(`Reglas SHALL sin ningún escenario aprobado que las cubra: ${ids}.`);
   }
   const uncoveredConstraints = requirements.filter((r) => r.kind === 'profile' && r.severity === 'SHALL' && r.verdict === 'not-covered');
   if (uncoveredConstraints.length > 0) {
@@ -260,14 +375,16 @@ function computeVerdict(
     en.push('Cucumber reported the run as unsuccessful.');
     es.push('Cucumber informó que la ejecución no fue exitosa.');
   }
-  if (en.length > 0) return { certifiable: false, reason: { en: en.join(' '), es: es.join(' ') } };
+  if (en.length > 0) {
+    return { verdict: inconclusiveRun ? 'INCONCLUSIVE' : 'NOT CERTIFIABLE', reason: { en: en.join(' '), es: es.join(' ') } };
+  }
 
   const shall = rules.filter((r) => r.strength === 'SHALL').length;
   const shallConstraints = requirements.filter((r) => r.kind === 'profile' && r.severity === 'SHALL').length;
   const extraEn = shallConstraints > 0 ? `, and all ${shallConstraints} SHALL profile constraints` : '';
   const extraEs = shallConstraints > 0 ? `, igual que las ${shallConstraints} restricciones de perfil SHALL` : '';
   return {
-    certifiable: true,
+    verdict: 'CERTIFIABLE',
     reason: {
       en: `All ${totals.passed} executed scenarios passed and all ${shall} SHALL rules${extraEn} are covered and passed.`,
       es: `Los ${totals.passed} escenarios ejecutados fueron aprobados y las ${shall} reglas SHALL${extraEs} están cubiertas y aprobadas.`,
@@ -352,7 +469,7 @@ function runRoles(scenarios: readonly ScenarioReport[], roleTags: readonly strin
   return ordered;
 }
 
-function roleSummaries(program: string, roles: readonly string[], scenarios: readonly ScenarioReport[], requirements: readonly RequirementReport[]): RoleSummary[] {
+function roleSummaries(program: string, roles: readonly string[], scenarios: readonly ScenarioReport[], requirements: readonly RequirementReport[], sut: SutInfo): RoleSummary[] {
   return roles.map((role): RoleSummary => {
     const mine = scenarios.filter((s) => s.roles.includes(role));
     const notPassed = mine.filter((s) => NOT_PASSED.has(s.status)).length;
@@ -363,7 +480,11 @@ function roleSummaries(program: string, roles: readonly string[], scenarios: rea
     return {
       program,
       role,
-      verdict: ok ? 'CERTIFIABLE' : 'NOT CERTIFIABLE',
+      verdict: roleVerdict(
+        role, sut, ok,
+        failedRequirements.length > 0 || mine.some((s) => unexplainedFailure(s) || s.findings.some((f) => judgedBlocking(f, sut))),
+        mine.some(stopped),
+      ),
       scenarios: mine.length,
       passed: mine.filter((s) => s.status === 'passed').length,
       notPassed,
@@ -372,6 +493,17 @@ function roleSummaries(program: string, roles: readonly string[], scenarios: rea
       uncoveredShall,
     };
   });
+}
+
+/**
+ * A single-role run judges only the SUT's role: the others are played by Sello's mocks. A role with a failure is
+ * NOT CERTIFIABLE; one whose only trouble is a stopped scenario (weather, Sello's mock) is INCONCLUSIVE.
+ */
+function roleVerdict(role: string, sut: SutInfo, ok: boolean, failed: boolean, stoppedAny: boolean): RoleSummary['verdict'] {
+  if (sut.kind === 'external' && role.toLowerCase() !== sut.role.toLowerCase()) return 'PLAYED BY SELLO';
+  if (failed) return 'NOT CERTIFIABLE';
+  if (stoppedAny) return 'INCONCLUSIVE';
+  return ok ? 'CERTIFIABLE' : 'NOT CERTIFIABLE';
 }
 
 function ruleRequirements(rules: readonly RuleMeta[]): Requirement[] {
@@ -430,7 +562,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
         all.push({ entry: redacted, attempt: x.attempt });
         if (x.attempt === s.lastAttempt) shown.push(redacted);
       }
-      const report = toScenarioReport(s, ruleIds, roleTags, shown);
+      const report = toScenarioReport(s, ruleIds, roleTags, shown, opts.sut);
       for (const x of all) evidenceExchanges.push({ ...x.entry, scenarioId: report.id, attempt: x.attempt });
       shownExchanges.set(report.id, shown);
       return report;
@@ -445,7 +577,9 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
   const coverage = computeCoverage({ requirements: catalogue, scenarios: allScenarios, exchanges: shownExchanges, sut: opts.sut, roles });
   for (const s of allScenarios) s.requirements = coverage.declared.get(s.id) ?? [];
   const requirements = coverage.requirements;
-  const { certifiable, reason } = computeVerdict(rules, requirements, allScenarios, totals, run.problems, run.success);
+  reassessRequirements(requirements, allScenarios, opts.sut);
+  const violated = violatedIds(allScenarios, rules, requirements, opts.sut);
+  const { verdict, reason } = computeVerdict(rules, requirements, allScenarios, totals, run.problems, run.success, violated, opts.sut);
 
   const evidence: EvidenceItem[] = [];
   const usedNames = new Set<string>(['exchanges.ndjson']);
@@ -479,13 +613,14 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     // Rebuilt field by field: whatever else the caller's object carries (tokens, passwords) stays out.
     sut: { role: opts.sut.role, baseUrl: sanitizeBaseUrl(opts.sut.baseUrl), kind: opts.sut.kind },
     seed: opts.seed,
-    verdict: certifiable ? 'CERTIFIABLE' : 'NOT CERTIFIABLE',
+    verdict,
     verdictReason: reason,
+    violated,
     totals,
     rules,
     requirements,
     catalogue: opts.catalogue ?? { version: opts.programVersion, files: [] },
-    summary: roleSummaries(opts.program, roles, allScenarios, requirements),
+    summary: roleSummaries(opts.program, roles, allScenarios, requirements, opts.sut),
     features,
     evidence,
     outputs: [

@@ -31,7 +31,7 @@ export interface TestReport {
 }
 
 const STEP_RESULT: Record<ScenarioStatus, ActionResult> = {
-  passed: 'pass', failed: 'fail', skipped: 'skip', pending: 'skip', undefined: 'error', ambiguous: 'error',
+  passed: 'pass', failed: 'fail', skipped: 'skip', pending: 'skip', undefined: 'error', ambiguous: 'error', inconclusive: 'error',
 };
 
 /** FHIR strings and markdown admit no control characters but TAB, LF and CR: others are spelled out. */

@@ -49,11 +49,13 @@ export const STATUS_LABEL: Record<ScenarioStatus, string> = {
   undefined: 'indefinido / undefined',
   pending: 'pendiente / pending',
   ambiguous: 'ambiguo / ambiguous',
+  inconclusive: 'no concluyente / inconclusive',
 };
 
 const VERDICT_LABEL: Record<RuleVerdict, string> = {
   passed: 'cumple / passed',
   failed: 'falla / failed',
+  'not-assessed': 'no evaluado / not assessed',
   'not-covered': 'sin cobertura / not covered',
   'not-applicable': 'no aplica / n/a',
 };

@@ -5,16 +5,44 @@ import type { Finding, LocalizedText } from '../findings/finding.ts';
  * Shape of report.json. Bump the major version on any breaking change: CI gates and regulator
  * tooling parse this file, and report.schema.json must be kept in step with these types.
  */
-export const REPORT_SCHEMA_VERSION = '1.1.0';
+export const REPORT_SCHEMA_VERSION = '1.2.0';
 
 export const FINDING_MEDIA_TYPE = 'application/vnd.sello.finding+json';
 export const EXCHANGE_MEDIA_TYPE = 'application/vnd.sello.exchange+json';
+/** Attached by steps/support when a step throws an InfrastructureError: the typed signal of an inconclusive scenario. */
+export const INFRASTRUCTURE_MEDIA_TYPE = 'application/vnd.sello.infrastructure+json';
 
-export type Verdict = 'CERTIFIABLE' | 'NOT CERTIFIABLE';
+/** INCONCLUSIVE: no rule failed on real findings, but the weather (unreachable, reset, timeout) left something unjudged. */
+export type Verdict = 'CERTIFIABLE' | 'NOT CERTIFIABLE' | 'INCONCLUSIVE';
 
-export type ScenarioStatus = 'passed' | 'failed' | 'skipped' | 'undefined' | 'pending' | 'ambiguous';
+/** `inconclusive`: a step met an InfrastructureError and no blocking finding was made before it. */
+export type ScenarioStatus = 'passed' | 'failed' | 'skipped' | 'undefined' | 'pending' | 'ambiguous' | 'inconclusive';
 
-export type RuleVerdict = 'passed' | 'failed' | 'not-covered' | 'not-applicable';
+/**
+ * `not-assessed`: every scenario that would have judged it was stopped by something else (another rule's finding,
+ * an infrastructure error, a finding against Sello's own mock), named in the reason and in `blockedBy`.
+ */
+export type RuleVerdict = 'passed' | 'failed' | 'not-assessed' | 'not-covered' | 'not-applicable';
+
+/** What stopped a scenario before it could judge a requirement it is tagged for. */
+export interface BlockRef {
+  scenarioId: string;
+  kind: 'finding' | 'infrastructure' | 'sello-mock';
+  /** The finding's rule, for kind finding / sello-mock. */
+  ruleId?: string;
+  location?: string;
+  /** Infrastructure cause (unreachable, reset, timeout, protocol). */
+  cause?: string;
+  exchangeId?: string;
+}
+
+/** The infrastructure error that made a scenario inconclusive, as a step reported it (typed, see steps/support). */
+export interface InfrastructureRecord {
+  cause: 'unreachable' | 'reset' | 'timeout' | 'protocol';
+  endpoint: string;
+  message: string;
+  exchangeId?: string;
+}
 
 /** Both languages are mandatory here: the reason is what the regulator signs and the vendor reads. */
 export interface VerdictReason {
@@ -37,6 +65,7 @@ export interface Totals {
   undefined: number;
   pending: number;
   ambiguous: number;
+  inconclusive: number;
   findings: number;
 }
 
@@ -49,6 +78,10 @@ export interface RuleReport {
   scenarios: string[];
   /** Findings whose ruleId is this rule, whatever scenario produced them. */
   findings: number;
+  /** Why the verdict is what it is (always set from schema 1.2.0). */
+  reason?: VerdictReason;
+  /** For `not-assessed`: what stopped each tagged scenario. */
+  blockedBy?: BlockRef[];
 }
 
 /** Which message of which exchange a finding was judged on, when Sello could tell (see link-findings.ts). */
@@ -109,7 +142,8 @@ export interface RequirementReport extends RequirementDefinition {
 export interface RoleSummary {
   program: string;
   role: string;
-  verdict: Verdict;
+  /** PLAYED BY SELLO: a single-role run's other roles, played by Sello's mocks and not judged. */
+  verdict: Verdict | 'PLAYED BY SELLO';
   scenarios: number;
   passed: number;
   notPassed: number;
@@ -192,6 +226,10 @@ export interface ScenarioReport {
   /** Ids of those exchanges, in order. */
   exchangeIds: string[];
   attempts: number;
+  /** Set when status is inconclusive (or a blocking finding preceded the infrastructure error). */
+  infrastructure?: InfrastructureRecord;
+  /** Findings against a role Sello played in a single-role run: information about Sello's mock, not the SUT. */
+  selloFindings?: number;
 }
 
 export interface FeatureReport {
@@ -219,6 +257,8 @@ export interface ReportModel {
   seed: string;
   verdict: Verdict;
   verdictReason: VerdictReason;
+  /** Ids of the rules and requirements that blocking findings against the judged roles name: what was actually violated. */
+  violated: string[];
   totals: Totals;
   rules: RuleReport[];
   /** The coverage matrix: every requirement of the catalogue (rules and profile constraints). */

@@ -15,8 +15,8 @@ import type {
   Timestamp,
 } from '@cucumber/messages';
 import type { Finding, IssueCode, LocalizedText, LocationKind, Severity } from '../findings/finding.ts';
-import { EXCHANGE_MEDIA_TYPE, FINDING_MEDIA_TYPE } from './model.ts';
-import type { ExchangeEntry, ScenarioStatus, StepReport } from './model.ts';
+import { EXCHANGE_MEDIA_TYPE, FINDING_MEDIA_TYPE, INFRASTRUCTURE_MEDIA_TYPE } from './model.ts';
+import type { ExchangeEntry, InfrastructureRecord, ScenarioStatus, StepReport } from './model.ts';
 
 /*
  * `satisfies Record<X, true>` makes tsc fail as soon as finding.ts gains or loses a member,
@@ -59,6 +59,8 @@ export interface AssembledScenario {
   /** 0 when the scenario never started (e.g. the run aborted). */
   attempts: number;
   lastAttempt: number;
+  /** The first infrastructure error of the last attempt, when a step reported one. */
+  infrastructure?: InfrastructureRecord;
 }
 
 export interface AssembledFeature {
@@ -91,6 +93,7 @@ interface Attempt {
   results: Map<string, TestStepResult>;
   findings: Finding[];
   findingTimes: (number | undefined)[];
+  infrastructure?: InfrastructureRecord;
 }
 
 interface DocIndex {
@@ -100,7 +103,7 @@ interface DocIndex {
 }
 
 const STATUS_RANK: Record<ScenarioStatus, number> = {
-  passed: 0, skipped: 1, pending: 2, undefined: 3, ambiguous: 4, failed: 5,
+  passed: 0, skipped: 1, pending: 2, undefined: 3, ambiguous: 4, failed: 5, inconclusive: 6,
 };
 
 export function worstStatus(statuses: Iterable<ScenarioStatus>, ifEmpty: ScenarioStatus): ScenarioStatus {
@@ -160,7 +163,20 @@ export function parseFinding(x: unknown): Finding | undefined {
     // A step that judged a message it took from the journal names that exchange (see link-findings.ts).
     ...(typeof x.exchangeId === 'string' && x.exchangeId !== '' ? { exchangeId: x.exchangeId } : {}),
     ...(x.side === 'request' || x.side === 'response' ? { side: x.side } : {}),
+    ...(typeof x.role === 'string' && x.role !== '' ? { role: x.role } : {}),
   } as Finding;
+}
+
+const INFRASTRUCTURE_CAUSES = new Set(['unreachable', 'reset', 'timeout', 'protocol']);
+
+export function parseInfrastructure(x: unknown): InfrastructureRecord | undefined {
+  if (!isObject(x) || typeof x.cause !== 'string' || !INFRASTRUCTURE_CAUSES.has(x.cause)) return undefined;
+  return {
+    cause: x.cause as InfrastructureRecord['cause'],
+    endpoint: typeof x.endpoint === 'string' ? x.endpoint : '',
+    message: typeof x.message === 'string' ? x.message : '',
+    ...(typeof x.exchangeId === 'string' && x.exchangeId !== '' ? { exchangeId: x.exchangeId } : {}),
+  };
 }
 
 function evidenceFinding(severity: Severity, en: string, es: string, location: string): Finding {
@@ -256,8 +272,19 @@ export async function readMessages(file: string): Promise<AssembledRun> {
   };
 
   const onAttachment = (att: Attachment): void => {
-    if (att.mediaType !== FINDING_MEDIA_TYPE && att.mediaType !== EXCHANGE_MEDIA_TYPE) return;
     const a = att.testCaseStartedId === undefined ? undefined : attempts.get(att.testCaseStartedId);
+    if (att.mediaType === INFRASTRUCTURE_MEDIA_TYPE) {
+      let record: InfrastructureRecord | undefined;
+      try {
+        record = parseInfrastructure(JSON.parse(decodeBody(att)));
+      } catch {
+        record = undefined;
+      }
+      // Unreadable, it proves nothing: the step's failure then stands as a failure.
+      if (a && record && !a.infrastructure) a.infrastructure = record;
+      return;
+    }
+    if (att.mediaType !== FINDING_MEDIA_TYPE && att.mediaType !== EXCHANGE_MEDIA_TYPE) return;
     let parsed: unknown;
     let valid = true;
     try {
@@ -420,6 +447,7 @@ export async function readMessages(file: string): Promise<AssembledRun> {
       exchanges: exchangesByTestCase.get(tc.id) ?? [],
       attempts: tries.length,
       lastAttempt: last.attempt,
+      ...(last.infrastructure ? { infrastructure: last.infrastructure } : {}),
     };
   };
 

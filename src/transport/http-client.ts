@@ -32,7 +32,10 @@ export interface HttpResponse {
   json: unknown;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
+/** requestMs when no target file sets one (reference runs). */
+export const DEFAULT_REQUEST_MS = 10_000;
+/** Pause before the one retry of a transient connection error: long enough for a listener to come back from a blip. */
+export const RETRY_PAUSE_MS = 300;
 
 /**
  * Identifies this process's requests. A Sello mock in the same process sees the same exchange its client already
@@ -40,7 +43,20 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export const SELLO_USER_AGENT = `sello (${randomUUID().slice(0, 8)})`;
 
-/** Journals every request it makes, with secrets redacted, whether or not an answer came back. */
+/** Connection errors that a restarting or briefly overloaded peer gives before any answer: worth one retry. */
+const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+interface Failure {
+  reason: string;
+  cause: InfrastructureCause;
+  transient: boolean;
+}
+
+/**
+ * Journals every request it makes, with secrets redacted, whether or not an answer came back. A transient connection
+ * error before any answer is retried once after RETRY_PAUSE_MS; both attempts are journaled, the second with
+ * `retryOf`. What still fails is an EndpointUnreachableError naming the cause and the last attempt's exchange.
+ */
 export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): Promise<HttpResponse> {
   // Header names are case-insensitive: normalise so a caller's Content-Type replaces the default instead of doubling it.
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': SELLO_USER_AGENT };
@@ -50,8 +66,7 @@ export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): 
     payload = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
     headers['content-type'] ??= 'application/json';
   }
-  const startedAt = new Date().toISOString();
-  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = request.timeoutMs ?? DEFAULT_REQUEST_MS;
   const base = {
     protocol: 'http' as const,
     observedBy: 'client' as const,
@@ -60,34 +75,46 @@ export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): 
     method: request.method,
     url: request.url,
     ...(request.messageId ? { messageId: request.messageId } : {}),
-    startedAt,
     request: { headers: redactHeaders(headers), body: redactBody(parseMaybeJson(payload)) },
   };
-  let response: Response;
-  let text: string;
-  try {
-    // One deadline covers the headers and the body: a server that stalls mid-body is as unreachable as a silent one.
-    response = await fetch(request.url, {
-      method: request.method,
-      headers,
-      ...(payload !== undefined ? { body: payload } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
+  let retryOf: string | undefined;
+  for (;;) {
+    const startedAt = new Date().toISOString();
+    const entryBase = { ...base, startedAt, ...(retryOf ? { retryOf } : {}) };
+    const signal = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(request.url, { method: request.method, headers, ...(payload !== undefined ? { body: payload } : {}), signal });
+    } catch (error) {
+      const failure = classify(error, timeoutMs);
+      const entry = journal.record({ ...entryBase, finishedAt: new Date().toISOString(), error: failure.reason });
+      if (failure.transient && retryOf === undefined) {
+        retryOf = entry.id;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+        continue;
+      }
+      throw new EndpointUnreachableError(request.url, failure.reason, failure.cause, entry.id);
+    }
+    try {
+      // One deadline covers the headers and the body: a server that stalls mid-body is as unreachable as a silent one.
+      text = await response.text();
+    } catch (error) {
+      // An answer had begun: the request may have been acted on, so it is not sent again.
+      const failure = classify(error, timeoutMs);
+      const entry = journal.record({ ...entryBase, status: response.status, finishedAt: new Date().toISOString(), error: failure.reason });
+      throw new EndpointUnreachableError(request.url, failure.reason, failure.cause === 'unreachable' ? 'reset' : failure.cause, entry.id);
+    }
+    const responseHeaders = Object.fromEntries(response.headers.entries());
+    const json = text === '' ? undefined : parseJsonOrUndefined(text);
+    journal.record({
+      ...entryBase,
+      status: response.status,
+      finishedAt: new Date().toISOString(),
+      response: { headers: redactHeaders(responseHeaders), body: redactBody(json ?? text) },
     });
-    text = await response.text();
-  } catch (error) {
-    const reason = describeFetchError(error, timeoutMs);
-    journal.record({ ...base, finishedAt: new Date().toISOString(), error: reason });
-    throw new EndpointUnreachableError(request.url, reason);
+    return { status: response.status, headers: responseHeaders, text, json };
   }
-  const responseHeaders = Object.fromEntries(response.headers.entries());
-  const json = text === '' ? undefined : parseJsonOrUndefined(text);
-  journal.record({
-    ...base,
-    status: response.status,
-    finishedAt: new Date().toISOString(),
-    response: { headers: redactHeaders(responseHeaders), body: redactBody(json ?? text) },
-  });
-  return { status: response.status, headers: responseHeaders, text, json };
 }
 
 function parseJsonOrUndefined(text: string): unknown {
@@ -104,10 +131,13 @@ function parseMaybeJson(text: string | undefined): unknown {
   return parseJsonOrUndefined(text) ?? text;
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
+function classify(error: unknown, timeoutMs: number): Failure {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no answer within ${timeoutMs} ms`;
+    return { reason: `no answer within ${timeoutMs} ms`, cause: 'timeout', transient: false };
   }
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
+  const reason = code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const transient = code !== undefined && TRANSIENT.has(code);
+  return { reason, cause: code === 'ECONNREFUSED' || !transient ? 'unreachable' : 'reset', transient };
 }

@@ -59,10 +59,10 @@ export function syntheticReport(n: number): { model: ReportModel; exchanges: Map
   });
   const failedCount = all.filter((s) => s.status === 'failed').length;
   const model: ReportModel = {
-    schemaVersion: '1.1.0', runId: 'synthetic-1000', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T01:00:00.000Z', program: 'mx-pgs', programVersion: '1.0.0',
+    schemaVersion: '1.2.0', runId: 'synthetic-1000', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T01:00:00.000Z', program: 'mx-pgs', programVersion: '1.0.0',
     sello: { version: '0.1.0' }, sut: { role: 'all', baseUrl: 'reference implementations on loopback', kind: 'reference' }, seed: '1',
-    verdict: 'NOT CERTIFIABLE', verdictReason: { es: 'sintético', en: 'synthetic' },
-    totals: { scenarios: n, passed: n - failedCount, failed: failedCount, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, findings: failedCount },
+    verdict: 'NOT CERTIFIABLE', verdictReason: { es: 'sintético', en: 'synthetic' }, violated: [],
+    totals: { scenarios: n, passed: n - failedCount, failed: failedCount, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, inconclusive: 0, findings: failedCount },
     rules: [], requirements, catalogue: { version: '1.0.0', files: [] },
     summary: roles.map((role) => ({ program: 'mx-pgs', role, verdict: 'NOT CERTIFIABLE', scenarios: all.filter((s) => s.roles.includes(role)).length, passed: 0, notPassed: 0, findings: 0, failedRequirements: [], uncoveredShall: [] })),
     features, evidence: [], outputs: [], redaction: { applied: false },

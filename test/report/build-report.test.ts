@@ -67,7 +67,7 @@ describe('buildReport on real cucumber output', () => {
 
   test('totals count the last attempt of every scenario', () => {
     assert.deepEqual(model.totals, {
-      scenarios: 6, passed: 4, failed: 1, skipped: 0, undefined: 1, pending: 0, ambiguous: 0, findings: 1,
+      scenarios: 6, passed: 4, failed: 1, skipped: 0, undefined: 1, pending: 0, ambiguous: 0, inconclusive: 0, findings: 1,
     });
     assert.equal(model.schemaVersion, REPORT_SCHEMA_VERSION);
   });

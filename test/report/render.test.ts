@@ -21,10 +21,10 @@ const finding = {
 } as const;
 
 const model: ReportModel = {
-  schemaVersion: '1.1.0', runId: `run ${HOSTILE}`, startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:01:00.000Z',
+  schemaVersion: '1.2.0', runId: `run ${HOSTILE}`, startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:01:00.000Z',
   program: 'mx-pgs', programVersion: '1', sello: { version: '0.1.0' }, sut: { role: HOSTILE, baseUrl: 'https://sut.test/', kind: 'external' },
-  seed: '7', verdict: 'NOT CERTIFIABLE', verdictReason: { en: HOSTILE, es: HOSTILE },
-  totals: { scenarios: 5, passed: 1, failed: 1, skipped: 1, undefined: 0, pending: 1, ambiguous: 1, findings: 2 },
+  seed: '7', verdict: 'NOT CERTIFIABLE', verdictReason: { en: HOSTILE, es: HOSTILE }, violated: ['RN-01'],
+  totals: { scenarios: 5, passed: 1, failed: 1, skipped: 1, undefined: 0, pending: 1, ambiguous: 1, inconclusive: 0, findings: 2 },
   rules: [{ id: 'RN-01', title: { en: HOSTILE, es: HOSTILE }, strength: 'SHALL', verdict: 'failed', scenarios: ['f.feature:3'], findings: 2 }],
   requirements: [{
     id: 'RN-01', kind: 'rule', title: { en: HOSTILE, es: HOSTILE }, text: { en: HOSTILE, es: HOSTILE }, source: HOSTILE, severity: 'SHALL', coveredBy: ['RN-01'],
