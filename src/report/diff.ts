@@ -34,6 +34,11 @@ export interface RequirementChange {
   coverageLost: boolean;
   /** failed or not covered in A, passed in B. */
   improvement: boolean;
+  /**
+   * One side was not assessed (blocked) or its run was INCONCLUSIVE: the weather, not the system, may have changed,
+   * so the change says nothing about conformance and is never a regression.
+   */
+  notComparable: boolean;
 }
 
 export interface ReportDiff {
@@ -43,6 +48,8 @@ export interface ReportDiff {
   changes: RequirementChange[];
   unchanged: number;
   regressions: RequirementChange[];
+  /** False when either run is INCONCLUSIVE: its requirements are listed but no regression is counted. */
+  comparable: boolean;
 }
 
 export class DiffError extends Error {
@@ -77,6 +84,7 @@ export function diffReports(a: ComparableReport, b: ComparableReport): ReportDif
   const ids = [...new Set([...a.requirements.map((r) => r.id), ...b.requirements.map((r) => r.id)])];
   const changes: RequirementChange[] = [];
   let unchanged = 0;
+  const comparable = a.verdict !== 'INCONCLUSIVE' && b.verdict !== 'INCONCLUSIVE';
   for (const id of ids) {
     const x = before.get(id);
     const y = after.get(id);
@@ -88,15 +96,17 @@ export function diffReports(a: ComparableReport, b: ComparableReport): ReportDif
     }
     const severity = y?.severity ?? x?.severity ?? 'SHALL';
     const title = y?.title ?? x?.title;
+    const notComparable = !comparable || from === 'not-assessed' || to === 'not-assessed';
     changes.push({
       id,
       severity,
       ...(title ? { title } : {}),
       from,
       to,
-      regression: severity === 'SHALL' && from === 'passed' && to === 'failed',
-      coverageLost: from === 'passed' && (to === 'not-covered' || to === 'absent'),
-      improvement: to === 'passed' && from !== 'passed',
+      regression: !notComparable && severity === 'SHALL' && from === 'passed' && to === 'failed',
+      coverageLost: !notComparable && from === 'passed' && (to === 'not-covered' || to === 'absent'),
+      improvement: !notComparable && to === 'passed' && from !== 'passed',
+      notComparable,
     });
   }
   return {
@@ -106,6 +116,7 @@ export function diffReports(a: ComparableReport, b: ComparableReport): ReportDif
     changes,
     unchanged,
     regressions: changes.filter((c) => c.regression),
+    comparable,
   };
 }
 
@@ -113,13 +124,16 @@ export function formatDiff(d: ReportDiff): string {
   const lines = [
     `Sello diff ${d.program}: ${d.a.runId} (${d.a.verdict}) → ${d.b.runId} (${d.b.verdict})`,
   ];
+  if (!d.comparable) {
+    lines.push('Not comparable: an INCONCLUSIVE run (infrastructure errors) gives no verdict on conformance; no change below is counted as a regression.');
+  }
   if (d.changes.length === 0) {
     lines.push(`No requirement changed verdict (${d.unchanged} compared).`);
     return lines.join('\n');
   }
   const width = Math.max(...d.changes.map((c) => c.id.length));
   for (const c of d.changes) {
-    const mark = c.regression ? 'REGRESSION' : c.coverageLost ? 'coverage lost' : c.improvement ? 'improved' : 'changed';
+    const mark = c.regression ? 'REGRESSION' : c.notComparable ? 'not comparable' : c.coverageLost ? 'coverage lost' : c.improvement ? 'improved' : 'changed';
     lines.push(`  ${c.id.padEnd(width)}  ${c.severity.padEnd(6)} ${c.from} → ${c.to}  [${mark}]${c.title ? `  ${c.title.en}` : ''}`);
   }
   lines.push(`${d.changes.length} changed, ${d.unchanged} unchanged; ${d.regressions.length} SHALL requirement(s) went from passed to failed${d.regressions.length ? `: ${d.regressions.map((r) => r.id).join(', ')}` : ''}.`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
-  ExchangeEntry, ExchangeMessage, ReportModel, RequirementReport, RuleVerdict, ScenarioReport, ScenarioStatus,
+  ExchangeEntry, ExchangeMessage, ReportModel, RequirementReport, RoleSummary, RuleVerdict, ScenarioReport, ScenarioStatus,
 } from './model.ts';
 
 /*
@@ -60,6 +60,16 @@ const VERDICT_LABEL: Record<RuleVerdict, string> = {
   'not-applicable': 'no aplica / n/a',
 };
 
+const ROLE_VERDICT_LABEL: Record<RoleSummary['verdict'], string> = {
+  CERTIFIABLE: 'CERTIFIABLE',
+  'NOT CERTIFIABLE': 'NOT CERTIFIABLE',
+  INCONCLUSIVE: 'NO CONCLUYENTE / INCONCLUSIVE',
+  'PLAYED BY SELLO': 'simulado por Sello, no juzgado / played by Sello, not judged',
+};
+
+/** A CSS-safe key of a verdict for its badge colour. */
+const verdictKey = (v: RoleSummary['verdict']): string => (v === 'NOT CERTIFIABLE' ? 'NOT' : v === 'PLAYED BY SELLO' ? 'PLAYED' : v);
+
 const CSS = `
 :root{--ok:#1a7f37;--ko:#cf222e;--warn:#9a6700;--mut:#57606a;--line:#d0d7de;--bg2:#f6f8fa;--hl:#fff3b0;--hlko:#ffd7d5}
 *{box-sizing:border-box}
@@ -68,14 +78,15 @@ h1{font-size:22px;margin:0 0 8px}h2{font-size:18px;border-bottom:1px solid var(-
 h3{font-size:15px;margin:18px 0 6px}h4{font-size:14px;margin:10px 0 4px}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}dl.meta dt{color:var(--mut)}dl.meta dd{margin:0;word-break:break-all}
 .verdict{border-radius:8px;padding:14px 18px;margin:12px 0;color:#fff;-webkit-print-color-adjust:exact;print-color-adjust:exact}
-.verdict.ok{background:var(--ok)}.verdict.ko{background:var(--ko)}
+.verdict.ok{background:var(--ok)}.verdict.ko{background:var(--ko)}.verdict.inc{background:var(--warn)}
 .verdict .big{font-size:30px;font-weight:700;letter-spacing:.5px}.verdict p{margin:4px 0}
 .totals span{display:inline-block;margin-right:14px}
 .note{border-left:4px solid var(--mut);background:var(--bg2);padding:6px 10px;margin:8px 0}.note.warn{border-left-color:var(--warn)}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
 th{background:var(--bg2);position:sticky;top:0}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff;background:var(--mut);white-space:nowrap;-webkit-print-color-adjust:exact;print-color-adjust:exact}
-.b-passed,.b-CERTIFIABLE{background:var(--ok)}.b-failed,.b-ambiguous,.b-NOT{background:var(--ko)}.b-undefined,.b-pending,.b-not-covered{background:var(--warn)}.b-not-applicable,.b-skipped{background:#888}
+.b-passed,.b-CERTIFIABLE{background:var(--ok)}.b-failed,.b-ambiguous,.b-NOT{background:var(--ko)}.b-undefined,.b-pending,.b-not-covered{background:var(--warn)}.b-not-applicable,.b-skipped,.b-PLAYED{background:#888}
+.b-inconclusive,.b-INCONCLUSIVE,.b-not-assessed{background:#6e40c9}
 .b-fatal,.b-error{background:var(--ko)}.b-warning{background:var(--warn)}.b-information{background:var(--mut)}
 tr.gap td{background:#fff8c5}tr.rq-failed td:first-child{border-left:4px solid var(--ko)}tr.gap td:first-child{border-left:4px solid var(--warn)}
 td.cell{text-align:center;white-space:nowrap}td.cell button,.linkish{background:none;border:0;padding:0;color:#0969da;cursor:pointer;font:inherit;text-decoration:underline}
@@ -85,7 +96,7 @@ tr.rq-d td{background:#fbfbfc}
 .filters{position:sticky;top:0;background:#fff;padding:8px 0;border-bottom:1px solid var(--line);z-index:2;display:flex;flex-wrap:wrap;gap:6px;align-items:center}
 .filters input{width:260px;padding:4px 6px}.filters select{padding:4px;max-width:260px}
 .sc{border:1px solid var(--line);border-left:6px solid var(--mut);border-radius:6px;margin:6px 0;break-inside:avoid}
-.sc.st-passed{border-left-color:var(--ok)}.sc.st-failed,.sc.st-ambiguous{border-left-color:var(--ko)}.sc.st-undefined,.sc.st-pending{border-left-color:var(--warn)}
+.sc.st-passed{border-left-color:var(--ok)}.sc.st-failed,.sc.st-ambiguous{border-left-color:var(--ko)}.sc.st-undefined,.sc.st-pending{border-left-color:var(--warn)}.sc.st-inconclusive{border-left-color:#6e40c9}
 .sc-h{display:block;width:100%;text-align:left;background:none;border:0;padding:6px 10px;cursor:pointer;font:inherit;color:inherit}
 .sc-h:hover{background:var(--bg2)}.sc-b{padding:4px 12px 10px}
 .small{color:var(--mut);font-size:12px}.tag{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;margin-right:6px}
@@ -327,6 +338,8 @@ function renderScenarioRow(s: ScenarioReport, i: number, program: string, exchan
     s.findings.length ? `hallazgos / findings: ${s.findings.length}${blocking ? ` (${blocking} bloqueantes / blocking)` : ''}` : '',
     exchanges.length ? `intercambios / exchanges: ${exchanges.length}` : '',
     s.attempts > 1 ? `intentos / attempts: ${s.attempts}` : '',
+    s.infrastructure ? `infraestructura / infrastructure: ${s.infrastructure.cause} — ${s.infrastructure.message}${s.infrastructure.exchangeId ? ` (${s.infrastructure.exchangeId})` : ''}` : '',
+    s.selloFindings ? `hallazgos contra el simulador de Sello, no cuentan contra el SUT / findings against Sello's own mock, not counted against the SUT: ${s.selloFindings}` : '',
   ].filter(Boolean).join(' · ');
   return `<article class="sc st-${esc(s.status)}" id="s-${i}" data-i="${i}" data-st="${esc(s.status)}" data-roles=" ${esc(s.roles.join(' '))} "`
     + ` data-reqs=" ${esc([...new Set([...s.requirements, ...s.rules])].join(' '))} " data-prog="${esc(program)}" data-q="${esc(search)}">`
@@ -341,7 +354,7 @@ function cell(r: RequirementReport, role: string): string {
   const c = r.byRole.find((x) => x.role === role);
   if (!c) return '<td class="cell">—</td>';
   const label = c.verdict === 'not-applicable' ? 'n/a' : c.verdict === 'not-covered' ? (r.severity === 'SHALL' ? '⚠ —' : '—')
-    : `${c.verdict === 'passed' ? '✓' : '✗'} ${c.scenarios.length}`;
+    : `${c.verdict === 'passed' ? '✓' : c.verdict === 'not-assessed' ? '◌' : '✗'} ${c.scenarios.length}`;
   const inner = c.scenarios.length > 0
     ? `<button type="button" data-filter="${filterAttr({ req: r.id, role })}" title="${esc(`${r.id} · ${role}: ${VERDICT_LABEL[c.verdict]}`)}">${esc(label)}</button>`
     : esc(label);
@@ -403,7 +416,7 @@ export function renderHtml(model: ReportModel, exchangesByScenario: ReadonlyMap<
   const scenarioIndex = new Map(allScenarios.map((s, i) => [s.id, i]));
 
   const summaryRows = model.summary.map((s) => `<tr><td>${esc(s.program)}</td><td><button type="button" class="linkish" data-filter="${filterAttr({ role: s.role })}">${esc(s.role)}</button></td>`
-    + `<td>${badge(s.verdict === 'CERTIFIABLE' ? 'CERTIFIABLE' : 'NOT', s.verdict)}</td><td>${s.scenarios}</td><td>${s.passed}</td>`
+    + `<td>${badge(verdictKey(s.verdict), ROLE_VERDICT_LABEL[s.verdict])}</td><td>${s.scenarios}</td><td>${s.passed}</td>`
     + `<td>${s.notPassed > 0 ? `<button type="button" class="linkish" data-filter="${filterAttr({ role: s.role, st: 'not-passed' })}">${s.notPassed}</button>` : '0'}</td><td>${s.findings}</td>`
     + `<td>${esc(s.failedRequirements.join(', ') || '—')}</td><td>${s.uncoveredShall.length ? `<span class="flag">⚠</span> ${esc(s.uncoveredShall.join(', '))}` : '—'}</td></tr>`).join('');
   const gaps = model.requirements.filter((r) => r.severity === 'SHALL' && r.verdict === 'not-covered');
@@ -428,12 +441,12 @@ export function renderHtml(model: ReportModel, exchangesByScenario: ReadonlyMap<
     + '<header><h1>Sello · Informe de certificación / Certification report</h1>'
     + `<dl class="meta">${meta.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`
     + integrity + redaction
-    + `<section class="verdict ${ok ? 'ok' : 'ko'}" id="verdict"><div class="big">${esc(model.verdict)}</div>`
+    + `<section class="verdict ${ok ? 'ok' : model.verdict === 'INCONCLUSIVE' ? 'inc' : 'ko'}" id="verdict"><div class="big">${esc(model.verdict)}</div>`
     + `<p lang="es">${esc(model.verdictReason.es)}</p><p lang="en">${esc(model.verdictReason.en)}</p></section>`
     + `<div class="totals"><span>Escenarios / Scenarios: <b>${t.scenarios}</b></span><span>Aprobados / Passed: <b>${t.passed}</b></span>`
     + `<span>Fallidos / Failed: <b>${t.failed}</b></span><span>Omitidos / Skipped: <b>${t.skipped}</b></span>`
     + `<span>Indefinidos / Undefined: <b>${t.undefined}</b></span><span>Pendientes / Pending: <b>${t.pending}</b></span>`
-    + `<span>Ambiguos / Ambiguous: <b>${t.ambiguous}</b></span><span>Hallazgos / Findings: <b>${t.findings}</b></span></div></header>`
+    + `<span>Ambiguos / Ambiguous: <b>${t.ambiguous}</b></span><span>No concluyentes / Inconclusive: <b>${t.inconclusive}</b></span><span>Hallazgos / Findings: <b>${t.findings}</b></span></div></header>`
     + '<section id="summary"><h2>Por programa y rol / Per program and role</h2>'
     + '<p class="small">Un rol es CERTIFIABLE si todos sus escenarios pasaron y cada requisito SHALL que lo obliga está cubierto por un escenario de ese rol. / A role is CERTIFIABLE when all its scenarios passed and every SHALL requirement binding it is covered by a scenario of that role.</p>'
     + '<table><thead><tr><th>Programa / Program</th><th>Rol / Role</th><th>Veredicto / Verdict</th><th>Escenarios / Scenarios</th><th>Aprobados / Passed</th>'

@@ -42,6 +42,22 @@ test('diff lists every requirement whose verdict changed; only SHALL passed → 
   assert.match(text, /1 SHALL requirement\(s\) went from passed to failed: RN-01/);
 });
 
+test('an INCONCLUSIVE run, or a not-assessed requirement, is not comparable: never a regression', () => {
+  const inconclusive = { ...B, verdict: 'INCONCLUSIVE' };
+  const d = diffReports(toComparable(A, 'a'), toComparable(inconclusive, 'b'));
+  assert.equal(d.comparable, false);
+  assert.deepEqual(d.regressions, []);
+  assert.ok(d.changes.every((c) => c.notComparable && !c.coverageLost && !c.improvement));
+  assert.match(formatDiff(d), /Not comparable: an INCONCLUSIVE run/);
+  assert.match(formatDiff(d), /RN-01\s+SHALL\s+passed → failed\s+\[not comparable\]/);
+
+  const blocked = { ...B, requirements: [req('RN-01', 'SHALL', 'not-assessed'), req('RN-02', 'SHALL', 'failed')] };
+  const e = diffReports(toComparable(A, 'a'), toComparable(blocked, 'b'));
+  assert.equal(e.comparable, true);
+  assert.deepEqual(e.changes.find((c) => c.id === 'RN-01')?.notComparable, true);
+  assert.deepEqual(e.regressions.map((r) => r.id), ['RN-02'], 'a real failure next to a blocked one is still a regression');
+});
+
 test('a 1.0.0 report (rules, strength) still compares', () => {
   const old = { runId: 'old', program: 'mx-pgs', verdict: 'CERTIFIABLE', rules: [{ id: 'RN-01', strength: 'SHALL', verdict: 'passed', title: { en: 'x' } }] };
   const d = diffReports(toComparable(old, 'old'), toComparable(B, 'b'));

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 import { EndpointUnreachableError, sendHttp } from '../../src/transport/http-client.ts';
+import { InfrastructureError } from '../../src/transport/infrastructure-error.ts';
 import { sleep, waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -282,3 +283,69 @@ test(
     assert.equal(outcome, 'timed out');
   },
 );
+
+test('a connection reset before any answer is retried once, and both attempts are on the record', async () => {
+  let connections = 0;
+  const flaky = createServer((req, res) => {
+    connections += 1;
+    if (connections === 1) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+  try {
+    const journal = new ExchangeJournal();
+    const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/pgs/v1/beneficiarios`;
+    const response = await sendHttp(journal, { method: 'POST', url, body: { curp: 'X' }, from: 'sello', to: 'SUT', messageId: 'mid-r' });
+    assert.equal(response.status, 200);
+    const [first, second, ...rest] = journal.all();
+    assert.equal(rest.length, 0);
+    assert.ok(first?.error, 'the failed attempt is journaled with its error');
+    assert.equal(first?.status, undefined);
+    assert.equal(second?.retryOf, first?.id, 'the retry names the attempt it repeats');
+    assert.equal(second?.status, 200);
+    assert.equal(second?.messageId, 'mid-r');
+    assert.equal(connections, 2);
+  } finally {
+    flaky.closeAllConnections();
+    flaky.close();
+  }
+});
+
+test('a refused port is retried once, then EndpointUnreachableError with cause unreachable and the last exchange id', async () => {
+  const journal = new ExchangeJournal();
+  const url = `http://127.0.0.1:${await closedPort()}/x`;
+  const error = await sendHttp(journal, { method: 'GET', url, from: 'sello', to: 'SUT' }).then(() => assert.fail('must throw'), (e: unknown) => e);
+  assert.ok(error instanceof InfrastructureError, 'an InfrastructureError, so the scenario is inconclusive');
+  assert.ok(error instanceof EndpointUnreachableError);
+  assert.equal(error.cause_, 'unreachable');
+  const entries = journal.all();
+  assert.equal(entries.length, 2);
+  assert.equal(entries[1]?.retryOf, entries[0]?.id);
+  assert.equal(error.exchangeId, entries[1]?.id);
+});
+
+test('a timeout is not retried (the request may be in progress) and its cause is timeout', async () => {
+  const journal = new ExchangeJournal();
+  const error = await sendHttp(journal, { method: 'GET', url: `${base}/hang`, timeoutMs: 150, from: 'sello', to: 'SUT' }).then(() => assert.fail('must throw'), (e: unknown) => e);
+  assert.ok(error instanceof EndpointUnreachableError);
+  assert.equal(error.cause_, 'timeout');
+  assert.equal(journal.all().length, 1);
+  assert.equal(error.exchangeId, journal.all()[0]?.id);
+});
+
+test('a slow answer within timeoutMs passes', async () => {
+  const slow = createServer((_req, res) => setTimeout(() => res.end('{"late":true}'), 400));
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  try {
+    const journal = new ExchangeJournal();
+    const response = await sendHttp(journal, { method: 'GET', url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`, timeoutMs: 2000, from: 'sello', to: 'SUT' });
+    assert.deepEqual(response.json, { late: true });
+  } finally {
+    slow.closeAllConnections();
+    slow.close();
+  }
+});
