@@ -25,7 +25,8 @@ import { FaultSet } from '../kernel/faults.ts';
 import { startMockServer, type MockServer } from '../kernel/mock-server.ts';
 import { freePort } from './free-port.ts';
 import { unavailableReply } from './unavailable.ts';
-import { DEFAULT_BACKOFF, RestHookNotifier, type BackoffPolicy } from './rest-hook-notifier.ts';
+import { DEFAULT_BACKOFF, notifierFaults, RestHookNotifier, type BackoffPolicy } from './rest-hook-notifier.ts';
+import { plantV2Faults } from './v2-faults.ts';
 
 export const ENGINE_SIHCE_HOOK = '/notificaciones/sihce';
 
@@ -71,7 +72,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   const toQhali = new RestHookNotifier({
     journal: config.journal, from: PARTY.engine, to: PARTY.qhali, endpoint: config.qhaliNotificationUrl,
     subscription: 'Subscription/engine-qhali', payload: 'full-resource', baseUrl: config.sihce.fhirBaseUrl,
-    backoff: config.backoff ?? DEFAULT_BACKOFF, notifyTwice: faults.has('notify-twice'), noRetry: faults.has('no-retry'),
+    backoff: config.backoff ?? DEFAULT_BACKOFF, ...notifierFaults(faults),
   });
 
   const readFocus = async (focusRef: string): Promise<Record<string, unknown> | undefined> => {
@@ -92,6 +93,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
         try {
           bundle = JSON.parse((request.payload as Buffer).toString('utf8'));
         } catch (error) {
+          if (faults.has('plain-text-errors')) return h.response(`Bad Request: ${(error as Error).message}`).code(400).type('text/plain');
           return fhirJson(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${(error as Error).message}`, `The body is not valid JSON: ${(error as Error).message}`, 'FHIR-JSON-SHAPE'));
         }
         const findings = checkTriageBundle(bundle, { validator, skip });
@@ -102,9 +104,11 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
         const build = { dropDniCheck: faults.has('drop-dni-check') };
         // MSH-10 from what the message is about, so a replayed run (--seed) sends the same ids.
         const id = (type: string) => ({ ...build, controlId: `ENG${createHash('sha256').update(`${facts.dni}|${facts.followUpId}|${type}`).digest('hex').slice(0, 17).toUpperCase()}` });
-        for (const message of [buildAdtA04(facts, id('A04')), buildOruR01(facts, id('R01')), buildSiuS12(facts, id('S12'))]) {
+        for (const built of [buildAdtA04(facts, id('A04')), buildOruR01(facts, id('R01')), buildSiuS12(facts, id('S12'))]) {
+          const message = plantV2Faults(built, faults);
           const reply = await sendV2(config.journal, {
             to: config.sihce.mllp, from: PARTY.engine, toParty: PARTY.sihce, message, timeoutMs: config.timeoutMs ?? 5000, journal: config.journalMllp !== false,
+            ...(faults.has('latin1-bytes') ? { bytes: Buffer.from(message, 'latin1') } : {}),
           });
           const m = parseEr7(message);
           const type = `${valueAt(m, { segment: 'MSH', field: 9, component: 1 })}^${valueAt(m, { segment: 'MSH', field: 9, component: 2 })}`;
@@ -112,7 +116,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
             return fhirJson(h, 504, simpleOutcome('timeout', `El SIHCE no respondió al ${type}: ${reply.detail}`, `SIHCE did not answer the ${type}: ${reply.detail}`, 'RIS-V2-01'));
           }
           const { code } = ackCode(reply.ack);
-          if (code !== 'AA' && code !== 'CA') {
+          if (code !== 'AA' && code !== 'CA' && !faults.has('ignore-ae')) {
             const err = valueAt(parseEr7(reply.ack), { segment: 'ERR', field: 8 }) || valueAt(parseEr7(reply.ack), { segment: 'ERR', field: 3, component: 2 });
             return fhirJson(h, 502, simpleOutcome('processing', `El SIHCE rechazó el ${type} (${code}): ${err}`, `SIHCE refused the ${type} (${code}): ${err}`, 'RIS-V2-01'));
           }

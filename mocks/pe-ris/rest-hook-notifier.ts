@@ -34,6 +34,24 @@ export interface NotifierOptions {
   /** Planted defects: each change notified as two distinct events; a failed delivery never retried. */
   notifyTwice?: boolean;
   noRetry?: boolean;
+  /** Planted defects: notifications without their event number; an acknowledged event delivered again (a duplicate). */
+  noEventNumber?: boolean;
+  redeliverAfter2xx?: boolean;
+}
+
+/** The notifier's planted defects from a role's fault keys. */
+export function notifierFaults(faults: { has(name: string): boolean }): Pick<NotifierOptions, 'notifyTwice' | 'noRetry' | 'noEventNumber' | 'redeliverAfter2xx'> {
+  return {
+    notifyTwice: faults.has('notify-twice'), noRetry: faults.has('no-retry'),
+    noEventNumber: faults.has('no-event-number'), redeliverAfter2xx: faults.has('retry-after-2xx'),
+  };
+}
+
+/** Drops every `event-number` part (the no-event-number defect). */
+function withoutEventNumbers(body: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(body) as { entry?: { resource?: { parameter?: { part?: { name?: string }[] }[] } }[] };
+  for (const p of out.entry?.[0]?.resource?.parameter ?? []) if (p.part) p.part = p.part.filter((x) => x.name !== 'event-number');
+  return out as Record<string, unknown>;
 }
 
 interface Pending {
@@ -144,14 +162,22 @@ export class RestHookNotifier {
   }
 
   async #deliver(event: Pending): Promise<boolean> {
+    const ok = await this.#post(event);
+    // The defect: a timeout-happy client that re-sends what was already acknowledged.
+    if (ok && this.opts.redeliverAfter2xx) await this.#post(event);
+    return ok;
+  }
+
+  async #post(event: Pending): Promise<boolean> {
     this.stats.attempts++;
-    const body = notificationBundle({
+    const built = notificationBundle({
       subscription: this.opts.subscription,
       eventsSinceSubscriptionStart: event.eventNumber,
       events: [event],
       payload: this.opts.payload,
       baseUrl: this.opts.baseUrl,
     });
+    const body = this.opts.noEventNumber ? withoutEventNumbers(built) : built;
     try {
       const response = await sendHttp(this.opts.journal, {
         method: 'POST',

@@ -29,7 +29,7 @@ import { mllpUrl } from '../../src/programs/pe-ris/mllp-transport.ts';
 import { FaultSet } from '../kernel/faults.ts';
 import { startMockServer, type MockServer } from '../kernel/mock-server.ts';
 import { FhirStore, type Resource } from './fhir-store.ts';
-import { DEFAULT_BACKOFF, RestHookNotifier, type BackoffPolicy } from './rest-hook-notifier.ts';
+import { DEFAULT_BACKOFF, notifierFaults, RestHookNotifier, type BackoffPolicy } from './rest-hook-notifier.ts';
 
 export const FHIR_BASE_PATH = '/fhir';
 
@@ -98,7 +98,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
       n = new RestHookNotifier({
         journal: config.journal, from: PARTY.sihce, to: partyOfEndpoint(channel.endpoint), endpoint: channel.endpoint,
         subscription: `Subscription/${String(sub.id)}`, payload: payload === 'id-only' ? 'id-only' : 'full-resource', baseUrl,
-        backoff: config.backoff ?? DEFAULT_BACKOFF, notifyTwice: faults.has('notify-twice'), noRetry: faults.has('no-retry'),
+        backoff: config.backoff ?? DEFAULT_BACKOFF, ...notifierFaults(faults),
       });
       notifiers.set(String(sub.id), n);
     }
@@ -134,7 +134,13 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
   };
 
   let forced: { code: 'AE' | 'AR'; left: number } | undefined;
-  const onMessage = (text: string): string | undefined => {
+  const onMessage = (text: string, info: { encoding: 'utf-8' | 'latin1' }): string | undefined => {
+    // v1.1: bytes that do not match MSH-18 are the sender's error: AE with ERR, nothing processed.
+    const declared = valueAt(parseEr7(text), { segment: 'MSH', field: 18 });
+    if (info.encoding !== 'utf-8' && /UTF-8/i.test(declared) && !faults.has('ignore-charset')) {
+      return buildAck(parseEr7(text), 'AE', [{ code: '103', location: 'MSH-18', message: `Los bytes del mensaje no son ${declared} (MSH-18).`, diagnostic: `The message's bytes are not valid ${declared} as MSH-18 declares` }],
+        { sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
+    }
     if (forced && forced.left > 0) {
       forced.left--;
       return buildAck(parseEr7(text), forced.code, [{ code: '207', message: 'Rechazado a pedido de la prueba (SIHCE de Sello).', diagnostic: 'Refusal requested by the test' }],
@@ -163,7 +169,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         config.journal.record({
           protocol: 'mllp', observedBy: 'server', from: PARTY.engine, to: PARTY.sihce, method: m.ok ? messageType(m) : 'HL7 v2',
           url: mllpUrl({ host, port: listener.port }), ...(m.ok ? { messageId: valueAt(m, { segment: 'MSH', field: 10 }) } : {}),
-          startedAt: now, finishedAt: now, request: { headers: {}, body: event.message }, response: { headers: {}, body: event.ack ?? '' },
+          startedAt: now, finishedAt: now, request: { headers: { encoding: event.encoding }, body: event.message }, response: { headers: {}, body: event.ack ?? '' },
         });
       } else if (event.kind === 'garbage' || event.kind === 'bad-frame') {
         config.journal.record({

@@ -118,6 +118,8 @@ export function buildAck(original: string | Er7Message, code: AckCode, errors: r
     hl7Timestamp(opts.now), '', ['ACK', event, 'ACK'].join(d.component), esc(opts.controlId ?? newControlId()),
     processing || 'P', version || '2.5',
   ];
+  // The ACK declares the character set its original declared (v1.1: every v2 message declares MSH-18).
+  if (raw(18) !== '') msh.push('', '', '', '', '', raw(18));
   const segments = [`MSH${d.field}${msh.slice(1).join(d.field)}`, ['MSA', code, raw(10)].join(d.field)];
   for (const e of errors.slice(0, MAX_ERR_SEGMENTS)) {
     const err = ['ERR', '', erl(e.location, d), [esc(e.code), esc(ERROR_TEXT[e.code] ?? ''), 'HL70357'].join(d.component), e.severity ?? 'E', '', '',

@@ -48,10 +48,15 @@ export function frameMllp(message: string | Buffer): Buffer {
 
 /** Bytes to text: UTF-8, or Latin-1 when they are not valid UTF-8. */
 export function decodePayload(payload: Buffer): string {
+  return decodeWithEncoding(payload).text;
+}
+
+/** Bytes to text, saying how they were read: a receiver must tell bytes that do not match MSH-18 (v1.1). */
+export function decodeWithEncoding(payload: Buffer): { text: string; encoding: 'utf-8' | 'latin1' } {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(payload);
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(payload), encoding: 'utf-8' };
   } catch {
-    return payload.toString('latin1');
+    return { text: payload.toString('latin1'), encoding: 'latin1' };
   }
 }
 
@@ -223,7 +228,7 @@ export class MllpDeframer {
 // Listener
 
 export type MllpListenerEvent =
-  | { kind: 'message'; remote: string; message: string; ack: string | undefined }
+  | { kind: 'message'; remote: string; message: string; ack: string | undefined; encoding: 'utf-8' | 'latin1' }
   | { kind: 'garbage'; remote: string; bytes: number; ack: string }
   | { kind: 'bad-frame'; remote: string; reason: BadFrameReason; bytes: number; ack: string }
   | { kind: 'handler-error'; remote: string; error: string; ack: string }
@@ -235,7 +240,7 @@ export interface MllpListenerOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** Gets each framed message (decoded), returns the ACK to send back (or undefined for none). */
-  onMessage: (message: string, info: { remote: string }) => string | undefined | Promise<string | undefined>;
+  onMessage: (message: string, info: { remote: string; encoding: 'utf-8' | 'latin1' }) => string | undefined | Promise<string | undefined>;
   maxFrameBytes?: number;
   /** Quiet time after which garbage (bytes outside a frame) is answered. Default 200 ms. */
   idleMs?: number;
@@ -313,18 +318,18 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
     };
 
     const handleMessage = async (payload: Buffer): Promise<void> => {
-      const message = decodePayload(payload);
+      const { text: message, encoding } = decodeWithEncoding(payload);
       stats.messages++;
       let timer: NodeJS.Timeout | undefined;
       try {
         const reply = await Promise.race([
-          Promise.resolve().then(() => opts.onMessage(message, { remote })),
+          Promise.resolve().then(() => opts.onMessage(message, { remote, encoding })),
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error(`the handler did not answer within ${handlerTimeoutMs} ms`)), handlerTimeoutMs);
           }),
         ]);
         write(reply);
-        emit({ kind: 'message', remote, message, ack: reply });
+        emit({ kind: 'message', remote, message, ack: reply, encoding });
       } catch (error) {
         stats.handlerErrors++;
         const detail = error instanceof Error ? error.message : String(error);

@@ -52,6 +52,8 @@ export interface Citizen {
 export class RisScenario {
   readonly #citizens = new Map<string, Citizen>();
   readonly renipress: string;
+  /** Sello's stand-in engine repeats and reorders on purpose (to test Qhali): its redeliveries are not judged. */
+  chaos = false;
   /** The citizen the scenario last triaged. */
   lastAlias?: string;
   /** The exchange the last When step judged or made. */

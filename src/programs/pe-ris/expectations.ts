@@ -93,6 +93,8 @@ export interface LegEvent {
   versionId?: string;
   delivered: boolean;
   attempts: ExchangeEntry[];
+  /** An attempt made after the event was acknowledged (2xx): a duplicate delivery (v1.1). */
+  redelivered?: ExchangeEntry;
 }
 
 /**
@@ -121,6 +123,7 @@ export function legEvents(xs: readonly ExchangeEntry[], from: string, to: string
           ...(e.status ? { status: e.status } : {}), ...(e.versionId ? { versionId: e.versionId } : {}),
         }));
       }
+      if (ev.delivered) ev.redelivered ??= x;
       ev.attempts.push(x);
       if (x.status !== undefined && x.status >= 200 && x.status < 300) ev.delivered = true;
     }
@@ -134,8 +137,17 @@ export function legEvents(xs: readonly ExchangeEntry[], from: string, to: string
  * order that differs from the changes' is RIS-NOT-02, an event never acknowledged or a change never notified is
  * RIS-NOT-01. `leg` names the notifier in the messages.
  */
-export function checkLeg(events: readonly LegEvent[], expected: readonly string[], leg: string): JudgedFinding[] {
+export function checkLeg(events: readonly LegEvent[], expected: readonly string[], leg: string, opts: { redeliveryAllowed?: boolean } = {}): JudgedFinding[] {
   const out: JudgedFinding[] = [];
+  // v1.1: a notification is retried only after a non-2xx answer or a timeout; an acknowledged event sent again is a duplicate.
+  for (const e of opts.redeliveryAllowed ? [] : events) {
+    if (!e.redelivered) continue;
+    out.push({
+      ...fail('RIS-NOT-02', 'duplicate', 'Bundle.entry[0].resource.parameter', `${leg}: el evento ${e.eventNumber} («${e.status}») se volvió a entregar después de ser aceptado (2xx).`,
+        `${leg}: event ${e.eventNumber} ("${e.status}") was delivered again after it had been acknowledged (2xx).`),
+      exchangeId: e.redelivered.id, side: 'request',
+    });
+  }
   const last = (e: LegEvent): ExchangeEntry | undefined => e.attempts.at(-1);
   const seen = new Map<string, LegEvent>();
   for (const e of events) {

@@ -5,6 +5,7 @@
  * node-hl7-client cannot send the broken frames a conformance test needs (see that file).
  */
 import { exchangeMllp, frameMllp, parseEr7, valueAt, type MllpReply } from '../../hl7v2/index.ts';
+import { decodeWithEncoding } from '../../hl7v2/mllp.ts';
 import type { ExchangeJournal } from '../../journal/journal.ts';
 import { InfrastructureError, type InfrastructureCause } from '../../transport/infrastructure-error.ts';
 import type { MllpFailure } from '../../hl7v2/mllp.ts';
@@ -23,7 +24,6 @@ export interface V2Send {
   raw?: Buffer;
   /** The message as bytes, framed (e.g. encoded otherwise than MSH-18 says); `message` is still what the journal shows. */
   bytes?: Buffer;
-  encoding?: string;
   timeoutMs?: number;
   /** When false, the exchange is left to the listener to journal (both ends are Sello's, in this process). */
   journal?: boolean;
@@ -87,7 +87,7 @@ export async function sendV2(journal: ExchangeJournal, send: V2Send & { retryOnc
         startedAt,
         finishedAt: new Date().toISOString(),
         request: {
-          headers: { framing: send.raw ? 'as sent (raw)' : 'VT … FS CR', ...(send.bytes ? { encoding: send.encoding ?? 'bytes as given' } : {}) },
+          headers: { framing: send.raw ? 'as sent (raw)' : 'VT … FS CR', ...(send.bytes ? { encoding: decodeWithEncoding(send.bytes).encoding } : {}) },
           body: send.message ?? showBytes(bytes),
         },
         ...(reply.ok

@@ -134,7 +134,7 @@ export function buildOruR01(f: TriageFacts, opts: V2BuildOptions = {}): string {
     segs.push(`OBX|${++n}|CE|${ACUITY_LOINC}^Priority triage^LN||${e(f.acuity.code)}^${e(f.acuity.display)}^${ACUITY_V2_SYSTEM[f.acuity.system] ?? ''}||||||F`);
   }
   if (f.symptom) segs.push(`OBX|${++n}|ST|${SYMPTOM_LOINC}^Symptom^LN||${e(f.symptom.text)}||||||F`);
-  segs.push('NTE|1|L|Generado por Qhali (IA)');
+  segs.push('NTE|1|L|Generado por Qhali (IA); revisión clínica pendiente');
   return segs.map((s) => `${s}\r`).join('');
 }
 

@@ -14,7 +14,7 @@
  * Each finding names the role whose message it judges and the exchange it was judged on.
  */
 import { isBlocking, type Finding } from '../../findings/finding.ts';
-import { checkAck, parseEr7, validateHl7 } from '../../hl7v2/index.ts';
+import { checkAck, parseEr7, validateHl7, valueAt } from '../../hl7v2/index.ts';
 import type { ExchangeEntry } from '../../journal/exchange.ts';
 import { PARTY, RIS_ROLES, type RisRole } from './constants.ts';
 import { FRAMING_ERROR_HEADER } from './mllp-transport.ts';
@@ -58,7 +58,13 @@ export function judgeEngineV2(x: ExchangeEntry, facts: TriageFacts | undefined):
   const out: Finding[] = validateHl7(message).filter(isBlocking).map((f) => underRule('RIS-V2-04', f));
   const encoding = x.request?.headers?.encoding;
   const m = parseEr7(message);
-  if (encoding && encoding !== 'utf-8' && m.ok && MSH18_UTF8.test(String(m.segments[0]?.fields[18] ?? ''))) {
+  const charset = m.ok ? valueAt(m, { segment: 'MSH', field: 18 }) : '';
+  if (m.ok && !MSH18_UTF8.test(charset)) {
+    out.push({
+      ruleId: 'RIS-V2-04', severity: 'error', code: 'value', location: 'MSH-18', locationKind: 'hl7v2',
+      message: { en: `MSH-18 is "${charset}"; v1.1: every v2 message declares UNICODE UTF-8.`, es: `MSH-18 es «${charset}»; v1.1: todo mensaje v2 declara UNICODE UTF-8.` },
+    });
+  } else if (encoding && encoding !== 'utf-8' && m.ok) {
     out.push({
       ruleId: 'RIS-V2-04', severity: 'error', code: 'invalid', location: 'MSH-18', locationKind: 'hl7v2',
       message: {
@@ -127,7 +133,8 @@ function judgeCreate(x: ExchangeEntry): JudgedFinding[] {
   if (x.method !== 'POST' || !/\/fhir\/[A-Z][A-Za-z]+\/?$/.test(path) || x.status === undefined || x.status >= 300) return [];
   const out: Finding[] = [];
   const fail = (location: string, en: string, es: string) => out.push({ ruleId: 'RIS-FHIR-02', severity: 'error', code: 'processing', location, locationKind: 'http', message: { en, es } });
-  if (x.status !== 201) fail('status', `A create must answer 201 Created; SIHCE answered ${x.status}.`, `Una creación debe responder 201 Created; el SIHCE respondió ${x.status}.`);
+  // v1.1: the same criteria and endpoint are one subscription, so a repeated Subscription POST may answer 200 with it.
+  if (x.status !== 201 && !(x.status === 200 && /\/Subscription\/?$/.test(path))) fail('status', `A create must answer 201 Created; SIHCE answered ${x.status}.`, `Una creación debe responder 201 Created; el SIHCE respondió ${x.status}.`);
   else if (!x.response?.headers?.location) fail('Location', 'A 201 Created without a Location header.', 'Un 201 Created sin cabecera Location.');
   return on(x, 'response', 'sihce', out);
 }
