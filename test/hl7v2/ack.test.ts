@@ -33,7 +33,7 @@ const edit = (text: string, segment: string, n: number, value: string): string =
 
 test('buildAck answers the original: swapped routing, ACK^<event>^ACK, MSA-2 = MSH-10', () => {
   const ack = buildAck(ADT, 'AA', [], { now: NOW, controlId: 'ACK0001' });
-  assert.equal(ack.split('\r')[0], `MSH|^~\\&|SIHCE|00004321|SELLO-ENGINE|DIRESA-CAJ|${hl7Timestamp(NOW)}||ACK^A04^ACK|ACK0001|P|2.5`);
+  assert.equal(ack.split('\r')[0], `MSH|^~\\&|SIHCE|00004321|SELLO-ENGINE|DIRESA-CAJ|${hl7Timestamp(NOW)}||ACK^A04^ACK|ACK0001|P|2.5||||||UNICODE UTF-8`);
   assert.match(hl7Timestamp(NOW), /^20250314093001[+-]\d{4}$/);
   assert.equal(ack.split('\r')[1], 'MSA|AA|ADT0001');
   assert.deepEqual(checkAck(ADT, ack), []);
