@@ -269,7 +269,8 @@ export interface CertificationProgram {
 
 export interface Certification {
   kind: 'sello-certification';
-  schemaVersion: '1.0.0';
+  /** 1.1.0: verdicts may be INCONCLUSIVE (overall: NOT CERTIFIABLE > INCONCLUSIVE > CERTIFIABLE), totals count inconclusive scenarios. */
+  schemaVersion: '1.1.0';
   runId: string;
   startedAt: string;
   finishedAt: string;
@@ -302,7 +303,7 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
   for (const p of ran) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += p.totals?.[k] ?? 0;
   const cert: Certification = {
     kind: 'sello-certification',
-    schemaVersion: '1.0.0',
+    schemaVersion: '1.1.0',
     runId,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -76,7 +76,10 @@ function testcase(classname: string, s: ScenarioReport): string {
     }
     default: {
       const missing = s.steps.find((st) => st.status === s.status);
-      const why = missing ? `${s.status}: ${missing.keyword} ${missing.text}` : s.status;
+      // No verdict on conformance: CI shows it as skipped, with the infrastructure error that stopped it.
+      const why = s.infrastructure
+        ? `inconclusive: ${s.infrastructure.cause} — ${s.infrastructure.message}`
+        : missing ? `${s.status}: ${missing.keyword} ${missing.text}` : s.status;
       return `${open}>\n${props}      <skipped message="${xmlAttr(why)}"/>\n    </testcase>\n`;
     }
   }

@@ -94,7 +94,9 @@ describe('infrastructure is not non-conformance', () => {
     assert.equal(exitCodeOf(m.verdict), 5);
     assert.equal(m.summary.find((r) => r.role === 'imss')?.verdict, 'INCONCLUSIVE');
     const html = await readFile(path.join(dir, `out${n}`, 'report.html'), 'utf8');
-    assert.match(html, /INCONCLUSIVE/);
+    assert.match(html, /<section class="verdict inc" id="verdict"><div class="big">INCONCLUSIVE/);
+    const junit = await readFile(path.join(dir, `out${n}`, 'junit.xml'), 'utf8');
+    assert.match(junit, /<skipped message="inconclusive: reset — Cannot reach/);
   });
 
   test('a rule failed on a real finding wins over an inconclusive scenario: NOT CERTIFIABLE, exit 3', async () => {
