@@ -6,6 +6,7 @@ import { checkWellFormed } from '../../src/programs/mx-pgs/rules/rn-10-mensaje-b
 import { acuseForCode, buildAcuse } from '../../src/programs/mx-pgs/acuse.ts';
 import type { PersonaIndice } from '../../src/programs/mx-pgs/confronta/match.ts';
 import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
+import { FaultSet } from '../kernel/faults.ts';
 
 export interface AfiliacionIndice {
   institucion: Institucion;
@@ -24,6 +25,8 @@ export class CentralIndex {
   readonly #byCurp = new Map<string, Map<Institucion, AfiliacionIndice>>();
   /** Kept apart from the afiliaciones so the consulta-indice answer keeps its shape; read by the batch confronta. */
   readonly #personas = new Map<string, Map<Institucion, PersonaIndice>>();
+
+  constructor(private readonly faults: FaultSet = new FaultSet()) {}
 
   apply(event: EventoIndice): void {
     const affiliations = this.#byCurp.get(event.curp) ?? new Map<Institucion, AfiliacionIndice>();
@@ -51,7 +54,10 @@ export class CentralIndex {
     const affiliations = this.#byCurp.get(curp);
     if (!affiliations) return undefined;
     const afiliaciones = [...affiliations.values()];
-    return { afiliaciones, alertas: classifyCoverage(afiliaciones) };
+    // Planted: an index that reads every affiliation as current, or never raises one of the two alerts.
+    const judged = this.faults.has('alerts-ignore-baja') ? afiliaciones.map((a) => ({ ...a, estatus: 'VIGENTE' as const })) : afiliaciones;
+    const alertas = classifyCoverage(judged).filter((a) => !this.faults.has(a === 'DOBLE_AFILIACION' ? 'no-doble-afiliacion' : 'no-duplicidad-ssa'));
+    return { afiliaciones, alertas };
   }
 
   /** The index API lives on the SSA node and shares its token endpoint and header checks. */

@@ -6,6 +6,7 @@ import { CONFRONTA_CONTENT_TYPE, latin1Chunks } from '../../src/programs/mx-pgs/
 import { ConfrontaSession } from '../../src/programs/mx-pgs/confronta/match.ts';
 import type { Acuse } from '../../src/programs/mx-pgs/types.ts';
 import type { CentralIndex } from './central-index.ts';
+import type { FaultSet } from '../kernel/faults.ts';
 import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
 
 export const CONFRONTA_PATH = `${PGS_BASE_PATH}/confronta`;
@@ -36,7 +37,9 @@ function charsetOf(contentType: string | undefined): string | undefined {
  * The 200 goes out once the header row has been read; what happens after that can only be told in the file,
  * which is why it always ends with a RESUMEN row: a result without it was cut short.
  */
-export function registerConfronta(server: Hapi.Server, node: PgsNode, index: CentralIndex): void {
+export function registerConfronta(server: Hapi.Server, node: PgsNode, index: CentralIndex, faults?: FaultSet): void {
+  // Planted: a confronta that matches the file against itself only, never against the index.
+  const matchedAgainst = faults?.has('confronta-ignores-index') ? { consult: () => undefined, personas: () => undefined } : index;
   server.route({
     method: 'POST',
     path: CONFRONTA_PATH,
@@ -65,7 +68,7 @@ export function registerConfronta(server: Hapi.Server, node: PgsNode, index: Cen
         return refuse(400, acuseForCode(caller.messageId, 'PGS-110', 'header:Content-Type', `el archivo de confronta va en ISO-8859-1, no en ${charset}`));
       }
 
-      const session = new ConfrontaSession(caller.party, index);
+      const session = new ConfrontaSession(caller.party, matchedAgainst);
       const first: string[] = [];
       while (!session.header) {
         const next = await input.next();

@@ -1,4 +1,5 @@
 import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
+import { FaultSet } from '../kernel/faults.ts';
 import type { ExchangeJournal } from '../../src/journal/journal.ts';
 import { sendHttp } from '../../src/transport/http-client.ts';
 import { sleep } from '../../src/util/wait.ts';
@@ -32,13 +33,17 @@ export class IndexNotifier {
     private readonly endpoint: CentralIndexEndpoint,
     private readonly journal: ExchangeJournal,
     private readonly delayMs = 0,
+    private readonly faults = new FaultSet(),
   ) {}
 
   notify(event: EventoIndice): void {
     const n = (this.#sentPerCurp.get(event.curp) ?? 0) + 1;
     this.#sentPerCurp.set(event.curp, n);
-    const messageId = this.#ids.fork(`${this.institucion}:${event.curp}:${n}`).uuid();
-    const delivery = this.#deliver(event, messageId).finally(() => this.#pending.delete(delivery));
+    const seeded = this.#ids.fork(`${this.institucion}:${event.curp}:${n}`).uuid();
+    // Planted: a message id of the node's own numbering; an event without its timestamp.
+    const messageId = this.faults.has('event-non-uuid-message-id') ? `EVT-${event.curp}-${n}` : seeded;
+    const sent = this.faults.has('event-missing-ocurridoEn') ? (({ ocurridoEn: _, ...rest }) => rest)(event) : event;
+    const delivery = this.#deliver(sent as EventoIndice, messageId).finally(() => this.#pending.delete(delivery));
     this.#pending.add(delivery);
   }
 

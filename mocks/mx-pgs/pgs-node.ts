@@ -11,6 +11,7 @@ import type { FaultSet } from '../kernel/faults.ts';
 import { IdempotencyCache } from '../kernel/idempotency.ts';
 import type { TokenAuthority } from '../kernel/oauth.ts';
 import { Padron } from './padron.ts';
+import { faultyParse, faultyRuleFindings } from './planted-faults.ts';
 
 export const PGS_BASE_PATH = '/pgs/v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -53,7 +54,16 @@ export class PgsNode {
   authorize(request: Hapi.Request, write: boolean): Caller | Reply {
     const headerMessageId = header(request, 'x-message-id');
     const replyId = headerMessageId && UUID.test(headerMessageId) ? headerMessageId : randomUUID();
-    const token = this.options.tokens.verify(header(request, 'authorization'));
+    const faults = this.options.faults;
+    const authorization = header(request, 'authorization');
+    const verified = this.options.tokens.verify(authorization);
+    // Planted: no token at all is taken as the node's own back office; any Bearer is trusted for the institution it claims.
+    const claimed = (header(request, 'x-institucion') ?? this.options.institucion) as Institucion;
+    const token = !verified.ok && !authorization && faults.has('no-token-accepted')
+      ? { ok: true as const, party: this.options.institucion }
+      : !verified.ok && /^Bearer\s+\S+$/i.test(authorization ?? '') && faults.has('accept-any-bearer')
+        ? { ok: true as const, party: claimed }
+        : verified;
     if (!token.ok) return { status: 401, body: { acuse: acuseForCode(replyId, 'PGS-401', 'Authorization', token.reason) } };
     const institucion = header(request, 'x-institucion');
     // Contract v1.1 order: 401, then 403 (a header naming another institution than the token's, a foreign write), then
@@ -77,15 +87,25 @@ export class PgsNode {
   }
 
   #respond(h: Hapi.ResponseToolkit, reply: Reply): Hapi.ResponseObject {
-    if (this.options.faults.has('echo-wrong-message-id')) reply.body.acuse.messageId = randomUUID();
-    return h.response(reply.body).code(reply.status).header('x-message-id', reply.body.acuse.messageId);
+    const faults = this.options.faults;
+    if (faults.has('echo-wrong-message-id')) reply.body.acuse.messageId = randomUUID();
+    if (faults.has('not-found-as-200') && reply.status === 404) reply.status = 200;
+    const response = h.response(reply.body).code(reply.status).header('x-message-id', reply.body.acuse.messageId);
+    return faults.has('latin1-charset') ? response.type('application/json; charset=iso-8859-1') : response;
   }
 
   #write(request: Hapi.Request, h: Hapi.ResponseToolkit, operation: Operacion): Hapi.ResponseObject {
-    const caller = this.authorize(request, true);
-    if ('status' in caller) return this.#respond(h, caller);
     const payload = Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0);
-    const bodyHash = IdempotencyCache.hash(Buffer.concat([Buffer.from(`${request.method} ${request.path}\n`), payload]));
+    const faults = this.options.faults;
+    const caller = this.authorize(request, true);
+    // Planted: the body is validated before the token (400 before 401) or before the authorisation (400 before 403).
+    if (('status' in caller && caller.status === 401 && faults.has('validate-before-auth')) || ('status' in caller && caller.status === 403 && faults.has('validate-before-authorization'))) {
+      const parsed = checkWellFormed(payload, operation === 'baja' ? 'baja' : 'beneficiario');
+      if (parsed.findings.some(isBlocking)) return this.#respond(h, { status: 400, body: { acuse: buildAcuse(caller.body.acuse.messageId, parsed.findings) } });
+    }
+    if ('status' in caller) return this.#respond(h, caller);
+    const hashed = faults.has('replay-ignores-body') ? Buffer.alloc(0) : payload;
+    const bodyHash = IdempotencyCache.hash(Buffer.concat([Buffer.from(`${request.method} ${request.path}\n`), hashed]));
     const decision = this.options.faults.has('ignore-idempotency') ? { kind: 'new' as const } : this.#idempotency.decide(caller.messageId, bodyHash);
     if (decision.kind === 'replay') return this.#respond(h, structuredClone(decision.response) as Reply);
     if (decision.kind === 'conflict') {
@@ -103,11 +123,14 @@ export class PgsNode {
   #applyWrite(request: Hapi.Request, operation: Operacion, caller: Caller, payload: Buffer): Reply {
     const pathCurp = typeof request.params.curp === 'string' ? request.params.curp : undefined;
     const schemaId = operation === 'baja' ? 'baja' : 'beneficiario';
-    const parsed = checkWellFormed(payload, schemaId);
+    const parsed = faultyParse(this.options.faults, payload, schemaId);
+    if (parsed === 'crash') return { status: 500, body: { acuse: acuseForCode(caller.messageId, 'PGS-500', '', 'error interno') } };
     if (parsed.findings.some(isBlocking)) return { status: 400, body: { acuse: buildAcuse(caller.messageId, parsed.findings) } };
 
     const record = operation === 'baja' ? undefined : (parsed.value as Beneficiario);
-    const findings = this.#withoutSkippedRules(
+    const faults = this.options.faults;
+    if (operation === 'actualizacion' && faults.has('upsert-on-update') && !this.padron.byCurp(pathCurp ?? '')) operation = 'alta';
+    const findings = faultyRuleFindings(faults, 
       evaluatePgsRules({
         operation,
         institucion: this.options.institucion,
@@ -117,36 +140,45 @@ export class PgsNode {
         padron: this.padron,
         today: this.options.today(),
       }),
+      { operation, ...(record ? { record } : {}), ...(pathCurp ? { pathCurp } : {}), padron: this.padron },
     );
     const acuse = buildAcuse(caller.messageId, findings);
     if (acuse.estatus === 'RECHAZADO') {
       const notFound = findings.some((f) => isBlocking(f) && f.code === 'not-found');
-      return { status: notFound ? 404 : 422, body: { acuse } };
+      if (notFound && operation === 'baja' && faults.has('baja-unknown-accepted')) return { status: 200, body: { acuse: buildAcuse(caller.messageId, []) } };
+      return { status: notFound ? 404 : faults.has('business-refusal-400') ? 400 : 422, body: { acuse } };
     }
 
     if (operation === 'baja' && !this.padron.byCurp(pathCurp ?? '')) {
       // Only reachable when RN-05 is switched off as a planted defect; the node still must not crash.
       return { status: 404, body: { acuse: acuseForCode(caller.messageId, 'PGS-404', 'path:curp', 'CURP no registrada en el padrón') } };
     }
-    const stored = operation === 'baja' ? this.#baja(pathCurp!, parsed.value as { fechaBaja: string }) : record!;
-    if (operation !== 'baja') this.padron.put(stored);
+    const lost = (operation === 'actualizacion' && faults.has('update-not-persisted')) || (operation === 'baja' && faults.has('baja-keeps-vigente'));
+    const stored = operation === 'baja' ? this.#baja(pathCurp!, parsed.value as { fechaBaja: string }, lost) : record!;
+    if (operation !== 'baja' && !lost) this.padron.put(stored);
     this.#report(operation, stored);
-    return { status: operation === 'alta' ? 201 : 200, body: { acuse, beneficiario: stored } };
+    const status = operation === 'alta' && !faults.has('alta-200') ? 201 : 200;
+    // A node MAY add the stored record beside the acuse (v1.1); `bare-acuse` is the other allowed reading, not a defect.
+    return { status, body: faults.has('bare-acuse') ? { acuse } : { acuse, beneficiario: stored } };
   }
 
-  #baja(curp: string, body: { fechaBaja: string }): Beneficiario {
+  #baja(curp: string, body: { fechaBaja: string }, lost = false): Beneficiario {
     const current = structuredClone(this.padron.byCurp(curp)!);
     current.afiliacion.estatus = 'BAJA';
     current.afiliacion.vigenciaFin = body.fechaBaja;
-    this.padron.put(current);
+    if (!lost) this.padron.put(current);
     return current;
   }
 
   #report(operation: Operacion, record: Beneficiario): void {
-    if (this.options.faults.has('skip-index-notification')) return;
+    const faults = this.options.faults;
+    if (faults.has('skip-index-notification')) return;
+    if ((operation === 'baja' && faults.has('no-event-on-baja')) || (operation === 'actualizacion' && faults.has('no-event-on-update'))) return;
     const evento = operation === 'alta' ? 'ALTA' : operation === 'baja' ? 'BAJA' : 'ACTUALIZACION';
     const { afiliacion } = record;
-    this.options.reportChange({
+    const delayMs = faults.numberParam('late-index-event', 0);
+    const report = (event: EventoIndice) => (delayMs > 0 ? setTimeout(() => this.options.reportChange(event), delayMs).unref() : this.options.reportChange(event));
+    report({
       evento,
       institucion: this.options.institucion,
       curp: record.curp,
@@ -164,11 +196,6 @@ export class PgsNode {
     });
   }
 
-  /** Planted defects `skip-RN-0x` make the reference node blind to one rule. */
-  #withoutSkippedRules(findings: Finding[]): Finding[] {
-    return findings.filter((f) => !this.options.faults.has(`skip-${f.ruleId}`));
-  }
-
   #read(request: Hapi.Request, h: Hapi.ResponseToolkit, operation: 'consulta' | 'busqueda'): Hapi.ResponseObject {
     const caller = this.authorize(request, false);
     if ('status' in caller) return this.#respond(h, caller);
@@ -177,10 +204,18 @@ export class PgsNode {
       if (!record) {
         return this.#respond(h, { status: 404, body: { acuse: acuseForCode(caller.messageId, 'PGS-404', 'path:curp', 'CURP no registrada en el padrón') } });
       }
-      return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), beneficiario: record } });
+      const shown = this.options.faults.has('consulta-swaps-apellidos')
+        ? { ...record, primerApellido: record.segundoApellido, segundoApellido: record.primerApellido }
+        : record;
+      return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), beneficiario: shown } });
     }
+    const faults = this.options.faults;
     const query = request.query as Record<string, string | string[] | undefined>;
-    const criteria = { curp: query.curp, nss: query.nss, apellido1: query.apellido1, fechaNacimiento: query.fechaNacimiento };
+    const criteria = { curp: query.curp, nss: faults.has('busqueda-nss-ignored') ? undefined : query.nss, apellido1: query.apellido1, fechaNacimiento: query.fechaNacimiento };
+    if (faults.has('busqueda-without-criteria-lists-all') && Object.keys(query).length === 0) {
+      return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), resultados: this.padron.search({}) } });
+    }
+    if (faults.has('busqueda-nss-ignored')) delete query.nss;
     const unknown = Object.keys(query).filter((name) => !(name in criteria));
     const repeated = Object.keys(query).filter((name) => Array.isArray(query[name]));
     if (unknown.length > 0 || repeated.length > 0 || Object.values(criteria).every((v) => !v)) {
@@ -190,9 +225,13 @@ export class PgsNode {
         : 'búsqueda sin criterio válido (curp, nss, apellido1, fechaNacimiento)';
       return this.#respond(h, { status: 400, body: { acuse: acuseForCode(caller.messageId, 'PGS-110', campo, mensaje) } });
     }
-    const resultados = this.padron.search(
-      Object.fromEntries(Object.entries(criteria).filter(([, v]) => typeof v === 'string' && v)) as Parameters<Padron['search']>[0],
-    );
+    const given = Object.fromEntries(Object.entries(criteria).filter(([, v]) => typeof v === 'string' && v)) as Parameters<Padron['search']>[0];
+    // Planted: criteria OR-ed, BAJA records hidden, other institutions shown nothing.
+    let resultados = faults.has('busqueda-or')
+      ? [...new Map(Object.entries(given).flatMap(([k, v]) => this.padron.search({ [k]: v })).map((r) => [r.curp, r])).values()]
+      : this.padron.search(given);
+    if (faults.has('busqueda-only-vigente')) resultados = resultados.filter((r) => r.afiliacion.estatus === 'VIGENTE');
+    if (faults.has('busqueda-hidden-from-others') && caller.party !== this.options.institucion) resultados = [];
     return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), resultados } });
   }
 }

@@ -40,11 +40,11 @@ const CODE_BY_STATUS: Record<number, string> = { 401: 'PGS-401', 403: 'PGS-403',
 export async function startPgsNode(config: PgsNodeConfig): Promise<RunningPgsNode> {
   const faults = new FaultSet(config.faults);
   const tokens = new TokenAuthority(config.clients);
-  const index = config.institucion === 'SSA' ? new CentralIndex() : undefined;
+  const index = config.institucion === 'SSA' ? new CentralIndex(faults) : undefined;
   if (!index && !config.centralIndex) throw new Error(`${config.institucion} node needs the central index endpoint (SSA)`);
   const notifier = index
     ? undefined
-    : new IndexNotifier(config.institucion, config.centralIndex!, config.journal, faults.numberParam('delay-index-notification', 0));
+    : new IndexNotifier(config.institucion, config.centralIndex!, config.journal, faults.numberParam('delay-index-notification', 0), faults);
   const node = new PgsNode({
     institucion: config.institucion,
     tokens,
@@ -70,7 +70,7 @@ export async function startPgsNode(config: PgsNodeConfig): Promise<RunningPgsNod
       registerTokenEndpoint(hapi, tokens);
       node.register(hapi);
       index?.register(hapi, node);
-      if (index) registerConfronta(hapi, node, index);
+      if (index) registerConfronta(hapi, node, index, faults);
     },
   );
 

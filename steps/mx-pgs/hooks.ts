@@ -6,11 +6,14 @@ import { journal, pgsIfStarted, PgsScenario, setPgs, stopPgsDeployment } from '.
 import { budgetMs } from './timeouts.ts';
 
 const REQUIREMENT_TAG = /^@((?:RN|PGS-API)-\d+)$/;
+/** `@RN-05.4`: a behaviour of RN-05; what the scenario's assertions judge comes first. */
+const BEHAVIOUR_TAG = /^@((?:RN|PGS-API|PGS-SCH-[A-Z-]+?)-\d+|PGS-SCH-[A-Z-]+)\.\d+$/;
 const marks = new WeakMap<SelloWorld, number>();
 
 // Starting the deployment (first scenario of a worker) fetches no token but starts three servers: 30 s floor.
 Before({ tags: '@mx-pgs', timeout: Math.max(30_000, budgetMs(3)) }, async function (this: SelloWorld, { pickle }) {
-  this.requirements = pickle.tags.map((t) => REQUIREMENT_TAG.exec(t.name)?.[1]).filter((id): id is string => id !== undefined);
+  const ids = (pattern: RegExp) => pickle.tags.map((t) => pattern.exec(t.name)?.[1]).filter((id): id is string => id !== undefined);
+  this.requirements = [...new Set([...ids(BEHAVIOUR_TAG), ...ids(REQUIREMENT_TAG)])];
   marks.set(this, journal.mark());
   setPgs(this, await PgsScenario.create(this, stableScenarioKey(pickle)));
 });

@@ -109,3 +109,21 @@ Then(
     }
   },
 );
+
+Then(
+  'el índice central registra la nueva vigencia de {string} en {institucion} a tiempo',
+  INDEX_STEP,
+  async function (this: SelloWorld, alias: string, institucion: Institucion) {
+    const context = pgs(this);
+    const curp = context.curpOf(alias);
+    const vigenciaFin = context.storedRecord(institucion, alias)?.afiliacion.vigenciaFin;
+    await expectIndex(this, curp, {
+      accept: (view) => view.afiliaciones.some((a) => a.institucion === institucion && (a as { vigenciaFin?: string }).vigenciaFin === vigenciaFin),
+      what: `the central index to show ${curp} at ${institucion} until ${String(vigenciaFin)}`,
+      ruleId: 'RN-09',
+      location: '/afiliaciones',
+      es: `La actualización de ${curp} en ${institucion} (vigenciaFin ${String(vigenciaFin)}) no llegó al índice central a tiempo`,
+      en: `The actualización of ${curp} at ${institucion} (vigenciaFin ${String(vigenciaFin)}) did not reach the central index in time`,
+    });
+  },
+);

@@ -36,6 +36,14 @@ When(
   },
 );
 
+When('{institucion} envía sin token un alta con el cuerpo:', async function (this: SelloWorld, at: Institucion, body: string) {
+  await pgs(this).send({ operation: 'alta', at, as: at, body, auth: 'none' });
+});
+
+When('{institucion} intenta enviar al padrón {institucion} un alta con el cuerpo:', async function (this: SelloWorld, as: Institucion, at: Institucion, body: string) {
+  await pgs(this).send({ operation: 'alta', at, as, body });
+});
+
 When('{institucion} reenvía el mismo mensaje', async function (this: SelloWorld, at: Institucion) {
   const context = pgs(this);
   const first = context.lastResult();

@@ -1,6 +1,6 @@
 import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
 import { curpCheckDigit, parseCurp } from '../../src/identifiers/mx/index.ts';
-import { checkAcuse } from '../../src/programs/mx-pgs/expectations.ts';
+import { checkAcuse, refusingRule } from '../../src/programs/mx-pgs/expectations.ts';
 import { reissuedCurp } from '../../src/programs/mx-pgs/synthetic.ts';
 import { resolveDateToken, setField } from '../../src/programs/mx-pgs/record-edits.ts';
 import type { Beneficiario, Institucion } from '../../src/programs/mx-pgs/types.ts';
@@ -14,8 +14,7 @@ async function alta(world: SelloWorld, at: Institucion, alias: string, record: B
 /** Preconditions must hold: a SUT that refuses a valid alta fails here, with the rule it wrongly applied. */
 function requireAccepted(world: SelloWorld): void {
   const result = pgs(world).lastResult();
-  const regla = result.acuse?.errores[0]?.regla;
-  world.report(checkAcuse(result, { estatus: 'ACEPTADO' }, regla ?? 'PGS-API-05'));
+  world.report(checkAcuse(result, { estatus: 'ACEPTADO' }, refusingRule(result, 'PGS-API-05')));
 }
 
 Given('que {institucion} tiene vigente al titular {string}', async function (this: SelloWorld, at: Institucion, alias: string) {
@@ -33,6 +32,14 @@ Given(
 
 Given('que {institucion} dio de baja a {string}', async function (this: SelloWorld, at: Institucion, alias: string) {
   await baja(this, at, alias);
+  requireAccepted(this);
+});
+
+Given('que {institucion} suspendió a {string}', async function (this: SelloWorld, at: Institucion, alias: string) {
+  const context = pgs(this);
+  const record = structuredClone(context.storedRecord(at, alias) ?? context.recordFor(alias, at));
+  record.afiliacion.estatus = 'SUSPENDIDO';
+  await context.send({ operation: 'actualizacion', at, as: at, curp: record.curp, body: record }, { alias, record });
   requireAccepted(this);
 });
 
@@ -153,6 +160,23 @@ When('{institucion} busca en {institucion} por primer apellido y fecha de nacimi
   await context.send({ operation: 'busqueda', at, as, query: { apellido1: person.primerApellido, fechaNacimiento: person.fechaNacimiento } });
 });
 
+When('{institucion} busca en {institucion} por la CURP de {string}', async function (this: SelloWorld, as: Institucion, at: Institucion, alias: string) {
+  const context = pgs(this);
+  await context.send({ operation: 'busqueda', at, as, query: { curp: context.curpOf(alias) } });
+});
+
+When(
+  '{institucion} busca en {institucion} por el primer apellido de {string} y la fecha de nacimiento de {string}',
+  async function (this: SelloWorld, as: Institucion, at: Institucion, a: string, b: string) {
+    const context = pgs(this);
+    await context.send({ operation: 'busqueda', at, as, query: { apellido1: context.identity(a).primerApellido, fechaNacimiento: context.identity(b).fechaNacimiento } });
+  },
+);
+
+When('{institucion} busca en {institucion} sin criterios', async function (this: SelloWorld, as: Institucion, at: Institucion) {
+  await pgs(this).send({ operation: 'busqueda', at, as, query: {} });
+});
+
 When('{institucion} busca en {institucion} por el NSS de {string}', async function (this: SelloWorld, as: Institucion, at: Institucion, alias: string) {
   const context = pgs(this);
   const nss = context.storedRecord(at, alias)?.afiliacion.numeroAfiliacion ?? '';
@@ -166,7 +190,9 @@ Then('la consulta devuelve a {string} con estatus {string}', function (this: Sel
   const record = (result.body as { beneficiario?: Beneficiario }).beneficiario;
   const problems = [];
   if (record?.curp !== context.curpOf(alias)) problems.push(`curp ${String(record?.curp)} ≠ ${context.curpOf(alias)}`);
-  if (record?.afiliacion.estatus !== estatus) problems.push(`estatus ${String(record?.afiliacion.estatus)} ≠ ${estatus}`);
+  if (record?.afiliacion?.estatus !== estatus) problems.push(`estatus ${String(record?.afiliacion?.estatus)} ≠ ${estatus}`);
+  const stored = context.storedRecord(result.call.at, alias);
+  if (record?.afiliacion && stored && !sameRecord(record, stored)) problems.push('datos distintos de los registrados / data differs from what was registered');
   if (problems.length > 0) {
     this.report([{
       ruleId: this.primaryRequirement, severity: 'error', code: 'value', location: '/beneficiario', locationKind: 'json-pointer',
@@ -192,13 +218,50 @@ Then('la búsqueda devuelve exactamente a {string}', function (this: SelloWorld,
 });
 
 /** "Nothing already stored is lost": after a rejected or malformed message the earlier record is intact. */
+Then('la búsqueda devuelve a {string} con estatus {string}', function (this: SelloWorld, alias: string, estatus: string) {
+  const context = pgs(this);
+  const result = context.lastResult();
+  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, this.primaryRequirement));
+  const found = ((result.body as { resultados?: Beneficiario[] }).resultados ?? []).filter((r) => r.curp === context.curpOf(alias));
+  if (found.length !== 1 || found[0]?.afiliacion?.estatus !== estatus) {
+    this.report([{
+      ruleId: this.primaryRequirement, severity: 'error', code: 'value', location: '/resultados', locationKind: 'json-pointer',
+      message: {
+        es: `La búsqueda debía devolver a ${context.curpOf(alias)} con estatus ${estatus} (se devuelven registros de todo estatus); llegaron ${found.length} con estatus ${found.map((r) => r.afiliacion?.estatus).join(', ') || '—'}`,
+        en: `The search had to return ${context.curpOf(alias)} with status ${estatus} (records of any status are returned); got ${found.length} with status ${found.map((r) => r.afiliacion?.estatus).join(', ') || '—'}`,
+      },
+    }]);
+  }
+});
+
+Then('la búsqueda no devuelve a nadie', function (this: SelloWorld) {
+  const result = pgs(this).lastResult();
+  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, this.primaryRequirement));
+  const curps = ((result.body as { resultados?: Beneficiario[] }).resultados ?? []).map((r) => r.curp);
+  if (curps.length > 0) {
+    this.report([{
+      ruleId: this.primaryRequirement, severity: 'error', code: 'value', location: '/resultados', locationKind: 'json-pointer',
+      message: {
+        es: `Los criterios se combinan con Y: ningún registro cumple ambos, y llegaron ${curps.length}: ${curps.join(', ')}`,
+        en: `Criteria combine with AND: no record meets both, yet ${curps.length} came back: ${curps.join(', ')}`,
+      },
+    }]);
+  }
+});
+
+/** The record a node returns is the one it accepted; its estatus (and the end of coverage a baja sets) may have moved. */
+function sameRecord(returned: Beneficiario, stored: Beneficiario): boolean {
+  const moved = { estatus: returned.afiliacion.estatus, ...(returned.afiliacion.estatus === 'BAJA' ? { vigenciaFin: returned.afiliacion.vigenciaFin } : {}) };
+  return JSON.stringify(sortKeys(returned)) === JSON.stringify(sortKeys({ ...stored, afiliacion: { ...stored.afiliacion, ...moved } }));
+}
+
 Then('{institucion} conserva a {string} con estatus {string}', async function (this: SelloWorld, at: Institucion, alias: string, estatus: string) {
   const context = pgs(this);
   const result = await context.request({ operation: 'consulta', at, as: at, curp: context.curpOf(alias) });
   this.report(result.findings);
   const record = (result.body as { beneficiario?: Beneficiario } | undefined)?.beneficiario;
   const stored = context.storedRecord(at, alias);
-  const same = record && stored && JSON.stringify(sortKeys(record)) === JSON.stringify(sortKeys({ ...stored, afiliacion: { ...stored.afiliacion, estatus: record.afiliacion.estatus } }));
+  const same = record?.afiliacion && stored && sameRecord(record, stored);
   if (result.status !== 200 || record?.afiliacion.estatus !== estatus || !same) {
     this.report([{
       ruleId: this.primaryRequirement, severity: 'error', code: 'processing', location: '/beneficiario', locationKind: 'json-pointer',

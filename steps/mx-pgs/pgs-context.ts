@@ -94,6 +94,10 @@ export class PgsScenario {
       ...(titularAlias ? { titularCurp: this.curpOf(titularAlias) } : {}),
       ...(parentesco ? { parentesco } : {}),
     });
+    // Contract v1.1: an IMSS BENEFICIARIO carries its titular's NSS.
+    if (institucion === 'IMSS' && tipo === 'BENEFICIARIO' && titularAlias) {
+      affiliation.afiliacion.numeroAfiliacion = (this.storedRecord('IMSS', titularAlias) ?? this.recordFor(titularAlias, 'IMSS')).afiliacion.numeroAfiliacion;
+    }
     return { ...structuredClone(identity), afiliacion: affiliation.afiliacion, unidadAdscripcion: affiliation.unidadAdscripcion };
   }
 

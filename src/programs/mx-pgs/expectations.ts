@@ -1,5 +1,6 @@
 import type { Finding } from '../../findings/finding.ts';
 import type { PgsResult } from './pgs-client.ts';
+import { loadPgsRuleCatalogue } from './rules/index.ts';
 
 export interface AcuseExpectation {
   estatus: 'ACEPTADO' | 'RECHAZADO';
@@ -42,7 +43,9 @@ export function checkAcuse(result: PgsResult, expected: AcuseExpectation, requir
     );
     return findings;
   }
-  if (expected.codigo && acuse.codigo !== expected.codigo) {
+  // An acuse citing several rules carries the code of one of them (the node's choice): the cited rule is what counts.
+  const citesRule = expected.regla !== undefined && acuse.errores.some((e) => e.regla === expected.regla);
+  if (expected.codigo && acuse.codigo !== expected.codigo && !citesRule) {
     findings.push(
       fail(ruleId, '/acuse/codigo', `Se esperaba el código ${expected.codigo}; llegó ${acuse.codigo}`, `Expected code ${expected.codigo}; got ${acuse.codigo}`),
     );
@@ -70,6 +73,23 @@ export function checkAcuse(result: PgsResult, expected: AcuseExpectation, requir
 /** Contract v1.1: `campo` names the field, or is `""` (the whole message), which is conformant for any error. */
 export function campoConforms(given: string, expected: string): boolean {
   return given === expected || given === '';
+}
+
+/** The rule a status code belongs to (v1.1 order: 401/403 auth, 409 idempotency, 400 malformed, 2xx/404/422 consistency). */
+export function statusRule(status: number, fallback: string): string {
+  if (status === 401 || status === 403) return 'PGS-API-03';
+  if (status === 409) return 'PGS-API-04';
+  if (status === 400) return 'RN-10';
+  if (status === 201 || status === 404 || status === 422) return 'PGS-API-05';
+  return fallback;
+}
+
+const KNOWN_RULES = new Set(loadPgsRuleCatalogue().map((r) => r.id));
+
+/** The catalogue rule a node cited for refusing, else `fallback`. */
+export function refusingRule(result: PgsResult, fallback: string): string {
+  const regla = result.acuse?.estatus === 'RECHAZADO' ? result.acuse.errores[0]?.regla : undefined;
+  return regla && KNOWN_RULES.has(regla) ? regla : fallback;
 }
 
 export function checkHttpStatus(result: PgsResult, status: number, requirement: string): Finding[] {

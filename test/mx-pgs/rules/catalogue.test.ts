@@ -12,7 +12,7 @@ import { breakCheckDigit, context, makeBeneficiario, makeDependiente, rng } from
 
 const RN_IDS = ['RN-01', 'RN-02', 'RN-03', 'RN-04', 'RN-05', 'RN-06', 'RN-07', 'RN-08', 'RN-09', 'RN-10'];
 
-const API_IDS = ['PGS-API-01', 'PGS-API-02', 'PGS-API-03', 'PGS-API-04', 'PGS-API-05'];
+const API_IDS = ['PGS-API-01', 'PGS-API-02', 'PGS-API-03', 'PGS-API-04', 'PGS-API-05', 'PGS-API-06'];
 
 test('rules.json lists RN-01…RN-10 then the API contract requirements, with es/en text, a source and a strength', () => {
   const file = JSON.parse(readFileSync(new URL('../../../profiles/mx-pgs/rules.json', import.meta.url), 'utf8'));

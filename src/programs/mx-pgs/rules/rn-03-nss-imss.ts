@@ -20,7 +20,7 @@ export const rn03NssImss: PgsRecordRule = {
     const invalid = validateNss(nss, { location: LOCATION }).map((f) => underRule('RN-03', f));
     if (invalid.length > 0 || !isString(nss) || record.afiliacion.tipo !== 'TITULAR') return invalid;
     const holder = ctx.padron.byNss(nss);
-    if (holder && holder.curp !== record.curp && holder.curp !== record.curpAnterior) {
+    if (holder && holder.curp !== record.curp && holder.curp !== record.curpAnterior && holder.curp !== ctx.pathCurp) {
       return [
         rnError('RN-03', 'duplicate', LOCATION, {
           es: `El NSS ${nss} ya está asignado a otra CURP (${holder.curp}) en el padrón del IMSS`,
