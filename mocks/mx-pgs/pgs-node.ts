@@ -199,6 +199,9 @@ export class PgsNode {
   #read(request: Hapi.Request, h: Hapi.ResponseToolkit, operation: 'consulta' | 'busqueda'): Hapi.ResponseObject {
     const caller = this.authorize(request, false);
     if ('status' in caller) return this.#respond(h, caller);
+    if (this.options.faults.has('reads-own-institution-only') && caller.party !== this.options.institucion) {
+      return this.#respond(h, { status: 403, body: { acuse: acuseForCode(caller.messageId, 'PGS-403', 'Authorization', `solo ${this.options.institucion} lee su padrón`) } });
+    }
     if (operation === 'consulta') {
       const record = this.padron.byCurp(String(request.params.curp));
       if (!record) {

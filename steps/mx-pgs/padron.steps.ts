@@ -186,7 +186,7 @@ When('{institucion} busca en {institucion} por el NSS de {string}', async functi
 Then('la consulta devuelve a {string} con estatus {string}', function (this: SelloWorld, alias: string, estatus: string) {
   const context = pgs(this);
   const result = context.lastResult();
-  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, this.primaryRequirement));
+  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, refusingRule(result, this.primaryRequirement)));
   const record = (result.body as { beneficiario?: Beneficiario }).beneficiario;
   const problems = [];
   if (record?.curp !== context.curpOf(alias)) problems.push(`curp ${String(record?.curp)} ≠ ${context.curpOf(alias)}`);
@@ -204,7 +204,7 @@ Then('la consulta devuelve a {string} con estatus {string}', function (this: Sel
 Then('la búsqueda devuelve exactamente a {string}', function (this: SelloWorld, alias: string) {
   const context = pgs(this);
   const result = context.lastResult();
-  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, this.primaryRequirement));
+  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, refusingRule(result, this.primaryRequirement)));
   const curps = ((result.body as { resultados?: Beneficiario[] }).resultados ?? []).map((r) => r.curp);
   if (curps.length !== 1 || curps[0] !== context.curpOf(alias)) {
     this.report([{
@@ -221,7 +221,7 @@ Then('la búsqueda devuelve exactamente a {string}', function (this: SelloWorld,
 Then('la búsqueda devuelve a {string} con estatus {string}', function (this: SelloWorld, alias: string, estatus: string) {
   const context = pgs(this);
   const result = context.lastResult();
-  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, this.primaryRequirement));
+  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, refusingRule(result, this.primaryRequirement)));
   const found = ((result.body as { resultados?: Beneficiario[] }).resultados ?? []).filter((r) => r.curp === context.curpOf(alias));
   if (found.length !== 1 || found[0]?.afiliacion?.estatus !== estatus) {
     this.report([{
@@ -236,7 +236,7 @@ Then('la búsqueda devuelve a {string} con estatus {string}', function (this: Se
 
 Then('la búsqueda no devuelve a nadie', function (this: SelloWorld) {
   const result = pgs(this).lastResult();
-  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, this.primaryRequirement));
+  this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, refusingRule(result, this.primaryRequirement)));
   const curps = ((result.body as { resultados?: Beneficiario[] }).resultados ?? []).map((r) => r.curp);
   if (curps.length > 0) {
     this.report([{

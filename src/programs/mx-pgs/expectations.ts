@@ -86,9 +86,11 @@ export function statusRule(status: number, fallback: string): string {
 
 const KNOWN_RULES = new Set(loadPgsRuleCatalogue().map((r) => r.id));
 
-/** The catalogue rule a node cited for refusing, else `fallback`. */
+/** The rule a node applied in refusing a valid message: its auth or idempotency checks by status, else the rule it cited. */
 export function refusingRule(result: PgsResult, fallback: string): string {
-  const regla = result.acuse?.estatus === 'RECHAZADO' ? result.acuse.errores[0]?.regla : undefined;
+  if (result.acuse?.estatus !== 'RECHAZADO') return fallback;
+  if (result.status === 401 || result.status === 403 || result.status === 409) return statusRule(result.status, fallback);
+  const regla = result.acuse.errores[0]?.regla;
   return regla && KNOWN_RULES.has(regla) ? regla : fallback;
 }
 

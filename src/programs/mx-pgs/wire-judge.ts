@@ -35,7 +35,8 @@ export function judgeIndexEvents(entries: readonly ExchangeEntry[], context: Wir
           body: typeof entry.response.body === 'object' ? entry.response.body : undefined,
           text: typeof entry.response.body === 'string' ? entry.response.body : '',
           kind: 'acuse',
-          ...(entry.messageId ? { sentMessageId: entry.messageId } : {}),
+          // A message id that is no UUID cannot be echoed into a conforming acuse: that is the sender's fault alone.
+          ...(entry.messageId && UUID.test(entry.messageId) ? { sentMessageId: entry.messageId } : {}),
           contentType: entry.response.headers['content-type'] ?? '',
         }).map((f) => ({ ...f, role: 'ssa' })),
       );
