@@ -7,6 +7,7 @@ import { curpCheckDigit } from '../../src/identifiers/mx/index.ts';
 import { waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 import type { SelloWorld } from '../support/world.ts';
 import { journal, pgs, type PgsScenario } from './pgs-context.ts';
+import { requestMsOf } from '../support/timeouts.ts';
 
 interface ConfrontaOutcome {
   status: number;
@@ -79,7 +80,7 @@ async function send(world: SelloWorld, as: Institucion, at: Institucion, lines: 
     journal,
     from: `sello:${as}`,
     to: at,
-    idleTimeoutMs: world.run.target?.timeouts?.requestMs ?? 10_000,
+    idleTimeoutMs: requestMsOf(world.run),
   });
   const result: ConfrontaOutcome = { status: reply.status, lines: lines.length, rows: [], ...extra };
   const headerEchoed = reply.headers['x-message-id'] === reply.messageId;

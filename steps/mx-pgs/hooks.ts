@@ -3,15 +3,14 @@ import { EXCHANGE_MEDIA_TYPE, type SelloWorld } from '../support/world.ts';
 import { stableScenarioKey } from '../../src/run/scenario-key.ts';
 import { judgeIndexEvents } from '../../src/programs/mx-pgs/wire-judge.ts';
 import { journal, pgsIfStarted, PgsScenario, setPgs, stopPgsDeployment } from './pgs-context.ts';
-import { budgetMs } from './timeouts.ts';
 
 const REQUIREMENT_TAG = /^@((?:RN|PGS-API)-\d+)$/;
 /** `@RN-05.4`: a behaviour of RN-05; what the scenario's assertions judge comes first. */
 const BEHAVIOUR_TAG = /^@((?:RN|PGS-API|PGS-SCH-[A-Z-]+?)-\d+|PGS-SCH-[A-Z-]+)\.\d+$/;
 const marks = new WeakMap<SelloWorld, number>();
 
-// Starting the deployment (first scenario of a worker) fetches no token but starts three servers: 30 s floor.
-Before({ tags: '@mx-pgs', timeout: Math.max(30_000, budgetMs(3)) }, async function (this: SelloWorld, { pickle }) {
+// Hooks run under cucumber's default limit, derived from the target's timeouts (steps/support/timeouts.ts).
+Before({ tags: '@mx-pgs' }, async function (this: SelloWorld, { pickle }) {
   const ids = (pattern: RegExp) => pickle.tags.map((t) => pattern.exec(t.name)?.[1]).filter((id): id is string => id !== undefined);
   this.requirements = [...new Set([...ids(BEHAVIOUR_TAG), ...ids(REQUIREMENT_TAG)])];
   marks.set(this, journal.mark());
@@ -28,6 +27,6 @@ After({ tags: '@mx-pgs' }, function (this: SelloWorld) {
   this.report(judged.flatMap(({ exchangeId, findings }) => findings.map((f) => ({ ...f, exchangeId }))));
 });
 
-AfterAll({ timeout: Math.max(15_000, budgetMs(1)) }, async function () {
+AfterAll(async function () {
   await stopPgsDeployment();
 });

@@ -3,11 +3,12 @@ import type { AlertaIndice, EstatusAfiliacion, Institucion } from '../../src/pro
 import { waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 import type { SelloWorld } from '../support/world.ts';
 import { pgs } from './pgs-context.ts';
-import { budgetMs } from './timeouts.ts';
+import { hookTimeoutMs } from '../support/timeouts.ts';
+import { readRunConfig } from '../../src/run/run-config.ts';
 
-// The waits below end at the propagation limit and report RN-09/RN-08 findings; the step timeout must outlast the
+// The waits below end at the propagation limit and report RN-09/RN-08 findings; the step limit must outlast the
 // wait plus the poll in flight when it ends, so the verdict is a finding, not a cucumber timeout.
-const INDEX_STEP = { timeout: budgetMs(2, 1) };
+const INDEX_STEP = { timeout: hookTimeoutMs(readRunConfig()) };
 
 interface IndexView {
   afiliaciones: { institucion: Institucion; estatus: EstatusAfiliacion }[];

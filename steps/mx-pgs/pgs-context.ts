@@ -7,6 +7,7 @@ import type { Beneficiario, Institucion, TipoAfiliacion } from '../../src/progra
 import { todayInMexico } from '../../src/util/dates.ts';
 import type { RunConfig } from '../../src/run/run-config.ts';
 import type { SelloWorld } from '../support/world.ts';
+import { propagationMsOf, requestMsOf } from '../support/timeouts.ts';
 
 /** One journal and one deployment per worker process: scenarios share the nodes, never the people. */
 export const journal = new ExchangeJournal();
@@ -66,13 +67,13 @@ export class PgsScenario {
 
   static async create(world: SelloWorld, scenarioKey: string): Promise<PgsScenario> {
     const running = await pgsDeployment(world.run);
-    const timeoutMs = world.run.target?.timeouts?.requestMs ?? 10_000;
+    const timeoutMs = requestMsOf(world.run);
     const client = new PgsClient(journal, running.endpoints, running.credentials, timeoutMs);
     return new PgsScenario(world, running, client, new SeededRandom(world.run.seed).fork(scenarioKey));
   }
 
   get propagationMs(): number {
-    return this.world.run.target?.timeouts?.propagationMs ?? 5000;
+    return propagationMsOf(this.world.run);
   }
 
   identity(alias: string): Beneficiario {
