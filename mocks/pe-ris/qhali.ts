@@ -20,6 +20,7 @@ import { PARTY, type PrioridadNts } from '../../src/programs/pe-ris/constants.ts
 import { EventSequencer, readNotification } from '../../src/programs/pe-ris/notifications.ts';
 import { simpleOutcome } from '../../src/programs/pe-ris/triage-check.ts';
 import { buildTriageBundle } from '../../src/programs/pe-ris/triage-bundle.ts';
+import { plantTriageDefect, type TriageDefect } from '../../src/programs/pe-ris/test-data.ts';
 import { SELLO_USER_AGENT } from '../../src/transport/http-client.ts';
 import { FaultSet } from '../kernel/faults.ts';
 import { startMockServer, type MockServer } from '../kernel/mock-server.ts';
@@ -121,6 +122,18 @@ async function sendTriage(journal: ExchangeJournal, baseUrl: string, toParty: st
   }
 }
 
+/** Planted defects of the triage Qhali sends (`--plant-fault qhali:<key>`): what an LLM pipeline gets wrong. */
+const TRIAGE_FAULTS: Readonly<Record<string, TriageDefect>> = {
+  'no-birth-date': 'sin-fecha-nacimiento',
+  'wrong-dni-check': 'dni-verificador-alterado',
+  'unknown-ubigeo': 'ubigeo-inexistente',
+  'cie10-other-sex': 'cie10-de-otro-sexo',
+  'uncoded-acuity': 'prioridad-sin-codificar',
+  'no-provenance': 'sin-procedencia-ia',
+  'no-consent-resource': 'sin-consentimiento',
+  'dangling-reference': 'referencia-no-resuelta',
+};
+
 export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
   const faults = new FaultSet(config.faults);
   let fhirBaseUrl = config.fhirBaseUrl;
@@ -144,7 +157,9 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
     const built = buildTriageBundle(rng, {
       person: request.persona, prioridad: request.prioridad, renipress: request.renipress, at: new Date(), consent: request.consentimiento !== false,
     });
-    const result = await sendTriage(config.journal, fhirBaseUrl, fhirParty, built.bundle, config.timeoutMs ?? 10_000);
+    const planted = Object.entries(TRIAGE_FAULTS).find(([key]) => faults.has(key))?.[1];
+    const bundle = planted ? plantTriageDefect(built.bundle, planted, request.persona) : built.bundle;
+    const result = await sendTriage(config.journal, fhirBaseUrl, fhirParty, bundle, config.timeoutMs ?? 10_000);
     if ('error' in result) return { enviado: false, seguimiento: built.followUpId, motivo: result.error };
     return { enviado: true, status: result.status, seguimiento: built.followUpId, respuesta: result.body };
   };
@@ -172,7 +187,10 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
             tell(event);
             continue;
           }
-          for (const e of seq.admit(event).deliverable) tell(e);
+          const admitted = seq.admit(event);
+          // The defect: a retried (already acknowledged) event told to the citizen again.
+          if (admitted.admission === 'duplicate' && faults.has('tell-twice')) tell(event);
+          for (const e of admitted.deliverable) tell(e);
         }
         return h.response().code(200);
       },

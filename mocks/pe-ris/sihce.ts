@@ -147,11 +147,28 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         { sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
     }
     const r = referenceAck(text, { tracker, sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
-    if (!r.process && !(faults.has('duplicate-patient') && r.duplicate === 'retransmission')) return r.ack;
     const m = parseEr7(text);
+    const reusedAccepted = faults.has('accept-reused-id') && r.duplicate === 'conflict';
+    if (reusedAccepted) {
+      const done = processV2(m);
+      if (done.ok) return plantAckFaults(buildAck(m, 'AA', [], { sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } }), m);
+    }
+    if (!r.process && !(faults.has('duplicate-patient') && r.duplicate === 'retransmission')) return plantAckFaults(r.ack, m);
     const done = processV2(m);
-    if (done.ok) return r.ack;
-    return buildAck(m, 'AE', [{ code: done.code, location: done.location, message: done.es, diagnostic: done.en }], { sender: { application: V2_APPLICATION.sihce } });
+    if (done.ok) return plantAckFaults(r.ack, m);
+    return plantAckFaults(buildAck(m, 'AE', [{ code: done.code, location: done.location, message: done.es, diagnostic: done.en }], { sender: { application: V2_APPLICATION.sihce } }), m);
+  };
+
+  /** Planted ACK defects: MSA-2 not echoed, no ERR on a refusal, the original mode's codes in enhanced mode. */
+  const plantAckFaults = (ack: string | undefined, original: Er7Message): string | undefined => {
+    if (ack === undefined) return ack;
+    let segs = ack.split('\r').filter((x) => x !== '');
+    if (faults.has('msa2-not-echoed')) segs = segs.map((x) => (x.startsWith('MSA|') ? x.split('|').map((f, i) => (i === 2 ? (segs[0]!.split('|')[9] ?? '') : f)).join('|') : x));
+    if (faults.has('no-err')) segs = segs.filter((x) => !x.startsWith('ERR|'));
+    if (faults.has('original-mode-in-enhanced') && original.ok && valueAt(original, { segment: 'MSH', field: 15 }) !== '') {
+      segs = segs.map((x) => (x.startsWith('MSA|') ? x.replace(/^MSA\|C([AER])/, 'MSA|A$1') : x));
+    }
+    return segs.map((x) => `${x}\r`).join('');
   };
 
   const listener: MllpListener = await startMllpListener({
@@ -160,6 +177,9 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     onMessage,
     idleMs: 150,
     frameTimeoutMs: 2000,
+    // A vendor's framing slip: the ACK frame ends with FS and no CR.
+    ...(faults.has('ack-without-cr') ? { frame: (reply: string) => Buffer.concat([Buffer.from([0x0b]), Buffer.from(reply, 'utf8'), Buffer.from([0x1c])]) } : {}),
+    answerFraming: !faults.has('garbage-unanswered'),
     sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility },
     onEvent: (event) => {
       if (!config.journalInboundMllp) return;
@@ -203,6 +223,9 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     for (const [k, v] of Object.entries(headers)) r.header(k, v);
     return r;
   }
+  const badJson = (h: Hapi.ResponseToolkit, error: string) => (faults.has('plain-text-errors')
+    ? h.response(`Bad Request: ${error}`).code(400).type('text/plain')
+    : reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${error}`, `The body is not valid JSON: ${error}`, 'FHIR-JSON-SHAPE')));
   const refuse = (h: Hapi.ResponseToolkit, findings: Finding[]) => reply(h, refusalStatus(findings), toOperationOutcome(findings));
   const notFound = (h: Hapi.ResponseToolkit, what: string) =>
     reply(h, 404, simpleOutcome('not-found', `${what} no existe en el SIHCE.`, `${what} does not exist in SIHCE.`, 'FHIR-API'));
@@ -226,7 +249,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
       method: 'POST', path, options: raw,
       handler: (request, h) => {
         const body = parseBody(request.payload);
-        if (!body.ok) return reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${body.error}`, `The body is not valid JSON: ${body.error}`, 'FHIR-JSON-SHAPE'));
+        if (!body.ok) return badJson(h, body.error);
         const findings = checkTriageBundle(body.value, { validator, skip });
         if (findings.length > 0) return refuse(h, findings);
         return reply(h, 200, applyTransaction(store, body.value as Resource, statusChanged));
@@ -262,7 +285,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         const type = typeOf(request);
         if (!type) return notFound(h, `El tipo de recurso ${String(request.params.type)}`);
         const body = parseBody(request.payload);
-        if (!body.ok) return reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${body.error}`, `The body is not valid JSON: ${body.error}`, 'FHIR-JSON-SHAPE'));
+        if (!body.ok) return badJson(h, body.error);
         const resource = body.value;
         if (!isObject(resource) || resource.resourceType !== type) {
           return reply(h, 400, simpleOutcome('invalid', `Se esperaba un recurso ${type}.`, `Expected a ${type} resource.`, 'FHIR-RESOURCE-TYPE', type));
@@ -274,12 +297,13 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
           toStore.status = 'active';
           // The same active rest-hook (endpoint and criteria) twice is one subscription: its subscriber would
           // otherwise get every change twice, as two distinct events.
-          const same = sameSubscription(store, toStore);
+          const same = faults.has('duplicate-subscription') ? undefined : sameSubscription(store, toStore);
           if (same) return reply(h, 200, same, { location: `${baseUrl}/Subscription/${String(same.id)}` });
         }
         const created = store.create(toStore);
         statusChanged(undefined, created);
-        return reply(h, 201, created, { location: `${baseUrl}/${type}/${String(created.id)}/_history/1` });
+        if (faults.has('create-200')) return reply(h, 200, created, { location: `${baseUrl}/${type}/${String(created.id)}/_history/1` });
+        return reply(h, 201, created, faults.has('no-location') ? {} : { location: `${baseUrl}/${type}/${String(created.id)}/_history/1` });
       },
     });
 
@@ -303,7 +327,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         if (!type) return notFound(h, `El tipo de recurso ${String(request.params.type)}`);
         const id = String(request.params.id);
         const body = parseBody(request.payload);
-        if (!body.ok) return reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${body.error}`, `The body is not valid JSON: ${body.error}`, 'FHIR-JSON-SHAPE'));
+        if (!body.ok) return badJson(h, body.error);
         const resource = body.value;
         if (!isObject(resource) || resource.resourceType !== type) {
           return reply(h, 400, simpleOutcome('invalid', `Se esperaba un recurso ${type}.`, `Expected a ${type} resource.`, 'FHIR-RESOURCE-TYPE', type));

@@ -252,6 +252,10 @@ export interface MllpListenerOptions {
   /** MSH-3/MSH-4 of the ACKs the listener writes itself (for garbage and bad frames). */
   sender?: { application?: string; facility?: string };
   onEvent?: (event: MllpListenerEvent) => void;
+  /** How a reply goes on the wire; default VT … FS CR (a planted defect may frame otherwise). */
+  frame?: (reply: string) => Buffer;
+  /** Whether garbage and bad frames are answered (AR); default true. */
+  answerFraming?: boolean;
 }
 
 export interface MllpListener {
@@ -314,7 +318,7 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
     let frameTimer: NodeJS.Timeout | undefined;
 
     const write = (ackText: string | undefined): void => {
-      if (ackText !== undefined && !socket.destroyed && socket.writable) socket.write(frameMllp(ackText));
+      if (ackText !== undefined && !socket.destroyed && socket.writable) socket.write((opts.frame ?? frameMllp)(ackText));
     };
 
     const handleMessage = async (payload: Buffer): Promise<void> => {
@@ -352,7 +356,7 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
             if (e.kind === 'message') return handleMessage(e.payload);
             const reason = e.kind === 'garbage' ? 'garbage' : e.reason;
             const ackText = framingAck(reason, e.kind === 'garbage' ? e.sample : e.payload, e.bytes, opts.sender, maxFrameBytes);
-            write(ackText);
+            if (opts.answerFraming !== false) write(ackText);
             if (e.kind === 'garbage') {
               stats.garbage++;
               emit({ kind: 'garbage', remote, bytes: e.bytes, ack: ackText });

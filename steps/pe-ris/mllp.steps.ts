@@ -95,7 +95,7 @@ function expectAck(world: SelloWorld, codes: string[], opts: { errCode?: string 
   if (!['AA', 'CA'].includes(code) && errs.length === 0) {
     out.push({ ...fail('RIS-V2-01', 'required', 'ERR', `El ${code} no trae ERR que diga qué estuvo mal.`, `The ${code} carries no ERR saying what was wrong.`, 'hl7v2'), exchangeId: x.id, side: 'response' });
   }
-  if (opts.errCode && !errs.some((_, i) => valueAt(m, { segment: 'ERR', occurrence: i + 1, field: 3, component: 1 }) === opts.errCode)) {
+  if (opts.errCode && errs.length > 0 && !errs.some((_, i) => valueAt(m, { segment: 'ERR', occurrence: i + 1, field: 3, component: 1 }) === opts.errCode)) {
     out.push({ ...fail(rule, 'value', 'ERR-3', `Se esperaba ERR-3 ${opts.errCode}.`, `Expected ERR-3 ${opts.errCode}.`, 'hl7v2'), exchangeId: x.id, side: 'response' });
   }
   // The ACK's own conformance (profile, MSA-2 correlation, routing; its framing), whatever the scenario tests.

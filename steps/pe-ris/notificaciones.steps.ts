@@ -76,11 +76,10 @@ Then('Qhali avisa a {string} de cada cambio una sola vez y en orden', WAITING, a
   const sihceLeg = legEvents(xs, PARTY.sihce, PARTY.engine, c.followUpId);
   const engineLeg = legEvents(xs, PARTY.engine, PARTY.qhali, c.followUpId);
   const as = (role: string, findings: readonly JudgedFinding[]): JudgedFinding[] => findings.map((f) => ({ ...f, role }));
-  reportRootCause(this, [
-    ...as('sihce', [...sihceLeg.findings, ...checkLeg(sihceLeg.events, expected, 'SIHCE → motor')]),
-    ...as('engine', [...engineLeg.findings, ...checkLeg(engineLeg.events, expected, 'motor → Qhali', { redeliveryAllowed: context.chaos })]),
-    ...as('qhali', checkAvisos(avisos, expected, alias)),
-  ]);
+  // Each notifier's leg first: a change lost or repeated on the way is the notifier's, not Qhali's.
+  reportRootCause(this, as('sihce', [...sihceLeg.findings, ...checkLeg(sihceLeg.events, expected, 'SIHCE → motor')]));
+  reportRootCause(this, as('engine', [...engineLeg.findings, ...checkLeg(engineLeg.events, expected, 'motor → Qhali', { redeliveryAllowed: context.chaos })]));
+  reportRootCause(this, as('qhali', checkAvisos(avisos, expected, alias)));
 });
 
 Then('el motor reintentó las notificaciones a Qhali con espera creciente', function (this: SelloWorld) {

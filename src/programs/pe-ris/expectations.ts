@@ -56,7 +56,8 @@ export interface OutcomeExpectation {
 export function checkRefusal(x: ExchangeEntry, expected: OutcomeExpectation, requirement: string): JudgedFinding[] {
   const status = x.status;
   const body = x.response?.body;
-  const ruleId = expected.ruleId ?? requirement;
+  // A detailed check id (e.g. FHIR-CARDINALITY-MIN) says what the OperationOutcome must name; accepting is the requirement's.
+  const ruleId = expected.ruleId && /^(RP|RIS)-/.test(expected.ruleId) ? expected.ruleId : requirement;
   const wanted = typeof expected.status === 'number' ? String(expected.status) : `${expected.status.from}–${expected.status.to}`;
   const okStatus = typeof expected.status === 'number' ? status === expected.status : status !== undefined && status >= expected.status.from && status <= expected.status.to;
   const issues = outcomeIssues(body);
