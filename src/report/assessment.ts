@@ -32,9 +32,21 @@ export function unexplainedFailure(s: Pick<ScenarioReport, 'status' | 'findings'
   return NOT_PASSED.has(s.status) && !s.findings.some(isBlocking);
 }
 
+/**
+ * Every step of the scenario itself ran and passed; only an After hook failed (e.g. judging the wire found another
+ * rule's defect). Its assertions were all made, so the requirements it is tagged for were assessed.
+ */
+export function completed(s: Pick<ScenarioReport, 'steps'>): boolean {
+  const own = s.steps.filter((st) => st.hook === undefined);
+  return own.length > 0 && own.every((st) => st.status === 'passed') && !s.steps.some((st) => st.hook === 'before' && st.status !== 'passed');
+}
+
 /** Not passed, but not a judgement against the requirement either: the scenario ended before it could judge it. */
-export const stopped = (s: Pick<ScenarioReport, 'status' | 'findings'>): boolean =>
-  s.status === 'inconclusive' || (NOT_PASSED.has(s.status) && !unexplainedFailure(s));
+export const stopped = (s: Pick<ScenarioReport, 'status' | 'findings' | 'steps'>): boolean =>
+  !completed(s) && (s.status === 'inconclusive' || (NOT_PASSED.has(s.status) && !unexplainedFailure(s)));
+
+/** Judged its requirements to the end: passed, or completed every step before an After hook failed on something else. */
+const assessedClean = (s: ScenarioReport): boolean => s.status === 'passed' || (completed(s) && !unexplainedFailure(s));
 
 /**
  * What stopped scenario `s` before it judged requirement `id`: the first blocking finding against the SUT of another
@@ -102,6 +114,6 @@ export function assess(covering: readonly ScenarioReport[], blockingJudged: numb
   const blocks = covering.map((s) => blockOf(s, judges, sut)).filter((b): b is BlockRef => b !== undefined);
   const verdict: Assessment = blockingJudged > 0 || unexplained.length > 0
     ? 'failed'
-    : blocks.length > 0 ? 'not-assessed' : covering.some((s) => s.status === 'passed') ? 'passed' : 'none';
+    : blocks.length > 0 ? 'not-assessed' : covering.some(assessedClean) ? 'passed' : 'none';
   return { verdict, blocks, unexplained };
 }

@@ -202,6 +202,8 @@ export interface StepReport {
   status: ScenarioStatus;
   durationMs: number;
   error?: string;
+  /** Set on a hook (shown only when it failed): a failed After hook ends no step early. */
+  hook?: 'before' | 'after';
 }
 
 export interface ScenarioReport {

@@ -424,7 +424,7 @@ export async function readMessages(file: string): Promise<AssembledRun> {
       const { keyword, text, isHook } = stepText(ts, index, firstPickleIndex);
       // Passing or skipped hooks are plumbing; only show them when they decided the outcome.
       if (isHook && (status === 'passed' || status === 'skipped')) return;
-      const step: StepReport = { keyword, text, status, durationMs: round3(durationMs) };
+      const step: StepReport = { keyword, text, status, durationMs: round3(durationMs), ...(isHook ? { hook: keyword === 'Before' ? 'before' as const : 'after' as const } : {}) };
       const error = result?.message ?? result?.exception?.message;
       if (error !== undefined && status !== 'passed') step.error = stripAnsi(error);
       steps.push(step);

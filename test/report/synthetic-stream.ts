@@ -6,7 +6,7 @@ export interface SyntheticScenario {
   name: string;
   tags: string[];
   /** Cucumber's status of each step, in order (PASSED, FAILED, SKIPPED…). */
-  steps: { text: string; status: 'PASSED' | 'FAILED' | 'SKIPPED' | 'UNDEFINED'; error?: string; errorType?: string }[];
+  steps: { text: string; status: 'PASSED' | 'FAILED' | 'SKIPPED' | 'UNDEFINED'; error?: string; errorType?: string; hook?: 'BEFORE_TEST_CASE' | 'AFTER_TEST_CASE' }[];
   /** Attached during the first step, in order: findings, exchanges, infrastructure records. */
   attachments?: { kind: 'finding' | 'exchange' | 'infrastructure'; body: unknown }[];
 }
@@ -20,6 +20,8 @@ export function syntheticStream(scenarios: readonly SyntheticScenario[], uri = '
   let clock = 1_700_000_000_000;
   out.push({ testRunStarted: { timestamp: ts(clock) } });
   let failed = false;
+  out.push({ hook: { id: 'h-before', type: 'BEFORE_TEST_CASE', sourceReference: {} } } as Envelope);
+  out.push({ hook: { id: 'h-after', type: 'AFTER_TEST_CASE', sourceReference: {} } } as Envelope);
   scenarios.forEach((s, i) => {
     const pickleId = `p${i}`;
     const caseId = `tc${i}`;
@@ -28,10 +30,12 @@ export function syntheticStream(scenarios: readonly SyntheticScenario[], uri = '
       pickle: {
         id: pickleId, uri, name: s.name, language: 'es', astNodeIds: [`a${i}`], location: { line: 10 * (i + 1), column: 3 },
         tags: s.tags.map((name) => ({ name, astNodeId: `t${i}` })),
-        steps: s.steps.map((st, j) => ({ id: `ps${i}-${j}`, text: st.text, astNodeIds: [`as${i}-${j}`] })),
+        steps: s.steps.filter((st) => !st.hook).map((st, j) => ({ id: `ps${i}-${j}`, text: st.text, astNodeIds: [`as${i}-${j}`] })),
       },
     } as Envelope);
-    out.push({ testCase: { id: caseId, pickleId, testRunStartedId: 'run', testSteps: s.steps.map((_st, j) => ({ id: `ts${i}-${j}`, pickleStepId: `ps${i}-${j}`, stepDefinitionIds: [], stepMatchArgumentsLists: [] })) } } as Envelope);
+    out.push({ testCase: { id: caseId, pickleId, testRunStartedId: 'run', testSteps: s.steps.map((st, j) => (st.hook
+      ? { id: `ts${i}-${j}`, hookId: st.hook === 'BEFORE_TEST_CASE' ? 'h-before' : 'h-after' }
+      : { id: `ts${i}-${j}`, pickleStepId: `ps${i}-${j}`, stepDefinitionIds: [], stepMatchArgumentsLists: [] })) } } as Envelope);
     out.push({ testCaseStarted: { id: startedId, testCaseId: caseId, attempt: 0, timestamp: ts(clock) } });
     s.steps.forEach((st, j) => {
       if (j === 0) {

@@ -68,6 +68,19 @@ describe('root causes, not cascades', () => {
     assert.equal(m.requirements.find((r) => r.id === 'RN-10')?.verdict, 'failed');
   });
 
+  test('a scenario whose every step passed, failed only by an After hook judging another rule, still assessed its own rule', async () => {
+    const judgedAfter: SyntheticScenario = {
+      name: 'dup', tags: ['@imss', '@RN-05'],
+      steps: [{ text: 'se envía', status: 'PASSED' }, { text: 'se revisa', status: 'PASSED' }, { text: '', status: 'FAILED', error: 'ConformanceError: [RN-10]', hook: 'AFTER_TEST_CASE' }],
+      attachments: [{ kind: 'exchange', body: exchangeOf('x-dup') }, { kind: 'finding', body: findingOf('RN-10') }],
+    };
+    const m = await build([ok('alta', ['@imss', '@RN-01']), judgedAfter, ok('msg', ['@imss', '@RN-10'])]);
+    assert.equal(scenario(m, 'dup').status, 'failed');
+    assert.deepEqual(verdicts(m), { 'RN-01': 'passed', 'RN-05': 'passed', 'RN-10': 'failed' });
+    assert.deepEqual(m.violated, ['RN-10']);
+    assert.equal(scenario(m, 'dup').steps.at(-1)?.hook, 'after');
+  });
+
   test('a failed assertion with no finding still fails its tagged rule, and the reason says no finding named a rule', async () => {
     const m = await build([ok('alta', ['@imss', '@RN-01']), failing('dup', ['@imss', '@RN-05'], []), ok('msg', ['@imss', '@RN-10'])]);
     assert.equal(verdicts(m)['RN-05'], 'failed');
