@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type Hapi from '@hapi/hapi';
 
 export interface ClientCredential {
@@ -12,33 +12,51 @@ const TOKEN_LIFETIME_SECONDS = 3600;
 
 export type TokenCheck = { ok: true; party: string } | { ok: false; reason: string };
 
-/** OAuth2 client-credentials (RFC 6749 §4.4) with opaque bearer tokens, enough to test 401/403 behaviour. */
+/**
+ * OAuth2 client-credentials (RFC 6749 §4.4) with bearer tokens that carry their own proof: the client, its party and
+ * the expiry, signed with a key derived from the client's secret. Sello's mocks are new every run, but a vendor's
+ * node may keep a token for its whole `expires_in`: a token a previous run issued to the same credentials must still
+ * be honoured, or the next run would blame the node for Sello's amnesia. Nothing is stored, so nothing needs purging.
+ */
 export class TokenAuthority {
   readonly #clients = new Map<string, ClientCredential>();
-  readonly #tokens = new Map<string, { party: string; expiresAt: number }>();
 
-  constructor(clients: readonly ClientCredential[]) {
+  /**
+   * `issuer` names the authorization server (e.g. the node `IMSS`): a token of another node is not this node's, even
+   * when both know the same clients.
+   */
+  constructor(clients: readonly ClientCredential[], private readonly issuer = '') {
     for (const client of clients) this.#clients.set(client.clientId, client);
   }
 
   issue(clientId: string, clientSecret: string): { access_token: string; token_type: 'Bearer'; expires_in: number } | undefined {
     const client = this.#clients.get(clientId);
     if (!client || !sameSecret(client.clientSecret, clientSecret)) return undefined;
-    const token = randomBytes(24).toString('base64url');
-    this.#tokens.set(token, { party: client.party, expiresAt: Date.now() + TOKEN_LIFETIME_SECONDS * 1000 });
-    return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS };
+    const expiresAt = Date.now() + TOKEN_LIFETIME_SECONDS * 1000;
+    const claims = `${b64(client.clientId)}.${b64(client.party)}.${expiresAt.toString(36)}`;
+    return { access_token: `${claims}.${this.#sign(client, claims)}`, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS };
   }
 
   verify(authorization: string | undefined): TokenCheck {
     if (!authorization) return { ok: false, reason: 'missing bearer token' };
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match?.[1]) return { ok: false, reason: 'authorization is not a bearer token' };
-    const token = this.#tokens.get(match[1]);
-    if (!token) return { ok: false, reason: 'unknown token' };
-    if (token.expiresAt < Date.now()) return { ok: false, reason: 'expired token' };
-    return { ok: true, party: token.party };
+    const parts = match[1].split('.');
+    const client = parts.length === 4 ? this.#clients.get(unb64(parts[0]!)) : undefined;
+    if (!client || unb64(parts[1]!) !== client.party || !sameSecret(this.#sign(client, parts.slice(0, 3).join('.')), parts[3]!)) {
+      return { ok: false, reason: 'unknown token' };
+    }
+    if (parseInt(parts[2]!, 36) < Date.now()) return { ok: false, reason: 'expired token' };
+    return { ok: true, party: client.party };
+  }
+
+  #sign(client: ClientCredential, claims: string): string {
+    return createHmac('sha256', JSON.stringify(['sello-token', this.issuer, client.clientSecret])).update(claims).digest('base64url');
   }
 }
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
+const unb64 = (text: string): string => Buffer.from(text, 'base64url').toString('utf8');
 
 function sameSecret(expected: string, given: string): boolean {
   const a = Buffer.from(expected);

@@ -39,7 +39,7 @@ const CODE_BY_STATUS: Record<number, string> = { 401: 'PGS-401', 403: 'PGS-403',
 
 export async function startPgsNode(config: PgsNodeConfig): Promise<RunningPgsNode> {
   const faults = new FaultSet(config.faults);
-  const tokens = new TokenAuthority(config.clients);
+  const tokens = new TokenAuthority(config.clients, config.institucion);
   const index = config.institucion === 'SSA' ? new CentralIndex(faults) : undefined;
   if (!index && !config.centralIndex) throw new Error(`${config.institucion} node needs the central index endpoint (SSA)`);
   const notifier = index

@@ -169,3 +169,15 @@ test(
     assertIssued(answer, 'SSA');
   },
 );
+
+test('a token outlives the mock that issued it: a new authority with the same clients (the next run) honours it', () => {
+  const issued = new TokenAuthority([IMSS], 'SSA').issue(IMSS.clientId, IMSS.clientSecret);
+  assert.ok(issued);
+  assert.deepEqual(new TokenAuthority([IMSS], 'SSA').verify(`Bearer ${issued.access_token}`), { ok: true, party: 'IMSS' });
+  // Another issuer, another secret for the same client, or a forged party: not this authority's token.
+  assert.deepEqual(new TokenAuthority([IMSS], 'ISSSTE').verify(`Bearer ${issued.access_token}`), { ok: false, reason: 'unknown token' });
+  assert.deepEqual(new TokenAuthority([{ ...IMSS, clientSecret: 'rotated' }], 'SSA').verify(`Bearer ${issued.access_token}`), { ok: false, reason: 'unknown token' });
+  const [id, , expiry, mac] = issued.access_token.split('.');
+  const forged = [id, Buffer.from('SSA').toString('base64url'), expiry, mac].join('.');
+  assert.deepEqual(new TokenAuthority([IMSS], 'SSA').verify(`Bearer ${forged}`), { ok: false, reason: 'unknown token' });
+});
