@@ -189,24 +189,24 @@ Característica: Alta de beneficiarios en el padrón de una institución
   Escenario: en el IMSS la vigencia no puede terminar antes de empezar
     Cuando el IMSS da de alta a "Karla" como titular con:
       | campo                     | valor  |
-      | afiliacion.vigenciaInicio | hoy-10 |
-      | afiliacion.vigenciaFin    | hoy-20 |
+      | afiliacion.vigenciaInicio | hoy+20 |
+      | afiliacion.vigenciaFin    | hoy+10 |
     Entonces el acuse es RECHAZADO con código "PGS-107" por la regla "RN-07" en el campo "/afiliacion/vigenciaFin"
 
   @RN-07.1 @RN-07 @issste
   Escenario: en el ISSSTE la vigencia no puede terminar antes de empezar
     Cuando el ISSSTE da de alta a "Karla" como titular con:
       | campo                     | valor  |
-      | afiliacion.vigenciaInicio | hoy-10 |
-      | afiliacion.vigenciaFin    | hoy-20 |
+      | afiliacion.vigenciaInicio | hoy+20 |
+      | afiliacion.vigenciaFin    | hoy+10 |
     Entonces el acuse es RECHAZADO con código "PGS-107" por la regla "RN-07" en el campo "/afiliacion/vigenciaFin"
 
   @RN-07.1 @RN-07 @ssa
   Escenario: en la SSA la vigencia no puede terminar antes de empezar
     Cuando la SSA da de alta a "Karla" como titular con:
       | campo                     | valor  |
-      | afiliacion.vigenciaInicio | hoy-10 |
-      | afiliacion.vigenciaFin    | hoy-20 |
+      | afiliacion.vigenciaInicio | hoy+20 |
+      | afiliacion.vigenciaFin    | hoy+10 |
     Entonces el acuse es RECHAZADO con código "PGS-107" por la regla "RN-07" en el campo "/afiliacion/vigenciaFin"
 
   @RN-07.2 @RN-07 @imss
