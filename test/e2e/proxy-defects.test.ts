@@ -30,10 +30,16 @@ const asJson = (response: ProxiedResponse, body: unknown, status = response.stat
 });
 
 /** A refusal under `rule` answered as an acceptance: the node skips the rule (its answer; what it stored is its own). */
-const accepts = (rule: string): Rewrite => (_request, response, body) => {
+const accepts = (rule: string): Rewrite => (request, response, body) => {
   const acuse = body?.acuse as Acuse | undefined;
   if (!acuse || acuse.estatus !== 'RECHAZADO' || !acuse.errores.some((e) => e.regla === rule)) return undefined;
-  return asJson(response, { acuse: { messageId: acuse.messageId, estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] } }, 201);
+  const accepted = { messageId: acuse.messageId, estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] };
+  if (request.method === 'GET') {
+    // A búsqueda that skips the check answers what it found (nothing); a consulta has no rule of this kind to skip.
+    return /^\/pgs\/v1\/beneficiarios(\?|$)/.test(request.path) ? asJson(response, { acuse: accepted, resultados: [] }, 200) : undefined;
+  }
+  const alta = request.method === 'POST' && /^\/pgs\/v1\/beneficiarios(\?|$)/.test(request.path);
+  return asJson(response, { acuse: accepted }, alta ? 201 : 200);
 };
 
 const DEFECTS: { name: string; rule: string; rewrite: Rewrite; roles?: readonly Role[] }[] = [
