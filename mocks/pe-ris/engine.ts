@@ -104,7 +104,9 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
         const build = { dropDniCheck: faults.has('drop-dni-check') };
         // MSH-10 from what the message is about, so a replayed run (--seed) sends the same ids.
         const id = (type: string) => ({ ...build, controlId: `ENG${createHash('sha256').update(`${facts.dni}|${facts.followUpId}|${type}`).digest('hex').slice(0, 17).toUpperCase()}` });
-        for (const built of [buildAdtA04(facts, id('A04')), buildOruR01(facts, id('R01')), buildSiuS12(facts, id('S12'))]) {
+        // skip-siu: a channel that drops the booking (a filter left on), so the follow-up never reaches SIHCE.
+        const messages = [buildAdtA04(facts, id('A04')), buildOruR01(facts, id('R01')), ...(faults.has('skip-siu') ? [] : [buildSiuS12(facts, id('S12'))])];
+        for (const built of messages) {
           const message = plantV2Faults(built, faults);
           const reply = await sendV2(config.journal, {
             to: config.sihce.mllp, from: PARTY.engine, toParty: PARTY.sihce, message, timeoutMs: config.timeoutMs ?? 5000, journal: config.journalMllp !== false,

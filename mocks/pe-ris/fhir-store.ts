@@ -37,10 +37,11 @@ export class FhirStore {
     return structuredClone(stored);
   }
 
-  update(type: string, id: string, resource: Resource): StoreChange {
+  /** `keepVersion`: a planted defect, the new content stored under the old versionId. */
+  update(type: string, id: string, resource: Resource, keepVersion = false): StoreChange {
     const previous = this.#table(type).get(id);
     if (!previous) return { current: this.create({ ...resource, resourceType: type }, id), created: true };
-    const version = Number((previous.meta as { versionId?: string } | undefined)?.versionId ?? '1') + 1;
+    const version = Number((previous.meta as { versionId?: string } | undefined)?.versionId ?? '1') + (keepVersion ? 0 : 1);
     const current: Resource = {
       ...structuredClone(resource), resourceType: type, id,
       meta: { ...(isObject(resource.meta) ? resource.meta : {}), versionId: String(version), lastUpdated: new Date().toISOString() },

@@ -159,6 +159,13 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
     });
     const planted = Object.entries(TRIAGE_FAULTS).find(([key]) => faults.has(key))?.[1];
     const bundle = planted ? plantTriageDefect(built.bundle, planted, request.persona) : built.bundle;
+    // The defect: a triage of an in-person visit (class AMB), not the virtual encounter TriageEncounter fixes (VR).
+    if (faults.has('encounter-class-amb')) {
+      const encounter = bundle.entry?.find((e) => e.resource?.resourceType === 'Encounter')?.resource as { class?: unknown } | undefined;
+      if (encounter) encounter.class = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' };
+    }
+    // The defect: the control API says sent, but the triage stays in Qhali's outbox.
+    if (faults.has('triage-not-sent')) return { enviado: true, seguimiento: built.followUpId };
     const result = await sendTriage(config.journal, fhirBaseUrl, fhirParty, bundle, config.timeoutMs ?? 10_000);
     if ('error' in result) return { enviado: false, seguimiento: built.followUpId, motivo: result.error };
     return { enviado: true, status: result.status, seguimiento: built.followUpId, respuesta: result.body };

@@ -128,7 +128,8 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     if (type === 'SIU^S12') {
       const followUpId = valueAt(m, { segment: 'SCH', field: 1, component: 1 });
       if (followUpId === '') return { ok: false, code: '101', location: 'SCH-1', es: 'SCH-1 (id de la cita) está vacío.', en: 'SCH-1 (appointment id) is empty.' };
-      bookFollowUp(store, m, followUpId, patientRef, statusChanged);
+      // The defect: the SIU^S12 acknowledged but the booking never made.
+      if (!faults.has('no-booking')) bookFollowUp(store, m, followUpId, patientRef, statusChanged);
     }
     return { ok: true };
   };
@@ -227,8 +228,11 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     ? h.response(`Bad Request: ${error}`).code(400).type('text/plain')
     : reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${error}`, `The body is not valid JSON: ${error}`, 'FHIR-JSON-SHAPE')));
   const refuse = (h: Hapi.ResponseToolkit, findings: Finding[]) => reply(h, refusalStatus(findings), toOperationOutcome(findings));
-  const notFound = (h: Hapi.ResponseToolkit, what: string) =>
-    reply(h, 404, simpleOutcome('not-found', `${what} no existe en el SIHCE.`, `${what} does not exist in SIHCE.`, 'FHIR-API'));
+  const notFound = (h: Hapi.ResponseToolkit, what: string) => (faults.has('html-404')
+    ? h.response(`<html><body><h1>404 Not Found</h1><p>${what}</p></body></html>`).code(404).type('text/html')
+    : reply(h, 404, simpleOutcome('not-found', `${what} no existe en el SIHCE.`, `${what} does not exist in SIHCE.`, 'FHIR-API')));
+  /** Types only the CRUD scenarios touch: the read-drops-element defect stays off the journey's resources. */
+  const CRUD_ONLY = new Set(['Encounter', 'Observation', 'Condition', 'ServiceRequest']);
 
   function registerFhirRoutes(hapi: Hapi.Server): void {
     const raw = { payload: { parse: false, output: 'data' as const, maxBytes: 1024 * 1024 } };
@@ -267,7 +271,9 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         const type = typeOf(request);
         if (!type) return notFound(h, `El tipo de recurso ${String(request.params.type)}`);
         const params = new URLSearchParams(request.url.search);
-        const { resources, unknown } = store.search(type, params);
+        const found = store.search(type, params);
+        const { unknown } = found;
+        const resources = faults.has('search-ignores-patient') && params.has('patient') ? [] : found.resources;
         if (unknown.length > 0) {
           return reply(h, 400, simpleOutcome('not-supported', `Parámetro de búsqueda no soportado: ${unknown.join(', ')}`, `Unsupported search parameter: ${unknown.join(', ')}`, 'FHIR-SEARCHPARAMETER'));
         }
@@ -314,6 +320,12 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         if (!type) return notFound(h, `El tipo de recurso ${String(request.params.type)}`);
         const id = String(request.params.id);
         const resource = store.read(type, id);
+        if (resource && faults.has('read-drops-element') && CRUD_ONLY.has(type)) {
+          // A server that does not persist an element it accepted: the last one written is gone on read.
+          const keys = Object.keys(resource).filter((k) => !['resourceType', 'id', 'meta'].includes(k));
+          const { [keys.at(-1) ?? '']: _dropped, ...rest } = resource;
+          return reply(h, 200, rest);
+        }
         if (resource) return reply(h, 200, resource, { etag: `W/"${String((resource.meta as { versionId?: string }).versionId)}"` });
         if (store.wasDeleted(type, id)) return reply(h, 410, simpleOutcome('deleted' as Finding['code'], `${type}/${id} fue eliminado.`, `${type}/${id} was deleted.`, 'FHIR-API'));
         return notFound(h, `${type}/${id}`);
@@ -332,12 +344,12 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         if (!isObject(resource) || resource.resourceType !== type) {
           return reply(h, 400, simpleOutcome('invalid', `Se esperaba un recurso ${type}.`, `Expected a ${type} resource.`, 'FHIR-RESOURCE-TYPE', type));
         }
-        if (resource.id !== id) {
+        if (resource.id !== id && !faults.has('update-ignores-id')) {
           return reply(h, 400, simpleOutcome('invalid', `El id del cuerpo (${String(resource.id)}) no es el de la URL (${id}).`, `The body's id (${String(resource.id)}) is not the URL's (${id}).`, 'FHIR-API', `${type}.id`));
         }
         const findings = faults.has('accept-invalid-resources') ? [] : checkResource(resource, validator).concat(subscriptionProblems(resource));
         if (findings.length > 0) return refuse(h, findings);
-        const change = store.update(type, id, resource as Resource);
+        const change = store.update(type, id, { ...resource, id } as Resource, faults.has('no-version-bump') && CRUD_ONLY.has(type));
         statusChanged(change.previous, change.current);
         return reply(h, change.created ? 201 : 200, change.current);
       },
@@ -349,6 +361,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
         const type = typeOf(request);
         if (!type) return notFound(h, `El tipo de recurso ${String(request.params.type)}`);
         const id = String(request.params.id);
+        if (faults.has('delete-keeps') && CRUD_ONLY.has(type) && store.read(type, id)) return h.response().code(204);
         if (!store.delete(type, id) && !store.wasDeleted(type, id)) return notFound(h, `${type}/${id}`);
         if (type === 'Subscription') {
           notifiers.get(id)?.stop();

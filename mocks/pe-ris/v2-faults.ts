@@ -34,6 +34,8 @@ const FAULTS: Readonly<Record<string, (message: string) => string>> = {
     d.setUTCDate(d.getUTCDate() - 1);
     return set(f, 7, d.toISOString().slice(0, 10).replace(/-/g, ''));
   }),
+  // RIS-MAP-01: SCH-1 carries the placer order number (the follow-up id cut to 16 hex digits) instead of the follow-up id.
+  'truncated-follow-up-id': (m) => mapSegments(m, (f) => (f[0] === 'SCH' ? set(f, 1, `${(f[1] ?? '').replace(/-/g, '').slice(0, 16).toUpperCase()}^QHALI`) : f)),
   // RP-03: the UBIGEO not carried to PID-11.9.
   'drop-ubigeo': (m) => mapSegments(m, (f) => (f[0] === 'PID' && f[11] ? set(f, 11, f[11].split('^').slice(0, 8).join('^')) : f)),
   // RP-05: NTS 042 roman priorities written as arabic numbers in the ORU^R01 OBX.

@@ -22,10 +22,10 @@ function adtOf(world: SelloWorld, alias: string, opts: V2BuildOptions & { withou
   return message;
 }
 
-async function send(world: SelloWorld, message: string | undefined, raw?: Buffer): Promise<void> {
+async function send(world: SelloWorld, message: string | undefined, raw?: Buffer, bytes?: Buffer): Promise<void> {
   const context = ris(world);
   context.previous = context.last;
-  context.last = await context.client.mllp({ ...(message !== undefined ? { message } : {}), ...(raw ? { raw } : {}) });
+  context.last = await context.client.mllp({ ...(message !== undefined ? { message } : {}), ...(raw ? { raw } : {}), ...(bytes ? { bytes } : {}) });
 }
 
 When('el motor envía al SIHCE el ADT^A04 de {string}', async function (this: SelloWorld, alias: string) {
@@ -34,6 +34,12 @@ When('el motor envía al SIHCE el ADT^A04 de {string}', async function (this: Se
 
 When('el motor envía al SIHCE el ADT^A04 de {string} en modo de confirmación mejorado', async function (this: SelloWorld, alias: string) {
   await send(this, adtOf(this, alias, { enhanced: true }));
+});
+
+When('el motor envía al SIHCE el ADT^A04 de {string} en Latin-1 aunque MSH-18 declara UTF-8', async function (this: SelloWorld, alias: string) {
+  // A compound surname with an Ñ: in Latin-1 it is one byte (0xD1), never valid UTF-8.
+  const message = adtOf(this, alias).replace(/^(PID\|1\|\|[^|]*\|\|)([^^|]*)/m, '$1$2-MUÑOZ');
+  await send(this, message, undefined, Buffer.from(message, 'latin1'));
 });
 
 When('el motor envía al SIHCE el ADT^A04 de {string} sin DNI en PID-3', async function (this: SelloWorld, alias: string) {

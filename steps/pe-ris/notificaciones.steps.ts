@@ -1,6 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { PARTY } from '../../src/programs/pe-ris/constants.ts';
-import { checkAvisos, checkBackoff, checkLeg, legEvents, type Aviso, type JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
+import { PARTY, TOPIC_SEGUIMIENTO } from '../../src/programs/pe-ris/constants.ts';
+import { subscriptionResource } from '../../src/programs/pe-ris/notifications.ts';
+import { checkAvisos, checkBackoff, checkLeg, fail, legEvents, type Aviso, type JudgedFinding } from '../../src/programs/pe-ris/expectations.ts';
 import { sleep, waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 import type { SelloWorld } from '../support/world.ts';
 import { WAITING } from './timeouts.ts';
@@ -41,6 +42,17 @@ When('Qhali vuelve a recibir notificaciones tras {int} segundos', WAITING, async
 When('el motor vuelve a recibir notificaciones tras {int} segundos', WAITING, async function (this: SelloWorld, seconds: number) {
   await sleep(seconds * 1000);
   await local(ris(this), 'engine').up();
+});
+
+Given('que la suscripción del motor se registra otra vez en el SIHCE, con el mismo criterio y el mismo endpoint', async function (this: SelloWorld) {
+  const context = ris(this);
+  const endpoint = context.deployment.endpoints.engine.notificationUrl;
+  const sent = await context.client.sihce('POST', 'Subscription', subscriptionResource(endpoint, { criteria: TOPIC_SEGUIMIENTO, payload: 'full-resource' }));
+  context.last = sent.exchange;
+  if (sent.result.status >= 300) {
+    reportRootCause(this, [{ ...fail('RIS-NOT-02', 'processing', 'Subscription', `El SIHCE no aceptó la misma suscripción otra vez: HTTP ${sent.result.status}.`,
+      `SIHCE did not accept the same subscription again: HTTP ${sent.result.status}.`), exchangeId: sent.exchange.id, side: 'response', role: 'sihce' }]);
+  }
 });
 
 Given('que el motor entrega a Qhali las notificaciones repetidas y en desorden', function (this: SelloWorld) {

@@ -70,10 +70,10 @@ export class RisClient {
    * be reached or resets the connection (after one retry), or leaves a well-formed message unanswered, is the weather:
    * an InfrastructureError. Raw bytes left unanswered stay a finding for the step (answering them is the test).
    */
-  async mllp(send: { message?: string; raw?: Buffer; timeoutMs?: number }): Promise<ExchangeEntry> {
+  async mllp(send: { message?: string; raw?: Buffer; bytes?: Buffer; timeoutMs?: number }): Promise<ExchangeEntry> {
     const sent = await this.#capture(SELLO.engine, () => sendV2(this.journal, {
       to: this.endpoints.sihce.mllp, from: SELLO.engine, toParty: PARTY.sihce, timeoutMs: send.timeoutMs ?? this.timeoutMs, retryOnce: true,
-      ...(send.message !== undefined ? { message: send.message } : {}), ...(send.raw ? { raw: send.raw } : {}),
+      ...(send.message !== undefined ? { message: send.message } : {}), ...(send.raw ? { raw: send.raw } : {}), ...(send.bytes ? { bytes: send.bytes } : {}),
     }));
     const reply = sent.result;
     if (!reply.ok && reply.reason !== 'bad-reply-frame' && (send.raw === undefined || reply.reason !== 'reply-timeout')) {
