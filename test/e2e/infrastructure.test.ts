@@ -84,7 +84,7 @@ interface Report {
   violated: string[];
   totals: { scenarios: number; passed: number; failed: number; inconclusive: number };
   rules: { id: string; verdict: string; reason?: { en: string } }[];
-  features: { scenarios: { id: string; status: string; infrastructure?: { cause: string; exchangeId?: string } }[] }[];
+  features: { scenarios: { id: string; status: string; infrastructure?: { cause: string; exchangeId?: string }; steps: { durationMs: number }[] }[] }[];
 }
 
 const runDirOf = async (out: string): Promise<string> => join(out, (await readdir(out)).find((n) => n !== 'latest')!);
@@ -108,6 +108,8 @@ test('slow but within requestMs passes; a SUT that goes away mid-run is INCONCLU
       assert.deepEqual(clean.violated, []);
       assert.equal(clean.rules.find((r) => r.id === 'RN-01')?.verdict, 'passed');
       assert.ok(slow.answers() >= 4, `the proxy carried the run (${slow.answers()} answers)`);
+      const longest = Math.max(...clean.features.flatMap((f) => f.scenarios.flatMap((s) => s.steps.map((st) => st.durationMs))));
+      assert.ok(longest > 5000, `a step outlasted cucumber's old 5 s default (longest ${longest} ms)`);
       // A tag-limited run leaves other SHALL requirements uncovered, so it cannot be CERTIFIABLE; its exit code agrees.
       assert.equal(result.code, clean.verdict === 'CERTIFIABLE' ? 0 : 3, clean.verdict);
       assert.notEqual(clean.verdict, 'INCONCLUSIVE');
