@@ -104,6 +104,7 @@ Característica: Consulta y búsqueda entre instituciones
   @PGS-API-06.5 @PGS-API-06 @PGS-API-01 @imss
   Escenario: búsqueda en el IMSS por NSS
     Dado que el IMSS tiene vigente al titular "Héctor"
+    Y que el IMSS tiene vigente al titular "Hilda"
     Cuando la SSA busca en el IMSS por el NSS de "Héctor"
     Entonces la búsqueda devuelve exactamente a "Héctor"
 

@@ -215,7 +215,8 @@ export class PgsNode {
     const faults = this.options.faults;
     const query = request.query as Record<string, string | string[] | undefined>;
     const criteria = { curp: query.curp, nss: faults.has('busqueda-nss-ignored') ? undefined : query.nss, apellido1: query.apellido1, fechaNacimiento: query.fechaNacimiento };
-    if (faults.has('busqueda-without-criteria-lists-all') && Object.keys(query).length === 0) {
+    const nssIgnored = faults.has('busqueda-nss-ignored') && typeof query.nss === 'string' && Object.keys(query).length === 1;
+    if ((faults.has('busqueda-without-criteria-lists-all') && Object.keys(query).length === 0) || nssIgnored) {
       return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), resultados: this.padron.search({}) } });
     }
     if (faults.has('busqueda-nss-ignored')) delete query.nss;

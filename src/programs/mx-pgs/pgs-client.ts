@@ -89,7 +89,9 @@ export class PgsClient {
       messageId,
       timeoutMs: this.timeoutMs,
     });
-    const responseKind: ResponseKind = response.status >= 300 ? 'acuse' : kind;
+    // A refusal is an acuse whatever its status (a RECHAZADO with 200 is PGS-API-05's, not a malformed consulta).
+    const refused = (response.json as { acuse?: { estatus?: unknown } } | undefined)?.acuse?.estatus === 'RECHAZADO';
+    const responseKind: ResponseKind = response.status >= 300 || refused ? 'acuse' : kind;
     const findings = checkResponse({
       status: response.status,
       body: response.json,
