@@ -47,7 +47,6 @@ const FAULTS: Readonly<Record<string, (message: string) => string>> = {
   }),
 };
 
-export const V2_FAULT_KEYS = Object.keys(FAULTS);
 
 export function plantV2Faults(message: string, faults: FaultSet): string {
   let out = message;
