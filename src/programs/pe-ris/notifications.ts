@@ -7,6 +7,7 @@
  * Event numbers count per subscription from 1 and never repeat: a retry resends the same number, a new status change
  * takes the next one. That is what lets a receiver tell a retry (deliver once) from a new change, and see a gap.
  */
+import { createHash } from 'node:crypto';
 import type { Finding } from '../../findings/finding.ts';
 import { BACKPORT_PAYLOAD_EXT, BACKPORT_STATUS_PROFILE, SYSTEM, TOPIC_SEGUIMIENTO } from './constants.ts';
 
@@ -33,6 +34,12 @@ export interface NotificationInput {
   payload: PayloadContent;
   /** Base URL the focus fullUrls are made absolute against. */
   baseUrl?: string;
+}
+
+/** The status entry's id: from what it notifies (subscription and event numbers), so a replayed run sends the same. */
+function statusUuid(n: NotificationInput): string {
+  const h = createHash('sha256').update(`${n.subscription}#${n.eventsSinceSubscriptionStart}#${n.events.map((e) => `${e.eventNumber}:${e.focusRef}`).join(',')}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16]!, 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The notification Bundle (type history) a notifier POSTs to a rest-hook endpoint. */
@@ -70,7 +77,7 @@ export function notificationBundle(n: NotificationInput): Record<string, unknown
     type: 'history',
     timestamp: n.events.at(-1)?.timestamp ?? new Date().toISOString(),
     entry: [
-      { fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource: status, request: { method: 'GET', url: `${n.subscription}/$status` }, response: { status: '200' } },
+      { fullUrl: `urn:uuid:${statusUuid(n)}`, resource: status, request: { method: 'GET', url: `${n.subscription}/$status` }, response: { status: '200' } },
       ...focusEntries,
     ],
   };
