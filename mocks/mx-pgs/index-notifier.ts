@@ -26,6 +26,7 @@ export class IndexNotifier {
   /** Events sent per CURP: with the CURP (seeded in a scenario) it names the event, so its message id replays too. */
   readonly #sentPerCurp = new Map<string, number>();
   readonly #ids = new SeededRandom('pgs-index-events');
+  readonly #lastPerCurp = new Map<string, Promise<void>>();
   #token: string | undefined;
 
   constructor(
@@ -43,7 +44,13 @@ export class IndexNotifier {
     // Planted: a message id of the node's own numbering; an event without its timestamp.
     const messageId = this.faults.has('event-non-uuid-message-id') ? `EVT-${event.curp}-${n}` : seeded;
     const sent = this.faults.has('event-missing-ocurridoEn') ? (({ ocurridoEn: _, ...rest }) => rest)(event) : event;
-    const delivery = this.#deliver(sent as EventoIndice, messageId).finally(() => this.#pending.delete(delivery));
+    // One CURP's events go out in order: a baja overtaking its alta would leave the index showing VIGENTE.
+    const previous = this.#lastPerCurp.get(event.curp) ?? Promise.resolve();
+    const delivery: Promise<void> = previous.then(() => this.#deliver(sent as EventoIndice, messageId)).finally(() => {
+      this.#pending.delete(delivery);
+      if (this.#lastPerCurp.get(event.curp) === delivery) this.#lastPerCurp.delete(event.curp);
+    });
+    this.#lastPerCurp.set(event.curp, delivery);
     this.#pending.add(delivery);
   }
 
