@@ -4,7 +4,7 @@ import type { ExchangeJournal } from '../../journal/journal.ts';
 import { sendHttp } from '../../transport/http-client.ts';
 import type { ClientSecretPair } from '../../config/target.ts';
 import { fetchClientToken } from './client-token.ts';
-import { checkResponse, type ResponseKind } from './contract-checks.ts';
+import { checkResponse, CONTRACT_RULES, type ResponseKind } from './contract-checks.ts';
 import type { Acuse, Institucion } from './types.ts';
 import type { PgsEndpoint } from './deployment.ts';
 
@@ -99,7 +99,18 @@ export class PgsClient {
       kind: responseKind === 'acuse' && hasBeneficiario(response.json) ? 'respuesta-consulta' : responseKind,
       sentMessageId: messageId,
       contentType: response.headers['content-type'] ?? '',
-    }).map((f) => ({ ...f, role: call.at.toLowerCase() }));
+    });
+    if (call.operation === 'alta' && !refused && response.status >= 200 && response.status < 300 && response.status !== 201) {
+      findings.push({
+        ruleId: CONTRACT_RULES.statusConsistency,
+        severity: 'error',
+        code: 'invalid',
+        location: '',
+        locationKind: 'http',
+        message: { es: `Un alta aceptada responde HTTP 201; llegó HTTP ${response.status}`, en: `An accepted alta answers HTTP 201; got HTTP ${response.status}` },
+      });
+    }
+    for (const f of findings) f.role = call.at.toLowerCase();
     const acuse = (response.json as { acuse?: Acuse } | undefined)?.acuse;
     return { call, status: response.status, body: response.json, text: response.text, ...(acuse ? { acuse } : {}), messageId, findings };
   }
