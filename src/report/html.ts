@@ -448,14 +448,16 @@ export function renderHtml(model: ReportModel, exchangesByScenario: ReadonlyMap<
     + `<span>Indefinidos / Undefined: <b>${t.undefined}</b></span><span>Pendientes / Pending: <b>${t.pending}</b></span>`
     + `<span>Ambiguos / Ambiguous: <b>${t.ambiguous}</b></span><span>No concluyentes / Inconclusive: <b>${t.inconclusive}</b></span><span>Hallazgos / Findings: <b>${t.findings}</b></span></div></header>`
     + '<section id="summary"><h2>Por programa y rol / Per program and role</h2>'
-    + '<p class="small">Un rol es CERTIFIABLE si todos sus escenarios pasaron y cada requisito SHALL que lo obliga está cubierto por un escenario de ese rol. / A role is CERTIFIABLE when all its scenarios passed and every SHALL requirement binding it is covered by a scenario of that role.</p>'
+    + '<p class="small">Un rol es CERTIFIABLE si todos sus escenarios pasaron y cada requisito SHALL que lo obliga está cubierto por un escenario de ese rol. / A role is CERTIFIABLE when all its scenarios passed and every SHALL requirement binding it is covered by a scenario of that role. '
+    + 'En una ejecución de un solo rol, los demás los simula Sello y no se juzgan; NO CONCLUYENTE: errores de infraestructura, sin veredicto. / In a single-role run the other roles are played by Sello and not judged; INCONCLUSIVE: infrastructure errors, no verdict.</p>'
     + '<table><thead><tr><th>Programa / Program</th><th>Rol / Role</th><th>Veredicto / Verdict</th><th>Escenarios / Scenarios</th><th>Aprobados / Passed</th>'
     + `<th>No aprobados / Not passed</th><th>Hallazgos / Findings</th><th>Requisitos fallidos / Failed requirements</th><th>SHALL sin cobertura / SHALL not covered</th></tr></thead><tbody>${summaryRows}</tbody></table></section>`
     + '<section id="matrix"><h2>Matriz de cobertura / Coverage matrix</h2>'
     + (gaps.length > 0
       ? `<div class="note warn" id="gaps"><span class="flag">⚠</span> ${esc(`Requisitos SHALL sin ningún escenario que los cubra / SHALL requirements no scenario covers: ${gaps.map((r) => r.id).join(', ')}`)}</div>`
       : '<div class="note" id="gaps">Todo requisito SHALL está cubierto por al menos un escenario. / Every SHALL requirement is covered by at least one scenario.</div>')
-    + '<p class="small">Requisito → escenarios (✓/✗ n por rol; clic para filtrar) → veredicto → evidencia (▸). / Requirement → scenarios (✓/✗ n per role; click to filter) → verdict → evidence (▸).</p>'
+    + '<p class="small">Requisito → escenarios (✓/✗ n por rol; clic para filtrar) → veredicto → evidencia (▸). / Requirement → scenarios (✓/✗ n per role; click to filter) → verdict → evidence (▸). '
+    + '◌ n: no evaluado, bloqueado por otra regla o por la infraestructura (el motivo ▸ dice qué) / not assessed, blocked by another rule or by infrastructure (the reason ▸ says which).</p>'
     + '<table id="matrix-table"><thead><tr><th>Requisito / Requirement</th><th>Tipo / Kind</th><th>Fuerza / Severity</th><th>Veredicto / Verdict</th>'
     + roles.map((r) => `<th>${esc(r)}</th>`).join('')
     + `<th>Hallazgos / Findings</th></tr></thead><tbody>${matrixRows}</tbody></table></section>`
