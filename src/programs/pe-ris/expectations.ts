@@ -96,7 +96,11 @@ export interface LegEvent {
   attempts: ExchangeEntry[];
   /** An attempt made after the event was acknowledged (2xx): a duplicate delivery (v1.1). */
   redelivered?: ExchangeEntry;
+  promptlyAcked?: boolean;
 }
+
+/** A 2xx answered within this is one no notifier can have timed out on. */
+const PROMPT_ACK_MS = 1000;
 
 /**
  * The events of one follow-up on one leg (e.g. SIHCE → engine), by subscription and event number, with every
@@ -124,9 +128,14 @@ export function legEvents(xs: readonly ExchangeEntry[], from: string, to: string
           ...(e.status ? { status: e.status } : {}), ...(e.versionId ? { versionId: e.versionId } : {}),
         }));
       }
-      if (ev.delivered) ev.redelivered ??= x;
+      // A retry after a timeout is allowed even when the receiver did answer 2xx, late: only a retry after a prompt
+      // 2xx (well under any sensible client timeout) is a duplicate delivery.
+      if (ev.promptlyAcked) ev.redelivered ??= x;
       ev.attempts.push(x);
-      if (x.status !== undefined && x.status >= 200 && x.status < 300) ev.delivered = true;
+      if (x.status !== undefined && x.status >= 200 && x.status < 300) {
+        ev.delivered = true;
+        if (Date.parse(x.finishedAt) - Date.parse(x.startedAt) < PROMPT_ACK_MS) ev.promptlyAcked = true;
+      }
     }
   }
   const events = [...byKey.values()].sort((a, b) => a.subscription.localeCompare(b.subscription) || a.eventNumber - b.eventNumber);

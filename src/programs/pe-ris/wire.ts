@@ -55,7 +55,8 @@ const MSH18_UTF8 = /^UNICODE UTF-8$/i;
 /** The engine's v2 message: profile, character set, and (when its triage is on the record) the translation. */
 export function judgeEngineV2(x: ExchangeEntry, facts: TriageFacts | undefined): JudgedFinding[] {
   const message = typeof x.request?.body === 'string' ? x.request.body : '';
-  const out: Finding[] = validateHl7(message).filter(isBlocking).map((f) => underRule('RIS-V2-04', f));
+  // A DNI whose check character does not match is RP-02's, wherever it travels; the rest of the profile is RIS-V2-04's.
+  const out: Finding[] = validateHl7(message).filter(isBlocking).map((f) => underRule(f.ruleId === 'ID-DNI-CHECK' ? 'RP-02' : 'RIS-V2-04', f));
   const encoding = x.request?.headers?.encoding;
   const m = parseEr7(message);
   const charset = m.ok ? valueAt(m, { segment: 'MSH', field: 18 }) : '';
@@ -115,7 +116,8 @@ export function isTriage(x: ExchangeEntry): boolean {
 /** A FHIR refusal must be an OperationOutcome naming where the problem is. */
 function judgeRefusal(x: ExchangeEntry, role: RisRole): JudgedFinding[] {
   const status = x.status;
-  if (status === undefined || status < 400 || status >= 500) return [];
+  // Bad input (400, 404, 422) is what RIS-FHIR-01 binds; a 410 for a deleted resource may come without a body.
+  if (status !== 400 && status !== 404 && status !== 422) return [];
   const body = x.response?.body;
   const fail = (location: string, en: string, es: string): JudgedFinding[] =>
     on(x, 'response', role, [{ ruleId: 'RIS-FHIR-01', severity: 'error', code: 'structure', location, locationKind: 'fhirpath', message: { en, es } }]);
