@@ -61,3 +61,10 @@ test('Content-Type: application/json with utf-8 in any spelling and order; anoth
     assert.equal(checkContentType(bad)[0]?.ruleId, 'PGS-API-01');
   }
 });
+
+test('a node whose own token request to the SSA mock is refused is told so on that request', () => {
+  const token = entry({ url: 'http://127.0.0.1:1/oauth/token', status: 401, messageId: undefined, observedBy: 'server', from: 'IMSS' }, 'grant_type=client_credentials');
+  assert.deepEqual(rules(judgeIndexEvents([token], { curps, sutRole: 'ISSSTE' })), ['PGS-API-03 issste header:Authorization']);
+  assert.deepEqual(judgeIndexEvents([{ ...token, status: 200 }], { curps, sutRole: 'ISSSTE' }), []);
+  assert.deepEqual(judgeIndexEvents([{ ...token, from: 'sello:IMSS', observedBy: 'client' }], { curps }), [], 'Sello\'s own token requests are not the node\'s');
+});

@@ -6,6 +6,7 @@ import { INSTITUCIONES, type Institucion } from './types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const EVENT_PATH = /\/indice\/eventos$/;
+const TOKEN_PATH = /\/oauth\/token$/;
 
 export interface WireContext {
   /** CURPs of this scenario's people: background events of other scenarios are not this scenario's evidence. */
@@ -22,6 +23,11 @@ export interface WireContext {
 export function judgeIndexEvents(entries: readonly ExchangeEntry[], context: WireContext): { exchangeId: string; findings: Finding[] }[] {
   const judged: { exchangeId: string; findings: Finding[] }[] = [];
   for (const entry of entries) {
+    if (entry.method === 'POST' && entry.url && TOKEN_PATH.test(new URL(entry.url).pathname) && !entry.error) {
+      const refused = judgeTokenRequest(entry, context);
+      if (refused.length > 0) judged.push({ exchangeId: entry.id, findings: refused });
+      continue;
+    }
     if (entry.method !== 'POST' || !entry.url || !EVENT_PATH.test(new URL(entry.url).pathname) || entry.error) continue;
     const body = entry.request.body as { curp?: unknown; curpAnterior?: unknown; institucion?: unknown } | undefined;
     const curp = typeof body?.curp === 'string' ? body.curp : undefined;
@@ -69,4 +75,21 @@ function judgeEvent(entry: ExchangeEntry, sender: Institucion): Finding[] {
     findings.push(problem('PGS-API-03', 'header:X-Institucion', `El índice central rechazó el evento de ${sender} (HTTP 403): X-Institucion o institución ajena al token`, `The central index refused ${sender}'s event (HTTP 403): X-Institucion or institution not the token's`));
   }
   return findings;
+}
+
+/**
+ * A node's own token request to Sello's SSA mock (to report events): client credentials its institution was given.
+ * Refused, no event can follow; the finding says so on the request rather than only as a late index.
+ */
+function judgeTokenRequest(entry: ExchangeEntry, context: WireContext): Finding[] {
+  if (entry.to !== 'SSA' || entry.from.startsWith('sello')) return [];
+  const sender = (entry.observedBy === 'server' && context.sutRole ? context.sutRole : entry.from) as Institucion;
+  if (!INSTITUCIONES.includes(sender) || sender === 'SSA' || entry.status === undefined || entry.status < 400) return [];
+  return [{
+    ruleId: 'PGS-API-03', severity: 'error', code: 'security', location: 'header:Authorization', locationKind: 'http', role: sender.toLowerCase(),
+    message: {
+      es: `El servidor de tokens de la SSA rechazó la solicitud de ${sender} (HTTP ${entry.status}): client_credentials con sus credenciales, por HTTP Basic o en el cuerpo`,
+      en: `The SSA token endpoint refused ${sender}'s request (HTTP ${entry.status}): client_credentials with its own credentials, by HTTP Basic or in the body`,
+    },
+  }];
 }
