@@ -350,7 +350,8 @@ export function checkAck(original: string | Er7Message, ackText: string | Er7Mes
   const event = field(o, 9, 2);
   const ackEvent = field(a, 9, 2);
   if (event !== '' && ackEvent !== event) {
-    findings.push(ack('V2-ACK-MSH9', 'error', 'invalid', 'MSH-9.2', {
+    // An ACK that names no event at all is common (v2.3 habits) and still readable: a warning; another event is wrong.
+    findings.push(ack('V2-ACK-MSH9', ackEvent === '' ? 'warning' : 'error', 'invalid', 'MSH-9.2', {
       en: `MSH-9.2 of the ACK is ${JSON.stringify(ackEvent)}; it must repeat the original's trigger event ${event} (MSH-9 ACK^${event}^ACK).`,
       es: `El MSH-9.2 del ACK es ${JSON.stringify(ackEvent)}; debe repetir el evento del original ${event} (MSH-9 ACK^${event}^ACK).`,
     }));
