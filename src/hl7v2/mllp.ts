@@ -437,7 +437,7 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
 export type MllpFailure = 'connect-failed' | 'connect-timeout' | 'reply-timeout' | 'closed-before-reply' | 'bad-reply-frame' | 'socket-error';
 
 export type MllpReply =
-  | { ok: true; ack: string; elapsedMs: number; waitedFor: string; framing: Finding[] }
+  | { ok: true; ack: string; elapsedMs: number; waitedFor: string; framing: Finding[]; encoding?: 'utf-8' | 'latin1' }
   | { ok: false; reason: MllpFailure; waitedFor: string; elapsedMs: number; detail: string; received?: string };
 
 export interface MllpSendOptions {
@@ -521,7 +521,10 @@ export class MllpConnection {
     const framing: Finding[] = [];
     for (;;) {
       const e = this.queue.shift();
-      if (e?.kind === 'message') return { ok: true, ack: decodePayload(e.payload), elapsedMs: Date.now() - started, waitedFor, framing };
+      if (e?.kind === 'message') {
+        const { text, encoding } = decodeWithEncoding(e.payload);
+        return { ok: true, ack: text, elapsedMs: Date.now() - started, waitedFor, framing, encoding };
+      }
       if (e?.kind === 'garbage') {
         framing.push(framingFinding('MSH', `The reply was preceded by ${e.bytes} byte(s) outside any MLLP frame.`, `La respuesta llegó precedida de ${e.bytes} byte(s) fuera de todo marco MLLP.`));
         continue;

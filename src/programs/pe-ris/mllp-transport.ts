@@ -91,7 +91,16 @@ export async function sendV2(journal: ExchangeJournal, send: V2Send & { retryOnc
           body: send.message ?? showBytes(bytes),
         },
         ...(reply.ok
-          ? { response: { headers: reply.framing.length ? { framing: reply.framing.map((f) => f.message.en).join(' '), ...(framingErrors.length ? { [FRAMING_ERROR_HEADER]: framingErrors.map((f) => f.message.en).join(' ') } : {}) } : {}, body: reply.ack } }
+          ? {
+            response: {
+              headers: {
+                ...(reply.framing.length ? { framing: reply.framing.map((f) => f.message.en).join(' ') } : {}),
+                ...(framingErrors.length ? { [FRAMING_ERROR_HEADER]: framingErrors.map((f) => f.message.en).join(' ') } : {}),
+                ...(reply.encoding && reply.encoding !== 'utf-8' ? { encoding: reply.encoding } : {}),
+              },
+              body: reply.ack,
+            },
+          }
           : { error: `${reply.reason}: waited for ${reply.waitedFor}: ${reply.detail}` }),
       });
       exchangeId = entry.id;

@@ -87,6 +87,11 @@ export function judgeSihceAck(x: ExchangeEntry): JudgedFinding[] {
   if (framing) {
     out.push({ ruleId: 'RIS-V2-03', severity: 'error', code: 'structure', location: 'MSH', locationKind: 'hl7v2', message: { en: `SIHCE's ACK is badly framed: ${framing}`, es: `El ACK del SIHCE está mal enmarcado: ${framing}` } });
   }
+  const encoding = x.response?.headers?.encoding;
+  if (encoding && encoding !== 'utf-8') {
+    out.push({ ruleId: 'RIS-V2-01', severity: 'error', code: 'invalid', location: 'MSH-18', locationKind: 'hl7v2',
+      message: { en: `SIHCE's ACK is not valid UTF-8 (read as ${encoding}); v1.1: every v2 message is UNICODE UTF-8.`, es: `El ACK del SIHCE no es UTF-8 válido (leído como ${encoding}); v1.1: todo mensaje v2 es UNICODE UTF-8.` } });
+  }
   // Raw bytes (garbage, broken frames) have no original to correlate with: their ACK is judged by the step.
   if (x.method !== 'raw bytes' && typeof x.request?.body === 'string') {
     out.push(...checkAck(x.request.body, ack).filter(isBlocking).map((f) => underRule('RIS-V2-01', f)));
