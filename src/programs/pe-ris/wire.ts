@@ -142,7 +142,7 @@ function judgeCreate(x: ExchangeEntry): JudgedFinding[] {
   const fail = (location: string, en: string, es: string) => out.push({ ruleId: 'RIS-FHIR-02', severity: 'error', code: 'processing', location, locationKind: 'http', message: { en, es } });
   // v1.1: the same criteria and endpoint are one subscription, so a repeated Subscription POST may answer 200 with it.
   if (x.status !== 201 && !(x.status === 200 && /\/Subscription\/?$/.test(path))) fail('status', `A create must answer 201 Created; SIHCE answered ${x.status}.`, `Una creación debe responder 201 Created; el SIHCE respondió ${x.status}.`);
-  else if (!x.response?.headers?.location) fail('Location', 'A 201 Created without a Location header.', 'Un 201 Created sin cabecera Location.');
+  else if (x.status === 201 && !x.response?.headers?.location) fail('Location', 'A 201 Created without a Location header.', 'Un 201 Created sin cabecera Location.');
   return on(x, 'response', 'sihce', out);
 }
 
