@@ -72,7 +72,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   const toQhali = new RestHookNotifier({
     journal: config.journal, from: PARTY.engine, to: PARTY.qhali, endpoint: config.qhaliNotificationUrl,
     subscription: 'Subscription/engine-qhali', payload: 'full-resource', baseUrl: config.sihce.fhirBaseUrl,
-    backoff: config.backoff ?? DEFAULT_BACKOFF, ...notifierFaults(faults),
+    backoff: config.backoff ?? DEFAULT_BACKOFF, ...notifierFaults(faults), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
   });
 
   const readFocus = async (focusRef: string): Promise<Record<string, unknown> | undefined> => {

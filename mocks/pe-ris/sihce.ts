@@ -50,6 +50,8 @@ export interface SihceConfig {
   /** Journal MLLP messages the listener receives (when the sender is not Sello's own, e.g. an external engine). */
   journalInboundMllp?: boolean;
   backoff?: BackoffPolicy;
+  /** How long a notification waits for the subscriber's answer (the target's requestMs). */
+  timeoutMs?: number;
 }
 
 export interface RunningSihce {
@@ -98,7 +100,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
       n = new RestHookNotifier({
         journal: config.journal, from: PARTY.sihce, to: partyOfEndpoint(channel.endpoint), endpoint: channel.endpoint,
         subscription: `Subscription/${String(sub.id)}`, payload: payload === 'id-only' ? 'id-only' : 'full-resource', baseUrl,
-        backoff: config.backoff ?? DEFAULT_BACKOFF, ...notifierFaults(faults),
+        backoff: config.backoff ?? DEFAULT_BACKOFF, ...notifierFaults(faults), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
       });
       notifiers.set(String(sub.id), n);
     }

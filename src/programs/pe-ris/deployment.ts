@@ -55,7 +55,7 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
       local.sihce = await startSihce({
         journal, host, ...(ports.sihce !== undefined ? { port: ports.sihce } : {}), ...(ports.sihceMllp !== undefined ? { mllpPort: ports.sihceMllp } : {}),
         ...(options.faults?.sihce ? { faults: options.faults.sihce } : {}),
-        journalInboundMllp: sutRole === 'engine',
+        journalInboundMllp: sutRole === 'engine', timeoutMs,
       });
     }
     // An engine under test need not subscribe at Sello's SIHCE (a fresh one each run): the target says where it listens.
