@@ -7,10 +7,11 @@ import { report, ris } from './ris-context.ts';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** Content as sent, without what the server assigns (id, meta). */
+/** Content as sent, without what the server assigns (id, meta, and a narrative it generated: FHIR lets servers add one). */
 function content(resource: unknown): string {
   if (!isObject(resource)) return JSON.stringify(resource);
   const { id: _id, meta: _meta, ...rest } = resource;
+  if (isObject(rest.text) && rest.text.status === 'generated') delete rest.text;
   return JSON.stringify(sortKeys(rest));
 }
 
