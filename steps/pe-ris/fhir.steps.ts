@@ -3,6 +3,8 @@ import { checkRefusal, fail } from '../../src/programs/pe-ris/expectations.ts';
 import { changedResource, pacientePe, sampleResource, type CrudType } from '../../src/programs/pe-ris/test-data.ts';
 import { subscriptionResource } from '../../src/programs/pe-ris/notifications.ts';
 import type { SelloWorld } from '../support/world.ts';
+import type { ExchangeEntry } from '../../src/journal/exchange.ts';
+import { urlPath } from '../../src/programs/pe-ris/expectations.ts';
 import { report, ris } from './ris-context.ts';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -41,15 +43,33 @@ When('se crea en el SIHCE un/una {word} de {string}', async function (this: Sell
   const resource = sampleResource(type, `Patient/${c.patientId}`);
   const sent = await context.client.sihce('POST', type, resource);
   context.last = sent.exchange;
-  context.resource = { type, sent: resource, ...(isObject(sent.result.json) ? { stored: sent.result.json, id: String(sent.result.json.id) } : {}) };
+  context.resource = { type, sent: resource, ...(await storedOf(context, type, sent.exchange)) };
 });
+
+/**
+ * What the server stored on a create: its answer's body, or — a server may answer with no body (Prefer
+ * return=minimal is its choice) — what its Location reads.
+ */
+async function storedOf(context: ReturnType<typeof ris>, type: string, x: ExchangeEntry): Promise<{ stored?: Record<string, unknown>; id?: string }> {
+  const body = x.response?.body;
+  if (isObject(body) && body.resourceType === type) return { stored: body, id: String(body.id) };
+  const id = /\/([^/]+?)(?:\/_history\/[^/]+)?$/.exec(urlPath(x.response?.headers.location))?.[1];
+  if (!id || x.status !== 201) return {};
+  const read = await context.client.sihce('GET', `${type}/${id}`);
+  return isObject(read.result.json) ? { stored: read.result.json, id } : { id };
+}
+
+/** The version a create or read names: meta.versionId, else the ETag (W/"v"), else the Location's _history/v. */
+function versionOf(x: ExchangeEntry | undefined, body: unknown = x?.response?.body): string | undefined {
+  return version(body) ?? /^W\/"(.+)"$/.exec(x?.response?.headers.etag ?? '')?.[1] ?? /\/_history\/([^/]+)$/.exec(x?.response?.headers.location ?? '')?.[1];
+}
 
 When('se crea en el SIHCE una Subscription rest-hook hacia {string}', async function (this: SelloWorld, endpoint: string) {
   const context = ris(this);
   const resource = subscriptionResource(endpoint);
   const sent = await context.client.sihce('POST', 'Subscription', resource);
   context.last = sent.exchange;
-  context.resource = { type: 'Subscription', sent: resource, ...(isObject(sent.result.json) ? { stored: sent.result.json, id: String(sent.result.json.id) } : {}) };
+  context.resource = { type: 'Subscription', sent: resource, ...(await storedOf(context, 'Subscription', sent.exchange)) };
 });
 
 Then('el SIHCE responde 201 con Location y la versión 1', function (this: SelloWorld) {
@@ -58,7 +78,10 @@ Then('el SIHCE responde 201 con Location y la versión 1', function (this: Sello
   const problems: string[] = [];
   if (x.status !== 201) problems.push(`HTTP ${x.status ?? x.error}`);
   if (!x.response?.headers.location) problems.push('sin cabecera Location / no Location header');
-  if (version(x.response?.body) !== '1') problems.push(`meta.versionId ${String(version(x.response?.body))}`);
+  // versionId is opaque in FHIR ("1" is only a habit): a create must name one, in its body, ETag or Location.
+  const created = versionOf(x);
+  if (created === undefined) problems.push('sin meta.versionId / no meta.versionId');
+  else if (context.resource) context.resource.version = created;
   if (problems.length > 0) {
     report(this, [{ ...fail('RIS-FHIR-02', 'processing', context.resource?.type ?? '', `La creación no respondió como manda FHIR: ${problems.join('; ')}.`, `The create did not answer as FHIR requires: ${problems.join('; ')}.`), exchangeId: x.id, side: 'response' }]);
   }
@@ -89,7 +112,9 @@ Then('el/la {word} tiene la versión 2 en el SIHCE', async function (this: Sello
   const r = context.resource!;
   const x = context.lastExchange();
   const read = await context.client.sihce('GET', `${r.type}/${r.id}`);
-  if (x.status !== 200 || version(read.result.json) !== '2' || content(read.result.json) !== content(r.sent)) {
+  // A new version: another versionId than the create's (opaque: not necessarily "2").
+  const now = versionOf(read.exchange, read.result.json);
+  if (x.status !== 200 || now === undefined || now === r.version || content(read.result.json) !== content(r.sent)) {
     report(this, [{ ...fail('RIS-FHIR-02', 'processing', r.type, `La actualización no dejó la versión 2 con lo enviado (PUT HTTP ${x.status}, versión ${String(version(read.result.json))}).`,
       `The update did not leave version 2 with what was sent (PUT HTTP ${x.status}, version ${String(version(read.result.json))}).`), exchangeId: read.exchange.id, side: 'response' }]);
   }

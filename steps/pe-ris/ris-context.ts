@@ -60,7 +60,7 @@ export class RisScenario {
   last?: ExchangeEntry;
   previous?: ExchangeEntry;
   /** CRUD: the resource under test as sent and as stored. */
-  resource?: { type: string; sent: Record<string, unknown>; stored?: Record<string, unknown>; id?: string };
+  resource?: { type: string; sent: Record<string, unknown>; stored?: Record<string, unknown>; id?: string; version?: string };
 
   constructor(
     readonly world: SelloWorld,
