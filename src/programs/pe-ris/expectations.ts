@@ -74,10 +74,14 @@ export function checkRefusal(x: ExchangeEntry, expected: OutcomeExpectation, req
     return on(x, 'response', out);
   }
   if (expected.ruleId) {
-    const hit = issues.some((i) => i.ruleId === expected.ruleId && (expected.at === undefined || i.expression.some((e) => e.startsWith(expected.at!))));
+    // The contract's rule ids (RP-07 …) must be named — in any coding of the issue's details, or in its text. Sello's
+    // own check ids (FHIR-CARDINALITY-MIN …) are unknowable to another implementation: there only the FHIRPath counts.
+    const contractRule = /^(RP|RIS)-/.test(expected.ruleId);
+    const names = (i: (typeof issues)[number]) => i.codes.includes(expected.ruleId!) || new RegExp(`\\b${expected.ruleId}\\b`).test(i.text);
+    const hit = issues.some((i) => (!contractRule || names(i)) && (expected.at === undefined || i.expression.some((e) => e.startsWith(expected.at!))));
     if (!hit) {
       const seen = issues.map((i) => `${i.ruleId} ${i.expression.join(',')}`).join('; ') || '—';
-      out.push(fail(expected.ruleId, 'business-rule', expected.at ?? '',
+      out.push(fail(contractRule ? expected.ruleId : requirement, 'business-rule', expected.at ?? '',
         `El OperationOutcome no nombra ${expected.ruleId}${expected.at ? ` en ${expected.at}` : ''}; trae: ${seen}.`,
         `The OperationOutcome does not name ${expected.ruleId}${expected.at ? ` at ${expected.at}` : ''}; it has: ${seen}.`));
     }

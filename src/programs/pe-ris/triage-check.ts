@@ -74,7 +74,7 @@ export function simpleOutcome(code: Finding['code'], es: string, en: string, rul
 }
 
 /** The rule ids an OperationOutcome's issues name (details.coding of Sello's rule system), with their expressions. */
-export function outcomeIssues(body: unknown): { ruleId: string; severity: string; expression: string[]; text: string }[] {
+export function outcomeIssues(body: unknown): { ruleId: string; codes: string[]; severity: string; expression: string[]; text: string }[] {
   if (!isObject(body) || body.resourceType !== 'OperationOutcome' || !Array.isArray(body.issue)) return [];
   return body.issue.filter(isObject).map((issue) => {
     const details = isObject(issue.details) ? issue.details : {};
@@ -83,9 +83,10 @@ export function outcomeIssues(body: unknown): { ruleId: string; severity: string
       .filter((e): e is string => typeof e === 'string');
     return {
       ruleId: String(coding[0]?.code ?? ''),
+      codes: coding.map((c) => String(c.code ?? '')).filter((c) => c !== ''),
       severity: String(issue.severity ?? ''),
       expression,
-      text: typeof details.text === 'string' ? details.text : typeof issue.diagnostics === 'string' ? issue.diagnostics : '',
+      text: [details.text, issue.diagnostics].filter((t): t is string => typeof t === 'string').join(' '),
     };
   });
 }
