@@ -143,7 +143,7 @@ Then('el/la {word} ya no se lee en el SIHCE', async function (this: SelloWorld, 
   const r = context.resource!;
   const del = context.lastExchange();
   const read = await context.client.sihce('GET', `${r.type}/${r.id}`);
-  if ((del.status !== 200 && del.status !== 204) || (read.result.status !== 410 && read.result.status !== 404)) {
+  if ((del.status !== 200 && del.status !== 202 && del.status !== 204) || (read.result.status !== 410 && read.result.status !== 404)) {
     report(this, [{ ...fail('RIS-FHIR-02', 'processing', r.type, `Tras DELETE (HTTP ${del.status}) la lectura responde ${read.result.status}; se esperaba 410 o 404.`,
       `After DELETE (HTTP ${del.status}) reading answers ${read.result.status}; expected 410 or 404.`), exchangeId: read.exchange.id, side: 'response' }]);
   }

@@ -14,6 +14,9 @@ import { report, reportRootCause, ris, type Citizen, type RisScenario } from './
 import { judgeEngineV2, judgeSihceAck, roleOf } from '../../src/programs/pe-ris/wire.ts';
 
 
+/** Any success: FHIR and Sello's control API leave 200, 201 or 202 to the server. */
+const ok2xx = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
+
 /** Waits (bounded) for exchanges of this scenario that `pick` accepts; what it waited for is in the finding. */
 async function awaitExchanges(context: RisScenario, pick: (xs: readonly ExchangeEntry[]) => ExchangeEntry[] | undefined, what: string): Promise<ExchangeEntry[] | undefined> {
   try {
@@ -39,7 +42,7 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
   const answer = sent.result.json as { enviado?: boolean; seguimiento?: string; motivo?: string } | undefined;
   // What went wrong downstream is a consequence: reported only when the wire shows no defective message causing it.
   const consequences: JudgedFinding[] = [];
-  if (sent.result.status !== 200 || answer?.enviado !== true) {
+  if (!ok2xx(sent.result.status) || answer?.enviado !== true) {
     consequences.push({ ...fail('RIS-FLOW-01', 'processing', '', `Qhali no envió el triaje de ${alias}: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`,
       `Qhali did not send ${alias}'s triage: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`), exchangeId: sent.exchange.id });
   }
@@ -134,7 +137,7 @@ Then('el motor entrega/entregó al SIHCE el ADT^A04, el ORU^R01 y el SIU^S12 de 
   const context = ris(this);
   const c = context.citizen(alias);
   const x = [...context.exchanges()].reverse().find((e) => isTriagePost(e) && triageFacts(e.request.body)?.followUpId === c.followUpId);
-  if (x && x.status !== 200) {
+  if (x && !ok2xx(x.status)) {
     reportRootCause(this, [{ ...fail('RIS-FLOW-01', 'processing', 'Bundle', `El motor no aceptó el triaje válido de ${alias}: HTTP ${x.status ?? x.error}.`, `The engine did not accept ${alias}'s valid triage: HTTP ${x.status ?? x.error}.`), exchangeId: x.id, side: 'response', role: 'engine' }]);
   }
   if (x) c.facts = triageFacts(x.request.body);
@@ -284,7 +287,7 @@ When('el SIHCE cambia el estado del seguimiento de {string} a {string}', WAITING
   if (c.statuses.length === 0 && typeof task.status === 'string') c.statuses.push(task.status);
   const sent = await context.client.sihce('PUT', `Task/${String(task.id)}`, { ...task, status });
   context.last = sent.exchange;
-  if (sent.result.status !== 200) {
+  if (!ok2xx(sent.result.status)) {
     report(this, [{ ...fail('RIS-FHIR-02', 'processing', 'Task.status', `El SIHCE no aceptó el cambio de estado a «${status}»: HTTP ${sent.result.status}.`,
       `SIHCE did not accept the status change to "${status}": HTTP ${sent.result.status}.`), exchangeId: sent.exchange.id, side: 'response' }]);
     return;
