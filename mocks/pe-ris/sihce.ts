@@ -144,6 +144,11 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
       return buildAck(parseEr7(text), 'AE', [{ code: '103', location: 'MSH-18', message: `Los bytes del mensaje no son ${declared} (MSH-18).`, diagnostic: `The message's bytes are not valid ${declared} as MSH-18 declares` }],
         { sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
     }
+    // The defect: the scheduling module is not set up, so every SIU^S12 is refused.
+    if (faults.has('ae-on-siu') && messageType(parseEr7(text)) === 'SIU^S12') {
+      return buildAck(parseEr7(text), 'AE', [{ code: '207', message: 'Agenda no disponible.', diagnostic: 'Scheduling unavailable' }],
+        { sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
+    }
     if (forced && forced.left > 0) {
       forced.left--;
       return buildAck(parseEr7(text), forced.code, [{ code: '207', message: 'Rechazado a pedido de la prueba (SIHCE de Sello).', diagnostic: 'Refusal requested by the test' }],

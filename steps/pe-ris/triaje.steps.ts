@@ -6,6 +6,7 @@ import { outcomeIssues } from '../../src/programs/pe-ris/triage-check.ts';
 import { DEFECT_EXPECTATION, plantTriageDefect, type TriageDefect } from '../../src/programs/pe-ris/test-data.ts';
 import { triageFacts } from '../../src/programs/pe-ris/v2-messages.ts';
 import { ackCode } from '../../src/programs/pe-ris/mllp-transport.ts';
+import { parseEr7, valueAt } from '../../src/hl7v2/index.ts';
 import type { ExchangeEntry } from '../../src/journal/exchange.ts';
 import { waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
 import type { SelloWorld } from '../support/world.ts';
@@ -13,6 +14,24 @@ import { WAITING } from './timeouts.ts';
 import { report, reportRootCause, ris, type Citizen, type RisScenario } from './ris-context.ts';
 import { judgeEngineV2, judgeSihceAck, roleOf } from '../../src/programs/pe-ris/wire.ts';
 
+
+/**
+ * The engine's messages SIHCE did not accept. When the wire shows nothing wrong with them (reportRootCause looks
+ * first), the refusal is the party's that Sello does not play: SIHCE refusing a conformant message (RIS-V2-01), or —
+ * when Sello's SIHCE refused an engine under test — a defect of the engine's message Sello's profile did not name.
+ */
+function sihceRefusals(context: RisScenario, since: string, xs = v2Exchanges(context.exchanges()).filter((x) => x.from === PARTY.engine && x.startedAt >= since)): JudgedFinding[] {
+  const engineUnderTest = context.sutRole === 'engine';
+  return xs.flatMap((x): JudgedFinding[] => {
+    const ack = typeof x.response?.body === 'string' ? ackCode(x.response.body).code : '';
+    if (ack === 'AA' || ack === 'CA') return [];
+    const err = typeof x.response?.body === 'string' ? valueAt(parseEr7(x.response.body), { segment: 'ERR', field: 8 }) || valueAt(parseEr7(x.response.body), { segment: 'ERR', field: 3, component: 2 }) : '';
+    const what = `${x.method ?? 'HL7 v2'} (MSA-1 «${ack}»${err ? `: ${err}` : ''}${x.error ? `, ${x.error}` : ''})`;
+    return [engineUnderTest
+      ? { ...fail('RIS-V2-04', 'business-rule', 'MSH', `El SIHCE de referencia rechazó el ${what} del motor.`, `The reference SIHCE refused the engine's ${what}.`, 'hl7v2'), exchangeId: x.id, side: 'request', role: 'engine' }
+      : { ...fail('RIS-V2-01', 'business-rule', 'MSA-1', `El SIHCE rechazó un ${what} conforme del motor.`, `SIHCE refused a conformant ${what} of the engine.`, 'hl7v2'), exchangeId: x.id, side: 'response', role: 'sihce' }];
+  });
+}
 
 /** Any success: FHIR and Sello's control API leave 200, 201 or 202 to the server. */
 const ok2xx = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
@@ -61,7 +80,10 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
     c.facts = facts;
     c.followUpId = facts.followUpId;
   }
-  if (triage.status === undefined || triage.status >= 300) {
+  const refusedV2 = triage.status !== undefined && triage.status >= 300 ? sihceRefusals(context, triage.startedAt) : [];
+  if (refusedV2.length > 0) {
+    consequences.push(...refusedV2);
+  } else if (triage.status === undefined || triage.status >= 300) {
     // A valid triage refused: blame the rule the receiver claimed, else the journey.
     const claimed = outcomeIssues(triage.response?.body)[0]?.ruleId;
     const receiver = roleOf(triage.to);
@@ -103,11 +125,7 @@ async function judgeEngineLeg(world: SelloWorld, c: Citizen, depth: 'judge' | 'd
       wire.push(...judgeEngineV2(x, c.facts), ...judgeSihceAck(x));
       continue;
     }
-    const ack = typeof x.response?.body === 'string' ? ackCode(x.response.body).code : '';
-    if (ack !== 'AA' && ack !== 'CA') {
-      flow.push({ ...fail('RIS-FLOW-01', 'processing', 'MSA-1', `El SIHCE no aceptó el ${type} de ${c.alias} (MSA-1 «${ack}»${x.error ? `, ${x.error}` : ''}).`,
-        `SIHCE did not accept the ${type} of ${c.alias} (MSA-1 "${ack}"${x.error ? `, ${x.error}` : ''}).`, 'hl7v2'), exchangeId: x.id, side: 'response' });
-    }
+    flow.push(...sihceRefusals(context, since, [x]));
   }
   report(world, wire);
   reportRootCause(world, flow);

@@ -67,7 +67,8 @@ export function checkRefusal(x: ExchangeEntry, expected: OutcomeExpectation, req
       `Expected a refusal (HTTP ${wanted}${expected.ruleId ? ` under ${expected.ruleId}` : ''}); the system accepted (HTTP ${status}).`)]);
   }
   if (!okStatus) {
-    out.push(fail(requirement, 'invalid', '', `Se esperaba HTTP ${wanted}; llegó ${status ?? x.error ?? 'nada'}.`, `Expected HTTP ${wanted}; got ${status ?? x.error ?? 'nothing'}.`));
+    // A refusal with the wrong status is RIS-FHIR-01's (which status says what); the refusal itself was made.
+    out.push(fail('RIS-FHIR-01', 'invalid', '', `Se esperaba HTTP ${wanted}; llegó ${status ?? x.error ?? 'nada'}.`, `Expected HTTP ${wanted}; got ${status ?? x.error ?? 'nothing'}.`));
   }
   if (!isObject(body) || body.resourceType !== 'OperationOutcome') {
     out.push(fail('RIS-FHIR-01', 'structure', '', 'El rechazo no es un OperationOutcome.', 'The refusal is not an OperationOutcome.'));

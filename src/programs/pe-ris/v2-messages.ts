@@ -245,6 +245,17 @@ export function checkTranslation(facts: TriageFacts, message: string): Finding[]
   }
   const v = (segment: string, field: number, component?: number, subcomponent?: number) =>
     valueAt(m, { segment, field, ...(component ? { component } : {}), ...(subcomponent ? { subcomponent } : {}) });
+  // Names compared without case or accents: an engine may upper-case them, or write them as they came.
+  const plain = (x: string): string => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().trim();
+  if (v('PID', 5, 1) && plain(v('PID', 5, 1)) !== plain(facts.family)) {
+    out.push(mapFinding('RIS-MAP-01', 'PID-5.1', `PID-5.1 es ${v('PID', 5, 1)}; el triaje dice ${facts.family}.`, `PID-5.1 is ${v('PID', 5, 1)}; the triage says ${facts.family}.`));
+  }
+  if (v('PID', 5, 2) && facts.given[0] && plain(v('PID', 5, 2)) !== plain(facts.given[0])) {
+    out.push(mapFinding('RIS-MAP-01', 'PID-5.2', `PID-5.2 es ${v('PID', 5, 2)}; el triaje dice ${facts.given[0]}.`, `PID-5.2 is ${v('PID', 5, 2)}; the triage says ${facts.given[0]}.`));
+  }
+  if (facts.renipress && v('PV1', 3, 4, 1) !== '' && v('PV1', 3, 4, 1) !== facts.renipress) {
+    out.push(mapFinding('RIS-MAP-01', 'PV1-3.4.1', `PV1-3.4.1 debe ser el RENIPRESS ${facts.renipress}; es «${v('PV1', 3, 4, 1)}».`, `PV1-3.4.1 must be RENIPRESS ${facts.renipress}; it is "${v('PV1', 3, 4, 1)}".`));
+  }
   if (facts.birthDate && v('PID', 7) && v('PID', 7).slice(0, 8) !== v2Date(facts.birthDate)) {
     out.push(mapFinding('RIS-MAP-01', 'PID-7', `PID-7 es ${v('PID', 7)}; el triaje dice ${facts.birthDate}.`, `PID-7 is ${v('PID', 7)}; the triage says ${facts.birthDate}.`));
   }
