@@ -150,6 +150,8 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
           const focus = e.focus ?? (await readFocus(e.focusRef));
           if (focus) toQhali.notify(e.focusRef, focus);
         }
+        // The defect: the change is relayed, then the channel's response step fails and SIHCE sees a 500.
+        if (faults.has('hook-500')) return fhirJson(h, 500, simpleOutcome('exception', 'Error interno del canal.', 'Channel error.', 'FHIR-API'));
         return h.response().code(200);
       },
     });

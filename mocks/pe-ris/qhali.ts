@@ -199,6 +199,8 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
           if (admitted.admission === 'duplicate' && faults.has('tell-twice')) tell(event);
           for (const e of admitted.deliverable) tell(e);
         }
+        // The defect: the citizen is told, then the answer fails to serialise and the notifier sees a 500.
+        if (faults.has('notification-500')) return json(h, 500, simpleOutcome('exception', 'Error interno.', 'Internal error.', 'FHIR-API'), 'application/fhir+json');
         return h.response().code(200);
       },
     });

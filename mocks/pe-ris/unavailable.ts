@@ -1,5 +1,6 @@
 import type Hapi from '@hapi/hapi';
 import { simpleOutcome } from '../../src/programs/pe-ris/triage-check.ts';
+import { PLANNED_OUTAGE_HEADER } from '../../src/programs/pe-ris/wire.ts';
 
 /**
  * A notification endpoint that is "down" for a while answers 503 Service Unavailable (with Retry-After) rather than
@@ -11,5 +12,7 @@ export function unavailableReply(h: Hapi.ResponseToolkit): Hapi.ResponseObject {
     .response(simpleOutcome('exception', 'El receptor no está disponible por ahora; reintente.', 'The receiver is unavailable for now; retry.', 'RIS-NOT-01'))
     .code(503)
     .type('application/fhir+json')
-    .header('retry-after', '1');
+    .header('retry-after', '1')
+    // Sello's own planned outage, so the wire judge does not hold it against the receiver.
+    .header(PLANNED_OUTAGE_HEADER, 'true');
 }

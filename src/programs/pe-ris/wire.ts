@@ -182,10 +182,20 @@ export function judgeWire(xs: readonly ExchangeEntry[]): JudgedFinding[] {
     if (x.method === 'POST' && (sender === 'sihce' || sender === 'engine') && (receiver === 'engine' || receiver === 'qhali')) {
       const read = readNotification(x.request?.body);
       if (!read.ok) out.push(...on(x, 'request', sender, read.findings));
+      // A well-formed notification must be answered 2xx (a planned outage of Sello's stand-in aside).
+      else if (x.status !== undefined && (x.status < 200 || x.status >= 300) && !x.response?.headers?.[PLANNED_OUTAGE_HEADER]) {
+        out.push(...on(x, 'response', receiver, [{
+          ruleId: 'RIS-NOT-01', severity: 'error', code: 'processing', location: 'status', locationKind: 'http',
+          message: { en: `A well-formed notification was answered HTTP ${x.status}; the receiver must answer 2xx.`, es: `Una notificación bien formada recibió HTTP ${x.status}; el receptor debe responder 2xx.` },
+        }]));
+      }
     }
   }
   return out;
 }
+
+/** Response header of Sello's stand-in receivers during an outage a scenario planned (503 on purpose). */
+export const PLANNED_OUTAGE_HEADER = 'x-sello-planned-outage';
 
 /** A finding's identity, so one defect seen twice (by a step and by the wire) is reported once. */
 export const findingKey = (f: JudgedFinding): string => `${f.ruleId}|${f.exchangeId ?? ''}|${f.side ?? ''}|${f.location}`;
