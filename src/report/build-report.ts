@@ -35,6 +35,8 @@ import type {
 import { readMessages } from './read-messages.ts';
 import { Pseudonymizer } from './redact.ts';
 import { computeCoverage, type Requirement } from './requirements.ts';
+import { behaviourGaps, computeBehaviours } from './behaviours.ts';
+import type { BehaviourReport } from './model.ts';
 import { sanitizeBaseUrl } from '../util/urls.ts';
 
 export { sanitizeBaseUrl };
@@ -469,13 +471,23 @@ function runRoles(scenarios: readonly ScenarioReport[], roleTags: readonly strin
   return ordered;
 }
 
-function roleSummaries(program: string, roles: readonly string[], scenarios: readonly ScenarioReport[], requirements: readonly RequirementReport[], sut: SutInfo): RoleSummary[] {
+function roleSummaries(
+  program: string, roles: readonly string[], scenarios: readonly ScenarioReport[], requirements: readonly RequirementReport[], sut: SutInfo,
+  behaviours?: readonly BehaviourReport[],
+): RoleSummary[] {
   return roles.map((role): RoleSummary => {
     const mine = scenarios.filter((s) => s.roles.includes(role));
     const notPassed = mine.filter((s) => NOT_PASSED.has(s.status)).length;
     const cells = requirements.map((r) => ({ r, cell: r.byRole.find((c) => c.role === role) }));
-    const failedRequirements = cells.filter(({ cell }) => cell?.verdict === 'failed').map(({ r }) => r.id);
-    const uncoveredShall = cells.filter(({ r, cell }) => r.severity === 'SHALL' && cell?.verdict === 'not-covered').map(({ r }) => r.id);
+    // A role is certifiable only when every behaviour binding it was exercised against it and passed: a behaviour's
+    // gap names its requirement here, and the behaviour ids below.
+    const gaps = behaviours ? behaviourGaps(behaviours, role) : { uncovered: [], failed: [] };
+    const reqOf = (id: string): string => behaviours?.find((b) => b.id === id)?.requirement ?? id;
+    const failedRequirements = [...new Set([...cells.filter(({ cell }) => cell?.verdict === 'failed').map(({ r }) => r.id), ...gaps.failed.map(reqOf)])];
+    const uncoveredShall = [...new Set([
+      ...cells.filter(({ r, cell }) => r.severity === 'SHALL' && cell?.verdict === 'not-covered').map(({ r }) => r.id),
+      ...gaps.uncovered.map(reqOf),
+    ])].filter((id) => !failedRequirements.includes(id));
     const ok = notPassed === 0 && failedRequirements.length === 0 && uncoveredShall.length === 0 && mine.some((s) => s.status === 'passed');
     return {
       program,
@@ -491,6 +503,7 @@ function roleSummaries(program: string, roles: readonly string[], scenarios: rea
       findings: mine.reduce((n, s) => n + s.findings.length, 0),
       failedRequirements,
       uncoveredShall,
+      ...(behaviours ? { uncoveredBehaviours: gaps.uncovered, failedBehaviours: gaps.failed } : {}),
     };
   });
 }
@@ -578,6 +591,9 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
   for (const s of allScenarios) s.requirements = coverage.declared.get(s.id) ?? [];
   const requirements = coverage.requirements;
   reassessRequirements(requirements, allScenarios, opts.sut);
+  const behaviours = catalogue.some((r) => r.behaviours?.length)
+    ? computeBehaviours({ requirements: catalogue, reports: requirements, scenarios: allScenarios, exchanges: shownExchanges, sut: opts.sut })
+    : undefined;
   const violated = violatedIds(allScenarios, rules, requirements, opts.sut);
   const { verdict, reason } = computeVerdict(rules, requirements, allScenarios, totals, run.problems, run.success, violated, opts.sut);
 
@@ -619,8 +635,9 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     totals,
     rules,
     requirements,
+    ...(behaviours ? { behaviours } : {}),
     catalogue: opts.catalogue ?? { version: opts.programVersion, files: [] },
-    summary: roleSummaries(opts.program, roles, allScenarios, requirements, opts.sut),
+    summary: roleSummaries(opts.program, roles, allScenarios, requirements, opts.sut, behaviours),
     features,
     evidence,
     outputs: [

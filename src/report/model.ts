@@ -138,6 +138,37 @@ export interface RequirementReport extends RequirementDefinition {
   reason: VerdictReason;
 }
 
+/** One cell of the behaviour × role matrix: a behaviour exercised (or not) against one role. */
+export interface BehaviourCell {
+  role: string;
+  /**
+   * passed / failed (a blocking finding of the behaviour's requirement against this role) / not-assessed (stopped by
+   * something else) / not-covered (no scenario tagged @<behaviour> and @<role> exchanged a message with the role) /
+   * not-applicable (a role Sello played in a single-role run).
+   */
+  verdict: RuleVerdict;
+  /** Scenarios tagged @<behaviour> and @<role> that exchanged at least one message with the role. */
+  scenarios: string[];
+  /** Scenarios so tagged that exchanged nothing with the role: declared, not exercised. */
+  declaredOnly: string[];
+  /** Blocking findings that failed the cell. */
+  findings: FindingRef[];
+  /** For not-assessed: what stopped each scenario. */
+  blockedBy?: BlockRef[];
+}
+
+/** One row of the behaviour matrix: a behaviour of a requirement, with a cell per role it binds. */
+export interface BehaviourReport {
+  id: string;
+  requirement: string;
+  sent: LocalizedText;
+  expected: LocalizedText;
+  source: string;
+  /** Severity of its requirement: a SHALL behaviour not passed for a role keeps that role from certification. */
+  severity: 'SHALL' | 'SHOULD';
+  cells: BehaviourCell[];
+}
+
 /** Verdict of the run restricted to one program and role: the summary a vendor of that role reads first. */
 export interface RoleSummary {
   program: string;
@@ -151,6 +182,10 @@ export interface RoleSummary {
   failedRequirements: string[];
   /** SHALL requirements that apply to the role and no scenario of the role covers. */
   uncoveredShall: string[];
+  /** SHALL behaviours binding the role that no scenario exercised against it (when the catalogue has behaviours). */
+  uncoveredBehaviours?: string[];
+  /** Behaviours failed against the role. */
+  failedBehaviours?: string[];
 }
 
 export interface IntegrityFile {
@@ -265,6 +300,8 @@ export interface ReportModel {
   rules: RuleReport[];
   /** The coverage matrix: every requirement of the catalogue (rules and profile constraints). */
   requirements: RequirementReport[];
+  /** The behaviour × role matrix, when the catalogue declares behaviours (absent otherwise). */
+  behaviours?: BehaviourReport[];
   catalogue: CatalogueInfo;
   /** Per program and role. */
   summary: RoleSummary[];

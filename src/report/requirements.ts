@@ -38,6 +38,8 @@ export interface MessageSelector {
 export interface Requirement extends RequirementDefinition {
   /** Finding rule ids that count against it (always including its own id). */
   judgedBy: string[];
+  /** Its behaviours, from the catalogue's `behaviours` (absent when it has none). */
+  behaviours?: Behaviour[];
   /** Profile constraints: the messages it governs; absent for rules. */
   messages?: MessageSelector[];
 }
@@ -52,6 +54,29 @@ export interface RequirementCatalogue {
   requirements: Requirement[];
   /** The catalogue files with their hashes, so a report names exactly what it was judged against. */
   files: IntegrityFile[];
+  /** Observable behaviours of the requirements (what is sent, what must come back), each bound to roles. */
+  behaviours: Behaviour[];
+  /**
+   * SHALL requirements that bind a role without any behaviour for that role (`RN-05 imss`): a hole in the catalogue.
+   * Empty when the catalogue declares no behaviours at all (then coverage is by requirement only, as before).
+   */
+  missingBehaviours: string[];
+}
+
+/**
+ * One observable behaviour of a requirement: what is sent or done, and what must come back or happen. A scenario
+ * exercising it against role R is tagged `@<id>` and `@<R>`; (behaviour, role) is a cell of the coverage matrix.
+ */
+export interface Behaviour {
+  /** `<requirement id>.<n>`, stable once published. */
+  id: string;
+  /** Id of the rule or profile constraint it belongs to. */
+  requirement: string;
+  sent: LocalizedText;
+  expected: LocalizedText;
+  /** The roles whose behaviour it judges. */
+  roles: string[];
+  source: string;
 }
 
 export class CatalogueError extends Error {
@@ -189,6 +214,7 @@ export function loadRequirementCatalogue(program: string, profilesRoot: string =
     seen.add(r.id);
     if (r.schema) files.push(readJson(path.join(dir, r.schema), rel(r.schema)).hash);
   }
+  const behaviours = parseBehaviours(data.behaviours, requirements, hash.path);
   return {
     program,
     version: data.version,
@@ -197,7 +223,63 @@ export function loadRequirementCatalogue(program: string, profilesRoot: string =
     rules,
     requirements,
     files,
+    behaviours,
+    missingBehaviours: behaviours.length === 0 ? [] : missingBehaviours(requirements, behaviours),
   };
+}
+
+/** The program's roles as its catalogue knows them: every role a rule or constraint binds. */
+function catalogueRoles(requirements: readonly Requirement[]): Set<string> {
+  return new Set(requirements.flatMap((r) => r.roles ?? []));
+}
+
+/**
+ * Reads `behaviours` and attaches each to its requirement. Ids are unique and named `<requirement>.<n>`, the
+ * requirement exists, and the roles are roles the catalogue binds (a typo would silently leave a cell uncovered).
+ */
+function parseBehaviours(x: unknown, requirements: Requirement[], file: string): Behaviour[] {
+  if (x === undefined) return [];
+  if (!Array.isArray(x)) throw new CatalogueError(`${file}: behaviours must be a list`);
+  const byId = new Map(requirements.map((r) => [r.id, r]));
+  const roles = catalogueRoles(requirements);
+  const seen = new Set<string>();
+  const out = x.map((b, i): Behaviour => {
+    const where = `${file} behaviours[${i}]`;
+    if (!isObject(b)) throw new CatalogueError(`${where} must be an object`);
+    const { id, requirement, sent, expected, roles: bound, source } = b;
+    if (typeof id !== 'string' || id === '') throw new CatalogueError(`${where}: id is required`);
+    if (seen.has(id)) throw new CatalogueError(`${where}: behaviour id ${id} appears twice`);
+    seen.add(id);
+    if (typeof requirement !== 'string' || !byId.has(requirement)) {
+      throw new CatalogueError(`${where} (${id}): requirement '${String(requirement)}' is not a rule or constraint of the catalogue`);
+    }
+    if (!id.startsWith(`${requirement}.`) || !/^\d+$/.test(id.slice(requirement.length + 1))) {
+      throw new CatalogueError(`${where} (${id}): the id must be <requirement>.<n>, here ${requirement}.<n>`);
+    }
+    if (!isText(sent) || !isText(expected)) throw new CatalogueError(`${where} (${id}): sent and expected need at least en`);
+    if (!stringList(bound) || bound.length === 0) throw new CatalogueError(`${where} (${id}): roles must be a non-empty list`);
+    const unknown = bound.filter((r) => !roles.has(r));
+    if (roles.size > 0 && unknown.length > 0) {
+      throw new CatalogueError(`${where} (${id}): unknown role(s) ${unknown.join(', ')} (the catalogue binds ${[...roles].join(', ')})`);
+    }
+    const req = byId.get(requirement)!;
+    const outside = req.roles ? bound.filter((r) => !req.roles!.includes(r)) : [];
+    if (outside.length > 0) throw new CatalogueError(`${where} (${id}): ${requirement} does not bind ${outside.join(', ')}`);
+    if (typeof source !== 'string' || source === '') throw new CatalogueError(`${where} (${id}): source is required`);
+    return { id, requirement, sent, expected, roles: [...bound], source };
+  });
+  for (const b of out) (byId.get(b.requirement)!.behaviours ??= []).push(b);
+  return out;
+}
+
+/** `<requirement> <role>` for every SHALL rule binding a role that no behaviour binds for that role. */
+export function missingBehaviours(requirements: readonly Requirement[], behaviours: readonly Behaviour[]): string[] {
+  const roles = [...catalogueRoles(requirements)];
+  const has = new Set(behaviours.flatMap((b) => b.roles.map((r) => `${b.requirement} ${r}`)));
+  return requirements
+    .filter((r) => r.kind === 'rule' && r.severity === 'SHALL')
+    .flatMap((r) => (r.roles ?? roles).map((role) => `${r.id} ${role}`))
+    .filter((cell) => !has.has(cell));
 }
 
 // ——— matching messages ———
