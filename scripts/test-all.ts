@@ -1,9 +1,10 @@
 /**
- * `npm test`: the unit tests (node's test runner) and the full certification suite of every program (mx-pgs, pe-ris)
- * against the reference implementations, ending with one line a CI reads: `N passed, N failed`, counting both.
+ * `npm test`: the unit tests (node's test runner), the full certification suite of every program (mx-pgs, pe-ris)
+ * against the reference implementations, and the planted-defect self-test (scripts/planted-defects.ts: each defect
+ * is one test), ending with one line a CI reads: `N passed, N failed`, counting all three.
  */
 import { spawn } from 'node:child_process';
-import { readdir, readFile, mkdtemp } from 'node:fs/promises';
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,8 +31,11 @@ function run(command: string, args: string[]): Promise<{ code: number; output: s
   });
 }
 
+// Reporters colour their output when they think a terminal reads it: match the text, not the escape codes.
+const plain = (output: string): string => output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
 const count = (output: string, label: string): number => {
-  const matches = [...output.matchAll(new RegExp(`^ℹ ${label} (\\d+)$`, 'gm'))];
+  const matches = [...plain(output).matchAll(new RegExp(`^ℹ ${label} (\\d+)\\s*$`, 'gm'))];
   return Number(matches.at(-1)?.[1] ?? 0);
 };
 
@@ -69,9 +73,21 @@ try {
   console.error(`no report.json from the suite run (exit ${suite.code}): ${(error as Error).message}`);
   suiteFailed = 1;
 }
+await rm(out, { recursive: true, force: true });
 
-const runnerBroke = (unit.code !== 0 && unitFailed === 0) || (suite.code !== 0 && suiteFailed === 0);
-const failed = unitFailed + suiteFailed + (runnerBroke ? 1 : 0) + (1 - typecheckPassed);
-console.log(`\ntype check: ${typecheckPassed ? 'passed' : 'FAILED'} · unit: ${unitPassed} passed, ${unitFailed} failed · scenarios: ${suitePassed} passed, ${suiteFailed} failed`);
-console.log(`${typecheckPassed + unitPassed + suitePassed} passed, ${failed} failed`);
+console.log('\n== planted-defect self-test (each defect must fail with exactly its rule)');
+const planted = await run(process.execPath, ['--import', 'tsx', join(root, 'scripts/planted-defects.ts')]);
+const figures = /^planted defects: (\d+)\/(\d+) failed with the right rule, (\d+) false positives$/m.exec(plain(planted.output));
+const coverage = /^planted-defect coverage: (\d+)\/(\d+) behaviour×role cells have a defect$/m.exec(plain(planted.output));
+const plantedPassed = Number(figures?.[1] ?? 0);
+// Missing cells fail as one test: the runner lists them.
+const plantedFailed = figures ? Number(figures[2]) - plantedPassed + (coverage && coverage[1] !== coverage[2] ? 1 : 0) : 1;
+if (!figures) console.error(`the planted-defect self-test printed no figure line (exit ${planted.code})`);
+
+const runnerBroke = (unit.code !== 0 && unitFailed === 0) || (suite.code !== 0 && suiteFailed === 0) || (planted.code !== 0 && plantedFailed === 0);
+const failed = unitFailed + suiteFailed + plantedFailed + (runnerBroke ? 1 : 0) + (1 - typecheckPassed);
+console.log(`\ntype check: ${typecheckPassed ? 'passed' : 'FAILED'} · unit: ${unitPassed} passed, ${unitFailed} failed · scenarios: ${suitePassed} passed, ${suiteFailed} failed · planted defects: ${plantedPassed} passed, ${plantedFailed} failed`);
+if (figures) console.log(figures[0]);
+if (coverage) console.log(coverage[0]);
+console.log(`${typecheckPassed + unitPassed + suitePassed + plantedPassed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;
