@@ -116,9 +116,11 @@ for (const file of await defectFiles(options.files)) {
       setupErrors.push(`${label}: ${defect.role}:${defect.fault}: no program has the role ${defect.role}`);
       continue;
     }
-    const behaviours = catalogueOf(program).behaviours;
-    const problems = entryProblems(defect, behaviours).filter((p) => !p.includes('belongs to'));
-    for (const w of entryProblems(defect, behaviours).filter((p) => p.includes('belongs to'))) console.log(`warning: ${label} ${defect.role}:${defect.fault}: ${w}`);
+    const { behaviours, requirements } = catalogueOf(program);
+    const all = entryProblems(defect, behaviours, judgedByMap(requirements));
+    // A rule foreign to the behaviour is doubtful, not wrong: the run still decides whether it was caught right.
+    const problems = all.filter((p) => !p.includes('belongs to'));
+    for (const w of all.filter((p) => p.includes('belongs to'))) console.log(`warning: ${label} ${defect.role}:${defect.fault}: ${w}`);
     jobs.push({ program, defect, file: label, problems });
     const list = defectsByProgram.get(program.id) ?? [];
     list.push(defect);

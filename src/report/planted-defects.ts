@@ -96,13 +96,18 @@ export function judgedByMap(requirements: readonly Requirement[]): Map<string, s
   return new Map(requirements.filter((r) => r.kind === 'profile').map((r) => [r.id, r.judgedBy.filter((id) => id !== r.id)]));
 }
 
-/** Entry problems a run would not reveal: an unknown behaviour, a role it does not bind, a rule other than its requirement. */
-export function entryProblems(d: PlantedDefect, behaviours: readonly Behaviour[]): string[] {
+/**
+ * Entry problems a run would not reveal: an unknown behaviour, a role it does not bind, a rule that is neither the
+ * behaviour's requirement nor a rule judging it (a profile constraint's behaviour is violated under its rule).
+ */
+export function entryProblems(d: PlantedDefect, behaviours: readonly Behaviour[], judgedBy: ReadonlyMap<string, readonly string[]> = new Map()): string[] {
   const b = behaviours.find((x) => x.id === d.behaviour);
   if (!b) return [`behaviour ${d.behaviour} is not in the catalogue`];
   const out: string[] = [];
   if (!b.roles.includes(d.role)) out.push(`behaviour ${d.behaviour} does not bind ${d.role}`);
-  if (b.requirement !== d.rule) out.push(`behaviour ${d.behaviour} belongs to ${b.requirement}, the entry names ${d.rule}`);
+  if (b.requirement !== d.rule && !(judgedBy.get(b.requirement) ?? []).includes(d.rule)) {
+    out.push(`behaviour ${d.behaviour} belongs to ${b.requirement}, the entry names ${d.rule}`);
+  }
   return out;
 }
 

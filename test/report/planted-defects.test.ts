@@ -58,4 +58,7 @@ test('entries: parsed and checked, default tags, coverage of behaviour × role c
   assert.deepEqual(entryProblems(defect, behaviours), []);
   assert.deepEqual(entryProblems({ ...defect, role: 'issste' }, behaviours), ['behaviour RN-05.1 does not bind issste']);
   assert.deepEqual(entryProblems({ ...defect, rule: 'RN-10' }, behaviours), ['behaviour RN-05.1 belongs to RN-05, the entry names RN-10']);
+  // A constraint's behaviour is violated under a rule that judges the constraint.
+  const constraint: Behaviour = { id: 'PGS-PRF-ACUSE.1', requirement: 'PGS-PRF-ACUSE', sent: text, expected: text, roles: ['imss'], source: 's' };
+  assert.deepEqual(entryProblems({ ...defect, behaviour: 'PGS-PRF-ACUSE.1' }, [constraint], judgedBy), []);
 });
