@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { renderBehaviourMatrix } from './html-behaviours.ts';
 import type {
   ExchangeEntry, ExchangeMessage, ReportModel, RequirementReport, RoleSummary, RuleVerdict, ScenarioReport, ScenarioStatus,
 } from './model.ts';
@@ -418,7 +419,8 @@ export function renderHtml(model: ReportModel, exchangesByScenario: ReadonlyMap<
   const summaryRows = model.summary.map((s) => `<tr><td>${esc(s.program)}</td><td><button type="button" class="linkish" data-filter="${filterAttr({ role: s.role })}">${esc(s.role)}</button></td>`
     + `<td>${badge(verdictKey(s.verdict), ROLE_VERDICT_LABEL[s.verdict])}</td><td>${s.scenarios}</td><td>${s.passed}</td>`
     + `<td>${s.notPassed > 0 ? `<button type="button" class="linkish" data-filter="${filterAttr({ role: s.role, st: 'not-passed' })}">${s.notPassed}</button>` : '0'}</td><td>${s.findings}</td>`
-    + `<td>${esc(s.failedRequirements.join(', ') || '—')}</td><td>${s.uncoveredShall.length ? `<span class="flag">⚠</span> ${esc(s.uncoveredShall.join(', '))}` : '—'}</td></tr>`).join('');
+    + `<td>${esc(s.failedRequirements.join(', ') || '—')}</td><td>${s.uncoveredShall.length ? `<span class="flag">⚠</span> ${esc(s.uncoveredShall.join(', '))}` : '—'}`
+    + `${s.uncoveredBehaviours?.length ? `<br><span class="small">${esc(`comportamientos / behaviours: ${s.uncoveredBehaviours.join(', ')}`)}</span>` : ''}</td></tr>`).join('');
   const gaps = model.requirements.filter((r) => r.severity === 'SHALL' && r.verdict === 'not-covered');
   const matrixRows = model.requirements.map((r, i) => renderRequirementRows(r, i, roles, scenarioIndex, allScenarios)).join('');
 
@@ -461,6 +463,7 @@ export function renderHtml(model: ReportModel, exchangesByScenario: ReadonlyMap<
     + '<table id="matrix-table"><thead><tr><th>Requisito / Requirement</th><th>Tipo / Kind</th><th>Fuerza / Severity</th><th>Veredicto / Verdict</th>'
     + roles.map((r) => `<th>${esc(r)}</th>`).join('')
     + `<th>Hallazgos / Findings</th></tr></thead><tbody>${matrixRows}</tbody></table></section>`
+    + renderBehaviourMatrix(model, roles)
     + '<section id="scenarios"><h2>Escenarios / Scenarios</h2>'
     + '<div class="filters" role="search">'
     + `<select id="f-prog" aria-label="Programa / Program"><option value="">Programa / Program: todos / all</option><option value="${esc(model.program)}">${esc(model.program)}</option></select>`

@@ -90,3 +90,19 @@ test('the role summary gaps: SHALL behaviours not covered, behaviours failed', (
   assert.deepEqual(behaviourGaps([b!], 'issste'), { uncovered: [], failed: ['RN-05.1'] });
   assert.deepEqual(behaviourGaps([b!], 'ssa'), { uncovered: ['RN-05.1'], failed: [] });
 });
+
+test('report.html shows behaviour rows under their requirement, a column per role with "covered n/m", and escapes', async () => {
+  const { renderBehaviourMatrix } = await import('../../src/report/html-behaviours.ts');
+  const s = [scenario('a', ['imss'], 'passed')];
+  const behaviours = computeBehaviours({ requirements: [REQ], reports: reportsOf(s), scenarios: s, exchanges: new Map([['a', [ex('sello', 'IMSS')]]]), sut: SUT });
+  behaviours[0]!.sent = { en: '<alta>', es: '<alta>' };
+  const model = { behaviours, requirements: [{ id: 'RN-05', title: { en: 'Duplicate', es: 'Duplicada' } }] } as unknown as Parameters<typeof renderBehaviourMatrix>[0];
+  const html = renderBehaviourMatrix(model, ['imss', 'issste', 'ssa']);
+  assert.match(html, /<b>RN-05<\/b> Duplicada/);
+  assert.match(html, /data-behaviour="RN-05.1"/);
+  assert.match(html, /imss<br><span class="small">cubiertos \/ covered 1\/1/);
+  assert.match(html, /issste<br><span class="small">cubiertos \/ covered 0\/1/);
+  assert.match(html, /&lt;alta&gt;/);
+  assert.doesNotMatch(html, /<alta>/);
+  assert.equal(renderBehaviourMatrix({ ...model, behaviours: undefined } as typeof model, ['imss']), '');
+});
