@@ -158,8 +158,11 @@ for (const p of checked) {
   cells += c.cells.length;
   missing.push(...c.missing.map((m) => `${p.id} ${m}`));
 }
+// A SHALL rule × role without any behaviour has no cell at all: the coverage figure would not show the hole.
+const gaps = checked.flatMap((p) => catalogueOf(p).missingBehaviours.map((g) => `${p.id} ${g}`));
 console.log(`planted-defect coverage: ${cells - missing.length}/${cells} behaviour×role cells have a defect`);
+for (const g of gaps) console.log(`  SHALL rule × role without any behaviour in the catalogue: ${g}`);
 if (options.files.length === 0) for (const m of missing) console.log(`  no planted defect: ${m}`);
 else if (missing.length > 0) console.log('  (cells without a defect are listed, and fail, only when every program\'s own file is run)');
 console.log(`(${jobs.length} runs, parallel ${options.parallel}, ${Math.round((Date.now() - started) / 1000)} s)`);
-process.exitCode = caught < jobs.length || setupErrors.length > 0 || falsePositives > 0 || (options.files.length === 0 && missing.length > 0) ? 1 : 0;
+process.exitCode = caught < jobs.length || setupErrors.length > 0 || falsePositives > 0 || gaps.length > 0 || (options.files.length === 0 && missing.length > 0) ? 1 : 0;
