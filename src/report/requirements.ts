@@ -375,7 +375,8 @@ export function computeCoverage(input: CoverageInput): CoverageResult {
   const { requirements, scenarios, exchanges, sut, roles } = input;
   const byTag = new Map<string, Requirement[]>();
   for (const r of requirements) {
-    for (const t of r.coveredBy) {
+    // A behaviour's tag declares its requirement too (the rule tag is meant to be kept beside it, but may be forgotten).
+    for (const t of [...r.coveredBy, ...(r.behaviours ?? []).map((b) => b.id)]) {
       let l = byTag.get(t);
       if (!l) byTag.set(t, (l = []));
       l.push(r);

@@ -106,3 +106,11 @@ test('report.html shows behaviour rows under their requirement, a column per rol
   assert.doesNotMatch(html, /<alta>/);
   assert.equal(renderBehaviourMatrix({ ...model, behaviours: undefined } as typeof model, ['imss']), '');
 });
+
+test('a scenario tagged with a behaviour covers its requirement even without the rule tag', async () => {
+  const { computeCoverage } = await import('../../src/report/requirements.ts');
+  const s = [scenario('a', ['imss'], 'passed', [], ['@RN-05.1'])];
+  const { requirements } = computeCoverage({ requirements: [REQ], scenarios: s, exchanges: new Map([['a', [ex('sello', 'IMSS')]]]), sut: SUT, roles: ['imss', 'ssa'] });
+  assert.deepEqual(requirements[0]!.scenarios, ['a']);
+  assert.deepEqual(requirements[0]!.byRole.map((c) => [c.role, c.verdict]), [['imss', 'passed'], ['ssa', 'not-covered']]);
+});
