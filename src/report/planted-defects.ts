@@ -62,10 +62,11 @@ export interface Judgement {
 }
 
 /**
- * Judges one planted-defect run. `judgedBy` gives, for each profile constraint id, the rule ids its verdict is made
- * of: a constraint whose judgedBy names the planted rule may fail alongside it (the same violation, seen through the
- * message it governs), any other failed rule or requirement is a false positive. A report missing means the run
- * broke (missed).
+ * Judges one planted-defect run. `judgedBy` gives, for each profile constraint id, the rule and check ids its verdict
+ * is made of: a constraint whose judgedBy names the planted rule may fail alongside it (the same violation, seen
+ * through the message it governs, e.g. a value of the wrong type breaks RP-05 and the triage Bundle's profile), and
+ * so may the validator checks it is judged by; any other failed rule or requirement, or a blocking finding no failed
+ * requirement accounts for, is a false positive. A report missing means the run broke (missed).
  */
 export function judgePlantedRun(
   defect: PlantedDefect,
@@ -74,10 +75,20 @@ export function judgePlantedRun(
   judgedBy: ReadonlyMap<string, readonly string[]>,
 ): Judgement {
   if (!report) return { outcome: 'missed', others: [], why: `no report.json (exit ${exitCode ?? 'killed'})` };
-  const failed = new Set([
-    ...(report.violated ?? []),
-    ...[...(report.rules ?? []), ...(report.requirements ?? [])].filter((r) => r.verdict === 'failed').map((r) => r.id),
-  ]);
+  const rows = [...(report.rules ?? []), ...(report.requirements ?? [])];
+  const known = new Set(rows.map((r) => r.id));
+  const failedRows = [...new Set(rows.filter((r) => r.verdict === 'failed').map((r) => r.id))];
+  // A finding id that is no requirement (a validator check such as FHIR-CARDINALITY-MIN) stands for the failed
+  // constraint(s) judging it; one that no failed requirement accounts for is reported as it is.
+  const failed = new Set(failedRows);
+  for (const id of report.violated ?? []) {
+    if (known.has(id)) {
+      failed.add(id);
+      continue;
+    }
+    const owners = failedRows.filter((r) => (judgedBy.get(r) ?? []).includes(id));
+    if (owners.length === 0) failed.add(id);
+  }
   const others = [...failed].filter((id) => id !== defect.rule && !(judgedBy.get(id) ?? []).includes(defect.rule)).sort();
   const cell = report.behaviours?.find((b) => b.id === defect.behaviour)?.cells.find((c) => c.role.toLowerCase() === defect.role.toLowerCase());
   const problems: string[] = [];

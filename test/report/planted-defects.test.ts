@@ -26,6 +26,16 @@ test('a constraint judged by the planted rule may fail with it; one that is not 
   assert.deepEqual(j.others, ['PGS-PRF-OTHER']);
 });
 
+test('validator checks of a constraint that may fail with the rule are not false positives; unaccounted ones are', () => {
+  const checks = new Map([['PGS-PRF-ACUSE', ['RN-05', 'SCHEMA-TYPE']], ['PGS-PRF-OTHER', ['SCHEMA-TYPE']]]);
+  assert.equal(judgePlantedRun(defect, 3, report(['RN-05', 'PGS-PRF-ACUSE'], 'failed', ['RN-05', 'SCHEMA-TYPE']), checks).outcome, 'caught');
+  // The check's constraint did not fail: nothing accounts for the finding.
+  const j = judgePlantedRun(defect, 3, report(['RN-05'], 'failed', ['RN-05', 'SCHEMA-TYPE']), checks);
+  assert.deepEqual([j.outcome, j.others], ['false-positive', ['SCHEMA-TYPE']]);
+  // Accounted for by a constraint the planted rule does not judge: that constraint is the false positive.
+  assert.deepEqual(judgePlantedRun(defect, 3, report(['RN-05', 'PGS-PRF-OTHER'], 'failed', ['RN-05', 'SCHEMA-TYPE']), checks).others, ['PGS-PRF-OTHER']);
+});
+
 test('caught under another rule, or another rule failing too, is a false positive', () => {
   const other = judgePlantedRun(defect, 3, report(['RN-10']), judgedBy);
   assert.equal(other.outcome, 'false-positive');
