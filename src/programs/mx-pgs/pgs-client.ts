@@ -100,7 +100,9 @@ export class PgsClient {
       sentMessageId: messageId,
       contentType: response.headers['content-type'] ?? '',
     });
-    if (call.operation === 'alta' && !refused && response.status >= 200 && response.status < 300 && response.status !== 201) {
+    // Only an alta the node had to accept: one it should have refused (no token, another institution) is PGS-API-03's.
+    const legitimate = (call.auth ?? 'token') === 'token' && call.institucionHeader === undefined && call.as === call.at;
+    if (call.operation === 'alta' && legitimate && !refused && response.status >= 200 && response.status < 300 && response.status !== 201) {
       findings.push({
         ruleId: CONTRACT_RULES.statusConsistency,
         severity: 'error',
