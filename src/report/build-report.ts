@@ -297,6 +297,7 @@ function computeVerdict(
   cucumberSuccess: boolean | undefined,
   violated: readonly string[],
   sut: SutInfo,
+  behaviours: readonly BehaviourReport[] = [],
 ): { verdict: Verdict; reason: VerdictReason } {
   const en: string[] = [];
   const es: string[] = [];
@@ -351,6 +352,14 @@ function computeVerdict(
     const ids = list(uncoveredConstraints.map((r) => r.id), Infinity);
     en.push(`SHALL profile constraints not covered by any passed scenario that exchanged such a message: ${ids}.`);
     es.push(`Restricciones de perfil SHALL sin ningún escenario aprobado que intercambiara ese mensaje: ${ids}.`);
+  }
+  // Each role is judged on every SHALL behaviour binding it (roles Sello played are not-applicable, not counted).
+  const uncoveredCells = behaviours.filter((b) => b.severity === 'SHALL')
+    .flatMap((b) => b.cells.filter((c) => c.verdict === 'not-covered').map((c) => `${b.id} ${c.role}`));
+  if (uncoveredCells.length > 0) {
+    const ids = list(uncoveredCells);
+    en.push(`SHALL behaviours not exercised against a role they bind: ${ids}.`);
+    es.push(`Comportamientos SHALL no ejercidos contra un rol al que obligan: ${ids}.`);
   }
   const notPassed = scenarios.filter((s) => NOT_PASSED.has(s.status));
   if (notPassed.length > 0) {
@@ -595,7 +604,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     ? computeBehaviours({ requirements: catalogue, reports: requirements, scenarios: allScenarios, exchanges: shownExchanges, sut: opts.sut })
     : undefined;
   const violated = violatedIds(allScenarios, rules, requirements, opts.sut);
-  const { verdict, reason } = computeVerdict(rules, requirements, allScenarios, totals, run.problems, run.success, violated, opts.sut);
+  const { verdict, reason } = computeVerdict(rules, requirements, allScenarios, totals, run.problems, run.success, violated, opts.sut, behaviours);
 
   const evidence: EvidenceItem[] = [];
   const usedNames = new Set<string>(['exchanges.ndjson']);
