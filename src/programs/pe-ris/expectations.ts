@@ -66,20 +66,22 @@ export function checkRefusal(x: ExchangeEntry, expected: OutcomeExpectation, req
     return on(x, 'response', [fail(ruleId, 'business-rule', expected.at ?? '', `Se esperaba un rechazo (HTTP ${wanted}${expected.ruleId ? ` por ${expected.ruleId}` : ''}); el sistema aceptó (HTTP ${status}).`,
       `Expected a refusal (HTTP ${wanted}${expected.ruleId ? ` under ${expected.ruleId}` : ''}); the system accepted (HTTP ${status}).`)]);
   }
-  if (!okStatus) {
-    // A refusal with the wrong status is RIS-FHIR-01's (which status says what); the refusal itself was made.
+  const contractRule = expected.ruleId !== undefined && /^(RP|RIS)-/.test(expected.ruleId);
+  const names = (i: (typeof issues)[number]) => i.codes.includes(expected.ruleId!) || new RegExp(`\\b${expected.ruleId}\\b`).test(i.text);
+  const hit = expected.ruleId === undefined
+    || issues.some((i) => (!contractRule || names(i)) && (expected.at === undefined || i.expression.some((e) => e.startsWith(expected.at!))));
+  if (!okStatus && hit) {
+    // Refused for the right reason with the wrong status: RIS-FHIR-01's (which status says what). A failure for another
+    // reason (e.g. a 502 after forwarding what should have been refused) is the rule's, below.
     out.push(fail('RIS-FHIR-01', 'invalid', '', `Se esperaba HTTP ${wanted}; llegó ${status ?? x.error ?? 'nada'}.`, `Expected HTTP ${wanted}; got ${status ?? x.error ?? 'nothing'}.`));
   }
   if (!isObject(body) || body.resourceType !== 'OperationOutcome') {
     out.push(fail('RIS-FHIR-01', 'structure', '', 'El rechazo no es un OperationOutcome.', 'The refusal is not an OperationOutcome.'));
     return on(x, 'response', out);
   }
+  // The contract's rule ids (RP-07 …) must be named — in any coding of the issue's details, or in its text. Sello's
+  // own check ids (FHIR-CARDINALITY-MIN …) are unknowable to another implementation: there only the FHIRPath counts.
   if (expected.ruleId) {
-    // The contract's rule ids (RP-07 …) must be named — in any coding of the issue's details, or in its text. Sello's
-    // own check ids (FHIR-CARDINALITY-MIN …) are unknowable to another implementation: there only the FHIRPath counts.
-    const contractRule = /^(RP|RIS)-/.test(expected.ruleId);
-    const names = (i: (typeof issues)[number]) => i.codes.includes(expected.ruleId!) || new RegExp(`\\b${expected.ruleId}\\b`).test(i.text);
-    const hit = issues.some((i) => (!contractRule || names(i)) && (expected.at === undefined || i.expression.some((e) => e.startsWith(expected.at!))));
     if (!hit) {
       const seen = issues.map((i) => `${i.ruleId} ${i.expression.join(',')}`).join('; ') || '—';
       out.push(fail(contractRule ? expected.ruleId : requirement, 'business-rule', expected.at ?? '',
