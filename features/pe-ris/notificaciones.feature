@@ -27,7 +27,7 @@ Característica: Notificaciones de cambios de estado, aunque el receptor caiga u
     Entonces Qhali avisa a "Elmer" de cada cambio una sola vez y en orden
     Y el SIHCE reintentó las notificaciones al motor con espera creciente
 
-  @RIS-NOT-02 @qhali @RIS-NOT-02.2
+  @RIS-NOT-02 @RIS-NOT-01 @qhali @RIS-NOT-02.2 @RIS-NOT-01.3
   Escenario: Qhali avisa una vez y en orden aunque las notificaciones lleguen repetidas y desordenadas
     Dado que el motor entrega a Qhali las notificaciones repetidas y en desorden
     Y que Qhali ha triado a la ciudadana "Maribel" con prioridad II

@@ -6,7 +6,7 @@ Característica: El recorrido de la ciudadana tras el triaje de Qhali
   paciente y reserva su seguimiento en el establecimiento; cada cambio de estado vuelve por el motor a Qhali,
   que avisa a la ciudadana una sola vez y en orden.
 
-  @RIS-FLOW-01 @RIS-NOT-01 @sihce @qhali @engine @RIS-FLOW-01.1 @RIS-NOT-01.1 @RIS-NOT-01.3 @RIS-NOT-02.1 @RIS-NOT-02.2 @RIS-V2-01.1 @RIS-PRF-V2-ACK.1
+  @RIS-FLOW-01 @sihce @qhali @engine @RIS-FLOW-01.1 @RIS-NOT-01.1 @RIS-NOT-01.3 @RIS-NOT-02.1 @RIS-NOT-02.2 @RIS-V2-01.1 @RIS-PRF-V2-ACK.1
   @RIS-PRF-TRIAGEBUNDLE.1 @RIS-V2-04.1 @RIS-V2-04.2 @RIS-V2-04.3 @RIS-V2-04.4 @RIS-MAP-01.1 @RIS-MAP-01.2 @RP-02.3 @RP-03.3 @RP-05.3 @RIS-PRF-V2-ADT_A04.1 @RIS-PRF-V2-ORU_R01.1 @RIS-PRF-V2-SIU_S12.1
   Escenario: triaje, registro, cita reservada, cambio de estado y aviso
     Dado que Qhali ha triado a la ciudadana "Rosa" con prioridad II
@@ -17,7 +17,7 @@ Característica: El recorrido de la ciudadana tras el triaje de Qhali
     Y el SIHCE cambia el estado del seguimiento de "Rosa" a "completed"
     Entonces Qhali avisa a "Rosa" de cada cambio una sola vez y en orden
 
-  @RIS-FLOW-01 @RIS-NOT-01 @sihce @qhali @engine @RIS-FLOW-01.2 @RIS-NOT-01.1 @RIS-NOT-01.3 @RIS-NOT-02.1 @RIS-NOT-02.2
+  @RIS-FLOW-01 @sihce @qhali @engine @RIS-FLOW-01.2 @RIS-NOT-01.1 @RIS-NOT-01.3 @RIS-NOT-02.1 @RIS-NOT-02.2
   Escenario: un seguimiento cancelado también se avisa
     Dado que Qhali ha triado al ciudadano "Wilder" con prioridad IV
     Y el seguimiento de "Wilder" está reservado en el SIHCE
