@@ -2,23 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, latestReport, runSello, startSelloMocks, tempDir } from './sello-process.ts';
+import { freePorts, latestReport, runSello, startSelloMocks, tempDir } from './sello-process.ts';
 
 // A vendor points Sello at their own SIHCE, Qhali or engine with a target file; here a second copy of a reference role,
 // started with `sello mocks --program pe-ris --role …`, stands in for it.
 
-async function ports(n: number): Promise<number[]> {
-  const out: number[] = [];
-  while (out.length < n) {
-    const p = await freePort();
-    if (!out.includes(p)) out.push(p);
-  }
-  return out;
-}
-
 test('SIHCE as the SUT through a target file: FHIR base and MLLP listener of a second reference SIHCE', async () => {
   const dir = await tempDir('sello-pe-target-');
-  const [fhir, mllp, engine, qhali] = await ports(4);
+  const [fhir, mllp, engine, qhali] = await freePorts(4);
   const target = join(dir, 'sihce.yaml');
   await writeFile(target, `program: pe-ris
 sut:
@@ -48,7 +39,7 @@ mocks:
 
 test('Qhali as the SUT: its notification endpoint and test-control API; a planted out-of-order defect is caught', async () => {
   const dir = await tempDir('sello-pe-target-');
-  const [q, engine, sihce, sihceMllp, q2] = await ports(5);
+  const [q, engine, sihce, sihceMllp, q2] = await freePorts(5);
   const write = async (port: number) => {
     const file = join(dir, `qhali-${port}.yaml`);
     await writeFile(file, `program: pe-ris
@@ -87,7 +78,7 @@ mocks:
 
 test('an unreachable pe-ris SUT (its MLLP port) is an infrastructure error, exit 5', async () => {
   const dir = await tempDir('sello-pe-target-');
-  const [fhir, mllp] = await ports(2);
+  const [fhir, mllp] = await freePorts(2);
   const target = join(dir, 't.yaml');
   await writeFile(target, `program: pe-ris\nsut: { role: sihce, fhirBaseUrl: "http://127.0.0.1:${fhir}/fhir", mllp: { host: 127.0.0.1, port: ${mllp} } }\n`);
   const result = await runSello(['run', '--quiet', '--target', target, '--out', join(dir, 'r')]);
@@ -97,7 +88,7 @@ test('an unreachable pe-ris SUT (its MLLP port) is an infrastructure error, exit
 
 test('the engine as the SUT, a vendor\'s Mirth channel seen as a black box: a dropped DNI check character fails RP-02, the rest passes', async () => {
   const dir = await tempDir('sello-pe-target-');
-  const [engine, sihce, sihceMllp, qhali] = await ports(4);
+  const [engine, sihce, sihceMllp, qhali] = await freePorts(4);
   const target = join(dir, 'engine.yaml');
   await writeFile(target, `program: pe-ris
 sut:

@@ -2,22 +2,13 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, latestReport, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
+import { freePorts, latestReport, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
 import { mapSegments, startMllpProxy, type FrameRewrite } from './mllp-proxy.ts';
 import { startRewritingProxy, type ProxiedRequest, type ProxiedResponse } from './rewriting-proxy.ts';
 
 // Vendor bugs on the pe-ris wire, injected between Sello and a reference role (the engine's v2 messages to SIHCE, and
 // SIHCE's ACKs and FHIR answers): the certification must name the rule the bug breaks, judged on the message that
 // carries it — not "triage refused" (RIS-FLOW-01), not a cascade, not an infrastructure error.
-
-async function ports(n: number): Promise<number[]> {
-  const out: number[] = [];
-  while (out.length < n) {
-    const p = await freePort();
-    if (!out.includes(p)) out.push(p);
-  }
-  return out;
-}
 
 let activeV2: FrameRewrite | undefined;
 let activeHttp: ((request: ProxiedRequest, response: ProxiedResponse) => ProxiedResponse | undefined) | undefined;
@@ -36,7 +27,7 @@ async function failedRules(target: string, out: string, tags?: string): Promise<
 /** The engine (reference, as a stand-in SUT) sends its v2 messages to Sello's SIHCE through the proxy. */
 const engineBench = (async () => {
   const dir = await tempDir('sello-pe-wire-engine-');
-  const [engine, sihce, sihceMllp, qhali] = await ports(4);
+  const [engine, sihce, sihceMllp, qhali] = await freePorts(4);
   const proxy = await startMllpProxy(sihceMllp!, { toUpstream: (m) => (activeV2 ?? passThrough)(m) });
   const targetFor = async (name: string, mllpPort: number) => {
     const file = join(dir, name);
@@ -65,7 +56,7 @@ timeouts: { requestMs: 5000, propagationMs: 4000 }
 /** Sello's engine stand-in talks to the reference SIHCE (as a stand-in SUT) through an MLLP and an HTTP proxy. */
 const sihceBench = (async () => {
   const dir = await tempDir('sello-pe-wire-sihce-');
-  const [fhir, mllp, engine, qhali] = await ports(4);
+  const [fhir, mllp, engine, qhali] = await freePorts(4);
   const mllpProxy = await startMllpProxy(mllp!, { toClient: (m) => (activeV2 ?? passThrough)(m) });
   const httpProxy = await startRewritingProxy(`http://127.0.0.1:${fhir}`, { response: (q, r) => activeHttp?.(q, r) ?? r });
   const write = async (name: string, fhirBase: string, mllpPort: number) => {

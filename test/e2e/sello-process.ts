@@ -53,6 +53,16 @@ export interface ReportJson {
   features: { scenarios: { name: string; status: string; tags: string[]; findings: { ruleId: string; location: string }[] }[] }[];
 }
 
+/** `n` distinct free ports: a test that wires several listeners must not hand the same port to two of them. */
+export async function freePorts(n: number): Promise<number[]> {
+  const out: number[] = [];
+  while (out.length < n) {
+    const port = await freePort();
+    if (!out.includes(port)) out.push(port);
+  }
+  return out;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
