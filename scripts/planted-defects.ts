@@ -11,7 +11,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROGRAMS, programOfRole, type ProgramDefinition } from '../src/programs/registry.ts';
+import { PROGRAMS, resolveRole, type ProgramDefinition } from '../src/programs/registry.ts';
 import {
   defectCoverage, entryProblems, judgedByMap, judgePlantedRun, parsePlantedDefects, tagsOf, type Judgement, type JudgedReport, type PlantedDefect,
 } from '../src/report/planted-defects.ts';
@@ -36,7 +36,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 async function defectFiles(args: readonly string[]): Promise<string[]> {
-  if (args.length === 0) return PROGRAMS.map((p) => join(root, 'profiles', p.id, 'planted-defects.json'));
+  if (args.length === 0) return PROGRAMS.map((p) => join(p.profilesDir, 'planted-defects.json'));
   const out: string[] = [];
   for (const a of args) {
     // Node 20 has no fs glob: a `*` is honoured in the file name only (e.g. /tmp/trial-*.json).
@@ -77,7 +77,7 @@ async function runJob(job: Job, catalogues: Map<string, RequirementCatalogue>, t
   const out = await mkdtemp(join(tmpdir(), 'sello-planted-'));
   try {
     const { defect, program } = job;
-    const args = ['run', '--program', program.id, '--quiet', '--out', out, '--plant-fault', `${program.faultKey(defect.role)}:${defect.fault}`, '--tags', tagsOf(defect)];
+    const args = ['run', '--program', program.id, '--quiet', '--out', out, '--plant-fault', `${program.id}/${defect.role.toLowerCase()}:${defect.fault}`, '--tags', tagsOf(defect)];
     const { code, output } = await runSello(args, timeoutMs);
     const report = await readFile(join(out, 'latest', 'report.json'), 'utf8').then((t) => JSON.parse(t) as JudgedReport).catch(() => undefined);
     const j = judgePlantedRun(defect, code, report, judgedByMap(catalogues.get(program.id)!.requirements));
@@ -110,12 +110,15 @@ for (const file of await defectFiles(options.files)) {
     setupErrors.push((error as Error).message);
     continue;
   }
+  // A program's own file names its program by where it is; a file given elsewhere by the (unambiguous) roles in it.
+  const owner = PROGRAMS.find((p) => resolve(file).startsWith(`${p.profilesDir}/`));
   for (const defect of defects) {
-    const program = programOfRole(defect.role);
-    if (!program) {
-      setupErrors.push(`${label}: ${defect.role}:${defect.fault}: no program has the role ${defect.role}`);
+    const resolved = resolveRole(defect.role, owner ? [owner] : PROGRAMS);
+    if ('error' in resolved) {
+      setupErrors.push(`${label}: ${defect.role}:${defect.fault}: ${resolved.error}`);
       continue;
     }
+    const { program } = resolved;
     const { behaviours, requirements } = catalogueOf(program);
     const all = entryProblems(defect, behaviours, judgedByMap(requirements));
     // A rule foreign to the behaviour is doubtful, not wrong: the run still decides whether it was caught right.

@@ -3,22 +3,34 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROGRAMS, programById, programOfRole } from '../src/programs/registry.ts';
+import { loadProgram, PROGRAMS, programById, ProgramFolderError, resolveRole } from '../src/programs/registry.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-test('the registry runs mx-pgs then pe-ris; each has features, a catalogue, roles unique across programs', () => {
+test('the registry runs mx-pgs then pe-ris; each is one folder with features, steps, a catalogue and a target schema', () => {
   assert.deepEqual(PROGRAMS.map((p) => p.id), ['mx-pgs', 'pe-ris']);
-  const roles = PROGRAMS.flatMap((p) => p.roles);
-  assert.equal(new Set(roles).size, roles.length);
   for (const p of PROGRAMS) {
+    assert.equal(p.folder, join(root, 'programs', p.id));
     assert.ok(readdirSync(join(root, p.featuresDir)).some((f) => f.endsWith('.feature')), p.id);
+    assert.ok(existsSync(join(root, p.featuresDir.replace('features', 'steps'), 'sello.ts')), `${p.id} installs Sello's support`);
     assert.equal(p.loadCatalogue().program, p.id);
-    assert.ok(existsSync(join(root, 'profiles', p.id, 'requirements.json')));
+    assert.ok(existsSync(join(p.profilesDir, 'requirements.json')));
+    assert.equal((p.targetSchema as { type?: string }).type, 'object');
   }
-  assert.equal(programOfRole('SIHCE')?.id, 'pe-ris');
-  assert.equal(programOfRole('imss')?.id, 'mx-pgs');
   assert.equal(programById('ru-egisz'), undefined);
-  assert.equal(programById('pe-ris')?.faultKey('SIHCE'), 'sihce');
-  assert.equal(programById('mx-pgs')?.faultKey('imss'), 'IMSS');
+});
+
+test('a role on the command line is qualified by its program when a bare one would be ambiguous', () => {
+  const found = resolveRole('SIHCE');
+  assert.ok(!('error' in found) && found.program.id === 'pe-ris' && found.role === 'sihce');
+  const qualified = resolveRole('mx-pgs/IMSS');
+  assert.ok(!('error' in qualified) && qualified.program.id === 'mx-pgs' && qualified.role === 'imss');
+  assert.match((resolveRole('pe-ris/imss') as { error: string }).error, /unknown role 'pe-ris\/imss'/);
+  // Two programs with the same role: a bare role is refused with both qualified forms offered.
+  const twin = { ...programById('mx-pgs')!, id: 'mx-ece' };
+  assert.match((resolveRole('imss', [programById('mx-pgs')!, twin]) as { error: string }).error, /mx-pgs\/imss or mx-ece\/imss/);
+});
+
+test('a folder whose program.ts names another id, or has none, is refused with the reason', async () => {
+  await assert.rejects(loadProgram(join(root, 'programs', 'mx-ece')), (e: unknown) => e instanceof ProgramFolderError && /has no program\.ts/.test((e as Error).message));
 });

@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
+import { PROGRAMS, type ProgramDefinition } from '../programs/registry.ts';
+import type { MocksOptions } from './mocks-command.ts';
 import { seloVersion } from './repo.ts';
 
 // Commands are loaded on demand: `sello verify` or `sello diff` in a CI gate need neither cucumber nor hapi.
@@ -25,7 +27,9 @@ function flagValues(command: Command): Record<string, unknown> {
   return Object.fromEntries(command.options.map((option) => [option.long!.slice(2), values[option.attributeName()]]).filter(([, v]) => v !== undefined));
 }
 
-function program(exitCode: { value: number }, version: string): Command {
+function program(exitCode: { value: number }, version: string, programs: readonly ProgramDefinition[]): Command {
+  const ids = programs.map((p) => p.id).join(' | ');
+  const roles = programs.map((p) => `${p.id} ${p.roles.join('|')}`).join('; ');
   const sello = new Command('sello')
     .description('Sello — conformance test harness for health-interoperability certification')
     .version(version, '-V, --version', 'print Sello\'s version')
@@ -36,13 +40,13 @@ function program(exitCode: { value: number }, version: string): Command {
   sello
     .command('run')
     .description('certify: every program against Sello\'s reference implementations, or one role of yours through a target file')
-    .option('--program <id>', 'one program (mx-pgs | pe-ris); with neither --program nor a target, every program, one report each')
+    .option('--program <id>', `one program (${ids}); with neither --program nor a target, every program, one report each`)
     .option('--target <file>', 'target file (YAML or JSON) naming the program, the role your system plays and its endpoints')
     .option('--tags <expr>', 'cucumber tag expression limiting the scenarios, e.g. "@RN-05"')
     .option('--parallel <n>', 'scenario workers (reference runs only)', '1')
     .option('--seed <seed>', 'replays the same synthetic people and message ids (the report records the seed of every run)')
     .option('--out <dir>', 'reports directory', 'reports')
-    .addOption(new Option('--plant-fault <role:fault>', 'plant a defect in a reference implementation (Sello\'s own self-tests)').argParser(repeatable))
+    .addOption(new Option('--plant-fault <[program/]role:fault>', 'plant a defect in a reference implementation (Sello\'s own self-tests)').argParser(repeatable))
     .option('--quiet', 'no progress output', false)
     .option('--signing-key <file>', 'Ed25519 private key (PEM PKCS#8 or JWK) that signs the reports')
     .option('--key <file>', 'short form of --signing-key')
@@ -51,18 +55,21 @@ function program(exitCode: { value: number }, version: string): Command {
       exitCode.value = await runCommand(flagValues(command));
     });
 
-  sello
+  const mocks = sello
     .command('mocks')
     .description('start reference implementations on loopback until Ctrl+C (all roles, or one as a stand-in SUT)')
-    .option('--program <id>', 'mx-pgs (default) | pe-ris')
+    .option('--program <id>', `${ids} (default: the first)`)
     .option('--target <file>', 'wire the mocks to a target file\'s credentials and ports')
-    .option('--role <role>', 'start only this role: mx-pgs imss|issste|ssa; pe-ris sihce|qhali|engine')
-    .option('--port <n>', 'base port (all roles) or the port of the one role')
-    .option('--central-index <url>', 'mx-pgs: the central index a stand-in node reports to')
-    .option('--mllp-port <n>', 'pe-ris: the MLLP port of a stand-in SIHCE')
+    .option('--role <role>', `start only this role: ${roles}`)
+    .option('--port <n>', 'base port (all roles) or the port of the one role');
+  // Options a program contributes (mx-pgs --central-index, pe-ris --mllp-port); one flag may serve several programs.
+  const contributed = new Map<string, string[]>();
+  for (const p of programs) for (const o of p.mocksOptions ?? []) contributed.set(`--${o.name} <${o.valueName}>`, [...(contributed.get(`--${o.name} <${o.valueName}>`) ?? []), `${p.id}: ${o.description}`]);
+  for (const [flags, descriptions] of contributed) mocks.option(flags, descriptions.join('; '));
+  mocks
     .addOption(new Option('--plant-fault <role:fault>', 'plant a defect in the started implementation').argParser(repeatable))
     .action(async (_options, command: Command) => {
-      exitCode.value = await mocksCommand(flagValues(command));
+      exitCode.value = await mocksCommand(flagValues(command) as MocksOptions);
     });
 
   sello
@@ -109,7 +116,7 @@ function program(exitCode: { value: number }, version: string): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const exitCode = { value: EXIT.passed as number };
-  const sello = program(exitCode, await seloVersion());
+  const sello = program(exitCode, await seloVersion(), PROGRAMS);
   if (argv.length === 0) {
     sello.outputHelp({ error: true });
     return EXIT.configurationError;

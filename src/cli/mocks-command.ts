@@ -8,9 +8,9 @@ export interface MocksOptions {
   target?: string;
   role?: string;
   port?: string;
-  'central-index'?: string;
-  'mllp-port'?: string;
   'plant-fault'?: string[];
+  /** The program's own options (its `mocksOptions`), by long name. */
+  [programOption: string]: string | string[] | undefined;
 }
 
 /**
@@ -19,7 +19,7 @@ export interface MocksOptions {
  */
 export async function mocksCommand(options: MocksOptions): Promise<number> {
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
-  const id = options.program ?? target?.program ?? 'mx-pgs';
+  const id = options.program ?? target?.program ?? PROGRAM_IDS[0]!;
   const program = programById(id);
   if (!program) throw new ConfigurationError(`unknown program '${id}' (available: ${PROGRAM_IDS.join(', ')})`);
   if (target && target.program !== program.id) throw new ConfigurationError(`target file is for ${target.program}, not ${program.id}`);
@@ -40,7 +40,7 @@ export async function mocksCommand(options: MocksOptions): Promise<number> {
     ...(target ? { target } : {}),
     ...(options.role ? { role: options.role.toLowerCase() } : {}),
     ...(port !== undefined ? { port } : {}),
-    extra: { 'central-index': options['central-index'], 'mllp-port': options['mllp-port'] },
+    extra: Object.fromEntries((program.mocksOptions ?? []).map((o) => [o.name, typeof options[o.name] === 'string' ? (options[o.name] as string) : undefined])),
     faults,
   });
   console.log(`Sello ${program.id} mocks — ${program.title}`);

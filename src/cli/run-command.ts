@@ -2,15 +2,16 @@ import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
-import { loadConfiguration, loadSources, runCucumber, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
 import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile } from '../config/target.ts';
 import { buildReport } from '../report/build-report.ts';
 import { ephemeralKey, KeyError, loadSigningKey, signDetached, signedPayload, type SigningKey } from '../report/integrity.ts';
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
-import { PROGRAM_IDS, programById, programOfRole, type ProgramDefinition } from '../programs/registry.ts';
-import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.ts';
+import { PROGRAM_IDS, programById, resolveRole, type ProgramDefinition } from '../programs/registry.ts';
+import { worldParametersOf, type RunConfig } from '../run/run-config.ts';
+import { SelloWorld } from '../cucumber/world.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
@@ -83,13 +84,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const seed = options.seed ?? runId;
   const single = runs.length === 1;
 
-  let support: ISupportCodeLibrary | undefined;
   const outcomes: ProgramOutcome[] = [];
   for (const run of runs) {
     const outDir = single ? runDir : join(runDir, run.program.id);
-    const result = await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single, support });
-    support = result.support ?? support;
-    outcomes.push(result.outcome);
+    outcomes.push(await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single }));
   }
   if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey ?? ephemeralKey());
   await pointLatest(reportsDir, runId);
@@ -118,17 +116,15 @@ interface ProgramContext {
   outDir: string;
   signingKey: SigningKey | undefined;
   single: boolean;
-  support: ISupportCodeLibrary | undefined;
 }
 
-async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<{ outcome: ProgramOutcome; support?: ISupportCodeLibrary }> {
+async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<ProgramOutcome> {
   const { program, catalogue } = run;
   const { options, target } = ctx;
   const startedAt = new Date();
   const runConfig: RunConfig = {
     runId: ctx.runId, program: program.id, seed: ctx.seed, ...(target ? { target } : {}), ...(Object.keys(run.faults).length ? { faults: run.faults } : {}),
   };
-  process.env[RUN_CONFIG_ENV] = JSON.stringify(runConfig);
 
   const tags = [`@${program.id}`, target ? `@${target.sut.role}` : undefined, options.tags ? `(${options.tags})` : undefined]
     .filter(Boolean)
@@ -140,7 +136,9 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<{ outco
       file: false,
       provided: {
         paths: [`${program.featuresDir}/**/*.feature`],
-        import: ['steps/**/*.ts'],
+        // Only this program's steps: another program's parameter types and hooks never load into its run.
+        import: [program.stepsGlob],
+        worldParameters: worldParametersOf(runConfig) as unknown as Record<string, never>,
         tags,
         parallel: ctx.parallel > 1 ? ctx.parallel : 0,
         format: [`message:${messagesFile}`, 'allure-cucumberjs/reporter', ...(options.quiet ? [] : ['progress'])],
@@ -153,12 +151,16 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<{ outco
     // In a run over every program, a program with nothing to run under the tag filter is left out, and said so.
     const { plan } = await loadSources(runConfiguration.sources, environment);
     if (plan.length === 0) {
-      return { outcome: { program: program.id, dir: program.id, skipped: `no scenario matches ${tags}`, code: EXIT.passed } };
+      return { program: program.id, dir: program.id, skipped: `no scenario matches ${tags}`, code: EXIT.passed };
     }
   }
   await mkdir(ctx.outDir, { recursive: true });
   if (!options.quiet && !ctx.single) console.log(`\n== ${program.id}: ${program.title}`);
-  const result = await runCucumber({ ...runConfiguration, ...(ctx.support ? { support: ctx.support } : {}) }, environment);
+  const support = await loadSupport(runConfiguration, environment);
+  if ((support as unknown as { World?: unknown }).World !== SelloWorld) {
+    throw new ConfigurationError(`${program.stepsGlob} does not install Sello's support: add steps/sello.ts calling installSelloSupport()`);
+  }
+  await runCucumber({ ...runConfiguration, support }, environment);
 
   const report = await buildReport({
     messagesFile,
@@ -179,22 +181,22 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<{ outco
   });
   printSummary(report, ctx.outDir, target);
   const code = exitCodeOf(report.verdict);
-  return { outcome: { program: program.id, dir: ctx.single ? '.' : program.id, report, code }, support: result.support };
+  return { program: program.id, dir: ctx.single ? '.' : program.id, report, code };
 }
 
-/** `ROLE:fault`: the role names its program (mx-pgs `IMSS:skip-RN-01`, pe-ris `sihce:notify-twice`). */
+/** `ROLE:fault` or `PROGRAM/ROLE:fault` (mx-pgs/imss:skip-RN-01): a bare role must belong to one program of the run. */
 function parseFaults(specs: string[], programs: readonly ProgramDefinition[]): Map<string, Record<string, string[]>> {
   const out = new Map<string, Record<string, string[]>>();
-  const roles = programs.flatMap((p) => p.roles);
   for (const spec of specs) {
-    const [role, fault] = spec.split(':', 2);
-    const program = role ? programOfRole(role) : undefined;
-    if (!role || !fault || !program || !programs.includes(program)) {
-      throw new ConfigurationError(`--plant-fault takes ROLE:fault with a role of the programs run (${roles.join(', ')}), e.g. IMSS:skip-RN-01, got '${spec}'`);
+    const colon = spec.lastIndexOf(':');
+    const fault = colon > 0 ? spec.slice(colon + 1) : '';
+    const resolved = colon > 0 ? resolveRole(spec.slice(0, colon), programs) : { error: 'no role' };
+    if ('error' in resolved || !fault) {
+      throw new ConfigurationError(`--plant-fault takes [PROGRAM/]ROLE:fault with a role of the programs run, e.g. mx-pgs/imss:skip-RN-01, got '${spec}'${'error' in resolved ? `: ${resolved.error}` : ''}`);
     }
-    let faults = out.get(program.id);
-    if (!faults) out.set(program.id, (faults = {}));
-    (faults[program.faultKey(role)] ??= []).push(fault);
+    let faults = out.get(resolved.program.id);
+    if (!faults) out.set(resolved.program.id, (faults = {}));
+    (faults[resolved.role] ??= []).push(fault);
   }
   return out;
 }

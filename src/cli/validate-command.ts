@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
 import { isBlocking, toOperationOutcome, type Finding } from '../findings/finding.ts';
-import { loadProgramSchemas, type SchemaRegistry } from '../validation/json-schema.ts';
-import { REPO_ROOT } from './repo.ts';
+import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
+import { PROGRAMS_ROOT, programProfilesDir } from '../programs/layout.ts';
 
 /**
  * `sello validate FILE|DIR… [--profile ID]`: checks message files before whole scenarios are run.
@@ -104,7 +105,8 @@ function jsonSchemaProfile(profile: string | undefined): { program: string; sche
   const [program, schema] = profile.split('/', 2) as [string, string];
   let registry: SchemaRegistry;
   try {
-    registry = loadProgramSchemas(program);
+    if (!/^[a-z0-9-]+$/.test(program) || !existsSync(join(programProfilesDir(program), 'schemas'))) throw new Error('none');
+    registry = loadSchemaDir(join(programProfilesDir(program), 'schemas'));
   } catch {
     throw new ConfigurationError(`no JSON Schema profiles for program '${program}'`);
   }
@@ -120,18 +122,17 @@ let fhirValidator: Promise<import('../fhir/index.ts').FhirValidator> | undefined
 async function validateFhir(resource: unknown, profile: string | undefined): Promise<Finding[]> {
   fhirValidator ??= (async () => {
     const { createFhirValidator } = await import('../fhir/index.ts');
-    const profilesRoot = join(REPO_ROOT, 'profiles');
-    const programs = await readdir(profilesRoot);
+    const programs = await readdir(PROGRAMS_ROOT);
     const profileDirs: string[] = [];
     for (const program of programs) {
-      const dir = join(profilesRoot, program, 'fhir');
+      const dir = join(programProfilesDir(program), 'fhir');
       if (await stat(dir).then((s) => s.isDirectory(), () => false)) profileDirs.push(dir);
     }
     return createFhirValidator({ profileDirs });
   })();
   const validator = await fhirValidator;
   if (profile && !validator.registry.structureDefinition(profile)) {
-    throw new ConfigurationError(`unknown FHIR profile ${profile} (not in base R4 nor in profiles/*/fhir)`);
+    throw new ConfigurationError(`unknown FHIR profile ${profile} (not in base R4 nor in programs/*/profiles/fhir)`);
   }
   return validator.validate(resource, profile ? { profile } : {});
 }

@@ -3,62 +3,26 @@ import { createRequire } from 'node:module';
 import { parse as parseYaml } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import { PROGRAMS, PROGRAM_IDS } from '../programs/registry.ts';
 import addFormats from 'ajv-formats';
+import { PROGRAMS, PROGRAM_IDS, programById } from '../programs/registry.ts';
+import type { TargetFile } from '../programs/program.ts';
 import { ConfigurationError } from './errors.ts';
 import { sanitizeBaseUrl } from '../util/urls.ts';
-import type { Institucion } from '../programs/mx-pgs/types.ts';
+
+export type { TargetFile } from '../programs/program.ts';
 
 const targetSchema = createRequire(import.meta.url)('./target.schema.json') as object;
 
-/** RFC 6749 §2.3.1: Basic is the client authentication every token endpoint must accept; the form body is optional. */
-export type TokenClientAuth = 'basic' | 'body';
-
-export interface ClientSecretPair {
-  clientId: string;
-  clientSecret: string;
-}
-
-export interface MxPgsTarget {
-  program: 'mx-pgs';
-  sut: { role: 'imss' | 'issste' | 'ssa'; name?: string; baseUrl: string; tokenUrl: string; tokenClientAuth?: TokenClientAuth };
-  credentials?: Partial<Record<Institucion, ClientSecretPair>>;
-  mocks?: { host?: string; ports?: Partial<Record<Institucion, number>> };
-  timeouts?: { requestMs?: number; propagationMs?: number };
-}
-
-/** pe-ris: the SUT is SIHCE (FHIR server + MLLP listener), Qhali (notification endpoint + test-control API) or the engine. */
-export interface PeRisTarget {
-  program: 'pe-ris';
-  sut: {
-    role: 'sihce' | 'qhali' | 'engine';
-    name?: string;
-    /** sihce: its FHIR base; engine: the FHIR endpoint Qhali posts triage Bundles to. */
-    fhirBaseUrl?: string;
-    /** sihce: its MLLP listener. */
-    mllp?: { host: string; port: number };
-    /** qhali: its rest-hook endpoint; engine: where SIHCE notifies it. */
-    notificationUrl?: string;
-    /** qhali: its Sello test-control API. */
-    controlUrl?: string;
-  };
-  mocks?: { host?: string; ports?: { sihce?: number; sihceMllp?: number; engine?: number; qhali?: number } };
-  timeouts?: { requestMs?: number; propagationMs?: number };
-}
-
-export type TargetFile = MxPgsTarget | PeRisTarget;
-
-// strictRequired off: the pe-ris role conditions require properties declared one level up (sut.properties).
+// strictRequired off: role conditions may require properties declared one level up (sut.properties).
 const ajv = new Ajv2020.default({ allErrors: true, strict: true, strictRequired: false });
 addFormats.default(ajv);
 ajv.addSchema(targetSchema);
-const SCHEMA_ID = (targetSchema as { $id: string }).$id;
 /**
- * One validator per program of the registry (its `$defs/<program>` in target.schema.json): a target is checked against
- * its own program's shape only, so every message is about it.
+ * One validator per program (its `programs/<id>/target.schema.json`, which may use the shared `$defs` here): a target
+ * is checked against its own program's shape only, so every message is about it.
  */
 const validators: Record<string, ValidateFunction<TargetFile>> = Object.fromEntries(
-  PROGRAMS.map((p) => [p.id, ajv.compile<TargetFile>({ $ref: `${SCHEMA_ID}${p.targetSchema}` })]),
+  PROGRAMS.map((p) => [p.id, ajv.compile<TargetFile>(p.targetSchema)]),
 );
 export const TARGET_PROGRAMS: readonly string[] = PROGRAM_IDS;
 
@@ -123,15 +87,14 @@ export function describeSut(target: TargetFile | undefined): { role: string; bas
   return { role: target.sut.role, baseUrl: sanitizeBaseUrl(sutAddress(target)), kind: 'external', ...(target.sut.name ? { name: target.sut.name } : {}) };
 }
 
-/** The SUT's main address: its API base URL (mx-pgs), its FHIR base, or its notification endpoint (pe-ris Qhali). */
+/** The SUT's main address: the first of its program's endpoints (its API base, FHIR base, notification endpoint …). */
 export function sutAddress(target: TargetFile): string {
-  if (target.program === 'mx-pgs') return target.sut.baseUrl;
-  return target.sut.fhirBaseUrl ?? target.sut.notificationUrl ?? (target.sut.mllp ? `mllp://${target.sut.mllp.host}:${target.sut.mllp.port}` : '');
+  return sutEndpoints(target)[0] ?? '';
 }
 
 /** Every endpoint of the SUT Sello will connect to, as URLs (mllp://host:port for MLLP), for the reachability check. */
 export function sutEndpoints(target: TargetFile): string[] {
-  if (target.program === 'mx-pgs') return [target.sut.baseUrl, target.sut.tokenUrl];
-  const s = target.sut;
-  return [s.fhirBaseUrl, s.mllp ? `mllp://${s.mllp.host}:${s.mllp.port}` : undefined, s.notificationUrl, s.controlUrl].filter((u): u is string => u !== undefined);
+  const program = programById(target.program);
+  if (!program) throw new ConfigurationError(`unknown program '${target.program}' (available: ${PROGRAM_IDS.join(', ')})`);
+  return program.sutEndpoints(target);
 }

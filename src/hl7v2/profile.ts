@@ -127,7 +127,7 @@ export interface ProfileSet {
   messages: Record<string, MessageProfile>;
 }
 
-export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../profiles/pe-ris/v2/', import.meta.url));
+export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../programs/pe-ris/profiles/v2/', import.meta.url));
 
 const cache = new Map<string, ProfileSet>();
 

@@ -1,74 +1,68 @@
 /**
- * The certification programs Sello runs, in the order a full run (`sello run` with no --program) runs them. Each entry
- * says where its features are, which roles it has (the role tags, and what a target file's `sut.role` may be), how its
- * requirement catalogue is loaded, how a planted defect names a role, and how `sello mocks` starts its reference
- * implementations. Program-specific code is imported on demand: `sello verify` needs none of it.
+ * The certification programs Sello runs. `programs/programs.json` lists their ids, in the order a full run (`sello run`
+ * with no --program) runs them: adding a program is one line there plus its folder `programs/<id>/` (see program.ts).
+ * Everything else about a program is found from its folder, so the engine imports no program by name.
  */
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadRequirementCatalogue, type RequirementCatalogue } from '../report/requirements.ts';
-import type { TargetFile } from '../config/target.ts';
+import type { ProgramModule } from './program.ts';
 
-export type ProgramId = 'mx-pgs' | 'pe-ris';
+export type { MocksRequest, ProgramModule, ProgramOption, RunningMocks, TargetFile } from './program.ts';
 
-export interface MocksRequest {
-  target?: TargetFile;
-  /** Start only this role, as a stand-in SUT. */
-  role?: string;
-  /** Base port (all roles) or the port of the one role. */
-  port?: number;
-  /** Further program-specific options of `sello mocks` (e.g. `central-index`, `mllp-port`). */
-  extra: Record<string, string | undefined>;
-  faults: Record<string, string[]>;
-}
+import { PROGRAMS_ROOT, REPO_ROOT } from './layout.ts';
 
-export interface RunningMocks {
-  /** Lines to print: where each mock listens, and anything a developer needs to use them. */
-  lines: string[];
-  stop(): Promise<void>;
-}
+export { PROGRAMS_ROOT, REPO_ROOT };
 
-export interface ProgramDefinition {
-  id: ProgramId;
-  title: string;
-  /** Feature files, relative to the repository root. */
+export interface ProgramDefinition extends ProgramModule {
+  /** The program's folder (absolute). */
+  folder: string;
+  /** Its feature files, relative to the repository root when inside it (cucumber's scenario ids start with it). */
   featuresDir: string;
-  /** The role tags (without `@`), in report column order; a target file's `sut.role` is one of them. */
-  roles: readonly string[];
-  /** The target-file shape of the program: a definition of src/config/target.schema.json. */
-  targetSchema: string;
-  /** The key a planted defect `ROLE:fault` is stored under in the run configuration (mx-pgs: `IMSS`; pe-ris: `sihce`). */
-  faultKey(role: string): string;
-  loadCatalogue(profilesRoot?: string): RequirementCatalogue;
-  /** Starts reference implementations for `sello mocks`. */
-  startMocks(request: MocksRequest): Promise<RunningMocks>;
+  /** Glob of its step files, relative like featuresDir. */
+  stepsGlob: string;
+  /** Its profiles/ folder (absolute): requirements.json, rules.json, schemas, planted-defects.json … */
+  profilesDir: string;
+  loadCatalogue(): RequirementCatalogue;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PROFILES = join(REPO_ROOT, 'profiles');
+export class ProgramFolderError extends Error {
+  override name = 'ProgramFolderError';
+}
 
-export const PROGRAMS: readonly ProgramDefinition[] = Object.freeze([
-  {
-    id: 'mx-pgs',
-    title: 'México — Padrón General de Salud (IMSS, ISSSTE, SSA)',
-    featuresDir: 'features/mx-pgs',
-    roles: ['imss', 'issste', 'ssa'],
-    targetSchema: '#/$defs/mx-pgs',
-    faultKey: (role: string) => role.toUpperCase(),
-    loadCatalogue: (root = PROFILES) => loadRequirementCatalogue('mx-pgs', root),
-    startMocks: async (request: MocksRequest) => (await import('./mx-pgs/mocks.ts')).startMxPgsMocks(request),
-  },
-  {
-    id: 'pe-ris',
-    title: 'Perú — Cajamarca: Qhali, motor de integración y SIHCE (FHIR R4 y HL7 v2/MLLP)',
-    featuresDir: 'features/pe-ris',
-    roles: ['sihce', 'qhali', 'engine'],
-    targetSchema: '#/$defs/pe-ris',
-    faultKey: (role: string) => role.toLowerCase(),
-    loadCatalogue: (root = PROFILES) => loadRequirementCatalogue('pe-ris', root),
-    startMocks: async (request: MocksRequest) => (await import('./pe-ris/mocks.ts')).startPeRisMocks(request),
-  },
-]);
+/** Loads the program whose folder is `folder` (programs/<id>/, or a test's own example program). */
+export async function loadProgram(folder: string): Promise<ProgramDefinition> {
+  const abs = resolve(folder);
+  const entry = join(abs, 'program.ts');
+  if (!existsSync(entry)) throw new ProgramFolderError(`${abs} has no program.ts`);
+  const module = (await import(pathToFileURL(entry).href)) as { default?: ProgramModule };
+  const program = module.default;
+  if (!program || typeof program.id !== 'string') throw new ProgramFolderError(`${entry} must default-export defineProgram({...})`);
+  const base = abs.replace(/\/$/, '').split('/').pop();
+  if (base !== program.id) throw new ProgramFolderError(`${entry} defines '${program.id}' but its folder is '${base}'`);
+  if (new Set(program.roles).size !== program.roles.length || program.roles.some((r) => r !== r.toLowerCase())) {
+    throw new ProgramFolderError(`${program.id}: roles must be distinct lower-case tags`);
+  }
+  const inRepo = relative(REPO_ROOT, abs);
+  const display = inRepo.startsWith('..') ? abs : inRepo;
+  const profilesDir = join(abs, 'profiles');
+  return Object.freeze({
+    ...program,
+    folder: abs,
+    featuresDir: join(display, 'features'),
+    stepsGlob: join(display, 'steps', '**', '*.ts'),
+    profilesDir,
+    loadCatalogue: () => loadRequirementCatalogue(program.id, profilesDir, join(display, 'profiles')),
+  });
+}
+
+function listedIds(): string[] {
+  const list = JSON.parse(readFileSync(join(PROGRAMS_ROOT, 'programs.json'), 'utf8')) as { programs: string[] };
+  return list.programs;
+}
+
+export const PROGRAMS: readonly ProgramDefinition[] = Object.freeze(await Promise.all(listedIds().map((id) => loadProgram(join(PROGRAMS_ROOT, id)))));
 
 export const PROGRAM_IDS = PROGRAMS.map((p) => p.id);
 
@@ -76,7 +70,16 @@ export function programById(id: string): ProgramDefinition | undefined {
   return PROGRAMS.find((p) => p.id === id);
 }
 
-/** The program a role belongs to (roles are unique across programs). */
-export function programOfRole(role: string): ProgramDefinition | undefined {
-  return PROGRAMS.find((p) => p.roles.includes(role.toLowerCase()));
+/**
+ * A role as written on the command line, `program/role` or a bare `role`, among the programs given: a bare role must
+ * belong to exactly one of them (mx-ece and mx-pgs may both have an `imss`).
+ */
+export function resolveRole(spec: string, among: readonly ProgramDefinition[] = PROGRAMS): { program: ProgramDefinition; role: string } | { error: string } {
+  const [programId, role] = spec.includes('/') ? spec.split('/', 2) as [string, string] : [undefined, spec];
+  const r = role.toLowerCase();
+  const candidates = among.filter((p) => (programId === undefined || p.id === programId) && p.roles.includes(r));
+  if (candidates.length === 1) return { program: candidates[0]!, role: r };
+  const known = among.flatMap((p) => p.roles.map((x) => `${p.id}/${x}`)).join(', ');
+  if (candidates.length === 0) return { error: `unknown role '${spec}' (${known})` };
+  return { error: `role '${spec}' is in several programs: write it as ${candidates.map((p) => `${p.id}/${r}`).join(' or ')}` };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+
 import { isBlocking } from '../findings/finding.ts';
 import type { LocalizedText } from '../findings/finding.ts';
 import type { RuleMeta } from '../rules/rule.ts';
@@ -17,7 +17,6 @@ import type {
  * constraint governs was actually exchanged, and judged by the findings of its `judgedBy` rules on such messages.
  */
 
-export const PROFILES_ROOT = fileURLToPath(new URL('../../profiles/', import.meta.url));
 
 /** Which messages a profile constraint governs. Every member is optional; regexes are JavaScript syntax. */
 export interface MessageSelector {
@@ -181,9 +180,8 @@ function ruleRequirement(r: RuleMeta): Requirement {
  * The one way to load a program's requirements: requirements.json, the rules.json it names, and checks that
  * ids are unique and every schema a constraint names exists. Throws CatalogueError with what to fix.
  */
-export function loadRequirementCatalogue(program: string, profilesRoot: string = PROFILES_ROOT): RequirementCatalogue {
-  const dir = path.join(profilesRoot, program);
-  const rel = (p: string): string => `profiles/${program}/${p}`;
+export function loadRequirementCatalogue(program: string, dir: string, displayDir = 'profiles'): RequirementCatalogue {
+  const rel = (p: string): string => `${displayDir}/${p}`;
   const { data, hash } = readJson(path.join(dir, 'requirements.json'), rel('requirements.json'));
   if (!isObject(data)) throw new CatalogueError(`${hash.path} must be an object`);
   if (data.program !== program) throw new CatalogueError(`${hash.path} is for program '${String(data.program)}', not '${program}'`);

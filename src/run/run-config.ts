@@ -1,20 +1,23 @@
-import type { TargetFile } from '../config/target.ts';
+import type { TargetFile } from '../programs/program.ts';
 
-/** What the CLI hands the scenario workers (through the environment, so parallel workers get it too). */
+/** What the CLI hands the scenarios: cucumber's world parameters `{ sello: RunConfig }` (parallel workers get them too). */
 export interface RunConfig {
   runId: string;
   program: string;
   /** Synthetic identities derive from it: the same seed replays the same people. */
   seed: string;
   target?: TargetFile;
-  /** Planted defects for reference implementations, by role key (mx-pgs `IMSS`, pe-ris `sihce`): only Sello's own tests use them. */
+  /** Planted defects for reference implementations, by role (lower case): only Sello's own tests use them. */
   faults?: Record<string, string[]>;
 }
 
-export const RUN_CONFIG_ENV = 'SELLO_RUN_CONFIG';
+export const worldParametersOf = (run: RunConfig): { sello: RunConfig } => ({ sello: run });
 
-export function readRunConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
-  const raw = env[RUN_CONFIG_ENV];
-  if (!raw) return { runId: 'adhoc', program: 'mx-pgs', seed: 'sello' };
-  return JSON.parse(raw) as RunConfig;
+/** The run configuration from cucumber's world parameters; a run started without one is a programming error, said so. */
+export function runConfigOf(parameters: unknown): RunConfig {
+  const run = (parameters as { sello?: RunConfig } | undefined)?.sello;
+  if (!run || typeof run.program !== 'string' || typeof run.seed !== 'string') {
+    throw new Error('no Sello run configuration in the world parameters: scenarios run through `sello run`, which passes { sello: RunConfig }');
+  }
+  return run;
 }

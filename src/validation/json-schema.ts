@@ -3,8 +3,7 @@
  * Program-independent: a program only contributes a directory of `*.schema.json` files.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -434,16 +433,15 @@ export function firstSyntaxError(text: string): number {
 
 // ---------------------------------------------------------------------------------------------
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const programRegistries = new Map<string, SchemaRegistry>();
+const registriesByDir = new Map<string, SchemaRegistry>();
 
-/** Registry for `profiles/<program>/schemas`, compiled once per process because ajv compilation is slow. */
-export function loadProgramSchemas(program: string): SchemaRegistry {
-  if (!/^[a-z0-9-]+$/.test(program)) throw new Error(`invalid program name ${program}`);
-  let registry = programRegistries.get(program);
+/** Registry of a schemas folder (a program's `profiles/schemas`), compiled once per process because ajv compilation is slow. */
+export function loadSchemaDir(dir: string): SchemaRegistry {
+  const key = resolve(dir);
+  let registry = registriesByDir.get(key);
   if (!registry) {
-    registry = new SchemaRegistry(join(REPO_ROOT, 'profiles', program, 'schemas'));
-    programRegistries.set(program, registry);
+    registry = new SchemaRegistry(key);
+    registriesByDir.set(key, registry);
   }
   return registry;
 }

@@ -10,11 +10,11 @@ export function syntheticReport(n: number): { model: ReportModel; exchanges: Map
   const exchanges = new Map<string, ExchangeEntry[]>();
   const features: ReportModel['features'] = [];
   const all: ScenarioReport[] = [];
-  for (let f = 0; f < 20; f++) features.push({ uri: `features/mx-pgs/synthetic-${f}.feature`, name: `Característica sintética ${f}`, scenarios: [] });
+  for (let f = 0; f < 20; f++) features.push({ uri: `programs/mx-pgs/features/synthetic-${f}.feature`, name: `Característica sintética ${f}`, scenarios: [] });
   for (let i = 0; i < n; i++) {
     const role = roles[i % 3] ?? 'imss';
     const rule = rules[i % rules.length] ?? 'RN-01';
-    const id = `features/mx-pgs/synthetic-${i % 20}.feature:${10 + i}`;
+    const id = `programs/mx-pgs/features/synthetic-${i % 20}.feature:${10 + i}`;
     const failed = i % 50 === 7;
     const curp = `GOMC${String(800101 + (i % 28)).padStart(6, '0')}HDFRRR0${i % 10}`;
     const body = {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError } from '../../src/config/errors.ts';
 import { describeSut, loadTarget, parseTarget, type TargetFile } from '../../src/config/target.ts';
+import type { MxPgsTarget } from '../../programs/mx-pgs/lib/target.ts';
 
 const ENV = { IMSS_SECRET: 'imss-s3cr3t-A', ISSSTE_SECRET: 'issste-s3cr3t-B', SSA_SECRET: 'ssa-s3cr3t-C' };
 
@@ -24,7 +25,7 @@ mocks:                                        # where Sello's mocks of the other
 timeouts: { requestMs: 10000, propagationMs: 5000 }
 `;
 
-const EXPECTED: TargetFile = {
+const EXPECTED: MxPgsTarget = {
   program: 'mx-pgs',
   sut: { role: 'imss', name: 'Acme PGS node 2.3', baseUrl: 'https://pgs.acme.test/pgs/v1', tokenUrl: 'https://pgs.acme.test/oauth/token' },
   credentials: {
@@ -155,7 +156,7 @@ test(
       } catch (error) {
         assert.fail(`secret ${JSON.stringify(secret)}: ${(error as Error).message.split('\n')[0]}`);
       }
-      assert.equal(target.program === 'mx-pgs' ? target.credentials?.IMSS?.clientSecret : undefined, secret);
+      assert.equal(target.program === 'mx-pgs' ? (target as MxPgsTarget).credentials?.IMSS?.clientSecret : undefined, secret);
     }
   },
 );

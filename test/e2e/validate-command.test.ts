@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
-import { syntheticBeneficiario } from '../../src/programs/mx-pgs/synthetic.ts';
+import { syntheticBeneficiario } from '../../programs/mx-pgs/lib/synthetic.ts';
 import { runSello, tempDir } from './sello-process.ts';
 
 test('sello validate: a valid beneficiary exits 0, a broken one exits 3 naming rule and JSON pointer', async () => {

@@ -125,7 +125,7 @@ test('shipped catalogue: loads, is synthetic, holds the spec example and only va
   }
   assert.deepEqual([...institutions].sort(), ['IMB', 'IMS', 'IST', 'SSA']);
   assert.ok(states.size >= 5, `only ${states.size} states`);
-  const raw = JSON.parse(readFileSync(new URL('../../profiles/mx-pgs/catalogs/clues.json', import.meta.url), 'utf8')) as {
+  const raw = JSON.parse(readFileSync(new URL('../../programs/mx-pgs/profiles/catalogs/clues.json', import.meta.url), 'utf8')) as {
     source: string;
   };
   assert.match(raw.source, /not the DGIS catalogue/);
@@ -139,7 +139,7 @@ test('shipped catalogue is reproducible from its documented seed', () => {
   const codes = new Set<string>();
   for (let i = 0; codes.size < 60; i++) codes.add(generateClues(rng, { institucion: INSTITUCIONES[i % 4] }));
   codes.add('DFIMS000580');
-  const raw = JSON.parse(readFileSync(new URL('../../profiles/mx-pgs/catalogs/clues.json', import.meta.url), 'utf8')) as {
+  const raw = JSON.parse(readFileSync(new URL('../../programs/mx-pgs/profiles/catalogs/clues.json', import.meta.url), 'utf8')) as {
     source: string;
     codes: string[];
   };

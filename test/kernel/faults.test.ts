@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FaultSet } from '../../mocks/kernel/faults.ts';
+import { FaultSet } from '../../src/mock/faults.ts';
 
 test('no specs: no fault, and numberParam falls back', () => {
   const faults = new FaultSet();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IdempotencyCache } from '../../mocks/kernel/idempotency.ts';
+import { IdempotencyCache } from '../../src/mock/idempotency.ts';
 
 test('hash is SHA-256 hex, the same for a string and its UTF-8 bytes, and differs for other bodies', () => {
   assert.equal(IdempotencyCache.hash(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Hapi from '@hapi/hapi';
-import { startMockServer, type MockServer } from '../../mocks/kernel/mock-server.ts';
+import { startMockServer, type MockServer } from '../../src/mock/mock-server.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 
 const MIB = 1024 * 1024;

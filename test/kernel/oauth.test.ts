@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMockServer, type MockServer } from '../../mocks/kernel/mock-server.ts';
-import { registerTokenEndpoint, TokenAuthority, TOKEN_PATH } from '../../mocks/kernel/oauth.ts';
+import { startMockServer, type MockServer } from '../../src/mock/mock-server.ts';
+import { registerTokenEndpoint, TokenAuthority, TOKEN_PATH } from '../../src/mock/oauth.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 
 const IMSS = { clientId: 'imss-client', clientSecret: 'imss-s3cret-value', party: 'IMSS' };

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { loadPgsRuleCatalogue } from '../../src/programs/mx-pgs/rules/index.ts';
+import { loadPgsRuleCatalogue } from '../../programs/mx-pgs/judges/rules/index.ts';
 
 // The behaviour catalogue is what a role's certification is measured against: every behaviour must name a real
 // requirement and the roles it binds, every behaviour × role cell must be exercised by a scenario tagged with both,
 // and the self-test must plant at least one defect in every cell.
-const profile = (file: string) => JSON.parse(readFileSync(new URL(`../../profiles/mx-pgs/${file}`, import.meta.url), 'utf8'));
+const profile = (file: string) => JSON.parse(readFileSync(new URL(`../../programs/mx-pgs/profiles/${file}`, import.meta.url), 'utf8'));
 const requirements = profile('requirements.json') as {
   constraints: { id: string }[];
   behaviours: { id: string; requirement: string; roles: string[]; sent: { es: string; en: string }; expected: { es: string; en: string }; source: string }[];
@@ -16,7 +16,7 @@ const ROLES = ['imss', 'issste', 'ssa'];
 
 /** Every scenario's effective tags (feature + scenario), from the feature files' text. */
 function scenarioTags(): string[][] {
-  const dir = new URL('../../features/mx-pgs/', import.meta.url);
+  const dir = new URL('../../programs/mx-pgs/features/', import.meta.url);
   const scenarios: string[][] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.feature'))) {
     let featureTags: string[] = [];

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { fetchClientToken } from '../../src/programs/mx-pgs/client-token.ts';
+import { fetchClientToken } from '../../programs/mx-pgs/lib/client-token.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 
 // A token endpoint written by someone else that accepts only what RFC 6749 §2.3.1 obliges: HTTP Basic client

@@ -1,6 +1,6 @@
 /** Synthetic mx-pgs records and an in-memory padrón for rule tests (seeded: every run sees the same people). */
 import { SeededRandom, generateNss, generatePerson } from '../../src/identifiers/mx/index.ts';
-import type { Beneficiario, Institucion, Operacion, PadronView, PgsRuleContext } from '../../src/programs/mx-pgs/types.ts';
+import type { Beneficiario, Institucion, Operacion, PadronView, PgsRuleContext } from '../../programs/mx-pgs/lib/types.ts';
 
 export const TODAY = '2025-06-15';
 

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { CURP_STATES, GENERIC_CURP } from '../../src/identifiers/mx/index.ts';
-import { loadProgramSchemas } from '../../src/validation/json-schema.ts';
+import { pgsSchemas } from '../../programs/mx-pgs/lib/schemas.ts';
 import { makeBeneficiario, makeDependiente, rng } from './fixtures.ts';
 
-const PROFILE = new URL('../../profiles/mx-pgs/', import.meta.url);
+const PROFILE = new URL('../../programs/mx-pgs/profiles/', import.meta.url);
 const json = (path: string): any => JSON.parse(readFileSync(new URL(path, PROFILE), 'utf8'));
-const registry = loadProgramSchemas('mx-pgs');
+const registry = pgsSchemas();
 const MESSAGE_ID = '3f2b8c4e-9a1d-4e7b-8c6f-2d5a1b9e0c47';
 const ACEPTADO = { messageId: MESSAGE_ID, estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] };
 

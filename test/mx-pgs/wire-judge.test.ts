@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExchangeEntry } from '../../src/journal/exchange.ts';
-import { checkContentType } from '../../src/programs/mx-pgs/contract-checks.ts';
-import { judgeIndexEvents } from '../../src/programs/mx-pgs/wire-judge.ts';
+import { checkContentType } from '../../programs/mx-pgs/judges/contract-checks.ts';
+import { judgeIndexEvents } from '../../programs/mx-pgs/judges/wire-judge.ts';
 
 const CURP = 'GAHG551011MNERND02';
 const event = {

@@ -1,15 +1,15 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { startRisDeployment } from '../../src/programs/pe-ris/deployment.ts';
-import { checkTranslation, triageFacts, buildAdtA04 } from '../../src/programs/pe-ris/v2-messages.ts';
+import { startRisDeployment } from '../../programs/pe-ris/reference/deployment.ts';
+import { checkTranslation, triageFacts, buildAdtA04 } from '../../programs/pe-ris/lib/v2-messages.ts';
 import { validateHl7 } from '../../src/hl7v2/index.ts';
 import { isBlocking } from '../../src/findings/finding.ts';
-import { outcomeIssues } from '../../src/programs/pe-ris/triage-check.ts';
-import { plantTriageDefect } from '../../src/programs/pe-ris/test-data.ts';
+import { outcomeIssues } from '../../programs/pe-ris/judges/triage-check.ts';
+import { plantTriageDefect } from '../../programs/pe-ris/lib/test-data.ts';
 import { triage } from './fixtures.ts';
-import { SYSTEM } from '../../src/programs/pe-ris/constants.ts';
-import { notificationBundle } from '../../src/programs/pe-ris/notifications.ts';
+import { SYSTEM } from '../../programs/pe-ris/lib/constants.ts';
+import { notificationBundle } from '../../programs/pe-ris/judges/notifications.ts';
 import { waitFor } from '../../src/util/wait.ts';
 
 const journal = new ExchangeJournal();

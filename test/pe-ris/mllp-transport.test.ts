@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { FRAMING_ERROR_HEADER, MllpUnreachableError, sendV2 } from '../../src/programs/pe-ris/mllp-transport.ts';
-import { RisClient } from '../../src/programs/pe-ris/ris-client.ts';
-import type { RisEndpoints } from '../../src/programs/pe-ris/deployment.ts';
-import { judgeSihceAck } from '../../src/programs/pe-ris/wire.ts';
+import { FRAMING_ERROR_HEADER, MllpUnreachableError, sendV2 } from '../../programs/pe-ris/lib/mllp-transport.ts';
+import { RisClient } from '../../programs/pe-ris/lib/ris-client.ts';
+import type { RisEndpoints } from '../../programs/pe-ris/reference/deployment.ts';
+import { judgeSihceAck } from '../../programs/pe-ris/judges/wire.ts';
 import { isInfrastructureError } from '../../src/transport/infrastructure-error.ts';
 
 const MESSAGE = 'MSH|^~\\&|SELLO-ENGINE|DIRESA-CAJ|SIHCE|DIRESA-CAJ|20250314093000-0500||ADT^A04^ADT_A01|MSG0001|P|2.5|||||PER|UNICODE UTF-8\r';

@@ -1,12 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { startSihce } from '../../mocks/pe-ris/sihce.ts';
-import { startQhali } from '../../mocks/pe-ris/qhali.ts';
-import { RestHookNotifier } from '../../mocks/pe-ris/rest-hook-notifier.ts';
-import { EventSequencer, notificationBundle, readNotification, subscriptionResource } from '../../src/programs/pe-ris/notifications.ts';
-import { checkAvisos, checkBackoff, checkLeg, legEvents } from '../../src/programs/pe-ris/expectations.ts';
-import { PARTY, SYSTEM } from '../../src/programs/pe-ris/constants.ts';
+import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
+import { startQhali } from '../../programs/pe-ris/reference/qhali.ts';
+import { RestHookNotifier } from '../../programs/pe-ris/reference/rest-hook-notifier.ts';
+import { EventSequencer, notificationBundle, readNotification, subscriptionResource } from '../../programs/pe-ris/judges/notifications.ts';
+import { checkAvisos, checkBackoff, checkLeg, legEvents } from '../../programs/pe-ris/judges/expectations.ts';
+import { PARTY, SYSTEM } from '../../programs/pe-ris/lib/constants.ts';
 import { sleep, waitFor } from '../../src/util/wait.ts';
 
 const journal = new ExchangeJournal();

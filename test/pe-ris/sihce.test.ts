@@ -1,12 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { startSihce } from '../../mocks/pe-ris/sihce.ts';
-import { pacientePe, sampleResource, changedResource, plantTriageDefect, CRUD_TYPES } from '../../src/programs/pe-ris/test-data.ts';
-import { outcomeIssues } from '../../src/programs/pe-ris/triage-check.ts';
-import { buildAdtA04, buildSiuS12, buildOruR01, triageFacts } from '../../src/programs/pe-ris/v2-messages.ts';
+import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
+import { pacientePe, sampleResource, changedResource, plantTriageDefect, CRUD_TYPES } from '../../programs/pe-ris/lib/test-data.ts';
+import { outcomeIssues } from '../../programs/pe-ris/judges/triage-check.ts';
+import { buildAdtA04, buildSiuS12, buildOruR01, triageFacts } from '../../programs/pe-ris/lib/v2-messages.ts';
 import { exchangeMllp, frameMllp, parseEr7, sendMllp, valueAt, VT } from '../../src/hl7v2/index.ts';
-import { SYSTEM } from '../../src/programs/pe-ris/constants.ts';
+import { SYSTEM } from '../../programs/pe-ris/lib/constants.ts';
 import { person, triage } from './fixtures.ts';
 
 const journal = new ExchangeJournal();
@@ -120,7 +120,7 @@ test('SIHCE MLLP: a retransmission gets the same ACK and no second patient; garb
 });
 
 test('SIHCE subscriptions: rest-hook only, http(s) endpoint; the same active subscription twice is one', async () => {
-  const { subscriptionResource } = await import('../../src/programs/pe-ris/notifications.ts');
+  const { subscriptionResource } = await import('../../programs/pe-ris/judges/notifications.ts');
   const first = await fhir('POST', 'Subscription', subscriptionResource('http://127.0.0.1:9/notificaciones/sihce'));
   assert.equal(first.status, 201);
   assert.equal(first.json.status, 'active');

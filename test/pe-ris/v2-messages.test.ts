@@ -4,10 +4,10 @@ import { isBlocking } from '../../src/findings/finding.ts';
 import { parseEr7, referenceAck, validateHl7 } from '../../src/hl7v2/index.ts';
 import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 import { generatePersonPe } from '../../src/identifiers/pe/person.ts';
-import { buildTriageBundle } from '../../src/programs/pe-ris/triage-bundle.ts';
+import { buildTriageBundle } from '../../programs/pe-ris/lib/triage-bundle.ts';
 import {
   buildAdtA04, buildOruR01, buildSiuS12, checkTranslation, fhirInstant, followUpSlot, patientFromV2, triageFacts, v2Instant,
-} from '../../src/programs/pe-ris/v2-messages.ts';
+} from '../../programs/pe-ris/lib/v2-messages.ts';
 
 test('for 25 synthetic people the three messages conform to their v2.5 profiles, carry the triage, and the reference SIHCE answers AA', () => {
   for (let i = 0; i < 25; i++) {

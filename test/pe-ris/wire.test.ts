@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { buildAck } from '../../src/hl7v2/ack.ts';
 import { parseEr7 } from '../../src/hl7v2/er7.ts';
 import type { ExchangeEntry } from '../../src/journal/exchange.ts';
-import { buildAdtA04, buildSiuS12, triageFacts } from '../../src/programs/pe-ris/v2-messages.ts';
-import { judgeWire } from '../../src/programs/pe-ris/wire.ts';
+import { buildAdtA04, buildSiuS12, triageFacts } from '../../programs/pe-ris/lib/v2-messages.ts';
+import { judgeWire } from '../../programs/pe-ris/judges/wire.ts';
 import { triage } from './fixtures.ts';
 
 const { bundle } = triage('wire');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { CatalogueError, loadRequirementCatalogue } from '../../src/report/requirements.ts';
+import { programById } from '../../src/programs/registry.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -25,7 +26,7 @@ async function catalogue(behaviours: unknown): Promise<ReturnType<typeof loadReq
   const req: Record<string, unknown> = { program: 'p', version: '1', rules: 'rules.json' };
   if (behaviours !== undefined) req.behaviours = behaviours;
   await writeFile(path.join(root, 'p', 'requirements.json'), JSON.stringify(req));
-  return loadRequirementCatalogue('p', root);
+  return loadRequirementCatalogue('p', path.join(root, 'p'));
 }
 
 test('a catalogue without behaviours loads as before, with no behaviour and no gap', async () => {
@@ -64,12 +65,12 @@ test('a behaviour cannot bind a role its requirement does not bind', async () =>
   await mkdir(path.join(root, 'p'));
   await writeFile(path.join(root, 'p', 'rules.json'), JSON.stringify({ version: '1', rules: withIssste }));
   await writeFile(path.join(root, 'p', 'requirements.json'), JSON.stringify({ program: 'p', version: '1', rules: 'rules.json', behaviours: [behaviour('RN-05.1', 'RN-05', ['issste'])] }));
-  assert.throws(() => loadRequirementCatalogue('p', root), /RN-05 does not bind issste/);
+  assert.throws(() => loadRequirementCatalogue('p', path.join(root, 'p')), /RN-05 does not bind issste/);
 });
 
 test('the programs\' catalogues give every SHALL rule a behaviour for every role it binds', () => {
   for (const program of ['mx-pgs', 'pe-ris']) {
-    const c = loadRequirementCatalogue(program);
+    const c = programById(program)!.loadCatalogue();
     if (c.behaviours.length === 0) continue;
     assert.deepEqual(c.missingBehaviours, [], `${program}: SHALL rule × role without a behaviour`);
   }

@@ -4,9 +4,10 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SchemaRegistry, escapePointerToken, firstSyntaxError, loadProgramSchemas, parseJson } from '../../src/validation/json-schema.ts';
+import { SchemaRegistry, escapePointerToken, firstSyntaxError, loadSchemaDir, parseJson } from '../../src/validation/json-schema.ts';
+import { programProfilesDir } from '../../src/programs/layout.ts';
 
-const MX_PGS_DIR = fileURLToPath(new URL('../../profiles/mx-pgs/schemas/', import.meta.url));
+const MX_PGS_DIR = fileURLToPath(new URL('../../programs/mx-pgs/profiles/schemas/', import.meta.url));
 
 /** A throw-away schema directory, so the generic engine is tested without any program's contract. */
 function registryOf(schemas: Record<string, object>): SchemaRegistry {
@@ -179,9 +180,10 @@ test('firstSyntaxError points at the first offending character', () => {
   }
 });
 
-test('loadProgramSchemas resolves profiles/<program>/schemas and caches per program', () => {
-  const a = loadProgramSchemas('mx-pgs');
-  assert.equal(a, loadProgramSchemas('mx-pgs'));
+test('loadSchemaDir compiles a schemas folder once per process', () => {
+  const dir = programProfilesDir('mx-pgs') + '/schemas';
+  const a = loadSchemaDir(dir);
+  assert.equal(a, loadSchemaDir(`${dir}/`));
   assert.ok(a.has('beneficiario'));
-  assert.throws(() => loadProgramSchemas('../etc'), /invalid program/);
+  assert.throws(() => loadSchemaDir('/nonexistent/schemas'));
 });

@@ -102,7 +102,7 @@ export function generateClues(
   return entidad + code + serial;
 }
 
-const CATALOGUE_URL = new URL('../../../profiles/mx-pgs/catalogs/clues.json', import.meta.url);
+const CATALOGUE_URL = new URL('../../../programs/mx-pgs/profiles/catalogs/clues.json', import.meta.url);
 let catalogueCache: ReadonlySet<string> | undefined;
 
 /**

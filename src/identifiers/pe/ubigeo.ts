@@ -94,7 +94,7 @@ export function validateUbigeo(value: unknown, opts: UbigeoOptions = {}): Findin
   return [];
 }
 
-const CATALOGUE_URL = new URL('../../../profiles/pe-ris/catalogs/ubigeo-inei.json', import.meta.url);
+const CATALOGUE_URL = new URL('../../../programs/pe-ris/profiles/catalogs/ubigeo-inei.json', import.meta.url);
 let catalogueCache: UbigeoCatalogue | undefined;
 
 function stringRecord(v: unknown): v is Record<string, string> {

@@ -8,7 +8,7 @@ import type { Finding } from '../../../src/findings/finding.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const ENGINE_ENTRY = fileURLToPath(new URL('../../../src/fhir/index.ts', import.meta.url));
-export const PROFILE_DIRS = ['profiles/pe-ris/fhir', 'profiles/mx-ece/fhir'];
+export const PROFILE_DIRS = ['programs/pe-ris/profiles/fhir', 'programs/mx-ece/profiles/fhir'];
 
 /** The API the engine's author announced: createFhirValidator({ profileDirs }).validate(resource, { profile }). */
 export interface SelloFhirValidator {

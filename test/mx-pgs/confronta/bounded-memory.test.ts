@@ -9,10 +9,10 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { SeededRandom, generatePerson } from '../../../src/identifiers/mx/index.ts';
-import { startPgsDeployment } from '../../../src/programs/mx-pgs/deployment.ts';
-import { PgsClient } from '../../../src/programs/mx-pgs/pgs-client.ts';
-import { sendConfronta } from '../../../src/programs/mx-pgs/confronta/client.ts';
-import { generatePadronFile, parseResultado, parseResumen } from '../../../src/programs/mx-pgs/confronta/format.ts';
+import { startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
+import { PgsClient } from '../../../programs/mx-pgs/lib/pgs-client.ts';
+import { sendConfronta } from '../../../programs/mx-pgs/lib/confronta/client.ts';
+import { generatePadronFile, parseResultado, parseResumen } from '../../../programs/mx-pgs/lib/confronta/format.ts';
 
 const LINES = 1_000_000;
 const KNOWN = 2_000;

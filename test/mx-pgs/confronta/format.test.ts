@@ -19,7 +19,7 @@ import {
   toLatin1,
   type PadronLinea,
   type ParsedItem,
-} from '../../../src/programs/mx-pgs/confronta/format.ts';
+} from '../../../programs/mx-pgs/lib/confronta/format.ts';
 
 const HEADER = 'CURP|NOMBRE|PRIMER_APELLIDO|SEGUNDO_APELLIDO|FECHA_NACIMIENTO|SEXO|INSTITUCION|NUMERO_AFILIACION|TIPO|ESTATUS|VIGENCIA_INICIO|VIGENCIA_FIN';
 const LINE = 'GAHG551011MNERND02|GUADALUPE|GARCIA|HERNANDEZ|11/10/1955|M|ISSSTE|IS00000001|TITULAR|VIGENTE|01/01/2020|';

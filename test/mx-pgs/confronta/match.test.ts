@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CentralIndex } from '../../../mocks/mx-pgs/central-index.ts';
+import { CentralIndex } from '../../../programs/mx-pgs/reference/central-index.ts';
 import { GENERIC_CURP, SeededRandom, generatePerson, type SyntheticPerson } from '../../../src/identifiers/mx/index.ts';
-import { formatPadronLine, headerLine, PADRON_LAYOUT, parseResumen, toLatin1, type PadronLinea } from '../../../src/programs/mx-pgs/confronta/format.ts';
-import { ConfrontaSession, matchLine } from '../../../src/programs/mx-pgs/confronta/match.ts';
-import type { EstatusAfiliacion, Institucion, TipoAfiliacion } from '../../../src/programs/mx-pgs/types.ts';
+import { formatPadronLine, headerLine, PADRON_LAYOUT, parseResumen, toLatin1, type PadronLinea } from '../../../programs/mx-pgs/lib/confronta/format.ts';
+import { ConfrontaSession, matchLine } from '../../../programs/mx-pgs/lib/confronta/match.ts';
+import type { EstatusAfiliacion, Institucion, TipoAfiliacion } from '../../../programs/mx-pgs/lib/types.ts';
 
 const person = (label: string): SyntheticPerson => generatePerson(new SeededRandom('confronta-match').fork(label));
 

@@ -3,7 +3,7 @@
  * process without killing the test runner. Prints one JSON line (endpoints, credentials) once it listens.
  */
 import { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { startPgsDeployment } from '../../../src/programs/mx-pgs/deployment.ts';
+import { startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
 
 const deployment = await startPgsDeployment({ journal: new ExchangeJournal() });
 process.stdout.write(`${JSON.stringify({ endpoints: deployment.endpoints, credentials: deployment.credentials })}\n`);

@@ -8,11 +8,11 @@ import { sendHttp, type HttpResponse } from '../../../src/transport/http-client.
 import { waitFor } from '../../../src/util/wait.ts';
 import { todayInMexico } from '../../../src/util/dates.ts';
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
-import { startPgsDeployment, type PgsDeployment, type PgsEndpoint } from '../../../src/programs/mx-pgs/deployment.ts';
-import { PgsClient } from '../../../src/programs/mx-pgs/pgs-client.ts';
-import { syntheticBeneficiario } from '../../../src/programs/mx-pgs/synthetic.ts';
-import type { Acuse, Beneficiario, EventoIndice, Institucion } from '../../../src/programs/mx-pgs/types.ts';
-import type { ClientSecretPair } from '../../../src/config/target.ts';
+import { startPgsDeployment, type PgsDeployment, type PgsEndpoint } from '../../../programs/mx-pgs/reference/deployment.ts';
+import { PgsClient } from '../../../programs/mx-pgs/lib/pgs-client.ts';
+import { syntheticBeneficiario } from '../../../programs/mx-pgs/lib/synthetic.ts';
+import type { Acuse, Beneficiario, EventoIndice, Institucion } from '../../../programs/mx-pgs/lib/types.ts';
+import type { ClientSecretPair } from '../../../programs/mx-pgs/lib/target.ts';
 
 const today = todayInMexico();
 const rng = new SeededRandom('robustness');

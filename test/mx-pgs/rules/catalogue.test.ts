@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { CONTRACT_RULES } from '../../../src/programs/mx-pgs/contract-checks.ts';
+import { CONTRACT_RULES } from '../../../programs/mx-pgs/judges/contract-checks.ts';
 import {
   PGS_RULES,
   PGS_RULE_IMPLEMENTATIONS,
   evaluatePgsRules,
   loadPgsRuleCatalogue,
-} from '../../../src/programs/mx-pgs/rules/index.ts';
+} from '../../../programs/mx-pgs/judges/rules/index.ts';
 import { breakCheckDigit, context, makeBeneficiario, makeDependiente, rng } from '../fixtures.ts';
 
 const RN_IDS = ['RN-01', 'RN-02', 'RN-03', 'RN-04', 'RN-05', 'RN-06', 'RN-07', 'RN-08', 'RN-09', 'RN-10'];
@@ -15,7 +15,7 @@ const RN_IDS = ['RN-01', 'RN-02', 'RN-03', 'RN-04', 'RN-05', 'RN-06', 'RN-07', '
 const API_IDS = ['PGS-API-01', 'PGS-API-02', 'PGS-API-03', 'PGS-API-04', 'PGS-API-05', 'PGS-API-06'];
 
 test('rules.json lists RN-01…RN-10 then the API contract requirements, with es/en text, a source and a strength', () => {
-  const file = JSON.parse(readFileSync(new URL('../../../profiles/mx-pgs/rules.json', import.meta.url), 'utf8'));
+  const file = JSON.parse(readFileSync(new URL('../../../programs/mx-pgs/profiles/rules.json', import.meta.url), 'utf8'));
   assert.equal(file.program, 'mx-pgs');
   assert.equal(file.version, '1.0.0');
   assert.match(file.source, /Sello reference contract v1/);
@@ -41,7 +41,7 @@ test('every RN rule in rules.json has an implementation and every implementation
 test('the catalogue covers the contract checks and every requirement tag of the mx-pgs features', () => {
   const ids = new Set(loadPgsRuleCatalogue().map((r) => r.id));
   for (const id of Object.values(CONTRACT_RULES)) assert.ok(ids.has(id), id);
-  const featuresDir = new URL('../../../features/mx-pgs/', import.meta.url);
+  const featuresDir = new URL('../../../programs/mx-pgs/features/', import.meta.url);
   const tags = new Set<string>();
   for (const f of readdirSync(featuresDir).filter((n) => n.endsWith('.feature'))) {
     for (const m of readFileSync(new URL(f, featuresDir), 'utf8').matchAll(/@((?:RN|PGS-API)-\d+)\b/g)) tags.add(m[1]!);
@@ -64,7 +64,7 @@ test('every rule file exports its rule under the documented name', async () => {
     ['rn-10-mensaje-bien-formado', 'rn10MensajeBienFormado'],
   ];
   for (const [i, [file, name]] of files.entries()) {
-    const mod = (await import(`../../../src/programs/mx-pgs/rules/${file}.ts`)) as Record<string, { id: string }>;
+    const mod = (await import(`../../../programs/mx-pgs/judges/rules/${file}.ts`)) as Record<string, { id: string }>;
     assert.equal(mod[name]?.id, RN_IDS[i], file);
   }
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GENERIC_CURP } from '../../../src/identifiers/mx/index.ts';
-import { rn01CurpValida } from '../../../src/programs/mx-pgs/rules/rn-01-curp-valida.ts';
+import { rn01CurpValida } from '../../../programs/mx-pgs/judges/rules/rn-01-curp-valida.ts';
 import { breakCheckDigit, context, makeBeneficiario, rng } from '../fixtures.ts';
 
 test('RN-01 accepts generated valid CURPs on alta and actualizacion', () => {

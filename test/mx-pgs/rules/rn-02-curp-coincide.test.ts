@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateCurp, parseCurp } from '../../../src/identifiers/mx/index.ts';
-import { rn02CurpCoincide } from '../../../src/programs/mx-pgs/rules/rn-02-curp-coincide.ts';
+import { rn02CurpCoincide } from '../../../programs/mx-pgs/judges/rules/rn-02-curp-coincide.ts';
 import { isBlocking } from '../../../src/findings/finding.ts';
 import { breakCheckDigit, context, makeBeneficiario, rng } from '../fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rn03NssImss } from '../../../src/programs/mx-pgs/rules/rn-03-nss-imss.ts';
+import { rn03NssImss } from '../../../programs/mx-pgs/judges/rules/rn-03-nss-imss.ts';
 import { context, makeBeneficiario, rng } from '../fixtures.ts';
 
 const LOCATION = '/afiliacion/numeroAfiliacion';

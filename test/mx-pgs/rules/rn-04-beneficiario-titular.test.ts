@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isBlocking } from '../../../src/findings/finding.ts';
-import { rn04BeneficiarioTitular } from '../../../src/programs/mx-pgs/rules/rn-04-beneficiario-titular.ts';
+import { rn04BeneficiarioTitular } from '../../../programs/mx-pgs/judges/rules/rn-04-beneficiario-titular.ts';
 import { context, makeBeneficiario, makeDependiente, rng } from '../fixtures.ts';
 
 test('RN-04 accepts a BENEFICIARIO of a VIGENTE TITULAR with a catalogue parentesco', () => {

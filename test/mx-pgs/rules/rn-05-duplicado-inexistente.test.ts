@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rn05DuplicadoInexistente } from '../../../src/programs/mx-pgs/rules/rn-05-duplicado-inexistente.ts';
+import { rn05DuplicadoInexistente } from '../../../programs/mx-pgs/judges/rules/rn-05-duplicado-inexistente.ts';
 import { context, makeBeneficiario, rng } from '../fixtures.ts';
 
 test('RN-05 accepts an alta of a new CURP and a re-alta of a CURP in BAJA', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rn06CambioCurp } from '../../../src/programs/mx-pgs/rules/rn-06-cambio-curp.ts';
+import { rn06CambioCurp } from '../../../programs/mx-pgs/judges/rules/rn-06-cambio-curp.ts';
 import { context, makeBeneficiario, rng } from '../fixtures.ts';
 
 test('RN-06 accepts an actualizacion that keeps the CURP of its URL', () => {

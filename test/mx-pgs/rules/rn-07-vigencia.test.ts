@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rn07Vigencia } from '../../../src/programs/mx-pgs/rules/rn-07-vigencia.ts';
+import { rn07Vigencia } from '../../../programs/mx-pgs/judges/rules/rn-07-vigencia.ts';
 import { TODAY, context, makeBeneficiario, rng } from '../fixtures.ts';
 
 test('RN-07 accepts open-ended coverage, coverage ending today or later, and past coverage in BAJA', () => {

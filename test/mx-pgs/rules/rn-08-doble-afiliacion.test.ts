@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyCoverage, rn08DobleAfiliacion, type CoberturaAfiliacion } from '../../../src/programs/mx-pgs/rules/rn-08-doble-afiliacion.ts';
+import { classifyCoverage, rn08DobleAfiliacion, type CoberturaAfiliacion } from '../../../programs/mx-pgs/judges/rules/rn-08-doble-afiliacion.ts';
 
 const a = (institucion: CoberturaAfiliacion['institucion'], tipo: CoberturaAfiliacion['tipo'] = 'TITULAR', estatus: CoberturaAfiliacion['estatus'] = 'VIGENTE'): CoberturaAfiliacion => ({
   institucion,

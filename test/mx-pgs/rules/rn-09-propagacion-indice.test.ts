@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPropagation, rn09PropagacionIndice } from '../../../src/programs/mx-pgs/rules/rn-09-propagacion-indice.ts';
+import { checkPropagation, rn09PropagacionIndice } from '../../../programs/mx-pgs/judges/rules/rn-09-propagacion-indice.ts';
 
 const location = 'POST /pgs/v1/beneficiarios';
 const t0 = 1_750_000_000_000;

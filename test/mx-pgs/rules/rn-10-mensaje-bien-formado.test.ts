@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkWellFormed, rn10MensajeBienFormado } from '../../../src/programs/mx-pgs/rules/rn-10-mensaje-bien-formado.ts';
+import { checkWellFormed, rn10MensajeBienFormado } from '../../../programs/mx-pgs/judges/rules/rn-10-mensaje-bien-formado.ts';
 import { makeBeneficiario, rng } from '../fixtures.ts';
 
 test('RN-10 accepts a well-formed beneficiario and returns the parsed value', () => {

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RP_RULES, evaluateRpRules } from '../../../src/programs/pe-ris/rules/index.ts';
-import { loadRequirementCatalogue } from '../../../src/report/requirements.ts';
-import { checkTriageBundle } from '../../../src/programs/pe-ris/triage-check.ts';
-import { plantTriageDefect, DEFECT_EXPECTATION, type TriageDefect } from '../../../src/programs/pe-ris/test-data.ts';
+import { RP_RULES, evaluateRpRules } from '../../../programs/pe-ris/judges/rules/index.ts';
+import { programById } from '../../../src/programs/registry.ts';
+import { checkTriageBundle } from '../../../programs/pe-ris/judges/triage-check.ts';
+import { plantTriageDefect, DEFECT_EXPECTATION, type TriageDefect } from '../../../programs/pe-ris/lib/test-data.ts';
 import { triage, validator } from '../fixtures.ts';
 
 test('rules.json lists RP-01…RP-08, each implemented by a named function, plus the RIS contract rules, all in es and en', () => {
-  const catalogue = loadRequirementCatalogue('pe-ris');
+  const catalogue = programById('pe-ris')!.loadCatalogue();
   const ids = catalogue.rules.map((r) => r.id);
   assert.deepEqual(RP_RULES.map((r) => r.id), ['RP-01', 'RP-02', 'RP-03', 'RP-04', 'RP-05', 'RP-06', 'RP-07', 'RP-08']);
   for (const r of RP_RULES) assert.ok(ids.includes(r.id), r.id);

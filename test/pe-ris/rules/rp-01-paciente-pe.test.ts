@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rp01PacientePe } from '../../../src/programs/pe-ris/rules/index.ts';
+import { rp01PacientePe } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage, validator } from '../fixtures.ts';
 
 test('RP-01: a triage with one PacientePe passes', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dniCheckCharacters } from '../../../src/identifiers/pe/dni.ts';
-import { rp02DniVerificador } from '../../../src/programs/pe-ris/rules/index.ts';
+import { rp02DniVerificador } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
 const setDni = (value: string) => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rp03Ubigeo } from '../../../src/programs/pe-ris/rules/index.ts';
+import { rp03Ubigeo } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
 const withUbigeo = (value: unknown, at = 0) => {

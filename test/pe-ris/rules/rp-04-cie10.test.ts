@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cie10Catalogue, normaliseCie10, rp04Cie10 } from '../../../src/programs/pe-ris/rules/index.ts';
+import { cie10Catalogue, normaliseCie10, rp04Cie10 } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
 const LOC = 'Bundle.entry[4].resource.code.coding[0].code';

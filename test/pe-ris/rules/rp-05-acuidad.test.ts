@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rp05Acuidad } from '../../../src/programs/pe-ris/rules/index.ts';
-import { SYSTEM } from '../../../src/programs/pe-ris/constants.ts';
+import { rp05Acuidad } from '../../../programs/pe-ris/judges/rules/index.ts';
+import { SYSTEM } from '../../../programs/pe-ris/lib/constants.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
 const acuityValue = (b: ReturnType<typeof clone>) => entry(b, 2).valueCodeableConcept as { coding: { system: string; code: string }[] };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rp06ProcedenciaIa } from '../../../src/programs/pe-ris/rules/index.ts';
+import { rp06ProcedenciaIa } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
 test('RP-06: every Observation and Condition is a target of the AI Provenance', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rp07Consentimiento } from '../../../src/programs/pe-ris/rules/index.ts';
+import { rp07Consentimiento } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
 test('RP-07: an active permitting Consent of the patient passes', () => {

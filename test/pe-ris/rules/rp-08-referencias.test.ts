@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rp08Referencias } from '../../../src/programs/pe-ris/rules/index.ts';
+import { rp08Referencias } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
 test('RP-08: the urn:uuid references of a triage all resolve; the Task owner is a logical reference', () => {

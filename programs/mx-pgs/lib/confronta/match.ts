@@ -1,0 +1,235 @@
+/**
+ * The confronta matching (Sello reference contract v1, profiles/mx-pgs/confronta.md): each padrón line is judged
+ * alone, against the central index as it is when the line is read. Nothing is kept per line, so memory follows
+ * the index, not the file; duplicates inside one file are therefore not looked for (RN-05 covers them online).
+ */
+import type { Finding } from '../../../../src/findings/finding.ts';
+import { GENERIC_CURP, parseCurp, validateCurp } from '../../../../src/identifiers/mx/index.ts';
+import { classifyCoverage, type CoberturaAfiliacion } from '../../judges/rules/index.ts';
+import { CONTRIBUTIVAS, type Institucion } from '../types.ts';
+import {
+  DelimitedParser,
+  PADRON_LAYOUT,
+  RESULTADOS,
+  RESUMEN,
+  formatFecha,
+  formatResultadoLine,
+  headerLine,
+  RESULTADO_LAYOUT,
+  type PadronLinea,
+  type ParsedItem,
+  type Resultado,
+} from './format.ts';
+
+/** DGIS accepts the generic CURP in a batch up to this share of its lines (identifiers.md). */
+export const GENERIC_CURP_MAX_SHARE = 0.15;
+/** A malformed line's first field is echoed as its CURP; a garbage line must not produce a garbage-sized answer. */
+const MAX_ECHO = 40;
+
+/** The identity an institution reported for a CURP (the central index keeps it from the RN-09 events). */
+export interface PersonaIndice {
+  nombre: string;
+  primerApellido: string;
+  segundoApellido: string;
+  fechaNacimiento: string;
+}
+
+/** What the matching needs from the central index; CentralIndex provides it. */
+export interface ConfrontaIndex {
+  consult(curp: string): { afiliaciones: readonly CoberturaAfiliacion[] } | undefined;
+  personas(curp: string): ReadonlyMap<Institucion, PersonaIndice> | undefined;
+}
+
+export interface Hallazgo {
+  resultado: Resultado;
+  /** Spanish, Latin-1, starting with `linea N`. */
+  detalle: string;
+}
+
+export interface FilaConfronta {
+  linea: number;
+  curp: string;
+  /** At most one per resultado, in RESULTADOS order. */
+  hallazgos: Hallazgo[];
+}
+
+export interface ResumenConfronta {
+  /** Data lines read (the header is not one). */
+  lineas: number;
+  sinHallazgos: number;
+  conHallazgos: number;
+  curpGenerica: number;
+  /** Lines whose row carries each resultado. */
+  porResultado: Record<Resultado, number>;
+}
+
+const listaEs = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} y ${items[items.length - 1]}`;
+
+/** Case and spacing are transcription noise; accents and Ñ are not, they are the name variants a confronta is for. */
+const normalizeName = (value: string): string => value.toUpperCase().trim().replace(/\s+/g, ' ');
+const normalizeSurname = (value: string): string => {
+  const n = normalizeName(value);
+  return n === '' || n === 'X' ? 'XX' : n;
+};
+
+function coverage(record: PadronLinea, line: number, institucion: Institucion, index: ConfrontaIndex): Hallazgo[] {
+  const others = (index.consult(record.curp)?.afiliaciones ?? []).filter((a) => a.institucion !== institucion);
+  // The uploaded line stands for the uploader's affiliation: the file is its current padrón, the index may lag.
+  const combined: CoberturaAfiliacion[] = [...others, { institucion, tipo: record.tipo, estatus: record.estatus }];
+  const vigentes = combined.filter((a) => a.estatus === 'VIGENTE');
+  return classifyCoverage(combined).map((alerta) => {
+    if (alerta === 'DOBLE_AFILIACION') {
+      const titular = vigentes.filter((a) => a.tipo === 'TITULAR' && CONTRIBUTIVAS.includes(a.institucion)).map((a) => a.institucion);
+      return { resultado: alerta, detalle: `linea ${line}: TITULAR VIGENTE en ${listaEs(titular)}` };
+    }
+    const contributivas = vigentes.filter((a) => CONTRIBUTIVAS.includes(a.institucion)).map((a) => `${a.institucion} (${a.tipo})`);
+    return { resultado: alerta, detalle: `linea ${line}: cobertura VIGENTE de la SSA junto con ${listaEs(contributivas)}` };
+  });
+}
+
+function sameIdentity(record: PadronLinea, line: number, index: ConfrontaIndex): Hallazgo[] {
+  const personas = index.personas(record.curp);
+  if (!personas) return [];
+  const differences: string[] = [];
+  for (const [institucion, p] of personas) {
+    const fields: string[] = [];
+    if (normalizeName(p.nombre) !== normalizeName(record.nombre)) fields.push(`NOMBRE=${p.nombre}`);
+    if (normalizeName(p.primerApellido) !== normalizeName(record.primerApellido)) fields.push(`PRIMER_APELLIDO=${p.primerApellido}`);
+    if (normalizeSurname(p.segundoApellido) !== normalizeSurname(record.segundoApellido)) fields.push(`SEGUNDO_APELLIDO=${p.segundoApellido}`);
+    if (p.fechaNacimiento !== record.fechaNacimiento) fields.push(`FECHA_NACIMIENTO=${formatFecha(p.fechaNacimiento)}`);
+    if (fields.length > 0) differences.push(`${institucion} registra ${fields.join(', ')}`);
+  }
+  if (differences.length === 0) return [];
+  const fromCurp = parseCurp(record.curp)?.fechaNacimiento;
+  const hint = fromCurp && differences.some((d) => d.includes('FECHA_NACIMIENTO=')) ? ` (la CURP indica ${formatFecha(fromCurp)})` : '';
+  return [{ resultado: 'MISMA_CURP_DATOS_DISTINTOS', detalle: `linea ${line}: ${differences.join('; ')}${hint}` }];
+}
+
+/**
+ * The results for one well-formed line uploaded by `institucion`. The generic CURP gets none here (it names no
+ * one, so it matches no one); its share of the file is judged by ConfrontaSession at the end.
+ */
+export function matchLine(record: PadronLinea, line: number, institucion: Institucion, index: ConfrontaIndex): Hallazgo[] {
+  if (record.institucion !== institucion) {
+    return [{ resultado: 'FORMATO_INVALIDO', detalle: `linea ${line}, campo INSTITUCION: ${institucion} solo confronta su propio padrón; la línea es de ${record.institucion}` }];
+  }
+  if (record.curp === GENERIC_CURP) return [];
+  const curpFindings = validateCurp(record.curp, { allowGeneric: true });
+  if (curpFindings.length > 0) {
+    return [{ resultado: 'CURP_INVALIDA', detalle: `linea ${line}: ${curpFindings.map((f) => `${f.message.es ?? f.message.en} (${f.ruleId})`).join('; ')}` }];
+  }
+  // An invalid CURP is never matched: the index only holds CURPs that passed RN-01, so any hit would be a coincidence.
+  return [...coverage(record, line, institucion, index), ...sameIdentity(record, line, index)];
+}
+
+/** A line the parser could not read: one FORMATO_INVALIDO whose detail lists every field at fault. */
+function unreadable(findings: readonly Finding[]): Hallazgo[] {
+  return [{ resultado: 'FORMATO_INVALIDO', detalle: findings.map((f) => `${f.location}: ${f.message.es ?? f.message.en}`).join('; ') }];
+}
+
+const ORDER = new Map<string, number>(RESULTADOS.map((r, i) => [r, i]));
+
+/**
+ * One confronta upload: bytes in, result-file lines out (without line ends), in input order. Synchronous per
+ * chunk, so the caller decides the pacing (backpressure) and nothing waits per line.
+ */
+export class ConfrontaSession {
+  readonly #parser = new DelimitedParser(PADRON_LAYOUT);
+  readonly #resumen: ResumenConfronta = {
+    lineas: 0,
+    sinHallazgos: 0,
+    conHallazgos: 0,
+    curpGenerica: 0,
+    porResultado: Object.fromEntries(RESULTADOS.map((r) => [r, 0])) as Record<Resultado, number>,
+  };
+  #header: { line: number; findings: Finding[] } | undefined;
+  #ended = false;
+
+  constructor(
+    readonly institucion: Institucion,
+    private readonly index: ConfrontaIndex,
+  ) {}
+
+  /** Set once the first line is read: findings not empty means the file is not a padrón file. */
+  get header(): { line: number; findings: Finding[] } | undefined {
+    return this.#header;
+  }
+
+  get resumen(): ResumenConfronta {
+    return structuredClone(this.#resumen);
+  }
+
+  /** The result file's own header row, to write before the first push's lines. */
+  static readonly RESULT_HEADER = headerLine(RESULTADO_LAYOUT);
+
+  push(chunk: Uint8Array): string[] {
+    return this.#lines(this.#parser.push(chunk));
+  }
+
+  /** The rows still pending, the file-level generic-CURP row when the share is exceeded, and the RESUMEN trailer. */
+  end(): string[] {
+    if (this.#ended) return [];
+    this.#ended = true;
+    const out = this.#lines(this.#parser.end());
+    if (this.#header?.findings.length !== 0) return out;
+    const r = this.#resumen;
+    if (r.curpGenerica > GENERIC_CURP_MAX_SHARE * r.lineas) {
+      const share = ((100 * r.curpGenerica) / r.lineas).toFixed(1).replace('.', ',');
+      out.push(
+        formatResultadoLine({
+          curp: GENERIC_CURP,
+          resultados: ['CURP_INVALIDA'],
+          detalles: [`archivo: ${r.curpGenerica} de ${r.lineas} lineas (${share} %) usan la CURP genérica; el máximo en lote es ${GENERIC_CURP_MAX_SHARE * 100} %`],
+        }),
+      );
+    }
+    out.push(
+      formatResultadoLine({
+        curp: '',
+        resultados: [RESUMEN],
+        detalles: [
+          `LINEAS=${r.lineas}`,
+          `SIN_HALLAZGOS=${r.sinHallazgos}`,
+          `CON_HALLAZGOS=${r.conHallazgos}`,
+          `CURP_GENERICA=${r.curpGenerica}`,
+          ...RESULTADOS.map((res) => `${res}=${r.porResultado[res]}`),
+        ],
+      }),
+    );
+    return out;
+  }
+
+  /** The row for one parsed item, or undefined for a line without findings; exposed for tests and tools. */
+  judge(item: ParsedItem<PadronLinea>): FilaConfronta | undefined {
+    if (item.type === 'header') return undefined;
+    const hallazgos =
+      item.type === 'invalid'
+        ? unreadable(item.findings)
+        : matchLine(item.record, item.line, this.institucion, this.index);
+    if (item.type === 'row' && item.record.curp === GENERIC_CURP && item.record.institucion === this.institucion) this.#resumen.curpGenerica++;
+    this.#resumen.lineas++;
+    if (hallazgos.length === 0) {
+      this.#resumen.sinHallazgos++;
+      return undefined;
+    }
+    hallazgos.sort((a, b) => (ORDER.get(a.resultado) ?? 0) - (ORDER.get(b.resultado) ?? 0));
+    this.#resumen.conHallazgos++;
+    for (const h of hallazgos) this.#resumen.porResultado[h.resultado]++;
+    const curp = item.type === 'row' ? item.record.curp : item.curp.slice(0, MAX_ECHO);
+    return { linea: item.line, curp, hallazgos };
+  }
+
+  #lines(items: ParsedItem<PadronLinea>[]): string[] {
+    const out: string[] = [];
+    for (const item of items) {
+      if (item.type === 'header') {
+        this.#header = { line: item.line, findings: item.findings };
+        continue;
+      }
+      const fila = this.judge(item);
+      if (fila) out.push(formatResultadoLine({ curp: fila.curp, resultados: fila.hallazgos.map((h) => h.resultado), detalles: fila.hallazgos.map((h) => h.detalle) }));
+    }
+    return out;
+  }
+}

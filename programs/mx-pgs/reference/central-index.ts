@@ -1,0 +1,98 @@
+import type Hapi from '@hapi/hapi';
+import { isBlocking } from '../../../src/findings/finding.ts';
+import type { AlertaIndice, EventoIndice, Institucion, TipoAfiliacion, EstatusAfiliacion } from '../lib/types.ts';
+import { classifyCoverage } from '../judges/rules/index.ts';
+import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
+import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
+import type { PersonaIndice } from '../lib/confronta/match.ts';
+import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
+import { FaultSet } from '../../../src/mock/faults.ts';
+
+export interface AfiliacionIndice {
+  institucion: Institucion;
+  tipo: TipoAfiliacion;
+  estatus: EstatusAfiliacion;
+  vigenciaInicio: string;
+  vigenciaFin?: string;
+  actualizadoEn: string;
+}
+
+/**
+ * The SSA central PGS index: who is affiliated where, fed by every node's state changes (RN-09), flagging
+ * double coverage (RN-08). Flags are reported, never used to reject: the convenio asks for confronta, not refusal.
+ */
+export class CentralIndex {
+  readonly #byCurp = new Map<string, Map<Institucion, AfiliacionIndice>>();
+  /** Kept apart from the afiliaciones so the consulta-indice answer keeps its shape; read by the batch confronta. */
+  readonly #personas = new Map<string, Map<Institucion, PersonaIndice>>();
+
+  constructor(private readonly faults: FaultSet = new FaultSet()) {}
+
+  apply(event: EventoIndice): void {
+    const affiliations = this.#byCurp.get(event.curp) ?? new Map<Institucion, AfiliacionIndice>();
+    affiliations.set(event.institucion, {
+      institucion: event.institucion,
+      tipo: event.tipo,
+      estatus: event.estatus,
+      vigenciaInicio: event.vigenciaInicio,
+      ...(event.vigenciaFin ? { vigenciaFin: event.vigenciaFin } : {}),
+      actualizadoEn: new Date().toISOString(),
+    });
+    this.#byCurp.set(event.curp, affiliations);
+    const personas = this.#personas.get(event.curp) ?? new Map<Institucion, PersonaIndice>();
+    const { nombre, primerApellido, segundoApellido, fechaNacimiento } = event;
+    personas.set(event.institucion, { nombre, primerApellido, segundoApellido, fechaNacimiento });
+    this.#personas.set(event.curp, personas);
+  }
+
+  /** The identity each institution last reported for a CURP (MISMA_CURP_DATOS_DISTINTOS compares with it). */
+  personas(curp: string): ReadonlyMap<Institucion, PersonaIndice> | undefined {
+    return this.#personas.get(curp);
+  }
+
+  consult(curp: string): { afiliaciones: AfiliacionIndice[]; alertas: AlertaIndice[] } | undefined {
+    const affiliations = this.#byCurp.get(curp);
+    if (!affiliations) return undefined;
+    const afiliaciones = [...affiliations.values()];
+    // Planted: an index that reads every affiliation as current, or never raises one of the two alerts.
+    const judged = this.faults.has('alerts-ignore-baja') ? afiliaciones.map((a) => ({ ...a, estatus: 'VIGENTE' as const })) : afiliaciones;
+    const alertas = classifyCoverage(judged).filter((a) => !this.faults.has(a === 'DOBLE_AFILIACION' ? 'no-doble-afiliacion' : 'no-duplicidad-ssa'));
+    return { afiliaciones, alertas };
+  }
+
+  /** The index API lives on the SSA node and shares its token endpoint and header checks. */
+  register(server: Hapi.Server, node: PgsNode): void {
+    server.route({
+      method: 'POST',
+      path: `${PGS_BASE_PATH}/indice/eventos`,
+      options: { payload: { parse: false, output: 'data', allow: ['application/json'] } },
+      handler: (request, h) => {
+        const caller = node.authorize(request, false);
+        if ('status' in caller) return h.response(caller.body).code(caller.status);
+        const parsed = checkWellFormed(Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0), 'evento-indice');
+        if (parsed.findings.some(isBlocking)) return h.response({ acuse: buildAcuse(caller.messageId, parsed.findings) }).code(400);
+        const event = parsed.value as EventoIndice;
+        if (event.institucion !== caller.party) {
+          const acuse = acuseForCode(caller.messageId, 'PGS-403', '/institucion', 'un nodo solo informa de su propio padrón');
+          return h.response({ acuse }).code(403);
+        }
+        this.apply(event);
+        return h.response({ acuse: buildAcuse(caller.messageId, []) }).code(202);
+      },
+    });
+    server.route({
+      method: 'GET',
+      path: `${PGS_BASE_PATH}/indice/{curp}`,
+      handler: (request, h) => {
+        const caller = node.authorize(request, false);
+        if ('status' in caller) return h.response(caller.body).code(caller.status);
+        const curp = String(request.params.curp);
+        const entry = this.consult(curp);
+        if (!entry) {
+          return h.response({ acuse: acuseForCode(caller.messageId, 'PGS-404', '/curp', 'CURP sin afiliaciones en el índice') }).code(404);
+        }
+        return h.response({ acuse: buildAcuse(caller.messageId, []), curp, ...entry }).code(200);
+      },
+    });
+  }
+}

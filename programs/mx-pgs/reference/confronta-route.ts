@@ -1,0 +1,111 @@
+import { Readable } from 'node:stream';
+import type Hapi from '@hapi/hapi';
+import type { Finding } from '../../../src/findings/finding.ts';
+import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
+import { CONFRONTA_CONTENT_TYPE, latin1Chunks } from '../lib/confronta/format.ts';
+import { ConfrontaSession } from '../lib/confronta/match.ts';
+import type { Acuse } from '../lib/types.ts';
+import type { CentralIndex } from './central-index.ts';
+import type { FaultSet } from '../../../src/mock/faults.ts';
+import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
+
+export const CONFRONTA_PATH = `${PGS_BASE_PATH}/confronta`;
+/**
+ * hapi checks it against Content-Length only (a streamed payload is never counted). A 10 M-line padrón is about
+ * 1.5 GB; 4 GiB leaves room for long names and repeats without letting a runaway upload announce itself as valid.
+ */
+const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+const LATIN1_CHARSETS = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1']);
+
+/** Header-row errors are RN-10 (malformed message) in the acuse; the format rule id stays readable in the text. */
+function underRn10(f: Finding): Finding {
+  return {
+    ...f,
+    ruleId: 'RN-10',
+    message: { en: `${f.message.en} (${f.ruleId})`, ...(f.message.es ? { es: `${f.message.es} (${f.ruleId})` } : {}) },
+  };
+}
+
+function charsetOf(contentType: string | undefined): string | undefined {
+  const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return m?.[1]?.toLowerCase();
+}
+
+/**
+ * `POST /pgs/v1/confronta` on the SSA node: a node streams its padrón file in and the result file streams out
+ * while the upload is still arriving, so neither side ever holds a whole file (profiles/mx-pgs/confronta.md).
+ * The 200 goes out once the header row has been read; what happens after that can only be told in the file,
+ * which is why it always ends with a RESUMEN row: a result without it was cut short.
+ */
+export function registerConfronta(server: Hapi.Server, node: PgsNode, index: CentralIndex, faults?: FaultSet): void {
+  // Planted: a confronta that matches the file against itself only, never against the index.
+  const matchedAgainst = faults?.has('confronta-ignores-index') ? { consult: () => undefined, personas: () => undefined } : index;
+  server.route({
+    method: 'POST',
+    path: CONFRONTA_PATH,
+    options: { payload: { output: 'stream', parse: 'gunzip', allow: 'text/plain', maxBytes: MAX_UPLOAD_BYTES, timeout: false } },
+    handler: async (request, h) => {
+      const upload = request.payload as unknown as Readable;
+      const input = upload[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      // The kernel journals request.payload and response.source as message bodies; a socket stream is neither
+      // serialisable nor bounded, so the evidence of a confronta is this summary instead.
+      const evidence: Record<string, unknown> = { confronta: 'padrón ISO-8859-1', bytesLeidos: 0 };
+      Object.assign(request, { payload: evidence });
+      let bytes = 0;
+
+      const refuse = async (status: number, acuse: Acuse): Promise<Hapi.ResponseObject> => {
+        // The rest of the upload is read and dropped before answering, as hapi does for its own payload errors:
+        // closing a socket with unread bytes makes TCP reset it, and the client could lose this answer unread.
+        for (let next = await input.next(); !next.done; next = await input.next()) bytes += next.value.length;
+        evidence.bytesLeidos = bytes;
+        return h.response({ acuse }).code(status).header('x-message-id', acuse.messageId);
+      };
+
+      const caller = node.authorize(request, false);
+      if ('status' in caller) return refuse(caller.status, caller.body.acuse);
+      const charset = charsetOf(request.headers['content-type'] as string | undefined);
+      if (charset !== undefined && !LATIN1_CHARSETS.has(charset)) {
+        return refuse(400, acuseForCode(caller.messageId, 'PGS-110', 'header:Content-Type', `el archivo de confronta va en ISO-8859-1, no en ${charset}`));
+      }
+
+      const session = new ConfrontaSession(caller.party, matchedAgainst);
+      const first: string[] = [];
+      while (!session.header) {
+        const next = await input.next();
+        if (next.done) {
+          first.push(...session.end());
+          break;
+        }
+        bytes += next.value.length;
+        first.push(...session.push(next.value));
+      }
+      const headerFindings = faults?.has('confronta-accepts-any-header') ? [] : (session.header?.findings ?? []);
+      if (headerFindings.length > 0) return refuse(400, buildAcuse(caller.messageId, headerFindings.map(underRn10)));
+
+      async function* resultLines(): AsyncGenerator<string> {
+        yield ConfrontaSession.RESULT_HEADER;
+        yield* first;
+        for (let next = await input.next(); !next.done; next = await input.next()) {
+          bytes += next.value.length;
+          yield* session.push(next.value);
+        }
+        yield* session.end();
+      }
+      async function* body(): AsyncGenerator<Buffer> {
+        try {
+          yield* latin1Chunks(resultLines(), '\r\n');
+        } finally {
+          evidence.bytesLeidos = bytes;
+          // hapi has taken its stream from the response by the time this runs (the body is only read after marshal).
+          Object.assign(response, { source: { resumen: session.resumen } });
+        }
+      }
+      const response = h
+        .response(Readable.from(body(), { objectMode: false }))
+        .code(200)
+        .type(CONFRONTA_CONTENT_TYPE)
+        .header('x-message-id', caller.messageId);
+      return response;
+    },
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * Sello's own FHIR REST calls (as a SIHCE user, as the engine's stand-in, as Qhali's stand-in): JSON over HTTP with
+ * `application/fhir+json`, journaled by the shared HTTP client. Qhali's reference implementation uses fhir-kit-client
+ * instead (mocks/pe-ris/qhali.ts), as a real client would.
+ */
+import type { ExchangeJournal } from '../../../src/journal/journal.ts';
+import { sendHttp, type HttpResponse } from '../../../src/transport/http-client.ts';
+
+export interface FhirCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Absolute URL, or relative to `base`. */
+  path: string;
+  base: string;
+  /** An object is sent as JSON; a string verbatim (malformed-input tests). */
+  body?: unknown;
+  from: string;
+  to: string;
+  timeoutMs?: number;
+  contentType?: string;
+}
+
+export async function fhirRequest(journal: ExchangeJournal, call: FhirCall): Promise<HttpResponse> {
+  const url = /^https?:/.test(call.path) ? call.path : `${call.base.replace(/\/$/, '')}/${call.path.replace(/^\//, '')}`;
+  return sendHttp(journal, {
+    method: call.method,
+    url,
+    headers: { accept: 'application/fhir+json', ...(call.body !== undefined ? { 'content-type': call.contentType ?? 'application/fhir+json' } : {}) },
+    ...(call.body !== undefined ? { body: call.body } : {}),
+    from: call.from,
+    to: call.to,
+    ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}),
+  });
+}
