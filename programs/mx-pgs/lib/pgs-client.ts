@@ -6,7 +6,7 @@ import type { ClientSecretPair } from './target.ts';
 import { fetchClientToken } from './client-token.ts';
 import { checkResponse, CONTRACT_RULES, type ResponseKind } from '../judges/contract-checks.ts';
 import type { Acuse, Institucion } from './types.ts';
-import type { PgsEndpoint } from '../reference/deployment.ts';
+import type { PgsEndpoint } from './endpoints.ts';
 
 export type PgsOperation = 'alta' | 'actualizacion' | 'baja' | 'consulta' | 'busqueda' | 'consulta-indice';
 

@@ -3,16 +3,9 @@ import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import type { ClientSecretPair, MxPgsTarget as TargetFile } from '../lib/target.ts';
 import { startPgsNode, type RunningPgsNode } from './start-node.ts';
 import { INSTITUCIONES, type Institucion } from '../lib/types.ts';
+import type { PgsEndpoint } from '../lib/endpoints.ts';
 
-export interface PgsEndpoint {
-  institucion: Institucion;
-  baseUrl: string;
-  tokenUrl: string;
-  /** How Sello authenticates at this token endpoint; Basic unless the target says `body`. */
-  tokenClientAuth?: 'basic' | 'body';
-  /** `reference`: Sello's own node standing in for the SUT; `mock`: a peer Sello plays; `external`: the vendor's SUT. */
-  kind: 'reference' | 'mock' | 'external';
-}
+export type { PgsEndpoint } from '../lib/endpoints.ts';
 
 export interface PgsDeployment {
   endpoints: Record<Institucion, PgsEndpoint>;

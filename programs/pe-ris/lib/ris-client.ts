@@ -7,7 +7,7 @@ import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { sendHttp, type HttpResponse } from '../../../src/transport/http-client.ts';
 import { PARTY } from './constants.ts';
-import type { RisEndpoints } from '../reference/deployment.ts';
+import type { RisEndpoints } from './endpoints.ts';
 import { fhirRequest } from './fhir-http.ts';
 import { infrastructureCause, mllpUrl, MllpUnreachableError, sendV2 } from './mllp-transport.ts';
 

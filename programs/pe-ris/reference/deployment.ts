@@ -10,16 +10,9 @@ import { startEngine, type RunningEngine } from './engine.ts';
 import { startQhali, type RunningQhali } from './qhali.ts';
 import { startSihce, type RunningSihce } from './sihce.ts';
 import { PARTY, type RisRole } from '../lib/constants.ts';
-import type { MllpTarget } from '../lib/mllp-transport.ts';
+import type { EndpointKind, RisEndpoints } from '../lib/endpoints.ts';
 
-/** `reference`: Sello's implementation standing in for the SUT; `mock`: a peer Sello plays; `external`: the vendor's SUT. */
-export type EndpointKind = 'reference' | 'mock' | 'external';
-
-export interface RisEndpoints {
-  sihce: { fhirBaseUrl: string; mllp: MllpTarget; kind: EndpointKind };
-  engine: { fhirBaseUrl: string; notificationUrl: string; kind: EndpointKind };
-  qhali: { notificationUrl: string; controlUrl: string; kind: EndpointKind };
-}
+export type { EndpointKind, RisEndpoints } from '../lib/endpoints.ts';
 
 export interface RisDeployment {
   endpoints: RisEndpoints;

@@ -1,0 +1,10 @@
+import type { MllpTarget } from './mllp-transport.ts';
+
+/** `reference`: Sello's implementation standing in for the SUT; `mock`: a peer Sello plays; `external`: the vendor's SUT. */
+export type EndpointKind = 'reference' | 'mock' | 'external';
+
+export interface RisEndpoints {
+  sihce: { fhirBaseUrl: string; mllp: MllpTarget; kind: EndpointKind };
+  engine: { fhirBaseUrl: string; notificationUrl: string; kind: EndpointKind };
+  qhali: { notificationUrl: string; controlUrl: string; kind: EndpointKind };
+}
