@@ -34,3 +34,15 @@ test('a role on the command line is qualified by its program when a bare one wou
 test('a folder whose program.ts names another id, or has none, is refused with the reason', async () => {
   await assert.rejects(loadProgram(join(root, 'programs', 'mx-ece')), (e: unknown) => e instanceof ProgramFolderError && /has no program\.ts/.test((e as Error).message));
 });
+
+test('the example program of the README loads from its folder, outside programs.json, with every part found by its id', async () => {
+  const example = await loadProgram(join(root, 'test', 'fixtures', 'programs', 'xx-echo'));
+  assert.equal(example.id, 'xx-echo');
+  assert.deepEqual(example.roles, ['server']);
+  assert.ok(readdirSync(example.featuresDir).some((f) => f.endsWith('.feature')));
+  const catalogue = example.loadCatalogue();
+  assert.deepEqual(catalogue.rules.map((r) => r.id), ['ECHO-01']);
+  assert.deepEqual(catalogue.behaviours.map((b) => b.id), ['ECHO-01.1']);
+  assert.deepEqual(example.sutEndpoints({ program: 'xx-echo', sut: { role: 'server', baseUrl: 'http://127.0.0.1:1' } }), ['http://127.0.0.1:1']);
+  assert.equal(programById('xx-echo'), undefined, 'loading a folder does not list it');
+});

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
 import { loadTarget } from '../config/target.ts';
-import { PROGRAM_IDS, programById } from '../programs/registry.ts';
+import { PROGRAM_IDS, programById, programFromOption } from '../programs/registry.ts';
 
 export interface MocksOptions {
   program?: string;
@@ -18,10 +18,12 @@ export interface MocksOptions {
  * or runs a second copy of one role as the "SUT" of a target file.
  */
 export async function mocksCommand(options: MocksOptions): Promise<number> {
+  const chosen = options.program === undefined ? undefined : await programFromOption(options.program).catch((error: Error) => {
+    throw new ConfigurationError(error.message);
+  });
+  if (options.program !== undefined && !chosen) throw new ConfigurationError(`unknown program '${options.program}' (available: ${PROGRAM_IDS.join(', ')}, or the path of a program folder)`);
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
-  const id = options.program ?? target?.program ?? PROGRAM_IDS[0]!;
-  const program = programById(id);
-  if (!program) throw new ConfigurationError(`unknown program '${id}' (available: ${PROGRAM_IDS.join(', ')})`);
+  const program = chosen ?? programById(target?.program ?? PROGRAM_IDS[0]!)!;
   if (target && target.program !== program.id) throw new ConfigurationError(`target file is for ${target.program}, not ${program.id}`);
   const port = options.port === undefined ? undefined : Number(options.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigurationError('--port must be 0-65535');

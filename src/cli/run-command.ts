@@ -9,7 +9,7 @@ import { buildReport } from '../report/build-report.ts';
 import { ephemeralKey, KeyError, loadSigningKey, signDetached, signedPayload, type SigningKey } from '../report/integrity.ts';
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
-import { PROGRAM_IDS, programById, resolveRole, type ProgramDefinition } from '../programs/registry.ts';
+import { PROGRAM_IDS, PROGRAMS, programById, programFromOption, resolveRole, type ProgramDefinition } from '../programs/registry.ts';
 import { worldParametersOf, type RunConfig } from '../run/run-config.ts';
 import { SelloWorld } from '../cucumber/world.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
@@ -56,20 +56,22 @@ interface ProgramOutcome {
  * `reports/latest` points at the newest run directory either way.
  */
 export async function runCommand(options: RunOptions): Promise<number> {
-  if (options.program !== undefined && !programById(options.program)) {
-    throw new ConfigurationError(`unknown program '${options.program}' (available: ${PROGRAM_IDS.join(', ')})`);
+  const chosen = options.program === undefined ? undefined : await programFromOption(options.program).catch((error: Error) => {
+    throw new ConfigurationError(error.message);
+  });
+  if (options.program !== undefined && !chosen) {
+    throw new ConfigurationError(`unknown program '${options.program}' (available: ${PROGRAM_IDS.join(', ')}, or the path of a program folder)`);
   }
   const parallel = Number(options.parallel ?? '1');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new ConfigurationError('--parallel must be a whole number from 1 to 16');
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
-  if (target && options.program !== undefined && target.program !== options.program) {
-    throw new ConfigurationError(`target file is for ${target.program}, not ${options.program}`);
+  if (target && chosen && target.program !== chosen.id) {
+    throw new ConfigurationError(`target file is for ${target.program}, not ${chosen.id}`);
   }
   if (target?.mocks?.ports && parallel > 1) {
     throw new ConfigurationError('--parallel > 1 cannot share the fixed mock ports of the target file; run with --parallel 1');
   }
-  const ids = options.program !== undefined ? [options.program] : target ? [target.program] : PROGRAM_IDS;
-  const programs = ids.map((id) => programById(id)!);
+  const programs = chosen ? [chosen] : target ? [programById(target.program)!] : [...PROGRAMS];
   const faults = parseFaults(options['plant-fault'] ?? [], programs);
   // Catalogues and key are checked before any scenario runs: a typo must not cost a whole run.
   const runs: ProgramRun[] = programs.map((program) => ({ program, catalogue: loadCatalogue(program), faults: faults.get(program.id) ?? {} }));

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { PROGRAMS, PROGRAM_IDS, programById } from '../programs/registry.ts';
+import { knownPrograms, PROGRAM_IDS, programById, type ProgramDefinition } from '../programs/registry.ts';
 import type { TargetFile } from '../programs/program.ts';
 import { ConfigurationError } from './errors.ts';
 import { sanitizeBaseUrl } from '../util/urls.ts';
@@ -19,11 +19,14 @@ addFormats.default(ajv);
 ajv.addSchema(targetSchema);
 /**
  * One validator per program (its `programs/<id>/target.schema.json`, which may use the shared `$defs` here): a target
- * is checked against its own program's shape only, so every message is about it.
+ * is checked against its own program's shape only, so every message is about it. Compiled on first use.
  */
-const validators: Record<string, ValidateFunction<TargetFile>> = Object.fromEntries(
-  PROGRAMS.map((p) => [p.id, ajv.compile<TargetFile>(p.targetSchema)]),
-);
+const validators = new Map<string, ValidateFunction<TargetFile>>();
+function validatorOf(program: ProgramDefinition): ValidateFunction<TargetFile> {
+  let validate = validators.get(program.folder);
+  if (!validate) validators.set(program.folder, (validate = ajv.compile<TargetFile>(program.targetSchema)));
+  return validate;
+}
 export const TARGET_PROGRAMS: readonly string[] = PROGRAM_IDS;
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -33,7 +36,7 @@ const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * neutral tokens in their place and the values are put into the parsed strings afterwards: a secret is never read
  * as YAML (`20250615`, `true`, `a #b` stay the strings they are) and never quoted in a parse error.
  */
-export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv = process.env): TargetFile {
+export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv = process.env, programs: readonly ProgramDefinition[] = knownPrograms()): TargetFile {
   const names: string[] = [];
   const tokenized = text.replace(PLACEHOLDER, (_, name: string) => `SELLOENV${names.push(name) - 1}X`);
   let data: unknown;
@@ -47,9 +50,10 @@ export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv =
   if (missing.length > 0) throw new ConfigurationError(`${file}: environment variable(s) not set: ${missing.join(', ')}`);
   data = substitute(data, (token) => token.replace(/SELLOENV(\d+)X/g, (_, index: string) => env[names[Number(index)]!] ?? ''));
   const program = (data as { program?: unknown } | null)?.program;
-  const validateTarget = typeof program === 'string' && Object.hasOwn(validators, program) ? validators[program] : undefined;
+  const definition = typeof program === 'string' ? programs.find((p) => p.id === program) : undefined;
+  const validateTarget = definition ? validatorOf(definition) : undefined;
   if (!validateTarget) {
-    throw new ConfigurationError(`${file}: not a valid Sello target file:\n  /program: must be one of ${TARGET_PROGRAMS.join(', ')}`);
+    throw new ConfigurationError(`${file}: not a valid Sello target file:\n  /program: must be one of ${programs.map((p) => p.id).join(', ')}`);
   }
   if (!validateTarget(data)) {
     const problems = (validateTarget.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => {
@@ -71,14 +75,14 @@ function substitute(value: unknown, replace: (text: string) => string): unknown 
   return value;
 }
 
-export async function loadTarget(file: string, env: NodeJS.ProcessEnv = process.env): Promise<TargetFile> {
+export async function loadTarget(file: string, env: NodeJS.ProcessEnv = process.env, programs: readonly ProgramDefinition[] = knownPrograms()): Promise<TargetFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ConfigurationError(`cannot read target file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parseTarget(text, file, env);
+  return parseTarget(text, file, env, programs);
 }
 
 /** What may be shown in reports and logs: never credentials, not even those written into a URL. */
@@ -88,13 +92,13 @@ export function describeSut(target: TargetFile | undefined): { role: string; bas
 }
 
 /** The SUT's main address: the first of its program's endpoints (its API base, FHIR base, notification endpoint …). */
-export function sutAddress(target: TargetFile): string {
-  return sutEndpoints(target)[0] ?? '';
+export function sutAddress(target: TargetFile, programs: readonly ProgramDefinition[] = knownPrograms()): string {
+  return sutEndpoints(target, programs)[0] ?? '';
 }
 
 /** Every endpoint of the SUT Sello will connect to, as URLs (mllp://host:port for MLLP), for the reachability check. */
-export function sutEndpoints(target: TargetFile): string[] {
-  const program = programById(target.program);
+export function sutEndpoints(target: TargetFile, programs: readonly ProgramDefinition[] = knownPrograms()): string[] {
+  const program = programs.find((p) => p.id === target.program) ?? programById(target.program);
   if (!program) throw new ConfigurationError(`unknown program '${target.program}' (available: ${PROGRAM_IDS.join(', ')})`);
   return program.sutEndpoints(target);
 }

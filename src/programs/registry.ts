@@ -66,8 +66,14 @@ export const PROGRAMS: readonly ProgramDefinition[] = Object.freeze(await Promis
 
 export const PROGRAM_IDS = PROGRAMS.map((p) => p.id);
 
+/** Program folders loaded by path in this process (`--program ./folder`), known besides the listed ones. */
+const loadedByPath: ProgramDefinition[] = [];
+
+/** The listed programs and any loaded by path: what a target file or a role may name. */
+export const knownPrograms = (): readonly ProgramDefinition[] => [...PROGRAMS, ...loadedByPath];
+
 export function programById(id: string): ProgramDefinition | undefined {
-  return PROGRAMS.find((p) => p.id === id);
+  return knownPrograms().find((p) => p.id === id);
 }
 
 /**
@@ -82,4 +88,18 @@ export function resolveRole(spec: string, among: readonly ProgramDefinition[] = 
   const known = among.flatMap((p) => p.roles.map((x) => `${p.id}/${x}`)).join(', ');
   if (candidates.length === 0) return { error: `unknown role '${spec}' (${known})` };
   return { error: `role '${spec}' is in several programs: write it as ${candidates.map((p) => `${p.id}/${r}`).join(' or ')}` };
+}
+
+/**
+ * `--program`: an id of programs.json, or the path of a program folder outside the list (a regulator's own program,
+ * the example in test/) — such a folder is loaded as it is, with no shared file to edit.
+ */
+export async function programFromOption(value: string): Promise<ProgramDefinition | undefined> {
+  const listed = programById(value);
+  if (listed) return listed;
+  if (!value.includes('/') || !existsSync(join(resolve(value), 'program.ts'))) return undefined;
+  const program = await loadProgram(value);
+  if (PROGRAMS.some((p) => p.id === program.id && p.folder !== program.folder)) throw new ProgramFolderError(`${value} is '${program.id}', which programs.json already lists`);
+  loadedByPath.push(program);
+  return program;
 }
