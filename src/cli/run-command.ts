@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
+import parseTagExpression from '@cucumber/tag-expressions';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
 import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile } from '../config/target.ts';
 import { buildReport } from '../report/build-report.ts';
@@ -37,6 +38,8 @@ interface ProgramRun {
   program: ProgramDefinition;
   catalogue: RequirementCatalogue;
   faults: Record<string, string[]>;
+  /** Scenarios the tag selection leaves to run. */
+  selected?: number;
 }
 
 interface ProgramOutcome {
@@ -76,6 +79,12 @@ export async function runCommand(options: RunOptions): Promise<number> {
   // Catalogues and key are checked before any scenario runs: a typo must not cost a whole run.
   const runs: ProgramRun[] = programs.map((program) => ({ program, catalogue: loadCatalogue(program), faults: faults.get(program.id) ?? {} }));
   const signingKey = await signingKeyOption(options);
+  if (options.tags !== undefined) checkTagExpression(options.tags);
+  // Which scenarios each program would run, before any runs: a selection that matches nothing is a usage error.
+  for (const run of runs) run.selected = await countSelected(run.program, tagExpressionOf(run.program, target, options.tags));
+  if (runs.every((r) => r.selected === 0)) {
+    throw new ConfigurationError(`no scenario matches${options.tags ? ` --tags "${options.tags}"` : ''}${target ? ` for the role ${target.sut.role}` : ''} in ${runs.map((r) => r.program.id).join(', ')}`);
+  }
   if (target) await checkReachable(target);
 
   const startedAt = new Date();
@@ -94,7 +103,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
   if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey ?? ephemeralKey());
   await pointLatest(reportsDir, runId);
   if (!single) printCertification(outcomes, runDir);
-  if (outcomes.every((o) => o.skipped)) return EXIT.conformanceFailure;
   return exitCodeOf(overallVerdict(outcomes.flatMap((o) => (o.report ? [o.report.verdict] : []))));
 }
 
@@ -128,9 +136,7 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     runId: ctx.runId, program: program.id, seed: ctx.seed, ...(target ? { target } : {}), ...(Object.keys(run.faults).length ? { faults: run.faults } : {}),
   };
 
-  const tags = [`@${program.id}`, target ? `@${target.sut.role}` : undefined, options.tags ? `(${options.tags})` : undefined]
-    .filter(Boolean)
-    .join(' and ');
+  const tags = tagExpressionOf(program, target, options.tags);
   const environment = { cwd: REPO_ROOT, stdout: process.stdout, stderr: process.stderr, env: process.env };
   const messagesFile = join(ctx.outDir, 'cucumber-messages.ndjson');
   const { runConfiguration } = await loadConfiguration(
@@ -149,12 +155,9 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     },
     environment,
   );
-  if (!ctx.single && options.tags) {
+  if (run.selected === 0) {
     // In a run over every program, a program with nothing to run under the tag filter is left out, and said so.
-    const { plan } = await loadSources(runConfiguration.sources, environment);
-    if (plan.length === 0) {
-      return { program: program.id, dir: program.id, skipped: `no scenario matches ${tags}`, code: EXIT.passed };
-    }
+    return { program: program.id, dir: program.id, skipped: `no scenario matches ${tags}`, code: EXIT.passed };
   }
   await mkdir(ctx.outDir, { recursive: true });
   if (!options.quiet && !ctx.single) console.log(`\n== ${program.id}: ${program.title}`);
@@ -184,6 +187,28 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   printSummary(report, ctx.outDir, target);
   const code = exitCodeOf(report.verdict);
   return { program: program.id, dir: ctx.single ? '.' : program.id, report, code };
+}
+
+/** The program's own tag, the SUT's role with a target file, and the user's selection. */
+function tagExpressionOf(program: ProgramDefinition, target: TargetFile | undefined, userTags: string | undefined): string {
+  return [`@${program.id}`, target ? `@${target.sut.role}` : undefined, userTags ? `(${userTags})` : undefined].filter(Boolean).join(' and ');
+}
+
+/** A tag expression cucumber cannot parse is a usage error with cucumber's own reason, before anything runs. */
+function checkTagExpression(tags: string): void {
+  try {
+    parseTagExpression(tags);
+  } catch (error) {
+    throw new ConfigurationError(`--tags "${tags}" is not a tag expression: ${(error as Error).message.replace(/^Tag expression ".*?" could not be parsed because of syntax error: /, '')}`);
+  }
+}
+
+/** How many scenarios of the program the tag expression selects (features are only parsed). */
+async function countSelected(program: ProgramDefinition, tags: string): Promise<number> {
+  const environment = { cwd: REPO_ROOT, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const { runConfiguration } = await loadConfiguration({ file: false, provided: { paths: [`${program.featuresDir}/**/*.feature`], tags } }, environment);
+  const { plan } = await loadSources(runConfiguration.sources, environment);
+  return plan.length;
 }
 
 /** `ROLE:fault` or `PROGRAM/ROLE:fault` (mx-pgs/imss:skip-RN-01): a bare role must belong to one program of the run. */
