@@ -1,4 +1,5 @@
 import type { RuleVerdict } from './model.ts';
+import { isObject } from '../util/is-object.ts';
 
 /*
  * `sello diff A B`: which requirements changed verdict from run A (the baseline) to run B. A SHALL requirement
@@ -58,8 +59,6 @@ export class DiffError extends Error {
     this.name = 'DiffError';
   }
 }
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Reads report.json content of any schema version into what diff compares. */
 export function toComparable(raw: unknown, label: string): ComparableReport {

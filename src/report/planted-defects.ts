@@ -1,5 +1,6 @@
 import type { LocalizedText } from '../findings/finding.ts';
 import type { Behaviour, Requirement } from './requirements.ts';
+import { isObject } from '../util/is-object.ts';
 
 /*
  * The planted-defect self-test, judging side (pure: scripts/planted-defects.ts spawns the runs). Each entry of
@@ -20,8 +21,6 @@ export interface PlantedDefect {
 }
 
 export const tagsOf = (d: PlantedDefect): string => d.tags ?? `@${d.role} and @${d.behaviour}`;
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Reads a planted-defects.json body; throws with the entry to fix. */
 export function parsePlantedDefects(data: unknown, file: string): PlantedDefect[] {

@@ -17,6 +17,7 @@ import type {
 import type { Finding, IssueCode, LocalizedText, LocationKind, Severity } from '../findings/finding.ts';
 import { EXCHANGE_MEDIA_TYPE, FINDING_MEDIA_TYPE, INFRASTRUCTURE_MEDIA_TYPE } from './model.ts';
 import type { ExchangeEntry, InfrastructureRecord, ScenarioStatus, StepReport } from './model.ts';
+import { isObject } from '../util/is-object.ts';
 
 /*
  * `satisfies Record<X, true>` makes tsc fail as soon as finding.ts gains or loses a member,
@@ -131,8 +132,6 @@ const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 // Cucumber formats some errors with colours; escape codes are noise in HTML/XML and for a regulator.
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 export const stripAnsi = (s: string): string => s.replace(ANSI, '');
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 function parseLocalizedText(x: unknown): LocalizedText | undefined {
   if (!isObject(x) || typeof x.en !== 'string') return undefined;

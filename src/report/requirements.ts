@@ -9,6 +9,7 @@ import type {
   ExchangeEntry, FindingRef, IntegrityFile, RequirementDefinition, RequirementKind, RequirementReport, RoleCoverage, RuleVerdict, ScenarioReport,
   ScenarioStatus, SutInfo,
 } from './model.ts';
+import { isObject } from '../util/is-object.ts';
 
 /*
  * The requirement catalogue of a program (profiles/<program>/requirements.json): every rule of rules.json, plus
@@ -85,7 +86,6 @@ export class CatalogueError extends Error {
   }
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isText = (x: unknown): x is LocalizedText => isObject(x) && typeof x.en === 'string' && (x.es === undefined || typeof x.es === 'string') && (x.ru === undefined || typeof x.ru === 'string');
 const stringList = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 

@@ -7,6 +7,7 @@ import { isBlocking, type Finding, type IssueCode, type LocationKind } from '../
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { readNotification } from './notifications.ts';
 import { checkTriageBundle, outcomeIssues } from './triage-check.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 
 /** A finding with the exchange it was judged on. */
 export type JudgedFinding = Finding & { exchangeId?: string; side?: 'request' | 'response' };
@@ -17,8 +18,6 @@ export const fail = (ruleId: string, code: IssueCode, location: string, es: stri
 
 const on = (x: ExchangeEntry, side: 'request' | 'response', findings: readonly Finding[]): JudgedFinding[] =>
   findings.map((f) => ({ ...f, exchangeId: x.id, side }));
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export function urlPath(url: string | undefined): string {
   try {

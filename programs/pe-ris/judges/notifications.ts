@@ -10,8 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from '../../../src/findings/finding.ts';
 import { BACKPORT_PAYLOAD_EXT, BACKPORT_STATUS_PROFILE, SYSTEM, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+import { isObject } from '../../../src/util/is-object.ts';
 
 export type PayloadContent = 'id-only' | 'full-resource';
 

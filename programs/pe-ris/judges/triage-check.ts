@@ -9,6 +9,7 @@ import { createFhirValidator, type FhirValidator } from '../../../src/fhir/index
 import { PROFILE } from '../lib/constants.ts';
 import { evaluateRpRules } from './rules/index.ts';
 import { entriesOfType } from '../lib/triage-bundle.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 
 export const PE_RIS_FHIR_DIR = fileURLToPath(new URL('../profiles/fhir/', import.meta.url));
 
@@ -18,8 +19,6 @@ export function peRisValidator(): FhirValidator {
   shared ??= createFhirValidator({ profileDirs: [PE_RIS_FHIR_DIR], mustSupport: false });
   return shared;
 }
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export interface TriageCheckOptions {
   validator?: FhirValidator;

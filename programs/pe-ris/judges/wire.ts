@@ -22,8 +22,7 @@ import { readNotification } from './notifications.ts';
 import { checkTriageBundle } from './triage-check.ts';
 import { checkTranslation, pidDni, triageFacts, type TriageFacts } from '../lib/v2-messages.ts';
 import type { JudgedFinding } from './expectations.ts';
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+import { isObject } from '../../../src/util/is-object.ts';
 
 /** The role a journal party is, when it is one of the program's roles (not Sello's own calls). */
 export function roleOf(party: string | undefined): RisRole | undefined {

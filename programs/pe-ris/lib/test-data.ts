@@ -7,8 +7,7 @@ import type { SyntheticPersonPe } from '../../../src/identifiers/pe/person.ts';
 import { dniCheckCharacters, parseDni } from '../../../src/identifiers/pe/dni.ts';
 import { SYSTEM, PROFILE } from './constants.ts';
 import { peruInstant } from './triage-bundle.ts';
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+import { isObject } from '../../../src/util/is-object.ts';
 
 export type TriageDefect =
   | 'sin-consentimiento' | 'dni-verificador-alterado' | 'ubigeo-inexistente' | 'cie10-inexistente' | 'cie10-de-otro-sexo'

@@ -13,6 +13,7 @@ import type { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import type { SyntheticPersonPe } from '../../../src/identifiers/pe/person.ts';
 import { loadUbigeoCatalogue } from '../../../src/identifiers/pe/ubigeo.ts';
 import { ACUITY_LOINC, ACUITY_SCALES, PRIORITY_TO_ACT, PROFILE, SYMPTOM_LOINC, SYSTEM, type PrioridadNts } from './constants.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 
 export interface TriageOptions {
   person: SyntheticPersonPe;
@@ -245,8 +246,6 @@ export interface BundleEntryView {
   /** FHIRPath of the entry's resource: `Bundle.entry[3].resource`. */
   path: string;
 }
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** The entries of a Bundle that hold a resource, with their FHIRPath; tolerant of any shape. */
 export function bundleEntries(bundle: unknown): BundleEntryView[] {

@@ -10,8 +10,8 @@ import { parseDni } from '../../../src/identifiers/pe/dni.ts';
 import { type Finding, finding } from '../../../src/findings/finding.ts';
 import { ACUITY_LOINC, ACUITY_SCALES, SYMPTOM_LOINC, SYSTEM, V2_APPLICATION } from './constants.ts';
 import { acuityEntries, codings, dniIdentifier, entriesOfType, followUpIdOf } from './triage-bundle.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const e = (s: unknown): string => escapeEr7(typeof s === 'string' ? s : '');
 
 /** What the v2 messages need from a triage Bundle. */

@@ -27,6 +27,7 @@ import { freePort } from './free-port.ts';
 import { unavailableReply } from './unavailable.ts';
 import { DEFAULT_BACKOFF, notifierFaults, RestHookNotifier, type BackoffPolicy } from './rest-hook-notifier.ts';
 import { plantV2Faults } from './v2-faults.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 
 export const ENGINE_SIHCE_HOOK = '/notificaciones/sihce';
 
@@ -56,8 +57,6 @@ export interface RunningEngine {
   up(): Promise<void>;
   stop(): Promise<void>;
 }
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export async function startEngine(config: EngineConfig): Promise<RunningEngine> {
   const faults = new FaultSet(config.faults);

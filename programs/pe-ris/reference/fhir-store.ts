@@ -4,10 +4,9 @@
  * without its check character finds the patient stored with one, and the other way round.
  */
 import { parseDni } from '../../../src/identifiers/pe/dni.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 
 export type Resource = Record<string, unknown> & { resourceType: string; id?: string };
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export interface StoreChange {
   previous?: Resource;

@@ -30,6 +30,7 @@ import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer, type MockServer } from '../../../src/mock/mock-server.ts';
 import { FhirStore, type Resource } from './fhir-store.ts';
 import { DEFAULT_BACKOFF, notifierFaults, RestHookNotifier, type BackoffPolicy } from './rest-hook-notifier.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 
 export const FHIR_BASE_PATH = '/fhir';
 
@@ -68,7 +69,6 @@ export interface RunningSihce {
   stop(): Promise<void>;
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const FHIR_JSON = 'application/fhir+json';
 
 function parseBody(payload: unknown): { ok: true; value: unknown } | { ok: false; error: string } {

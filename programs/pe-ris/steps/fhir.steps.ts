@@ -6,8 +6,7 @@ import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { urlPath } from '../judges/expectations.ts';
 import { report, ris } from './ris-context.ts';
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+import { isObject } from '../../../src/util/is-object.ts';
 
 /** Content as sent, without what the server assigns (id, meta, and a narrative it generated: FHIR lets servers add one). */
 function content(resource: unknown): string {

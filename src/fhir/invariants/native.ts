@@ -10,6 +10,7 @@ import type { InvariantContext } from '../contracts.ts';
 import { choiceTypes } from './engine.ts';
 import { BASE_EXPRESSIONS } from './fixes.ts';
 import { hasNarrativeContent } from './narrative.ts';
+import { isObject } from '../../util/is-object.ts';
 
 export type NativeCheck = (node: unknown, context: InvariantContext, primitive: PrimitiveView | undefined) => boolean | undefined;
 
@@ -18,8 +19,6 @@ export interface PrimitiveView {
   value: unknown;
   element: Record<string, unknown> | undefined;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const present = (v: unknown): boolean => v !== undefined && v !== null && !(Array.isArray(v) && v.every((i) => i === null || i === undefined));
 

@@ -1,8 +1,9 @@
 /** JSON value helpers shared by the validator: deep equality and FHIR pattern matching. */
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+import { isObject } from '../../util/is-object.ts';
+export { isObject };
 
-export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { finding, type Finding, type IssueCode, type LocalizedText } from '../../../../src/findings/finding.ts';
 import type { Rule } from '../../../../src/rules/rule.ts';
+import { isObject } from '../../../../src/util/is-object.ts';
+export { isObject };
 
 /** What every pe-ris rule is judged on: one triage Bundle as received (any JSON), and how to validate a resource. */
 export interface RpContext {
@@ -35,8 +37,6 @@ export function underRule(ruleId: string, f: Finding, location = f.location): Fi
     },
   };
 }
-
-export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 const PROFILE_DIR = new URL('../../profiles/', import.meta.url);
 
