@@ -73,6 +73,8 @@ export interface BuildReportOptions {
   signingKey?: SigningKey;
   /** Replace identifiers of persons by pseudonyms in report.json/html, junit.xml and fhir/; evidence stays raw. */
   redact?: boolean;
+  /** The program's locale (BCP 47, e.g. es-PE): report.html is in English and this language. Default es. */
+  locale?: string;
 }
 
 
@@ -683,7 +685,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     };
   }
 
-  await writeAtomic(path.join(outDir, 'report.html'), renderHtml(model, shownExchanges));
+  await writeAtomic(path.join(outDir, 'report.html'), renderHtml(model, shownExchanges, { locale: opts.locale }));
   await writeAtomic(path.join(outDir, 'junit.xml'), renderJunit(model));
   await mkdir(path.join(outDir, 'fhir'), { recursive: true });
   for (const r of renderTestReports(model)) await writeAtomic(path.join(outDir, r.file), `${JSON.stringify(r.report, null, 2)}\n`);

@@ -1,4 +1,5 @@
-import { esc } from './html.ts';
+import { esc } from './html-escape.ts';
+import { labelsFor, type Labels } from './labels.ts';
 import type { BehaviourReport, ReportModel, RuleVerdict } from './model.ts';
 
 /*
@@ -8,7 +9,7 @@ import type { BehaviourReport, ReportModel, RuleVerdict } from './model.ts';
 
 const MARK: Record<RuleVerdict, string> = { passed: '✓', failed: '✗', 'not-assessed': '◌', 'not-covered': '—', 'not-applicable': 'n/a' };
 
-function cell(b: BehaviourReport, role: string): string {
+function cell(b: BehaviourReport, role: string, L: Labels): string {
   const c = b.cells.find((x) => x.role === role);
   if (!c) return '<td class="cell"></td>';
   const gap = c.verdict === 'not-covered' && b.severity === 'SHALL';
@@ -16,13 +17,13 @@ function cell(b: BehaviourReport, role: string): string {
   const title = [
     `${b.id} · ${role}: ${c.verdict}`,
     ...c.scenarios.slice(0, 10),
-    ...(c.declaredOnly.length > 0 ? [`etiquetados sin intercambio con el rol / tagged, nothing exchanged with the role: ${c.declaredOnly.length}`] : []),
-    ...(c.blockedBy ?? []).slice(0, 3).map((x) => `bloqueado por / blocked by ${x.ruleId ?? x.cause ?? x.kind} (${x.scenarioId})`),
+    ...(c.declaredOnly.length > 0 ? [`${L.t('taggedNothingExchanged')}: ${c.declaredOnly.length}`] : []),
+    ...(c.blockedBy ?? []).slice(0, 3).map((x) => `${L.t('blockedBy')} ${x.ruleId ?? x.cause ?? x.kind} (${x.scenarioId})`),
   ].join('\n');
   return `<td class="cell v-${esc(c.verdict)}" title="${esc(title)}">${esc(label)}</td>`;
 }
 
-export function renderBehaviourMatrix(model: ReportModel, roles: readonly string[]): string {
+export function renderBehaviourMatrix(model: ReportModel, roles: readonly string[], L: Labels = labelsFor(undefined)): string {
   const behaviours = model.behaviours;
   if (!behaviours || behaviours.length === 0) return '';
   const counts = roles.map((role) => {
@@ -34,22 +35,20 @@ export function renderBehaviourMatrix(model: ReportModel, roles: readonly string
   const titles = new Map(model.requirements.map((r) => [r.id, r.title]));
   const rows = [...byRequirement].map(([req, list]) => {
     const t = titles.get(req);
-    const head = `<tr class="rq-d"><td colspan="${2 + roles.length}"><b>${esc(req)}</b> ${esc(t?.es ?? t?.en ?? '')}</td></tr>`;
+    const head = `<tr class="rq-d"><td colspan="${2 + roles.length}"><b>${esc(req)}</b> ${esc((t && L.local(t)) ?? t?.en ?? '')}</td></tr>`;
     return head + list.map((b) => {
       const failed = b.cells.some((c) => c.verdict === 'failed');
       const gap = b.severity === 'SHALL' && b.cells.some((c) => c.verdict === 'not-covered');
       return `<tr class="${failed ? 'rq-failed' : gap ? 'gap' : ''}" data-behaviour="${esc(b.id)}"><td><b>${esc(b.id)}</b> <span class="small">${esc(b.severity)}</span></td>`
-        + `<td><span lang="es">${esc(b.sent.es ?? b.sent.en)} → ${esc(b.expected.es ?? b.expected.en)}</span><br>`
+        + `<td><span lang="${esc(L.language)}">${esc(L.local(b.sent) ?? b.sent.en)} → ${esc(L.local(b.expected) ?? b.expected.en)}</span><br>`
         + `<span lang="en" class="small">${esc(b.sent.en)} → ${esc(b.expected.en)}</span></td>`
-        + roles.map((role) => cell(b, role)).join('') + '</tr>';
+        + roles.map((role) => cell(b, role, L)).join('') + '</tr>';
     }).join('');
   }).join('');
-  return '<section id="behaviours"><h2>Comportamientos × rol / Behaviours × role</h2>'
-    + '<p class="small">Una celda está cubierta cuando un escenario etiquetado @comportamiento y @rol intercambió al menos un mensaje con ese rol; '
-    + 'un rol es CERTIFIABLE solo si cada comportamiento SHALL que lo obliga fue ejercido contra él y cumplió. / A cell is covered when a scenario tagged '
-    + '@behaviour and @role exchanged at least one message with that role; a role is CERTIFIABLE only when every SHALL behaviour binding it was exercised against it and passed. '
-    + '✓ cumple / passed · ✗ falla / failed · ◌ no evaluado / not assessed · ⚠ — sin cobertura / not covered (n = escenarios / scenarios).</p>'
-    + '<table id="behaviour-table"><thead><tr><th>Comportamiento / Behaviour</th><th>Se envía → se espera / Sent → expected</th>'
-    + counts.map((c) => `<th>${esc(c.role)}<br><span class="small">${esc(`cubiertos / covered ${c.covered}/${c.total}`)}</span></th>`).join('')
+  const legend = `✓ ${L.t('v.passed')} · ✗ ${L.t('v.failed')} · ◌ ${L.t('v.not-assessed')} · ⚠ — ${L.t('v.not-covered')} (n = ${L.t('scenarios')})`;
+  return `<section id="behaviours"><h2>${esc(L.t('behaviours'))}</h2>`
+    + `<p class="small">${esc(`${L.t('behavioursHelp')} ${legend}.`)}</p>`
+    + `<table id="behaviour-table"><thead><tr><th>${esc(L.t('behaviour'))}</th><th>${esc(L.t('sentExpected'))}</th>`
+    + counts.map((c) => `<th>${esc(c.role)}<br><span class="small">${esc(`${L.t('covered')} ${c.covered}/${c.total}`)}</span></th>`).join('')
     + `</tr></thead><tbody>${rows}</tbody></table></section>`;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import vm from 'node:vm';
 import { embedJson, esc, renderHtml } from '../../src/report/html.ts';
 import { renderJunit, xmlAttr, xmlText } from '../../src/report/junit.ts';
@@ -144,5 +145,39 @@ describe('report.html', () => {
   test('CERTIFIABLE renders the green banner', () => {
     const html = renderHtml({ ...model, verdict: 'CERTIFIABLE', verdictReason: { en: 'ok', es: 'ok' } });
     assert.match(html, /<section class="verdict ok" id="verdict"><div class="big">CERTIFIABLE<\/div>/);
+  });
+
+  test('the CSP allows exactly the inlined stylesheet and script, by hash', () => {
+    const html = renderHtml(model);
+    const hash = (s: string): string => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1]?.replaceAll('&#39;', "'");
+    const css = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
+    const js = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
+    assert.ok(csp && css && js);
+    assert.match(css, /\.verdict\.ok\{/, 'the stylesheet asset is inlined');
+    assert.ok(csp.includes(`style-src ${hash(css)};`), csp);
+    assert.ok(csp.includes(`script-src ${hash(js)};`), csp);
+    assert.match(csp, /^default-src 'none';/);
+  });
+
+  test('labels follow the program locale: Spanish by default, Russian for ru-RU, English alone for a language with no table', () => {
+    const [first] = model.requirements;
+    assert.ok(first);
+    const ruModel: ReportModel = { ...model, requirements: [{ ...first, title: { en: 'Triage bundle', ru: 'Пакет сортировки' } }] };
+    const es = renderHtml(model);
+    assert.match(es, /<html lang="es">/);
+    assert.match(es, /aprobado \/ passed/);
+    const ru = renderHtml(ruModel, new Map(), { locale: 'ru-RU' });
+    assert.match(ru, /<html lang="ru">/);
+    assert.match(ru, /пройден \/ passed/);
+    assert.match(ru, /Матрица покрытия \/ Coverage matrix/);
+    assert.match(ru, /<br><span lang="ru">Пакет сортировки<\/span><br><span lang="en" class="small">Triage bundle<\/span>/, 'the data in the program language is shown next to English');
+    assert.doesNotMatch(ru, /aprobado/);
+    const labels = JSON.parse(/<script type="application\/json" id="sello-labels">([^<]*)<\/script>/.exec(ru)?.[1] ?? 'null') as { request: string };
+    assert.equal(labels.request, 'Запрос / Request');
+    const pt = renderHtml(model, new Map(), { locale: 'pt-BR' });
+    assert.match(pt, /<html lang="en">/);
+    assert.match(pt, /<h2>Coverage matrix<\/h2>/);
+    assert.doesNotMatch(pt, /aprobado|Matriz de cobertura/);
   });
 });
