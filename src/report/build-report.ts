@@ -37,7 +37,7 @@ import { Pseudonymizer } from './redact.ts';
 import { computeCoverage, type Requirement } from './requirements.ts';
 import { behaviourGaps, computeBehaviours } from './behaviours.ts';
 import type { BehaviourReport } from './model.ts';
-import { sanitizeBaseUrl } from '../util/urls.ts';
+import { redactRecordedHeaders, redactUrl, sanitizeBaseUrl } from '../util/redaction.ts';
 
 export { sanitizeBaseUrl };
 import type { AssembledScenario } from './read-messages.ts';
@@ -78,33 +78,7 @@ export interface BuildReportOptions {
 }
 
 
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token)$/i;
-const SENSITIVE_PARAM = /token|secret|passw(or)?d|api[-_]?key/i;
-const REDACTED = '[REDACTED]';
-
 const stripTag = (t: string): string => (t.startsWith('@') ? t.slice(1) : t);
-
-function redactUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    if (u.username || u.password) {
-      u.username = REDACTED;
-      u.password = '';
-    }
-    for (const key of [...u.searchParams.keys()]) if (SENSITIVE_PARAM.test(key)) u.searchParams.set(key, REDACTED);
-    return u.toString();
-  } catch {
-    // Relative URLs (the usual case for HTTP request lines) cannot carry userinfo; keep them verbatim.
-    return raw;
-  }
-}
-
-function redactHeaders(headers: unknown): unknown {
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return headers;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(headers)) out[k] = SENSITIVE_HEADER.test(k) ? REDACTED : v;
-  return out;
-}
 
 /**
  * Evidence is handed to vendors and regulators: live credentials of the SUT or of Sello must not
@@ -113,8 +87,8 @@ function redactHeaders(headers: unknown): unknown {
 export function redactExchange(e: ExchangeEntry): ExchangeEntry {
   const out: ExchangeEntry = { ...e };
   if (typeof e.url === 'string') out.url = redactUrl(e.url);
-  if (e.request && typeof e.request === 'object') out.request = { ...e.request, headers: redactHeaders(e.request.headers) as Record<string, string> };
-  if (e.response && typeof e.response === 'object') out.response = { ...e.response, headers: redactHeaders(e.response.headers) as Record<string, string> };
+  if (e.request && typeof e.request === 'object') out.request = { ...e.request, headers: redactRecordedHeaders(e.request.headers) as Record<string, string> };
+  if (e.response && typeof e.response === 'object') out.response = { ...e.response, headers: redactRecordedHeaders(e.response.headers) as Record<string, string> };
   return out;
 }
 

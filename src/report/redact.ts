@@ -10,6 +10,9 @@ import { createHmac, randomBytes } from 'node:crypto';
  * Two passes: values of person fields (curp, nombre, primerApellido, numeroAfiliacion, dni…) are collected from
  * every message body and replaced wherever they appear, and identifier shapes (CURP, RFC, NSS) are replaced in
  * any text, such as URLs and finding messages.
+ *
+ * Secrets are not pseudonymized but removed, always, by the one secrets policy (src/util/redaction.ts) that the
+ * journal and the report share.
  */
 
 export type IdentifierKind = 'CURP' | 'RFC' | 'NSS' | 'DNI' | 'NAME' | 'ID';

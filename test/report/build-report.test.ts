@@ -184,7 +184,7 @@ describe('buildReport on real cucumber output', () => {
     const ids = new Set(model.features.flatMap((f) => f.scenarios.map((s) => s.id)));
     for (const x of xs) {
       assert.ok(ids.has(x.scenarioId), x.scenarioId);
-      assert.equal(x.request.headers.authorization, '[REDACTED]');
+      assert.equal(x.request.headers.authorization, 'Bearer [redacted]', 'the journal\'s policy: the scheme stays, the credential goes');
       assert.equal(x.protocol, 'http');
     }
     assert.deepEqual(xs.filter((x) => x.scenarioId === 'features/consulta.feature:5').map((x) => x.attempt), [0, 1]);
@@ -205,7 +205,7 @@ describe('buildReport on real cucumber output', () => {
     const item = m.evidence.find((e) => e.path === 'evidence/journal/mock-journal.ndjson');
     assert.ok(item);
     const copied = (await readFile(path.join(out, item.path), 'utf8')).split('\n');
-    assert.deepEqual(JSON.parse(copied[0] ?? ''), { id: 'j1', protocol: 'mllp', request: { headers: { Authorization: '[REDACTED]' }, body: 'MSH|' } });
+    assert.deepEqual(JSON.parse(copied[0] ?? ''), { id: 'j1', protocol: 'mllp', request: { headers: { Authorization: 'Basic [redacted]' }, body: 'MSH|' } });
     assert.equal(copied[1], 'not json');
   });
 
