@@ -14,4 +14,5 @@ export default defineProgram({
   },
   mocksOptions: [{ name: 'mllp-port', valueName: 'n', description: 'the MLLP port of a stand-in SIHCE' }],
   startMocks: async (request) => (await import('./reference/mocks.ts')).startPeRisMocks(request),
+  hl7v2: async () => (await import('./lib/v2-contract.ts')).PE_RIS_V2,
 });

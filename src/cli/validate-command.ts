@@ -22,7 +22,7 @@ export async function validateCommand(paths: string[], options: { profile?: stri
     const kind = fileKind(file);
     if (kind === 'hl7v2') {
       const { validateHl7File } = await import('../hl7v2/index.ts');
-      results.push({ file, findings: await validateHl7File(file, options.profile ? { profile: options.profile } : {}) });
+      results.push({ file, findings: await validateHl7File(file, { ...(await hl7v2Contract()), ...(options.profile ? { profile: options.profile } : {}) }) });
       continue;
     }
     const text = await readText(file);
@@ -115,6 +115,14 @@ function jsonSchemaProfile(profile: string | undefined): { program: string; sche
     throw new ConfigurationError(`program ${program} has no profile '${schema}' (have: ${known})`);
   }
   return { program, schema, registry };
+}
+
+/** HL7 v2 files are checked against the (first) program that declares v2 profiles. */
+async function hl7v2Contract(): Promise<import('../hl7v2/index.ts').Hl7v2Contract> {
+  const { PROGRAMS } = await import('../programs/registry.ts');
+  const program = PROGRAMS.find((p) => p.hl7v2);
+  if (!program?.hl7v2) throw new ConfigurationError('no program declares HL7 v2 message profiles');
+  return program.hl7v2();
 }
 
 let fhirValidator: Promise<import('../fhir/index.ts').FhirValidator> | undefined;

@@ -21,6 +21,7 @@ import {
 } from './er7.ts';
 import { parsePath } from './path.ts';
 import { loadProfileSet } from './profile.ts';
+import type { Hl7v2Contract } from './rules.ts';
 import { validateParsed } from './validate.ts';
 
 export type AckCode = 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
@@ -241,21 +242,23 @@ export class ControlIdTracker {
 // ---------------------------------------------------------------------------------------------------------------
 // Checking an ACK
 
-export interface CheckAckOptions {
+export interface CheckAckOptions extends Hl7v2Contract {
   /** Which acknowledgment this is: the commit (accept) ACK of enhanced mode, or an application ACK. Default: the first one the mode calls for. */
   expect?: 'commit' | 'application';
   /** Messages seen before; a retransmission must be acknowledged as the first delivery was. Not modified. */
   seenControlIds?: ControlIdTracker;
-  profileDir?: string;
 }
+
+/** Only the contract's keys, so an options object can be handed on to `validateParsed`. */
+const contractOf = (o: Hl7v2Contract): Hl7v2Contract => ({ profileDir: o.profileDir, ...(o.ruleChecks ? { ruleChecks: o.ruleChecks } : {}) });
 
 const ack = (ruleId: string, severity: Severity, code: IssueCode, location: string, message: LocalizedText): Finding =>
   finding(ruleId, severity, code, location, message, 'hl7v2');
 
 /** Checks an acknowledgment against the message it answers. Never throws on message content. */
-export function checkAck(original: string | Er7Message, ackText: string | Er7Message, opts: CheckAckOptions = {}): Finding[] {
+export function checkAck(original: string | Er7Message, ackText: string | Er7Message, opts: CheckAckOptions): Finding[] {
   const a = asMessage(ackText);
-  const findings = validateParsed(a, { profile: 'ACK', ...(opts.profileDir ? { profileDir: opts.profileDir } : {}) });
+  const findings = validateParsed(a, { ...contractOf(opts), profile: 'ACK' });
   if (!a.ok) return findings;
   const o = asMessage(original);
   if (!o.ok) {
@@ -390,9 +393,8 @@ export function checkAck(original: string | Er7Message, ackText: string | Er7Mes
 // ---------------------------------------------------------------------------------------------------------------
 // Sello's reference receiver
 
-export interface ReferenceAckOptions {
+export interface ReferenceAckOptions extends Hl7v2Contract {
   profile?: string;
-  profileDir?: string;
   /** Retransmissions get the first ACK again; reused control ids are rejected (ERR-3 205). */
   tracker?: ControlIdTracker;
   now?: Date;
@@ -419,7 +421,7 @@ const REJECTING = /^(V2-ER7|V2-PROFILE|V2-MSH)$/;
  * the application ACK, which the reference receiver does not send), unless MSH-15 is NE, when the application ACK is
  * answered directly. MSH-15 ER/SU suppress the commit ACK on success/failure.
  */
-export function referenceAck(message: string, opts: ReferenceAckOptions = {}): ReferenceAckResult {
+export function referenceAck(message: string, opts: ReferenceAckOptions): ReferenceAckResult {
   const m = parseEr7(message);
   const build = { ...(opts.now ? { now: opts.now } : {}), ...(opts.controlId ? { controlId: opts.controlId } : {}), ...(opts.sender ? { sender: opts.sender } : {}) };
   const enhanced = ackMode(m) === 'enhanced';
@@ -437,7 +439,7 @@ export function referenceAck(message: string, opts: ReferenceAckOptions = {}): R
     return { ack: buildAck(m, code, errors, build), code, findings: [], duplicate: 'conflict', process: false };
   }
 
-  const findings = m.ok ? validateParsed(m, { ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.profileDir ? { profileDir: opts.profileDir } : {}) }) : m.findings;
+  const findings = m.ok ? validateParsed(m, { ...contractOf(opts), ...(opts.profile ? { profile: opts.profile } : {}) }) : m.findings;
   const blocking = findings.filter(isBlocking);
   const reject = !m.ok || blocking.some((f) => REJECTING.test(f.ruleId) || (f.ruleId === 'V2-TABLE' && /^MSH-(9|11|12)/.test(f.location)));
   let code: AckCode;
@@ -463,7 +465,7 @@ export class ReferenceReceiver {
   readonly tracker: ControlIdTracker;
   readonly processed: Er7Message[] = [];
 
-  constructor(private readonly opts: Omit<ReferenceAckOptions, 'tracker' | 'now' | 'controlId'> & { capacity?: number } = {}) {
+  constructor(private readonly opts: Omit<ReferenceAckOptions, 'tracker' | 'now' | 'controlId'> & { capacity?: number }) {
     this.tracker = new ControlIdTracker(opts.capacity);
   }
 

@@ -1,6 +1,6 @@
 /**
- * HL7 v2 for Sello: ER7 parsing, validation against the pe-ris v2.5 message profiles, acknowledgment semantics and
- * MLLP transport. Every finding has locationKind `hl7v2` and a path as `path.ts` defines (`PID-3[2].1.2`).
+ * HL7 v2 for Sello: ER7 parsing, validation against a program's message profiles (its `Hl7v2Contract`: profile
+ * directory and rule checks), acknowledgment semantics and MLLP transport. Every finding has locationKind `hl7v2` and a path as `path.ts` defines (`PID-3[2].1.2`).
  */
 export {
   DEFAULT_DELIMITERS, encodingCharacters, er7Length, escapeEr7, parseEr7, rawAt, segmentOf, serializeEr7, splitComponents,
@@ -8,8 +8,11 @@ export {
   type Delimiters, type Er7Message, type Er7Segment, type EscapeProblem, type Unescaped,
 } from './er7.ts';
 export { formatPath, parsePath, profileKey, segmentNumberPath, type Hl7Location } from './path.ts';
-export { DEFAULT_PROFILE_DIR, loadProfileSet, type MessageProfile, type ProfileSet, type Usage } from './profile.ts';
-export { checkStructure, selectProfile, validateHl7, validateHl7File, validateParsed, type ValidateHl7Options } from './validate.ts';
+export { loadProfileSet, type MessageProfile, type ProfileSet, type RuleDef, type Usage } from './profile.ts';
+export { repetitionValue, runRules, type Hl7v2Contract, type RuleCheck, type RuleCheckContext, type RuleChecks } from './rules.ts';
+export { checkStructure } from './structure.ts';
+export { q as quote, v2 as hl7v2Finding } from './v2-finding.ts';
+export { selectProfile, validateHl7, validateHl7File, validateParsed, type ValidateHl7Options } from './validate.ts';
 export {
   APPLICATION_CODES, COMMIT_CODES, ControlIdTracker, ReferenceReceiver, ackMode, buildAck, checkAck, errorCodeFor,
   findingsToAckErrors, hl7Timestamp, newControlId, referenceAck,

@@ -1,12 +1,11 @@
 /**
- * HL7 v2 message profiles in Sello's JSON format (`profiles/pe-ris/v2/README.md` documents it): datatypes,
+ * HL7 v2 message profiles in Sello's JSON format (a program's `profiles/v2/README.md` documents it): datatypes,
  * segments, tables, and one file per message profile with its structure in HL7 abstract-message notation.
  * Loading checks the profile set for internal consistency and throws on a broken one: a broken profile is a
  * programming error, not a finding about a message.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export type Usage = 'R' | 'RE' | 'O' | 'X' | 'C' | 'B';
 const USAGES: readonly Usage[] = ['R', 'RE', 'O', 'X', 'C', 'B'];
@@ -76,9 +75,13 @@ export type StructureItem =
   | { segment: string; min?: number; max?: number | '*'; usage?: Usage; base?: string }
   | { group: string; min?: number; max?: number | '*'; usage?: Usage; base?: string; items: StructureItem[] };
 
-export type RuleDef =
-  | { id: string; kind: 'pe-dni'; path: string; authority: string; identifierTypes: string[]; required?: boolean }
-  | { id: string; kind: 'pe-renipress'; path: string };
+/** A program rule: `kind` names the check the program registers (`rules.ts`); the other keys are its parameters. */
+export interface RuleDef {
+  id: string;
+  kind: string;
+  path: string;
+  [parameter: string]: unknown;
+}
 
 export interface MessageProfileFile {
   format: string;
@@ -126,8 +129,6 @@ export interface ProfileSet {
   tables: Record<string, TableDef>;
   messages: Record<string, MessageProfile>;
 }
-
-export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../programs/pe-ris/profiles/v2/', import.meta.url));
 
 const cache = new Map<string, ProfileSet>();
 
@@ -219,13 +220,13 @@ function validateSet(set: ProfileSet): void {
       boundTableExists(o.table, `message ${id} ${key}`);
     }
     for (const r of p.rules ?? []) {
-      if (r.kind !== 'pe-dni' && r.kind !== 'pe-renipress') throw new Error(`message ${id}: unknown rule kind ${(r as { kind: string }).kind}`);
+      if (typeof r.id !== 'string' || typeof r.kind !== 'string' || typeof r.path !== 'string') throw new Error(`message ${id}: a rule needs id, kind and path`);
     }
   }
 }
 
 /** Loads (once per directory) and checks a profile directory. Throws when the profiles are inconsistent. */
-export function loadProfileSet(dir: string = DEFAULT_PROFILE_DIR): ProfileSet {
+export function loadProfileSet(dir: string): ProfileSet {
   const cached = cache.get(dir);
   if (cached) return cached;
   const datatypes = readJson<{ datatypes: Record<string, DatatypeDef> }>(join(dir, 'datatypes.json')).datatypes;

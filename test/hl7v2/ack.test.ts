@@ -4,11 +4,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/findings/finding.ts';
-import {
-  ControlIdTracker, ReferenceReceiver, ackMode, buildAck, checkAck, errorCodeFor, hl7Timestamp, referenceAck,
-} from '../../src/hl7v2/ack.ts';
+import { ControlIdTracker, ackMode, buildAck, errorCodeFor, hl7Timestamp } from '../../src/hl7v2/ack.ts';
+import { ReferenceReceiver, checkAck, referenceAck } from './pe-ris-contract.ts';
 import { parseEr7, valueAt } from '../../src/hl7v2/er7.ts';
-import { validateHl7 } from '../../src/hl7v2/validate.ts';
+import { validateHl7 } from './pe-ris-contract.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/hl7v2/', import.meta.url));
 const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');

@@ -7,7 +7,7 @@ import {
   DEFAULT_DELIMITERS, er7Length, escapeEr7, parseEr7, rawAt, segmentOf, serializeEr7, unescapeEr7, valueAt, type Delimiters,
 } from '../../src/hl7v2/er7.ts';
 import { formatPath, parsePath } from '../../src/hl7v2/path.ts';
-import { validateHl7 } from '../../src/hl7v2/validate.ts';
+import { validateHl7 } from './pe-ris-contract.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/hl7v2/', import.meta.url));
 const fixture = (path: string): string => readFileSync(`${FIXTURES}${path}`, 'utf8');

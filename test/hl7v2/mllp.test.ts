@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
-import { ReferenceReceiver, checkAck } from '../../src/hl7v2/ack.ts';
+import { ReferenceReceiver, checkAck } from './pe-ris-contract.ts';
 import { parseEr7, valueAt } from '../../src/hl7v2/er7.ts';
 import {
   FS, MllpConnection, MllpDeframer, VT, exchangeMllp, frameMllp, sendMllp, startMllpListener,

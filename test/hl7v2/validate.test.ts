@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/findings/finding.ts';
-import { loadProfileSet, DEFAULT_PROFILE_DIR } from '../../src/hl7v2/profile.ts';
+import { loadProfileSet, PROFILE_DIR } from './pe-ris-contract.ts';
 import { parsePath } from '../../src/hl7v2/path.ts';
-import { validateHl7, validateHl7File } from '../../src/hl7v2/validate.ts';
+import { validateHl7, validateHl7File } from './pe-ris-contract.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/hl7v2/', import.meta.url));
 const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
@@ -123,7 +123,7 @@ test('escaped delimiters in data are values, not structure', () => {
 
 test('length severity is the profile\'s choice (lengthSeverity: error)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sello-v2-profile-'));
-  cpSync(DEFAULT_PROFILE_DIR, dir, { recursive: true });
+  cpSync(PROFILE_DIR, dir, { recursive: true });
   const path = join(dir, 'messages', 'ADT_A04.json');
   writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), lengthSeverity: 'error' }));
   const [f] = validateHl7(fixture('defects/length.hl7'), { profileDir: dir });
@@ -143,7 +143,7 @@ test('the profile set is consistent and labelled as the Sello reference contract
   assert.equal(set.tables['0203']?.codes['NI'], 'National unique individual identifier');
   assert.equal(set.tables['0203']?.codes['DNI'], undefined);
   const broken = mkdtempSync(join(tmpdir(), 'sello-v2-broken-'));
-  cpSync(DEFAULT_PROFILE_DIR, broken, { recursive: true });
+  cpSync(PROFILE_DIR, broken, { recursive: true });
   writeFileSync(join(broken, 'messages', 'X.json'), JSON.stringify({ id: 'X', messageType: { code: 'X', structure: 'X' }, structure: ['MSH', '[PID'] }));
   assert.throws(() => loadProfileSet(broken), /bad structure item/);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 import { startRisDeployment } from '../../programs/pe-ris/reference/deployment.ts';
 import { checkTranslation, triageFacts, buildAdtA04 } from '../../programs/pe-ris/lib/v2-messages.ts';
-import { validateHl7 } from '../../src/hl7v2/index.ts';
+import { validateHl7 } from '../hl7v2/pe-ris-contract.ts';
 import { isBlocking } from '../../src/findings/finding.ts';
 import { outcomeIssues } from '../../programs/pe-ris/judges/triage-check.ts';
 import { plantTriageDefect } from '../../programs/pe-ris/lib/test-data.ts';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isBlocking } from '../../src/findings/finding.ts';
-import { parseEr7, referenceAck, validateHl7 } from '../../src/hl7v2/index.ts';
+import { parseEr7 } from '../../src/hl7v2/index.ts';
+import { referenceAck, validateHl7 } from '../hl7v2/pe-ris-contract.ts';
 import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 import { generatePersonPe } from '../../src/identifiers/pe/person.ts';
 import { buildTriageBundle } from '../../programs/pe-ris/lib/triage-bundle.ts';

@@ -18,6 +18,7 @@ import { checkAck, parseEr7, validateHl7, valueAt } from '../../../src/hl7v2/ind
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { PARTY, RIS_ROLES, type RisRole } from '../lib/constants.ts';
 import { FRAMING_ERROR_HEADER } from '../lib/mllp-transport.ts';
+import { PE_RIS_V2 } from '../lib/v2-contract.ts';
 import { readNotification } from './notifications.ts';
 import { checkTriageBundle } from './triage-check.ts';
 import { checkTranslation, pidDni, triageFacts, type TriageFacts } from '../lib/v2-messages.ts';
@@ -55,7 +56,7 @@ const MSH18_UTF8 = /^UNICODE UTF-8$/i;
 export function judgeEngineV2(x: ExchangeEntry, facts: TriageFacts | undefined): JudgedFinding[] {
   const message = typeof x.request?.body === 'string' ? x.request.body : '';
   // A DNI whose check character does not match is RP-02's, wherever it travels; the rest of the profile is RIS-V2-04's.
-  const out: Finding[] = validateHl7(message).filter(isBlocking).map((f) => underRule(f.ruleId === 'ID-DNI-CHECK' ? 'RP-02' : 'RIS-V2-04', f));
+  const out: Finding[] = validateHl7(message, PE_RIS_V2).filter(isBlocking).map((f) => underRule(f.ruleId === 'ID-DNI-CHECK' ? 'RP-02' : 'RIS-V2-04', f));
   const encoding = x.request?.headers?.encoding;
   const m = parseEr7(message);
   const charset = m.ok ? valueAt(m, { segment: 'MSH', field: 18 }) : '';
@@ -93,7 +94,7 @@ export function judgeSihceAck(x: ExchangeEntry): JudgedFinding[] {
   }
   // Raw bytes (garbage, broken frames) have no original to correlate with: their ACK is judged by the step.
   if (x.method !== 'raw bytes' && typeof x.request?.body === 'string') {
-    out.push(...checkAck(x.request.body, ack).filter(isBlocking).map((f) => underRule('RIS-V2-01', f)));
+    out.push(...checkAck(x.request.body, ack, PE_RIS_V2).filter(isBlocking).map((f) => underRule('RIS-V2-01', f)));
   }
   return on(x, 'response', 'sihce', out);
 }

@@ -26,6 +26,7 @@ import { subscriptionResource, type PayloadContent } from '../judges/notificatio
 import { checkResource, checkTriageBundle, peRisValidator, refusalStatus, simpleOutcome } from '../judges/triage-check.ts';
 import { fhirInstant, messageType, patientFromV2, type PatientFromV2 } from '../lib/v2-messages.ts';
 import { mllpUrl } from '../lib/mllp-transport.ts';
+import { PE_RIS_V2 } from '../lib/v2-contract.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer, type MockServer } from '../../../src/mock/mock-server.ts';
 import { FhirStore, type Resource } from './fhir-store.ts';
@@ -154,7 +155,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
       return buildAck(parseEr7(text), forced.code, [{ code: '207', message: 'Rechazado a pedido de la prueba (SIHCE de Sello).', diagnostic: 'Refusal requested by the test' }],
         { sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
     }
-    const r = referenceAck(text, { tracker, sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
+    const r = referenceAck(text, { ...PE_RIS_V2, tracker, sender: { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility } });
     const m = parseEr7(text);
     const reusedAccepted = faults.has('accept-reused-id') && r.duplicate === 'conflict';
     if (reusedAccepted) {
