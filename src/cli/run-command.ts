@@ -245,9 +245,9 @@ async function checkReachable(target: TargetFile): Promise<void> {
       });
       socket.once('timeout', () => {
         socket.destroy();
-        reject(new InfrastructureError(`SUT ${url} did not accept a connection within ${timeoutMs} ms (timeouts.requestMs)`));
+        reject(new InfrastructureError(url, 'timeout', `no connection accepted within ${timeoutMs} ms (timeouts.requestMs)`));
       });
-      socket.once('error', (error: NodeJS.ErrnoException) => reject(new InfrastructureError(`SUT ${url} is unreachable: ${error.code ?? error.message}`)));
+      socket.once('error', (error: NodeJS.ErrnoException) => reject(new InfrastructureError(url, 'unreachable', error.code ?? error.message)));
     });
   }
 }

@@ -14,10 +14,5 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** The SUT or a needed service cannot be reached: exit 5, as no verdict on conformance can be given. */
-export class InfrastructureError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InfrastructureError';
-  }
-}
+// One typed class for "no verdict can be given": exit 5 and INCONCLUSIVE are decided by this type, never by a message.
+export { InfrastructureError, type InfrastructureCause } from '../transport/infrastructure-error.ts';
