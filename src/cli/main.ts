@@ -134,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.configurationError;
     }
     if (error instanceof InfrastructureError) {
-      console.error(`sello: infrastructure error: ${error.message}`);
+      console.error(`sello: infrastructure error (${error.cause_}): ${error.message}`);
       return EXIT.infrastructureError;
     }
     throw error;

@@ -245,7 +245,7 @@ async function checkReachable(target: TargetFile): Promise<void> {
       });
       socket.once('timeout', () => {
         socket.destroy();
-        reject(new InfrastructureError(url, 'timeout', `no connection accepted within ${timeoutMs} ms (timeouts.requestMs)`));
+        reject(new InfrastructureError(url, 'timeout', `did not accept a connection within ${timeoutMs} ms (timeouts.requestMs)`));
       });
       socket.once('error', (error: NodeJS.ErrnoException) => reject(new InfrastructureError(url, 'unreachable', error.code ?? error.message)));
     });
