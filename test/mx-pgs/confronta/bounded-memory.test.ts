@@ -12,7 +12,8 @@ import { SeededRandom, generatePerson } from '../../../src/identifiers/mx/index.
 import { startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
 import { PgsClient } from '../../../programs/mx-pgs/lib/pgs-client.ts';
 import { sendConfronta } from '../../../programs/mx-pgs/lib/confronta/client.ts';
-import { generatePadronFile, parseResultado, parseResumen } from '../../../programs/mx-pgs/lib/confronta/format.ts';
+import { parseResultado, parseResumen } from '../../../programs/mx-pgs/lib/confronta/format.ts';
+import { generatePadronFile } from '../../../programs/mx-pgs/lib/confronta/padron-file.ts';
 
 const LINES = 1_000_000;
 const KNOWN = 2_000;

@@ -10,7 +10,6 @@ import {
   cleanValue,
   formatPadronLine,
   formatResultadoLine,
-  generatePadronFile,
   headerLine,
   parseFecha,
   parsePadron,
@@ -20,6 +19,7 @@ import {
   type PadronLinea,
   type ParsedItem,
 } from '../../../programs/mx-pgs/lib/confronta/format.ts';
+import { generatePadronFile } from '../../../programs/mx-pgs/lib/confronta/padron-file.ts';
 
 const HEADER = 'CURP|NOMBRE|PRIMER_APELLIDO|SEGUNDO_APELLIDO|FECHA_NACIMIENTO|SEXO|INSTITUCION|NUMERO_AFILIACION|TIPO|ESTATUS|VIGENCIA_INICIO|VIGENCIA_FIN';
 const LINE = 'GAHG551011MNERND02|GUADALUPE|GARCIA|HERNANDEZ|11/10/1955|M|ISSSTE|IS00000001|TITULAR|VIGENTE|01/01/2020|';
