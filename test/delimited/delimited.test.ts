@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { DelimitedParser, lineWriter, oneOf, parseDelimited, toLatin1, type DelimitedFormat, type Layout } from '../../src/delimited/index.ts';
+import { DelimitedParser, lineWriter, oneOf, parseDelimited, toLatin1, type DelimitedFormat, type Layout, type ParsedItem } from '../../src/delimited/index.ts';
 
 // A format unlike confronta's, so nothing passes by sharing its separators or its way of naming places.
 const FORMAT: DelimitedFormat = { fieldSeparator: ';', repeatSeparator: ',', maxLineBytes: 64, ruleId: 'CSV-FORMAT', location: (l, c) => `row ${l}${c ? ` col ${c}` : ''}` };
@@ -17,7 +17,7 @@ const LAYOUT: Layout<{ id: string; tags: string[]; kind: string }> = {
 
 test('the reader follows the declared format: separators, repeats, checks, positions and the line cap', async () => {
   const text = `ID;TAGS;KIND\r\n1;x,y;A\n2;;C\n3;a,,b;B\n4;z\n${'9'.repeat(100)}\n5;;B`;
-  const items = [];
+  const items: ParsedItem<{ id: string; tags: string[]; kind: string }>[] = [];
   for await (const item of parseDelimited(Readable.from([toLatin1(text)]), LAYOUT, FORMAT)) items.push(item);
   assert.deepEqual(items[0], { type: 'header', line: 1, findings: [] });
   assert.deepEqual(items[1], { type: 'row', line: 2, record: { id: '1', tags: ['x', 'y'], kind: 'A' } });
