@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { FRAMING_ERROR_HEADER, MllpUnreachableError, sendV2 } from '../../programs/pe-ris/lib/mllp-transport.ts';
+import { FRAMING_ERROR_HEADER, MllpUnreachableError, sendV2 } from '../../src/transport/mllp-client.ts';
 import { RisClient } from '../../programs/pe-ris/lib/ris-client.ts';
 import type { RisEndpoints } from '../../programs/pe-ris/reference/deployment.ts';
 import { judgeSihceAck } from '../../programs/pe-ris/judges/wire.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
 import { startQhali } from '../../programs/pe-ris/reference/qhali.ts';
-import { RestHookNotifier } from '../../programs/pe-ris/reference/rest-hook-notifier.ts';
+import { RisNotifier as RestHookNotifier } from '../../programs/pe-ris/reference/notifier.ts';
 import { EventSequencer, notificationBundle, readNotification, subscriptionResource } from '../../programs/pe-ris/judges/notifications.ts';
 import { checkAvisos, checkBackoff, checkLeg, legEvents } from '../../programs/pe-ris/judges/expectations.ts';
 import { PARTY, SYSTEM } from '../../programs/pe-ris/lib/constants.ts';

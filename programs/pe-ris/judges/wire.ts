@@ -17,7 +17,7 @@ import { isBlocking, type Finding } from '../../../src/findings/finding.ts';
 import { checkAck, parseEr7, validateHl7, valueAt } from '../../../src/hl7v2/index.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { PARTY, RIS_ROLES, type RisRole } from '../lib/constants.ts';
-import { FRAMING_ERROR_HEADER } from '../lib/mllp-transport.ts';
+import { FRAMING_ERROR_HEADER } from '../../../src/transport/mllp-client.ts';
 import { PE_RIS_V2 } from '../lib/v2-contract.ts';
 import { readNotification } from './notifications.ts';
 import { checkTriageBundle } from './triage-check.ts';

@@ -1,4 +1,4 @@
-import type { MllpTarget } from './mllp-transport.ts';
+import type { MllpTarget } from '../../../src/transport/mllp-client.ts';
 
 /** `reference`: Sello's implementation standing in for the SUT; `mock`: a peer Sello plays; `external`: the vendor's SUT. */
 export type EndpointKind = 'reference' | 'mock' | 'external';

@@ -8,8 +8,8 @@ import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { sendHttp, type HttpResponse } from '../../../src/transport/http-client.ts';
 import { PARTY } from './constants.ts';
 import type { RisEndpoints } from './endpoints.ts';
-import { fhirRequest } from './fhir-http.ts';
-import { infrastructureCause, mllpUrl, MllpUnreachableError, sendV2 } from './mllp-transport.ts';
+import { fhirRequest } from '../../../src/transport/fhir-http.ts';
+import { infrastructureCause, mllpUrl, MllpUnreachableError, sendV2 } from '../../../src/transport/mllp-client.ts';
 
 export const SELLO = { sihceUser: 'sello (SIHCE user)', qhali: 'sello (Qhali)', engine: 'sello (engine)', control: 'sello' } as const;
 

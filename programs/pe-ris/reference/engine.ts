@@ -15,17 +15,18 @@ import { createHash } from 'node:crypto';
 import { toOperationOutcome } from '../../../src/findings/finding.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { PARTY, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
-import { fhirRequest } from '../lib/fhir-http.ts';
-import { ackCode, sendV2, type MllpTarget } from '../lib/mllp-transport.ts';
+import { fhirRequest } from '../../../src/transport/fhir-http.ts';
+import { ackCode, sendV2, type MllpTarget } from '../../../src/transport/mllp-client.ts';
 import { EventSequencer, readNotification, subscriptionResource } from '../judges/notifications.ts';
 import { checkTriageBundle, peRisValidator, refusalStatus, simpleOutcome } from '../judges/triage-check.ts';
 import { buildAdtA04, buildOruR01, buildSiuS12, triageFacts } from '../lib/v2-messages.ts';
 import { parseEr7, valueAt } from '../../../src/hl7v2/index.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
+import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
 import { startMockServer, type MockServer } from '../../../src/mock/mock-server.ts';
 import { freePort } from './free-port.ts';
 import { unavailableReply } from './unavailable.ts';
-import { DEFAULT_BACKOFF, notifierFaults, RestHookNotifier, type BackoffPolicy } from './rest-hook-notifier.ts';
+import { DEFAULT_BACKOFF, notifierFaults, RisNotifier, type BackoffPolicy } from './notifier.ts';
 import { plantV2Faults } from './v2-faults.ts';
 import { isObject } from '../../../src/util/is-object.ts';
 
@@ -52,7 +53,7 @@ export interface RunningEngine {
   faults: FaultSet;
   /** Creates the engine's Subscription at SIHCE (once). */
   subscribe(): Promise<void>;
-  toQhali: RestHookNotifier;
+  toQhali: RisNotifier;
   down(): Promise<void>;
   up(): Promise<void>;
   stop(): Promise<void>;
@@ -68,7 +69,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   /** While "down", the SIHCE notification endpoint answers 503: every attempt SIHCE makes stays on the record. */
   let unavailable = false;
 
-  const toQhali = new RestHookNotifier({
+  const toQhali = new RisNotifier({
     journal: config.journal, from: PARTY.engine, to: PARTY.qhali, endpoint: config.qhaliNotificationUrl,
     subscription: 'Subscription/engine-qhali', payload: 'full-resource', baseUrl: config.sihce.fhirBaseUrl,
     backoff: config.backoff ?? DEFAULT_BACKOFF, ...notifierFaults(faults), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
@@ -160,7 +161,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
     {
       name: PARTY.engine, host, port: config.port || (await freePort(host)), journal: config.journal,
       partyOf: (request) => (request.path.startsWith(ENGINE_SIHCE_HOOK) ? PARTY.sihce : PARTY.qhali),
-      errorBody: (status, message) => simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API'),
+      errorShape: fhirOperationOutcome((status, message) => simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API')),
     },
     register,
   );

@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { frameMllp, parseEr7, valueAt, VT, FS } from '../../../src/hl7v2/index.ts';
-import { ackCode } from '../lib/mllp-transport.ts';
+import { ackCode } from '../../../src/transport/mllp-client.ts';
 import { fail, type JudgedFinding } from '../judges/expectations.ts';
 import { judgeSihceAck } from '../judges/wire.ts';
 import { buildTriageBundle } from '../lib/triage-bundle.ts';

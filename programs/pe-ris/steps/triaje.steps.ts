@@ -5,7 +5,7 @@ import { checkRefusal, fail, isTriagePost, judgeTriage, v2Exchanges, type Judged
 import { outcomeIssues } from '../judges/triage-check.ts';
 import { DEFECT_EXPECTATION, plantTriageDefect, type TriageDefect } from '../lib/test-data.ts';
 import { triageFacts } from '../lib/v2-messages.ts';
-import { ackCode } from '../lib/mllp-transport.ts';
+import { ackCode } from '../../../src/transport/mllp-client.ts';
 import { parseEr7, valueAt } from '../../../src/hl7v2/index.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { waitFor, WaitTimeoutError } from '../../../src/util/wait.ts';

@@ -1,13 +1,13 @@
 /**
- * Rest-hook delivery of one subscription's notifications, as SIHCE and the engine do it: one event per notification,
+ * Rest-hook delivery of one subscription's notifications, as a reference FHIR server does it: one event per notification,
  * strictly in event-number order (the head of the queue is retried until the receiver answers 2xx, so nothing
  * behind it can overtake it), retries with exponential back-off, and nothing dropped — an event leaves the queue only
- * when acknowledged. Every attempt, refused connections included, is in the exchange journal.
+ * when acknowledged. Every attempt, refused connections included, is in the exchange journal. What is POSTed for an
+ * event (e.g. an R4 Backport notification Bundle with the program's topic) is the program's `body`.
  */
-import type { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { notificationBundle, type PayloadContent } from '../judges/notifications.ts';
-import { sendHttp } from '../../../src/transport/http-client.ts';
-import { sleep } from '../../../src/util/wait.ts';
+import type { ExchangeJournal } from '../journal/journal.ts';
+import { sendHttp } from '../transport/http-client.ts';
+import { sleep } from '../util/wait.ts';
 
 export interface BackoffPolicy {
   firstMs: number;
@@ -24,42 +24,31 @@ export interface NotifierOptions {
   from: string;
   to: string;
   endpoint: string;
-  /** `Subscription/3`. */
+  /** `Subscription/3`: with the event number, the message id of each delivery in the journal. */
   subscription: string;
-  payload: PayloadContent;
-  /** Base URL of the notifier's FHIR API, for the focus fullUrls. */
-  baseUrl: string;
+  /** The body POSTed for one event (an attempt and its retries send the same event, with the same number). */
+  body: (event: NotifiedEvent) => unknown;
+  /** Default `application/fhir+json`. */
+  contentType?: string;
   backoff?: BackoffPolicy;
   timeoutMs?: number;
   /** Planted defects: each change notified as two distinct events; a failed delivery never retried. */
   notifyTwice?: boolean;
   noRetry?: boolean;
-  /** Planted defects: notifications without their event number; an acknowledged event delivered again (a duplicate). */
-  noEventNumber?: boolean;
+  /** Planted defect: an acknowledged event delivered again (a duplicate). */
   redeliverAfter2xx?: boolean;
 }
 
-/** The notifier's planted defects from a role's fault keys. */
-export function notifierFaults(faults: { has(name: string): boolean }): Pick<NotifierOptions, 'notifyTwice' | 'noRetry' | 'noEventNumber' | 'redeliverAfter2xx'> {
-  return {
-    notifyTwice: faults.has('notify-twice'), noRetry: faults.has('no-retry'),
-    noEventNumber: faults.has('no-event-number'), redeliverAfter2xx: faults.has('retry-after-2xx'),
-  };
-}
-
-/** Drops every `event-number` part (the no-event-number defect). */
-function withoutEventNumbers(body: Record<string, unknown>): Record<string, unknown> {
-  const out = structuredClone(body) as { entry?: { resource?: { parameter?: { part?: { name?: string }[] }[] } }[] };
-  for (const p of out.entry?.[0]?.resource?.parameter ?? []) if (p.part) p.part = p.part.filter((x) => x.name !== 'event-number');
-  return out as Record<string, unknown>;
-}
-
-interface Pending {
+/** One event of the subscription: its number (from 1, never reused), when it happened, and what changed. */
+export interface NotifiedEvent {
   eventNumber: number;
   timestamp: string;
+  /** `Task/12`. */
   focusRef: string;
   focus: Record<string, unknown>;
 }
+
+type Pending = NotifiedEvent;
 
 export class RestHookNotifier {
   readonly #queue: Pending[] = [];
@@ -70,12 +59,12 @@ export class RestHookNotifier {
   /** Deliveries acknowledged with 2xx, and attempts made. */
   readonly stats = { delivered: 0, attempts: 0, dropped: 0 };
 
-  /** Test mode for a receiver under test (Qhali): batches are delivered in reverse order and each event twice. */
+  /** Test mode for a receiver under test: batches are delivered in reverse order and each event twice. */
   #chaos = false;
 
   constructor(private readonly opts: NotifierOptions) {}
 
-  /** Switches the reverse-and-repeat delivery on or off (Sello's stand-in engine only, to test Qhali). */
+  /** Switches the reverse-and-repeat delivery on or off (a stand-in notifier testing a receiver's ordering). */
   setChaos(on: boolean): void {
     this.#chaos = on;
   }
@@ -170,19 +159,12 @@ export class RestHookNotifier {
 
   async #post(event: Pending): Promise<boolean> {
     this.stats.attempts++;
-    const built = notificationBundle({
-      subscription: this.opts.subscription,
-      eventsSinceSubscriptionStart: event.eventNumber,
-      events: [event],
-      payload: this.opts.payload,
-      baseUrl: this.opts.baseUrl,
-    });
-    const body = this.opts.noEventNumber ? withoutEventNumbers(built) : built;
+    const body = this.opts.body(event);
     try {
       const response = await sendHttp(this.opts.journal, {
         method: 'POST',
         url: this.opts.endpoint,
-        headers: { 'content-type': 'application/fhir+json' },
+        headers: { 'content-type': this.opts.contentType ?? 'application/fhir+json' },
         body,
         from: this.opts.from,
         to: this.opts.to,

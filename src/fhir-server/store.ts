@@ -1,10 +1,10 @@
 /**
- * SIHCE's in-memory FHIR store: versioned resources by type and id, tombstones for deletes, and the few search
- * parameters the pe-ris contract needs (`_id`, `identifier`, `patient`/`subject`/`for`, `status`). A DNI searched
- * without its check character finds the patient stored with one, and the other way round.
+ * An in-memory FHIR store for reference servers: versioned resources by type and id, tombstones for deletes, and a
+ * few search parameters (`_id`, `identifier`, `patient`/`subject`/`for`, `status`). When two spellings of one
+ * identifier must find each other (a national id with and without its check character), the program says so with
+ * `sameIdentifier`.
  */
-import { parseDni } from '../../../src/identifiers/pe/dni.ts';
-import { isObject } from '../../../src/util/is-object.ts';
+import { isObject } from '../util/is-object.ts';
 
 export type Resource = Record<string, unknown> & { resourceType: string; id?: string };
 
@@ -14,10 +14,20 @@ export interface StoreChange {
   created: boolean;
 }
 
+export interface FhirStoreOptions {
+  /** Whether a stored identifier value and a searched one name the same thing; exact equality always does. */
+  sameIdentifier?: (stored: string, wanted: string) => boolean;
+}
+
 export class FhirStore {
+  readonly #sameIdentifier: ((stored: string, wanted: string) => boolean) | undefined;
   readonly #data = new Map<string, Map<string, Resource>>();
   readonly #deleted = new Set<string>();
   #seq = 0;
+
+  constructor(options: FhirStoreOptions = {}) {
+    this.#sameIdentifier = options.sameIdentifier;
+  }
 
   #table(type: string): Map<string, Resource> {
     let t = this.#data.get(type);
@@ -76,18 +86,17 @@ export class FhirStore {
   search(type: string, params: URLSearchParams): { resources: Resource[]; unknown: string[] } {
     const known = new Set(['_id', 'identifier', 'patient', 'subject', 'for', 'status', '_count', '_format']);
     const unknown = [...params.keys()].filter((k) => !known.has(k));
-    const resources = this.all(type).filter((r) => [...params.entries()].every(([name, value]) => matches(r, name, value)));
+    const resources = this.all(type).filter((r) => [...params.entries()].every(([name, value]) => matches(r, name, value, this.#sameIdentifier)));
     return { resources, unknown };
   }
 }
 
-function sameIdentifierValue(stored: unknown, wanted: string): boolean {
+function sameIdentifierValue(stored: unknown, wanted: string, same: SameIdentifier): boolean {
   if (typeof stored !== 'string') return false;
-  if (stored === wanted) return true;
-  const a = parseDni(stored);
-  const b = parseDni(wanted);
-  return a !== undefined && b !== undefined && a.number === b.number;
+  return stored === wanted || (same?.(stored, wanted) ?? false);
 }
+
+type SameIdentifier = ((stored: string, wanted: string) => boolean) | undefined;
 
 function refersTo(value: unknown, wanted: string): boolean {
   if (!isObject(value) || typeof value.reference !== 'string') return false;
@@ -95,7 +104,7 @@ function refersTo(value: unknown, wanted: string): boolean {
   return ref === wanted || ref.endsWith(`/${wanted}`) || (!wanted.includes('/') && ref.endsWith(`/${wanted}`));
 }
 
-function matches(r: Resource, name: string, value: string): boolean {
+function matches(r: Resource, name: string, value: string, same: SameIdentifier): boolean {
   switch (name) {
     case '_count': case '_format':
       return true;
@@ -106,7 +115,7 @@ function matches(r: Resource, name: string, value: string): boolean {
     case 'identifier': {
       const [system, code] = value.includes('|') ? (value.split('|', 2) as [string, string]) : [undefined, value];
       const ids = Array.isArray(r.identifier) ? r.identifier.filter(isObject) : [];
-      return ids.some((id) => (system === undefined || system === '' || id.system === system) && sameIdentifierValue(id.value, code));
+      return ids.some((id) => (system === undefined || system === '' || id.system === system) && sameIdentifierValue(id.value, code, same));
     }
     case 'patient': case 'subject': case 'for': {
       const fields = [r.subject, r.for, r.patient, ...(Array.isArray(r.participant) ? r.participant.filter(isObject).map((p) => p.actor) : [])];

@@ -4,11 +4,11 @@
  * URL — so the report shows the v2 leg next to the FHIR one. Uses Sello's own MLLP sender (src/hl7v2/mllp.ts):
  * node-hl7-client cannot send the broken frames a conformance test needs (see that file).
  */
-import { exchangeMllp, frameMllp, parseEr7, valueAt, type MllpReply } from '../../../src/hl7v2/index.ts';
-import { decodeWithEncoding } from '../../../src/hl7v2/mllp.ts';
-import type { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { InfrastructureError, type InfrastructureCause } from '../../../src/transport/infrastructure-error.ts';
-import type { MllpFailure } from '../../../src/hl7v2/mllp.ts';
+import { exchangeMllp, frameMllp, parseEr7, valueAt, type MllpReply } from '../hl7v2/index.ts';
+import { decodeWithEncoding } from '../hl7v2/mllp.ts';
+import type { ExchangeJournal } from '../journal/journal.ts';
+import { InfrastructureError, type InfrastructureCause } from './infrastructure-error.ts';
+import type { MllpFailure } from '../hl7v2/mllp.ts';
 
 export interface MllpTarget {
   host: string;

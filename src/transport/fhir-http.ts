@@ -1,10 +1,10 @@
 /**
- * Sello's own FHIR REST calls (as a SIHCE user, as the engine's stand-in, as Qhali's stand-in): JSON over HTTP with
- * `application/fhir+json`, journaled by the shared HTTP client. Qhali's reference implementation uses fhir-kit-client
- * instead (mocks/pe-ris/qhali.ts), as a real client would.
+ * Sello's own FHIR REST calls (as a user of a FHIR server under test, or as a reference role's stand-in): JSON over
+ * HTTP with `application/fhir+json`, journaled by the shared HTTP client. A reference implementation may use a real
+ * FHIR client library instead, as a vendor's system would.
  */
-import type { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { sendHttp, type HttpResponse } from '../../../src/transport/http-client.ts';
+import type { ExchangeJournal } from '../journal/journal.ts';
+import { sendHttp, type HttpResponse } from './http-client.ts';
 
 export interface FhirCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
