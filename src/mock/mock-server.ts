@@ -2,6 +2,7 @@ import Hapi from '@hapi/hapi';
 import type { ExchangeJournal } from '../journal/journal.ts';
 import { redactBody, redactHeaders } from '../journal/exchange.ts';
 import { SELLO_USER_AGENT } from '../transport/http-client.ts';
+import { jsonError, type ErrorShape } from './error-shape.ts';
 
 export interface MockServerOptions {
   /** Party name in the journal, e.g. `IMSS`. */
@@ -11,10 +12,13 @@ export interface MockServerOptions {
   port?: number;
   journal: ExchangeJournal;
   /**
-   * Protocol-specific error body for failures hapi raises itself (unknown route, payload too large,
-   * bad media type), so a client always gets the protocol's own error shape rather than hapi's.
+   * The protocol's error for failures hapi raises itself (unknown route, malformed or oversized body, bad media
+   * type, a handler's Boom or crash), so a client always gets its protocol's error rather than hapi's: a JSON body by
+   * default, or fhirOperationOutcome(), soapFault('1.1' | '1.2') of ./error-shape.ts.
    */
-  errorBody: (status: number, message: string, request: Hapi.Request) => object;
+  errorShape?: ErrorShape;
+  /** Shorthand for `errorShape: jsonError(errorBody)`: a JSON error body of the program's own. */
+  errorBody?: (status: number, message: string, request: Hapi.Request) => object;
   /** Header that carries the message id, for the journal. */
   messageIdHeader?: string;
   /** Who sent a request, for the journal (default: the X-Institucion header, else the user agent). */
@@ -36,13 +40,14 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
     routes: { payload: { maxBytes: MAX_PAYLOAD_BYTES } },
   });
 
+  const errorShape = options.errorShape ?? jsonError(options.errorBody);
   server.ext('onPreResponse', (request, h) => {
     const response = request.response;
     if ('isBoom' in response && response.isBoom) {
       const status = response.output.statusCode;
       const message = status >= 500 ? 'internal error' : response.message;
       if (status >= 500) server.log(['error'], response);
-      return h.response(options.errorBody(status, message, request)).code(status);
+      return h.response(errorShape.body(status, message, request)).code(errorShape.status?.(status) ?? status).type(errorShape.contentType);
     }
     return h.continue;
   });

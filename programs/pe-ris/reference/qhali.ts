@@ -23,6 +23,7 @@ import { buildTriageBundle } from '../lib/triage-bundle.ts';
 import { plantTriageDefect, type TriageDefect } from '../lib/test-data.ts';
 import { SELLO_USER_AGENT } from '../../../src/transport/http-client.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
+import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
 import { startMockServer, type MockServer } from '../../../src/mock/mock-server.ts';
 import { freePort } from './free-port.ts';
 import { unavailableReply } from './unavailable.ts';
@@ -221,7 +222,7 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
     {
       name: PARTY.qhali, ...(config.host ? { host: config.host } : {}), port: config.port || (await freePort(config.host)), journal: config.journal,
       partyOf: () => PARTY.engine,
-      errorBody: (status, message) => simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API'),
+      errorShape: fhirOperationOutcome((status, message) => simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API')),
     },
     register,
   );

@@ -1,0 +1,70 @@
+/**
+ * What SIHCE's plugins share: the store, the planted defects, the triage validator, the notifications, and how a FHIR
+ * answer is written (OperationOutcome with the rule that refused, in Spanish and English).
+ */
+import type Hapi from '@hapi/hapi';
+import { toOperationOutcome, type Finding } from '../../../../src/findings/finding.ts';
+import type { FhirStore } from '../../../../src/fhir-server/store.ts';
+import type { ExchangeJournal } from '../../../../src/journal/journal.ts';
+import type { FaultSet } from '../../../../src/mock/faults.ts';
+import { parseDni } from '../../../../src/identifiers/pe/dni.ts';
+import { peRisValidator, refusalStatus, simpleOutcome } from '../../judges/triage-check.ts';
+import type { SihceSubscriptions } from './subscriptions.ts';
+
+export const FHIR_BASE_PATH = '/fhir';
+export const FHIR_JSON = 'application/fhir+json';
+
+/** The resource types SIHCE serves (the spec's list, plus what a triage Bundle carries). */
+export const SIHCE_TYPES = new Set([
+  'Patient', 'Encounter', 'Observation', 'Condition', 'ServiceRequest', 'Appointment', 'Task', 'Subscription',
+  'Provenance', 'Consent', 'Device', 'Organization',
+]);
+
+export interface SihceContext {
+  journal: ExchangeJournal;
+  faults: FaultSet;
+  store: FhirStore;
+  validator: ReturnType<typeof peRisValidator>;
+  /** Triage rules a planted defect skips (`skip-RP-03`). */
+  skip: string[];
+  /** The FHIR base URL, known once the server listens. */
+  baseUrl(): string;
+  /** Told of every change to the store (`previous` undefined on a create): subscribers hear of status changes. */
+  subscriptions: SihceSubscriptions;
+}
+
+/** A DNI searched without its check character finds the patient stored with one, and the other way round. */
+export function sameDni(stored: string, wanted: string): boolean {
+  const a = parseDni(stored);
+  const b = parseDni(wanted);
+  return a !== undefined && b !== undefined && a.number === b.number;
+}
+
+export function parseBody(payload: unknown): { ok: true; value: unknown } | { ok: false; error: string } {
+  const text = Buffer.isBuffer(payload) ? payload.toString('utf8') : typeof payload === 'string' ? payload : '';
+  if (text.trim() === '') return { ok: false, error: 'empty body' };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}
+
+/** Route options of a FHIR write: the body is parsed here, so bad JSON gets an OperationOutcome (or a planted defect). */
+export const RAW_PAYLOAD = { payload: { parse: false, output: 'data' as const, maxBytes: 1024 * 1024 } };
+
+export function reply(h: Hapi.ResponseToolkit, status: number, body: unknown, headers: Record<string, string> = {}): Hapi.ResponseObject {
+  const r = h.response(body as object).code(status).type(FHIR_JSON);
+  for (const [k, v] of Object.entries(headers)) r.header(k, v);
+  return r;
+}
+
+export const badJson = (ctx: SihceContext, h: Hapi.ResponseToolkit, error: string): Hapi.ResponseObject => (ctx.faults.has('plain-text-errors')
+  ? h.response(`Bad Request: ${error}`).code(400).type('text/plain')
+  : reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${error}`, `The body is not valid JSON: ${error}`, 'FHIR-JSON-SHAPE')));
+
+export const refuse = (h: Hapi.ResponseToolkit, findings: Finding[]): Hapi.ResponseObject => reply(h, refusalStatus(findings), toOperationOutcome(findings));
+
+export const notFound = (ctx: SihceContext, h: Hapi.ResponseToolkit, what: string): Hapi.ResponseObject => (ctx.faults.has('html-404')
+  ? h.response(`<html><body><h1>404 Not Found</h1><p>${what}</p></body></html>`).code(404).type('text/html')
+  : reply(h, 404, simpleOutcome('not-found', `${what} no existe en el SIHCE.`, `${what} does not exist in SIHCE.`, 'FHIR-API')));
