@@ -25,8 +25,6 @@ import { sameSubscription, SihceSubscriptions } from './sihce/subscriptions.ts';
 import { transactionPlugin } from './sihce/transaction.ts';
 import type { BackoffPolicy, RisNotifier } from './notifier.ts';
 
-export { FHIR_BASE_PATH, SIHCE_TYPES } from './sihce/context.ts';
-
 export interface SihceConfig {
   journal: ExchangeJournal;
   host?: string;
