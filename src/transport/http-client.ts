@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExchangeJournal } from '../journal/journal.ts';
-import { redactBody, redactHeaders } from '../journal/exchange.ts';
+import { redactBody, redactHeaders, redactRawHeaders, type ExchangeEntry, type RawHeader } from '../journal/exchange.ts';
+import { exchangeOnce, type WireResponse } from './http-wire.ts';
 import { InfrastructureError, type InfrastructureCause } from './infrastructure-error.ts';
 
 /** The system under test (or a mock) could not be reached at all: an infrastructure error, not a conformance one. */
@@ -26,10 +27,15 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
+  /** Names lower-cased, repeated values joined with ", " (as the journal's `headers`), unredacted. */
   headers: Record<string, string>;
+  /** Every header line as it arrived, in order, repeats kept, unredacted. */
+  rawHeaders: RawHeader[];
   text: string;
   /** The parsed body when it is JSON, else undefined. */
   json: unknown;
+  /** The journal entry of this exchange, so a step can attach or inspect exactly what it caused. */
+  exchange: ExchangeEntry;
 }
 
 /** requestMs when no target file sets one (reference runs). */
@@ -44,7 +50,7 @@ export const RETRY_PAUSE_MS = 300;
 export const SELLO_USER_AGENT = `sello (${randomUUID().slice(0, 8)})`;
 
 /** Connection errors that a restarting or briefly overloaded peer gives before any answer: worth one retry. */
-const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
 interface Failure {
   reason: string;
@@ -53,7 +59,9 @@ interface Failure {
 }
 
 /**
- * Journals every request it makes, with secrets redacted, whether or not an answer came back. A transient connection
+ * Journals every request it makes, with secrets redacted, whether or not an answer came back, and returns the entry
+ * with the answer. Nothing is followed or merged on the way: a 302 is returned and journaled as the 302 it is, against
+ * the URL that answered it, and repeated headers stay separate lines (`rawHeaders`). A transient connection
  * error before any answer is retried once after RETRY_PAUSE_MS; both attempts are journaled, the second with
  * `retryOf`. What still fails is an EndpointUnreachableError naming the cause and the last attempt's exchange.
  */
@@ -81,14 +89,17 @@ export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): 
   for (;;) {
     const startedAt = new Date().toISOString();
     const entryBase = { ...base, startedAt, ...(retryOf ? { retryOf } : {}) };
-    const signal = AbortSignal.timeout(timeoutMs);
-    let response: Response;
-    let text: string;
+    let answer: WireResponse;
     try {
-      response = await fetch(request.url, { method: request.method, headers, ...(payload !== undefined ? { body: payload } : {}), signal });
+      answer = await exchangeOnce({ method: request.method, url: request.url, headers, ...(payload !== undefined ? { body: payload } : {}), timeoutMs });
     } catch (error) {
       const failure = classify(error, timeoutMs);
-      const entry = journal.record({ ...entryBase, finishedAt: new Date().toISOString(), error: failure.reason });
+      const status = (error as { status?: number }).status;
+      const entry = journal.record({ ...entryBase, ...(status !== undefined ? { status } : {}), finishedAt: new Date().toISOString(), error: failure.reason });
+      if (status !== undefined) {
+        // An answer had begun: the request may have been acted on, so it is not sent again.
+        throw new EndpointUnreachableError(request.url, failure.reason, failure.cause === 'unreachable' ? 'reset' : failure.cause, entry.id);
+      }
       if (failure.transient && retryOf === undefined) {
         retryOf = entry.id;
         await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
@@ -96,25 +107,27 @@ export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): 
       }
       throw new EndpointUnreachableError(request.url, failure.reason, failure.cause, entry.id);
     }
-    try {
-      // One deadline covers the headers and the body: a server that stalls mid-body is as unreachable as a silent one.
-      text = await response.text();
-    } catch (error) {
-      // An answer had begun: the request may have been acted on, so it is not sent again.
-      const failure = classify(error, timeoutMs);
-      const entry = journal.record({ ...entryBase, status: response.status, finishedAt: new Date().toISOString(), error: failure.reason });
-      throw new EndpointUnreachableError(request.url, failure.reason, failure.cause === 'unreachable' ? 'reset' : failure.cause, entry.id);
-    }
-    const responseHeaders = Object.fromEntries(response.headers.entries());
+    const { status, rawHeaders, text } = answer;
+    const responseHeaders = joinHeaders(rawHeaders);
     const json = text === '' ? undefined : parseJsonOrUndefined(text);
-    journal.record({
+    const exchange = journal.record({
       ...entryBase,
-      status: response.status,
+      status,
       finishedAt: new Date().toISOString(),
-      response: { headers: redactHeaders(responseHeaders), body: redactBody(json ?? text) },
+      response: { headers: redactHeaders(responseHeaders), rawHeaders: redactRawHeaders(rawHeaders), body: redactBody(json ?? text) },
     });
-    return { status: response.status, headers: responseHeaders, text, json };
+    return { status, headers: responseHeaders, rawHeaders, text, json, exchange };
   }
+}
+
+/** The lookup shape: lower-cased names, repeats joined in arrival order. */
+function joinHeaders(raw: readonly RawHeader[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of raw) {
+    const key = name.toLowerCase();
+    out[key] = key in out ? `${out[key]}, ${value}` : value;
+  }
+  return out;
 }
 
 function parseJsonOrUndefined(text: string): unknown {
@@ -132,7 +145,7 @@ function parseMaybeJson(text: string | undefined): unknown {
 }
 
 function classify(error: unknown, timeoutMs: number): Failure {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+  if (error instanceof Error && error.name === 'TimeoutError') {
     return { reason: `no answer within ${timeoutMs} ms`, cause: 'timeout', transient: false };
   }
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;

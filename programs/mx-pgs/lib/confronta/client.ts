@@ -10,7 +10,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ExchangeJournal } from '../../../../src/journal/journal.ts';
-import { redactHeaders } from '../../../../src/journal/exchange.ts';
+import { headerLines, redactHeaders, redactRawHeaders } from '../../../../src/journal/exchange.ts';
 import { EndpointUnreachableError } from '../../../../src/transport/http-client.ts';
 import { CONFRONTA_CONTENT_TYPE, toLatin1 } from './format.ts';
 
@@ -79,11 +79,11 @@ export function sendConfronta(upload: ConfrontaUpload): Promise<ConfrontaReply> 
     const fail = (error: unknown): void => {
       if (answered) return;
       const reason = error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
-      upload.journal?.record({
+      const entry = upload.journal?.record({
         protocol: 'http', observedBy: 'client', from: upload.from ?? upload.institucion, to: upload.to ?? 'SSA', method: 'POST', url: url.href, messageId,
         startedAt, finishedAt: new Date().toISOString(), request: { headers: redactHeaders(headers), body: { confronta: 'padrón ISO-8859-1', bytesEnviados: sent } }, error: reason,
       });
-      reject(new EndpointUnreachableError(url.href, reason));
+      reject(new EndpointUnreachableError(url.href, reason, 'unreachable', entry?.id));
     };
     request.on('error', fail);
     request.on('response', (response) => {
@@ -110,7 +110,7 @@ export function sendConfronta(upload: ConfrontaUpload): Promise<ConfrontaReply> 
           protocol: 'http', observedBy: 'client', from: upload.from ?? upload.institucion, to: upload.to ?? 'SSA', method: 'POST', url: url.href, messageId,
           status: response.statusCode ?? 0, startedAt, finishedAt: new Date().toISOString(),
           request: { headers: redactHeaders(headers), body: { confronta: 'padrón ISO-8859-1', bytesEnviados: sent } },
-          response: { headers: responseHeaders, body },
+          response: { headers: responseHeaders, rawHeaders: redactRawHeaders(headerLines(response.rawHeaders)), body },
           ...(error ? { error } : {}),
         });
       };
