@@ -217,18 +217,20 @@ function dedupeStatuses(events: readonly LegEvent[]): string[] {
  * do not shrink (25 ms of jitter allowed) and no faster than 20 a second; and a later attempt that got through.
  */
 export function checkBackoff(events: readonly LegEvent[], leg: string): JudgedFinding[] {
-  const retried = events.filter((e) => e.attempts.filter((a) => a.error !== undefined || (a.status ?? 0) >= 300).length >= 2);
+  // A `retryOf` attempt is Sello's HTTP client repeating one refused connection, not the notifier's own policy.
+  const own = (e: LegEvent): ExchangeEntry[] => e.attempts.filter((a) => a.retryOf === undefined);
+  const retried = events.filter((e) => own(e).filter((a) => a.error !== undefined || (a.status ?? 0) >= 300).length >= 2);
   if (retried.length === 0) {
     return [fail('RIS-NOT-01', 'incomplete', 'Bundle', `${leg}: no se reintentó ninguna notificación mientras el receptor estaba caído.`, `${leg}: no notification was retried while the receiver was down.`)];
   }
   const out: JudgedFinding[] = [];
   for (const e of retried) {
-    const times = e.attempts.map((a) => Date.parse(a.startedAt));
+    const times = own(e).map((a) => Date.parse(a.startedAt));
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     const shrinking = gaps.slice(1).some((g, i) => g + 25 < gaps[i]! && gaps[i]! < 1500);
     const flood = gaps.some((g) => g < 50);
     if (shrinking || flood) {
-      const x = e.attempts.at(-1)!;
+      const x = own(e).at(-1)!;
       out.push({ ...fail('RIS-NOT-01', 'business-rule', 'Bundle', `${leg}: los reintentos del evento ${e.eventNumber} no esperan cada vez más (intervalos ${gaps.join(', ')} ms).`,
         `${leg}: the retries of event ${e.eventNumber} do not back off (intervals ${gaps.join(', ')} ms).`), exchangeId: x.id, side: 'request' });
     }
