@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactBody, redactHeaders } from '../../src/journal/exchange.ts';
+import { headerLines, redactBody, redactHeaders, redactRawHeaders } from '../../src/journal/exchange.ts';
 import { ExchangeJournal, type NewExchange } from '../../src/journal/journal.ts';
 
 const exchange = (url: string): NewExchange => ({
@@ -102,3 +102,10 @@ test(
     assert.doesNotThrow(() => redactBody(deep));
   },
 );
+
+test('raw header lines keep names as spelled, order and repeats; only credential values are redacted', () => {
+  const lines = headerLines(['Set-Cookie', 'a=1', 'Authorization', 'Bearer tok-1', 'Warning', '199 - "x"', 'set-cookie', 'b=2', 'Dangling']);
+  assert.deepEqual(lines, [['Set-Cookie', 'a=1'], ['Authorization', 'Bearer tok-1'], ['Warning', '199 - "x"'], ['set-cookie', 'b=2']], 'a name without a value is not a line');
+  assert.deepEqual(redactRawHeaders(lines), [['Set-Cookie', '[redacted]'], ['Authorization', 'Bearer [redacted]'], ['Warning', '199 - "x"'], ['set-cookie', '[redacted]']]);
+  assert.equal(lines[1]?.[1], 'Bearer tok-1', 'the input is not modified');
+});
