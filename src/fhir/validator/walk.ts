@@ -1,0 +1,307 @@
+/**
+ * Complex values: the walk of an object's children against the element definitions, JSON shape,
+ * cardinality and choice types, and the dispatch of each value to its kind of check.
+ */
+import type { Finding } from '../../findings/finding.ts';
+import { CORE_SD_PREFIX } from '../definitions/registry.ts';
+import type { CElement, CompiledDefinition, CType, JsonChild } from './compile.ts';
+import { validateExtension } from './extensions.ts';
+import { deepEqual, describe, isObject, matchesPattern } from './json.ts';
+import { issue, RULE, text } from './messages.ts';
+import { checkReference } from './references.ts';
+import { checkBinding, checkInvariants } from './rules.ts';
+import type { Container, Item, ResourceScope } from './scope.ts';
+import { assignSlices, checkSliceCounts } from './slicing.ts';
+import { describeKind, EMPTY, STRUCTURAL_TYPES } from './support.ts';
+import type { StructuralValidator } from './validator.ts';
+import { checkAttachment, validateNested, validatePrimitive } from './values.ts';
+
+export function isResourceTypeCode(sv: StructuralValidator, type: CType): boolean {
+  let r = sv.resourceTypeCodes.get(type);
+  if (r === undefined) {
+    r = type.code === 'Resource' || type.code === 'DomainResource' || sv.resourceTypes.has(type.code);
+    sv.resourceTypeCodes.set(type, r);
+  }
+  return r;
+}
+
+export function containerFor(sv: StructuralValidator, def: CElement, type: CType | undefined): Container | undefined {
+  const key = type ? type.key : '';
+  const cache = def.cache ?? (def.cache = new Map());
+  const hit = cache.get(key) as Container | null | undefined;
+  if (hit !== undefined) return hit ?? undefined;
+  let result: Container | undefined;
+  if (def.contentTarget) result = { host: def.contentTarget, typeRoot: undefined };
+  else {
+    const typeDef = type && !STRUCTURAL_TYPES.has(type.code) ? typeDefinition(sv, type) : undefined;
+    if (def.children.length > 0) result = { host: def, typeRoot: typeDef?.root };
+    else if (typeDef) result = { host: typeDef.root, typeRoot: typeDef.root };
+    else if (type && STRUCTURAL_TYPES.has(type.code)) result = { host: def, typeRoot: undefined };
+  }
+  cache.set(key, result ?? null);
+  return result;
+}
+
+export function typeDefinition(sv: StructuralValidator, type: CType): CompiledDefinition | undefined {
+  for (const p of type.profiles) {
+    const d = sv.definition(p);
+    if (d) return d;
+  }
+  return sv.definition(type.code.includes(':') ? type.code : CORE_SD_PREFIX + type.code);
+}
+
+/**
+ * Validates the properties of a JSON object against a container (the element's own children, or its
+ * type's). `typeName` and `hostDef` give the context in which extensions are used.
+ */
+export function walkComplex(
+  sv: StructuralValidator,
+  obj: Record<string, unknown>,
+  hostDef: CElement,
+  container: Container,
+  path: string,
+  scope: ResourceScope,
+  isResourceRoot: boolean,
+  typeName: string,
+  extensionUrl: string | undefined,
+): void {
+  const host = container.host;
+  const findings = scope.run.findings;
+  let count = 0;
+  // One pass over the properties: unknown ones are reported, known ones grouped by element (an
+  // element appears under one property, or two for a primitive and its `_` part, or several for a
+  // choice that is wrongly repeated), so the work is proportional to what the JSON holds.
+  let present: JsonChild[] | undefined;
+  for (const key in obj) {
+    if (isResourceRoot && key === 'resourceType') continue;
+    // JSON has no undefined; a JavaScript caller's `{ x: undefined }` means x is absent
+    if (obj[key] === undefined) continue;
+    count++;
+    const isExt = key.charCodeAt(0) === 95;
+    const jc = host.jsonChildren.get(isExt ? key.slice(1) : key);
+    if (jc && (!isExt || jc.primitive)) {
+      if (isExt && obj[jc.json] !== undefined) continue; // taken with its value
+      (present ??= []).push(jc);
+      continue;
+    }
+    if (key === 'fhir_comments') continue;
+    findings.push(issue(RULE.unknownElement, 'error', 'structure', `${path}.${key}`, jc
+      ? text(`Unrecognized property '${key}' (only primitive elements have a '_' extension part)`, `Propiedad no reconocida '${key}' (solo los elementos primitivos tienen parte '_')`)
+      : text(`Unrecognized property '${key}'`, `Propiedad no reconocida '${key}'`)));
+  }
+  if (count === 0 && !isResourceRoot) {
+    findings.push(issue('ele-1', 'error', 'invariant', path, text(
+      'Constraint failed: ele-1: All FHIR elements must have a @value or children',
+      'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos',
+    )));
+  } else if (count === 1 && !isResourceRoot && typeof obj.id === 'string') {
+    findings.push(issue('ele-1', 'error', 'invariant', path, text(
+      'Constraint failed: ele-1: All FHIR elements must have a @value or children (an id alone is not content)',
+      'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos (un id solo no es contenido)',
+    )));
+  }
+  if (!isResourceRoot && typeof obj.id === 'string' && scope.baseWalk) {
+    const seen = scope.elementIds.get(obj.id);
+    if (seen !== undefined) {
+      findings.push(issue(RULE.duplicateId, 'error', 'value', path, text(`Duplicate id value '${obj.id}'`, `Valor de id duplicado '${obj.id}'`)));
+    } else scope.elementIds.set(obj.id, path);
+  }
+
+  const reportMustSupport = host.sd.isProfile && sv.options.mustSupport !== false;
+  if (present) {
+    for (let p = 0; p < present.length; p++) {
+      const child = present[p]!.element;
+      let seen = false;
+      for (let q = 0; q < p; q++) if (present[q]!.element === child) seen = true;
+      if (seen) continue;
+      let items = collectItems(sv, obj, present[p]!, path, findings);
+      // another property of the same (choice) element: together, so that cardinality counts both
+      for (let q = p + 1; q < present.length; q++) {
+        if (present[q]!.element === child) items = items.concat(collectItems(sv, obj, present[q]!, path, findings));
+      }
+      checkChild(sv, child, items, obj, hostDef, host, path, scope, typeName, extensionUrl);
+    }
+  }
+  for (const child of host.checkAbsent) {
+    let isPresent = false;
+    for (const jc of child.jsonNames) {
+      if (obj[jc.json] !== undefined || (jc.primitive && obj[jc.ext] !== undefined)) {
+        isPresent = true;
+        break;
+      }
+    }
+    if (isPresent) continue;
+    if (child.min > 0) {
+      findings.push(issue(RULE.cardinalityMin, 'error', 'required', path, text(
+        `${child.path}: minimum required = ${child.min}, but only found 0 (from ${host.sd.url})`,
+        `${child.path}: mínimo requerido = ${child.min}, pero no hay ninguno (de ${host.sd.url})`,
+      )));
+    }
+    if (reportMustSupport && child.mustSupport) {
+      findings.push(issue(RULE.mustSupport, 'information', 'informational', path, text(
+        `Must-support element ${child.path} is absent (${host.sd.url})`,
+        `El elemento must-support ${child.path} está ausente (${host.sd.url})`,
+      )));
+    }
+    if (child.slices.length > 0) checkSliceCounts(sv, child, EMPTY, path, scope);
+  }
+  if (container.typeRoot && container.typeRoot !== hostDef) {
+    checkInvariants(sv, container.typeRoot.invariants, obj, path, scope, typeName, container.typeRoot.basePath);
+  }
+  if (typeName === 'Attachment') checkAttachment(sv, obj, path, scope);
+  if (typeName === 'Reference') checkReference(sv, obj, hostDef, path, scope);
+}
+
+/** Cardinality, slicing and content of the values one element has in an object. */
+export function checkChild(
+  sv: StructuralValidator,
+  child: CElement,
+  items: Item[],
+  owner: Record<string, unknown>,
+  hostDef: CElement,
+  host: CElement,
+  path: string,
+  scope: ResourceScope,
+  typeName: string,
+  extensionUrl: string | undefined,
+): void {
+  const findings = scope.run.findings;
+  if (items.length < child.min) {
+    findings.push(issue(RULE.cardinalityMin, 'error', 'required', path, text(
+      `${child.path}: minimum required = ${child.min}, but only found ${items.length} (from ${host.sd.url})`,
+      `${child.path}: mínimo requerido = ${child.min}, pero solo hay ${items.length} (de ${host.sd.url})`,
+    )));
+  }
+  if (items.length > child.max) {
+    findings.push(issue(RULE.cardinalityMax, 'error', 'structure', `${path}.${child.name}`, text(
+      `${child.path}: max allowed = ${child.max}, but found ${items.length} (from ${host.sd.url})`,
+      `${child.path}: máximo permitido = ${child.max}, pero hay ${items.length} (de ${host.sd.url})`,
+    )));
+  }
+  if (items.length === 0) {
+    if (child.slices.length > 0) checkSliceCounts(sv, child, EMPTY, path, scope);
+    return;
+  }
+  const isExtensionList = child.name === 'extension' || child.name === 'modifierExtension';
+  const assigned = child.slices.length > 0 ? assignSlices(sv, child, items, path, scope) : undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const def = assigned?.[i] ?? child;
+    if (isExtensionList) validateExtension(sv, item, def, hostDef, typeName, scope, extensionUrl, host);
+    else validateItem(sv, item, def, scope, owner);
+  }
+}
+
+/** The values of one property, zipping a primitive's value array with its `_` extension array. */
+export function collectItems(sv: StructuralValidator, obj: Record<string, unknown>, jc: JsonChild, path: string, findings: Finding[]): Item[] {
+  const element = jc.element;
+  const value = obj[jc.json];
+  const ext = jc.primitive ? obj[jc.ext] : undefined;
+  const type = jc.type;
+  if (value !== undefined) checkShape(sv, value, element.isArray, path, jc.json, findings);
+  if (ext !== undefined) checkShape(sv, ext, element.isArray, path, jc.ext, findings);
+  const valueArray = Array.isArray(value);
+  const extArray = Array.isArray(ext);
+  if (!valueArray && !extArray) {
+    const itemPath = `${path}.${jc.label}`;
+    if (value === null && (ext === undefined || ext === null)) {
+      nullItem(sv, itemPath, findings);
+      return EMPTY;
+    }
+    return [{ value: value === null ? undefined : value, ext: ext === null ? undefined : ext, type, path: itemPath }];
+  }
+  if (valueArray && extArray && (value as unknown[]).length !== (ext as unknown[]).length) {
+    findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${jc.json}`, text(
+      `The arrays ${jc.json} and ${jc.ext} must have the same length (${(value as unknown[]).length} vs ${(ext as unknown[]).length})`,
+      `Los arrays ${jc.json} y ${jc.ext} deben tener la misma longitud (${(value as unknown[]).length} frente a ${(ext as unknown[]).length})`,
+    )));
+  }
+  const n = Math.max(valueArray ? (value as unknown[]).length : value === undefined ? 0 : 1, extArray ? (ext as unknown[]).length : ext === undefined ? 0 : 1);
+  const items: Item[] = [];
+  const indexedPath = element.isArray;
+  for (let i = 0; i < n; i++) {
+    const v = valueArray ? (value as unknown[])[i] : i === 0 ? value : undefined;
+    const e = extArray ? (ext as unknown[])[i] : i === 0 ? ext : undefined;
+    const itemPath = indexedPath ? `${path}.${jc.label}[${i}]` : `${path}.${jc.label}`;
+    if ((v === null || v === undefined) && (e === null || e === undefined)) {
+      nullItem(sv, itemPath, findings);
+      continue;
+    }
+    items.push({ value: v === null ? undefined : v, ext: e === null ? undefined : e, type, path: itemPath });
+  }
+  return items;
+}
+
+export function nullItem(sv: StructuralValidator, path: string, findings: Finding[]): void {
+  findings.push(issue(RULE.jsonShape, 'error', 'structure', path, text(
+    'Null values are only allowed in arrays aligned with a primitive extension array',
+    'Los valores null solo se permiten en arrays alineados con un array de extensiones de primitivo',
+  )));
+}
+
+export function checkShape(sv: StructuralValidator, v: unknown, isArray: boolean, path: string, which: string, findings: Finding[]): void {
+  if (isArray && !Array.isArray(v)) {
+    findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
+      `The property ${which} must be a JSON Array, not ${describeKind(v)}`,
+      `La propiedad ${which} debe ser un array JSON, no ${describeKind(v)}`,
+    )));
+  } else if (!isArray && Array.isArray(v)) {
+    findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
+      `The property ${which} must be a single value, not an array`,
+      `La propiedad ${which} debe ser un valor único, no un array`,
+    )));
+  } else if (Array.isArray(v) && v.length === 0) {
+    findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
+      `Array cannot be empty - the property ${which} should not be present if it has no values`,
+      `El array no puede estar vacío: la propiedad ${which} no debe aparecer si no tiene valores`,
+    )));
+  }
+}
+
+export function validateItem(sv: StructuralValidator, item: Item, def: CElement, scope: ResourceScope, owner: Record<string, unknown>): void {
+  const type = item.type ?? (def.types.length === 1 ? def.types[0] : undefined);
+  const findings = scope.run.findings;
+  const code = type?.code;
+  if (type && !type.primitive && isResourceTypeCode(sv, type)) {
+    validateNested(sv, item, def, type, scope, owner);
+    return;
+  }
+  if (type && type.primitive) {
+    validatePrimitive(sv, item, def, type, scope);
+  } else {
+    const v = item.value;
+    if (!isObject(v)) {
+      findings.push(issue(RULE.type, 'error', 'structure', item.path, text(
+        `The property ${def.name} must be a JSON object (${code ?? 'complex type'}), not ${describeKind(v)}`,
+        `La propiedad ${def.name} debe ser un objeto JSON (${code ?? 'tipo complejo'}), no ${describeKind(v)}`,
+      )));
+      return;
+    }
+    const container = containerFor(sv, def, type);
+    if (!container) {
+      if (def.types.length > 1 && !def.isChoice) return;
+      findings.push(issue(RULE.type, 'error', 'not-supported', item.path, text(
+        `No definition found for type ${code ?? '(none)'} of ${def.path}`,
+        `No hay definición para el tipo ${code ?? '(ninguno)'} de ${def.path}`,
+      )));
+      return;
+    }
+    walkComplex(sv, v, def, container, item.path, scope, false, code ?? 'BackboneElement', undefined);
+    if (def.fixed !== undefined && !deepEqual(v, def.fixed)) {
+      findings.push(issue(RULE.fixed, 'error', 'value', item.path, text(
+        `The value must be exactly ${describe(def.fixed)} (fixed value of ${def.path})`,
+        `El valor debe ser exactamente ${describe(def.fixed)} (valor fijo de ${def.path})`,
+      )));
+    }
+    if (def.pattern !== undefined && !matchesPattern(v, def.pattern)) {
+      findings.push(issue(RULE.pattern, 'error', 'value', item.path, text(
+        `The value does not match the required pattern ${describe(def.pattern)} (${def.path})`,
+        `El valor no coincide con el patrón requerido ${describe(def.pattern)} (${def.path})`,
+      )));
+    }
+    if (def.binding && code) checkBinding(sv, def, code, v, item.path, scope);
+  }
+  if (def.invariants.length > 1 || (def.invariants.length === 1 && !def.invariants[0]!.native)) {
+    checkInvariants(sv, def.invariants, item.value, item.path, scope, code ?? 'Element', def.basePath);
+  }
+}
