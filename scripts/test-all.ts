@@ -43,6 +43,18 @@ console.log('== type check (tsc --noEmit, strict)');
 const typecheck = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root]);
 const typecheckPassed = typecheck.code === 0 ? 1 : 0;
 
+console.log('\n== layering (dependency-cruiser, .dependency-cruiser.cjs): one test per error rule');
+const layerRules = ['engine-knows-no-program', 'engine-no-tooling', 'judges-never-import-reference', 'no-cross-program'];
+const layers = await run(process.execPath, [join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src', 'programs', 'test', 'scripts', 'bench', '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'err']);
+const layersBroken = layerRules.filter((rule) => layers.output.includes(`error ${rule}:`));
+// A cruiser that crashed reports no rule: count it as one failure rather than four passes.
+const layersFailed = layersBroken.length + (layers.code !== 0 && layersBroken.length === 0 ? 1 : 0);
+const layersPassed = layersFailed > 0 && layersBroken.length === 0 ? 0 : layerRules.length - layersBroken.length;
+
+console.log('\n== lint and format (biome check)');
+const lint = await run(process.execPath, [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'check', '--reporter=summary', root]);
+const lintPassed = lint.code === 0 ? 1 : 0;
+
 const files = await testFiles(join(root, 'test'));
 console.log(`== unit and integration tests (${files.length} files)`);
 // Most end-to-end files wait on sockets far more than they compute: three at a time keep CI well inside its budget
@@ -87,9 +99,9 @@ const plantedFailed = figures ? Number(figures[2]) - plantedPassed + (coverage &
 if (!figures) console.error(`the planted-defect self-test printed no figure line (exit ${planted.code})`);
 
 const runnerBroke = (unit.code !== 0 && unitFailed === 0) || (suite.code !== 0 && suiteFailed === 0) || (planted.code !== 0 && plantedFailed === 0);
-const failed = unitFailed + suiteFailed + plantedFailed + (runnerBroke ? 1 : 0) + (1 - typecheckPassed);
-console.log(`\ntype check: ${typecheckPassed ? 'passed' : 'FAILED'} · unit: ${unitPassed} passed, ${unitFailed} failed · scenarios: ${suitePassed} passed, ${suiteFailed} failed · planted defects: ${plantedPassed} passed, ${plantedFailed} failed`);
+const failed = unitFailed + suiteFailed + plantedFailed + (runnerBroke ? 1 : 0) + (1 - typecheckPassed) + layersFailed + (1 - lintPassed);
+console.log(`\ntype check: ${typecheckPassed ? 'passed' : 'FAILED'} · layering: ${layersPassed} passed, ${layersFailed} failed · lint: ${lintPassed ? 'passed' : 'FAILED'} · unit: ${unitPassed} passed, ${unitFailed} failed · scenarios: ${suitePassed} passed, ${suiteFailed} failed · planted defects: ${plantedPassed} passed, ${plantedFailed} failed`);
 if (figures) console.log(figures[0]);
 if (coverage) console.log(coverage[0]);
-console.log(`${typecheckPassed + unitPassed + suitePassed + plantedPassed} passed, ${failed} failed`);
+console.log(`${typecheckPassed + layersPassed + lintPassed + unitPassed + suitePassed + plantedPassed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;
