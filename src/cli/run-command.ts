@@ -13,6 +13,8 @@ import { CatalogueError, type RequirementCatalogue } from '../report/requirement
 import { PROGRAM_IDS, PROGRAMS, programById, programFromOption, resolveRole, type ProgramDefinition } from '../programs/registry.ts';
 import { worldParametersOf, type RunConfig } from '../run/run-config.ts';
 import { SelloWorld } from '../cucumber/world.ts';
+import type { Certification, CertificationProgram } from '../report/certification.ts';
+import { certificationHtml } from '../report/certification-html.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
@@ -106,15 +108,17 @@ export async function runCommand(options: RunOptions): Promise<number> {
   return exitCodeOf(overallVerdict(outcomes.flatMap((o) => (o.report ? [o.report.verdict] : []))));
 }
 
-/** The exit code says what the report says: 0 CERTIFIABLE, 3 NOT CERTIFIABLE, 5 INCONCLUSIVE (no verdict on conformance). */
+/** The exit code says what the report says: 0 CERTIFIABLE (or a partial run PASSED), 3 NOT CERTIFIABLE / FAILED, 5 INCONCLUSIVE (no verdict on conformance). */
 export function exitCodeOf(verdict: Verdict): number {
-  return verdict === 'CERTIFIABLE' ? EXIT.passed : verdict === 'INCONCLUSIVE' ? EXIT.infrastructureError : EXIT.conformanceFailure;
+  return verdict === 'CERTIFIABLE' || verdict === 'PASSED' ? EXIT.passed : verdict === 'INCONCLUSIVE' ? EXIT.infrastructureError : EXIT.conformanceFailure;
 }
 
-/** Across programs: NOT CERTIFIABLE if any is, else INCONCLUSIVE if any is, else CERTIFIABLE (when any ran). */
+/** Across programs: NOT CERTIFIABLE (or FAILED) if any is, else INCONCLUSIVE if any is, else CERTIFIABLE (or PASSED, for partial runs). */
 export function overallVerdict(verdicts: readonly Verdict[]): Verdict {
   if (verdicts.length === 0 || verdicts.includes('NOT CERTIFIABLE')) return 'NOT CERTIFIABLE';
-  return verdicts.includes('INCONCLUSIVE') ? 'INCONCLUSIVE' : 'CERTIFIABLE';
+  if (verdicts.includes('FAILED')) return 'FAILED';
+  if (verdicts.includes('INCONCLUSIVE')) return 'INCONCLUSIVE';
+  return verdicts.every((v) => v === 'PASSED') ? 'PASSED' : 'CERTIFIABLE';
 }
 
 interface ProgramContext {
@@ -178,6 +182,8 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     catalogue: { version: catalogue.version, files: catalogue.files },
     ...(ctx.signingKey ? { signingKey: ctx.signingKey } : {}),
     redact: options.redact === true,
+    locale: program.locale,
+    ...(options.tags ? { selection: { tags: options.tags } } : {}),
     sut: describeSut(target),
     seed: ctx.seed,
     startedAt: startedAt.toISOString(),
@@ -284,32 +290,6 @@ async function pointLatest(reportsDir: string, runId: string): Promise<void> {
 
 // ——— the certification across programs ———
 
-export interface CertificationProgram {
-  program: string;
-  verdict: Verdict | 'SKIPPED';
-  verdictReason: { es: string; en: string };
-  totals?: Totals;
-  /** The program's run directory, relative to the certification directory. */
-  directory: string;
-  /** SHA-256 of its report.json (which lists and signs everything else of that directory). */
-  reportSha256?: string;
-  seed?: string;
-}
-
-export interface Certification {
-  kind: 'sello-certification';
-  /** 1.1.0: verdicts may be INCONCLUSIVE (overall: NOT CERTIFIABLE > INCONCLUSIVE > CERTIFIABLE), totals count inconclusive scenarios. */
-  schemaVersion: '1.1.0';
-  runId: string;
-  startedAt: string;
-  finishedAt: string;
-  seed: string;
-  verdict: Verdict;
-  verdictReason: { es: string; en: string };
-  totals: Totals;
-  programs: CertificationProgram[];
-}
-
 /** certification.json, signed like a report.json (detached JWS of its RFC 8785 form, certification.json.jws). */
 async function writeCertification(runDir: string, runId: string, seed: string, startedAt: Date, outcomes: ProgramOutcome[], key: SigningKey): Promise<Certification> {
   const programs: CertificationProgram[] = [];
@@ -325,7 +305,7 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
     });
   }
   const ran = programs.filter((p) => p.verdict !== 'SKIPPED');
-  const failing = ran.filter((p) => p.verdict === 'NOT CERTIFIABLE').map((p) => p.program);
+  const failing = ran.filter((p) => p.verdict === 'NOT CERTIFIABLE' || p.verdict === 'FAILED').map((p) => p.program);
   const unsettled = ran.filter((p) => p.verdict === 'INCONCLUSIVE').map((p) => p.program);
   const verdict = overallVerdict(ran.map((p) => p.verdict as Verdict));
   const totals: Totals = { scenarios: 0, passed: 0, failed: 0, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, inconclusive: 0, findings: 0 };
@@ -340,6 +320,8 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
     verdict,
     verdictReason: ran.length === 0
       ? { es: 'Ningún programa se ejecutó.', en: 'No program ran.' }
+      : verdict === 'PASSED'
+        ? { es: `Ejecución parcial (--tags): todos los escenarios seleccionados de ${ran.map((p) => p.program).join(', ')} fueron aprobados; no es un veredicto de certificación.`, en: `Partial run (--tags): every selected scenario of ${ran.map((p) => p.program).join(', ')} passed; not a certification verdict.` }
       : verdict === 'CERTIFIABLE'
         ? { es: `Todos los programas (${ran.map((p) => p.program).join(', ')}) son certificables.`, en: `Every program (${ran.map((p) => p.program).join(', ')}) is certifiable.` }
         : {
@@ -356,25 +338,6 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
   return cert;
 }
 
-const verdictClass = (v: string): string => (v === 'CERTIFIABLE' ? 'ok' : v === 'INCONCLUSIVE' ? 'inc' : 'ko');
-
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A small offline page linking each program's report.html. */
-function certificationHtml(cert: Certification): string {
-  const rows = cert.programs.map((p) => `<tr><td>${p.verdict === 'SKIPPED' ? esc(p.program) : `<a href="${esc(p.directory)}/report.html">${esc(p.program)}</a>`}</td>`
-    + `<td class="${verdictClass(p.verdict)}">${esc(p.verdict)}</td><td>${p.totals ? `${p.totals.passed}/${p.totals.scenarios}` : '—'}</td>`
-    + `<td>${esc(p.verdictReason.es)}<br><small>${esc(p.verdictReason.en)}</small></td></tr>`).join('');
-  return `<!doctype html><html lang="es"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`
-    + `<title>Sello · ${esc(cert.runId)} · ${esc(cert.verdict)}</title><style>body{font:15px system-ui,sans-serif;margin:2rem}td,th{border:1px solid #ccc;padding:.4rem .6rem;text-align:left;vertical-align:top}`
-    + `table{border-collapse:collapse}.ok{color:#176f2c;font-weight:600}.ko{color:#a4161a;font-weight:600}.inc{color:#9a6700;font-weight:600}</style></head><body>`
-    + `<h1>Sello — certificación / certification ${esc(cert.runId)}</h1><p class="${verdictClass(cert.verdict)}">${esc(cert.verdict)}</p>`
-    + `<p>${esc(cert.verdictReason.es)}<br><small>${esc(cert.verdictReason.en)}</small></p>`
-    + `<table><thead><tr><th>Programa / Program</th><th>Veredicto / Verdict</th><th>Escenarios / Scenarios</th><th>Motivo / Reason</th></tr></thead><tbody>${rows}</tbody></table>`
-    + '<p><small>Cada programa es un directorio de ejecución firmado por separado (report.json, report.json.jws): <code>sello verify</code>. '
-    + 'Each program is a separately signed run directory.</small></p></body></html>\n';
-}
-
 function printCertification(outcomes: ProgramOutcome[], runDir: string): void {
   const lines = ['', '== Sello certification across programs'];
   for (const o of outcomes) {
@@ -382,7 +345,7 @@ function printCertification(outcomes: ProgramOutcome[], runDir: string): void {
     else lines.push(`  ${o.program.padEnd(7)} ${o.report.verdict} — ${o.report.totals.passed}/${o.report.totals.scenarios} scenarios passed · ${join(runDir, o.dir, 'report.html')}`);
   }
   const verdict = overallVerdict(outcomes.flatMap((o) => (o.report ? [o.report.verdict] : [])));
-  lines.push(`Overall verdict: ${verdict}`, `Certification: ${join(runDir, CERTIFICATION_FILE)}`);
+  lines.push(`Overall verdict: ${verdict}`, `Certification: ${join(runDir, CERTIFICATION_FILE)}`, `Report: ${join(runDir, 'index.html')}`);
   console.log(lines.join('\n'));
 }
 
@@ -391,7 +354,7 @@ function printSummary(report: ReportModel, outDir: string, target: TargetFile | 
   const lines = [
     '',
     `Sello ${report.program} — ${target ? `SUT ${target.sut.role} at ${sutAddress(target)}` : 'reference implementations'}`,
-    `Verdict: ${report.verdict}`,
+    `Verdict: ${report.verdict}${report.selection ? ` (partial run limited by --tags ${report.selection.tags}: not a certification verdict)` : ''}`,
     `Scenarios: ${t.scenarios} (${t.passed} passed, ${t.failed} failed${t.inconclusive ? `, ${t.inconclusive} inconclusive` : ''}${t.undefined ? `, ${t.undefined} undefined` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}) · findings: ${t.findings}`,
   ];
   if (report.violated.length) lines.push(`  Violated: ${report.violated.join(', ')}`);

@@ -22,7 +22,7 @@ import { redactModel } from './redact-model.ts';
 import { computeCoverage, type Requirement } from './requirements.ts';
 import { roleSummaries, runRoles, stripTag } from './role-summaries.ts';
 import { computeRules, computeTotals, reassessRequirements } from './rule-verdicts.ts';
-import { computeVerdict, violatedIds } from './verdict.ts';
+import { computeVerdict, partialVerdict, violatedIds } from './verdict.ts';
 
 /*
  * buildReport: from cucumber's messages and the run's journals to the run directory — report.json (signed),
@@ -62,6 +62,8 @@ export interface BuildReportOptions {
   signingKey?: SigningKey;
   /** Replace identifiers of persons by pseudonyms in report.json/html, junit.xml and fhir/; evidence stays raw. */
   redact?: boolean;
+  /** The --tags of a run limited by them: a partial run, judged PASSED/FAILED, not a certification. */
+  selection?: { tags: string };
   /** The program's locale (BCP 47, e.g. es-PE): report.html is in English and this language. Default es. */
   locale?: string;
 }
@@ -157,7 +159,10 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     ? computeBehaviours({ requirements: catalogue, reports: requirements, scenarios: allScenarios, exchanges: shownExchanges, sut: opts.sut })
     : undefined;
   const violated = violatedIds(allScenarios, rules, requirements, opts.sut);
-  const { verdict, reason } = computeVerdict(rules, requirements, allScenarios, totals, run.problems, run.success, violated, opts.sut, behaviours);
+  const full = computeVerdict(rules, requirements, allScenarios, totals, run.problems, run.success, violated, opts.sut, behaviours);
+  const { verdict, reason } = opts.selection
+    ? partialVerdict(full, { rules, requirements, scenarios: allScenarios, violated, problems: run.problems, sut: opts.sut }, opts.selection.tags)
+    : full;
 
   const evidence: EvidenceItem[] = [];
   const usedNames = new Set<string>(['exchanges.ndjson']);
@@ -193,6 +198,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     seed: opts.seed,
     verdict,
     verdictReason: reason,
+    ...(opts.selection ? { selection: opts.selection } : {}),
     violated,
     totals,
     rules,

@@ -14,7 +14,7 @@ export function roleVerdictLabel(L: Labels, v: RoleSummary['verdict']): string {
 }
 
 /** A CSS-safe key of a verdict for its badge colour. */
-export const verdictKey = (v: RoleSummary['verdict']): string => (v === 'NOT CERTIFIABLE' ? 'NOT' : v === 'PLAYED BY SELLO' ? 'PLAYED' : v);
+export const verdictKey = (v: RoleSummary['verdict']): string => (v === 'NOT CERTIFIABLE' ? 'NOT' : v === 'PLAYED BY SELLO' ? 'PLAYED' : v === 'PASSED' || v === 'FAILED' ? v.toLowerCase() : v);
 
 function cell(r: RequirementReport, role: string, L: Labels): string {
   const c = r.byRole.find((x) => x.role === role);

@@ -29,7 +29,7 @@ export interface RenderOptions {
 
 /** The page header shared with the certification page: title, metadata list, verdict box. */
 export function verdictBox(verdict: string, reason: { en: string; es?: string; ru?: string }, L: Labels, id = 'verdict'): string {
-  const cls = verdict === 'CERTIFIABLE' ? 'ok' : verdict === 'INCONCLUSIVE' ? 'inc' : 'ko';
+  const cls = verdict === 'CERTIFIABLE' || verdict === 'PASSED' ? 'ok' : verdict === 'INCONCLUSIVE' ? 'inc' : 'ko';
   const local = L.local(reason);
   return `<section class="verdict ${cls}" id="${esc(id)}"><div class="big">${esc(verdict)}</div>`
     + (local !== undefined ? `<p lang="${esc(L.language)}">${esc(local)}</p>` : '') + `<p lang="en">${esc(reason.en)}</p></section>`;

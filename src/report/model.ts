@@ -13,7 +13,12 @@ export const EXCHANGE_MEDIA_TYPE = 'application/vnd.sello.exchange+json';
 export const INFRASTRUCTURE_MEDIA_TYPE = 'application/vnd.sello.infrastructure+json';
 
 /** INCONCLUSIVE: no rule failed on real findings, but the weather (unreachable, reset, timeout) left something unjudged. */
-export type Verdict = 'CERTIFIABLE' | 'NOT CERTIFIABLE' | 'INCONCLUSIVE';
+export type Verdict = 'CERTIFIABLE' | 'NOT CERTIFIABLE' | 'INCONCLUSIVE' | PartialVerdict;
+/**
+ * A run limited by --tags is a partial run, not a certification: PASSED when every selected scenario passed and
+ * nothing failed, FAILED when something did (INCONCLUSIVE as for any run). Coverage is not asked of it.
+ */
+export type PartialVerdict = 'PASSED' | 'FAILED';
 
 /** `inconclusive`: a step met an InfrastructureError and no blocking finding was made before it. */
 export type ScenarioStatus = 'passed' | 'failed' | 'skipped' | 'undefined' | 'pending' | 'ambiguous' | 'inconclusive';
@@ -294,6 +299,8 @@ export interface ReportModel {
   seed: string;
   verdict: Verdict;
   verdictReason: VerdictReason;
+  /** Present when the run was limited by --tags: a partial run, whose verdict is PASSED / FAILED / INCONCLUSIVE. */
+  selection?: { tags: string };
   /** Ids of the rules and requirements that blocking findings against the judged roles name: what was actually violated. */
   violated: string[];
   totals: Totals;

@@ -138,3 +138,30 @@ export function computeVerdict(
     },
   };
 }
+
+/**
+ * The verdict of a run limited by --tags: what ran is judged as in a full run (violations, failures nothing explains,
+ * unfinished scenarios, unreliable evidence, infrastructure), coverage is not asked — a partial run says nothing about
+ * certification, so it is PASSED or FAILED (or INCONCLUSIVE), never CERTIFIABLE.
+ */
+export function partialVerdict(
+  full: { verdict: Verdict; reason: VerdictReason },
+  run: { rules: readonly RuleReport[]; requirements: readonly RequirementReport[]; scenarios: readonly ScenarioReport[]; violated: readonly string[]; problems: readonly string[]; sut: SutInfo },
+  tags: string,
+): { verdict: Verdict; reason: VerdictReason } {
+  const prefix = { en: `Partial run (--tags ${tags}), not a certification verdict: `, es: `Ejecución parcial (--tags ${tags}), no es un veredicto de certificación: ` };
+  const withPrefix = (verdict: Verdict): { verdict: Verdict; reason: VerdictReason } => ({ verdict, reason: { en: prefix.en + full.reason.en, es: prefix.es + (full.reason.es ?? full.reason.en) } });
+  const selloStopped = (s: ScenarioReport): boolean => !s.findings.some((f) => judgedBlocking(f, run.sut)) && s.findings.some((f) => selloBlocking(f, run.sut));
+  const failed = run.violated.length > 0
+    || run.rules.some((r) => r.verdict === 'failed')
+    || run.requirements.some((r) => r.kind === 'profile' && r.verdict === 'failed')
+    || run.scenarios.some((s) => unexplainedFailure(s) || (NOT_PASSED.has(s.status) && !selloStopped(s)))
+    || run.problems.length > 0;
+  if (failed) return withPrefix('FAILED');
+  if (full.verdict === 'INCONCLUSIVE' || run.scenarios.some((s) => s.status === 'inconclusive' || (NOT_PASSED.has(s.status) && selloStopped(s)))) return withPrefix('INCONCLUSIVE');
+  const passed = run.scenarios.filter((s) => s.status === 'passed').length;
+  return {
+    verdict: 'PASSED',
+    reason: { en: `${prefix.en}all ${passed} selected scenarios passed, with no finding against a judged role.`, es: `${prefix.es}los ${passed} escenarios seleccionados fueron aprobados, sin hallazgos contra un rol juzgado.` },
+  };
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { removeTempDir, runSello, tempDir } from './sello-process.ts';
+import { latestReport, removeTempDir, runSello, tempDir } from './sello-process.ts';
 
 test('a tag expression that does not parse is a usage error (exit 4) with the reason, before anything runs', async () => {
   const out = await tempDir('sello-tags-');
@@ -22,6 +22,23 @@ test('a tag expression that matches no scenario is a usage error (exit 4), for o
     const all = await runSello(['run', '--quiet', '--out', out, '--tags', '@no-such-tag']);
     assert.equal(all.code, 4, all.stdout + all.stderr);
     assert.match(all.stderr, /in mx-pgs, pe-ris/);
+  } finally {
+    await removeTempDir(out);
+  }
+});
+
+test('a run limited by tags is a partial run: PASSED and exit 0 when every selected scenario passed, FAILED and exit 3 on a defect', async () => {
+  const out = await tempDir('sello-tags-');
+  try {
+    const ok = await runSello(['run', '--program', 'pe-ris', '--quiet', '--out', out, '--tags', '@RP-01']);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const passed = (await latestReport(out)) as Awaited<ReturnType<typeof latestReport>> & { selection?: { tags: string } };
+    assert.equal(passed.verdict, 'PASSED');
+    assert.deepEqual(passed.selection, { tags: '@RP-01' });
+    assert.match(ok.stdout, /partial run limited by --tags @RP-01: not a certification verdict/);
+    const ko = await runSello(['run', '--program', 'test/fixtures/programs/xx-echo', '--quiet', '--out', out, '--tags', '@ECHO-01', '--plant-fault', 'server:shout']);
+    assert.equal(ko.code, 3, ko.stdout + ko.stderr);
+    assert.equal((await latestReport(out)).verdict, 'FAILED');
   } finally {
     await removeTempDir(out);
   }
