@@ -19,9 +19,7 @@ const emit = (o: Record<string, unknown>): void => {
 };
 
 // The first input is read before tooling loads: reading a fixture is not the validator's cold start.
-const firstInput = JSON.parse(
-  readFileSync(join(REPO_ROOT, 'test/fixtures/fhir/pe-ris/valid/paciente-dni.json'), 'utf8'),
-) as Record<string, unknown>;
+const firstInput = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/fhir/pe-ris/valid/paciente-dni.json'), 'utf8')) as Record<string, unknown>;
 const FIRST_PROFILE = 'https://www.gob.pe/minsa/RENHICE/fhir/StructureDefinition/PacientePe';
 
 let validate: Validate;

@@ -13,11 +13,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../src/findings/finding.ts';
-import { loadSelloEngine, PROFILE_DIRS, REPO_ROOT } from '../test/fhir/profiles/engine.ts';
 import { isError, issueFound, readCorpus } from '../test/fhir/profiles/corpus-files.ts';
+import { loadSelloEngine, PROFILE_DIRS, REPO_ROOT } from '../test/fhir/profiles/engine.ts';
 import { loadMedplumPeer } from './peer-medplum.ts';
 import { selloProfileSnapshots } from './sello-snapshots.ts';
-import { bigBundle, singles, type Item } from './workloads.ts';
+import { bigBundle, type Item, singles } from './workloads.ts';
 
 const quick = process.argv.includes('--quick');
 const SINGLES = quick ? 1_000 : 10_000;
@@ -238,9 +238,7 @@ const toolResult = (t: Tool | undefined, memory: ChildResult | undefined, coldRu
         bundleRounds: bundleRps.get(t.name),
         singleRounds: singleRps.get(t.name),
         coldStart: coldSummary(coldRuns),
-        memory: memory?.done
-          ? { maxRssMb: memory.done.maxRssKb / 1024, heapPeakMb: memory.done.heapPeakBytes / 1024 / 1024 }
-          : { error: memory?.error ?? memory?.unavailable ?? 'not run' },
+        memory: memory?.done ? { maxRssMb: memory.done.maxRssKb / 1024, heapPeakMb: memory.done.heapPeakBytes / 1024 / 1024 } : { error: memory?.error ?? memory?.unavailable ?? 'not run' },
         errorsOnValidWorkload: validWorkloadErrors.get(t.name),
         findingsRight: findings.get(t.name),
       };
@@ -253,14 +251,15 @@ const peerBaseResult = {
   singleResourcesPerSecond: median(singleRps.get(peerBase.name) ?? []),
   findingsRight: findings.get(peerBase.name),
 };
-const ratio = selloResult && peerResult
-  ? {
-      bundle: selloResult.bundleResourcesPerSecond / peerResult.bundleResourcesPerSecond,
-      singles: selloResult.singleResourcesPerSecond / peerResult.singleResourcesPerSecond,
-      bundleVsPeerBaseOnly: selloResult.bundleResourcesPerSecond / peerBaseResult.bundleResourcesPerSecond,
-      singlesVsPeerBaseOnly: selloResult.singleResourcesPerSecond / peerBaseResult.singleResourcesPerSecond,
-    }
-  : null;
+const ratio =
+  selloResult && peerResult
+    ? {
+        bundle: selloResult.bundleResourcesPerSecond / peerResult.bundleResourcesPerSecond,
+        singles: selloResult.singleResourcesPerSecond / peerResult.singleResourcesPerSecond,
+        bundleVsPeerBaseOnly: selloResult.bundleResourcesPerSecond / peerBaseResult.bundleResourcesPerSecond,
+        singlesVsPeerBaseOnly: selloResult.singleResourcesPerSecond / peerBaseResult.singleResourcesPerSecond,
+      }
+    : null;
 
 const results = {
   generatedAt: new Date().toISOString(),
@@ -284,26 +283,44 @@ writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 // ---------------------------------------------------------------------------------------------
 // Table
 
-const fmt = (n: number | undefined, digits = 0): string =>
-  n === undefined || !Number.isFinite(n) ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number | undefined, digits = 0): string => (n === undefined || !Number.isFinite(n) ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const rows: [string, string, string, string][] = [];
 const cell = (r: typeof selloResult, f: (x: NonNullable<typeof selloResult>) => string): string => (r ? f(r) : 'n/a (engine missing)');
 const coldCell = (r: NonNullable<typeof selloResult>): string =>
   'error' in r.coldStart ? `error: ${r.coldStart.error}` : `${fmt(r.coldStart.sinceProcessStartMs)} ms (load+first ${fmt(r.coldStart.loadAndFirstMs)} ms)`;
-const memCell = (r: NonNullable<typeof selloResult>): string =>
-  'error' in r.memory ? `error: ${r.memory.error}` : `${fmt(r.memory.maxRssMb)} MB RSS, heap ${fmt(r.memory.heapPeakMb)} MB`;
+const memCell = (r: NonNullable<typeof selloResult>): string => ('error' in r.memory ? `error: ${r.memory.error}` : `${fmt(r.memory.maxRssMb)} MB RSS, heap ${fmt(r.memory.heapPeakMb)} MB`);
 const fr = (r: NonNullable<typeof selloResult>): string => {
   const f = r.findingsRight;
   return f ? `${f.reported}/${f.defects}` : '—';
 };
-rows.push(['Bundle (1,000 entries), resources/s', cell(selloResult, (r) => fmt(r.bundleResourcesPerSecond)), cell(peerResult, (r) => fmt(r.bundleResourcesPerSecond)), ratio ? `${fmt(ratio.bundle, 1)}×` : '—']);
-rows.push([`${fmt(items.length)} single resources, resources/s`, cell(selloResult, (r) => fmt(r.singleResourcesPerSecond)), cell(peerResult, (r) => fmt(r.singleResourcesPerSecond)), ratio ? `${fmt(ratio.singles, 1)}×` : '—']);
-rows.push(['  peer on base R4 only (no profile), resources/s', '', `bundle ${fmt(peerBaseResult.bundleResourcesPerSecond)}, singles ${fmt(peerBaseResult.singleResourcesPerSecond)}`, ratio ? `${fmt(ratio.bundleVsPeerBaseOnly, 1)}× / ${fmt(ratio.singlesVsPeerBaseOnly, 1)}×` : '—']);
+rows.push([
+  'Bundle (1,000 entries), resources/s',
+  cell(selloResult, (r) => fmt(r.bundleResourcesPerSecond)),
+  cell(peerResult, (r) => fmt(r.bundleResourcesPerSecond)),
+  ratio ? `${fmt(ratio.bundle, 1)}×` : '—',
+]);
+rows.push([
+  `${fmt(items.length)} single resources, resources/s`,
+  cell(selloResult, (r) => fmt(r.singleResourcesPerSecond)),
+  cell(peerResult, (r) => fmt(r.singleResourcesPerSecond)),
+  ratio ? `${fmt(ratio.singles, 1)}×` : '—',
+]);
+rows.push([
+  '  peer on base R4 only (no profile), resources/s',
+  '',
+  `bundle ${fmt(peerBaseResult.bundleResourcesPerSecond)}, singles ${fmt(peerBaseResult.singleResourcesPerSecond)}`,
+  ratio ? `${fmt(ratio.bundleVsPeerBaseOnly, 1)}× / ${fmt(ratio.singlesVsPeerBaseOnly, 1)}×` : '—',
+]);
 rows.push(['cold start to first result (fresh process)', cell(selloResult, coldCell), cell(peerResult, coldCell), '']);
 rows.push(['peak memory (own child process)', cell(selloResult, memCell), cell(peerResult, memCell), '']);
 rows.push(['planted defects reported (location+severity)', cell(selloResult, fr), cell(peerResult, fr), '']);
 rows.push(['  … with Sello rule id too', cell(selloResult, (r) => `${r.findingsRight?.reportedWithRuleId ?? 0}/${r.findingsRight?.defects ?? 0}`), 'n/a', '']);
-rows.push(['valid corpus files with an error', cell(selloResult, (r) => `${r.findingsRight?.falsePositiveFiles ?? 0}/${r.findingsRight?.validFiles ?? 0}`), cell(peerResult, (r) => `${r.findingsRight?.falsePositiveFiles ?? 0}/${r.findingsRight?.validFiles ?? 0}`), '']);
+rows.push([
+  'valid corpus files with an error',
+  cell(selloResult, (r) => `${r.findingsRight?.falsePositiveFiles ?? 0}/${r.findingsRight?.validFiles ?? 0}`),
+  cell(peerResult, (r) => `${r.findingsRight?.falsePositiveFiles ?? 0}/${r.findingsRight?.validFiles ?? 0}`),
+  '',
+]);
 const header: [string, string, string, string] = ['', 'Sello', 'peer (Medplum)', 'Sello/peer'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
 const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;

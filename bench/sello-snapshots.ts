@@ -2,7 +2,7 @@
  * Snapshots of Sello's profiles for the peer, built by Sello's definitions layer: Medplum needs
  * snapshots and cannot build them, and the peer must check the same profiles for a fair comparison.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StructureDefinition } from '@medplum/fhirtypes';
@@ -37,8 +37,9 @@ export async function selloProfileSnapshots(): Promise<SnapshotLoad> {
   }
   // Extensions first: a profile's extension slices look them up by URL while it is parsed.
   snapshots.sort((a, b) => Number(b.type === 'Extension') - Number(a.type === 'Extension'));
-  const note = missing.length === 0
-    ? `peer validates against Sello-generated snapshots of all ${snapshots.length} profiles`
-    : `peer has snapshots for ${snapshots.length} profiles; base R4 only for ${missing.join(', ')}`;
+  const note =
+    missing.length === 0
+      ? `peer validates against Sello-generated snapshots of all ${snapshots.length} profiles`
+      : `peer has snapshots for ${snapshots.length} profiles; base R4 only for ${missing.join(', ')}`;
   return { snapshots, note };
 }

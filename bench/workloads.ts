@@ -2,9 +2,10 @@
  * The benchmark's inputs, built from the committed valid corpus before any clock starts, so that the
  * timed loops only validate.
  */
-import { PROFILES, uuid } from '../test/fixtures/fhir/generate.ts';
-import { readCorpus, type CorpusCase } from '../test/fhir/profiles/corpus-files.ts';
+
 import { SeededRandom } from '../src/identifiers/seeded-random.ts';
+import { type CorpusCase, readCorpus } from '../test/fhir/profiles/corpus-files.ts';
+import { PROFILES, uuid } from '../test/fixtures/fhir/generate.ts';
 
 export interface Item {
   resource: Record<string, unknown>;
@@ -23,8 +24,7 @@ function rewrite(value: unknown, map: ReadonlyMap<string, string>): unknown {
   return value;
 }
 
-const triageBundles = (corpus: CorpusCase[]): Json[] =>
-  corpus.filter((c) => c.kind === 'valid' && c.profile === PROFILES.TriageBundle).map((c) => c.resource);
+const triageBundles = (corpus: CorpusCase[]): Json[] => corpus.filter((c) => c.kind === 'valid' && c.profile === PROFILES.TriageBundle).map((c) => c.resource);
 
 /**
  * One transaction Bundle of `size` entries: the valid triage Bundles' entries copied over and over,

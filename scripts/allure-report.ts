@@ -1,8 +1,8 @@
 /** `npm run report:allure [RUN_DIR]`: the Allure HTML of a run (default: the latest), built offline with allure-commandline. */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 
 const runDir = resolve(process.argv[2] ?? join('reports', 'latest'));
 const results = join(runDir, 'allure-results');

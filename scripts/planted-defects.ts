@@ -11,15 +11,17 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROGRAMS, resolveRole, type ProgramDefinition } from '../src/programs/registry.ts';
-import {
-  defectCoverage, entryProblems, judgedByMap, judgePlantedRun, parsePlantedDefects, tagsOf, type Judgement, type JudgedReport, type PlantedDefect,
-} from '../src/report/planted-defects.ts';
+import { PROGRAMS, type ProgramDefinition, resolveRole } from '../src/programs/registry.ts';
+import { defectCoverage, entryProblems, type JudgedReport, type Judgement, judgedByMap, judgePlantedRun, type PlantedDefect, parsePlantedDefects, tagsOf } from '../src/report/planted-defects.ts';
 import type { RequirementCatalogue } from '../src/report/requirements.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface Options { files: string[]; parallel: number; timeoutMs: number }
+interface Options {
+  files: string[];
+  parallel: number;
+  timeoutMs: number;
+}
 
 function parseArgs(argv: string[]): Options {
   const files: string[] = [];
@@ -44,14 +46,29 @@ async function defectFiles(args: readonly string[]): Promise<string[]> {
       out.push(resolve(a));
       continue;
     }
-    const pattern = new RegExp(`^${basename(a).split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const pattern = new RegExp(
+      `^${basename(a)
+        .split('*')
+        .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
     const dir = resolve(dirname(a));
-    out.push(...(await readdir(dir)).filter((f) => pattern.test(f)).sort().map((f) => join(dir, f)));
+    out.push(
+      ...(await readdir(dir))
+        .filter((f) => pattern.test(f))
+        .sort()
+        .map((f) => join(dir, f)),
+    );
   }
   return out;
 }
 
-interface Job { program: ProgramDefinition; defect: PlantedDefect; file: string; problems: string[] }
+interface Job {
+  program: ProgramDefinition;
+  defect: PlantedDefect;
+  file: string;
+  problems: string[];
+}
 
 function runSello(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
@@ -64,7 +81,9 @@ function runSello(args: string[], timeoutMs: number): Promise<{ code: number | n
       output += `\n(timed out after ${timeoutMs / 1000}s)`;
       try {
         process.kill(-child.pid!, 'SIGKILL');
-      } catch { /* already gone */ }
+      } catch {
+        /* already gone */
+      }
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -79,7 +98,9 @@ async function runJob(job: Job, catalogues: Map<string, RequirementCatalogue>, t
     const { defect, program } = job;
     const args = ['run', '--program', program.id, '--quiet', '--out', out, '--plant-fault', `${program.id}/${defect.role.toLowerCase()}:${defect.fault}`, '--tags', tagsOf(defect)];
     const { code, output } = await runSello(args, timeoutMs);
-    const report = await readFile(join(out, 'latest', 'report.json'), 'utf8').then((t) => JSON.parse(t) as JudgedReport).catch(() => undefined);
+    const report = await readFile(join(out, 'latest', 'report.json'), 'utf8')
+      .then((t) => JSON.parse(t) as JudgedReport)
+      .catch(() => undefined);
     const j = judgePlantedRun(defect, code, report, judgedByMap(catalogues.get(program.id)!.requirements));
     if (!report) j.why += ` — ${output.trim().split('\n').slice(-3).join(' | ')}`;
     if (job.problems.length > 0 && j.outcome === 'caught') return { outcome: 'missed', others: [], why: job.problems.join('; ') };
@@ -134,17 +155,19 @@ for (const file of await defectFiles(options.files)) {
 const results: Judgement[] = new Array(jobs.length);
 let next = 0;
 const started = Date.now();
-await Promise.all(Array.from({ length: Math.min(options.parallel, jobs.length) }, async () => {
-  while (next < jobs.length) {
-    const i = next++;
-    const job = jobs[i]!;
-    const j = await runJob(job, catalogues, options.timeoutMs);
-    results[i] = j;
-    const what = `${job.program.id} ${job.defect.role}:${job.defect.fault} → ${job.defect.rule} (${job.defect.behaviour})`;
-    const mark = j.outcome === 'caught' ? 'ok            ' : j.outcome === 'false-positive' ? 'FALSE POSITIVE' : 'MISSED        ';
-    console.log(`${mark} ${what}${j.why ? `: ${j.why}` : ''}`);
-  }
-}));
+await Promise.all(
+  Array.from({ length: Math.min(options.parallel, jobs.length) }, async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      const job = jobs[i]!;
+      const j = await runJob(job, catalogues, options.timeoutMs);
+      results[i] = j;
+      const what = `${job.program.id} ${job.defect.role}:${job.defect.fault} → ${job.defect.rule} (${job.defect.behaviour})`;
+      const mark = j.outcome === 'caught' ? 'ok            ' : j.outcome === 'false-positive' ? 'FALSE POSITIVE' : 'MISSED        ';
+      console.log(`${mark} ${what}${j.why ? `: ${j.why}` : ''}`);
+    }
+  }),
+);
 
 const caught = results.filter((r) => r.outcome === 'caught').length;
 const falsePositives = results.filter((r) => r.outcome === 'false-positive').length;
@@ -166,6 +189,6 @@ const gaps = checked.flatMap((p) => catalogueOf(p).missingBehaviours.map((g) => 
 console.log(`planted-defect coverage: ${cells - missing.length}/${cells} behaviour×role cells have a defect`);
 for (const g of gaps) console.log(`  SHALL rule × role without any behaviour in the catalogue: ${g}`);
 if (options.files.length === 0) for (const m of missing) console.log(`  no planted defect: ${m}`);
-else if (missing.length > 0) console.log('  (cells without a defect are listed, and fail, only when every program\'s own file is run)');
+else if (missing.length > 0) console.log("  (cells without a defect are listed, and fail, only when every program's own file is run)");
 console.log(`(${jobs.length} runs, parallel ${options.parallel}, ${Math.round((Date.now() - started) / 1000)} s)`);
 process.exitCode = caught < jobs.length || setupErrors.length > 0 || falsePositives > 0 || gaps.length > 0 || (options.files.length === 0 && missing.length > 0) ? 1 : 0;

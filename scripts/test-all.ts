@@ -4,7 +4,7 @@
  * is one test), ending with one line a CI reads: `N passed, N failed`, counting all three.
  */
 import { spawn } from 'node:child_process';
-import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,18 @@ const typecheckPassed = typecheck.code === 0 ? 1 : 0;
 
 console.log('\n== layering (dependency-cruiser, .dependency-cruiser.cjs): one test per error rule');
 const layerRules = ['engine-knows-no-program', 'engine-no-tooling', 'judges-never-import-reference', 'no-cross-program'];
-const layers = await run(process.execPath, [join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src', 'programs', 'test', 'scripts', 'bench', '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'err']);
+const layers = await run(process.execPath, [
+  join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+  'src',
+  'programs',
+  'test',
+  'scripts',
+  'bench',
+  '--config',
+  join(root, '.dependency-cruiser.cjs'),
+  '--output-type',
+  'err',
+]);
 const layersBroken = layerRules.filter((rule) => layers.output.includes(`error ${rule}:`));
 // A cruiser that crashed reports no rule: count it as one failure rather than four passes.
 const layersFailed = layersBroken.length + (layers.code !== 0 && layersBroken.length === 0 ? 1 : 0);
@@ -75,9 +86,10 @@ type Totals = { passed: number; scenarios: number };
 try {
   // A run over every program writes certification.json (totals summed over the programs); a single program, report.json.
   const certification = await readFile(join(out, 'latest', 'certification.json'), 'utf8').catch(() => undefined);
-  const totals = (certification
-    ? JSON.parse(certification)
-    : JSON.parse(await readFile(join(out, 'latest', 'report.json'), 'utf8'))) as { totals: Totals; programs?: { program: string; totals?: Totals }[] };
+  const totals = (certification ? JSON.parse(certification) : JSON.parse(await readFile(join(out, 'latest', 'report.json'), 'utf8'))) as {
+    totals: Totals;
+    programs?: { program: string; totals?: Totals }[];
+  };
   suitePassed = totals.totals.passed;
   suiteFailed = totals.totals.scenarios - totals.totals.passed;
   if (totals.programs) {
@@ -100,7 +112,9 @@ if (!figures) console.error(`the planted-defect self-test printed no figure line
 
 const runnerBroke = (unit.code !== 0 && unitFailed === 0) || (suite.code !== 0 && suiteFailed === 0) || (planted.code !== 0 && plantedFailed === 0);
 const failed = unitFailed + suiteFailed + plantedFailed + (runnerBroke ? 1 : 0) + (1 - typecheckPassed) + layersFailed + (1 - lintPassed);
-console.log(`\ntype check: ${typecheckPassed ? 'passed' : 'FAILED'} · layering: ${layersPassed} passed, ${layersFailed} failed · lint: ${lintPassed ? 'passed' : 'FAILED'} · unit: ${unitPassed} passed, ${unitFailed} failed · scenarios: ${suitePassed} passed, ${suiteFailed} failed · planted defects: ${plantedPassed} passed, ${plantedFailed} failed`);
+console.log(
+  `\ntype check: ${typecheckPassed ? 'passed' : 'FAILED'} · layering: ${layersPassed} passed, ${layersFailed} failed · lint: ${lintPassed ? 'passed' : 'FAILED'} · unit: ${unitPassed} passed, ${unitFailed} failed · scenarios: ${suitePassed} passed, ${suiteFailed} failed · planted defects: ${plantedPassed} passed, ${plantedFailed} failed`,
+);
 if (figures) console.log(figures[0]);
 if (coverage) console.log(coverage[0]);
 console.log(`${typecheckPassed + layersPassed + lintPassed + unitPassed + suitePassed + plantedPassed} passed, ${failed} failed`);

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/sello.mjs', import.meta.url));
@@ -15,7 +15,14 @@ test('sello --version prints the package version and exits 0', () => {
 });
 
 test('every command has its own --help, exit 0, naming its options and the exit codes', () => {
-  for (const [command, flag] of [['run', '--seed'], ['mocks', '--mllp-port'], ['validate', '--profile'], ['verify', '--public-key'], ['diff', '--format'], ['keygen', '--out']] as const) {
+  for (const [command, flag] of [
+    ['run', '--seed'],
+    ['mocks', '--mllp-port'],
+    ['validate', '--profile'],
+    ['verify', '--public-key'],
+    ['diff', '--format'],
+    ['keygen', '--out'],
+  ] as const) {
     const result = sello(command, '--help');
     assert.equal(result.status, 0, `${command}: ${result.stderr}`);
     assert.match(result.stdout, new RegExp(`Usage: sello ${command}`));
@@ -38,7 +45,7 @@ test('a mistyped command or flag is a configuration error (exit 4) with a sugges
   assert.match(missing.stderr, /run-b/);
 });
 
-test('no command prints the usage and exits 4; an unknown program is still the command\'s own configuration error', () => {
+test("no command prints the usage and exits 4; an unknown program is still the command's own configuration error", () => {
   const none = sello();
   assert.equal(none.status, 4);
   assert.match(none.stderr, /Usage: sello/);

@@ -1,17 +1,23 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadProgram, PROGRAMS, programById, ProgramFolderError, resolveRole } from '../src/programs/registry.ts';
+import { loadProgram, PROGRAMS, ProgramFolderError, programById, resolveRole } from '../src/programs/registry.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 test('the registry runs mx-pgs then pe-ris; each is one folder with features, steps, a catalogue and a target schema', () => {
-  assert.deepEqual(PROGRAMS.map((p) => p.id), ['mx-pgs', 'pe-ris']);
+  assert.deepEqual(
+    PROGRAMS.map((p) => p.id),
+    ['mx-pgs', 'pe-ris'],
+  );
   for (const p of PROGRAMS) {
     assert.equal(p.folder, join(root, 'programs', p.id));
-    assert.ok(readdirSync(join(root, p.featuresDir)).some((f) => f.endsWith('.feature')), p.id);
+    assert.ok(
+      readdirSync(join(root, p.featuresDir)).some((f) => f.endsWith('.feature')),
+      p.id,
+    );
     assert.ok(existsSync(join(root, p.featuresDir.replace('features', 'steps'), 'sello.ts')), `${p.id} installs Sello's support`);
     assert.equal(p.loadCatalogue().program, p.id);
     assert.ok(existsSync(join(p.profilesDir, 'requirements.json')));
@@ -41,8 +47,14 @@ test('the example program of the README loads from its folder, outside programs.
   assert.deepEqual(example.roles, ['server']);
   assert.ok(readdirSync(example.featuresDir).some((f) => f.endsWith('.feature')));
   const catalogue = example.loadCatalogue();
-  assert.deepEqual(catalogue.rules.map((r) => r.id), ['ECHO-01']);
-  assert.deepEqual(catalogue.behaviours.map((b) => b.id), ['ECHO-01.1']);
+  assert.deepEqual(
+    catalogue.rules.map((r) => r.id),
+    ['ECHO-01'],
+  );
+  assert.deepEqual(
+    catalogue.behaviours.map((b) => b.id),
+    ['ECHO-01.1'],
+  );
   assert.deepEqual(example.sutEndpoints({ program: 'xx-echo', sut: { role: 'server', baseUrl: 'http://127.0.0.1:1' } }), ['http://127.0.0.1:1']);
   assert.equal(programById('xx-echo'), undefined, 'loading a folder does not list it');
 });

@@ -32,25 +32,25 @@ function program(exitCode: { value: number }, version: string, programs: readonl
   const roles = programs.map((p) => `${p.id} ${p.roles.join('|')}`).join('; ');
   const sello = new Command('sello')
     .description('Sello — conformance test harness for health-interoperability certification')
-    .version(version, '-V, --version', 'print Sello\'s version')
+    .version(version, '-V, --version', "print Sello's version")
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError(true)
     .exitOverride();
 
   sello
     .command('run')
-    .description('certify: every program against Sello\'s reference implementations, or one role of yours through a target file')
+    .description("certify: every program against Sello's reference implementations, or one role of yours through a target file")
     .option('--program <id>', `one program (${ids}); with neither --program nor a target, every program, one report each`)
     .option('--target <file>', 'target file (YAML or JSON) naming the program, the role your system plays and its endpoints')
     .option('--tags <expr>', 'cucumber tag expression limiting the scenarios, e.g. "@RN-05"')
     .option('--parallel <n>', 'scenario workers (reference runs only)', '1')
     .option('--seed <seed>', 'replays the same synthetic people and message ids (the report records the seed of every run)')
     .option('--out <dir>', 'reports directory', 'reports')
-    .addOption(new Option('--plant-fault <[program/]role:fault>', 'plant a defect in a reference implementation (Sello\'s own self-tests)').argParser(repeatable))
+    .addOption(new Option('--plant-fault <[program/]role:fault>', "plant a defect in a reference implementation (Sello's own self-tests)").argParser(repeatable))
     .option('--quiet', 'no progress output', false)
     .option('--signing-key <file>', 'Ed25519 private key (PEM PKCS#8 or JWK) that signs the reports')
     .option('--key <file>', 'short form of --signing-key')
-    .option('--redact', 'pseudonyms for persons\' identifiers in the reports', false)
+    .option('--redact', "pseudonyms for persons' identifiers in the reports", false)
     .action(async (_options, command: Command) => {
       exitCode.value = await runCommand(flagValues(command));
     });
@@ -59,18 +59,17 @@ function program(exitCode: { value: number }, version: string, programs: readonl
     .command('mocks')
     .description('start reference implementations on loopback until Ctrl+C (all roles, or one as a stand-in SUT)')
     .option('--program <id>', `${ids} (default: the first)`)
-    .option('--target <file>', 'wire the mocks to a target file\'s credentials and ports')
+    .option('--target <file>', "wire the mocks to a target file's credentials and ports")
     .option('--role <role>', `start only this role: ${roles}`)
     .option('--port <n>', 'base port (all roles) or the port of the one role');
   // Options a program contributes (mx-pgs --central-index, pe-ris --mllp-port); one flag may serve several programs.
   const contributed = new Map<string, string[]>();
-  for (const p of programs) for (const o of p.mocksOptions ?? []) contributed.set(`--${o.name} <${o.valueName}>`, [...(contributed.get(`--${o.name} <${o.valueName}>`) ?? []), `${p.id}: ${o.description}`]);
+  for (const p of programs)
+    for (const o of p.mocksOptions ?? []) contributed.set(`--${o.name} <${o.valueName}>`, [...(contributed.get(`--${o.name} <${o.valueName}>`) ?? []), `${p.id}: ${o.description}`]);
   for (const [flags, descriptions] of contributed) mocks.option(flags, descriptions.join('; '));
-  mocks
-    .addOption(new Option('--plant-fault <role:fault>', 'plant a defect in the started implementation').argParser(repeatable))
-    .action(async (_options, command: Command) => {
-      exitCode.value = await mocksCommand(flagValues(command) as MocksOptions);
-    });
+  mocks.addOption(new Option('--plant-fault <role:fault>', 'plant a defect in the started implementation').argParser(repeatable)).action(async (_options, command: Command) => {
+    exitCode.value = await mocksCommand(flagValues(command) as MocksOptions);
+  });
 
   sello
     .command('validate')
@@ -84,7 +83,7 @@ function program(exitCode: { value: number }, version: string, programs: readonl
 
   sello
     .command('verify')
-    .description('check a run\'s or certification\'s signature and every file it lists')
+    .description("check a run's or certification's signature and every file it lists")
     .argument('<run-dir>', 'run or certification directory')
     .option('--public-key <file>', 'the key the reports must be signed with')
     .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))

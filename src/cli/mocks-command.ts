@@ -18,9 +18,12 @@ export interface MocksOptions {
  * or runs a second copy of one role as the "SUT" of a target file.
  */
 export async function mocksCommand(options: MocksOptions): Promise<number> {
-  const chosen = options.program === undefined ? undefined : await programFromOption(options.program).catch((error: Error) => {
-    throw new ConfigurationError(error.message);
-  });
+  const chosen =
+    options.program === undefined
+      ? undefined
+      : await programFromOption(options.program).catch((error: Error) => {
+          throw new ConfigurationError(error.message);
+        });
   if (options.program !== undefined && !chosen) throw new ConfigurationError(`unknown program '${options.program}' (available: ${PROGRAM_IDS.join(', ')}, or the path of a program folder)`);
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
   const program = chosen ?? programById(target?.program ?? PROGRAM_IDS[0]!)!;

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 
-
 export { REPO_ROOT } from '../programs/layout.ts';
 
 export async function seloVersion(): Promise<string> {

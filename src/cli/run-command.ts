@@ -1,20 +1,20 @@
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
 import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile } from '../config/target.ts';
-import { buildReport } from '../report/build-report.ts';
-import { ephemeralKey, KeyError, loadSigningKey, signDetached, signedPayload, type SigningKey } from '../report/integrity.ts';
-import type { ReportModel, Totals, Verdict } from '../report/model.ts';
-import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
-import { PROGRAM_IDS, PROGRAMS, programById, programFromOption, resolveRole, type ProgramDefinition } from '../programs/registry.ts';
-import { worldParametersOf, type RunConfig } from '../run/run-config.ts';
 import { SelloWorld } from '../cucumber/world.ts';
+import { PROGRAM_IDS, PROGRAMS, type ProgramDefinition, programById, programFromOption, resolveRole } from '../programs/registry.ts';
+import { buildReport } from '../report/build-report.ts';
 import type { Certification, CertificationProgram } from '../report/certification.ts';
 import { certificationHtml } from '../report/certification-html.ts';
+import { ephemeralKey, KeyError, loadSigningKey, type SigningKey, signDetached, signedPayload } from '../report/integrity.ts';
+import type { ReportModel, Totals, Verdict } from '../report/model.ts';
+import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
+import { type RunConfig, worldParametersOf } from '../run/run-config.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
@@ -61,9 +61,12 @@ interface ProgramOutcome {
  * `reports/latest` points at the newest run directory either way.
  */
 export async function runCommand(options: RunOptions): Promise<number> {
-  const chosen = options.program === undefined ? undefined : await programFromOption(options.program).catch((error: Error) => {
-    throw new ConfigurationError(error.message);
-  });
+  const chosen =
+    options.program === undefined
+      ? undefined
+      : await programFromOption(options.program).catch((error: Error) => {
+          throw new ConfigurationError(error.message);
+        });
   if (options.program !== undefined && !chosen) {
     throw new ConfigurationError(`unknown program '${options.program}' (available: ${PROGRAM_IDS.join(', ')}, or the path of a program folder)`);
   }
@@ -85,7 +88,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
   // Which scenarios each program would run, before any runs: a selection that matches nothing is a usage error.
   for (const run of runs) run.selected = await countSelected(run.program, tagExpressionOf(run.program, target, options.tags));
   if (runs.every((r) => r.selected === 0)) {
-    throw new ConfigurationError(`no scenario matches${options.tags ? ` --tags "${options.tags}"` : ''}${target ? ` for the role ${target.sut.role}` : ''} in ${runs.map((r) => r.program.id).join(', ')}`);
+    throw new ConfigurationError(
+      `no scenario matches${options.tags ? ` --tags "${options.tags}"` : ''}${target ? ` for the role ${target.sut.role}` : ''} in ${runs.map((r) => r.program.id).join(', ')}`,
+    );
   }
   if (target) await checkReachable(target);
 
@@ -137,7 +142,11 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   const { options, target } = ctx;
   const startedAt = new Date();
   const runConfig: RunConfig = {
-    runId: ctx.runId, program: program.id, seed: ctx.seed, ...(target ? { target } : {}), ...(Object.keys(run.faults).length ? { faults: run.faults } : {}),
+    runId: ctx.runId,
+    program: program.id,
+    seed: ctx.seed,
+    ...(target ? { target } : {}),
+    ...(Object.keys(run.faults).length ? { faults: run.faults } : {}),
   };
 
   const tags = tagExpressionOf(program, target, options.tags);
@@ -225,7 +234,9 @@ function parseFaults(specs: string[], programs: readonly ProgramDefinition[]): M
     const fault = colon > 0 ? spec.slice(colon + 1) : '';
     const resolved = colon > 0 ? resolveRole(spec.slice(0, colon), programs) : { error: 'no role' };
     if ('error' in resolved || !fault) {
-      throw new ConfigurationError(`--plant-fault takes [PROGRAM/]ROLE:fault with a role of the programs run, e.g. mx-pgs/imss:skip-RN-01, got '${spec}'${'error' in resolved ? `: ${resolved.error}` : ''}`);
+      throw new ConfigurationError(
+        `--plant-fault takes [PROGRAM/]ROLE:fault with a role of the programs run, e.g. mx-pgs/imss:skip-RN-01, got '${spec}'${'error' in resolved ? `: ${resolved.error}` : ''}`,
+      );
     }
     let faults = out.get(resolved.program.id);
     if (!faults) out.set(resolved.program.id, (faults = {}));
@@ -300,8 +311,13 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
     }
     const bytes = await readFile(join(runDir, o.dir, 'report.json'));
     programs.push({
-      program: o.program, verdict: o.report.verdict, verdictReason: o.report.verdictReason, totals: o.report.totals, directory: o.dir,
-      reportSha256: createHash('sha256').update(bytes).digest('hex'), seed: o.report.seed,
+      program: o.program,
+      verdict: o.report.verdict,
+      verdictReason: o.report.verdictReason,
+      totals: o.report.totals,
+      directory: o.dir,
+      reportSha256: createHash('sha256').update(bytes).digest('hex'),
+      seed: o.report.seed,
     });
   }
   const ran = programs.filter((p) => p.verdict !== 'SKIPPED');
@@ -318,16 +334,24 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
     finishedAt: new Date().toISOString(),
     seed,
     verdict,
-    verdictReason: ran.length === 0
-      ? { es: 'Ningún programa se ejecutó.', en: 'No program ran.' }
-      : verdict === 'PASSED'
-        ? { es: `Ejecución parcial (--tags): todos los escenarios seleccionados de ${ran.map((p) => p.program).join(', ')} fueron aprobados; no es un veredicto de certificación.`, en: `Partial run (--tags): every selected scenario of ${ran.map((p) => p.program).join(', ')} passed; not a certification verdict.` }
-      : verdict === 'CERTIFIABLE'
-        ? { es: `Todos los programas (${ran.map((p) => p.program).join(', ')}) son certificables.`, en: `Every program (${ran.map((p) => p.program).join(', ')}) is certifiable.` }
-        : {
-          es: [failing.length ? `No certificables: ${failing.join(', ')}.` : '', unsettled.length ? `No concluyentes (errores de infraestructura): ${unsettled.join(', ')}.` : ''].filter(Boolean).join(' '),
-          en: [failing.length ? `Not certifiable: ${failing.join(', ')}.` : '', unsettled.length ? `Inconclusive (infrastructure errors): ${unsettled.join(', ')}.` : ''].filter(Boolean).join(' '),
-        },
+    verdictReason:
+      ran.length === 0
+        ? { es: 'Ningún programa se ejecutó.', en: 'No program ran.' }
+        : verdict === 'PASSED'
+          ? {
+              es: `Ejecución parcial (--tags): todos los escenarios seleccionados de ${ran.map((p) => p.program).join(', ')} fueron aprobados; no es un veredicto de certificación.`,
+              en: `Partial run (--tags): every selected scenario of ${ran.map((p) => p.program).join(', ')} passed; not a certification verdict.`,
+            }
+          : verdict === 'CERTIFIABLE'
+            ? { es: `Todos los programas (${ran.map((p) => p.program).join(', ')}) son certificables.`, en: `Every program (${ran.map((p) => p.program).join(', ')}) is certifiable.` }
+            : {
+                es: [failing.length ? `No certificables: ${failing.join(', ')}.` : '', unsettled.length ? `No concluyentes (errores de infraestructura): ${unsettled.join(', ')}.` : '']
+                  .filter(Boolean)
+                  .join(' '),
+                en: [failing.length ? `Not certifiable: ${failing.join(', ')}.` : '', unsettled.length ? `Inconclusive (infrastructure errors): ${unsettled.join(', ')}.` : '']
+                  .filter(Boolean)
+                  .join(' '),
+              },
     totals,
     programs,
   };
@@ -361,7 +385,10 @@ function printSummary(report: ReportModel, outDir: string, target: TargetFile | 
   for (const r of report.requirements.filter((x) => x.verdict === 'failed')) lines.push(`  ${r.id}: failed (${r.severity}) — ${r.title.en}`);
   const notAssessed = report.requirements.filter((x) => x.verdict === 'not-assessed').map((x) => x.id);
   if (notAssessed.length) lines.push(`  Not assessed, blocked by the above or by infrastructure (${notAssessed.length}): ${notAssessed.join(', ')}`);
-  for (const s of report.features.flatMap((f) => f.scenarios).filter((x) => x.status === 'inconclusive').slice(0, 5)) {
+  for (const s of report.features
+    .flatMap((f) => f.scenarios)
+    .filter((x) => x.status === 'inconclusive')
+    .slice(0, 5)) {
     lines.push(`  inconclusive ${s.id}: ${s.infrastructure?.cause ?? '?'} — ${s.infrastructure?.message ?? ''}${s.infrastructure?.exchangeId ? ` (exchange ${s.infrastructure.exchangeId})` : ''}`);
   }
   const played = report.summary.filter((r) => r.verdict === 'PLAYED BY SELLO').map((r) => r.role);
@@ -369,10 +396,13 @@ function printSummary(report: ReportModel, outDir: string, target: TargetFile | 
   const uncovered = report.requirements.filter((x) => x.verdict === 'not-covered' && x.severity === 'SHALL').map((x) => x.id);
   if (uncovered.length) lines.push(`  SHALL requirements no scenario covers (${uncovered.length}): ${uncovered.join(', ')}`);
   const sig = report.integrity.signature;
-  lines.push(sig.key === 'ephemeral'
-    ? `Signed: report.json.jws with an EPHEMERAL Ed25519 key (thumbprint ${sig.keyThumbprint}) — proves the directory is unaltered, not who produced it; sign with --signing-key FILE (sello keygen)`
-    : `Signed: report.json.jws with the Ed25519 key ${sig.keyThumbprint}`);
-  if (report.redaction.applied) lines.push(`Redacted: ${report.redaction.values ?? 0} identifiers (${(report.redaction.kinds ?? []).join(', ')}) pseudonymized in report.json/html, junit.xml, fhir/; evidence files are raw`);
+  lines.push(
+    sig.key === 'ephemeral'
+      ? `Signed: report.json.jws with an EPHEMERAL Ed25519 key (thumbprint ${sig.keyThumbprint}) — proves the directory is unaltered, not who produced it; sign with --signing-key FILE (sello keygen)`
+      : `Signed: report.json.jws with the Ed25519 key ${sig.keyThumbprint}`,
+  );
+  if (report.redaction.applied)
+    lines.push(`Redacted: ${report.redaction.values ?? 0} identifiers (${(report.redaction.kinds ?? []).join(', ')}) pseudonymized in report.json/html, junit.xml, fhir/; evidence files are raw`);
   lines.push(`Verify: sello verify ${outDir}`);
   lines.push(`Report: ${join(outDir, 'report.html')}`);
   console.log(lines.join('\n'));

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
-import { isBlocking, toOperationOutcome, type Finding } from '../findings/finding.ts';
-import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
+import { type Finding, isBlocking, toOperationOutcome } from '../findings/finding.ts';
 import { PROGRAMS_ROOT, programProfilesDir } from '../programs/layout.ts';
+import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
 
 /**
  * `sello validate FILE|DIR… [--profile ID]`: checks message files before whole scenarios are run.
@@ -26,7 +26,13 @@ export async function validateCommand(paths: string[], options: { profile?: stri
       continue;
     }
     const text = await readText(file);
-    const documents = kind === 'ndjson' ? text.split(/\r?\n/).map((line, i) => ({ line, i })).filter(({ line }) => line.trim() !== '') : [{ line: text, i: -1 }];
+    const documents =
+      kind === 'ndjson'
+        ? text
+            .split(/\r?\n/)
+            .map((line, i) => ({ line, i }))
+            .filter(({ line }) => line.trim() !== '')
+        : [{ line: text, i: -1 }];
     for (const { line, i } of documents) {
       const parsed = parseJsonDocument(line);
       const findings = !parsed.ok
@@ -39,13 +45,20 @@ export async function validateCommand(paths: string[], options: { profile?: stri
   }
   const failed = results.some((r) => r.findings.some(isBlocking));
   if (options.format === 'json') {
-    console.log(JSON.stringify(results.map((r) => ({ file: r.file, ...(r.entry ? { line: r.entry } : {}), outcome: toOperationOutcome(r.findings) })), null, 2));
+    console.log(
+      JSON.stringify(
+        results.map((r) => ({ file: r.file, ...(r.entry ? { line: r.entry } : {}), outcome: toOperationOutcome(r.findings) })),
+        null,
+        2,
+      ),
+    );
   } else {
     for (const { file, entry, findings } of results) {
       const name = entry ? `${file}:${entry}` : file;
       const errors = findings.filter(isBlocking).length;
       console.log(`${name}: ${errors === 0 ? 'valid' : `${errors} error(s)`}${findings.length > errors ? `, ${findings.length - errors} other finding(s)` : ''}`);
-      for (const f of findings) console.log(`  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}`);
+      for (const f of findings)
+        console.log(`  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}`);
     }
     console.log(`${results.length} document(s), ${results.filter((r) => r.findings.some(isBlocking)).length} with errors`);
   }
@@ -63,7 +76,7 @@ function fileKind(file: string): FileKind {
 const VALIDATABLE = new Set(['.json', '.ndjson', '.jsonl', '.hl7', '.er7']);
 
 async function expand(path: string): Promise<string[]> {
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
   } catch (error) {
@@ -92,7 +105,11 @@ function parseJsonDocument(text: string): { ok: true; value: unknown } | { ok: f
     return {
       ok: false,
       finding: {
-        ruleId: 'JSON-PARSE', severity: 'fatal', code: 'structure', location: '', locationKind: 'json-pointer',
+        ruleId: 'JSON-PARSE',
+        severity: 'fatal',
+        code: 'structure',
+        location: '',
+        locationKind: 'json-pointer',
         message: { en: `Not JSON: ${(error as Error).message}`, es: `No es JSON: ${(error as Error).message}` },
       },
     };
@@ -134,7 +151,13 @@ async function validateFhir(resource: unknown, profile: string | undefined): Pro
     const profileDirs: string[] = [];
     for (const program of programs) {
       const dir = join(programProfilesDir(program), 'fhir');
-      if (await stat(dir).then((s) => s.isDirectory(), () => false)) profileDirs.push(dir);
+      if (
+        await stat(dir).then(
+          (s) => s.isDirectory(),
+          () => false,
+        )
+      )
+        profileDirs.push(dir);
     }
     return createFhirValidator({ profileDirs });
   })();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
-import { KeyError, REPORT_FILE, SIGNATURE_FILE, loadPublicKey, signedPayload, verifyDetached, verifyRunDirectory, type Ed25519Jwk, type RunVerification } from '../report/integrity.ts';
+import { type Ed25519Jwk, KeyError, loadPublicKey, REPORT_FILE, type RunVerification, SIGNATURE_FILE, signedPayload, verifyDetached, verifyRunDirectory } from '../report/integrity.ts';
 
 /**
  * `sello verify reports/<run> [--public-key FILE] [--format json]`: checks the Ed25519 signature of report.json
@@ -81,7 +81,11 @@ async function runDirectory(arg: string): Promise<string> {
     if (path.basename(dir) !== REPORT_FILE) throw new ConfigurationError(`${arg} is a file; give the run directory (or its report.json)`);
     dir = path.dirname(dir);
   }
-  const has = async (f: string): Promise<boolean> => stat(path.join(dir, f)).then(() => true, () => false);
+  const has = async (f: string): Promise<boolean> =>
+    stat(path.join(dir, f)).then(
+      () => true,
+      () => false,
+    );
   if (!(await has(REPORT_FILE)) && !(await has(SIGNATURE_FILE))) {
     throw new ConfigurationError(`${arg} is not a Sello run directory (no ${REPORT_FILE}, no ${SIGNATURE_FILE})`);
   }
@@ -107,7 +111,9 @@ export function formatVerification(dir: string, r: RunVerification): string {
   if (r.reportProblem) lines.push(`  report: ${r.reportProblem}`);
   const count = (s: string): number => r.files.filter((f) => f.status === s).length;
   if (r.files.length > 0) {
-    lines.push(`  files: ${r.files.filter((f) => f.status !== 'extra').length} listed, ${count('ok')} intact, ${count('altered')} altered, ${count('missing')} missing, ${count('extra')} not in the signed list`);
+    lines.push(
+      `  files: ${r.files.filter((f) => f.status !== 'extra').length} listed, ${count('ok')} intact, ${count('altered')} altered, ${count('missing')} missing, ${count('extra')} not in the signed list`,
+    );
   }
   for (const f of r.files) {
     if (f.status === 'altered') lines.push(`  ALTERED  ${f.path}  (sha256 signed ${short(f.expected)}, now ${short(f.actual)}; ${f.expectedBytes} → ${f.actualBytes} bytes)`);

@@ -15,4 +15,4 @@ export class ConfigurationError extends Error {
 }
 
 // One typed class for "no verdict can be given": exit 5 and INCONCLUSIVE are decided by this type, never by a message.
-export { InfrastructureError, type InfrastructureCause } from '../transport/infrastructure-error.ts';
+export { type InfrastructureCause, InfrastructureError } from '../transport/infrastructure-error.ts';

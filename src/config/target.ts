@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { parse as parseYaml } from 'yaml';
-import Ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { knownPrograms, PROGRAM_IDS, programById, type ProgramDefinition } from '../programs/registry.ts';
+import { parse as parseYaml } from 'yaml';
 import type { TargetFile } from '../programs/program.ts';
-import { ConfigurationError } from './errors.ts';
+import { knownPrograms, PROGRAM_IDS, type ProgramDefinition, programById } from '../programs/registry.ts';
 import { sanitizeBaseUrl } from '../util/urls.ts';
+import { ConfigurationError } from './errors.ts';
 
 export type { TargetFile } from '../programs/program.ts';
 
@@ -56,11 +56,13 @@ export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigurationError(`${file}: not a valid Sello target file:\n  /program: must be one of ${programs.map((p) => p.id).join(', ')}`);
   }
   if (!validateTarget(data)) {
-    const problems = (validateTarget.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => {
-      const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
-      // Values are not quoted back: they may be secrets.
-      return `  ${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`;
-    });
+    const problems = (validateTarget.errors ?? [])
+      .filter((e) => e.keyword !== 'if')
+      .map((e) => {
+        const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';
+        // Values are not quoted back: they may be secrets.
+        return `  ${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`;
+      });
     throw new ConfigurationError(`${file}: not a valid Sello target file:\n${problems.join('\n')}`);
   }
   return data as TargetFile;

@@ -1,5 +1,5 @@
-import { isInfrastructureError } from '../transport/infrastructure-error.ts';
 import type { InfrastructureRecord } from '../report/model.ts';
+import { isInfrastructureError } from '../transport/infrastructure-error.ts';
 
 /** The typed record of an infrastructure failure a step threw, or undefined for any other error. */
 export function infrastructureRecord(error: unknown): InfrastructureRecord | undefined {

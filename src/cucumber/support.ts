@@ -1,8 +1,8 @@
 import { setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
 import { INFRASTRUCTURE_MEDIA_TYPE } from '../report/model.ts';
 import { runConfigOf } from '../run/run-config.ts';
-import { budgetMs, CUCUMBER_BACKSTOP_MS, type StepBudget } from './timeouts.ts';
 import { infrastructureRecord } from './infrastructure.ts';
+import { budgetMs, CUCUMBER_BACKSTOP_MS, type StepBudget } from './timeouts.ts';
 import { SelloWorld } from './world.ts';
 
 interface Attaching {
@@ -34,9 +34,15 @@ export function installSelloSupport(): void {
       const limit = budgetMs(runConfigOf(this.parameters), options?.budget);
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StepBudgetExceeded(
-          `step did not finish within ${limit} ms, its budget from the target's timeouts (${JSON.stringify(options?.budget ?? 'default')}); it was still waiting for its last call or condition`,
-        )), limit);
+        timer = setTimeout(
+          () =>
+            reject(
+              new StepBudgetExceeded(
+                `step did not finish within ${limit} ms, its budget from the target's timeouts (${JSON.stringify(options?.budget ?? 'default')}); it was still waiting for its last call or condition`,
+              ),
+            ),
+          limit,
+        );
       });
       try {
         return await Promise.race([fn.apply(this, args), expired]);

@@ -1,7 +1,7 @@
-import { World, type IWorldOptions } from '@cucumber/cucumber';
+import { type IWorldOptions, World } from '@cucumber/cucumber';
 import type { Finding } from '../findings/finding.ts';
 import { isBlocking } from '../findings/finding.ts';
-import { runConfigOf, type RunConfig } from '../run/run-config.ts';
+import { type RunConfig, runConfigOf } from '../run/run-config.ts';
 
 export const FINDING_MEDIA_TYPE = 'application/vnd.sello.finding+json';
 export const EXCHANGE_MEDIA_TYPE = 'application/vnd.sello.exchange+json';

@@ -3,7 +3,7 @@
  * place, and one layout per file kind (its header row's column names, which are required or repeatable, a check
  * per value, and how a read line becomes a typed record). The reader and writer here know no program.
  */
-import { finding, type Finding, type LocalizedText } from '../findings/finding.ts';
+import { type Finding, finding, type LocalizedText } from '../findings/finding.ts';
 
 export interface DelimitedFormat {
   /** Between fields (`|`). */
@@ -41,6 +41,5 @@ export function formatFinding(format: DelimitedFormat, line: number, column: str
 
 /** A column check that accepts a closed set of values. */
 export function oneOf(values: readonly string[]): (value: string) => LocalizedText | undefined {
-  return (value) =>
-    values.includes(value) ? undefined : { es: `debe ser ${values.join(', ')}; llegó "${value}"`, en: `must be ${values.join(', ')}; got "${value}"` };
+  return (value) => (values.includes(value) ? undefined : { es: `debe ser ${values.join(', ')}; llegó "${value}"`, en: `must be ${values.join(', ')}; got "${value}"` });
 }

@@ -3,7 +3,7 @@
  * a typed record or the line's findings (line and column positions, as the format names them).
  */
 import type { Finding, LocalizedText } from '../findings/finding.ts';
-import { formatFinding, headerRow, type DelimitedFormat, type Layout } from './layout.ts';
+import { type DelimitedFormat, formatFinding, headerRow, type Layout } from './layout.ts';
 import { LineSplitter, type RawLine } from './lines.ts';
 
 export type ParsedItem<T> =
@@ -21,7 +21,10 @@ export class DelimitedParser<T> {
   readonly #splitter: LineSplitter;
   #header: 'pending' | 'ok' | 'bad' = 'pending';
 
-  constructor(readonly layout: Layout<T>, readonly format: DelimitedFormat) {
+  constructor(
+    readonly layout: Layout<T>,
+    readonly format: DelimitedFormat,
+  ) {
     this.#splitter = new LineSplitter(format.maxLineBytes);
   }
 
@@ -33,7 +36,16 @@ export class DelimitedParser<T> {
     const items = this.#items(this.#splitter.end());
     if (this.#header === 'pending') {
       this.#header = 'bad';
-      items.push({ type: 'header', line: 1, findings: [this.#finding(1, undefined, { es: `archivo vacío: falta la fila de encabezado ${headerRow(this.layout, this.format)}`, en: `empty file: the header row ${headerRow(this.layout, this.format)} is missing` })] });
+      items.push({
+        type: 'header',
+        line: 1,
+        findings: [
+          this.#finding(1, undefined, {
+            es: `archivo vacío: falta la fila de encabezado ${headerRow(this.layout, this.format)}`,
+            en: `empty file: the header row ${headerRow(this.layout, this.format)} is missing`,
+          }),
+        ],
+      });
     }
     return items;
   }
@@ -59,25 +71,38 @@ export class DelimitedParser<T> {
 
   #checkHeader(raw: RawLine): Finding[] {
     const expected = headerRow(this.layout, this.format);
-    if (!('text' in raw)) return [this.#finding(raw.line, undefined, { es: `la fila de encabezado excede ${this.format.maxLineBytes} bytes`, en: `the header row exceeds ${this.format.maxLineBytes} bytes` })];
+    if (!('text' in raw))
+      return [this.#finding(raw.line, undefined, { es: `la fila de encabezado excede ${this.format.maxLineBytes} bytes`, en: `the header row exceeds ${this.format.maxLineBytes} bytes` })];
     if (raw.text.startsWith('ï»¿')) {
-      return [this.#finding(raw.line, undefined, { es: 'el archivo empieza con la marca BOM de UTF-8; debe venir en ISO-8859-1 sin BOM', en: 'the file starts with a UTF-8 byte order mark; it must be ISO-8859-1 without BOM' })];
+      return [
+        this.#finding(raw.line, undefined, {
+          es: 'el archivo empieza con la marca BOM de UTF-8; debe venir en ISO-8859-1 sin BOM',
+          en: 'the file starts with a UTF-8 byte order mark; it must be ISO-8859-1 without BOM',
+        }),
+      ];
     }
     if (raw.text === expected) return [];
     const names = raw.text.split(this.format.fieldSeparator);
     const findings: Finding[] = [];
     if (names.length !== this.layout.columns.length) {
-      findings.push(this.#finding(raw.line, undefined, {
-        es: `el encabezado tiene ${names.length} columnas; se esperaban ${this.layout.columns.length}: ${expected}`,
-        en: `the header has ${names.length} columns; expected ${this.layout.columns.length}: ${expected}`,
-      }));
+      findings.push(
+        this.#finding(raw.line, undefined, {
+          es: `el encabezado tiene ${names.length} columnas; se esperaban ${this.layout.columns.length}: ${expected}`,
+          en: `the header has ${names.length} columns; expected ${this.layout.columns.length}: ${expected}`,
+        }),
+      );
     }
     this.layout.columns.forEach((column, i) => {
       const got = names[i];
       if (got !== undefined && got !== column.name) {
         // Cut and cleaned: a binary or compressed upload would otherwise put its bytes in the acuse.
         const shown = got.slice(0, 40).replace(/[^\x20-\x7e\u00a0-\u00ff]/g, '?');
-        findings.push(this.#finding(raw.line, column.name, { es: `la columna ${i + 1} del encabezado es "${shown}"; se esperaba ${column.name}`, en: `header column ${i + 1} is "${shown}"; expected ${column.name}` }));
+        findings.push(
+          this.#finding(raw.line, column.name, {
+            es: `la columna ${i + 1} del encabezado es "${shown}"; se esperaba ${column.name}`,
+            en: `header column ${i + 1} is "${shown}"; expected ${column.name}`,
+          }),
+        );
       }
     });
     return findings;
@@ -85,7 +110,17 @@ export class DelimitedParser<T> {
 
   #dataLine(raw: RawLine): ParsedItem<T> {
     if (!('text' in raw)) {
-      return { type: 'invalid', line: raw.line, key: '', findings: [this.#finding(raw.line, undefined, { es: `la línea excede ${this.format.maxLineBytes} bytes (${raw.tooLongBytes})`, en: `the line exceeds ${this.format.maxLineBytes} bytes (${raw.tooLongBytes})` })] };
+      return {
+        type: 'invalid',
+        line: raw.line,
+        key: '',
+        findings: [
+          this.#finding(raw.line, undefined, {
+            es: `la línea excede ${this.format.maxLineBytes} bytes (${raw.tooLongBytes})`,
+            en: `the line exceeds ${this.format.maxLineBytes} bytes (${raw.tooLongBytes})`,
+          }),
+        ],
+      };
     }
     const { line, text } = raw;
     const parts = text.split(this.format.fieldSeparator);
@@ -99,7 +134,9 @@ export class DelimitedParser<T> {
         type: 'invalid',
         line,
         key,
-        findings: [this.#finding(line, undefined, { es: `la línea tiene ${parts.length} campos; se esperaban ${columns.length}`, en: `the line has ${parts.length} fields; expected ${columns.length}` })],
+        findings: [
+          this.#finding(line, undefined, { es: `la línea tiene ${parts.length} campos; se esperaban ${columns.length}`, en: `the line has ${parts.length} fields; expected ${columns.length}` }),
+        ],
       };
     }
     const findings: Finding[] = [];

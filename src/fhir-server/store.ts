@@ -52,7 +52,9 @@ export class FhirStore {
     if (!previous) return { current: this.create({ ...resource, resourceType: type }, id), created: true };
     const version = Number((previous.meta as { versionId?: string } | undefined)?.versionId ?? '1') + (keepVersion ? 0 : 1);
     const current: Resource = {
-      ...structuredClone(resource), resourceType: type, id,
+      ...structuredClone(resource),
+      resourceType: type,
+      id,
       meta: { ...(isObject(resource.meta) ? resource.meta : {}), versionId: String(version), lastUpdated: new Date().toISOString() },
     };
     this.#table(type).set(id, current);
@@ -106,7 +108,8 @@ function refersTo(value: unknown, wanted: string): boolean {
 
 function matches(r: Resource, name: string, value: string, same: SameIdentifier): boolean {
   switch (name) {
-    case '_count': case '_format':
+    case '_count':
+    case '_format':
       return true;
     case '_id':
       return value.split(',').includes(String(r.id));
@@ -117,7 +120,9 @@ function matches(r: Resource, name: string, value: string, same: SameIdentifier)
       const ids = Array.isArray(r.identifier) ? r.identifier.filter(isObject) : [];
       return ids.some((id) => (system === undefined || system === '' || id.system === system) && sameIdentifierValue(id.value, code, same));
     }
-    case 'patient': case 'subject': case 'for': {
+    case 'patient':
+    case 'subject':
+    case 'for': {
       const fields = [r.subject, r.for, r.patient, ...(Array.isArray(r.participant) ? r.participant.filter(isObject).map((p) => p.actor) : [])];
       const wanted = value.includes('/') ? value : `Patient/${value}`;
       return fields.some((f) => refersTo(f, wanted));

@@ -6,7 +6,7 @@
  *   v.validate(resource, { profile: 'http://…/StructureDefinition/…' })  // Finding[]
  *   v.validateToOperationOutcome(resource)                                // OperationOutcome
  */
-import { toOperationOutcome, type Finding, type OperationOutcome } from '../findings/finding.ts';
+import { type Finding, type OperationOutcome, toOperationOutcome } from '../findings/finding.ts';
 import type { InvariantEvaluator, TerminologyService } from './contracts.ts';
 import { DefinitionRegistry } from './definitions/registry.ts';
 import { createInvariantEvaluator } from './invariants/index.ts';

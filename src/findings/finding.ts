@@ -6,9 +6,26 @@ export type Severity = 'fatal' | 'error' | 'warning' | 'information';
 
 /** FHIR R4 IssueType codes (http://hl7.org/fhir/issue-type) that Sello uses. */
 export type IssueCode =
-  | 'invalid' | 'structure' | 'required' | 'value' | 'invariant' | 'security' | 'login' | 'forbidden'
-  | 'processing' | 'not-supported' | 'duplicate' | 'not-found' | 'conflict' | 'business-rule'
-  | 'code-invalid' | 'extension' | 'exception' | 'timeout' | 'incomplete' | 'informational';
+  | 'invalid'
+  | 'structure'
+  | 'required'
+  | 'value'
+  | 'invariant'
+  | 'security'
+  | 'login'
+  | 'forbidden'
+  | 'processing'
+  | 'not-supported'
+  | 'duplicate'
+  | 'not-found'
+  | 'conflict'
+  | 'business-rule'
+  | 'code-invalid'
+  | 'extension'
+  | 'exception'
+  | 'timeout'
+  | 'incomplete'
+  | 'informational';
 
 /** `text-line`: a line (and field) of a delimited text file, e.g. `linea 12, campo CURP`. */
 export type LocationKind = 'json-pointer' | 'fhirpath' | 'hl7v2' | 'xpath' | 'http' | 'text-line';
@@ -36,14 +53,7 @@ export interface Finding {
   role?: string;
 }
 
-export function finding(
-  ruleId: string,
-  severity: Severity,
-  code: IssueCode,
-  location: string,
-  message: LocalizedText,
-  locationKind: LocationKind = 'json-pointer',
-): Finding {
+export function finding(ruleId: string, severity: Severity, code: IssueCode, location: string, message: LocalizedText, locationKind: LocationKind = 'json-pointer'): Finding {
   return { ruleId, severity, code, location, locationKind, message };
 }
 
@@ -83,7 +93,13 @@ export function toOperationOutcomeIssue(f: Finding): OperationOutcomeIssue {
   };
   if (localText && localLang) {
     issue.details.extension = [
-      { url: TRANSLATION_EXT, extension: [{ url: 'lang', valueCode: 'en' }, { url: 'content', valueString: f.message.en }] },
+      {
+        url: TRANSLATION_EXT,
+        extension: [
+          { url: 'lang', valueCode: 'en' },
+          { url: 'content', valueString: f.message.en },
+        ],
+      },
     ];
   }
   if (f.locationKind === 'fhirpath') issue.expression = [f.location];

@@ -14,11 +14,8 @@
  * [{ERR}], MSH-9 `ACK^<event>^ACK`, tables 0008/0357/0516). Locations are paths in the ACK.
  */
 import { createHash } from 'node:crypto';
-import { finding, isBlocking, type Finding, type IssueCode, type LocalizedText, type Severity } from '../findings/finding.ts';
-import {
-  DEFAULT_DELIMITERS, encodingCharacters, escapeEr7, parseEr7, serializeEr7, splitComponents, valueAt,
-  type Delimiters, type Er7Message,
-} from './er7.ts';
+import { type Finding, finding, type IssueCode, isBlocking, type LocalizedText, type Severity } from '../findings/finding.ts';
+import { DEFAULT_DELIMITERS, type Delimiters, type Er7Message, encodingCharacters, escapeEr7, parseEr7, serializeEr7, splitComponents, valueAt } from './er7.ts';
 import { parsePath } from './path.ts';
 import { loadProfileSet } from './profile.ts';
 import type { Hl7v2Contract } from './rules.ts';
@@ -43,21 +40,31 @@ export interface AckError {
 }
 
 const ERROR_TEXT: Record<string, string> = {
-  '0': 'Message accepted', '100': 'Segment sequence error', '101': 'Required field missing', '102': 'Data type error',
-  '103': 'Table value not found', '200': 'Unsupported message type', '201': 'Unsupported event code', '202': 'Unsupported processing id',
-  '203': 'Unsupported version id', '204': 'Unknown key identifier', '205': 'Duplicate key identifier', '206': 'Application record locked',
+  '0': 'Message accepted',
+  '100': 'Segment sequence error',
+  '101': 'Required field missing',
+  '102': 'Data type error',
+  '103': 'Table value not found',
+  '200': 'Unsupported message type',
+  '201': 'Unsupported event code',
+  '202': 'Unsupported processing id',
+  '203': 'Unsupported version id',
+  '204': 'Unknown key identifier',
+  '205': 'Duplicate key identifier',
+  '206': 'Application record locked',
   '207': 'Application internal error',
 };
 
 const MAX_ERR_SEGMENTS = 20;
 
 const asMessage = (m: string | Er7Message): Er7Message => (typeof m === 'string' ? parseEr7(m) : m);
-const field = (m: Er7Message, n: number, component?: number): string =>
-  valueAt(m, { segment: 'MSH', field: n, ...(component === undefined ? {} : { component }) });
+const field = (m: Er7Message, n: number, component?: number): string => valueAt(m, { segment: 'MSH', field: n, ...(component === undefined ? {} : { component }) });
 /** Raw field text without trailing empty components, for comparing HDs (`APP^^` equals `APP`). */
 const rawField = (m: Er7Message, n: number): string => {
   const raw = m.segments[0]?.fields[n] ?? '';
-  return splitComponents(raw, m.delimiters).join(m.delimiters.component).replace(new RegExp(`[${m.delimiters.component.replace(/[\\\]^-]/g, '\\$&')}]+$`), '');
+  return splitComponents(raw, m.delimiters)
+    .join(m.delimiters.component)
+    .replace(new RegExp(`[${m.delimiters.component.replace(/[\\\]^-]/g, '\\$&')}]+$`), '');
 };
 
 /** Whether a message asks for enhanced-mode acknowledgments (MSH-15 or MSH-16 valued). */
@@ -93,8 +100,9 @@ export interface BuildAckOptions {
 function erl(location: string | undefined, d: Delimiters): string {
   const loc = location ? parsePath(location) : undefined;
   if (!loc) return '';
-  const parts = [loc.segment, String(loc.occurrence ?? 1), loc.field, loc.field === undefined ? undefined : loc.repetition ?? 1, loc.component, loc.subcomponent]
-    .map((p) => (p === undefined ? '' : String(p)));
+  const parts = [loc.segment, String(loc.occurrence ?? 1), loc.field, loc.field === undefined ? undefined : (loc.repetition ?? 1), loc.component, loc.subcomponent].map((p) =>
+    p === undefined ? '' : String(p),
+  );
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts.join(d.component);
 }
@@ -108,23 +116,40 @@ function erl(location: string | undefined, d: Delimiters): string {
 export function buildAck(original: string | Er7Message, code: AckCode, errors: readonly AckError[] = [], opts: BuildAckOptions = {}): string {
   const o = asMessage(original);
   const d: Delimiters = o.ok ? o.delimiters : { ...DEFAULT_DELIMITERS };
-  const raw = (n: number): string => (o.ok ? o.segments[0]?.fields[n] ?? '' : '');
+  const raw = (n: number): string => (o.ok ? (o.segments[0]?.fields[n] ?? '') : '');
   const esc = (s: string): string => escapeEr7(s, d);
-  const event = raw(9) === '' ? '' : splitComponents(raw(9), d)[1] ?? '';
-  const version = o.ok ? splitComponents(raw(12), d)[0] ?? '' : '';
+  const event = raw(9) === '' ? '' : (splitComponents(raw(9), d)[1] ?? '');
+  const version = o.ok ? (splitComponents(raw(12), d)[0] ?? '') : '';
   const processing = o.ok ? raw(11) : '';
   const msh = [
-    'MSH', encodingCharacters(d),
-    raw(5) || esc(opts.sender?.application ?? ''), raw(6) || esc(opts.sender?.facility ?? ''), raw(3), raw(4),
-    hl7Timestamp(opts.now), '', ['ACK', event, 'ACK'].join(d.component), esc(opts.controlId ?? newControlId()),
-    processing || 'P', version || '2.5',
+    'MSH',
+    encodingCharacters(d),
+    raw(5) || esc(opts.sender?.application ?? ''),
+    raw(6) || esc(opts.sender?.facility ?? ''),
+    raw(3),
+    raw(4),
+    hl7Timestamp(opts.now),
+    '',
+    ['ACK', event, 'ACK'].join(d.component),
+    esc(opts.controlId ?? newControlId()),
+    processing || 'P',
+    version || '2.5',
   ];
   // The ACK declares the character set its original declared (v1.1: every v2 message declares MSH-18).
   if (raw(18) !== '') msh.push('', '', '', '', '', raw(18));
   const segments = [`MSH${d.field}${msh.slice(1).join(d.field)}`, ['MSA', code, raw(10)].join(d.field)];
   for (const e of errors.slice(0, MAX_ERR_SEGMENTS)) {
-    const err = ['ERR', '', erl(e.location, d), [esc(e.code), esc(ERROR_TEXT[e.code] ?? ''), 'HL70357'].join(d.component), e.severity ?? 'E', '', '',
-      esc((e.diagnostic ?? '').slice(0, 2048)), esc((e.message ?? '').slice(0, 250))];
+    const err = [
+      'ERR',
+      '',
+      erl(e.location, d),
+      [esc(e.code), esc(ERROR_TEXT[e.code] ?? ''), 'HL70357'].join(d.component),
+      e.severity ?? 'E',
+      '',
+      '',
+      esc((e.diagnostic ?? '').slice(0, 2048)),
+      esc((e.message ?? '').slice(0, 250)),
+    ];
     while (err.length > 1 && err[err.length - 1] === '') err.pop();
     segments.push(err.join(d.field));
   }
@@ -159,13 +184,13 @@ export function errorCodeFor(f: Finding, ctx: ErrorCodeContext = {}): string {
 /** ERR entries for findings: blocking ones (severity E) first, then warnings (W); information is left out. */
 export function findingsToAckErrors(findings: readonly Finding[], ctx: ErrorCodeContext = {}): AckError[] {
   const pick = (f: Finding, severity: 'E' | 'W'): AckError => ({
-    code: errorCodeFor(f, ctx), severity, message: f.message.es ?? f.message.en, diagnostic: `${f.ruleId}: ${f.message.en}`,
+    code: errorCodeFor(f, ctx),
+    severity,
+    message: f.message.es ?? f.message.en,
+    diagnostic: `${f.ruleId}: ${f.message.en}`,
     ...(f.location !== '' && parsePath(f.location) ? { location: f.location } : {}),
   });
-  return [
-    ...findings.filter(isBlocking).map((f) => pick(f, 'E')),
-    ...findings.filter((f) => f.severity === 'warning').map((f) => pick(f, 'W')),
-  ].slice(0, MAX_ERR_SEGMENTS);
+  return [...findings.filter(isBlocking).map((f) => pick(f, 'E')), ...findings.filter((f) => f.severity === 'warning').map((f) => pick(f, 'W'))].slice(0, MAX_ERR_SEGMENTS);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -203,7 +228,9 @@ export class ControlIdTracker {
 
   private digest(m: Er7Message): string {
     const segments = m.segments.map((s, i) => (i === 0 ? { ...s, fields: s.fields.map((f, n) => (n === 7 ? '' : f)) } : s));
-    return createHash('sha256').update(serializeEr7({ delimiters: m.delimiters, segments })).digest('hex');
+    return createHash('sha256')
+      .update(serializeEr7({ delimiters: m.delimiters, segments }))
+      .digest('hex');
   }
 
   /** What this message is, given what was recorded; does not record it. */
@@ -252,8 +279,7 @@ export interface CheckAckOptions extends Hl7v2Contract {
 /** Only the contract's keys, so an options object can be handed on to `validateParsed`. */
 const contractOf = (o: Hl7v2Contract): Hl7v2Contract => ({ profileDir: o.profileDir, ...(o.ruleChecks ? { ruleChecks: o.ruleChecks } : {}) });
 
-const ack = (ruleId: string, severity: Severity, code: IssueCode, location: string, message: LocalizedText): Finding =>
-  finding(ruleId, severity, code, location, message, 'hl7v2');
+const ack = (ruleId: string, severity: Severity, code: IssueCode, location: string, message: LocalizedText): Finding => finding(ruleId, severity, code, location, message, 'hl7v2');
 
 /** Checks an acknowledgment against the message it answers. Never throws on message content. */
 export function checkAck(original: string | Er7Message, ackText: string | Er7Message, opts: CheckAckOptions): Finding[] {
@@ -262,10 +288,12 @@ export function checkAck(original: string | Er7Message, ackText: string | Er7Mes
   if (!a.ok) return findings;
   const o = asMessage(original);
   if (!o.ok) {
-    findings.push(ack('V2-ACK-CORRELATION', 'information', 'informational', 'MSA-2', {
-      en: 'The original is not a readable HL7 v2 message, so the ACK could only be checked on its own.',
-      es: 'El original no es un mensaje HL7 v2 legible, así que el ACK solo pudo revisarse por sí mismo.',
-    }));
+    findings.push(
+      ack('V2-ACK-CORRELATION', 'information', 'informational', 'MSA-2', {
+        en: 'The original is not a readable HL7 v2 message, so the ACK could only be checked on its own.',
+        es: 'El original no es un mensaje HL7 v2 legible, así que el ACK solo pudo revisarse por sí mismo.',
+      }),
+    );
     return findings;
   }
   // An ACK answers in the original's version, even one the contract does not support (that is what it rejects).
@@ -284,68 +312,91 @@ export function checkAck(original: string | Er7Message, ackText: string | Er7Mes
 
   // Mode
   if (expect === 'commit' && isApplication) {
-    findings.push(ack('V2-ACK-MODE', 'error', 'invalid', 'MSA-1', {
-      en: `MSA-1 is ${code}, but the original asks for enhanced mode (MSH-15 ${JSON.stringify(accept)}, MSH-16 ${JSON.stringify(application)}): the first reply is a commit ACK, CA, CE or CR.`,
-      es: `MSA-1 es ${code}, pero el original pide el modo mejorado (MSH-15 ${JSON.stringify(accept)}, MSH-16 ${JSON.stringify(application)}): la primera respuesta es un ACK de compromiso, CA, CE o CR.`,
-    }));
+    findings.push(
+      ack('V2-ACK-MODE', 'error', 'invalid', 'MSA-1', {
+        en: `MSA-1 is ${code}, but the original asks for enhanced mode (MSH-15 ${JSON.stringify(accept)}, MSH-16 ${JSON.stringify(application)}): the first reply is a commit ACK, CA, CE or CR.`,
+        es: `MSA-1 es ${code}, pero el original pide el modo mejorado (MSH-15 ${JSON.stringify(accept)}, MSH-16 ${JSON.stringify(application)}): la primera respuesta es un ACK de compromiso, CA, CE o CR.`,
+      }),
+    );
   } else if (expect === 'application' && isCommit) {
-    findings.push(ack('V2-ACK-MODE', 'error', 'invalid', 'MSA-1', enhanced
-      ? {
-        en: `MSA-1 is ${code}, a commit ACK, but the original's MSH-15 is NE (no commit ACK): the reply is an application ACK, AA, AE or AR.`,
-        es: `MSA-1 es ${code}, un ACK de compromiso, pero el MSH-15 del original es NE (sin ACK de compromiso): la respuesta es un ACK de aplicación, AA, AE o AR.`,
-      }
-      : {
-        en: `MSA-1 is ${code}, an enhanced-mode commit code, but the original is in original mode (MSH-15 and MSH-16 empty): the reply is AA, AE or AR.`,
-        es: `MSA-1 es ${code}, un código de compromiso del modo mejorado, pero el original está en modo original (MSH-15 y MSH-16 vacíos): la respuesta es AA, AE o AR.`,
-      }));
+    findings.push(
+      ack(
+        'V2-ACK-MODE',
+        'error',
+        'invalid',
+        'MSA-1',
+        enhanced
+          ? {
+              en: `MSA-1 is ${code}, a commit ACK, but the original's MSH-15 is NE (no commit ACK): the reply is an application ACK, AA, AE or AR.`,
+              es: `MSA-1 es ${code}, un ACK de compromiso, pero el MSH-15 del original es NE (sin ACK de compromiso): la respuesta es un ACK de aplicación, AA, AE o AR.`,
+            }
+          : {
+              en: `MSA-1 is ${code}, an enhanced-mode commit code, but the original is in original mode (MSH-15 and MSH-16 empty): the reply is AA, AE or AR.`,
+              es: `MSA-1 es ${code}, un código de compromiso del modo mejorado, pero el original está en modo original (MSH-15 y MSH-16 vacíos): la respuesta es AA, AE o AR.`,
+            },
+      ),
+    );
   }
   const condition = isCommit ? accept : enhanced ? application : '';
   const conditionField = isCommit ? 'MSH-15' : 'MSH-16';
   const positive = code === 'CA' || code === 'AA';
   if ((condition === 'ER' && positive) || (condition === 'SU' && (isCommit || isApplication) && !positive) || (condition === 'NE' && (isCommit || isApplication))) {
-    findings.push(ack('V2-ACK-MODE', 'warning', 'business-rule', 'MSA-1', {
-      en: `MSA-1 is ${code}, but the original's ${conditionField} is ${condition} (${condition === 'ER' ? 'acknowledge errors only' : condition === 'SU' ? 'acknowledge success only' : 'never acknowledge'}): this ACK should not have been sent.`,
-      es: `MSA-1 es ${code}, pero el ${conditionField} del original es ${condition} (${condition === 'ER' ? 'solo confirmar errores' : condition === 'SU' ? 'solo confirmar éxitos' : 'nunca confirmar'}): este ACK no debió enviarse.`,
-    }));
+    findings.push(
+      ack('V2-ACK-MODE', 'warning', 'business-rule', 'MSA-1', {
+        en: `MSA-1 is ${code}, but the original's ${conditionField} is ${condition} (${condition === 'ER' ? 'acknowledge errors only' : condition === 'SU' ? 'acknowledge success only' : 'never acknowledge'}): this ACK should not have been sent.`,
+        es: `MSA-1 es ${code}, pero el ${conditionField} del original es ${condition} (${condition === 'ER' ? 'solo confirmar errores' : condition === 'SU' ? 'solo confirmar éxitos' : 'nunca confirmar'}): este ACK no debió enviarse.`,
+      }),
+    );
   }
 
   // Correlation
   const msa2 = valueAt(a, { segment: 'MSA', field: 2 });
   if (msa2 !== '' && msa2 !== controlId) {
-    findings.push(ack('V2-ACK-CORRELATION', 'error', 'invalid', 'MSA-2', {
-      en: `MSA-2 is ${JSON.stringify(msa2)}, but the original's MSH-10 is ${JSON.stringify(controlId)}: the sender cannot match this ACK to its message.`,
-      es: `MSA-2 es ${JSON.stringify(msa2)}, pero el MSH-10 del original es ${JSON.stringify(controlId)}: el emisor no puede asociar este ACK con su mensaje.`,
-    }));
+    findings.push(
+      ack('V2-ACK-CORRELATION', 'error', 'invalid', 'MSA-2', {
+        en: `MSA-2 is ${JSON.stringify(msa2)}, but the original's MSH-10 is ${JSON.stringify(controlId)}: the sender cannot match this ACK to its message.`,
+        es: `MSA-2 es ${JSON.stringify(msa2)}, pero el MSH-10 del original es ${JSON.stringify(controlId)}: el emisor no puede asociar este ACK con su mensaje.`,
+      }),
+    );
   }
 
   // ERR
   const errs = a.segments.filter((s) => s.id === 'ERR');
   if (['AE', 'AR', 'CE', 'CR'].includes(code) && errs.length === 0) {
-    findings.push(ack('V2-ACK-ERR', 'error', 'required', 'ERR', {
-      en: `MSA-1 is ${code} but the ACK has no ERR segment: the contract requires ERR (with an HL7 table 0357 code in ERR-3) on every error or reject.`,
-      es: `MSA-1 es ${code} pero el ACK no tiene segmento ERR: el contrato exige ERR (con un código de la tabla HL7 0357 en ERR-3) en todo error o rechazo.`,
-    }));
+    findings.push(
+      ack('V2-ACK-ERR', 'error', 'required', 'ERR', {
+        en: `MSA-1 is ${code} but the ACK has no ERR segment: the contract requires ERR (with an HL7 table 0357 code in ERR-3) on every error or reject.`,
+        es: `MSA-1 es ${code} pero el ACK no tiene segmento ERR: el contrato exige ERR (con un código de la tabla HL7 0357 en ERR-3) en todo error o rechazo.`,
+      }),
+    );
   }
   if (positive) {
     for (const e of errs) {
       if (valueAt(a, { segment: 'ERR', occurrence: e.occurrence, field: 4 }) !== 'E') continue;
       const at = `ERR${e.occurrence > 1 ? `[${e.occurrence}]` : ''}-4`;
-      findings.push(ack('V2-ACK-ERR', 'warning', 'business-rule', at, {
-        en: `MSA-1 is ${code} (accepted), yet ${at} reports an error (severity E).`,
-        es: `MSA-1 es ${code} (aceptado), pero ${at} informa un error (severidad E).`,
-      }));
+      findings.push(
+        ack('V2-ACK-ERR', 'warning', 'business-rule', at, {
+          en: `MSA-1 is ${code} (accepted), yet ${at} reports an error (severity E).`,
+          es: `MSA-1 es ${code} (aceptado), pero ${at} informa un error (severidad E).`,
+        }),
+      );
     }
   }
 
   // Routing: the ACK goes back to whoever sent the original.
-  for (const [ackField, origField] of [[5, 3], [6, 4]] as const) {
+  for (const [ackField, origField] of [
+    [5, 3],
+    [6, 4],
+  ] as const) {
     const got = rawField(a, ackField);
     const want = rawField(o, origField);
     if (got !== want) {
-      findings.push(ack('V2-ACK-ROUTING', 'error', 'invalid', `MSH-${ackField}`, {
-        en: `MSH-${ackField} of the ACK is ${JSON.stringify(got)}; it must be the original's MSH-${origField}, ${JSON.stringify(want)} (the ACK goes back to the sender).`,
-        es: `El MSH-${ackField} del ACK es ${JSON.stringify(got)}; debe ser el MSH-${origField} del original, ${JSON.stringify(want)} (el ACK vuelve al emisor).`,
-      }));
+      findings.push(
+        ack('V2-ACK-ROUTING', 'error', 'invalid', `MSH-${ackField}`, {
+          en: `MSH-${ackField} of the ACK is ${JSON.stringify(got)}; it must be the original's MSH-${origField}, ${JSON.stringify(want)} (the ACK goes back to the sender).`,
+          es: `El MSH-${ackField} del ACK es ${JSON.stringify(got)}; debe ser el MSH-${origField} del original, ${JSON.stringify(want)} (el ACK vuelve al emisor).`,
+        }),
+      );
     }
   }
 
@@ -354,19 +405,26 @@ export function checkAck(original: string | Er7Message, ackText: string | Er7Mes
   const ackEvent = field(a, 9, 2);
   if (event !== '' && ackEvent !== event) {
     // An ACK that names no event at all is common (v2.3 habits) and still readable: a warning; another event is wrong.
-    findings.push(ack('V2-ACK-MSH9', ackEvent === '' ? 'warning' : 'error', 'invalid', 'MSH-9.2', {
-      en: `MSH-9.2 of the ACK is ${JSON.stringify(ackEvent)}; it must repeat the original's trigger event ${event} (MSH-9 ACK^${event}^ACK).`,
-      es: `El MSH-9.2 del ACK es ${JSON.stringify(ackEvent)}; debe repetir el evento del original ${event} (MSH-9 ACK^${event}^ACK).`,
-    }));
+    findings.push(
+      ack('V2-ACK-MSH9', ackEvent === '' ? 'warning' : 'error', 'invalid', 'MSH-9.2', {
+        en: `MSH-9.2 of the ACK is ${JSON.stringify(ackEvent)}; it must repeat the original's trigger event ${event} (MSH-9 ACK^${event}^ACK).`,
+        es: `El MSH-9.2 del ACK es ${JSON.stringify(ackEvent)}; debe repetir el evento del original ${event} (MSH-9 ACK^${event}^ACK).`,
+      }),
+    );
   }
-  for (const [n, name, nombre] of [[12, 'version', 'versión'], [11, 'processing id', 'id de procesamiento']] as const) {
+  for (const [n, name, nombre] of [
+    [12, 'version', 'versión'],
+    [11, 'processing id', 'id de procesamiento'],
+  ] as const) {
     const want = field(o, n, 1);
     const got = field(a, n, 1);
     if (want !== '' && got !== '' && got !== want) {
-      findings.push(ack('V2-ACK-HEADER', 'warning', 'value', `MSH-${n}.1`, {
-        en: `MSH-${n} (${name}) of the ACK is ${JSON.stringify(got)}, the original's ${JSON.stringify(want)}.`,
-        es: `El MSH-${n} (${nombre}) del ACK es ${JSON.stringify(got)}; el del original, ${JSON.stringify(want)}.`,
-      }));
+      findings.push(
+        ack('V2-ACK-HEADER', 'warning', 'value', `MSH-${n}.1`, {
+          en: `MSH-${n} (${name}) of the ACK is ${JSON.stringify(got)}, the original's ${JSON.stringify(want)}.`,
+          es: `El MSH-${n} (${nombre}) del ACK es ${JSON.stringify(got)}; el del original, ${JSON.stringify(want)}.`,
+        }),
+      );
     }
   }
 
@@ -375,16 +433,20 @@ export function checkAck(original: string | Er7Message, ackText: string | Er7Mes
     const seen = opts.seenControlIds.classify(o);
     const firstCode = seen.previous?.ackCode;
     if (seen.status === 'retransmission' && firstCode !== undefined && firstCode !== code) {
-      findings.push(ack('V2-ACK-DUPLICATE', 'error', 'duplicate', 'MSA-1', {
-        en: `The original is a retransmission of ${controlId} (same MSH-10 and content), first acknowledged ${firstCode}, now ${code}: a retransmission must get the same answer, without being processed again.`,
-        es: `El original es una retransmisión de ${controlId} (mismo MSH-10 y contenido), confirmada primero con ${firstCode} y ahora con ${code}: una retransmisión debe recibir la misma respuesta, sin procesarse de nuevo.`,
-      }));
+      findings.push(
+        ack('V2-ACK-DUPLICATE', 'error', 'duplicate', 'MSA-1', {
+          en: `The original is a retransmission of ${controlId} (same MSH-10 and content), first acknowledged ${firstCode}, now ${code}: a retransmission must get the same answer, without being processed again.`,
+          es: `El original es una retransmisión de ${controlId} (mismo MSH-10 y contenido), confirmada primero con ${firstCode} y ahora con ${code}: una retransmisión debe recibir la misma respuesta, sin procesarse de nuevo.`,
+        }),
+      );
     }
     if (seen.status === 'conflict' && positive) {
-      findings.push(ack('V2-ACK-DUPLICATE', 'error', 'duplicate', 'MSA-1', {
-        en: `MSH-10 ${controlId} was already used by the same sender for a different message, and this one was accepted (${code}): it may have been processed as a second record. Expected AR/CR with ERR-3 205.`,
-        es: `El MSH-10 ${controlId} ya fue usado por el mismo emisor para otro mensaje, y este fue aceptado (${code}): puede haberse procesado como un segundo registro. Se esperaba AR/CR con ERR-3 205.`,
-      }));
+      findings.push(
+        ack('V2-ACK-DUPLICATE', 'error', 'duplicate', 'MSA-1', {
+          en: `MSH-10 ${controlId} was already used by the same sender for a different message, and this one was accepted (${code}): it may have been processed as a second record. Expected AR/CR with ERR-3 205.`,
+          es: `El MSH-10 ${controlId} ya fue usado por el mismo emisor para otro mensaje, y este fue aceptado (${code}): puede haberse procesado como un segundo registro. Se esperaba AR/CR con ERR-3 205.`,
+        }),
+      );
     }
   }
   return findings;
@@ -435,7 +497,14 @@ export function referenceAck(message: string, opts: ReferenceAckOptions): Refere
   }
   if (seen.status === 'conflict') {
     const code: AckCode = commit ? 'CR' : 'AR';
-    const errors: AckError[] = [{ code: '205', location: 'MSH-10', message: `El MSH-10 ${field(m, 10)} ya se usó para otro mensaje de este emisor.`, diagnostic: `Duplicate message control id ${field(m, 10)} with different content` }];
+    const errors: AckError[] = [
+      {
+        code: '205',
+        location: 'MSH-10',
+        message: `El MSH-10 ${field(m, 10)} ya se usó para otro mensaje de este emisor.`,
+        diagnostic: `Duplicate message control id ${field(m, 10)} with different content`,
+      },
+    ];
     return { ack: buildAck(m, code, errors, build), code, findings: [], duplicate: 'conflict', process: false };
   }
 
@@ -446,7 +515,8 @@ export function referenceAck(message: string, opts: ReferenceAckOptions): Refere
   if (commit) code = reject ? 'CR' : 'CA';
   else code = reject ? 'AR' : blocking.length > 0 ? 'AE' : 'AA';
   const errors = findingsToAckErrors(commit && !reject ? findings.filter((f) => !isBlocking(f)) : findings, {
-    knownMessageCodes: knownCodes, ...(m.ok ? { messageCode: field(m, 9, 1) } : {}),
+    knownMessageCodes: knownCodes,
+    ...(m.ok ? { messageCode: field(m, 9, 1) } : {}),
   });
   const positive = code === 'AA' || code === 'CA';
   const condition = commit ? accept : enhanced ? field(m, 16) : 'AL';

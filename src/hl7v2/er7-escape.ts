@@ -2,7 +2,7 @@
  * ER7 delimiters, the splitting of a raw field into repetitions, components and subcomponents, and escape
  * sequences (\F\ \S\ \T\ \R\ \E\ \Xhh\ \.br\ …): resolving, writing, counting length and reporting malformed ones.
  */
-import { finding, type Finding, type LocalizedText, type Severity } from '../findings/finding.ts';
+import { type Finding, finding, type LocalizedText, type Severity } from '../findings/finding.ts';
 import { formatPath, type Hl7Location } from './path.ts';
 
 export interface Delimiters {
@@ -17,7 +17,11 @@ export interface Delimiters {
 }
 
 export const DEFAULT_DELIMITERS: Readonly<Delimiters> = Object.freeze({
-  field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&',
+  field: '|',
+  component: '^',
+  repetition: '~',
+  escape: '\\',
+  subcomponent: '&',
 });
 
 const RULE = 'V2-ER7';

@@ -12,15 +12,21 @@
  * (then `segments` is empty). Locations follow `path.ts`.
  */
 import type { Finding } from '../findings/finding.ts';
-import {
-  DEFAULT_DELIMITERS, checkFieldEscapes, er7Finding, show, splitComponents, splitRepetitions, splitSubcomponents, unescapeEr7,
-  type Delimiters,
-} from './er7-escape.ts';
-import { formatPath, segmentNumberPath, type Hl7Location } from './path.ts';
+import { checkFieldEscapes, DEFAULT_DELIMITERS, type Delimiters, er7Finding, show, splitComponents, splitRepetitions, splitSubcomponents, unescapeEr7 } from './er7-escape.ts';
+import { formatPath, type Hl7Location, segmentNumberPath } from './path.ts';
 
 export {
-  DEFAULT_DELIMITERS, er7Length, escapeEr7, splitComponents, splitRepetitions, splitSubcomponents, unescapeEr7,
-  type Delimiters, type EscapeProblem, type EscapeProblemKind, type Unescaped,
+  DEFAULT_DELIMITERS,
+  type Delimiters,
+  type EscapeProblem,
+  type EscapeProblemKind,
+  er7Length,
+  escapeEr7,
+  splitComponents,
+  splitRepetitions,
+  splitSubcomponents,
+  type Unescaped,
+  unescapeEr7,
 } from './er7-escape.ts';
 
 export interface Er7Segment {
@@ -64,56 +70,68 @@ function isBadDelimiter(c: string): boolean {
 /** Reads MSH-1/MSH-2; a string is a fatal problem. */
 function readDelimiters(msh: string, findings: Finding[]): Delimiters | undefined {
   if (msh.length < 4) {
-    findings.push(er7Finding('fatal', 'MSH', {
-      en: 'The MSH segment is truncated: it ends before the field separator (MSH-1).',
-      es: 'El segmento MSH está truncado: termina antes del separador de campos (MSH-1).',
-    }));
+    findings.push(
+      er7Finding('fatal', 'MSH', {
+        en: 'The MSH segment is truncated: it ends before the field separator (MSH-1).',
+        es: 'El segmento MSH está truncado: termina antes del separador de campos (MSH-1).',
+      }),
+    );
     return undefined;
   }
   const field = msh.charAt(3);
   if (isBadDelimiter(field)) {
-    findings.push(er7Finding('fatal', 'MSH-1', {
-      en: `MSH-1 (field separator) is ${show(field)}: it must be one printable character that is not a letter, digit or space (normally "|").`,
-      es: `MSH-1 (separador de campos) es ${show(field)}: debe ser un carácter imprimible que no sea letra, dígito ni espacio (normalmente "|").`,
-    }));
+    findings.push(
+      er7Finding('fatal', 'MSH-1', {
+        en: `MSH-1 (field separator) is ${show(field)}: it must be one printable character that is not a letter, digit or space (normally "|").`,
+        es: `MSH-1 (separador de campos) es ${show(field)}: debe ser un carácter imprimible que no sea letra, dígito ni espacio (normalmente "|").`,
+      }),
+    );
     return undefined;
   }
   const end = msh.indexOf(field, 4);
   const enc = end === -1 ? msh.slice(4) : msh.slice(4, end);
   if (enc.length === 0) {
-    findings.push(er7Finding('fatal', 'MSH-2', {
-      en: 'MSH-2 (encoding characters) is empty: the component, repetition, escape and subcomponent separators are unknown.',
-      es: 'MSH-2 (caracteres de codificación) está vacío: se desconocen los separadores de componente, repetición, escape y subcomponente.',
-    }));
+    findings.push(
+      er7Finding('fatal', 'MSH-2', {
+        en: 'MSH-2 (encoding characters) is empty: the component, repetition, escape and subcomponent separators are unknown.',
+        es: 'MSH-2 (caracteres de codificación) está vacío: se desconocen los separadores de componente, repetición, escape y subcomponente.',
+      }),
+    );
     return undefined;
   }
   if (enc.length > 5) {
-    findings.push(er7Finding('fatal', 'MSH-2', {
-      en: `MSH-2 (encoding characters) is ${show(enc)}, ${enc.length} characters: it must be 4 (component, repetition, escape, subcomponent; "^~\\&"), or 5 with the v2.7 truncation character.`,
-      es: `MSH-2 (caracteres de codificación) es ${show(enc)}, de ${enc.length} caracteres: deben ser 4 (componente, repetición, escape, subcomponente; "^~\\&"), o 5 con el carácter de truncamiento de v2.7.`,
-    }));
+    findings.push(
+      er7Finding('fatal', 'MSH-2', {
+        en: `MSH-2 (encoding characters) is ${show(enc)}, ${enc.length} characters: it must be 4 (component, repetition, escape, subcomponent; "^~\\&"), or 5 with the v2.7 truncation character.`,
+        es: `MSH-2 (caracteres de codificación) es ${show(enc)}, de ${enc.length} caracteres: deben ser 4 (componente, repetición, escape, subcomponente; "^~\\&"), o 5 con el carácter de truncamiento de v2.7.`,
+      }),
+    );
     return undefined;
   }
   const chars = [...enc];
   if (chars.length < 4) {
-    findings.push(er7Finding('error', 'MSH-2', {
-      en: `MSH-2 (encoding characters) is ${show(enc)}: it must have 4 characters ("^~\\&"); the missing ones are taken as the defaults.`,
-      es: `MSH-2 (caracteres de codificación) es ${show(enc)}: debe tener 4 caracteres ("^~\\&"); los que faltan se toman por defecto.`,
-    }));
+    findings.push(
+      er7Finding('error', 'MSH-2', {
+        en: `MSH-2 (encoding characters) is ${show(enc)}: it must have 4 characters ("^~\\&"); the missing ones are taken as the defaults.`,
+        es: `MSH-2 (caracteres de codificación) es ${show(enc)}: debe tener 4 caracteres ("^~\\&"); los que faltan se toman por defecto.`,
+      }),
+    );
     const defaults = ['^', '~', '\\', '&'];
     for (let i = chars.length; i < 4; i++) chars.push(defaults[i] ?? '');
   }
-  const [component = '', repetition = '', escape = '', subcomponent = '', truncation] = chars;
-  const all = [field, component, repetition, escape, subcomponent, ...(truncation === undefined ? [] : [truncation])];
+  const [component = '', repetition = '', escapeChar = '', subcomponent = '', truncation] = chars;
+  const all = [field, component, repetition, escapeChar, subcomponent, ...(truncation === undefined ? [] : [truncation])];
   const bad = all.find(isBadDelimiter);
   if (bad !== undefined || new Set(all).size !== all.length) {
-    findings.push(er7Finding('fatal', 'MSH-2', {
-      en: `The delimiters MSH-1 ${show(field)} and MSH-2 ${show(enc)} are unusable: they must be distinct printable characters other than letters, digits and spaces.`,
-      es: `Los delimitadores MSH-1 ${show(field)} y MSH-2 ${show(enc)} no se pueden usar: deben ser caracteres imprimibles distintos entre sí, que no sean letras, dígitos ni espacios.`,
-    }));
+    findings.push(
+      er7Finding('fatal', 'MSH-2', {
+        en: `The delimiters MSH-1 ${show(field)} and MSH-2 ${show(enc)} are unusable: they must be distinct printable characters other than letters, digits and spaces.`,
+        es: `Los delimitadores MSH-1 ${show(field)} y MSH-2 ${show(enc)} no se pueden usar: deben ser caracteres imprimibles distintos entre sí, que no sean letras, dígitos ni espacios.`,
+      }),
+    );
     return undefined;
   }
-  const d: Delimiters = { field, component, repetition, escape, subcomponent };
+  const d: Delimiters = { field, component, repetition, escape: escapeChar, subcomponent };
   if (truncation !== undefined) d.truncation = truncation;
   return d;
 }
@@ -153,10 +171,12 @@ export function parseEr7(text: string): Er7Message {
   }
   if (crlf > 0 || lf > 0) {
     const what = crlf > 0 && lf > 0 ? 'CRLF and LF' : crlf > 0 ? 'CRLF' : 'LF';
-    findings.push(er7Finding('warning', 'MSH', {
-      en: `Segments are separated by ${what} (${crlf + lf} times); HL7 v2 separates segments with CR alone. Read as CR.`,
-      es: `Los segmentos están separados por ${what} (${crlf + lf} veces); HL7 v2 separa los segmentos solo con CR. Se leyó como CR.`,
-    }));
+    findings.push(
+      er7Finding('warning', 'MSH', {
+        en: `Segments are separated by ${what} (${crlf + lf} times); HL7 v2 separates segments with CR alone. Read as CR.`,
+        es: `Los segmentos están separados por ${what} (${crlf + lf} veces); HL7 v2 separa los segmentos solo con CR. Se leyó como CR.`,
+      }),
+    );
   }
 
   // Leading BOM / blank lines.
@@ -179,9 +199,21 @@ export function parseEr7(text: string): Er7Message {
   if (!head.text.startsWith('MSH')) {
     const start = head.text.slice(0, 3);
     const batch = start === 'BHS' || start === 'FHS';
-    findings.push(er7Finding('fatal', segmentNumberPath(0), batch
-      ? { en: `The text starts with ${start}: HL7 batches and files are not supported; send one message starting with MSH.`, es: `El texto empieza con ${start}: no se admiten lotes ni archivos HL7; envíe un mensaje que empiece con MSH.` }
-      : { en: `The message must start with an MSH segment; it starts with ${show(head.text.slice(0, 20))}.`, es: `El mensaje debe empezar con un segmento MSH; empieza con ${show(head.text.slice(0, 20))}.` }));
+    findings.push(
+      er7Finding(
+        'fatal',
+        segmentNumberPath(0),
+        batch
+          ? {
+              en: `The text starts with ${start}: HL7 batches and files are not supported; send one message starting with MSH.`,
+              es: `El texto empieza con ${start}: no se admiten lotes ni archivos HL7; envíe un mensaje que empiece con MSH.`,
+            }
+          : {
+              en: `The message must start with an MSH segment; it starts with ${show(head.text.slice(0, 20))}.`,
+              es: `El mensaje debe empezar con un segmento MSH; empieza con ${show(head.text.slice(0, 20))}.`,
+            },
+      ),
+    );
     return result;
   }
   const d = readDelimiters(head.text, findings);
@@ -200,14 +232,16 @@ export function parseEr7(text: string): Er7Message {
       continue;
     }
     if (trailingBlank > 0) {
-      findings.push(er7Finding('warning', segmentNumberPath(result.segments.length), {
-        en: `Empty segment(s) before line ${line.line} were ignored.`,
-        es: `Se ignoraron segmentos vacíos antes de la línea ${line.line}.`,
-      }));
+      findings.push(
+        er7Finding('warning', segmentNumberPath(result.segments.length), {
+          en: `Empty segment(s) before line ${line.line} were ignored.`,
+          es: `Se ignoraron segmentos vacíos antes de la línea ${line.line}.`,
+        }),
+      );
       trailingBlank = 0;
     }
     const index = result.segments.length;
-    const rawId = index === 0 ? 'MSH' : line.text.split(d.field, 1)[0] ?? '';
+    const rawId = index === 0 ? 'MSH' : (line.text.split(d.field, 1)[0] ?? '');
     const isMsh = rawId === 'MSH' && line.text.charAt(3) === d.field;
     const validId = SEGMENT_ID_RE.test(rawId);
     const id = validId ? rawId : rawId.slice(0, 20);
@@ -217,27 +251,33 @@ export function parseEr7(text: string): Er7Message {
     result.segments.push(segment);
     const segPath = validId ? formatPath({ segment: id, occurrence }) : segmentNumberPath(index);
     if (!validId) {
-      findings.push(er7Finding('error', segPath, {
-        en: `Segment ${index + 1} (line ${line.line}) has no valid segment id: ${show(rawId)} is not three upper-case letters or digits starting with a letter.`,
-        es: `El segmento ${index + 1} (línea ${line.line}) no tiene un identificador válido: ${show(rawId)} no son tres letras mayúsculas o dígitos que empiecen con letra.`,
-      }));
+      findings.push(
+        er7Finding('error', segPath, {
+          en: `Segment ${index + 1} (line ${line.line}) has no valid segment id: ${show(rawId)} is not three upper-case letters or digits starting with a letter.`,
+          es: `El segmento ${index + 1} (línea ${line.line}) no tiene un identificador válido: ${show(rawId)} no son tres letras mayúsculas o dígitos que empiecen con letra.`,
+        }),
+      );
       continue;
     }
     if (index > 0 && rawId === 'MSH') {
-      findings.push(er7Finding('error', segPath, {
-        en: 'A second MSH segment: one message has one MSH (batches are not supported).',
-        es: 'Un segundo segmento MSH: un mensaje tiene un solo MSH (no se admiten lotes).',
-      }));
+      findings.push(
+        er7Finding('error', segPath, {
+          en: 'A second MSH segment: one message has one MSH (batches are not supported).',
+          es: 'Un segundo segmento MSH: un mensaje tiene un solo MSH (no se admiten lotes).',
+        }),
+      );
     }
     // Control characters other than TAB (MLLP's VT/FS inside a message are the usual culprit).
     const ctrl = /[\x00-\x08\x0B-\x1F\x7F]/.exec(line.text);
     if (ctrl && controlReported < MAX_REPORTED_PER_KIND) {
       controlReported++;
       const code = `0x${ctrl[0].charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`;
-      findings.push(er7Finding('warning', segPath, {
-        en: `Segment ${segPath} contains the control character ${code}${code === '0x0B' || code === '0x1C' ? ' (an MLLP framing byte)' : ''}.`,
-        es: `El segmento ${segPath} contiene el carácter de control ${code}${code === '0x0B' || code === '0x1C' ? ' (un byte del marco MLLP)' : ''}.`,
-      }));
+      findings.push(
+        er7Finding('warning', segPath, {
+          en: `Segment ${segPath} contains the control character ${code}${code === '0x0B' || code === '0x1C' ? ' (an MLLP framing byte)' : ''}.`,
+          es: `El segmento ${segPath} contiene el carácter de control ${code}${code === '0x0B' || code === '0x1C' ? ' (un byte del marco MLLP)' : ''}.`,
+        }),
+      );
     }
     segment.fields.forEach((raw, n) => {
       if (n === 0 || (isMsh && n <= 2)) return;
@@ -249,10 +289,12 @@ export function parseEr7(text: string): Er7Message {
   if (msh && d.truncation !== undefined) {
     const version = msh.fields[12]?.split(d.component)[0] ?? '';
     if (/^2\.[0-6](\.|$)/.test(version)) {
-      findings.push(er7Finding('warning', 'MSH-2', {
-        en: `MSH-2 has a fifth character ${show(d.truncation)} (the truncation character), which exists from v2.7 on; MSH-12 says ${version}.`,
-        es: `MSH-2 tiene un quinto carácter ${show(d.truncation)} (el de truncamiento), que existe desde v2.7; MSH-12 indica ${version}.`,
-      }));
+      findings.push(
+        er7Finding('warning', 'MSH-2', {
+          en: `MSH-2 has a fifth character ${show(d.truncation)} (the truncation character), which exists from v2.7 on; MSH-12 says ${version}.`,
+          es: `MSH-2 tiene un quinto carácter ${show(d.truncation)} (el de truncamiento), que existe desde v2.7; MSH-12 indica ${version}.`,
+        }),
+      );
     }
   }
   result.ok = true;

@@ -3,13 +3,9 @@
  * (components, primitives) and table bindings, each field overridable per message profile by its path key.
  */
 import type { Finding, LocalizedText, Severity } from '../findings/finding.ts';
-import {
-  er7Length, splitComponents, splitRepetitions, splitSubcomponents, unescapeEr7, type Delimiters, type Er7Segment,
-} from './er7.ts';
-import { formatPath, parsePath, profileKey, type Hl7Location } from './path.ts';
-import type {
-  ComponentDef, DatatypeDef, ElementOverride, FieldDef, MessageProfile, Predicate, ProfileSet, Usage,
-} from './profile.ts';
+import { type Delimiters, type Er7Segment, er7Length, splitComponents, splitRepetitions, splitSubcomponents, unescapeEr7 } from './er7.ts';
+import { formatPath, type Hl7Location, parsePath, profileKey } from './path.ts';
+import type { ComponentDef, DatatypeDef, ElementOverride, FieldDef, MessageProfile, Predicate, ProfileSet, Usage } from './profile.ts';
 import { q, v2 } from './v2-finding.ts';
 
 export interface Ctx {
@@ -60,15 +56,19 @@ function effectiveUsage(usage: Usage, predicate: Predicate | undefined, seg: Er7
 function usageFindings(ctx: Ctx, usage: { usage: Effective; because?: LocalizedText }, present: boolean, location: string, what: LocalizedText): void {
   if (usage.usage === 'R' && !present) {
     const why = usage.because ? { en: ` (${usage.because.en})`, es: ` (${usage.because.es ?? usage.because.en})` } : { en: '', es: '' };
-    ctx.findings.push(v2('V2-USAGE-R', 'error', 'required', location, {
-      en: `${location} (${what.en}) is required${why.en} but empty.`,
-      es: `${location} (${what.es ?? what.en}) es obligatorio${why.es} pero está vacío.`,
-    }));
+    ctx.findings.push(
+      v2('V2-USAGE-R', 'error', 'required', location, {
+        en: `${location} (${what.en}) is required${why.en} but empty.`,
+        es: `${location} (${what.es ?? what.en}) es obligatorio${why.es} pero está vacío.`,
+      }),
+    );
   } else if (usage.usage === 'X' && present) {
-    ctx.findings.push(v2('V2-USAGE-X', 'error', 'structure', location, {
-      en: `${location} (${what.en}) is valued, but the profile ${ctx.profile.id} does not support it (usage X).`,
-      es: `${location} (${what.es ?? what.en}) tiene valor, pero el perfil ${ctx.profile.id} no lo admite (uso X).`,
-    }));
+    ctx.findings.push(
+      v2('V2-USAGE-X', 'error', 'structure', location, {
+        en: `${location} (${what.en}) is valued, but the profile ${ctx.profile.id} does not support it (usage X).`,
+        es: `${location} (${what.es ?? what.en}) tiene valor, pero el perfil ${ctx.profile.id} no lo admite (uso X).`,
+      }),
+    );
   }
 }
 
@@ -76,10 +76,12 @@ function lengthFinding(ctx: Ctx, raw: string, max: number | undefined, location:
   if (max === undefined) return;
   const n = er7Length(raw, ctx.d);
   if (n <= max) return;
-  ctx.findings.push(v2('V2-LENGTH', ctx.lengthSeverity, 'value', location, {
-    en: `${location} is ${n} characters long; the maximum length is ${max}.`,
-    es: `${location} tiene ${n} caracteres; la longitud máxima es ${max}.`,
-  }));
+  ctx.findings.push(
+    v2('V2-LENGTH', ctx.lengthSeverity, 'value', location, {
+      en: `${location} is ${n} characters long; the maximum length is ${max}.`,
+      es: `${location} tiene ${n} caracteres; la longitud máxima es ${max}.`,
+    }),
+  );
 }
 
 function tableFinding(ctx: Ctx, tableId: string | undefined, value: string, location: string): void {
@@ -91,10 +93,12 @@ function tableFinding(ctx: Ctx, tableId: string | undefined, value: string, loca
   const kind = t.type === 'HL7' ? 'HL7' : 'user-defined';
   const tipo = t.type === 'HL7' ? 'HL7' : 'definida por el usuario';
   const sample = Object.keys(t.codes).slice(0, 12).join(', ') + (Object.keys(t.codes).length > 12 ? ', …' : '');
-  ctx.findings.push(v2('V2-TABLE', severity, 'code-invalid', location, {
-    en: `${location} is ${q(value)}, which is not in ${kind} table ${tableId} ${t.name}${partial.en}: ${sample}.`,
-    es: `${location} es ${q(value)}, que no está en la tabla ${tipo} ${tableId} ${t.name}${partial.es}: ${sample}.`,
-  }));
+  ctx.findings.push(
+    v2('V2-TABLE', severity, 'code-invalid', location, {
+      en: `${location} is ${q(value)}, which is not in ${kind} table ${tableId} ${t.name}${partial.en}: ${sample}.`,
+      es: `${location} es ${q(value)}, que no está en la tabla ${tipo} ${tableId} ${t.name}${partial.es}: ${sample}.`,
+    }),
+  );
 }
 
 const DTM_RE = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.\d{1,4})?)?)?)?)?)?([+-]\d{4})?$/;
@@ -121,13 +125,18 @@ function timeOk(h: string | undefined, mi: string | undefined, s: string | undef
 export function primitiveProblem(kind: string | undefined, value: string): LocalizedText | undefined {
   switch (kind) {
     case 'NM':
-      return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(value) ? undefined
-        : { en: 'is not a number (NM: optional sign, digits, optional decimal point; no exponent, no thousands separator)', es: 'no es un número (NM: signo opcional, dígitos, punto decimal opcional; sin exponente ni separador de miles)' };
+      return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(value)
+        ? undefined
+        : {
+            en: 'is not a number (NM: optional sign, digits, optional decimal point; no exponent, no thousands separator)',
+            es: 'no es un número (NM: signo opcional, dígitos, punto decimal opcional; sin exponente ni separador de miles)',
+          };
     case 'SI':
       return /^\d+$/.test(value) ? undefined : { en: 'is not a sequence id (SI: a non-negative integer)', es: 'no es un identificador de secuencia (SI: un entero no negativo)' };
     case 'DTM': {
       const m = DTM_RE.exec(value);
-      return m && dateOk(m[1], m[2], m[3]) && timeOk(m[4], m[5], m[6], m[7]) ? undefined
+      return m && dateOk(m[1], m[2], m[3]) && timeOk(m[4], m[5], m[6], m[7])
+        ? undefined
         : { en: 'is not a valid date/time (DTM: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ])', es: 'no es una fecha/hora válida (DTM: AAAA[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ])' };
     }
     case 'DT': {
@@ -158,10 +167,12 @@ function checkValue(ctx: Ctx, seg: Er7Segment, dtName: string, raw: string, leve
     const lastValued = parts.reduce((acc, p, i) => (p !== '' ? i : acc), -1);
     if (lastValued >= defs.length) {
       const extra: Hl7Location = level === 0 ? { ...loc, component: defs.length + 1 } : { ...loc, subcomponent: defs.length + 1 };
-      ctx.findings.push(v2('V2-DATATYPE', 'error', 'structure', formatPath(extra), {
-        en: `${location} has ${lastValued + 1} ${level === 0 ? 'components' : 'subcomponents'}; ${dtName} (${dt.name}) has ${defs.length}.`,
-        es: `${location} tiene ${lastValued + 1} ${level === 0 ? 'componentes' : 'subcomponentes'}; ${dtName} (${dt.name}) tiene ${defs.length}.`,
-      }));
+      ctx.findings.push(
+        v2('V2-DATATYPE', 'error', 'structure', formatPath(extra), {
+          en: `${location} has ${lastValued + 1} ${level === 0 ? 'components' : 'subcomponents'}; ${dtName} (${dt.name}) has ${defs.length}.`,
+          es: `${location} tiene ${lastValued + 1} ${level === 0 ? 'componentes' : 'subcomponentes'}; ${dtName} (${dt.name}) tiene ${defs.length}.`,
+        }),
+      );
     }
     defs.forEach((c: ComponentDef, i) => {
       const part = parts[i] ?? '';
@@ -188,25 +199,31 @@ function checkValue(ctx: Ctx, seg: Er7Segment, dtName: string, raw: string, leve
   const seps = level === 0 ? [ctx.d.component, ctx.d.subcomponent] : level === 1 ? [ctx.d.subcomponent] : [];
   const sep = seps.find((s) => raw.includes(s));
   if (sep !== undefined) {
-    ctx.findings.push(v2('V2-DATATYPE', 'error', 'structure', location, {
-      en: `${location} is ${dtName} (${dt.name}), a primitive type, but contains the separator ${q(sep)}: it has no ${sep === ctx.d.component ? 'components' : 'subcomponents'}.`,
-      es: `${location} es ${dtName} (${dt.name}), un tipo primitivo, pero contiene el separador ${q(sep)}: no tiene ${sep === ctx.d.component ? 'componentes' : 'subcomponentes'}.`,
-    }));
+    ctx.findings.push(
+      v2('V2-DATATYPE', 'error', 'structure', location, {
+        en: `${location} is ${dtName} (${dt.name}), a primitive type, but contains the separator ${q(sep)}: it has no ${sep === ctx.d.component ? 'components' : 'subcomponents'}.`,
+        es: `${location} es ${dtName} (${dt.name}), un tipo primitivo, pero contiene el separador ${q(sep)}: no tiene ${sep === ctx.d.component ? 'componentes' : 'subcomponentes'}.`,
+      }),
+    );
     return;
   }
   const { value, formatting } = unescapeEr7(raw, ctx.d);
   if (formatting && dt.primitive !== 'formatted-text') {
-    ctx.findings.push(v2('V2-DATATYPE', 'warning', 'value', location, {
-      en: `${location} is ${dtName}: formatting escape sequences (\\.br\\, \\H\\ …) belong in FT or TX values only.`,
-      es: `${location} es ${dtName}: las secuencias de formato (\\.br\\, \\H\\ …) solo corresponden a valores FT o TX.`,
-    }));
+    ctx.findings.push(
+      v2('V2-DATATYPE', 'warning', 'value', location, {
+        en: `${location} is ${dtName}: formatting escape sequences (\\.br\\, \\H\\ …) belong in FT or TX values only.`,
+        es: `${location} es ${dtName}: las secuencias de formato (\\.br\\, \\H\\ …) solo corresponden a valores FT o TX.`,
+      }),
+    );
   }
   const problem = primitiveProblem(dt.primitive, value);
   if (problem) {
-    ctx.findings.push(v2('V2-DATATYPE', 'error', 'value', location, {
-      en: `${location} ${q(value)} ${problem.en}.`,
-      es: `${location} ${q(value)} ${problem.es ?? problem.en}.`,
-    }));
+    ctx.findings.push(
+      v2('V2-DATATYPE', 'error', 'value', location, {
+        en: `${location} ${q(value)} ${problem.en}.`,
+        es: `${location} ${q(value)} ${problem.es ?? problem.en}.`,
+      }),
+    );
   }
 }
 
@@ -218,10 +235,12 @@ export function checkSegmentFields(ctx: Ctx, seg: Er7Segment): void {
   for (let n = def.fieldCount + 1; n <= lastField; n++) {
     if ((seg.fields[n] ?? '') === '') continue;
     const location = formatPath({ ...segLoc, field: n });
-    ctx.findings.push(v2('V2-FIELD-UNKNOWN', 'error', 'structure', location, {
-      en: `${location} is valued, but ${seg.id} has ${def.fieldCount} fields in v2.5.`,
-      es: `${location} tiene valor, pero ${seg.id} tiene ${def.fieldCount} campos en v2.5.`,
-    }));
+    ctx.findings.push(
+      v2('V2-FIELD-UNKNOWN', 'error', 'structure', location, {
+        en: `${location} is valued, but ${seg.id} has ${def.fieldCount} fields in v2.5.`,
+        es: `${location} tiene valor, pero ${seg.id} tiene ${def.fieldCount} campos en v2.5.`,
+      }),
+    );
   }
   for (const f of def.fields) checkField(ctx, seg, f);
 }
@@ -241,10 +260,12 @@ function checkField(ctx: Ctx, seg: Er7Segment, f: FieldDef): void {
   const max = rpt === '*' ? Infinity : rpt;
   if (reps.length > max) {
     const at = formatPath({ ...loc, repetition: max + 1 });
-    ctx.findings.push(v2('V2-CARDINALITY', 'error', 'structure', at, {
-      en: `${location} has ${reps.length} repetitions; at most ${max} allowed${max === 1 ? ' (the field does not repeat)' : ''}.`,
-      es: `${location} tiene ${reps.length} repeticiones; se permiten como máximo ${max}${max === 1 ? ' (el campo no se repite)' : ''}.`,
-    }));
+    ctx.findings.push(
+      v2('V2-CARDINALITY', 'error', 'structure', at, {
+        en: `${location} has ${reps.length} repetitions; at most ${max} allowed${max === 1 ? ' (the field does not repeat)' : ''}.`,
+        es: `${location} tiene ${reps.length} repeticiones; se permiten como máximo ${max}${max === 1 ? ' (el campo no se repite)' : ''}.`,
+      }),
+    );
   }
   let dtName = f.dt;
   if (dtName === 'varies') {
@@ -259,7 +280,7 @@ function checkField(ctx: Ctx, seg: Er7Segment, f: FieldDef): void {
     const repLoc: Hl7Location = { ...loc, repetition: r + 1 };
     checkValue(ctx, seg, dtName, rep, 0, repLoc, key);
     // A primitive with stray components was reported by checkValue; judge the first one, as a receiver reads it.
-    const value = dt && !dt.components ? splitSubcomponents(splitComponents(rep, ctx.d)[0] ?? '', ctx.d)[0] ?? '' : rep;
+    const value = dt && !dt.components ? (splitSubcomponents(splitComponents(rep, ctx.d)[0] ?? '', ctx.d)[0] ?? '') : rep;
     lengthFinding(ctx, value, o.len ?? f.len, formatPath(repLoc));
     // A table on a primitive field binds its value; on a composite it documents the coding and is not checked
     // (bind a component path in the message profile to check one).

@@ -14,10 +14,7 @@ const HEAD_BYTES = 8 * 1024;
 
 export type BadFrameReason = 'missing-fs' | 'no-cr-after-fs' | 'oversize' | 'incomplete';
 
-export type MllpEvent =
-  | { kind: 'message'; payload: Buffer }
-  | { kind: 'garbage'; bytes: number; sample: Buffer }
-  | { kind: 'bad-frame'; reason: BadFrameReason; bytes: number; payload: Buffer };
+export type MllpEvent = { kind: 'message'; payload: Buffer } | { kind: 'garbage'; bytes: number; sample: Buffer } | { kind: 'bad-frame'; reason: BadFrameReason; bytes: number; payload: Buffer };
 
 /** Wraps a message in VT … FS CR. */
 export function frameMllp(message: string | Buffer): Buffer {

@@ -3,12 +3,9 @@
  * with AR and an ERR saying what was wrong; a handler that throws or hangs gets AE/CE 207 (see `mllp.ts`).
  */
 import net from 'node:net';
-import { ackMode, buildAck, type AckCode, type AckError } from './ack.ts';
+import { type AckCode, type AckError, ackMode, buildAck } from './ack.ts';
 import { parseEr7 } from './er7.ts';
-import {
-  DEFAULT_MAX_FRAME_BYTES, MllpDeframer, decodePayload, decodeWithEncoding, frameMllp, FRAMING_TEXT,
-  type BadFrameReason, type MllpEvent,
-} from './mllp-frame.ts';
+import { type BadFrameReason, DEFAULT_MAX_FRAME_BYTES, decodePayload, decodeWithEncoding, FRAMING_TEXT, frameMllp, MllpDeframer, type MllpEvent } from './mllp-frame.ts';
 
 export type MllpListenerEvent =
   | { kind: 'message'; remote: string; message: string; ack: string | undefined; encoding: 'utf-8' | 'latin1' }
@@ -155,9 +152,9 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
       clearTimeout(frameTimer);
       frameTimer = deframer.inFrame
         ? setTimeout(() => {
-          frameTimer = undefined;
-          handle(deframer.abort());
-        }, frameTimeoutMs)
+            frameTimer = undefined;
+            handle(deframer.abort());
+          }, frameTimeoutMs)
         : undefined;
     };
 

@@ -3,10 +3,8 @@
  * waited for (see `mllp.ts`).
  */
 import net from 'node:net';
-import { finding, type Finding } from '../findings/finding.ts';
-import {
-  DEFAULT_MAX_FRAME_BYTES, FRAMING_TEXT, MllpDeframer, decodePayload, decodeWithEncoding, frameMllp, type MllpEvent,
-} from './mllp-frame.ts';
+import { type Finding, finding } from '../findings/finding.ts';
+import { DEFAULT_MAX_FRAME_BYTES, decodePayload, decodeWithEncoding, FRAMING_TEXT, frameMllp, MllpDeframer, type MllpEvent } from './mllp-frame.ts';
 
 export type MllpFailure = 'connect-failed' | 'connect-timeout' | 'reply-timeout' | 'closed-before-reply' | 'bad-reply-frame' | 'socket-error';
 
@@ -34,7 +32,11 @@ export class MllpConnection {
   private waiter: (() => void) | undefined;
   private closed: { reason: 'closed-before-reply' | 'socket-error'; detail: string } | undefined;
 
-  private constructor(private readonly socket: net.Socket, readonly remote: string, maxReplyBytes: number) {
+  private constructor(
+    private readonly socket: net.Socket,
+    readonly remote: string,
+    maxReplyBytes: number,
+  ) {
     this.deframer = new MllpDeframer(maxReplyBytes);
     socket.on('data', (chunk: Buffer) => {
       this.queue.push(...this.deframer.push(chunk));
@@ -118,10 +120,13 @@ export class MllpConnection {
       // An FS whose CR has not come: the CR may be in the next TCP segment, so wait a moment, then take what came.
       const awaitingCr = this.deframer.awaitingCr;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          if (awaitingCr && this.deframer.awaitingCr) this.queue.push(...this.deframer.abort());
-          resolve();
-        }, awaitingCr ? Math.min(left, CR_GRACE_MS) : left);
+        const timer = setTimeout(
+          () => {
+            if (awaitingCr && this.deframer.awaitingCr) this.queue.push(...this.deframer.abort());
+            resolve();
+          },
+          awaitingCr ? Math.min(left, CR_GRACE_MS) : left,
+        );
         this.waiter = () => {
           clearTimeout(timer);
           resolve();
@@ -137,7 +142,12 @@ export class MllpConnection {
 }
 
 export class MllpError extends Error {
-  constructor(readonly reason: MllpFailure, readonly waitedFor: string, readonly elapsedMs: number, readonly detail: string) {
+  constructor(
+    readonly reason: MllpFailure,
+    readonly waitedFor: string,
+    readonly elapsedMs: number,
+    readonly detail: string,
+  ) {
     super(`${reason}: waited for ${waitedFor}: ${detail}`);
     this.name = 'MllpError';
   }

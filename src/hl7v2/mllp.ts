@@ -20,12 +20,22 @@
  * node-hl7-client's sender against this listener as an interoperability check.
  */
 export {
-  CR, DEFAULT_MAX_FRAME_BYTES, FS, MllpDeframer, VT, decodePayload, decodeWithEncoding, frameMllp,
-  type BadFrameReason, type MllpEvent,
+  type BadFrameReason,
+  CR,
+  DEFAULT_MAX_FRAME_BYTES,
+  decodePayload,
+  decodeWithEncoding,
+  FS,
+  frameMllp,
+  MllpDeframer,
+  type MllpEvent,
+  VT,
 } from './mllp-frame.ts';
 export {
-  framingAck, startMllpListener, type MllpListener, type MllpListenerEvent, type MllpListenerOptions,
+  framingAck,
+  type MllpListener,
+  type MllpListenerEvent,
+  type MllpListenerOptions,
+  startMllpListener,
 } from './mllp-listener.ts';
-export {
-  MllpConnection, MllpError, exchangeMllp, sendMllp, type MllpFailure, type MllpReply, type MllpSendOptions,
-} from './mllp-sender.ts';
+export { exchangeMllp, MllpConnection, MllpError, type MllpFailure, type MllpReply, type MllpSendOptions, sendMllp } from './mllp-sender.ts';

@@ -4,7 +4,7 @@
  * Loading checks the profile set for internal consistency and throws on a broken one: a broken profile is a
  * programming error, not a finding about a message.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Usage = 'R' | 'RE' | 'O' | 'X' | 'C' | 'B';
@@ -136,7 +136,7 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-const maxOf = (m: number | '*' | undefined, dflt: number): number => (m === '*' ? Infinity : m ?? dflt);
+const maxOf = (m: number | '*' | undefined, dflt: number): number => (m === '*' ? Infinity : (m ?? dflt));
 
 /** `PID`, `[PD1]`, `{OBX}`, `[{NK1}]` → a segment element. */
 function parseSegmentNotation(s: string, where: string): { id: string; min: number; max: number } {
@@ -234,7 +234,9 @@ export function loadProfileSet(dir: string): ProfileSet {
   const tables = readJson<{ tables: Record<string, TableDef> }>(join(dir, 'tables.json')).tables;
   const messages: Record<string, MessageProfile> = {};
   const messageDir = join(dir, 'messages');
-  for (const file of readdirSync(messageDir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(messageDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const p = readJson<MessageProfileFile>(join(messageDir, file));
     if (!p.id || messages[p.id]) throw new Error(`${file}: missing or duplicate profile id`);
     const root = compileGroup(p.messageType.structure, p.structure, 1, 1, 'R', `${file}`);

@@ -4,9 +4,7 @@
  * `kind`, a function that returns the findings, and the engine runs it for every rule of that kind.
  */
 import type { Finding } from '../findings/finding.ts';
-import {
-  splitComponents, splitSubcomponents, unescapeEr7, type Delimiters, type Er7Message,
-} from './er7.ts';
+import { type Delimiters, type Er7Message, splitComponents, splitSubcomponents, unescapeEr7 } from './er7.ts';
 import type { MessageProfile, RuleDef } from './profile.ts';
 
 export interface RuleCheckContext {
@@ -28,7 +26,7 @@ export interface Hl7v2Contract {
 /** The unescaped value of component `c` (and subcomponent `s`) of one field repetition. */
 export function repetitionValue(rep: string, d: Delimiters, c: number, s?: number): string {
   const comp = splitComponents(rep, d)[c - 1] ?? '';
-  return unescapeEr7(s === undefined ? comp : splitSubcomponents(comp, d)[s - 1] ?? '', d).value;
+  return unescapeEr7(s === undefined ? comp : (splitSubcomponents(comp, d)[s - 1] ?? ''), d).value;
 }
 
 /** Runs every rule of the profile; a rule kind no check is registered for is a programming error. */

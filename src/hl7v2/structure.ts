@@ -26,7 +26,10 @@ class StructureMatcher {
   private readonly missing = new Map<string, { finding: Finding; after: Er7Segment | undefined }>();
   private readonly misplaced: { seg: Er7Segment; after: Er7Segment | undefined }[] = [];
 
-  constructor(private readonly segs: Er7Segment[], private readonly profile: MessageProfile) {}
+  constructor(
+    private readonly segs: Er7Segment[],
+    private readonly profile: MessageProfile,
+  ) {}
 
   private cur(): Er7Segment | undefined {
     return this.segs[this.pos];
@@ -73,15 +76,19 @@ class StructureMatcher {
       count++;
       this.consume();
       if (el.usage === 'X') {
-        this.findings.push(v2('V2-USAGE-X', 'error', 'structure', segPath(s), {
-          en: `Segment ${segPath(s)} is present, but the profile ${this.profile.id} does not support ${s.id} here (usage X).`,
-          es: `El segmento ${segPath(s)} está presente, pero el perfil ${this.profile.id} no admite ${s.id} aquí (uso X).`,
-        }));
+        this.findings.push(
+          v2('V2-USAGE-X', 'error', 'structure', segPath(s), {
+            en: `Segment ${segPath(s)} is present, but the profile ${this.profile.id} does not support ${s.id} here (usage X).`,
+            es: `El segmento ${segPath(s)} está presente, pero el perfil ${this.profile.id} no admite ${s.id} aquí (uso X).`,
+          }),
+        );
       } else if (count > el.max) {
-        this.findings.push(v2('V2-CARDINALITY', 'error', 'structure', segPath(s), {
-          en: `Segment ${segPath(s)}: ${s.id} may occur at most ${el.max} time(s) here in ${this.profile.messageType.structure}.`,
-          es: `Segmento ${segPath(s)}: ${s.id} puede aparecer como máximo ${el.max} vez/veces aquí en ${this.profile.messageType.structure}.`,
-        }));
+        this.findings.push(
+          v2('V2-CARDINALITY', 'error', 'structure', segPath(s), {
+            en: `Segment ${segPath(s)}: ${s.id} may occur at most ${el.max} time(s) here in ${this.profile.messageType.structure}.`,
+            es: `Segmento ${segPath(s)}: ${s.id} puede aparecer como máximo ${el.max} vez/veces aquí en ${this.profile.messageType.structure}.`,
+          }),
+        );
       }
     }
     if (count < el.min && el.usage !== 'X') this.reportMissing(el.id, undefined);
@@ -102,15 +109,19 @@ class StructureMatcher {
       const start = this.pos;
       count++;
       if (el.usage === 'X') {
-        this.findings.push(v2('V2-USAGE-X', 'error', 'structure', segPath(s), {
-          en: `Group ${el.name} (at ${segPath(s)}) is present, but the profile ${this.profile.id} does not support it (usage X).`,
-          es: `El grupo ${el.name} (en ${segPath(s)}) está presente, pero el perfil ${this.profile.id} no lo admite (uso X).`,
-        }));
+        this.findings.push(
+          v2('V2-USAGE-X', 'error', 'structure', segPath(s), {
+            en: `Group ${el.name} (at ${segPath(s)}) is present, but the profile ${this.profile.id} does not support it (usage X).`,
+            es: `El grupo ${el.name} (en ${segPath(s)}) está presente, pero el perfil ${this.profile.id} no lo admite (uso X).`,
+          }),
+        );
       } else if (count > el.max) {
-        this.findings.push(v2('V2-CARDINALITY', 'error', 'structure', segPath(s), {
-          en: `Group ${el.name} repeats at ${segPath(s)}: it may occur at most ${el.max} time(s).`,
-          es: `El grupo ${el.name} se repite en ${segPath(s)}: puede aparecer como máximo ${el.max} vez/veces.`,
-        }));
+        this.findings.push(
+          v2('V2-CARDINALITY', 'error', 'structure', segPath(s), {
+            en: `Group ${el.name} repeats at ${segPath(s)}: it may occur at most ${el.max} time(s).`,
+            es: `El grupo ${el.name} se repite en ${segPath(s)}: puede aparecer como máximo ${el.max} vez/veces.`,
+          }),
+        );
       }
       this.matchSeq(el.items, inner);
       if (this.pos === start) break;
@@ -123,13 +134,13 @@ class StructureMatcher {
     const despues = this.last ? ` después de ${segPath(this.last)}` : '';
     const f = group
       ? v2('V2-SEGMENT-MISSING', 'error', 'required', id, {
-        en: `Required group ${group} (starting with segment ${id}) is missing${after}.`,
-        es: `Falta el grupo obligatorio ${group} (que empieza con el segmento ${id})${despues}.`,
-      })
+          en: `Required group ${group} (starting with segment ${id}) is missing${after}.`,
+          es: `Falta el grupo obligatorio ${group} (que empieza con el segmento ${id})${despues}.`,
+        })
       : v2('V2-SEGMENT-MISSING', 'error', 'required', id, {
-        en: `Required segment ${id} is missing${after}.`,
-        es: `Falta el segmento obligatorio ${id}${despues}.`,
-      });
+          en: `Required segment ${id} is missing${after}.`,
+          es: `Falta el segmento obligatorio ${id}${despues}.`,
+        });
     if (!this.missing.has(id)) this.missing.set(id, { finding: f, after: this.last });
     this.findings.push(f);
   }
@@ -142,12 +153,20 @@ class StructureMatcher {
       const donde = after ? ` después de ${segPath(after)}` : ' al inicio';
       if (!this.profile.root.ids.has(seg.id)) {
         const z = seg.id.startsWith('Z');
-        this.findings.push(v2('V2-SEGMENT-UNEXPECTED', z ? 'warning' : 'error', 'structure', p, z
-          ? {
-            en: `Segment ${p} is a local Z-segment that ${structure} in this contract does not define; a receiver may ignore or reject it.`,
-            es: `El segmento ${p} es un segmento Z local que ${structure} no define en este contrato; un receptor puede ignorarlo o rechazarlo.`,
-          }
-          : { en: `Segment ${p} is not part of the ${structure} message structure.`, es: `El segmento ${p} no forma parte de la estructura de mensaje ${structure}.` }));
+        this.findings.push(
+          v2(
+            'V2-SEGMENT-UNEXPECTED',
+            z ? 'warning' : 'error',
+            'structure',
+            p,
+            z
+              ? {
+                  en: `Segment ${p} is a local Z-segment that ${structure} in this contract does not define; a receiver may ignore or reject it.`,
+                  es: `El segmento ${p} es un segmento Z local que ${structure} no define en este contrato; un receptor puede ignorarlo o rechazarlo.`,
+                }
+              : { en: `Segment ${p} is not part of the ${structure} message structure.`, es: `El segmento ${p} no forma parte de la estructura de mensaje ${structure}.` },
+          ),
+        );
         continue;
       }
       const missing = this.missing.get(seg.id);
@@ -158,21 +177,28 @@ class StructureMatcher {
         this.missing.delete(seg.id);
         const expected = missing.after ? `after ${segPath(missing.after)}` : 'at the start';
         const esperado = missing.after ? `después de ${segPath(missing.after)}` : 'al inicio';
-        this.findings.push(v2('V2-SEGMENT-ORDER', 'error', 'structure', p, {
-          en: `Segment ${p} is out of order: ${structure} needs it ${expected}, but it comes${where}.`,
-          es: `El segmento ${p} está fuera de orden: ${structure} lo requiere ${esperado}, pero aparece${donde}.`,
-        }));
+        this.findings.push(
+          v2('V2-SEGMENT-ORDER', 'error', 'structure', p, {
+            en: `Segment ${p} is out of order: ${structure} needs it ${expected}, but it comes${where}.`,
+            es: `El segmento ${p} está fuera de orden: ${structure} lo requiere ${esperado}, pero aparece${donde}.`,
+          }),
+        );
         continue;
       }
-      this.findings.push(v2('V2-SEGMENT-ORDER', 'error', 'structure', p, {
-        en: `Segment ${p} is out of order: ${structure} does not allow ${seg.id}${where}.`,
-        es: `El segmento ${p} está fuera de orden: ${structure} no admite ${seg.id}${donde}.`,
-      }));
+      this.findings.push(
+        v2('V2-SEGMENT-ORDER', 'error', 'structure', p, {
+          en: `Segment ${p} is out of order: ${structure} does not allow ${seg.id}${where}.`,
+          es: `El segmento ${p} está fuera de orden: ${structure} no admite ${seg.id}${donde}.`,
+        }),
+      );
     }
   }
 }
 
 /** Segment order, group cardinality and segment usage against a profile's structure. */
 export function checkStructure(message: Er7Message, profile: MessageProfile): Finding[] {
-  return new StructureMatcher(message.segments.filter((s) => s.validId), profile).run();
+  return new StructureMatcher(
+    message.segments.filter((s) => s.validId),
+    profile,
+  ).run();
 }

@@ -18,10 +18,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Finding } from '../findings/finding.ts';
-import { parseEr7, valueAt, type Er7Message } from './er7.ts';
-import { checkSegmentFields, type Ctx } from './fields.ts';
+import { type Er7Message, parseEr7, valueAt } from './er7.ts';
+import { type Ctx, checkSegmentFields } from './fields.ts';
 import { loadProfileSet, type MessageProfile, type ProfileSet } from './profile.ts';
-import { runRules, type Hl7v2Contract } from './rules.ts';
+import { type Hl7v2Contract, runRules } from './rules.ts';
 import { checkStructure } from './structure.ts';
 import { q, v2 } from './v2-finding.ts';
 
@@ -46,28 +46,36 @@ function checkMsh(ctx: Ctx, message: Er7Message): void {
   const version = valueAt(message, { segment: 'MSH', field: 12, component: 1 });
   const expected = `${p.messageType.code}${p.messageType.event ? `^${p.messageType.event}` : ''}`;
   if (code !== '' && code !== p.messageType.code) {
-    ctx.findings.push(v2('V2-MSH', 'error', 'not-supported', 'MSH-9.1', {
-      en: `MSH-9.1 is ${q(code)}, but the profile ${p.id} is for ${expected} messages.`,
-      es: `MSH-9.1 es ${q(code)}, pero el perfil ${p.id} es para mensajes ${expected}.`,
-    }));
+    ctx.findings.push(
+      v2('V2-MSH', 'error', 'not-supported', 'MSH-9.1', {
+        en: `MSH-9.1 is ${q(code)}, but the profile ${p.id} is for ${expected} messages.`,
+        es: `MSH-9.1 es ${q(code)}, pero el perfil ${p.id} es para mensajes ${expected}.`,
+      }),
+    );
   }
   if (p.messageType.event !== undefined && event !== '' && event !== p.messageType.event) {
-    ctx.findings.push(v2('V2-MSH', 'error', 'not-supported', 'MSH-9.2', {
-      en: `MSH-9.2 (trigger event) is ${q(event)}, but the profile ${p.id} is for ${expected}.`,
-      es: `MSH-9.2 (evento) es ${q(event)}, pero el perfil ${p.id} es para ${expected}.`,
-    }));
+    ctx.findings.push(
+      v2('V2-MSH', 'error', 'not-supported', 'MSH-9.2', {
+        en: `MSH-9.2 (trigger event) is ${q(event)}, but the profile ${p.id} is for ${expected}.`,
+        es: `MSH-9.2 (evento) es ${q(event)}, pero el perfil ${p.id} es para ${expected}.`,
+      }),
+    );
   }
   if (structure !== '' && structure !== p.messageType.structure) {
-    ctx.findings.push(v2('V2-MSH', 'error', 'not-supported', 'MSH-9.3', {
-      en: `MSH-9.3 (message structure) is ${q(structure)}; ${expected} uses the structure ${p.messageType.structure} in v${p.version}.`,
-      es: `MSH-9.3 (estructura del mensaje) es ${q(structure)}; ${expected} usa la estructura ${p.messageType.structure} en v${p.version}.`,
-    }));
+    ctx.findings.push(
+      v2('V2-MSH', 'error', 'not-supported', 'MSH-9.3', {
+        en: `MSH-9.3 (message structure) is ${q(structure)}; ${expected} uses the structure ${p.messageType.structure} in v${p.version}.`,
+        es: `MSH-9.3 (estructura del mensaje) es ${q(structure)}; ${expected} usa la estructura ${p.messageType.structure} en v${p.version}.`,
+      }),
+    );
   }
   if (version !== '' && version !== p.version) {
-    ctx.findings.push(v2('V2-MSH', 'error', 'not-supported', 'MSH-12.1', {
-      en: `MSH-12 (version) is ${q(version)}; the contract (${p.contract}) is HL7 v${p.version}.`,
-      es: `MSH-12 (versión) es ${q(version)}; el contrato (${p.contract}) es HL7 v${p.version}.`,
-    }));
+    ctx.findings.push(
+      v2('V2-MSH', 'error', 'not-supported', 'MSH-12.1', {
+        en: `MSH-12 (version) is ${q(version)}; the contract (${p.contract}) is HL7 v${p.version}.`,
+        es: `MSH-12 (versión) es ${q(version)}; el contrato (${p.contract}) es HL7 v${p.version}.`,
+      }),
+    );
   }
 }
 
@@ -78,19 +86,27 @@ export function validateParsed(message: Er7Message, opts: ValidateHl7Options): F
   const set = loadProfileSet(opts.profileDir);
   const profile = selectProfile(message, set, opts.profile);
   if (!profile) {
-    const msh9 = [1, 2, 3].map((c) => valueAt(message, { segment: 'MSH', field: 9, component: c })).filter((v) => v !== '').join('^');
+    const msh9 = [1, 2, 3]
+      .map((c) => valueAt(message, { segment: 'MSH', field: 9, component: c }))
+      .filter((v) => v !== '')
+      .join('^');
     const known = Object.keys(set.messages).join(', ');
-    findings.push(opts.profile !== undefined
-      ? v2('V2-PROFILE', 'fatal', 'not-supported', 'MSH-9', { en: `Unknown message profile ${q(opts.profile)}; known: ${known}.`, es: `Perfil de mensaje desconocido ${q(opts.profile)}; conocidos: ${known}.` })
-      : msh9 === ''
-        ? v2('V2-PROFILE', 'error', 'required', 'MSH-9', {
-          en: `MSH-9 (message type) is empty, so no profile can be chosen; known profiles: ${known}.`,
-          es: `MSH-9 (tipo de mensaje) está vacío, así que no se puede elegir un perfil; perfiles conocidos: ${known}.`,
-        })
-        : v2('V2-PROFILE', 'error', 'not-supported', 'MSH-9', {
-        en: `No profile of the contract covers the message type ${q(msh9)} (MSH-9); known profiles: ${known}.`,
-        es: `Ningún perfil del contrato cubre el tipo de mensaje ${q(msh9)} (MSH-9); perfiles conocidos: ${known}.`,
-      }));
+    findings.push(
+      opts.profile !== undefined
+        ? v2('V2-PROFILE', 'fatal', 'not-supported', 'MSH-9', {
+            en: `Unknown message profile ${q(opts.profile)}; known: ${known}.`,
+            es: `Perfil de mensaje desconocido ${q(opts.profile)}; conocidos: ${known}.`,
+          })
+        : msh9 === ''
+          ? v2('V2-PROFILE', 'error', 'required', 'MSH-9', {
+              en: `MSH-9 (message type) is empty, so no profile can be chosen; known profiles: ${known}.`,
+              es: `MSH-9 (tipo de mensaje) está vacío, así que no se puede elegir un perfil; perfiles conocidos: ${known}.`,
+            })
+          : v2('V2-PROFILE', 'error', 'not-supported', 'MSH-9', {
+              en: `No profile of the contract covers the message type ${q(msh9)} (MSH-9); known profiles: ${known}.`,
+              es: `Ningún perfil del contrato cubre el tipo de mensaje ${q(msh9)} (MSH-9); perfiles conocidos: ${known}.`,
+            }),
+    );
     return findings;
   }
   const ctx: Ctx = { set, profile, d: message.delimiters, findings, lengthSeverity: profile.lengthSeverity ?? 'warning' };
@@ -118,18 +134,22 @@ export async function validateHl7File(path: string, opts: ValidateHl7Options): P
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     text = new TextDecoder('latin1').decode(bytes);
-    pre.push(v2('V2-ER7', 'information', 'informational', 'MSH', {
-      en: 'The file is not valid UTF-8; it was read as ISO-8859-1 (declare the character set in MSH-18).',
-      es: 'El archivo no es UTF-8 válido; se leyó como ISO-8859-1 (declare el juego de caracteres en MSH-18).',
-    }));
+    pre.push(
+      v2('V2-ER7', 'information', 'informational', 'MSH', {
+        en: 'The file is not valid UTF-8; it was read as ISO-8859-1 (declare the character set in MSH-18).',
+        es: 'El archivo no es UTF-8 válido; se leyó como ISO-8859-1 (declare el juego de caracteres en MSH-18).',
+      }),
+    );
   }
   const framed = /^\x0b([\s\S]*?)\x1c\r?\n?$/.exec(text);
   if (framed) {
     text = framed[1] ?? '';
-    pre.push(v2('V2-ER7', 'warning', 'structure', 'MSH', {
-      en: 'The file holds an MLLP frame (VT … FS CR); the frame bytes were removed before validation.',
-      es: 'El archivo contiene un marco MLLP (VT … FS CR); se quitaron los bytes del marco antes de validar.',
-    }));
+    pre.push(
+      v2('V2-ER7', 'warning', 'structure', 'MSH', {
+        en: 'The file holds an MLLP frame (VT … FS CR); the frame bytes were removed before validation.',
+        es: 'El archivo contiene un marco MLLP (VT … FS CR); se quitaron los bytes del marco antes de validar.',
+      }),
+    );
   }
   return [...pre, ...validateHl7(text, opts)];
 }

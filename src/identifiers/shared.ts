@@ -1,5 +1,5 @@
 /** Helpers shared by the identifier validators of every program. */
-import { finding, type Finding, type LocalizedText } from '../findings/finding.ts';
+import { type Finding, finding, type LocalizedText } from '../findings/finding.ts';
 
 /** Names the JS type of a non-string input in messages without echoing the value itself. */
 export function typeName(value: unknown): string {

@@ -35,6 +35,7 @@ export interface ExchangeEntry {
 
 // What counts as a secret and how it is replaced is one policy, shared with the report.
 import { redactHeaderValue } from '../util/redaction.ts';
+
 export { redactBody, redactHeaders } from '../util/redaction.ts';
 
 /** node:http's flat `rawHeaders` ([name, value, name, value…]) as header lines. */

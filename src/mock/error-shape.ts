@@ -33,10 +33,12 @@ export function issueTypeOf(status: number): string {
 }
 
 /** A FHIR OperationOutcome (`application/fhir+json`); a program may build its own, e.g. with its rule ids and languages. */
-export function fhirOperationOutcome(outcome: Render<object> = (status, message) => ({
-  resourceType: 'OperationOutcome',
-  issue: [{ severity: 'error', code: issueTypeOf(status), diagnostics: message }],
-})): ErrorShape {
+export function fhirOperationOutcome(
+  outcome: Render<object> = (status, message) => ({
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code: issueTypeOf(status), diagnostics: message }],
+  }),
+): ErrorShape {
   return { contentType: 'application/fhir+json; charset=utf-8', body: outcome };
 }
 
@@ -63,9 +65,11 @@ export function soapFault(version: '1.1' | '1.2', options: SoapFaultOptions = {}
       contentType: 'text/xml; charset=utf-8',
       body: (status, message, request) => {
         const detail = options.detail?.(status, message, request);
-        return `<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="${ns}"><soap:Body><soap:Fault>`
-          + `<faultcode>soap:${status >= 500 ? 'Server' : 'Client'}</faultcode><faultstring xml:lang="${lang}">${escapeXml(message)}</faultstring>`
-          + `${detail === undefined ? '' : `<detail>${detail}</detail>`}</soap:Fault></soap:Body></soap:Envelope>`;
+        return (
+          `<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="${ns}"><soap:Body><soap:Fault>` +
+          `<faultcode>soap:${status >= 500 ? 'Server' : 'Client'}</faultcode><faultstring xml:lang="${lang}">${escapeXml(message)}</faultstring>` +
+          `${detail === undefined ? '' : `<detail>${detail}</detail>`}</soap:Fault></soap:Body></soap:Envelope>`
+        );
       },
     };
   }
@@ -74,10 +78,12 @@ export function soapFault(version: '1.1' | '1.2', options: SoapFaultOptions = {}
     contentType: 'application/soap+xml; charset=utf-8',
     body: (status, message, request) => {
       const detail = options.detail?.(status, message, request);
-      return `<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope xmlns:env="${ns}"><env:Body><env:Fault>`
-        + `<env:Code><env:Value>env:${status >= 500 ? 'Receiver' : 'Sender'}</env:Value></env:Code>`
-        + `<env:Reason><env:Text xml:lang="${lang}">${escapeXml(message)}</env:Text></env:Reason>`
-        + `${detail === undefined ? '' : `<env:Detail>${detail}</env:Detail>`}</env:Fault></env:Body></env:Envelope>`;
+      return (
+        `<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope xmlns:env="${ns}"><env:Body><env:Fault>` +
+        `<env:Code><env:Value>env:${status >= 500 ? 'Receiver' : 'Sender'}</env:Value></env:Code>` +
+        `<env:Reason><env:Text xml:lang="${lang}">${escapeXml(message)}</env:Text></env:Reason>` +
+        `${detail === undefined ? '' : `<env:Detail>${detail}</env:Detail>`}</env:Fault></env:Body></env:Envelope>`
+      );
     },
   };
 }

@@ -5,10 +5,7 @@ export interface StoredResponse {
   body: unknown;
 }
 
-export type IdempotencyDecision =
-  | { kind: 'new' }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'conflict' };
+export type IdempotencyDecision = { kind: 'new' } | { kind: 'replay'; response: StoredResponse } | { kind: 'conflict' };
 
 /** Same message id + same body = same answer, without doing the work twice; same id + other body = conflict. */
 export class IdempotencyCache {

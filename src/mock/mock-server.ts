@@ -1,8 +1,8 @@
 import Hapi from '@hapi/hapi';
-import type { ExchangeJournal } from '../journal/journal.ts';
 import { redactBody, redactHeaders } from '../journal/exchange.ts';
+import type { ExchangeJournal } from '../journal/journal.ts';
 import { SELLO_USER_AGENT } from '../transport/http-client.ts';
-import { jsonError, type ErrorShape } from './error-shape.ts';
+import { type ErrorShape, jsonError } from './error-shape.ts';
 
 export interface MockServerOptions {
   /** Party name in the journal, e.g. `IMSS`. */
@@ -47,7 +47,10 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
       const status = response.output.statusCode;
       const message = status >= 500 ? 'internal error' : response.message;
       if (status >= 500) server.log(['error'], response);
-      return h.response(errorShape.body(status, message, request)).code(errorShape.status?.(status) ?? status).type(errorShape.contentType);
+      return h
+        .response(errorShape.body(status, message, request))
+        .code(errorShape.status?.(status) ?? status)
+        .type(errorShape.contentType);
     }
     return h.continue;
   });
@@ -83,7 +86,7 @@ const isStream = (value: unknown): boolean => typeof (value as { pipe?: unknown 
 function bodyForJournal(payload: unknown): unknown {
   if (payload === null || payload === undefined) return undefined;
   // A streamed body (a confronta upload, a streamed answer) is neither bounded nor serialisable: the route journals a summary.
-  if (isStream(payload)) return '[streamed body: see the route\'s summary]';
+  if (isStream(payload)) return "[streamed body: see the route's summary]";
   if (Buffer.isBuffer(payload)) {
     if (payload.length === 0) return undefined;
     const text = payload.toString('utf8');

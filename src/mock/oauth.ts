@@ -25,7 +25,10 @@ export class TokenAuthority {
    * `issuer` names the authorization server (e.g. the node `IMSS`): a token of another node is not this node's, even
    * when both know the same clients.
    */
-  constructor(clients: readonly ClientCredential[], private readonly issuer = '') {
+  constructor(
+    clients: readonly ClientCredential[],
+    private readonly issuer = '',
+  ) {
     for (const client of clients) this.#clients.set(client.clientId, client);
   }
 
@@ -51,7 +54,9 @@ export class TokenAuthority {
   }
 
   #sign(client: ClientCredential, claims: string): string {
-    return createHmac('sha256', JSON.stringify(['sello-token', this.issuer, client.clientSecret])).update(claims).digest('base64url');
+    return createHmac('sha256', JSON.stringify(['sello-token', this.issuer, client.clientSecret]))
+      .update(claims)
+      .digest('base64url');
   }
 }
 
@@ -76,9 +81,7 @@ export function registerTokenEndpoint(server: Hapi.Server, authority: TokenAutho
       const basic = parseBasic(request.headers.authorization as string | undefined);
       const grantType = body.grant_type;
       if (grantType !== 'client_credentials') {
-        return h
-          .response({ error: 'unsupported_grant_type', error_description: 'only grant_type=client_credentials is supported' })
-          .code(400);
+        return h.response({ error: 'unsupported_grant_type', error_description: 'only grant_type=client_credentials is supported' }).code(400);
       }
       const clientId = basic?.id ?? (typeof body.client_id === 'string' ? body.client_id : undefined);
       const clientSecret = basic?.secret ?? (typeof body.client_secret === 'string' ? body.client_secret : undefined);

@@ -81,7 +81,7 @@ export function programById(id: string): ProgramDefinition | undefined {
  * belong to exactly one of them (mx-ece and mx-pgs may both have an `imss`).
  */
 export function resolveRole(spec: string, among: readonly ProgramDefinition[] = PROGRAMS): { program: ProgramDefinition; role: string } | { error: string } {
-  const [programId, role] = spec.includes('/') ? spec.split('/', 2) as [string, string] : [undefined, spec];
+  const [programId, role] = spec.includes('/') ? (spec.split('/', 2) as [string, string]) : [undefined, spec];
   const r = role.toLowerCase();
   const candidates = among.filter((p) => (programId === undefined || p.id === programId) && p.roles.includes(r));
   if (candidates.length === 1) return { program: candidates[0]!, role: r };

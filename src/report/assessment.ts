@@ -1,4 +1,4 @@
-import { isBlocking, type Finding } from '../findings/finding.ts';
+import { type Finding, isBlocking } from '../findings/finding.ts';
 import type { BlockRef, ScenarioReport, ScenarioStatus, SutInfo, VerdictReason } from './model.ts';
 
 /*
@@ -42,8 +42,7 @@ export function completed(s: Pick<ScenarioReport, 'steps'>): boolean {
 }
 
 /** Not passed, but not a judgement against the requirement either: the scenario ended before it could judge it. */
-export const stopped = (s: Pick<ScenarioReport, 'status' | 'findings' | 'steps'>): boolean =>
-  !completed(s) && (s.status === 'inconclusive' || (NOT_PASSED.has(s.status) && !unexplainedFailure(s)));
+export const stopped = (s: Pick<ScenarioReport, 'status' | 'findings' | 'steps'>): boolean => !completed(s) && (s.status === 'inconclusive' || (NOT_PASSED.has(s.status) && !unexplainedFailure(s)));
 
 /** Judged its requirements to the end: passed, or completed every step before an After hook failed on something else. */
 const assessedClean = (s: ScenarioReport): boolean => s.status === 'passed' || (completed(s) && !unexplainedFailure(s));
@@ -58,7 +57,9 @@ export function blockOf(s: ScenarioReport, judges: (f: Finding) => boolean, sut:
   if (own) return findingBlock(s.id, 'finding', own);
   if (s.infrastructure) {
     return {
-      scenarioId: s.id, kind: 'infrastructure', cause: s.infrastructure.cause,
+      scenarioId: s.id,
+      kind: 'infrastructure',
+      cause: s.infrastructure.cause,
       ...(s.infrastructure.exchangeId ? { exchangeId: s.infrastructure.exchangeId } : {}),
     };
   }
@@ -69,7 +70,10 @@ export function blockOf(s: ScenarioReport, judges: (f: Finding) => boolean, sut:
 
 function findingBlock(scenarioId: string, kind: 'finding' | 'sello-mock', f: Finding & { exchangeId?: string }): BlockRef {
   return {
-    scenarioId, kind, ruleId: f.ruleId, location: f.location,
+    scenarioId,
+    kind,
+    ruleId: f.ruleId,
+    location: f.location,
     ...(f.exchangeId ? { exchangeId: f.exchangeId } : {}),
   };
 }
@@ -93,7 +97,10 @@ export function describeBlocks(blocks: readonly BlockRef[], max = 3): VerdictRea
     }
   };
   const render = (lang: 'en' | 'es'): string => {
-    const shown = blocks.slice(0, max).map((b) => one(b, lang)).join('; ');
+    const shown = blocks
+      .slice(0, max)
+      .map((b) => one(b, lang))
+      .join('; ');
     return blocks.length > max ? `${shown} (+${blocks.length - max})` : shown;
   };
   return {
@@ -112,8 +119,6 @@ export type Assessment = 'failed' | 'not-assessed' | 'passed' | 'none';
 export function assess(covering: readonly ScenarioReport[], blockingJudged: number, judges: (f: Finding) => boolean, sut: SutInfo): { verdict: Assessment; blocks: BlockRef[]; unexplained: string[] } {
   const unexplained = covering.filter(unexplainedFailure).map((s) => s.id);
   const blocks = covering.map((s) => blockOf(s, judges, sut)).filter((b): b is BlockRef => b !== undefined);
-  const verdict: Assessment = blockingJudged > 0 || unexplained.length > 0
-    ? 'failed'
-    : blocks.length > 0 ? 'not-assessed' : covering.some(assessedClean) ? 'passed' : 'none';
+  const verdict: Assessment = blockingJudged > 0 || unexplained.length > 0 ? 'failed' : blocks.length > 0 ? 'not-assessed' : covering.some(assessedClean) ? 'passed' : 'none';
   return { verdict, blocks, unexplained };
 }

@@ -72,15 +72,19 @@ export function computeBehaviours(input: BehaviourInput): BehaviourReport[] {
         }
         const a = assess(covering, against.length, judges, sut);
         const notApplicable = sut.kind === 'external' && !same(sut.role, role);
-        const verdict: RuleVerdict = notApplicable
-          ? 'not-applicable'
-          : against.length > 0 ? 'failed' : a.verdict === 'none' ? 'not-covered' : a.verdict;
+        const verdict: RuleVerdict = notApplicable ? 'not-applicable' : against.length > 0 ? 'failed' : a.verdict === 'none' ? 'not-covered' : a.verdict;
         const cell: BehaviourCell = { role, verdict, scenarios: covering.map((s) => s.id), declaredOnly, findings: against };
         if (verdict === 'not-assessed') cell.blockedBy = a.blocks;
         return cell;
       });
       out.push({
-        id: b.id, requirement: b.requirement, sent: { ...b.sent }, expected: { ...b.expected }, source: b.source, severity: req.severity, cells,
+        id: b.id,
+        requirement: b.requirement,
+        sent: { ...b.sent },
+        expected: { ...b.expected },
+        source: b.source,
+        severity: req.severity,
+        cells,
       });
     }
   }

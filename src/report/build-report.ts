@@ -8,15 +8,13 @@ import { computeBehaviours } from './behaviours.ts';
 import { placeEvidence, redactExchange, writeAtomic, writeExchanges, writeRedactedJournal } from './evidence-files.ts';
 import { renderTestReports, testReportIds } from './fhir-testreport.ts';
 import { renderHtml } from './html.ts';
-import { DERIVED_DIRS, REPORT_FILE, SIGNATURE_FILE, ephemeralKey, hashRunFiles, signDetached, signedPayload } from './integrity.ts';
 import type { SigningKey } from './integrity.ts';
+import { DERIVED_DIRS, ephemeralKey, hashRunFiles, REPORT_FILE, SIGNATURE_FILE, signDetached, signedPayload } from './integrity.ts';
 import { renderJunit } from './junit.ts';
 import { linkFindings } from './link-findings.ts';
+import type { CatalogueInfo, EvidenceItem, ExchangeEntry, FeatureReport, RedactionInfo, ReportModel, ScenarioExchange, ScenarioReport, ScenarioStatus, SutInfo } from './model.ts';
 import { REPORT_SCHEMA_VERSION } from './model.ts';
-import type {
-  CatalogueInfo, EvidenceItem, ExchangeEntry, FeatureReport, RedactionInfo, ReportModel, ScenarioExchange, ScenarioReport, ScenarioStatus, SutInfo,
-} from './model.ts';
-import { readMessages, type AssembledScenario } from './read-messages.ts';
+import { type AssembledScenario, readMessages } from './read-messages.ts';
 import { Pseudonymizer } from './redact.ts';
 import { redactModel } from './redact-model.ts';
 import { computeCoverage, type Requirement } from './requirements.ts';
@@ -68,13 +66,7 @@ export interface BuildReportOptions {
   locale?: string;
 }
 
-function toScenarioReport(
-  s: AssembledScenario,
-  ruleIds: ReadonlySet<string>,
-  roleTags: ReadonlySet<string> | undefined,
-  shown: readonly ExchangeEntry[],
-  sut: SutInfo,
-): ScenarioReport {
+function toScenarioReport(s: AssembledScenario, ruleIds: ReadonlySet<string>, roleTags: ReadonlySet<string> | undefined, shown: readonly ExchangeEntry[], sut: SutInfo): ScenarioReport {
   const rules: string[] = [];
   const roles: string[] = [];
   for (const tag of s.tags) {
@@ -87,9 +79,7 @@ function toScenarioReport(
   }
   const againstSut = s.findings.some((f) => judgedBlocking(f, sut));
   // The weather decides only when nothing the SUT sent had already failed: a finding before the outage stands.
-  const status: ScenarioStatus = s.infrastructure && s.status !== 'passed' && !againstSut
-    ? 'inconclusive'
-    : s.status === 'passed' && againstSut ? 'failed' : s.status;
+  const status: ScenarioStatus = s.infrastructure && s.status !== 'passed' && !againstSut ? 'inconclusive' : s.status === 'passed' && againstSut ? 'failed' : s.status;
   const sello = s.findings.filter((f) => !judgedBlocking(f, sut) && isBlocking(f)).length;
   return {
     id: s.id,
@@ -111,10 +101,19 @@ function toScenarioReport(
 }
 
 function ruleRequirements(rules: readonly RuleMeta[]): Requirement[] {
-  return rules.map((r): Requirement => ({
-    id: r.id, kind: 'rule', title: r.title, text: r.description, source: r.source, severity: r.strength, coveredBy: [r.id], judgedBy: [r.id],
-    ...(r.roles ? { roles: [...r.roles] } : {}),
-  }));
+  return rules.map(
+    (r): Requirement => ({
+      id: r.id,
+      kind: 'rule',
+      title: r.title,
+      text: r.description,
+      source: r.source,
+      severity: r.strength,
+      coveredBy: [r.id],
+      judgedBy: [r.id],
+      ...(r.roles ? { roles: [...r.roles] } : {}),
+    }),
+  );
 }
 
 export async function buildReport(opts: BuildReportOptions): Promise<ReportModel> {
@@ -160,9 +159,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     : undefined;
   const violated = violatedIds(allScenarios, rules, requirements, opts.sut);
   const full = computeVerdict(rules, requirements, allScenarios, totals, run.problems, run.success, violated, opts.sut, behaviours);
-  const { verdict, reason } = opts.selection
-    ? partialVerdict(full, { rules, requirements, scenarios: allScenarios, violated, problems: run.problems, sut: opts.sut }, opts.selection.tags)
-    : full;
+  const { verdict, reason } = opts.selection ? partialVerdict(full, { rules, requirements, scenarios: allScenarios, violated, problems: run.problems, sut: opts.sut }, opts.selection.tags) : full;
 
   const evidence: EvidenceItem[] = [];
   const usedNames = new Set<string>(['exchanges.ndjson']);

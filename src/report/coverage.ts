@@ -1,7 +1,7 @@
 import { isBlocking } from '../findings/finding.ts';
 import { selectorMatches } from './message-selector.ts';
 import type { ExchangeEntry, FindingRef, RequirementReport, RoleCoverage, RuleVerdict, ScenarioReport, ScenarioStatus, SutInfo } from './model.ts';
-import { stripAt, type Requirement } from './requirements.ts';
+import { type Requirement, stripAt } from './requirements.ts';
 
 /*
  * Coverage of a requirement catalogue by a run: per requirement and role, which scenarios exercised it (by tag and,
@@ -25,11 +25,7 @@ function appliesTo(req: Requirement, role: string): boolean {
 }
 
 /** The requirements a finding counts against (by rule id and, for constraints, the offending message). */
-export function requirementsOfFinding(
-  reqs: readonly Requirement[],
-  f: ScenarioReport['findings'][number],
-  exchange: ExchangeEntry | undefined,
-): Requirement[] {
+export function requirementsOfFinding(reqs: readonly Requirement[], f: ScenarioReport['findings'][number], exchange: ExchangeEntry | undefined): Requirement[] {
   return reqs.filter((r) => {
     if (!r.judgedBy.includes(f.ruleId)) return false;
     if (r.kind === 'rule' || !r.messages || f.ruleId === r.id) return true;
@@ -104,13 +100,10 @@ export function computeCoverage(input: CoverageInput): CoverageResult {
     const blocking = refs.filter((f) => f.blocking);
     // Rules fail with any scenario tagged for them that did not pass. A constraint shares its scenarios with
     // others, so it fails only on its own findings, or on a failure that no finding explains.
-    const failedScenarios = cov.filter((s) => NOT_PASSED.has(s.status)
-      && (r.kind === 'rule' || (explained.get(s.id)?.size ?? 0) === 0 || explained.get(s.id)?.has(r.id)));
+    const failedScenarios = cov.filter((s) => NOT_PASSED.has(s.status) && (r.kind === 'rule' || (explained.get(s.id)?.size ?? 0) === 0 || explained.get(s.id)?.has(r.id)));
     const passed = cov.filter((s) => s.status === 'passed');
     const applies = sut.kind !== 'external' || appliesTo(r, sut.role);
-    const verdict: RuleVerdict = blocking.length > 0 || failedScenarios.length > 0
-      ? 'failed'
-      : passed.length > 0 ? 'passed' : applies ? 'not-covered' : 'not-applicable';
+    const verdict: RuleVerdict = blocking.length > 0 || failedScenarios.length > 0 ? 'failed' : passed.length > 0 ? 'passed' : applies ? 'not-covered' : 'not-applicable';
 
     const byRole = roles.map((role): RoleCoverage => {
       const mine = cov.filter((s) => s.roles.includes(role));
@@ -120,7 +113,15 @@ export function computeCoverage(input: CoverageInput): CoverageResult {
       return { role, verdict: v, scenarios: mine.map((s) => s.id) };
     });
 
-    const reason = explain(r, verdict, cov.length, passed.length, blocking.length, failedScenarios.map((s) => s.id), declaredOnly.get(r.id) ?? []);
+    const reason = explain(
+      r,
+      verdict,
+      cov.length,
+      passed.length,
+      blocking.length,
+      failedScenarios.map((s) => s.id),
+      declaredOnly.get(r.id) ?? [],
+    );
     const report: RequirementReport = {
       id: r.id,
       kind: r.kind,
@@ -170,9 +171,13 @@ function explain(r: Requirement, verdict: RuleVerdict, covered: number, passed: 
         es: `Solo obliga a ${r.roles?.join(', ')}, no al sistema bajo prueba.`,
       };
     default: {
-      const extra = declaredOnly.length > 0
-        ? { en: ` ${declaredOnly.length} scenario(s) are tagged for it but exchanged no such message.`, es: ` ${declaredOnly.length} escenario(s) llevan su etiqueta pero no intercambiaron ese mensaje.` }
-        : { en: '', es: '' };
+      const extra =
+        declaredOnly.length > 0
+          ? {
+              en: ` ${declaredOnly.length} scenario(s) are tagged for it but exchanged no such message.`,
+              es: ` ${declaredOnly.length} escenario(s) llevan su etiqueta pero no intercambiaron ese mensaje.`,
+            }
+          : { en: '', es: '' };
       return {
         en: `No scenario tagged ${tags} ${r.messages ? 'that exchanged such a message ' : ''}passed.${extra.en}`,
         es: `Ningún escenario etiquetado ${tags} ${r.messages ? 'que intercambiara ese mensaje ' : ''}fue aprobado.${extra.es}`,

@@ -1,5 +1,5 @@
-import type { RuleVerdict } from './model.ts';
 import { isObject } from '../util/is-object.ts';
+import type { RuleVerdict } from './model.ts';
 
 /*
  * `sello diff A B`: which requirements changed verdict from run A (the baseline) to run B. A SHALL requirement
@@ -120,9 +120,7 @@ export function diffReports(a: ComparableReport, b: ComparableReport): ReportDif
 }
 
 export function formatDiff(d: ReportDiff): string {
-  const lines = [
-    `Sello diff ${d.program}: ${d.a.runId} (${d.a.verdict}) → ${d.b.runId} (${d.b.verdict})`,
-  ];
+  const lines = [`Sello diff ${d.program}: ${d.a.runId} (${d.a.verdict}) → ${d.b.runId} (${d.b.verdict})`];
   if (!d.comparable) {
     lines.push('Not comparable: an INCONCLUSIVE run (infrastructure errors) gives no verdict on conformance; no change below is counted as a regression.');
   }
@@ -135,6 +133,8 @@ export function formatDiff(d: ReportDiff): string {
     const mark = c.regression ? 'REGRESSION' : c.notComparable ? 'not comparable' : c.coverageLost ? 'coverage lost' : c.improvement ? 'improved' : 'changed';
     lines.push(`  ${c.id.padEnd(width)}  ${c.severity.padEnd(6)} ${c.from} → ${c.to}  [${mark}]${c.title ? `  ${c.title.en}` : ''}`);
   }
-  lines.push(`${d.changes.length} changed, ${d.unchanged} unchanged; ${d.regressions.length} SHALL requirement(s) went from passed to failed${d.regressions.length ? `: ${d.regressions.map((r) => r.id).join(', ')}` : ''}.`);
+  lines.push(
+    `${d.changes.length} changed, ${d.unchanged} unchanged; ${d.regressions.length} SHALL requirement(s) went from passed to failed${d.regressions.length ? `: ${d.regressions.map((r) => r.id).join(', ')}` : ''}.`,
+  );
   return lines.join('\n');
 }

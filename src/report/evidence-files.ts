@@ -1,10 +1,10 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExchangeEntry, ScenarioExchange } from './model.ts';
+import { createInterface } from 'node:readline';
 import { redactRecordedHeaders, redactUrl } from '../util/redaction.ts';
+import type { ExchangeEntry, ScenarioExchange } from './model.ts';
 
 /*
  * The files of a run directory's evidence: exchanges with credentials redacted, journals copied in through the same

@@ -31,7 +31,13 @@ export interface TestReport {
 }
 
 const STEP_RESULT: Record<ScenarioStatus, ActionResult> = {
-  passed: 'pass', failed: 'fail', skipped: 'skip', pending: 'skip', undefined: 'error', ambiguous: 'error', inconclusive: 'error',
+  passed: 'pass',
+  failed: 'fail',
+  skipped: 'skip',
+  pending: 'skip',
+  undefined: 'error',
+  ambiguous: 'error',
+  inconclusive: 'error',
 };
 
 /** FHIR strings and markdown admit no control characters but TAB, LF and CR: others are spelled out. */
@@ -40,7 +46,10 @@ const fhirText = (s: string): string => s.replace(CONTROL, (c) => `\\u${c.charCo
 
 /** FHIR ids: [A-Za-z0-9\-.]{1,64}. */
 export function fhirId(s: string): string {
-  const id = s.replace(/\.feature$/, '').replace(/[^A-Za-z0-9\-.]+/g, '-').replace(/^-+|-+$/g, '');
+  const id = s
+    .replace(/\.feature$/, '')
+    .replace(/[^A-Za-z0-9\-.]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return (id.length > 64 ? id.slice(id.length - 64) : id) || 'feature';
 }
 

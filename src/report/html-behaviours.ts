@@ -1,5 +1,5 @@
 import { esc } from './html-escape.ts';
-import { labelsFor, type Labels } from './labels.ts';
+import { type Labels, labelsFor } from './labels.ts';
 import type { BehaviourReport, ReportModel, RuleVerdict } from './model.ts';
 
 /*
@@ -33,22 +33,34 @@ export function renderBehaviourMatrix(model: ReportModel, roles: readonly string
   const byRequirement = new Map<string, BehaviourReport[]>();
   for (const b of behaviours) byRequirement.set(b.requirement, [...(byRequirement.get(b.requirement) ?? []), b]);
   const titles = new Map(model.requirements.map((r) => [r.id, r.title]));
-  const rows = [...byRequirement].map(([req, list]) => {
-    const t = titles.get(req);
-    const head = `<tr class="rq-d"><td colspan="${2 + roles.length}"><b>${esc(req)}</b> ${esc((t && L.local(t)) ?? t?.en ?? '')}</td></tr>`;
-    return head + list.map((b) => {
-      const failed = b.cells.some((c) => c.verdict === 'failed');
-      const gap = b.severity === 'SHALL' && b.cells.some((c) => c.verdict === 'not-covered');
-      return `<tr class="${failed ? 'rq-failed' : gap ? 'gap' : ''}" data-behaviour="${esc(b.id)}"><td><b>${esc(b.id)}</b> <span class="small">${esc(b.severity)}</span></td>`
-        + `<td><span lang="${esc(L.language)}">${esc(L.local(b.sent) ?? b.sent.en)} → ${esc(L.local(b.expected) ?? b.expected.en)}</span><br>`
-        + `<span lang="en" class="small">${esc(b.sent.en)} → ${esc(b.expected.en)}</span></td>`
-        + roles.map((role) => cell(b, role, L)).join('') + '</tr>';
-    }).join('');
-  }).join('');
+  const rows = [...byRequirement]
+    .map(([req, list]) => {
+      const t = titles.get(req);
+      const head = `<tr class="rq-d"><td colspan="${2 + roles.length}"><b>${esc(req)}</b> ${esc((t && L.local(t)) ?? t?.en ?? '')}</td></tr>`;
+      return (
+        head +
+        list
+          .map((b) => {
+            const failed = b.cells.some((c) => c.verdict === 'failed');
+            const gap = b.severity === 'SHALL' && b.cells.some((c) => c.verdict === 'not-covered');
+            return (
+              `<tr class="${failed ? 'rq-failed' : gap ? 'gap' : ''}" data-behaviour="${esc(b.id)}"><td><b>${esc(b.id)}</b> <span class="small">${esc(b.severity)}</span></td>` +
+              `<td><span lang="${esc(L.language)}">${esc(L.local(b.sent) ?? b.sent.en)} → ${esc(L.local(b.expected) ?? b.expected.en)}</span><br>` +
+              `<span lang="en" class="small">${esc(b.sent.en)} → ${esc(b.expected.en)}</span></td>` +
+              roles.map((role) => cell(b, role, L)).join('') +
+              '</tr>'
+            );
+          })
+          .join('')
+      );
+    })
+    .join('');
   const legend = `✓ ${L.t('v.passed')} · ✗ ${L.t('v.failed')} · ◌ ${L.t('v.not-assessed')} · ⚠ — ${L.t('v.not-covered')} (n = ${L.t('scenarios')})`;
-  return `<section id="behaviours"><h2>${esc(L.t('behaviours'))}</h2>`
-    + `<p class="small">${esc(`${L.t('behavioursHelp')} ${legend}.`)}</p>`
-    + `<table id="behaviour-table"><thead><tr><th>${esc(L.t('behaviour'))}</th><th>${esc(L.t('sentExpected'))}</th>`
-    + counts.map((c) => `<th>${esc(c.role)}<br><span class="small">${esc(`${L.t('covered')} ${c.covered}/${c.total}`)}</span></th>`).join('')
-    + `</tr></thead><tbody>${rows}</tbody></table></section>`;
+  return (
+    `<section id="behaviours"><h2>${esc(L.t('behaviours'))}</h2>` +
+    `<p class="small">${esc(`${L.t('behavioursHelp')} ${legend}.`)}</p>` +
+    `<table id="behaviour-table"><thead><tr><th>${esc(L.t('behaviour'))}</th><th>${esc(L.t('sentExpected'))}</th>` +
+    counts.map((c) => `<th>${esc(c.role)}<br><span class="small">${esc(`${L.t('covered')} ${c.covered}/${c.total}`)}</span></th>`).join('') +
+    `</tr></thead><tbody>${rows}</tbody></table></section>`
+  );
 }

@@ -20,9 +20,7 @@ export function fmtMs(ms: number): string {
 
 function truncatedBody(body: unknown): unknown {
   if (typeof body === 'string') {
-    return body.length > MAX_BODY_CHARS
-      ? `${body.slice(0, MAX_BODY_CHARS)}\n… [truncated at ${MAX_BODY_CHARS} characters; full body in evidence/exchanges.ndjson]`
-      : body;
+    return body.length > MAX_BODY_CHARS ? `${body.slice(0, MAX_BODY_CHARS)}\n… [truncated at ${MAX_BODY_CHARS} characters; full body in evidence/exchanges.ndjson]` : body;
   }
   if (body === undefined) return undefined;
   let text: string | undefined;
@@ -78,14 +76,18 @@ export function renderScenarioRow(s: ScenarioReport, i: number, program: string,
     s.attempts > 1 ? `${L.t('attempts')}: ${s.attempts}` : '',
     s.infrastructure ? `${L.t('infrastructure')}: ${s.infrastructure.cause} — ${s.infrastructure.message}${s.infrastructure.exchangeId ? ` (${s.infrastructure.exchangeId})` : ''}` : '',
     s.selloFindings ? `${L.t('selloFindings')}: ${s.selloFindings}` : '',
-  ].filter(Boolean).join(' · ');
-  return `<article class="sc st-${esc(s.status)}" id="s-${i}" data-i="${i}" data-st="${esc(s.status)}" data-roles=" ${esc(s.roles.join(' '))} "`
-    + ` data-reqs=" ${esc([...new Set([...s.requirements, ...s.rules])].join(' '))} " data-prog="${esc(program)}" data-q="${esc(search)}">`
-    + `<button type="button" class="sc-h" aria-expanded="false">${badge(s.status, SCENARIO_STATUSES.includes(s.status) ? statusLabel(L, s.status) : s.status)} <b>${esc(s.name)}</b>`
-    + `<br><span class="small">${esc(info)}</span> ${s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join('')}</button>`
-    + '<div class="sc-b" hidden></div>'
-    + `<script type="application/json" id="d-${i}">${embedJson(scenarioData(s, exchanges))}</script>`
-    + '</article>';
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return (
+    `<article class="sc st-${esc(s.status)}" id="s-${i}" data-i="${i}" data-st="${esc(s.status)}" data-roles=" ${esc(s.roles.join(' '))} "` +
+    ` data-reqs=" ${esc([...new Set([...s.requirements, ...s.rules])].join(' '))} " data-prog="${esc(program)}" data-q="${esc(search)}">` +
+    `<button type="button" class="sc-h" aria-expanded="false">${badge(s.status, SCENARIO_STATUSES.includes(s.status) ? statusLabel(L, s.status) : s.status)} <b>${esc(s.name)}</b>` +
+    `<br><span class="small">${esc(info)}</span> ${s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join('')}</button>` +
+    '<div class="sc-b" hidden></div>' +
+    `<script type="application/json" id="d-${i}">${embedJson(scenarioData(s, exchanges))}</script>` +
+    '</article>'
+  );
 }
 
 /** The words the page script needs, in the page's language pair. */

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,9 +15,7 @@ import type { IntegrityFile, IntegrityInfo } from './model.ts';
 export const REPORT_FILE = 'report.json';
 export const SIGNATURE_FILE = 'report.json.jws';
 /** Built from the run directory after the run (`npm run report:allure`), so it cannot be in the signed list. */
-export const DERIVED_DIRS: readonly { path: string; why: string }[] = [
-  { path: 'allure-report/', why: 'built after the run by `npm run report:allure` from allure-results/' },
-];
+export const DERIVED_DIRS: readonly { path: string; why: string }[] = [{ path: 'allure-report/', why: 'built after the run by `npm run report:allure` from allure-results/' }];
 
 // ——— RFC 8785 JSON Canonicalization Scheme ———
 
@@ -68,7 +66,14 @@ export async function listRunFiles(dir: string): Promise<string[]> {
       if (e.isDirectory()) await walk(r);
       else if (e.isFile()) out.push(toPosix(r));
       // A symlink to a file is hashed as what it points to, so swapping it is noticed; links to directories are not followed.
-      else if (e.isSymbolicLink() && (await stat(path.join(dir, r)).then((s) => s.isFile(), () => false))) out.push(toPosix(r));
+      else if (
+        e.isSymbolicLink() &&
+        (await stat(path.join(dir, r)).then(
+          (s) => s.isFile(),
+          () => false,
+        ))
+      )
+        out.push(toPosix(r));
     }
   };
   await walk('');
@@ -135,9 +140,7 @@ export async function loadSigningKey(file: string): Promise<SigningKey> {
   }
   let privateKey: KeyObject;
   try {
-    privateKey = text.trimStart().startsWith('{')
-      ? createPrivateKey({ key: JSON.parse(text) as import('node:crypto').JsonWebKey, format: 'jwk' })
-      : createPrivateKey(text);
+    privateKey = text.trimStart().startsWith('{') ? createPrivateKey({ key: JSON.parse(text) as import('node:crypto').JsonWebKey, format: 'jwk' }) : createPrivateKey(text);
   } catch (error) {
     throw new KeyError(`${file} is not a private key (PEM PKCS#8 or JWK): ${(error as Error).message}`);
   }
@@ -308,13 +311,16 @@ export async function verifyRunDirectory(dir: string, expected?: Ed25519Jwk): Pr
       continue;
     }
     const actual = await sha256File(path.join(dir, f.path));
-    result.files.push(actual.sha256 === f.sha256
-      ? { path: f.path, status: 'ok' }
-      : { path: f.path, status: 'altered', expected: f.sha256, actual: actual.sha256, expectedBytes: f.bytes, actualBytes: actual.bytes });
+    result.files.push(
+      actual.sha256 === f.sha256 ? { path: f.path, status: 'ok' } : { path: f.path, status: 'altered', expected: f.sha256, actual: actual.sha256, expectedBytes: f.bytes, actualBytes: actual.bytes },
+    );
   }
   for (const p of present) if (!listed.has(p)) result.files.push({ path: p, status: 'extra' });
   for (const d of DERIVED_DIRS) {
-    const exists = await stat(path.join(dir, d.path)).then(() => true, () => false);
+    const exists = await stat(path.join(dir, d.path)).then(
+      () => true,
+      () => false,
+    );
     if (exists) result.ignored.push(d);
   }
   result.ok = result.signature.ok && result.files.every((f) => f.status === 'ok');

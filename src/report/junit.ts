@@ -11,21 +11,12 @@ const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD
 const hex4 = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 export function xmlText(s: string): string {
-  return s
-    .replace(XML_FORBIDDEN, hex4)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return s.replace(XML_FORBIDDEN, hex4).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Attribute values also need quotes escaped, and TAB/LF/CR as references or parsers normalise them to spaces. */
 export function xmlAttr(s: string): string {
-  return xmlText(s)
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;');
+  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
@@ -48,25 +39,23 @@ function failureBody(s: ScenarioReport): { message: string; type: string; body: 
   }
   const firstStep = failing[0];
   const firstBlocking = s.findings.find((f) => f.severity === 'error' || f.severity === 'fatal');
-  const message = firstStep?.error?.split('\n')[0]
-    ?? (firstBlocking ? `${firstBlocking.ruleId}: ${firstBlocking.message.en}` : `scenario ${s.status}`);
+  const message = firstStep?.error?.split('\n')[0] ?? (firstBlocking ? `${firstBlocking.ruleId}: ${firstBlocking.message.en}` : `scenario ${s.status}`);
   const type = failing.length > 0 ? `step ${failing[0]?.status}` : 'finding';
   return { message, type, body: parts.join('\n') };
 }
 
 function testcase(classname: string, s: ScenarioReport): string {
   const open = `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(s.name)}" time="${seconds(s.durationMs)}"`;
-  const props = `      <properties>\n`
-    + `        <property name="id" value="${xmlAttr(s.id)}"/>\n`
-    + (s.rules.length > 0 ? `        <property name="rules" value="${xmlAttr(s.rules.join(' '))}"/>\n` : '')
-    + (s.requirements?.length > 0 ? `        <property name="requirements" value="${xmlAttr(s.requirements.join(' '))}"/>\n` : '')
-    + `        <property name="attempts" value="${s.attempts}"/>\n`
-    + `      </properties>\n`;
+  const props =
+    `      <properties>\n` +
+    `        <property name="id" value="${xmlAttr(s.id)}"/>\n` +
+    (s.rules.length > 0 ? `        <property name="rules" value="${xmlAttr(s.rules.join(' '))}"/>\n` : '') +
+    (s.requirements?.length > 0 ? `        <property name="requirements" value="${xmlAttr(s.requirements.join(' '))}"/>\n` : '') +
+    `        <property name="attempts" value="${s.attempts}"/>\n` +
+    `      </properties>\n`;
   switch (s.status) {
     case 'passed': {
-      const out = s.findings.length > 0
-        ? `      <system-out>${xmlText(s.findings.map(findingLine).join('\n'))}</system-out>\n`
-        : '';
+      const out = s.findings.length > 0 ? `      <system-out>${xmlText(s.findings.map(findingLine).join('\n'))}</system-out>\n` : '';
       return `${open}>\n${props}${out}    </testcase>\n`;
     }
     case 'failed':
@@ -77,9 +66,7 @@ function testcase(classname: string, s: ScenarioReport): string {
     default: {
       const missing = s.steps.find((st) => st.status === s.status);
       // No verdict on conformance: CI shows it as skipped, with the infrastructure error that stopped it.
-      const why = s.infrastructure
-        ? `inconclusive: ${s.infrastructure.cause} — ${s.infrastructure.message}`
-        : missing ? `${s.status}: ${missing.keyword} ${missing.text}` : s.status;
+      const why = s.infrastructure ? `inconclusive: ${s.infrastructure.cause} — ${s.infrastructure.message}` : missing ? `${s.status}: ${missing.keyword} ${missing.text}` : s.status;
       return `${open}>\n${props}      <skipped message="${xmlAttr(why)}"/>\n    </testcase>\n`;
     }
   }
@@ -102,13 +89,15 @@ export function renderJunit(model: ReportModel): string {
     skipped += sk;
     time += t;
     suites.push(
-      `  <testsuite name="${xmlAttr(feature.name)}" file="${xmlAttr(feature.uri)}" tests="${n}" failures="${f}" errors="0" skipped="${sk}" time="${seconds(t)}" timestamp="${xmlAttr(model.startedAt)}">\n`
-      + feature.scenarios.map((s) => testcase(feature.name, s)).join('')
-      + '  </testsuite>\n',
+      `  <testsuite name="${xmlAttr(feature.name)}" file="${xmlAttr(feature.uri)}" tests="${n}" failures="${f}" errors="0" skipped="${sk}" time="${seconds(t)}" timestamp="${xmlAttr(model.startedAt)}">\n` +
+        feature.scenarios.map((s) => testcase(feature.name, s)).join('') +
+        '  </testsuite>\n',
     );
   }
-  return '<?xml version="1.0" encoding="UTF-8"?>\n'
-    + `<testsuites name="${xmlAttr(`Sello ${model.program} ${model.runId}: ${model.verdict}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(time)}">\n`
-    + suites.join('')
-    + '</testsuites>\n';
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<testsuites name="${xmlAttr(`Sello ${model.program} ${model.runId}: ${model.verdict}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(time)}">\n` +
+    suites.join('') +
+    '</testsuites>\n'
+  );
 }

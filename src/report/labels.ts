@@ -86,7 +86,8 @@ const EN = {
   behaviour: 'Behaviour',
   sentExpected: 'Sent → expected',
   covered: 'covered',
-  behavioursHelp: 'A cell is covered when a scenario tagged @behaviour and @role exchanged at least one message with that role; a role is CERTIFIABLE only when every SHALL behaviour binding it was exercised against it and passed.',
+  behavioursHelp:
+    'A cell is covered when a scenario tagged @behaviour and @role exchanged at least one message with that role; a role is CERTIFIABLE only when every SHALL behaviour binding it was exercised against it and passed.',
   taggedNothingExchanged: 'tagged, nothing exchanged with the role',
   blockedBy: 'blocked by',
   'v.passed': 'passed',
@@ -117,9 +118,10 @@ const EN = {
   'js.empty': 'No steps or exchanges.',
   'js.wholeMessage': 'whole message',
   // the certification page
-  certificationNote: 'One run per program; each program\'s report says why.',
+  certificationNote: "One run per program; each program's report says why.",
   reason: 'Reason',
-  certificationSigned: 'Each program is a separately signed run directory (report.json, report.json.jws); certification.json names each report.json by its SHA-256 and is signed (certification.json.jws).',
+  certificationSigned:
+    'Each program is a separately signed run directory (report.json, report.json.jws); certification.json names each report.json by its SHA-256 and is signed (certification.json.jws).',
   report: 'report',
   notRun: 'not run',
   evidenceDir: 'Evidence',
@@ -205,7 +207,8 @@ const ES: Table = {
   behaviour: 'Comportamiento',
   sentExpected: 'Se envía → se espera',
   covered: 'cubiertos',
-  behavioursHelp: 'Una celda está cubierta cuando un escenario etiquetado @comportamiento y @rol intercambió al menos un mensaje con ese rol; un rol es CERTIFIABLE solo si cada comportamiento SHALL que lo obliga fue ejercido contra él y cumplió.',
+  behavioursHelp:
+    'Una celda está cubierta cuando un escenario etiquetado @comportamiento y @rol intercambió al menos un mensaje con ese rol; un rol es CERTIFIABLE solo si cada comportamiento SHALL que lo obliga fue ejercido contra él y cumplió.',
   taggedNothingExchanged: 'etiquetados sin intercambio con el rol',
   blockedBy: 'bloqueado por',
   'v.passed': 'cumple',
@@ -236,7 +239,8 @@ const ES: Table = {
   'js.wholeMessage': 'mensaje completo',
   certificationNote: 'Una ejecución por programa; el informe de cada programa dice por qué.',
   reason: 'Motivo',
-  certificationSigned: 'Cada programa es un directorio de ejecución firmado por separado (report.json, report.json.jws); certification.json nombra cada report.json por su SHA-256 y está firmado (certification.json.jws).',
+  certificationSigned:
+    'Cada programa es un directorio de ejecución firmado por separado (report.json, report.json.jws); certification.json nombra cada report.json por su SHA-256 y está firmado (certification.json.jws).',
   report: 'informe',
   notRun: 'no ejecutado',
   evidenceDir: 'Evidencia',
@@ -319,7 +323,8 @@ const RU: Table = {
   behaviour: 'Поведение',
   sentExpected: 'Отправлено → ожидается',
   covered: 'покрыто',
-  behavioursHelp: 'Ячейка покрыта, когда сценарий с тегами @поведение и @роль обменялся с этой ролью хотя бы одним сообщением; роль CERTIFIABLE, только если каждое поведение SHALL, обязательное для неё, было проверено на ней и выполнено.',
+  behavioursHelp:
+    'Ячейка покрыта, когда сценарий с тегами @поведение и @роль обменялся с этой ролью хотя бы одним сообщением; роль CERTIFIABLE, только если каждое поведение SHALL, обязательное для неё, было проверено на ней и выполнено.',
   taggedNothingExchanged: 'помечены, обменов с ролью нет',
   blockedBy: 'заблокировано',
   'v.passed': 'выполнено',
@@ -350,7 +355,8 @@ const RU: Table = {
   'js.wholeMessage': 'сообщение целиком',
   certificationNote: 'Один запуск на программу; отчёт каждой программы объясняет почему.',
   reason: 'Причина',
-  certificationSigned: 'Каждая программа — отдельно подписанный каталог запуска (report.json, report.json.jws); certification.json называет каждый report.json по SHA-256 и подписан (certification.json.jws).',
+  certificationSigned:
+    'Каждая программа — отдельно подписанный каталог запуска (report.json, report.json.jws); certification.json называет каждый report.json по SHA-256 и подписан (certification.json.jws).',
   report: 'отчёт',
   notRun: 'не запускалась',
   evidenceDir: 'Доказательства',

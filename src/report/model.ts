@@ -1,5 +1,5 @@
-import type { ExchangeEntry } from '../journal/exchange.ts';
 import type { Finding, LocalizedText } from '../findings/finding.ts';
+import type { ExchangeEntry } from '../journal/exchange.ts';
 
 /**
  * Shape of report.json. Bump the major version on any breaking change: CI gates and regulator

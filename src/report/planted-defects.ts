@@ -1,6 +1,6 @@
 import type { LocalizedText } from '../findings/finding.ts';
-import type { Behaviour, Requirement } from './requirements.ts';
 import { isObject } from '../util/is-object.ts';
+import type { Behaviour, Requirement } from './requirements.ts';
 
 /*
  * The planted-defect self-test, judging side (pure: scripts/planted-defects.ts spawns the runs). Each entry of
@@ -35,7 +35,11 @@ export function parsePlantedDefects(data: unknown, file: string): PlantedDefect[
     if (!isObject(d) || typeof d.en !== 'string') throw new Error(`${where}: description needs at least en`);
     if (x.tags !== undefined && typeof x.tags !== 'string') throw new Error(`${where}: tags must be a tag expression`);
     const out: PlantedDefect = {
-      role: x.role as string, fault: x.fault as string, rule: x.rule as string, behaviour: x.behaviour as string, description: d as unknown as LocalizedText,
+      role: x.role as string,
+      fault: x.fault as string,
+      rule: x.rule as string,
+      behaviour: x.behaviour as string,
+      description: d as unknown as LocalizedText,
     };
     if (typeof x.tags === 'string') out.tags = x.tags;
     return out;
@@ -67,12 +71,7 @@ export interface Judgement {
  * so may the validator checks it is judged by; any other failed rule or requirement, or a blocking finding no failed
  * requirement accounts for, is a false positive. A report missing means the run broke (missed).
  */
-export function judgePlantedRun(
-  defect: PlantedDefect,
-  exitCode: number | null,
-  report: JudgedReport | undefined,
-  judgedBy: ReadonlyMap<string, readonly string[]>,
-): Judgement {
+export function judgePlantedRun(defect: PlantedDefect, exitCode: number | null, report: JudgedReport | undefined, judgedBy: ReadonlyMap<string, readonly string[]>): Judgement {
   if (!report) return { outcome: 'missed', others: [], why: `no report.json (exit ${exitCode ?? 'killed'})` };
   const rows = [...(report.rules ?? []), ...(report.requirements ?? [])];
   const known = new Set(rows.map((r) => r.id));

@@ -1,23 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type {
-  Attachment,
-  Envelope,
-  GherkinDocument,
-  Hook,
-  Pickle,
-  TestCase,
-  TestCaseFinished,
-  TestCaseStarted,
-  TestStep,
-  TestStepFinished,
-  TestStepResult,
-  Timestamp,
-} from '@cucumber/messages';
+import type { Attachment, Envelope, GherkinDocument, Hook, Pickle, TestCase, TestCaseFinished, TestCaseStarted, TestStep, TestStepFinished, TestStepResult, Timestamp } from '@cucumber/messages';
 import type { Finding, IssueCode, LocalizedText, LocationKind, Severity } from '../findings/finding.ts';
-import { EXCHANGE_MEDIA_TYPE, FINDING_MEDIA_TYPE, INFRASTRUCTURE_MEDIA_TYPE } from './model.ts';
-import type { ExchangeEntry, InfrastructureRecord, ScenarioStatus, StepReport } from './model.ts';
 import { isObject } from '../util/is-object.ts';
+import type { ExchangeEntry, InfrastructureRecord, ScenarioStatus, StepReport } from './model.ts';
+import { EXCHANGE_MEDIA_TYPE, FINDING_MEDIA_TYPE, INFRASTRUCTURE_MEDIA_TYPE } from './model.ts';
 
 /*
  * `satisfies Record<X, true>` makes tsc fail as soon as finding.ts gains or loses a member,
@@ -25,9 +12,25 @@ import { isObject } from '../util/is-object.ts';
  */
 export const SEVERITIES = { fatal: true, error: true, warning: true, information: true } satisfies Record<Severity, true>;
 export const ISSUE_CODES = {
-  invalid: true, structure: true, required: true, value: true, invariant: true, security: true, login: true,
-  forbidden: true, processing: true, 'not-supported': true, duplicate: true, 'not-found': true, conflict: true,
-  'business-rule': true, 'code-invalid': true, extension: true, exception: true, timeout: true, incomplete: true,
+  invalid: true,
+  structure: true,
+  required: true,
+  value: true,
+  invariant: true,
+  security: true,
+  login: true,
+  forbidden: true,
+  processing: true,
+  'not-supported': true,
+  duplicate: true,
+  'not-found': true,
+  conflict: true,
+  'business-rule': true,
+  'code-invalid': true,
+  extension: true,
+  exception: true,
+  timeout: true,
+  incomplete: true,
   informational: true,
 } satisfies Record<IssueCode, true>;
 export const LOCATION_KINDS = { 'json-pointer': true, fhirpath: true, hl7v2: true, xpath: true, http: true, 'text-line': true } satisfies Record<LocationKind, true>;
@@ -104,7 +107,13 @@ interface DocIndex {
 }
 
 const STATUS_RANK: Record<ScenarioStatus, number> = {
-  passed: 0, skipped: 1, pending: 2, undefined: 3, ambiguous: 4, failed: 5, inconclusive: 6,
+  passed: 0,
+  skipped: 1,
+  pending: 2,
+  undefined: 3,
+  ambiguous: 4,
+  failed: 5,
+  inconclusive: 6,
 };
 
 export function worstStatus(statuses: Iterable<ScenarioStatus>, ifEmpty: ScenarioStatus): ScenarioStatus {
@@ -115,13 +124,19 @@ export function worstStatus(statuses: Iterable<ScenarioStatus>, ifEmpty: Scenari
 
 function mapStatus(status: string): ScenarioStatus {
   switch (status) {
-    case 'PASSED': return 'passed';
-    case 'SKIPPED': return 'skipped';
-    case 'PENDING': return 'pending';
-    case 'UNDEFINED': return 'undefined';
-    case 'AMBIGUOUS': return 'ambiguous';
+    case 'PASSED':
+      return 'passed';
+    case 'SKIPPED':
+      return 'skipped';
+    case 'PENDING':
+      return 'pending';
+    case 'UNDEFINED':
+      return 'undefined';
+    case 'AMBIGUOUS':
+      return 'ambiguous';
     // UNKNOWN and anything a future protocol adds: a status we cannot vouch for is not a pass.
-    default: return 'failed';
+    default:
+      return 'failed';
   }
 }
 
@@ -244,7 +259,13 @@ export async function readMessages(file: string): Promise<AssembledRun> {
 
   const onTestCaseStarted = (s: TestCaseStarted): void => {
     const a: Attempt = {
-      testCaseId: s.testCaseId, attempt: s.attempt, seq: seq++, startedAt: s.timestamp, results: new Map(), findings: [], findingTimes: [],
+      testCaseId: s.testCaseId,
+      attempt: s.attempt,
+      seq: seq++,
+      startedAt: s.timestamp,
+      results: new Map(),
+      findings: [],
+      findingTimes: [],
     };
     attempts.set(s.id, a);
     let list = attemptsByTestCase.get(s.testCaseId);
@@ -302,12 +323,15 @@ export async function readMessages(file: string): Promise<AssembledRun> {
       }
       a.findingTimes.push(att.timestamp ? toMs(att.timestamp) : undefined);
       // A finding we cannot read might have been a failure: count it as one rather than drop it.
-      a.findings.push(finding ?? evidenceFinding(
-        'error',
-        `Malformed finding attachment (cucumber-messages line ${lineNo}); the step's result cannot be trusted.`,
-        `Adjunto de hallazgo malformado (cucumber-messages línea ${lineNo}); no se puede confiar en el resultado del paso.`,
-        `/line/${lineNo}`,
-      ));
+      a.findings.push(
+        finding ??
+          evidenceFinding(
+            'error',
+            `Malformed finding attachment (cucumber-messages line ${lineNo}); the step's result cannot be trusted.`,
+            `Adjunto de hallazgo malformado (cucumber-messages línea ${lineNo}); no se puede confiar en el resultado del paso.`,
+            `/line/${lineNo}`,
+          ),
+      );
       return;
     }
     if (!a) {
@@ -317,12 +341,14 @@ export async function readMessages(file: string): Promise<AssembledRun> {
     if (!valid || !isObject(parsed)) {
       a.findingTimes.push(att.timestamp ? toMs(att.timestamp) : undefined);
       // Lost evidence, not a conformance failure: a warning keeps it visible without failing the run.
-      a.findings.push(evidenceFinding(
-        'warning',
-        `Malformed exchange attachment (cucumber-messages line ${lineNo}); the exchange is missing from the evidence.`,
-        `Adjunto de intercambio malformado (cucumber-messages línea ${lineNo}); el intercambio falta en la evidencia.`,
-        `/line/${lineNo}`,
-      ));
+      a.findings.push(
+        evidenceFinding(
+          'warning',
+          `Malformed exchange attachment (cucumber-messages line ${lineNo}); the exchange is missing from the evidence.`,
+          `Adjunto de intercambio malformado (cucumber-messages línea ${lineNo}); el intercambio falta en la evidencia.`,
+          `/line/${lineNo}`,
+        ),
+      );
       return;
     }
     let list = exchangesByTestCase.get(a.testCaseId);
@@ -375,7 +401,11 @@ export async function readMessages(file: string): Promise<AssembledRun> {
     const line = p.location?.line;
     const id = `${p.uri}:${line ?? p.id}`;
     const base = {
-      pickleId: p.id, id, uri: p.uri, name: p.name, tags: p.tags.map((t) => t.name),
+      pickleId: p.id,
+      id,
+      uri: p.uri,
+      name: p.name,
+      tags: p.tags.map((t) => t.name),
     };
     const keywords = docs.get(p.uri)?.keywords;
     const pickleSteps = new Map(p.steps.map((s) => [s.id, s]));
@@ -383,7 +413,7 @@ export async function readMessages(file: string): Promise<AssembledRun> {
     const tc = tcId === undefined ? undefined : testCases.get(tcId);
     // Cucumber emits a pickle for every scenario but a test case only for those the tag filter kept.
     if (!tc) return undefined;
-    const tries = tcId === undefined ? [] : attemptsByTestCase.get(tcId) ?? [];
+    const tries = tcId === undefined ? [] : (attemptsByTestCase.get(tcId) ?? []);
     let last: Attempt | undefined;
     for (const t of tries) if (!last || t.attempt > last.attempt || (t.attempt === last.attempt && t.seq > last.seq)) last = t;
 
@@ -423,7 +453,7 @@ export async function readMessages(file: string): Promise<AssembledRun> {
       const { keyword, text, isHook } = stepText(ts, index, firstPickleIndex);
       // Passing or skipped hooks are plumbing; only show them when they decided the outcome.
       if (isHook && (status === 'passed' || status === 'skipped')) return;
-      const step: StepReport = { keyword, text, status, durationMs: round3(durationMs), ...(isHook ? { hook: keyword === 'Before' ? 'before' as const : 'after' as const } : {}) };
+      const step: StepReport = { keyword, text, status, durationMs: round3(durationMs), ...(isHook ? { hook: keyword === 'Before' ? ('before' as const) : ('after' as const) } : {}) };
       const error = result?.message ?? result?.exception?.message;
       if (error !== undefined && status !== 'passed') step.error = stripAnsi(error);
       steps.push(step);

@@ -26,10 +26,13 @@ export function redactModel(model: ReportModel, exchanges: Map<string, ExchangeE
   const m = model as unknown as Record<string, unknown>;
   for (const key of Object.keys(m)) if (!NEVER_REDACTED.has(key)) m[key] = walk(m[key]);
   for (const [id, xs] of exchanges) {
-    exchanges.set(id, xs.map((x) => {
-      const { id: xid, messageId, startedAt, finishedAt, ...rest } = x;
-      const red = p.redact(rest);
-      return { ...red, id: xid, ...(messageId !== undefined ? { messageId } : {}), startedAt, finishedAt } as ExchangeEntry;
-    }));
+    exchanges.set(
+      id,
+      xs.map((x) => {
+        const { id: xid, messageId, startedAt, finishedAt, ...rest } = x;
+        const red = p.redact(rest);
+        return { ...red, id: xid, ...(messageId !== undefined ? { messageId } : {}), startedAt, finishedAt } as ExchangeEntry;
+      }),
+    );
   }
 }

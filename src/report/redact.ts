@@ -18,12 +18,27 @@ import { createHmac, randomBytes } from 'node:crypto';
 export type IdentifierKind = 'CURP' | 'RFC' | 'NSS' | 'DNI' | 'NAME' | 'ID';
 
 const FIELD_KINDS: Record<string, IdentifierKind> = {
-  curp: 'CURP', curpanterior: 'CURP', titularcurp: 'CURP',
+  curp: 'CURP',
+  curpanterior: 'CURP',
+  titularcurp: 'CURP',
   rfc: 'RFC',
-  nss: 'NSS', numeroafiliacion: 'NSS', numeroseguridadsocial: 'NSS',
-  dni: 'DNI', numerodocumento: 'DNI', documento: 'DNI',
-  nombre: 'NAME', nombres: 'NAME', primerapellido: 'NAME', segundoapellido: 'NAME', apellido: 'NAME', apellido1: 'NAME',
-  apellido2: 'NAME', apellidopaterno: 'NAME', apellidomaterno: 'NAME', given: 'NAME', family: 'NAME',
+  nss: 'NSS',
+  numeroafiliacion: 'NSS',
+  numeroseguridadsocial: 'NSS',
+  dni: 'DNI',
+  numerodocumento: 'DNI',
+  documento: 'DNI',
+  nombre: 'NAME',
+  nombres: 'NAME',
+  primerapellido: 'NAME',
+  segundoapellido: 'NAME',
+  apellido: 'NAME',
+  apellido1: 'NAME',
+  apellido2: 'NAME',
+  apellidopaterno: 'NAME',
+  apellidomaterno: 'NAME',
+  given: 'NAME',
+  family: 'NAME',
 };
 
 const PATTERNS: { kind: IdentifierKind; re: RegExp }[] = [

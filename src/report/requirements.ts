@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LocalizedText } from '../findings/finding.ts';
 import type { RuleMeta } from '../rules/rule.ts';
-import type { IntegrityFile, RequirementDefinition } from './model.ts';
 import { isObject } from '../util/is-object.ts';
+import type { IntegrityFile, RequirementDefinition } from './model.ts';
 
 /*
  * The requirement catalogue of a program (profiles/<program>/requirements.json): every rule of rules.json, plus
@@ -12,7 +12,6 @@ import { isObject } from '../util/is-object.ts';
  * a profile constraint is covered by a scenario carrying one of its `coveredBy` tags in which a message the
  * constraint governs was actually exchanged, and judged by the findings of its `judgedBy` rules on such messages.
  */
-
 
 /** Which messages a profile constraint governs. Every member is optional; regexes are JavaScript syntax. */
 export interface MessageSelector {
@@ -108,7 +107,10 @@ function parseSelector(x: unknown, where: string): MessageSelector {
         if (v !== 'request' && v !== 'response') throw new CatalogueError(`${where}: side must be request or response`);
         out.side = v;
         break;
-      case 'method': case 'path': case 'pointer': case 'status':
+      case 'method':
+      case 'path':
+      case 'pointer':
+      case 'status':
         if (typeof v !== 'string') throw new CatalogueError(`${where}: ${k} must be a string`);
         if (k === 'status' && !/^[1-5]xx$/.test(v)) throw new CatalogueError(`${where}: status must look like 2xx`);
         if (k !== 'status') {
@@ -120,7 +122,8 @@ function parseSelector(x: unknown, where: string): MessageSelector {
         }
         out[k] = v;
         break;
-      case 'has': case 'keys':
+      case 'has':
+      case 'keys':
         if (!stringList(v)) throw new CatalogueError(`${where}: ${k} must be a list of member names`);
         out[k] = v;
         break;
@@ -165,7 +168,14 @@ export const stripAt = (t: string): string => (t.startsWith('@') ? t.slice(1) : 
 
 function ruleRequirement(r: RuleMeta): Requirement {
   const req: Requirement = {
-    id: r.id, kind: 'rule', title: r.title, text: r.description, source: r.source, severity: r.strength, coveredBy: [r.id], judgedBy: [r.id],
+    id: r.id,
+    kind: 'rule',
+    title: r.title,
+    text: r.description,
+    source: r.source,
+    severity: r.strength,
+    coveredBy: [r.id],
+    judgedBy: [r.id],
   };
   if (r.roles) req.roles = [...r.roles];
   return req;
@@ -276,5 +286,5 @@ export function missingBehaviours(requirements: readonly Requirement[], behaviou
 }
 
 // Where the catalogue is applied to a run; re-exported so that the catalogue stays the one import of its users.
-export { computeCoverage, requirementsOfFinding, type CoverageInput, type CoverageResult } from './coverage.ts';
+export { type CoverageInput, type CoverageResult, computeCoverage, requirementsOfFinding } from './coverage.ts';
 export { selectorMatches } from './message-selector.ts';

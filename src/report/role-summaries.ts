@@ -17,7 +17,11 @@ export function runRoles(scenarios: readonly ScenarioReport[], roleTags: readonl
 }
 
 export function roleSummaries(
-  program: string, roles: readonly string[], scenarios: readonly ScenarioReport[], requirements: readonly RequirementReport[], sut: SutInfo,
+  program: string,
+  roles: readonly string[],
+  scenarios: readonly ScenarioReport[],
+  requirements: readonly RequirementReport[],
+  sut: SutInfo,
   behaviours?: readonly BehaviourReport[],
 ): RoleSummary[] {
   return roles.map((role): RoleSummary => {
@@ -29,19 +33,14 @@ export function roleSummaries(
     const gaps = behaviours ? behaviourGaps(behaviours, role) : { uncovered: [], failed: [] };
     const reqOf = (id: string): string => behaviours?.find((b) => b.id === id)?.requirement ?? id;
     const failedRequirements = [...new Set([...cells.filter(({ cell }) => cell?.verdict === 'failed').map(({ r }) => r.id), ...gaps.failed.map(reqOf)])];
-    const uncoveredShall = [...new Set([
-      ...cells.filter(({ r, cell }) => r.severity === 'SHALL' && cell?.verdict === 'not-covered').map(({ r }) => r.id),
-      ...gaps.uncovered.map(reqOf),
-    ])].filter((id) => !failedRequirements.includes(id));
+    const uncoveredShall = [...new Set([...cells.filter(({ r, cell }) => r.severity === 'SHALL' && cell?.verdict === 'not-covered').map(({ r }) => r.id), ...gaps.uncovered.map(reqOf)])].filter(
+      (id) => !failedRequirements.includes(id),
+    );
     const ok = notPassed === 0 && failedRequirements.length === 0 && uncoveredShall.length === 0 && mine.some((s) => s.status === 'passed');
     return {
       program,
       role,
-      verdict: roleVerdict(
-        role, sut, ok,
-        failedRequirements.length > 0 || mine.some((s) => unexplainedFailure(s) || s.findings.some((f) => judgedBlocking(f, sut))),
-        mine.some(stopped),
-      ),
+      verdict: roleVerdict(role, sut, ok, failedRequirements.length > 0 || mine.some((s) => unexplainedFailure(s) || s.findings.some((f) => judgedBlocking(f, sut))), mine.some(stopped)),
       scenarios: mine.length,
       passed: mine.filter((s) => s.status === 'passed').length,
       notPassed,

@@ -1,5 +1,5 @@
-import { assess, describeBlocks, judgedBlocking } from './assessment.ts';
 import type { RuleMeta } from '../rules/rule.ts';
+import { assess, describeBlocks, judgedBlocking } from './assessment.ts';
 import type { RequirementReport, RuleReport, RuleVerdict, ScenarioReport, SutInfo, Totals, VerdictReason } from './model.ts';
 import { list } from './verdict.ts';
 

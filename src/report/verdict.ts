@@ -46,13 +46,19 @@ export function computeVerdict(
   const failedRules = rules.filter((r) => r.verdict === 'failed');
   const unnamed = failedRules.filter((r) => !violated.includes(r.id));
   if (unnamed.length > 0) {
-    const ids = list(unnamed.map((r) => `${r.id} (${r.strength})`), Infinity);
+    const ids = list(
+      unnamed.map((r) => `${r.id} (${r.strength})`),
+      Infinity,
+    );
     en.push(`Rules failed by a scenario that no finding explains (a failed assertion): ${ids}.`);
     es.push(`Reglas fallidas por un escenario que ningún hallazgo explica (una aserción fallida): ${ids}.`);
   }
   const failedConstraints = requirements.filter((r) => r.kind === 'profile' && r.verdict === 'failed');
   if (failedConstraints.length > 0) {
-    const ids = list(failedConstraints.map((r) => `${r.id} (${r.severity})`), Infinity);
+    const ids = list(
+      failedConstraints.map((r) => `${r.id} (${r.severity})`),
+      Infinity,
+    );
     en.push(`Profile constraints failed: ${ids}.`);
     es.push(`Restricciones de perfil fallidas: ${ids}.`);
   }
@@ -62,12 +68,32 @@ export function computeVerdict(
   const selloStopped = scenarios.filter((s) => NOT_PASSED.has(s.status) && !s.findings.some((f) => judgedBlocking(f, sut)) && s.findings.some((f) => selloBlocking(f, sut)));
   if (inconclusive.length > 0) {
     const causes = [...new Set(inconclusive.map((s) => s.infrastructure?.cause ?? 'unknown'))].join(', ');
-    en.push(`Inconclusive: ${inconclusive.length} scenario(s) stopped by infrastructure errors (${causes}), not by the system under test: ${list(inconclusive.map((s) => s.id), 5)}.`);
-    es.push(`No concluyente: ${inconclusive.length} escenario(s) detenidos por errores de infraestructura (${causes}), no por el sistema bajo prueba: ${list(inconclusive.map((s) => s.id), 5)}.`);
+    en.push(
+      `Inconclusive: ${inconclusive.length} scenario(s) stopped by infrastructure errors (${causes}), not by the system under test: ${list(
+        inconclusive.map((s) => s.id),
+        5,
+      )}.`,
+    );
+    es.push(
+      `No concluyente: ${inconclusive.length} escenario(s) detenidos por errores de infraestructura (${causes}), no por el sistema bajo prueba: ${list(
+        inconclusive.map((s) => s.id),
+        5,
+      )}.`,
+    );
   }
   if (selloStopped.length > 0) {
-    en.push(`Sello's own mock failed in ${selloStopped.length} scenario(s) (findings against a role Sello plays: a Sello bug, not counted against the system under test): ${list(selloStopped.map((s) => s.id), 5)}.`);
-    es.push(`El simulador de Sello falló en ${selloStopped.length} escenario(s) (hallazgos contra un rol que Sello simula: un error de Sello, no cuenta contra el sistema bajo prueba): ${list(selloStopped.map((s) => s.id), 5)}.`);
+    en.push(
+      `Sello's own mock failed in ${selloStopped.length} scenario(s) (findings against a role Sello plays: a Sello bug, not counted against the system under test): ${list(
+        selloStopped.map((s) => s.id),
+        5,
+      )}.`,
+    );
+    es.push(
+      `El simulador de Sello falló en ${selloStopped.length} escenario(s) (hallazgos contra un rol que Sello simula: un error de Sello, no cuenta contra el sistema bajo prueba): ${list(
+        selloStopped.map((s) => s.id),
+        5,
+      )}.`,
+    );
   }
   const notAssessed = [...rules, ...requirements.filter((r) => r.kind === 'profile')].filter((r) => r.verdict === 'not-assessed');
   if (notAssessed.length > 0) {
@@ -79,19 +105,24 @@ export function computeVerdict(
 
   const uncovered = rules.filter((r) => r.strength === 'SHALL' && r.verdict === 'not-covered');
   if (uncovered.length > 0) {
-    const ids = list(uncovered.map((r) => r.id), Infinity);
+    const ids = list(
+      uncovered.map((r) => r.id),
+      Infinity,
+    );
     en.push(`SHALL rules not covered by any passed scenario: ${ids}.`);
     es.push(`Reglas SHALL sin ningún escenario aprobado que las cubra: ${ids}.`);
   }
   const uncoveredConstraints = requirements.filter((r) => r.kind === 'profile' && r.severity === 'SHALL' && r.verdict === 'not-covered');
   if (uncoveredConstraints.length > 0) {
-    const ids = list(uncoveredConstraints.map((r) => r.id), Infinity);
+    const ids = list(
+      uncoveredConstraints.map((r) => r.id),
+      Infinity,
+    );
     en.push(`SHALL profile constraints not covered by any passed scenario that exchanged such a message: ${ids}.`);
     es.push(`Restricciones de perfil SHALL sin ningún escenario aprobado que intercambiara ese mensaje: ${ids}.`);
   }
   // Each role is judged on every SHALL behaviour binding it (roles Sello played are not-applicable, not counted).
-  const uncoveredCells = behaviours.filter((b) => b.severity === 'SHALL')
-    .flatMap((b) => b.cells.filter((c) => c.verdict === 'not-covered').map((c) => `${b.id} ${c.role}`));
+  const uncoveredCells = behaviours.filter((b) => b.severity === 'SHALL').flatMap((b) => b.cells.filter((c) => c.verdict === 'not-covered').map((c) => `${b.id} ${c.role}`));
   if (uncoveredCells.length > 0) {
     const ids = list(uncoveredCells);
     en.push(`SHALL behaviours not exercised against a role they bind: ${ids}.`);
@@ -152,16 +183,20 @@ export function partialVerdict(
   const prefix = { en: `Partial run (--tags ${tags}), not a certification verdict: `, es: `Ejecución parcial (--tags ${tags}), no es un veredicto de certificación: ` };
   const withPrefix = (verdict: Verdict): { verdict: Verdict; reason: VerdictReason } => ({ verdict, reason: { en: prefix.en + full.reason.en, es: prefix.es + (full.reason.es ?? full.reason.en) } });
   const selloStopped = (s: ScenarioReport): boolean => !s.findings.some((f) => judgedBlocking(f, run.sut)) && s.findings.some((f) => selloBlocking(f, run.sut));
-  const failed = run.violated.length > 0
-    || run.rules.some((r) => r.verdict === 'failed')
-    || run.requirements.some((r) => r.kind === 'profile' && r.verdict === 'failed')
-    || run.scenarios.some((s) => unexplainedFailure(s) || (NOT_PASSED.has(s.status) && !selloStopped(s)))
-    || run.problems.length > 0;
+  const failed =
+    run.violated.length > 0 ||
+    run.rules.some((r) => r.verdict === 'failed') ||
+    run.requirements.some((r) => r.kind === 'profile' && r.verdict === 'failed') ||
+    run.scenarios.some((s) => unexplainedFailure(s) || (NOT_PASSED.has(s.status) && !selloStopped(s))) ||
+    run.problems.length > 0;
   if (failed) return withPrefix('FAILED');
   if (full.verdict === 'INCONCLUSIVE' || run.scenarios.some((s) => s.status === 'inconclusive' || (NOT_PASSED.has(s.status) && selloStopped(s)))) return withPrefix('INCONCLUSIVE');
   const passed = run.scenarios.filter((s) => s.status === 'passed').length;
   return {
     verdict: 'PASSED',
-    reason: { en: `${prefix.en}all ${passed} selected scenarios passed, with no finding against a judged role.`, es: `${prefix.es}los ${passed} escenarios seleccionados fueron aprobados, sin hallazgos contra un rol juzgado.` },
+    reason: {
+      en: `${prefix.en}all ${passed} selected scenarios passed, with no finding against a judged role.`,
+      es: `${prefix.es}los ${passed} escenarios seleccionados fueron aprobados, sin hallazgos contra un rol juzgado.`,
+    },
   };
 }

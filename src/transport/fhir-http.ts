@@ -4,7 +4,7 @@
  * FHIR client library instead, as a vendor's system would.
  */
 import type { ExchangeJournal } from '../journal/journal.ts';
-import { sendHttp, type HttpResponse } from './http-client.ts';
+import { type HttpResponse, sendHttp } from './http-client.ts';
 
 export interface FhirCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';

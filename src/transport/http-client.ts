@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { type ExchangeEntry, type RawHeader, redactBody, redactHeaders, redactRawHeaders } from '../journal/exchange.ts';
 import type { ExchangeJournal } from '../journal/journal.ts';
-import { redactBody, redactHeaders, redactRawHeaders, type ExchangeEntry, type RawHeader } from '../journal/exchange.ts';
 import { exchangeOnce, type WireResponse } from './http-wire.ts';
-import { InfrastructureError, type InfrastructureCause } from './infrastructure-error.ts';
+import { type InfrastructureCause, InfrastructureError } from './infrastructure-error.ts';
 
 /** The system under test (or a mock) could not be reached at all: an infrastructure error, not a conformance one. */
 export class EndpointUnreachableError extends InfrastructureError {
-  constructor(readonly url: string, reason: string, cause: InfrastructureCause = 'unreachable', exchangeId?: string) {
+  constructor(
+    readonly url: string,
+    reason: string,
+    cause: InfrastructureCause = 'unreachable',
+    exchangeId?: string,
+  ) {
     super(url, cause, reason, exchangeId);
     this.name = 'EndpointUnreachableError';
   }

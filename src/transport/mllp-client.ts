@@ -4,11 +4,11 @@
  * URL — so the report shows the v2 leg next to the FHIR one. Uses Sello's own MLLP sender (src/hl7v2/mllp.ts):
  * node-hl7-client cannot send the broken frames a conformance test needs (see that file).
  */
-import { exchangeMllp, frameMllp, parseEr7, valueAt, type MllpReply } from '../hl7v2/index.ts';
+import { exchangeMllp, frameMllp, type MllpReply, parseEr7, valueAt } from '../hl7v2/index.ts';
+import type { MllpFailure } from '../hl7v2/mllp.ts';
 import { decodeWithEncoding } from '../hl7v2/mllp.ts';
 import type { ExchangeJournal } from '../journal/journal.ts';
-import { InfrastructureError, type InfrastructureCause } from './infrastructure-error.ts';
-import type { MllpFailure } from '../hl7v2/mllp.ts';
+import { type InfrastructureCause, InfrastructureError } from './infrastructure-error.ts';
 
 export interface MllpTarget {
   host: string;
@@ -35,14 +35,22 @@ export const mllpUrl = (t: MllpTarget): string => `mllp://${t.host}:${t.port}`;
 export function v2Header(text: string): { type?: string; controlId?: string } {
   const m = parseEr7(text);
   if (!m.ok) return {};
-  const type = [1, 2].map((c) => valueAt(m, { segment: 'MSH', field: 9, component: c })).filter(Boolean).join('^');
+  const type = [1, 2]
+    .map((c) => valueAt(m, { segment: 'MSH', field: 9, component: c }))
+    .filter(Boolean)
+    .join('^');
   const controlId = valueAt(m, { segment: 'MSH', field: 10 });
   return { ...(type ? { type } : {}), ...(controlId ? { controlId } : {}) };
 }
 
 /** How raw bytes are shown in evidence: control characters named, so framing defects are visible. */
 export function showBytes(bytes: Buffer): string {
-  return bytes.toString('latin1').replace(/\x0b/g, '<VT>').replace(/\x1c/g, '<FS>').replace(/\r(?!$)/g, '<CR>\r').replace(/[\x00-\x08\x0e-\x1f]/g, (c) => `<0x${c.charCodeAt(0).toString(16).padStart(2, '0')}>`);
+  return bytes
+    .toString('latin1')
+    .replace(/\x0b/g, '<VT>')
+    .replace(/\x1c/g, '<FS>')
+    .replace(/\r(?!$)/g, '<CR>\r')
+    .replace(/[\x00-\x08\x0e-\x1f]/g, (c) => `<0x${c.charCodeAt(0).toString(16).padStart(2, '0')}>`);
 }
 
 /** A peer's MLLP listener could not be reached, reset the connection, or did not answer in time: no verdict. */
@@ -55,7 +63,12 @@ export class MllpUnreachableError extends InfrastructureError {
 
 const TRANSIENT: ReadonlySet<MllpFailure> = new Set(['connect-failed', 'socket-error', 'closed-before-reply']);
 const CAUSE: Readonly<Record<MllpFailure, InfrastructureCause>> = {
-  'connect-failed': 'unreachable', 'connect-timeout': 'timeout', 'reply-timeout': 'timeout', 'closed-before-reply': 'reset', 'socket-error': 'reset', 'bad-reply-frame': 'protocol',
+  'connect-failed': 'unreachable',
+  'connect-timeout': 'timeout',
+  'reply-timeout': 'timeout',
+  'closed-before-reply': 'reset',
+  'socket-error': 'reset',
+  'bad-reply-frame': 'protocol',
 };
 
 /** The cause of a failed exchange as an InfrastructureError cause. */
@@ -92,15 +105,15 @@ export async function sendV2(journal: ExchangeJournal, send: V2Send & { retryOnc
         },
         ...(reply.ok
           ? {
-            response: {
-              headers: {
-                ...(reply.framing.length ? { framing: reply.framing.map((f) => f.message.en).join(' ') } : {}),
-                ...(framingErrors.length ? { [FRAMING_ERROR_HEADER]: framingErrors.map((f) => f.message.en).join(' ') } : {}),
-                ...(reply.encoding && reply.encoding !== 'utf-8' ? { encoding: reply.encoding } : {}),
+              response: {
+                headers: {
+                  ...(reply.framing.length ? { framing: reply.framing.map((f) => f.message.en).join(' ') } : {}),
+                  ...(framingErrors.length ? { [FRAMING_ERROR_HEADER]: framingErrors.map((f) => f.message.en).join(' ') } : {}),
+                  ...(reply.encoding && reply.encoding !== 'utf-8' ? { encoding: reply.encoding } : {}),
+                },
+                body: reply.ack,
               },
-              body: reply.ack,
-            },
-          }
+            }
           : { error: `${reply.reason}: waited for ${reply.waitedFor}: ${reply.detail}` }),
       });
       exchangeId = entry.id;

@@ -51,7 +51,8 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
 export function redactRecordedHeaders(headers: unknown): unknown {
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return headers;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(headers)) out[k] = typeof v === 'string' ? redactHeaderValue(k, v) : OPAQUE_SECRET_HEADERS.has(k.toLowerCase()) || CREDENTIAL_HEADERS.has(k.toLowerCase()) ? REDACTED : v;
+  for (const [k, v] of Object.entries(headers))
+    out[k] = typeof v === 'string' ? redactHeaderValue(k, v) : OPAQUE_SECRET_HEADERS.has(k.toLowerCase()) || CREDENTIAL_HEADERS.has(k.toLowerCase()) ? REDACTED : v;
   return out;
 }
 
@@ -60,9 +61,7 @@ export function redactBody(body: unknown, depth = 0): unknown {
   if (body === null || typeof body !== 'object') return body;
   if (depth >= MAX_REDACTION_DEPTH) return `[not journaled: nested deeper than ${MAX_REDACTION_DEPTH} levels]`;
   if (Array.isArray(body)) return body.map((item) => redactBody(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? REDACTED : redactBody(v, depth + 1)]),
-  );
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? REDACTED : redactBody(v, depth + 1)]));
 }
 
 /** A URL with its userinfo and secret query parameters redacted; a relative URL (no userinfo possible) is kept. */

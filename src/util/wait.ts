@@ -1,6 +1,10 @@
 /** Every wait in Sello is bounded and names what it waited for, so a timeout is a readable finding, not a hang. */
 export class WaitTimeoutError extends Error {
-  constructor(readonly what: string, readonly timeoutMs: number, readonly lastObservation?: string) {
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    readonly lastObservation?: string,
+  ) {
     super(`Timed out after ${timeoutMs} ms waiting for ${what}${lastObservation ? ` (last seen: ${lastObservation})` : ''}`);
     this.name = 'WaitTimeoutError';
   }
@@ -16,10 +20,7 @@ export interface WaitOptions {
  * Polls `probe` until it returns a value other than undefined. A probe may also return
  * `{ pending: description }` to say what it saw, which ends up in the timeout message.
  */
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | { pending: string }> | T | undefined | { pending: string },
-  { what, timeoutMs, intervalMs = 100 }: WaitOptions,
-): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T | undefined | { pending: string }> | T | undefined | { pending: string }, { what, timeoutMs, intervalMs = 100 }: WaitOptions): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: string | undefined;
   for (;;) {

@@ -4,19 +4,17 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import Ajv2020Module from 'ajv/dist/2020.js';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { finding, type Finding, type IssueCode, type LocalizedText } from '../findings/finding.ts';
+import { type Finding, finding, type IssueCode, type LocalizedText } from '../findings/finding.ts';
 
 // ajv and ajv-formats are CommonJS with a `default` property; under NodeNext the default import is
 // the whole module.exports, so pick `.default` when present to work both under tsx and tsc.
 type AjvCtor = typeof Ajv2020Module.default;
-const Ajv2020: AjvCtor =
-  (Ajv2020Module as unknown as { default?: AjvCtor }).default ?? (Ajv2020Module as unknown as AjvCtor);
+const Ajv2020: AjvCtor = (Ajv2020Module as unknown as { default?: AjvCtor }).default ?? (Ajv2020Module as unknown as AjvCtor);
 type AddFormats = typeof addFormatsModule.default;
-const addFormats: AddFormats =
-  (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
+const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
 const SCHEMA_SUFFIX = '.schema.json';
 
@@ -34,7 +32,9 @@ export class SchemaRegistry {
     // verbose: the `type` message names the type actually received, which needs error.data.
     const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
     addFormats(ajv);
-    const files = readdirSync(directory).filter((f) => f.endsWith(SCHEMA_SUFFIX)).sort();
+    const files = readdirSync(directory)
+      .filter((f) => f.endsWith(SCHEMA_SUFFIX))
+      .sort();
     const ids: string[] = [];
     // Add every schema before compiling any, so cross-file $refs resolve regardless of file order.
     for (const file of files) {

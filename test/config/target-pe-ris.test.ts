@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { ConfigurationError } from '../../src/config/errors.ts';
 import { describeSut, parseTarget, sutEndpoints } from '../../src/config/target.ts';
 

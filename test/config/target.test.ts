@@ -1,11 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
+import type { MxPgsTarget } from '../../programs/mx-pgs/lib/target.ts';
 import { ConfigurationError } from '../../src/config/errors.ts';
 import { describeSut, loadTarget, parseTarget, type TargetFile } from '../../src/config/target.ts';
-import type { MxPgsTarget } from '../../programs/mx-pgs/lib/target.ts';
 
 const ENV = { IMSS_SECRET: 'imss-s3cr3t-A', ISSSTE_SECRET: 'issste-s3cr3t-B', SSA_SECRET: 'ssa-s3cr3t-C' };
 
@@ -55,7 +55,10 @@ test("the README's YAML target parses, with every ${VAR} replaced", () => {
 });
 
 test('the same target written as JSON parses to the same value', () => {
-  const json = JSON.stringify({ ...EXPECTED, credentials: { IMSS: { clientId: 'imss-client', clientSecret: '${IMSS_SECRET}' }, ISSSTE: EXPECTED.credentials?.ISSSTE, SSA: EXPECTED.credentials?.SSA } });
+  const json = JSON.stringify({
+    ...EXPECTED,
+    credentials: { IMSS: { clientId: 'imss-client', clientSecret: '${IMSS_SECRET}' }, ISSSTE: EXPECTED.credentials?.ISSSTE, SSA: EXPECTED.credentials?.SSA },
+  });
   assert.deepEqual(parseTarget(json, 'target.json', ENV), EXPECTED);
 });
 
@@ -78,8 +81,7 @@ test('loadTarget reads a file from disk, and a missing file is a ConfigurationEr
 });
 
 test('interpolation replaces every occurrence and leaves text without ${} alone', () => {
-  const named = (name: string, env: NodeJS.ProcessEnv) =>
-    parseTarget(`program: mx-pgs\nsut: { role: imss, name: "${name}", baseUrl: "http://h/pgs/v1", tokenUrl: "http://h/t" }\n`, 'f', env).sut.name;
+  const named = (name: string, env: NodeJS.ProcessEnv) => parseTarget(`program: mx-pgs\nsut: { role: imss, name: "${name}", baseUrl: "http://h/pgs/v1", tokenUrl: "http://h/t" }\n`, 'f', env).sut.name;
   assert.equal(named('a ${X} b ${X} ${Y_2}', { X: '1', Y_2: 'two' }), 'a 1 b 1 two');
   assert.equal(named('cost: $5 and $X and ${ not-a-name }', {}), 'cost: $5 and $X and ${ not-a-name }');
   assert.equal(named('empty:${E}.', { E: '' }), 'empty:.', 'a variable set to empty is set');
@@ -136,41 +138,32 @@ test('describeSut shows role, URL and name, and never credentials', () => {
   assert.deepEqual(describeSut(undefined), { role: 'all', baseUrl: 'reference implementations on loopback', kind: 'reference' });
 });
 
-test(
-  'describeSut hides credentials written into the SUT URL',
-  () => {
-    const target = parseTarget(minimal({ baseUrl: 'https://acme:hunter2@pgs.acme.test/pgs/v1' }), 't.json', {});
-    const shown = JSON.stringify(describeSut(target));
-    assert.ok(!shown.includes('hunter2'), shown);
-  },
-);
+test('describeSut hides credentials written into the SUT URL', () => {
+  const target = parseTarget(minimal({ baseUrl: 'https://acme:hunter2@pgs.acme.test/pgs/v1' }), 't.json', {});
+  const shown = JSON.stringify(describeSut(target));
+  assert.ok(!shown.includes('hunter2'), shown);
+});
 
-test(
-  'a secret is used verbatim whatever characters it holds',
-  () => {
-    // Plausible generated secrets: all digits, a YAML boolean, flow/indicator characters.
-    for (const secret of ['20250615', 'true', 'abc,def}', '@x9!', '*Zq', 'a #b', 'q"u']) {
-      let target: TargetFile;
-      try {
-        target = parseTarget(README_YAML, 'target.yaml', { ...ENV, IMSS_SECRET: secret });
-      } catch (error) {
-        assert.fail(`secret ${JSON.stringify(secret)}: ${(error as Error).message.split('\n')[0]}`);
-      }
-      assert.equal(target.program === 'mx-pgs' ? (target as MxPgsTarget).credentials?.IMSS?.clientSecret : undefined, secret);
-    }
-  },
-);
-
-test(
-  'a ConfigurationError never prints a secret read from the environment',
-  () => {
-    const secret = '@Vx7-not-for-logs';
-    let message = '';
+test('a secret is used verbatim whatever characters it holds', () => {
+  // Plausible generated secrets: all digits, a YAML boolean, flow/indicator characters.
+  for (const secret of ['20250615', 'true', 'abc,def}', '@x9!', '*Zq', 'a #b', 'q"u']) {
+    let target: TargetFile;
     try {
-      parseTarget(README_YAML, 'target.yaml', { ...ENV, IMSS_SECRET: secret });
+      target = parseTarget(README_YAML, 'target.yaml', { ...ENV, IMSS_SECRET: secret });
     } catch (error) {
-      message = (error as Error).message;
+      assert.fail(`secret ${JSON.stringify(secret)}: ${(error as Error).message.split('\n')[0]}`);
     }
-    assert.ok(!message.includes(secret), message);
-  },
-);
+    assert.equal(target.program === 'mx-pgs' ? (target as MxPgsTarget).credentials?.IMSS?.clientSecret : undefined, secret);
+  }
+});
+
+test('a ConfigurationError never prints a secret read from the environment', () => {
+  const secret = '@Vx7-not-for-logs';
+  let message = '';
+  try {
+    parseTarget(README_YAML, 'target.yaml', { ...ENV, IMSS_SECRET: secret });
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert.ok(!message.includes(secret), message);
+});

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { DelimitedParser, lineWriter, oneOf, parseDelimited, toLatin1, type DelimitedFormat, type Layout, type ParsedItem } from '../../src/delimited/index.ts';
+import { test } from 'node:test';
+import { type DelimitedFormat, DelimitedParser, type Layout, lineWriter, oneOf, type ParsedItem, parseDelimited, toLatin1 } from '../../src/delimited/index.ts';
 
 // A format unlike confronta's, so nothing passes by sharing its separators or its way of naming places.
 const FORMAT: DelimitedFormat = { fieldSeparator: ';', repeatSeparator: ',', maxLineBytes: 64, ruleId: 'CSV-FORMAT', location: (l, c) => `row ${l}${c ? ` col ${c}` : ''}` };
@@ -26,14 +26,17 @@ test('the reader follows the declared format: separators, repeats, checks, posit
   assert.deepEqual(where(3), ['CSV-FORMAT@row 4 col TAGS[2]']);
   assert.deepEqual(where(4), ['CSV-FORMAT@row 5']);
   assert.equal(items[4]?.type === 'invalid' && items[4].key, '4');
-  assert.match(items[5]?.type === 'invalid' ? items[5].findings[0]?.message.en ?? '' : '', /exceeds 64 bytes \(100\)/);
+  assert.match(items[5]?.type === 'invalid' ? (items[5].findings[0]?.message.en ?? '') : '', /exceeds 64 bytes \(100\)/);
   assert.deepEqual(items[6], { type: 'row', line: 7, record: { id: '5', tags: [], kind: 'B' } });
 });
 
 test('a wrong header stops the reading; the writer keeps values from shifting the columns', () => {
   const parser = new DelimitedParser(LAYOUT, FORMAT);
   const items = [...parser.push(toLatin1('ID;KIND\n1;A\n')), ...parser.end()];
-  assert.deepEqual(items.map((i) => i.type), ['header']);
+  assert.deepEqual(
+    items.map((i) => i.type),
+    ['header'],
+  );
   const w = lineWriter(FORMAT);
   assert.equal(w.formatLine(['a;b', ['x,y', 'z'], 'ü€']), 'a?b;x?y,z;ü?');
   assert.equal(w.cleanValue('a|b&c'), 'a|b&c');

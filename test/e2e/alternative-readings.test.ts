@@ -1,9 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, latestReport, removeTempDir, runSello, startSelloMocks, tempDir, allFindings } from './sello-process.ts';
-import { startRewritingProxy, type ProxiedRequest, type ProxiedResponse } from './rewriting-proxy.ts';
+import { test } from 'node:test';
+import { type ProxiedRequest, type ProxiedResponse, startRewritingProxy } from './rewriting-proxy.ts';
+import { allFindings, freePort, latestReport, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
 
 // Never stricter than the spec: a node written by someone else may take every reading contract v1.1 allows. A proxy
 // turns the reference IMSS node's answers into such readings; the certification must still pass, with no error.
@@ -85,7 +85,11 @@ mocks:
         const result = await runSello(['run', '--quiet', '--target', target, '--out', out], secrets, 600_000);
         const report = await latestReport(out);
         const errors = allFindings(report).filter((f) => (f as { severity?: string }).severity !== 'warning' && (f as { severity?: string }).severity !== 'information');
-        assert.deepEqual(errors.map((f) => `${f.ruleId} ${f.location}`), [], 'no error finding against a conformant reading');
+        assert.deepEqual(
+          errors.map((f) => `${f.ruleId} ${f.location}`),
+          [],
+          'no error finding against a conformant reading',
+        );
         assert.equal(report.verdict, 'CERTIFIABLE', result.stdout + result.stderr);
         assert.equal(result.code, 0);
         assert.ok(report.totals.scenarios >= 15, `the ${upper} suite ran (${report.totals.scenarios} scenarios)`);

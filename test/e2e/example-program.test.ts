@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { freePort, latestReport, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
 
 /*
@@ -24,7 +24,10 @@ test('the example program certifies its reference server and fails ECHO-01 on a 
     assert.equal(planted.code, 3, planted.stdout + planted.stderr);
     const ko = await latestReport(out);
     assert.equal(ko.verdict, 'NOT CERTIFIABLE');
-    assert.deepEqual(ko.rules.filter((r) => r.verdict === 'failed').map((r) => r.id), ['ECHO-01']);
+    assert.deepEqual(
+      ko.rules.filter((r) => r.verdict === 'failed').map((r) => r.id),
+      ['ECHO-01'],
+    );
   } finally {
     await removeTempDir(out);
   }
@@ -43,7 +46,10 @@ test('the example program certifies a server of its own named in a target file',
     assert.equal(report.sut.kind, 'external');
     assert.equal(report.verdict, 'CERTIFIABLE');
     // The exchange on the record went to the target's server, not to a reference started by the steps.
-    const exchanges = (await readFile(join(out, 'latest', 'evidence', 'exchanges.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { url?: string; request?: { url?: string } });
+    const exchanges = (await readFile(join(out, 'latest', 'evidence', 'exchanges.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { url?: string; request?: { url?: string } });
     assert.equal(exchanges.length, 1);
     assert.match(JSON.stringify(exchanges[0]), new RegExp(`127\\.0\\.0\\.1:${port}/echo`));
   } finally {

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { freePort, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
 
 /*
@@ -62,7 +62,9 @@ async function tcpProxy(upstreamPort: number, opts: { delayMs?: number; closeAft
 
 async function writeTarget(dir: string, proxyPort: number, ssaPort: number, issstePort: number): Promise<string> {
   const file = join(dir, 'target.yaml');
-  await writeFile(file, `program: mx-pgs
+  await writeFile(
+    file,
+    `program: mx-pgs
 sut:
   role: imss
   name: reference IMSS node behind a proxy
@@ -75,7 +77,8 @@ credentials:
 mocks:
   ports: { SSA: ${ssaPort}, ISSSTE: ${issstePort} }
 timeouts: { requestMs: 5000, propagationMs: 5000 }
-`);
+`,
+  );
   return file;
 }
 
@@ -126,7 +129,10 @@ test('slow but within requestMs passes; a SUT that goes away mid-run is INCONCLU
     assert.equal(gone.code, 5, gone.stdout + gone.stderr);
     assert.equal(report.verdict, 'INCONCLUSIVE', JSON.stringify(report.rules.filter((r) => r.verdict !== 'passed')));
     assert.deepEqual(report.violated, []);
-    assert.ok(report.rules.every((r) => r.verdict !== 'failed'), 'nothing is failed for the weather');
+    assert.ok(
+      report.rules.every((r) => r.verdict !== 'failed'),
+      'nothing is failed for the weather',
+    );
     const inconclusive = report.features.flatMap((f) => f.scenarios).filter((s) => s.status === 'inconclusive');
     assert.ok(inconclusive.length >= 1);
     assert.match(inconclusive[0]?.infrastructure?.cause ?? '', /^(unreachable|reset)$/);

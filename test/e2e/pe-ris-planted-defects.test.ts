@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { allFindings, latestReport, runSello, tempDir } from './sello-process.ts';
 
 // A suite that cannot fail certifies nothing: a defect planted in each pe-ris reference role must turn the verdict to
@@ -18,9 +18,15 @@ test('SIHCE notifying each status change twice fails RIS-NOT-02, judged on its o
   const report = await planted('@RIS-FLOW-01 and @sihce', 'sihce:notify-twice');
   assert.equal(report.rules.find((r) => r.id === 'RIS-NOT-02')?.verdict, 'failed');
   const twice = allFindings(report).filter((f) => f.ruleId === 'RIS-NOT-02');
-  assert.ok(twice.some((f) => f.location.startsWith('Bundle.entry[0].resource')), JSON.stringify(twice));
+  assert.ok(
+    twice.some((f) => f.location.startsWith('Bundle.entry[0].resource')),
+    JSON.stringify(twice),
+  );
   // Qhali told the citizen each event it got: the duplicate is SIHCE's (the root cause), not a finding against Qhali.
-  assert.ok(twice.every((f) => (f as { role?: string }).role === 'sihce'), JSON.stringify(twice));
+  assert.ok(
+    twice.every((f) => (f as { role?: string }).role === 'sihce'),
+    JSON.stringify(twice),
+  );
   assert.ok(!allFindings(report).some((f) => f.ruleId.startsWith('RP-')), 'no triage rule is blamed');
 });
 

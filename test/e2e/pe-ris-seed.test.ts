@@ -1,7 +1,7 @@
-import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { removeTempDir, runSello, tempDir } from './sello-process.ts';
 
 // `--seed S` replays a failed run: the same synthetic people and the same ids Sello writes in the messages (MSH-10s,

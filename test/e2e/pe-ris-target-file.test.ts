@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { freePorts, latestReport, runSello, startSelloMocks, tempDir } from './sello-process.ts';
 
 // A vendor points Sello at their own SIHCE, Qhali or engine with a target file; here a second copy of a reference role,
@@ -11,7 +11,9 @@ test('SIHCE as the SUT through a target file: FHIR base and MLLP listener of a s
   const dir = await tempDir('sello-pe-target-');
   const [fhir, mllp, engine, qhali] = await freePorts(4);
   const target = join(dir, 'sihce.yaml');
-  await writeFile(target, `program: pe-ris
+  await writeFile(
+    target,
+    `program: pe-ris
 sut:
   role: sihce
   name: second copy of the reference SIHCE
@@ -19,7 +21,8 @@ sut:
   mllp: { host: 127.0.0.1, port: ${mllp} }
 mocks:
   ports: { engine: ${engine}, qhali: ${qhali} }
-`);
+`,
+  );
   const sut = await startSelloMocks(['--program', 'pe-ris', '--target', target, '--role', 'sihce', '--port', String(fhir), '--mllp-port', String(mllp)]);
   try {
     assert.match(sut.output, new RegExp(`SIHCE\\s+FHIR http://127\\.0\\.0\\.1:${fhir}/fhir\\s+MLLP 127\\.0\\.0\\.1:${mllp}`));
@@ -42,14 +45,17 @@ test('Qhali as the SUT: its notification endpoint and test-control API; a plante
   const [q, engine, sihce, sihceMllp, q2] = await freePorts(5);
   const write = async (port: number) => {
     const file = join(dir, `qhali-${port}.yaml`);
-    await writeFile(file, `program: pe-ris
+    await writeFile(
+      file,
+      `program: pe-ris
 sut:
   role: qhali
   notificationUrl: http://127.0.0.1:${port}/notificaciones
   controlUrl: http://127.0.0.1:${port}/sello
 mocks:
   ports: { engine: ${engine}, sihce: ${sihce}, sihceMllp: ${sihceMllp} }
-`);
+`,
+    );
     return file;
   };
   const good = await write(q!);
@@ -86,18 +92,21 @@ test('an unreachable pe-ris SUT (its MLLP port) is an infrastructure error, exit
   assert.match(result.stderr, /unreachable|did not accept/);
 });
 
-test('the engine as the SUT, a vendor\'s Mirth channel seen as a black box: a dropped DNI check character fails RP-02, the rest passes', async () => {
+test("the engine as the SUT, a vendor's Mirth channel seen as a black box: a dropped DNI check character fails RP-02, the rest passes", async () => {
   const dir = await tempDir('sello-pe-target-');
   const [engine, sihce, sihceMllp, qhali] = await freePorts(4);
   const target = join(dir, 'engine.yaml');
-  await writeFile(target, `program: pe-ris
+  await writeFile(
+    target,
+    `program: pe-ris
 sut:
   role: engine
   fhirBaseUrl: http://127.0.0.1:${engine}/fhir
   notificationUrl: http://127.0.0.1:${engine}/notificaciones/sihce
 mocks:
   ports: { sihce: ${sihce}, sihceMllp: ${sihceMllp}, qhali: ${qhali} }
-`);
+`,
+  );
   const sut = await startSelloMocks(['--program', 'pe-ris', '--target', target, '--role', 'engine', '--port', String(engine), '--plant-fault', 'engine:drop-dni-check']);
   try {
     const out = join(dir, 'reports');

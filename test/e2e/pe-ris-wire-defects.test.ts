@@ -1,10 +1,10 @@
-import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { type FrameRewrite, mapSegments, startMllpProxy } from './mllp-proxy.ts';
+import { type ProxiedRequest, type ProxiedResponse, startRewritingProxy } from './rewriting-proxy.ts';
 import { freePorts, latestReport, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
-import { mapSegments, startMllpProxy, type FrameRewrite } from './mllp-proxy.ts';
-import { startRewritingProxy, type ProxiedRequest, type ProxiedResponse } from './rewriting-proxy.ts';
 
 // Vendor bugs on the pe-ris wire, injected between Sello and a reference role (the engine's v2 messages to SIHCE, and
 // SIHCE's ACKs and FHIR answers): the certification must name the rule the bug breaks, judged on the message that
@@ -31,7 +31,9 @@ const engineBench = (async () => {
   const proxy = await startMllpProxy(sihceMllp!, { toUpstream: (m) => (activeV2 ?? passThrough)(m) });
   const targetFor = async (name: string, mllpPort: number) => {
     const file = join(dir, name);
-    await writeFile(file, `program: pe-ris
+    await writeFile(
+      file,
+      `program: pe-ris
 sut:
   role: engine
   fhirBaseUrl: http://127.0.0.1:${engine}/fhir
@@ -39,7 +41,8 @@ sut:
 mocks:
   ports: { sihce: ${sihce}, sihceMllp: ${mllpPort}, qhali: ${qhali} }
 timeouts: { requestMs: 5000, propagationMs: 4000 }
-`);
+`,
+    );
     return file;
   };
   const runTarget = await targetFor('engine.yaml', sihceMllp!);
@@ -61,7 +64,9 @@ const sihceBench = (async () => {
   const httpProxy = await startRewritingProxy(`http://127.0.0.1:${fhir}`, { response: (q, r) => activeHttp?.(q, r) ?? r });
   const write = async (name: string, fhirBase: string, mllpPort: number) => {
     const file = join(dir, name);
-    await writeFile(file, `program: pe-ris
+    await writeFile(
+      file,
+      `program: pe-ris
 sut:
   role: sihce
   fhirBaseUrl: ${fhirBase}/fhir
@@ -69,7 +74,8 @@ sut:
 mocks:
   ports: { engine: ${engine}, qhali: ${qhali} }
 timeouts: { requestMs: 5000, propagationMs: 4000 }
-`);
+`,
+    );
     return file;
   };
   const runTarget = await write('sihce.yaml', httpProxy.url, mllpProxy.port);
@@ -103,7 +109,19 @@ const ENGINE_DEFECTS: { name: string; rules: string[]; rewrite: FrameRewrite }[]
   {
     name: 'writes PID-3 without the assigning authority and identifier type',
     rules: ['RIS-V2-04'],
-    rewrite: (m) => mapSegments(m, (f) => (f[0] === 'PID' ? withField(f, 3, field(f, 3).split('~').map((cx) => cx.split('^').slice(0, 2).join('^')).join('~')) : f)),
+    rewrite: (m) =>
+      mapSegments(m, (f) =>
+        f[0] === 'PID'
+          ? withField(
+              f,
+              3,
+              field(f, 3)
+                .split('~')
+                .map((cx) => cx.split('^').slice(0, 2).join('^'))
+                .join('~'),
+            )
+          : f,
+      ),
   },
   {
     name: 'leaves the RENIPRESS out of PV1-3',
@@ -113,7 +131,23 @@ const ENGINE_DEFECTS: { name: string; rules: string[]; rewrite: FrameRewrite }[]
   {
     name: 'drops the DNI check character from PID-3',
     rules: ['RP-02'],
-    rewrite: (m) => mapSegments(m, (f) => (f[0] === 'PID' ? withField(f, 3, field(f, 3).split('~').map((cx) => { const c = cx.split('^'); if (c.length > 1) c[1] = ''; return c.join('^'); }).join('~')) : f)),
+    rewrite: (m) =>
+      mapSegments(m, (f) =>
+        f[0] === 'PID'
+          ? withField(
+              f,
+              3,
+              field(f, 3)
+                .split('~')
+                .map((cx) => {
+                  const c = cx.split('^');
+                  if (c.length > 1) c[1] = '';
+                  return c.join('^');
+                })
+                .join('~'),
+            )
+          : f,
+      ),
   },
 ];
 

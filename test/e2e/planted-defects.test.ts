@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { allFindings, latestReport, runSello, tempDir } from './sello-process.ts';
 
 // A suite that cannot fail certifies nothing: each defect planted in a reference node must turn the
@@ -14,7 +14,10 @@ test('IMSS accepting a CURP with a wrong check digit fails RN-01', async () => {
   assert.equal(report.rules.find((r) => r.id === 'RN-01')?.verdict, 'failed');
   const findings = allFindings(report).filter((f) => f.ruleId === 'RN-01');
   assert.ok(findings.length >= 2, `expected RN-01 findings, got ${JSON.stringify(allFindings(report))}`);
-  assert.ok(findings.every((f) => f.location.startsWith('/curp') || f.location.startsWith('/acuse')), JSON.stringify(findings));
+  assert.ok(
+    findings.every((f) => f.location.startsWith('/curp') || f.location.startsWith('/acuse')),
+    JSON.stringify(findings),
+  );
 });
 
 test('ISSSTE echoing the wrong message id fails PGS-API-02 in every ISSSTE scenario', async () => {

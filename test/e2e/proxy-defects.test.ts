@@ -1,10 +1,10 @@
-import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { type ProxiedRequest, type ProxiedResponse, startRewritingProxy } from './rewriting-proxy.ts';
 import { freePort, latestReport, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
-import { startRewritingProxy, type ProxiedRequest, type ProxiedResponse } from './rewriting-proxy.ts';
 
 // Vendor bugs as a certifier meets them: a proxy between Sello and a reference IMSS node alters its answers the way a
 // buggy node would, and the full IMSS certification must fail with exactly the rule the bug breaks — no cascade onto
@@ -30,17 +30,19 @@ const asJson = (response: ProxiedResponse, body: unknown, status = response.stat
 });
 
 /** A refusal under `rule` answered as an acceptance: the node skips the rule (its answer; what it stored is its own). */
-const accepts = (rule: string): Rewrite => (request, response, body) => {
-  const acuse = body?.acuse as Acuse | undefined;
-  if (!acuse || acuse.estatus !== 'RECHAZADO' || !acuse.errores.some((e) => e.regla === rule)) return undefined;
-  const accepted = { messageId: acuse.messageId, estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] };
-  if (request.method === 'GET') {
-    // A búsqueda that skips the check answers what it found (nothing); a consulta has no rule of this kind to skip.
-    return /^\/pgs\/v1\/beneficiarios(\?|$)/.test(request.path) ? asJson(response, { acuse: accepted, resultados: [] }, 200) : undefined;
-  }
-  const alta = request.method === 'POST' && /^\/pgs\/v1\/beneficiarios(\?|$)/.test(request.path);
-  return asJson(response, { acuse: accepted }, alta ? 201 : 200);
-};
+const accepts =
+  (rule: string): Rewrite =>
+  (request, response, body) => {
+    const acuse = body?.acuse as Acuse | undefined;
+    if (!acuse || acuse.estatus !== 'RECHAZADO' || !acuse.errores.some((e) => e.regla === rule)) return undefined;
+    const accepted = { messageId: acuse.messageId, estatus: 'ACEPTADO', codigo: 'PGS-000', errores: [] };
+    if (request.method === 'GET') {
+      // A búsqueda that skips the check answers what it found (nothing); a consulta has no rule of this kind to skip.
+      return /^\/pgs\/v1\/beneficiarios(\?|$)/.test(request.path) ? asJson(response, { acuse: accepted, resultados: [] }, 200) : undefined;
+    }
+    const alta = request.method === 'POST' && /^\/pgs\/v1\/beneficiarios(\?|$)/.test(request.path);
+    return asJson(response, { acuse: accepted }, alta ? 201 : 200);
+  };
 
 const DEFECTS: { name: string; rule: string; rewrite: Rewrite; roles?: readonly Role[] }[] = [
   {
@@ -78,7 +80,8 @@ const DEFECTS: { name: string; rule: string; rewrite: Rewrite; roles?: readonly 
     name: 'shows no alert in the central index',
     rule: 'RN-08',
     roles: ['ssa'],
-    rewrite: (request, response, body) => (request.method === 'GET' && request.path.startsWith('/pgs/v1/indice/') && Array.isArray(body?.alertas) ? asJson(response, { ...body, alertas: [] }) : undefined),
+    rewrite: (request, response, body) =>
+      request.method === 'GET' && request.path.startsWith('/pgs/v1/indice/') && Array.isArray(body?.alertas) ? asJson(response, { ...body, alertas: [] }) : undefined,
   },
 ];
 

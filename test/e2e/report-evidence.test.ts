@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { runSello, tempDir } from './sello-process.ts';
 
 // The evidence chain through the CLI: a clean run and a run with a planted fault, both signed (one with a
@@ -78,5 +78,4 @@ test('signed runs verify, a tampered byte is named, and diff exits 3 naming the 
   assert.match(tampered.stdout, /ALTERED\s+evidence\/exchanges\.ndjson/);
   assert.match(tampered.stdout, /signature: OK/);
   assert.match(tampered.stdout, /Result: ALTERED/);
-
 });

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { latestReport, removeTempDir, runSello, tempDir } from './sello-process.ts';
 
 test('a tag expression that does not parse is a usage error (exit 4) with the reason, before anything runs', async () => {

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { freePort, latestReport, runSello, startSelloMocks, tempDir } from './sello-process.ts';
 
 const secrets = { SELLO_T_IMSS: 'imss-secret-e2e-1', SELLO_T_ISSSTE: 'issste-secret-e2e-2', SELLO_T_SSA: 'ssa-secret-e2e-3' };
@@ -42,7 +42,10 @@ test('the suite runs against an external IMSS node named in a target file, and k
     assert.equal(report.sut.role, 'imss');
     const tags = report.features.flatMap((f) => f.scenarios.map((s) => s.tags));
     assert.ok(tags.length >= 15, `expected the IMSS scenarios, got ${tags.length}`);
-    assert.ok(tags.every((t) => t.includes('@imss')), 'only scenarios of the SUT role run');
+    assert.ok(
+      tags.every((t) => t.includes('@imss')),
+      'only scenarios of the SUT role run',
+    );
     const runDir = join(out, (await readdir(out)).find((name) => name !== 'latest')!);
     const files = (await readdir(runDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
     assert.ok(files.length > 5, 'the run wrote its report and evidence');
@@ -100,7 +103,7 @@ test('an unreachable SUT is an infrastructure error (exit 5), not a verdict', as
 test('configuration errors exit 4 and say what to fix', async () => {
   const dir = await tempDir('sello-target-');
   const target = await writeTarget(dir, 1, 2, 3);
-  const missingEnv = await runSello(['run', '--target', target], { SELLO_T_IMSS: '' , SELLO_T_ISSSTE: undefined, SELLO_T_SSA: undefined });
+  const missingEnv = await runSello(['run', '--target', target], { SELLO_T_IMSS: '', SELLO_T_ISSSTE: undefined, SELLO_T_SSA: undefined });
   assert.equal(missingEnv.code, 4);
   assert.match(missingEnv.stderr, /SELLO_T_ISSSTE/);
   const bad = join(dir, 'bad.yaml');

@@ -1,9 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
+import { test } from 'node:test';
 import { syntheticBeneficiario } from '../../programs/mx-pgs/lib/synthetic.ts';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 import { runSello, tempDir } from './sello-process.ts';
 
 test('sello validate: a valid beneficiary exits 0, a broken one exits 3 naming rule and JSON pointer', async () => {
@@ -54,9 +54,15 @@ test('sello validate: FHIR by meta.profile, NDJSON line by line, directories, an
   const ndjson = await runSello(['validate', join(dir, 'mixed.ndjson'), '--format', 'json']);
   assert.equal(ndjson.code, 3, ndjson.stderr);
   const outcomes = JSON.parse(ndjson.stdout) as { line: number; outcome: { issue: { severity: string; expression?: string[] }[] } }[];
-  assert.deepEqual(outcomes.map((o) => o.line), [1, 2]);
+  assert.deepEqual(
+    outcomes.map((o) => o.line),
+    [1, 2],
+  );
   assert.ok(!outcomes[0]!.outcome.issue.some((i) => i.severity === 'error'));
-  assert.ok(outcomes[1]!.outcome.issue.some((i) => i.severity === 'error' && (i.expression?.length ?? 0) > 0), 'FHIRPath expression on FHIR errors');
+  assert.ok(
+    outcomes[1]!.outcome.issue.some((i) => i.severity === 'error' && (i.expression?.length ?? 0) > 0),
+    'FHIRPath expression on FHIR errors',
+  );
 
   const hl7 = await runSello(['validate', 'test/fixtures/hl7v2/valid']);
   assert.equal(hl7.code, 0, hl7.stdout + hl7.stderr);

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { FhirStore } from '../../src/fhir-server/store.ts';
 
 const patient = (value: string) => ({ resourceType: 'Patient', identifier: [{ system: 'urn:example:id', value }] });
@@ -24,7 +24,7 @@ test('what the store hands out is a copy: changing it changes nothing stored', (
   const store = new FhirStore();
   const created = store.create(patient('A1'));
   created.identifier = [];
-  assert.equal((store.read('Patient', String(created.id))?.identifier as unknown[]).length, 1);
+  assert.equal((store.read('Patient', String(created.id))?.identifier as unknown[] | undefined)?.length, 1);
 });
 
 test('search ANDs its parameters, reports unknown ones, and matches identifier with or without a system', () => {
@@ -35,7 +35,10 @@ test('search ANDs its parameters, reports unknown ones, and matches identifier w
   assert.equal(store.search('Patient', new URLSearchParams({ identifier: 'A1' })).resources.length, 1);
   assert.equal(store.search('Patient', new URLSearchParams({ identifier: 'urn:example:id|A1' })).resources.length, 1);
   assert.equal(store.search('Patient', new URLSearchParams({ identifier: 'urn:other|A1' })).resources.length, 0);
-  assert.deepEqual(store.search('Task', new URLSearchParams({ patient: '1', status: 'accepted' })).resources.map((r) => r.status), ['accepted']);
+  assert.deepEqual(
+    store.search('Task', new URLSearchParams({ patient: '1', status: 'accepted' })).resources.map((r) => r.status),
+    ['accepted'],
+  );
   assert.deepEqual(store.search('Task', new URLSearchParams({ 'code:text': 'x' })).unknown, ['code:text']);
 });
 

@@ -1,13 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/findings/finding.ts';
-import { ControlIdTracker, ackMode, buildAck, errorCodeFor, hl7Timestamp } from '../../src/hl7v2/ack.ts';
-import { ReferenceReceiver, checkAck, referenceAck } from './pe-ris-contract.ts';
+import { ackMode, buildAck, ControlIdTracker, errorCodeFor, hl7Timestamp } from '../../src/hl7v2/ack.ts';
 import { parseEr7, valueAt } from '../../src/hl7v2/er7.ts';
-import { validateHl7 } from './pe-ris-contract.ts';
+import { checkAck, ReferenceReceiver, referenceAck, validateHl7 } from './pe-ris-contract.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/hl7v2/', import.meta.url));
 const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
@@ -17,18 +16,20 @@ const NOW = new Date(2025, 2, 14, 9, 30, 1);
 const ADT = fixture('valid/adt-a04.hl7');
 /** The ADT in enhanced mode: MSH-15 and MSH-16 set. */
 const enhanced = (accept: string, application = 'AL'): string => ADT.replace('|P|2.5|||||PER|', `|P|2.5|||${accept}|${application}|PER|`);
-const field = (text: string, segment: string, f: number, component?: number, occurrence = 1): string =>
-  valueAt(parseEr7(text), { segment, occurrence, field: f, ...(component ? { component } : {}) });
+const field = (text: string, segment: string, f: number, component?: number, occurrence = 1): string => valueAt(parseEr7(text), { segment, occurrence, field: f, ...(component ? { component } : {}) });
 /** Edits one field of one segment of an ER7 text. */
 const edit = (text: string, segment: string, n: number, value: string): string =>
-  text.split('\r').map((line) => {
-    if (!line.startsWith(`${segment}|`)) return line;
-    const fields = line.split('|');
-    const index = segment === 'MSH' ? n - 1 : n;
-    while (fields.length <= index) fields.push('');
-    fields[index] = value;
-    return fields.join('|');
-  }).join('\r');
+  text
+    .split('\r')
+    .map((line) => {
+      if (!line.startsWith(`${segment}|`)) return line;
+      const fields = line.split('|');
+      const index = segment === 'MSH' ? n - 1 : n;
+      while (fields.length <= index) fields.push('');
+      fields[index] = value;
+      return fields.join('|');
+    })
+    .join('\r');
 
 test('buildAck answers the original: swapped routing, ACK^<event>^ACK, MSA-2 = MSH-10', () => {
   const ack = buildAck(ADT, 'AA', [], { now: NOW, controlId: 'ACK0001' });
@@ -45,10 +46,7 @@ test('AE carries one ERR per error: ERL location, 0357 code, severity, user mess
     { code: '103', location: 'PID-3[2].5', severity: 'W', message: 'Tipo ^ desconocido|raro' },
   ]);
   const errs = ack.split('\r').filter((s) => s.startsWith('ERR'));
-  assert.deepEqual(errs, [
-    'ERR||PID^1^5^1|101^Required field missing^HL70357|E||||Falta el nombre',
-    'ERR||PID^1^3^2^5|103^Table value not found^HL70357|W||||Tipo \\S\\ desconocido\\F\\raro',
-  ]);
+  assert.deepEqual(errs, ['ERR||PID^1^5^1|101^Required field missing^HL70357|E||||Falta el nombre', 'ERR||PID^1^3^2^5|103^Table value not found^HL70357|W||||Tipo \\S\\ desconocido\\F\\raro']);
   assert.deepEqual(checkAck(ADT, ack), []);
 });
 
@@ -75,7 +73,10 @@ test('enhanced mode (MSH-15/16 set): the first reply is a commit ACK', () => {
   assert.deepEqual(blocking(checkAck(ne, buildAck(ne, 'CA'))), ['V2-ACK-MODE @ MSA-1']);
   // MSH-15 ER: a commit ACK only on errors, so a CA is out of place (a warning).
   const er = checkAck(enhanced('ER'), buildAck(enhanced('ER'), 'CA'));
-  assert.deepEqual(er.map((f) => `${f.ruleId}:${f.severity}`), ['V2-ACK-MODE:warning']);
+  assert.deepEqual(
+    er.map((f) => `${f.ruleId}:${f.severity}`),
+    ['V2-ACK-MODE:warning'],
+  );
 });
 
 test('MSA-2 must be the original MSH-10', () => {
@@ -100,10 +101,16 @@ test('MSH-9 of the ACK is ACK^<event>^ACK — the ACK node-hl7-server 2.5 writes
 
 test('an error ERR on an accept is a warning; version and processing id should match the original', () => {
   const aa = buildAck(ADT, 'AA', [{ code: '207', severity: 'E' }]);
-  assert.deepEqual(checkAck(ADT, aa).map((f) => `${f.ruleId}:${f.severity}`), ['V2-ACK-ERR:warning']);
+  assert.deepEqual(
+    checkAck(ADT, aa).map((f) => `${f.ruleId}:${f.severity}`),
+    ['V2-ACK-ERR:warning'],
+  );
   assert.deepEqual(checkAck(ADT, buildAck(ADT, 'AA', [{ code: '0', severity: 'I' }])), []);
   const t = edit(buildAck(ADT, 'AA'), 'MSH', 11, 'T');
-  assert.deepEqual(checkAck(ADT, t).map((f) => `${f.ruleId}:${f.severity}@${f.location}`), ['V2-ACK-HEADER:warning@MSH-11.1']);
+  assert.deepEqual(
+    checkAck(ADT, t).map((f) => `${f.ruleId}:${f.severity}@${f.location}`),
+    ['V2-ACK-HEADER:warning@MSH-11.1'],
+  );
 });
 
 test('ERR-3 must be a table 0357 code', () => {
@@ -151,7 +158,14 @@ test('referenceAck: AA, AE with mapped ERR codes, AR for unsupported headers and
   assert.equal(field(ae, 'MSA', 1), 'AE');
   assert.equal(field(ae, 'ERR', 3, 1), '101');
   assert.equal(parseEr7(ae).segments.find((s) => s.id === 'ERR')?.fields[2], 'PID^1^5^1');
-  for (const [name, ack, err] of [['unknown-message-type', 'AR', '201'], ['msh-version', 'AR', '203'], ['table', 'AE', '103'], ['datatype-dtm', 'AE', '102'], ['segment-missing', 'AE', '100'], ['er7-no-msh', 'AR', '100']] as const) {
+  for (const [name, ack, err] of [
+    ['unknown-message-type', 'AR', '201'],
+    ['msh-version', 'AR', '203'],
+    ['table', 'AE', '103'],
+    ['datatype-dtm', 'AE', '102'],
+    ['segment-missing', 'AE', '100'],
+    ['er7-no-msh', 'AR', '100'],
+  ] as const) {
     const text = referenceAck(fixture(`defects/${name}.hl7`)).ack ?? '';
     assert.equal(field(text, 'MSA', 1), ack, name);
     assert.equal(field(text, 'ERR', 3, 1), err, name);
@@ -179,7 +193,14 @@ test('every reference ACK of every fixture passes checkAck (Sello agrees with it
       const { ack } = referenceAck(original);
       assert.ok(ack, file);
       // An ACK field copied from an empty (or unreadable) original field is empty too: that is the original's fault.
-      const source: Record<string, string[]> = { 'MSH-3': ['MSH', '5'], 'MSH-4': ['MSH', '6'], 'MSH-5': ['MSH', '3'], 'MSH-6': ['MSH', '4'], 'MSA-2': ['MSH', '10'], 'MSH-9.2': ['MSH', '9', '2'] } as never;
+      const source: Record<string, string[]> = {
+        'MSH-3': ['MSH', '5'],
+        'MSH-4': ['MSH', '6'],
+        'MSH-5': ['MSH', '3'],
+        'MSH-6': ['MSH', '4'],
+        'MSA-2': ['MSH', '10'],
+        'MSH-9.2': ['MSH', '9', '2'],
+      } as never;
       const problems = blocking(checkAck(original, ack)).filter((k) => {
         const [, at] = /^V2-USAGE-R @ (.*)$/.exec(k) ?? [];
         const src = at === undefined ? undefined : (source as Record<string, [string, string, string?]>)[at];

@@ -1,12 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
-import {
-  DEFAULT_DELIMITERS, er7Length, escapeEr7, parseEr7, rawAt, segmentOf, serializeEr7, unescapeEr7, valueAt, type Delimiters,
-} from '../../src/hl7v2/er7.ts';
+import { DEFAULT_DELIMITERS, type Delimiters, er7Length, escapeEr7, parseEr7, rawAt, segmentOf, serializeEr7, unescapeEr7, valueAt } from '../../src/hl7v2/er7.ts';
 import { formatPath, parsePath } from '../../src/hl7v2/path.ts';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 import { validateHl7 } from './pe-ris-contract.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/hl7v2/', import.meta.url));
@@ -24,8 +22,14 @@ test('MSH fields are numbered as the standard does: MSH-1 is the field separator
   assert.equal(msh?.fields[9], 'ADT^A04^ADT_A01');
   assert.equal(valueAt(m, { segment: 'MSH', field: 9, component: 2 }), 'A04');
   assert.equal(valueAt(m, { segment: 'MSH', field: 10 }), 'ADT0001');
-  assert.deepEqual(m.segments.map((s) => s.id), ['MSH', 'EVN', 'PID', 'PV1']);
-  assert.deepEqual(m.segments.map((s) => s.line), [1, 2, 3, 4]);
+  assert.deepEqual(
+    m.segments.map((s) => s.id),
+    ['MSH', 'EVN', 'PID', 'PV1'],
+  );
+  assert.deepEqual(
+    m.segments.map((s) => s.line),
+    [1, 2, 3, 4],
+  );
 });
 
 test('round trip: serialize(parse(x)) gives x back for every fixture', () => {
@@ -55,7 +59,10 @@ test('repetitions, components and subcomponents are addressed as PID-3[2].4.1', 
 
 test('segment occurrences are counted over the whole message', () => {
   const m = parseEr7(fixture('valid/oru-r01.hl7'));
-  assert.deepEqual(m.segments.filter((s) => s.id === 'OBX').map((s) => s.occurrence), [1, 2, 3]);
+  assert.deepEqual(
+    m.segments.filter((s) => s.id === 'OBX').map((s) => s.occurrence),
+    [1, 2, 3],
+  );
   assert.equal(segmentOf(m, 'OBX', 3)?.fields[5], 'Fiebre \\T\\ tos desde hace 3 d\\XC3AD\\as');
   assert.equal(valueAt(m, { segment: 'OBX', occurrence: 3, field: 5 }), 'Fiebre & tos desde hace 3 días');
 });
@@ -128,7 +135,10 @@ test('LF and CRLF separators are read as CR, with one warning', () => {
   const cr = fixture('valid/adt-a04.hl7');
   for (const sep of ['\n', '\r\n']) {
     const m = parseEr7(cr.replace(/\r/g, sep));
-    assert.deepEqual(m.segments.map((s) => s.id), ['MSH', 'EVN', 'PID', 'PV1']);
+    assert.deepEqual(
+      m.segments.map((s) => s.id),
+      ['MSH', 'EVN', 'PID', 'PV1'],
+    );
     assert.deepEqual(ids(m.text), ['warning V2-ER7 @ MSH']);
     assert.equal(serializeEr7(m), cr);
   }

@@ -1,16 +1,27 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
-import { ReferenceReceiver, checkAck } from './pe-ris-contract.ts';
 import { parseEr7, valueAt } from '../../src/hl7v2/er7.ts';
 import {
-  FS, MllpConnection, MllpDeframer, VT, exchangeMllp, frameMllp, sendMllp, startMllpListener,
-  type MllpEvent, type MllpListener, type MllpListenerEvent, type MllpListenerOptions, type MllpReply,
+  exchangeMllp,
+  FS,
+  frameMllp,
+  MllpConnection,
+  MllpDeframer,
+  type MllpEvent,
+  type MllpListener,
+  type MllpListenerEvent,
+  type MllpListenerOptions,
+  type MllpReply,
+  sendMllp,
+  startMllpListener,
+  VT,
 } from '../../src/hl7v2/mllp.ts';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
+import { checkAck, ReferenceReceiver } from './pe-ris-contract.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/hl7v2/', import.meta.url));
 const ADT = readFileSync(join(FIXTURES, 'valid/adt-a04.hl7'), 'utf8');
@@ -38,11 +49,18 @@ test('deframer: a frame split at every possible byte boundary', () => {
   for (let cut = 0; cut <= bytes.length; cut++) {
     const d = new MllpDeframer();
     const events = [...d.push(bytes.subarray(0, cut)), ...d.push(bytes.subarray(cut))];
-    assert.deepEqual(events.map((e) => (e.kind === 'message' ? e.payload.toString('utf8') : e.kind)), [ADT, SIU], `cut at ${cut}`);
+    assert.deepEqual(
+      events.map((e) => (e.kind === 'message' ? e.payload.toString('utf8') : e.kind)),
+      [ADT, SIU],
+      `cut at ${cut}`,
+    );
   }
   const d = new MllpDeframer();
   const oneByOne = [...bytes].flatMap((byte) => d.push(Buffer.from([byte])));
-  assert.deepEqual(oneByOne.map((e) => e.kind), ['message', 'message']);
+  assert.deepEqual(
+    oneByOne.map((e) => e.kind),
+    ['message', 'message'],
+  );
 });
 
 test('deframer: random chunking of many frames gives the same messages', () => {
@@ -52,7 +70,7 @@ test('deframer: random chunking of many frames gives the same messages', () => {
   for (let round = 0; round < 50; round++) {
     const d = new MllpDeframer();
     const got: string[] = [];
-    for (let i = 0; i < bytes.length;) {
+    for (let i = 0; i < bytes.length; ) {
       const n = rng.int(1, 97);
       for (const e of d.push(bytes.subarray(i, i + n))) got.push(e.kind === 'message' ? e.payload.toString() : e.kind);
       i += n;
@@ -108,9 +126,14 @@ async function withListener(opts: Partial<MllpListenerOptions>, body: (l: MllpLi
   const events: MllpListenerEvent[] = [];
   const receiver = new ReferenceReceiver({ sender: { application: 'SIHCE', facility: '00004321' } });
   const listener = await startMllpListener({
-    port: 0, idleMs: 50, frameTimeoutMs: 300, handlerTimeoutMs: 300,
-    onMessage: (m) => receiver.handle(m), sender: { application: 'SIHCE', facility: '00004321' },
-    onEvent: (e) => events.push(e), ...opts,
+    port: 0,
+    idleMs: 50,
+    frameTimeoutMs: 300,
+    handlerTimeoutMs: 300,
+    onMessage: (m) => receiver.handle(m),
+    sender: { application: 'SIHCE', facility: '00004321' },
+    onEvent: (e) => events.push(e),
+    ...opts,
   });
   try {
     await body(listener, events);
@@ -150,12 +173,15 @@ test('listener: garbage without any frame gets AR (ERR 100), and the same connec
     } finally {
       c.close();
     }
-    assert.deepEqual(events.map((e) => e.kind), ['garbage', 'message']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['garbage', 'message'],
+    );
     await stillAlive(l);
   });
 });
 
-test('listener: garbage before VT is answered AR before the frame\'s AA, in order', async () => {
+test("listener: garbage before VT is answered AR before the frame's AA, in order", async () => {
   await withListener({}, async (l) => {
     const c = await MllpConnection.open('127.0.0.1', l.port);
     try {
@@ -196,7 +222,10 @@ test('listener: a frame never closed, or whose FS never gets its CR, gets AR aft
     const noCr = await exchangeMllp('127.0.0.1', l.port, Buffer.concat([b('\x0b'), Buffer.from(withId(ADT, 'NOCR')), Buffer.from([FS])]), { timeoutMs: 2000 });
     assert.equal(msa(noCr), 'AR');
     assert.equal(msa(noCr, 2), 'NOCR');
-    assert.deepEqual(events.map((e) => (e.kind === 'bad-frame' ? e.reason : e.kind)), ['incomplete', 'no-cr-after-fs']);
+    assert.deepEqual(
+      events.map((e) => (e.kind === 'bad-frame' ? e.reason : e.kind)),
+      ['incomplete', 'no-cr-after-fs'],
+    );
     await stillAlive(l);
   });
 });
@@ -206,7 +235,12 @@ test('listener: a frame split across TCP writes with pauses is one message', asy
     const c = await MllpConnection.open('127.0.0.1', l.port);
     try {
       const bytes = frameMllp(withId(ADT, 'SPLIT'));
-      for (const [from, to] of [[0, 1], [1, 40], [40, bytes.length - 1], [bytes.length - 1, bytes.length]] as const) {
+      for (const [from, to] of [
+        [0, 1],
+        [1, 40],
+        [40, bytes.length - 1],
+        [bytes.length - 1, bytes.length],
+      ] as const) {
         c.sendRaw(bytes.subarray(from, to));
         await new Promise((r) => setTimeout(r, 60));
       }
@@ -232,25 +266,31 @@ test('listener: an oversize frame gets AR without the listener buffering it', as
 
 test('listener: a handler that throws or hangs gives AE 207, not a crash', async () => {
   let calls = 0;
-  await withListener({
-    onMessage: async () => {
-      calls++;
-      if (calls === 1) throw new Error('database down');
-      if (calls === 2) return new Promise<string>(() => {});
-      return undefined;
+  await withListener(
+    {
+      onMessage: async () => {
+        calls++;
+        if (calls === 1) throw new Error('database down');
+        if (calls === 2) return new Promise<string>(() => {});
+        return undefined;
+      },
     },
-  }, async (l, events) => {
-    const thrown = await sendMllp('127.0.0.1', l.port, ADT, { timeoutMs: 2000 });
-    assert.equal(msa(thrown), 'AE');
-    assert.equal(err3(thrown), '207');
-    const hung = await sendMllp('127.0.0.1', l.port, ADT, { timeoutMs: 2000 });
-    assert.equal(msa(hung), 'AE');
-    // A handler that answers nothing: the sender's wait runs out and says what it waited for.
-    const silent = await sendMllp('127.0.0.1', l.port, ADT, { timeoutMs: 200 });
-    assert.equal(silent.ok, false);
-    assert.ok(!silent.ok && silent.reason === 'reply-timeout' && /within 200 ms/.test(silent.waitedFor));
-    assert.deepEqual(events.map((e) => e.kind), ['handler-error', 'handler-error', 'message']);
-  });
+    async (l, events) => {
+      const thrown = await sendMllp('127.0.0.1', l.port, ADT, { timeoutMs: 2000 });
+      assert.equal(msa(thrown), 'AE');
+      assert.equal(err3(thrown), '207');
+      const hung = await sendMllp('127.0.0.1', l.port, ADT, { timeoutMs: 2000 });
+      assert.equal(msa(hung), 'AE');
+      // A handler that answers nothing: the sender's wait runs out and says what it waited for.
+      const silent = await sendMllp('127.0.0.1', l.port, ADT, { timeoutMs: 200 });
+      assert.equal(silent.ok, false);
+      assert.ok(!silent.ok && silent.reason === 'reply-timeout' && /within 200 ms/.test(silent.waitedFor));
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['handler-error', 'handler-error', 'message'],
+      );
+    },
+  );
 });
 
 test('listener: a retransmitted ADT is acknowledged twice the same way and processed once', async () => {
@@ -278,7 +318,10 @@ test('listener: peers that vanish mid-frame, reset, or flood garbage do not take
     r.resetAndDestroy();
     // Twenty connections of garbage at once, each answered AR.
     const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => exchangeMllp('127.0.0.1', l.port, b(`garbage ${i}\r`), { timeoutMs: 3000 })));
-    assert.deepEqual(replies.map((x) => msa(x)), Array(20).fill('AR'));
+    assert.deepEqual(
+      replies.map((x) => msa(x)),
+      Array(20).fill('AR'),
+    );
     // A peer that sends and half-closes still gets its answer.
     const h = net.connect(l.port, '127.0.0.1');
     const got: Buffer[] = [];
@@ -326,7 +369,10 @@ test('sender: a reply preceded by garbage is read, with a framing warning; a pee
   try {
     const reply = await sendMllp('127.0.0.1', port, ADT, { timeoutMs: 2000 });
     assert.ok(reply.ok);
-    assert.deepEqual(reply.framing.map((f) => `${f.ruleId}:${f.severity}`), ['V2-MLLP:warning']);
+    assert.deepEqual(
+      reply.framing.map((f) => `${f.ruleId}:${f.severity}`),
+      ['V2-MLLP:warning'],
+    );
     const closed = await sendMllp('127.0.0.1', (hangup.address() as net.AddressInfo).port, ADT, { timeoutMs: 2000 });
     assert.ok(!closed.ok && closed.reason === 'closed-before-reply', JSON.stringify(closed));
   } finally {

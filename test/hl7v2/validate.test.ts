@@ -1,13 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/findings/finding.ts';
-import { loadProfileSet, PROFILE_DIR } from './pe-ris-contract.ts';
 import { parsePath } from '../../src/hl7v2/path.ts';
-import { validateHl7, validateHl7File } from './pe-ris-contract.ts';
+import { loadProfileSet, PROFILE_DIR, validateHl7, validateHl7File } from './pe-ris-contract.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/hl7v2/', import.meta.url));
 const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
@@ -21,7 +20,9 @@ test('the valid fixtures of every profile have no findings', () => {
 });
 
 test('every defect fixture has exactly the findings its planted defect explains', () => {
-  const files = readdirSync(join(FIXTURES, 'defects')).map((f) => f.replace(/\.hl7$/, '')).sort();
+  const files = readdirSync(join(FIXTURES, 'defects'))
+    .map((f) => f.replace(/\.hl7$/, ''))
+    .sort();
   assert.deepEqual(files, Object.keys(expected).sort(), 'expected.json and defects/ list the same fixtures');
   for (const [name, e] of Object.entries(expected)) {
     const fs = validateHl7(fixture(`defects/${name}.hl7`), e.profile ? { profile: e.profile } : {});
@@ -63,9 +64,7 @@ test('segment order: a misplaced required segment is one out-of-order finding, n
 test('a repeating group repeats; a segment beyond a group iteration starts the next one', () => {
   const siu = fixture('valid/siu-s12.hl7');
   // Two PATIENT groups and two RESOURCES groups, each complete.
-  const twice = siu
-    .replace(/(PID\|[^\r]*\rPV1\|[^\r]*\r)/, '$1PID|2||71234567^^^RENIEC^NI||TORRES^LUIS\r')
-    .replace(/(RGS[\s\S]*)$/, '$1$1');
+  const twice = siu.replace(/(PID\|[^\r]*\rPV1\|[^\r]*\r)/, '$1PID|2||71234567^^^RENIEC^NI||TORRES^LUIS\r').replace(/(RGS[\s\S]*)$/, '$1$1');
   assert.deepEqual(validateHl7(twice), []);
   // ORU: two ORDER_OBSERVATION groups in one PATIENT_RESULT.
   const oru = fixture('valid/oru-r01.hl7');
@@ -104,8 +103,18 @@ test('OBX-5 takes its datatype from OBX-2: a CE value is checked component by co
 
 test('dates and times: calendar and clock are checked, not only the shape', () => {
   const adt = fixture('valid/adt-a04.hl7');
-  for (const [value, ok] of [['1985', true], ['198504', true], ['19850412', true], ['198504121530', true], ['19850412153045.1234-0500', true],
-    ['19850230', false], ['19851301', false], ['198504122460', false], ['19850412-05', false], ['85-04-12', false]] as const) {
+  for (const [value, ok] of [
+    ['1985', true],
+    ['198504', true],
+    ['19850412', true],
+    ['198504121530', true],
+    ['19850412153045.1234-0500', true],
+    ['19850230', false],
+    ['19851301', false],
+    ['198504122460', false],
+    ['19850412-05', false],
+    ['85-04-12', false],
+  ] as const) {
     const fs = validateHl7(adt.replace('|19850412|', `|${value}|`));
     assert.deepEqual(keys(fs), ok ? [] : ['V2-DATATYPE @ PID-7.1'], value);
   }
@@ -121,7 +130,7 @@ test('escaped delimiters in data are values, not structure', () => {
   assert.deepEqual(validateHl7(adt), []);
 });
 
-test('length severity is the profile\'s choice (lengthSeverity: error)', () => {
+test("length severity is the profile's choice (lengthSeverity: error)", () => {
   const dir = mkdtempSync(join(tmpdir(), 'sello-v2-profile-'));
   cpSync(PROFILE_DIR, dir, { recursive: true });
   const path = join(dir, 'messages', 'ADT_A04.json');
@@ -157,6 +166,9 @@ test('validateHl7File reads .hl7 files, framed or not, and tolerates a trailing 
   const latin1 = join(dir, 'latin1.hl7');
   writeFileSync(latin1, Buffer.from(fixture('valid/adt-a04.hl7').replace('ROSA', 'ROSA MARÍA'), 'latin1'));
   const fs = await validateHl7File(latin1);
-  assert.deepEqual(fs.map((f) => `${f.ruleId}:${f.severity}`), ['V2-ER7:information']);
+  assert.deepEqual(
+    fs.map((f) => `${f.ruleId}:${f.severity}`),
+    ['V2-ER7:information'],
+  );
   await assert.rejects(validateHl7File(join(dir, 'missing.hl7')), /ENOENT/);
 });

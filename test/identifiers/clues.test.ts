@@ -1,16 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import type { Finding } from '../../src/findings/finding.ts';
+import { CLUES_INSTITUTION_CODES, CLUES_STATES, type CluesInstitucion, generateClues, loadCluesCatalogue, validateClues } from '../../src/identifiers/mx/clues.ts';
 import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
-import {
-  CLUES_INSTITUTION_CODES,
-  CLUES_STATES,
-  generateClues,
-  loadCluesCatalogue,
-  validateClues,
-  type CluesInstitucion,
-} from '../../src/identifiers/mx/clues.ts';
 
 const ruleIds = (fs: Finding[]): string[] => fs.map((f) => f.ruleId);
 const INSTITUCIONES = Object.keys(CLUES_INSTITUTION_CODES) as CluesInstitucion[];
@@ -56,11 +49,7 @@ test('catalogue membership', () => {
 });
 
 test('several defects are all reported', () => {
-  assert.deepEqual(ruleIds(validateClues('ZZPMX000001', { catalogue: new Set() })), [
-    'ID-CLUES-STATE',
-    'ID-CLUES-INSTITUTION',
-    'ID-CLUES-CATALOGUE',
-  ]);
+  assert.deepEqual(ruleIds(validateClues('ZZPMX000001', { catalogue: new Set() })), ['ID-CLUES-STATE', 'ID-CLUES-INSTITUTION', 'ID-CLUES-CATALOGUE']);
 });
 
 test('format errors', () => {

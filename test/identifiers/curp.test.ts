@@ -1,17 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import type { Finding } from '../../src/findings/finding.ts';
+import { CURP_ALPHABET, CURP_STATES, curpCheckDigit, GENERIC_CURP, generateCurp, generatePerson, parseCurp, validateCurp } from '../../src/identifiers/mx/curp.ts';
 import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
-import {
-  CURP_ALPHABET,
-  CURP_STATES,
-  GENERIC_CURP,
-  curpCheckDigit,
-  generateCurp,
-  generatePerson,
-  parseCurp,
-  validateCurp,
-} from '../../src/identifiers/mx/curp.ts';
 
 const ruleIds = (fs: Finding[]): string[] => fs.map((f) => f.ruleId);
 /** Completes 17 characters with their correct check digit, so a test isolates one defect. */
@@ -125,12 +116,7 @@ test('generic CURP: refused by default, accepted when allowed', () => {
 });
 
 test('every finding carries Spanish and English text', () => {
-  const all = [
-    ...validateCurp(42),
-    ...validateCurp(GENERIC_CURP),
-    ...validateCurp('GAHG551011MNERND03'),
-    ...validateCurp(withCheck('GAHG550230MZZRND0')),
-  ];
+  const all = [...validateCurp(42), ...validateCurp(GENERIC_CURP), ...validateCurp('GAHG551011MNERND03'), ...validateCurp(withCheck('GAHG550230MZZRND0'))];
   assert.ok(all.length >= 5);
   for (const f of all) {
     assert.ok((f.message.es ?? '').length > 10, f.ruleId);
@@ -150,29 +136,45 @@ test('parseCurp reads date, sex and state', () => {
 test('generateCurp derives the letters the RENAPO way', () => {
   const rng = new SeededRandom('derive');
   const juan = generateCurp(rng, {
-    nombre: 'Juan', primerApellido: 'Pérez', segundoApellido: 'López',
-    fechaNacimiento: '1990-05-15', sexo: 'H', entidad: 'DF',
+    nombre: 'Juan',
+    primerApellido: 'Pérez',
+    segundoApellido: 'López',
+    fechaNacimiento: '1990-05-15',
+    sexo: 'H',
+    entidad: 'DF',
   });
   assert.match(juan, /^PELJ900515HDFRPN\d\d$/);
 
   // Particles skipped, MARIA skipped in a compound name, Ñ written as X, 2000s → letter differentiator.
   const lupe = generateCurp(rng, {
-    nombre: 'María Guadalupe', primerApellido: 'de la Cruz', segundoApellido: 'Núñez',
-    fechaNacimiento: '2003-02-01', sexo: 'M', entidad: 'JC',
+    nombre: 'María Guadalupe',
+    primerApellido: 'de la Cruz',
+    segundoApellido: 'Núñez',
+    fechaNacimiento: '2003-02-01',
+    sexo: 'M',
+    entidad: 'JC',
   });
   assert.match(lupe, /^CUNG030201MJCRXD[A-Z]\d$/);
 
   // No second surname (XX) and a surname without an internal vowel.
   const uc = generateCurp(rng, {
-    nombre: 'Pedro', primerApellido: 'Uc', segundoApellido: 'XX',
-    fechaNacimiento: '1971-12-31', sexo: 'H', entidad: 'YN',
+    nombre: 'Pedro',
+    primerApellido: 'Uc',
+    segundoApellido: 'XX',
+    fechaNacimiento: '1971-12-31',
+    sexo: 'H',
+    entidad: 'YN',
   });
   assert.match(uc, /^UXXP711231HYNCXD\d\d$/);
 
   // BUEY is an inconvenient word: the second letter becomes X.
   const buey = generateCurp(rng, {
-    nombre: 'Yolanda', primerApellido: 'Buendía', segundoApellido: 'Espinoza',
-    fechaNacimiento: '1980-01-01', sexo: 'M', entidad: 'PL',
+    nombre: 'Yolanda',
+    primerApellido: 'Buendía',
+    segundoApellido: 'Espinoza',
+    fechaNacimiento: '1980-01-01',
+    sexo: 'M',
+    entidad: 'PL',
   });
   assert.match(buey, /^BXEY800101MPLNSL\d\d$/);
 

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import type { Finding } from '../../src/findings/finding.ts';
-import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 import { generateNss, nssCheckDigit, validateNss } from '../../src/identifiers/mx/nss.ts';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 
 const ruleIds = (fs: Finding[]): string[] => fs.map((f) => f.ruleId);
 

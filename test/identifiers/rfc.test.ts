@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import type { Finding } from '../../src/findings/finding.ts';
-import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 import { generateRfc, rfcCheckDigit, validateRfc } from '../../src/identifiers/mx/rfc.ts';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 
 const ruleIds = (fs: Finding[]): string[] => fs.map((f) => f.ruleId);
 const withCheck = (s: string): string => s + rfcCheckDigit(s);

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 
 // Regression pin: changing the algorithm would silently change every stored scenario.
@@ -45,7 +45,10 @@ test('int() covers both bounds and nothing outside', () => {
     assert.ok(Number.isInteger(v) && v >= -2 && v <= 3, `out of range: ${v}`);
     seen.add(v);
   }
-  assert.deepEqual([...seen].sort((a, b) => a - b), [-2, -1, 0, 1, 2, 3]);
+  assert.deepEqual(
+    [...seen].sort((a, b) => a - b),
+    [-2, -1, 0, 1, 2, 3],
+  );
   assert.equal(rng.int(5, 5), 5);
 });
 

@@ -1,10 +1,10 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import Boom from '@hapi/boom';
 import type Hapi from '@hapi/hapi';
-import { escapeXml, fhirOperationOutcome, jsonError, soapFault, type ErrorShape } from '../../src/mock/error-shape.ts';
-import { startMockServer, type MockServer } from '../../src/mock/mock-server.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
+import { type ErrorShape, escapeXml, fhirOperationOutcome, jsonError, soapFault } from '../../src/mock/error-shape.ts';
+import { type MockServer, startMockServer } from '../../src/mock/mock-server.ts';
 
 const journal = new ExchangeJournal();
 
@@ -12,20 +12,31 @@ const journal = new ExchangeJournal();
 const routes = async (server: Hapi.Server): Promise<void> => {
   server.route({ method: 'POST', path: '/json', handler: (request) => ({ got: request.payload }) });
   server.route({
-    method: 'POST', path: '/soap', options: { payload: { parse: false, allow: ['text/xml', 'application/soap+xml'] } },
+    method: 'POST',
+    path: '/soap',
+    options: { payload: { parse: false, allow: ['text/xml', 'application/soap+xml'] } },
     handler: (request) => {
       const text = String(request.payload);
       if (!/<(\w+:)?Envelope[\s>]/.test(text)) throw Boom.badRequest('the body is not a SOAP envelope <Envelope> & friends');
       return 'ok';
     },
   });
-  server.route({ method: 'GET', path: '/crash', handler: () => { throw new Error('secret stack detail'); } });
+  server.route({
+    method: 'GET',
+    path: '/crash',
+    handler: () => {
+      throw new Error('secret stack detail');
+    },
+  });
 };
 
 const servers: Record<string, MockServer> = {};
 const shapes: Record<string, ErrorShape | undefined> = {
-  default: undefined, json: jsonError((status, message) => ({ fault: `${status} ${message}` })), fhir: fhirOperationOutcome(),
-  soap11: soapFault('1.1'), soap12: soapFault('1.2', { lang: 'ru', detail: (status) => `<code>E${status}</code>` }),
+  default: undefined,
+  json: jsonError((status, message) => ({ fault: `${status} ${message}` })),
+  fhir: fhirOperationOutcome(),
+  soap11: soapFault('1.1'),
+  soap12: soapFault('1.2', { lang: 'ru', detail: (status) => `<code>E${status}</code>` }),
 };
 
 before(async () => {
@@ -52,7 +63,7 @@ test('by default an error is a JSON body, on a malformed body as on an unknown r
   assert.deepEqual(await missing.json(), { error: { status: 404, message: 'Not Found' } });
 });
 
-test('a program\'s own JSON body replaces the default one', async () => {
+test("a program's own JSON body replaces the default one", async () => {
   const missing = await unknownRoute('json');
   assert.equal(missing.status, 404);
   assert.match(missing.headers.get('content-type') ?? '', /^application\/json; charset=utf-8$/);

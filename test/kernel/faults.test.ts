@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { FaultSet } from '../../src/mock/faults.ts';
 
 test('no specs: no fault, and numberParam falls back', () => {

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { IdempotencyCache } from '../../src/mock/idempotency.ts';
 
 test('hash is SHA-256 hex, the same for a string and its UTF-8 bytes, and differs for other bodies', () => {

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { headerLines, redactBody, redactHeaders, redactRawHeaders } from '../../src/journal/exchange.ts';
 import { ExchangeJournal, type NewExchange } from '../../src/journal/journal.ts';
 
@@ -21,8 +21,14 @@ test('record() gives each entry its own id; mark/since slice per scenario withou
   const c = journal.record(exchange('/c'));
   assert.match(a.id, /^[0-9a-f-]{36}$/);
   assert.equal(new Set([a.id, b.id, c.id]).size, 3);
-  assert.deepEqual(journal.since(mark).map((e) => e.url), ['/b', '/c']);
-  assert.deepEqual(journal.all().map((e) => e.url), ['/a', '/b', '/c']);
+  assert.deepEqual(
+    journal.since(mark).map((e) => e.url),
+    ['/b', '/c'],
+  );
+  assert.deepEqual(
+    journal.all().map((e) => e.url),
+    ['/a', '/b', '/c'],
+  );
   assert.deepEqual(journal.since(journal.mark()), []);
 });
 
@@ -77,35 +83,40 @@ test('secret fields in a form-encoded body are redacted', () => {
   assert.equal(redactBody('access_token=at-1'), 'access_token=[redacted]');
 });
 
-test(
-  'a refresh_token in a form-encoded body is redacted like in a JSON body',
-  () => {
-    const out = redactBody('grant_type=refresh_token&refresh_token=rt-secret-1') as string;
-    assert.ok(!out.includes('rt-secret-1'), out);
-  },
-);
+test('a refresh_token in a form-encoded body is redacted like in a JSON body', () => {
+  const out = redactBody('grant_type=refresh_token&refresh_token=rt-secret-1') as string;
+  assert.ok(!out.includes('rt-secret-1'), out);
+});
 
-test(
-  'cookies, set-cookies and scheme-less credentials never reach the journal',
-  () => {
-    const out = redactHeaders({ cookie: 'sid=c00kie-1', 'set-cookie': 'sid=c00kie-2; Path=/; HttpOnly', authorization: 'raw-t0ken' });
-    const text = JSON.stringify(out);
-    for (const secret of ['c00kie-1', 'c00kie-2', 'raw-t0ken']) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
-  },
-);
+test('cookies, set-cookies and scheme-less credentials never reach the journal', () => {
+  const out = redactHeaders({ cookie: 'sid=c00kie-1', 'set-cookie': 'sid=c00kie-2; Path=/; HttpOnly', authorization: 'raw-t0ken' });
+  const text = JSON.stringify(out);
+  for (const secret of ['c00kie-1', 'c00kie-2', 'raw-t0ken']) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
+});
 
-test(
-  'redacting a deeply nested body does not overflow the stack',
-  () => {
-    const depth = 20_000;
-    const deep = JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown;
-    assert.doesNotThrow(() => redactBody(deep));
-  },
-);
+test('redacting a deeply nested body does not overflow the stack', () => {
+  const depth = 20_000;
+  const deep = JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown;
+  assert.doesNotThrow(() => redactBody(deep));
+});
 
 test('raw header lines keep names as spelled, order and repeats; only credential values are redacted', () => {
   const lines = headerLines(['Set-Cookie', 'a=1', 'Authorization', 'Bearer tok-1', 'Warning', '199 - "x"', 'set-cookie', 'b=2', 'Dangling']);
-  assert.deepEqual(lines, [['Set-Cookie', 'a=1'], ['Authorization', 'Bearer tok-1'], ['Warning', '199 - "x"'], ['set-cookie', 'b=2']], 'a name without a value is not a line');
-  assert.deepEqual(redactRawHeaders(lines), [['Set-Cookie', '[redacted]'], ['Authorization', 'Bearer [redacted]'], ['Warning', '199 - "x"'], ['set-cookie', '[redacted]']]);
+  assert.deepEqual(
+    lines,
+    [
+      ['Set-Cookie', 'a=1'],
+      ['Authorization', 'Bearer tok-1'],
+      ['Warning', '199 - "x"'],
+      ['set-cookie', 'b=2'],
+    ],
+    'a name without a value is not a line',
+  );
+  assert.deepEqual(redactRawHeaders(lines), [
+    ['Set-Cookie', '[redacted]'],
+    ['Authorization', 'Bearer [redacted]'],
+    ['Warning', '199 - "x"'],
+    ['set-cookie', '[redacted]'],
+  ]);
   assert.equal(lines[1]?.[1], 'Bearer tok-1', 'the input is not modified');
 });

@@ -1,8 +1,8 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import type Hapi from '@hapi/hapi';
-import { startMockServer, type MockServer } from '../../src/mock/mock-server.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
+import { type MockServer, startMockServer } from '../../src/mock/mock-server.ts';
 
 const MIB = 1024 * 1024;
 const journal = new ExchangeJournal();
@@ -148,12 +148,9 @@ test('a handler crash answers 500 through errorBody without leaking the exceptio
 
 test('a custom message id header is the one journaled', async () => {
   const local = new ExchangeJournal();
-  const server = await startMockServer(
-    { name: 'HL7', journal: local, messageIdHeader: 'X-Correlation-Id', errorBody: (status) => ({ status }) },
-    async (s) => {
-      s.route({ method: 'GET', path: '/', handler: () => ({ ok: true }) });
-    },
-  );
+  const server = await startMockServer({ name: 'HL7', journal: local, messageIdHeader: 'X-Correlation-Id', errorBody: (status) => ({ status }) }, async (s) => {
+    s.route({ method: 'GET', path: '/', handler: () => ({ ok: true }) });
+  });
   try {
     const response = await fetch(`${server.url}/`, { headers: { 'x-correlation-id': 'corr-42', 'x-message-id': 'not-this-one' } });
     await response.text();

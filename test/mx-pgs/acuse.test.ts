@@ -1,16 +1,15 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { finding } from '../../src/findings/finding.ts';
+import { test } from 'node:test';
 import { ACUSE_CODES, acuseForCode, buildAcuse, codigoForRule } from '../../programs/mx-pgs/lib/acuse.ts';
 import { pgsSchemas } from '../../programs/mx-pgs/lib/schemas.ts';
+import { finding } from '../../src/findings/finding.ts';
 
 const ID = '0b7d7c1e-5d0a-4c57-9f3e-8f2a6c1d4e90';
 const schemas = pgsSchemas();
 const valid = (acuse: unknown): void => assert.deepEqual(schemas.validate('acuse', { acuse }, 'RN-10'), []);
 
-const f = (ruleId: string, location: string, es: string, severity: 'error' | 'warning' = 'error') =>
-  finding(ruleId, severity, 'business-rule', location, { es, en: `${es} (en)` });
+const f = (ruleId: string, location: string, es: string, severity: 'error' | 'warning' = 'error') => finding(ruleId, severity, 'business-rule', location, { es, en: `${es} (en)` });
 
 test('acuse-codes.json: PGS-000, one code per rule RN-01…RN-10, and the transport codes, each in es and en', () => {
   const file = JSON.parse(readFileSync(new URL('../../programs/mx-pgs/profiles/acuse-codes.json', import.meta.url), 'utf8'));

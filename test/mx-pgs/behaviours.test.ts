@@ -1,6 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { loadPgsRuleCatalogue } from '../../programs/mx-pgs/judges/rules/index.ts';
 
 // The behaviour catalogue is what a role's certification is measured against: every behaviour must name a real
@@ -21,7 +21,9 @@ function scenarioTags(): string[][] {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.feature'))) {
     let featureTags: string[] = [];
     let pending: string[] = [];
-    for (const line of readFileSync(new URL(file, dir), 'utf8').split('\n').map((l) => l.trim())) {
+    for (const line of readFileSync(new URL(file, dir), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())) {
       if (line.startsWith('@')) pending.push(...line.split(/\s+/));
       else if (line.startsWith('Característica:')) [featureTags, pending] = [pending, []];
       else if (line.startsWith('Escenario:')) [scenarios[scenarios.length], pending] = [[...featureTags, ...pending], []];
@@ -46,7 +48,11 @@ test('every behaviour names a catalogued requirement, the roles it binds, and wh
   assert.ok(requirements.behaviours.filter((b) => b.requirement === 'RN-03').every((b) => b.roles.join() === 'imss'));
   assert.ok(requirements.behaviours.filter((b) => b.requirement === 'RN-08').every((b) => b.roles.join() === 'ssa'));
   // Every rule of rules.json has at least one behaviour.
-  for (const rule of loadPgsRuleCatalogue()) assert.ok(requirements.behaviours.some((b) => b.requirement === rule.id), `${rule.id} has no behaviour`);
+  for (const rule of loadPgsRuleCatalogue())
+    assert.ok(
+      requirements.behaviours.some((b) => b.requirement === rule.id),
+      `${rule.id} has no behaviour`,
+    );
 });
 
 test('a scenario tagged with the behaviour and the role exercises every behaviour × role cell', () => {
@@ -57,7 +63,7 @@ test('a scenario tagged with the behaviour and the role exercises every behaviou
   assert.deepEqual(missing, []);
 });
 
-test('every behaviour × role cell has a planted defect that must fail exactly the behaviour\'s rule', () => {
+test("every behaviour × role cell has a planted defect that must fail exactly the behaviour's rule", () => {
   const byId = new Map(requirements.behaviours.map((b) => [b.id, b]));
   for (const d of defects) {
     const b = byId.get(d.behaviour);

@@ -1,6 +1,6 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { after, before, test } from 'node:test';
 import { fetchClientToken } from '../../programs/mx-pgs/lib/client-token.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 
@@ -22,7 +22,10 @@ function readBody(request: IncomingMessage): Promise<string> {
 function basicOnly(authorization: string | undefined): boolean {
   const match = authorization && /^Basic (\S+)$/.exec(authorization);
   if (!match?.[1]) return false;
-  const [id, secret] = Buffer.from(match[1], 'base64').toString('utf8').split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
+  const [id, secret] = Buffer.from(match[1], 'base64')
+    .toString('utf8')
+    .split(':')
+    .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
   return id === CLIENT.clientId && secret === CLIENT.clientSecret;
 }
 

@@ -1,6 +1,7 @@
 /** Synthetic mx-pgs records and an in-memory padrón for rule tests (seeded: every run sees the same people). */
-import { SeededRandom, generateNss, generatePerson } from '../../src/identifiers/mx/index.ts';
+
 import type { Beneficiario, Institucion, Operacion, PadronView, PgsRuleContext } from '../../programs/mx-pgs/lib/types.ts';
+import { generateNss, generatePerson, SeededRandom } from '../../src/identifiers/mx/index.ts';
 
 export const TODAY = '2025-06-15';
 
@@ -56,10 +57,7 @@ export class MemoryPadron implements PadronView {
   }
 }
 
-export function context(
-  operation: Operacion,
-  options: { record?: Beneficiario; pathCurp?: string; padron?: Beneficiario[]; institucion?: Institucion; today?: string } = {},
-): PgsRuleContext {
+export function context(operation: Operacion, options: { record?: Beneficiario; pathCurp?: string; padron?: Beneficiario[]; institucion?: Institucion; today?: string } = {}): PgsRuleContext {
   return {
     operation,
     institucion: options.institucion ?? options.record?.afiliacion.institucion ?? 'IMSS',

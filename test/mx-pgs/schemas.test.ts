@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { CURP_STATES, GENERIC_CURP } from '../../src/identifiers/mx/index.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { pgsSchemas } from '../../programs/mx-pgs/lib/schemas.ts';
+import { CURP_STATES, GENERIC_CURP } from '../../src/identifiers/mx/index.ts';
 import { makeBeneficiario, makeDependiente, rng } from './fixtures.ts';
 
 const PROFILE = new URL('../../programs/mx-pgs/profiles/', import.meta.url);
@@ -13,9 +13,10 @@ const ACEPTADO = { messageId: MESSAGE_ID, estatus: 'ACEPTADO', codigo: 'PGS-000'
 
 test('every schema has the conventional $id, draft 2020-12 and the reference-contract description', () => {
   const files = readdirSync(new URL('schemas/', PROFILE)).filter((f) => f.endsWith('.schema.json'));
-  assert.deepEqual(files.sort(), [
-    'acuse', 'baja', 'beneficiario', 'consulta-indice', 'evento-indice', 'respuesta-busqueda', 'respuesta-consulta', 'token',
-  ].map((n) => `${n}.schema.json`));
+  assert.deepEqual(
+    files.sort(),
+    ['acuse', 'baja', 'beneficiario', 'consulta-indice', 'evento-indice', 'respuesta-busqueda', 'respuesta-consulta', 'token'].map((n) => `${n}.schema.json`),
+  );
   for (const f of files) {
     const s = json(`schemas/${f}`);
     assert.equal(s.$id, `https://sello.dev/profiles/mx-pgs/${f}`);
@@ -95,9 +96,15 @@ test('acuse: ACEPTADO goes with PGS-000 and no errors, RECHAZADO with another co
   const rechazado = { messageId: MESSAGE_ID, estatus: 'RECHAZADO', codigo: 'PGS-101', errores: [{ regla: 'RN-01', campo: '/curp', mensaje: 'x' }] };
   assert.deepEqual(registry.validate('acuse', { acuse: rechazado }, 'RN-10'), []);
   const aceptadoConErrores = { ...ACEPTADO, errores: rechazado.errores };
-  assert.deepEqual(registry.validate('acuse', { acuse: aceptadoConErrores }, 'RN-10').map((f) => f.location), ['/acuse/errores']);
+  assert.deepEqual(
+    registry.validate('acuse', { acuse: aceptadoConErrores }, 'RN-10').map((f) => f.location),
+    ['/acuse/errores'],
+  );
   const rechazadoSinErrores = { ...rechazado, errores: [] };
-  assert.deepEqual(registry.validate('acuse', { acuse: rechazadoSinErrores }, 'RN-10').map((f) => f.location), ['/acuse/errores']);
+  assert.deepEqual(
+    registry.validate('acuse', { acuse: rechazadoSinErrores }, 'RN-10').map((f) => f.location),
+    ['/acuse/errores'],
+  );
   const badId = registry.validate('acuse', { acuse: { ...ACEPTADO, messageId: '42', codigo: 'PGS-999' } }, 'RN-10');
   // PGS-999 breaks both the catalogue enum and the ACEPTADO ⇒ PGS-000 pairing.
   assert.deepEqual(badId.map((f) => f.location).sort(), ['/acuse/codigo', '/acuse/codigo', '/acuse/messageId']);
@@ -113,7 +120,10 @@ test('respuesta-consulta and respuesta-busqueda wrap beneficiario records', () =
     registry.validate('respuesta-busqueda', { acuse: ACEPTADO, resultados: [b, broken] }, 'RN-10').map((f) => f.location),
     ['/resultados/1/sexo'],
   );
-  assert.deepEqual(registry.validate('respuesta-consulta', { acuse: ACEPTADO }, 'RN-10').map((f) => f.location), ['/beneficiario']);
+  assert.deepEqual(
+    registry.validate('respuesta-consulta', { acuse: ACEPTADO }, 'RN-10').map((f) => f.location),
+    ['/beneficiario'],
+  );
 });
 
 test('evento-indice: the state change a node reports to the central index', () => {
@@ -133,10 +143,10 @@ test('evento-indice: the state change a node reports to the central index', () =
     ocurridoEn: '2025-06-15T12:00:00.000Z',
   };
   assert.deepEqual(registry.validate('evento-indice', evento, 'RN-10'), []);
-  assert.deepEqual(registry.validate('evento-indice', { ...evento, evento: 'REACTIVACION', ocurridoEn: '2025-06-15' }, 'RN-10').map((f) => f.location), [
-    '/evento',
-    '/ocurridoEn',
-  ]);
+  assert.deepEqual(
+    registry.validate('evento-indice', { ...evento, evento: 'REACTIVACION', ocurridoEn: '2025-06-15' }, 'RN-10').map((f) => f.location),
+    ['/evento', '/ocurridoEn'],
+  );
 });
 
 test('consulta-indice: afiliaciones and unique, known alertas', () => {
@@ -151,7 +161,13 @@ test('consulta-indice: afiliaciones and unique, known alertas', () => {
   };
   assert.deepEqual(registry.validate('consulta-indice', answer, 'RN-10'), []);
   const bad = { ...answer, alertas: ['DOBLE_AFILIACION', 'DOBLE_AFILIACION', 'OTRA'] };
-  assert.deepEqual(registry.validate('consulta-indice', bad, 'RN-10').map((f) => f.location).sort(), ['/alertas', '/alertas/2']);
+  assert.deepEqual(
+    registry
+      .validate('consulta-indice', bad, 'RN-10')
+      .map((f) => f.location)
+      .sort(),
+    ['/alertas', '/alertas/2'],
+  );
 });
 
 test('token: OAuth2 client-credentials response', () => {
@@ -159,7 +175,10 @@ test('token: OAuth2 client-credentials response', () => {
   assert.deepEqual(registry.validate('token', token, 'RN-10'), []);
   assert.deepEqual(registry.validate('token', { ...token, token_type: 'bearer', scope: 'pgs', refresh_hint: 1 }, 'RN-10'), []);
   assert.deepEqual(
-    registry.validate('token', { access_token: '', token_type: 'MAC', expires_in: 0.5 }, 'RN-10').map((f) => f.location).sort(),
+    registry
+      .validate('token', { access_token: '', token_type: 'MAC', expires_in: 0.5 }, 'RN-10')
+      .map((f) => f.location)
+      .sort(),
     ['/access_token', '/expires_in', '/expires_in', '/token_type'],
   );
 });

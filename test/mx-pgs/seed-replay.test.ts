@@ -1,7 +1,7 @@
-import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { removeTempDir, runSello, tempDir } from '../e2e/sello-process.ts';
 
 // `--seed S` must replay a failed run: the same people (CURPs in paths and bodies) and the same message ids, for
@@ -32,7 +32,10 @@ async function exchanges(seed: string): Promise<string[]> {
 test('two runs with --seed 42 exchange the same CURPs and message ids', async () => {
   const [first, second] = [await exchanges('42'), await exchanges('42')];
   assert.ok(first.length >= 8, `too few exchanges to compare: ${first.length}`);
-  assert.ok(first.some((line) => /\/pgs\/v1\/indice\/eventos [0-9a-f-]{36}/.test(line)), 'the index events carry message ids');
+  assert.ok(
+    first.some((line) => /\/pgs\/v1\/indice\/eventos [0-9a-f-]{36}/.test(line)),
+    'the index events carry message ids',
+  );
   assert.deepEqual(second, first);
 });
 

@@ -1,9 +1,9 @@
 import type { Bundle } from '@medplum/fhirtypes';
-import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
-import { generatePersonPe, type SyntheticPersonPe } from '../../src/identifiers/pe/person.ts';
-import { buildTriageBundle, type TriageBundle } from '../../programs/pe-ris/lib/triage-bundle.ts';
 import { peRisValidator } from '../../programs/pe-ris/judges/triage-check.ts';
+import { buildTriageBundle, type TriageBundle } from '../../programs/pe-ris/lib/triage-bundle.ts';
 import type { Finding } from '../../src/findings/finding.ts';
+import { generatePersonPe, type SyntheticPersonPe } from '../../src/identifiers/pe/person.ts';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 
 /** A synthetic person of the given sex, born between 1960 and 2000, with a DNI check letter. */
 export function person(seed: string, sexo: 'female' | 'male' = 'female'): SyntheticPersonPe {

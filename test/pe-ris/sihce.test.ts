@@ -1,12 +1,12 @@
-import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
-import { pacientePe, sampleResource, changedResource, plantTriageDefect, CRUD_TYPES } from '../../programs/pe-ris/lib/test-data.ts';
+import { after, test } from 'node:test';
 import { outcomeIssues } from '../../programs/pe-ris/judges/triage-check.ts';
-import { buildAdtA04, buildSiuS12, buildOruR01, triageFacts } from '../../programs/pe-ris/lib/v2-messages.ts';
-import { exchangeMllp, frameMllp, parseEr7, sendMllp, valueAt, VT } from '../../src/hl7v2/index.ts';
 import { SYSTEM } from '../../programs/pe-ris/lib/constants.ts';
+import { CRUD_TYPES, changedResource, pacientePe, plantTriageDefect, sampleResource } from '../../programs/pe-ris/lib/test-data.ts';
+import { buildAdtA04, buildOruR01, buildSiuS12, triageFacts } from '../../programs/pe-ris/lib/v2-messages.ts';
+import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
+import { exchangeMllp, frameMllp, parseEr7, sendMllp, VT, valueAt } from '../../src/hl7v2/index.ts';
+import { ExchangeJournal } from '../../src/journal/journal.ts';
 import { person, triage } from './fixtures.ts';
 
 const journal = new ExchangeJournal();
@@ -15,7 +15,9 @@ after(() => sihce.stop());
 
 async function fhir(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(`${sihce.fhirBaseUrl}/${path}`, {
-    method, headers: { 'content-type': 'application/fhir+json' }, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    method,
+    headers: { 'content-type': 'application/fhir+json' },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : {}, headers: res.headers };
@@ -36,7 +38,10 @@ test('SIHCE CRUD: create (201, Location, version 1), read, update (version 2), s
     assert.equal((updated.json.meta as { versionId: string }).versionId, '2');
     const found = await fhir('GET', `${type}?patient=${ref}`);
     assert.equal(found.json.type, 'searchset');
-    assert.ok((found.json.entry as { resource: { id: string } }[]).some((e) => e.resource.id === id), type);
+    assert.ok(
+      (found.json.entry as { resource: { id: string } }[]).some((e) => e.resource.id === id),
+      type,
+    );
     assert.equal((await fhir('DELETE', `${type}/${id}`)).status, 204);
     assert.equal((await fhir('GET', `${type}/${id}`)).status, 410);
   }
@@ -60,10 +65,17 @@ test('SIHCE bad input: OperationOutcome with 4xx naming rule and FHIRPath, and n
     assert.equal(r.json.resourceType, 'OperationOutcome', `${method} ${path}`);
     const issues = outcomeIssues(r.json);
     assert.ok(issues.length > 0 && issues.every((i) => i.severity === 'error' && i.ruleId !== ''), JSON.stringify(issues));
-    if (ruleId) assert.ok(issues.some((i) => i.ruleId === ruleId), `${ruleId} in ${JSON.stringify(issues)}`);
+    if (ruleId)
+      assert.ok(
+        issues.some((i) => i.ruleId === ruleId),
+        `${ruleId} in ${JSON.stringify(issues)}`,
+      );
   }
   const birth = await fhir('PUT', `Patient/${id}`, { ...p.json, birthDate: 'ayer' });
-  assert.ok(outcomeIssues(birth.json).some((i) => i.expression.some((e) => e.startsWith('Patient.birthDate'))), JSON.stringify(birth.json));
+  assert.ok(
+    outcomeIssues(birth.json).some((i) => i.expression.some((e) => e.startsWith('Patient.birthDate'))),
+    JSON.stringify(birth.json),
+  );
   const after = await fhir('GET', `Patient/${id}`);
   assert.deepEqual(after.json, p.json, 'the stored patient is intact');
 });

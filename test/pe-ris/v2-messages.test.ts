@@ -1,14 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildTriageBundle } from '../../programs/pe-ris/lib/triage-bundle.ts';
+import { buildAdtA04, buildOruR01, buildSiuS12, checkTranslation, fhirInstant, followUpSlot, patientFromV2, triageFacts, v2Instant } from '../../programs/pe-ris/lib/v2-messages.ts';
 import { isBlocking } from '../../src/findings/finding.ts';
 import { parseEr7 } from '../../src/hl7v2/index.ts';
-import { referenceAck, validateHl7 } from '../hl7v2/pe-ris-contract.ts';
-import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
 import { generatePersonPe } from '../../src/identifiers/pe/person.ts';
-import { buildTriageBundle } from '../../programs/pe-ris/lib/triage-bundle.ts';
-import {
-  buildAdtA04, buildOruR01, buildSiuS12, checkTranslation, fhirInstant, followUpSlot, patientFromV2, triageFacts, v2Instant,
-} from '../../programs/pe-ris/lib/v2-messages.ts';
+import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
+import { referenceAck, validateHl7 } from '../hl7v2/pe-ris-contract.ts';
 
 test('for 25 synthetic people the three messages conform to their v2.5 profiles, carry the triage, and the reference SIHCE answers AA', () => {
   for (let i = 0; i < 25; i++) {
@@ -33,7 +31,9 @@ test('for 25 synthetic people the three messages conform to their v2.5 profiles,
 test('names with HL7 delimiters are escaped, not split', () => {
   const { bundle } = buildTriageBundle(new SeededRandom('esc'), {
     person: { nombres: ['Ana^María'], apellidoPaterno: 'Díaz|Sánchez', apellidoMaterno: 'Ocas&Tello', sexo: 'female', fechaNacimiento: '1990-05-05', dni: '12345678-E', ubigeo: '060101' },
-    prioridad: 'II', renipress: '00004321', at: new Date('2025-03-14T14:30:00Z'),
+    prioridad: 'II',
+    renipress: '00004321',
+    at: new Date('2025-03-14T14:30:00Z'),
   });
   const adt = buildAdtA04(triageFacts(bundle)!);
   assert.deepEqual(validateHl7(adt).filter(isBlocking), []);

@@ -1,10 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { judgeWire } from '../../programs/pe-ris/judges/wire.ts';
+import { buildAdtA04, buildSiuS12, triageFacts } from '../../programs/pe-ris/lib/v2-messages.ts';
 import { buildAck } from '../../src/hl7v2/ack.ts';
 import { parseEr7 } from '../../src/hl7v2/er7.ts';
 import type { ExchangeEntry } from '../../src/journal/exchange.ts';
-import { buildAdtA04, buildSiuS12, triageFacts } from '../../programs/pe-ris/lib/v2-messages.ts';
-import { judgeWire } from '../../programs/pe-ris/judges/wire.ts';
 import { triage } from './fixtures.ts';
 
 const { bundle } = triage('wire');
@@ -19,7 +19,14 @@ function http(from: string, to: string, method: string, url: string, body: unkno
 function mllp(from: string, message: string, opts: { ack?: string; encoding?: string } = {}): ExchangeEntry {
   n++;
   return {
-    id: `x${n}`, protocol: 'mllp', from, to: 'SIHCE', method: message.split('|')[8]!.split('^').slice(0, 2).join('^'), url: 'mllp://127.0.0.1:1', startedAt: at(n), finishedAt: at(n),
+    id: `x${n}`,
+    protocol: 'mllp',
+    from,
+    to: 'SIHCE',
+    method: message.split('|')[8]!.split('^').slice(0, 2).join('^'),
+    url: 'mllp://127.0.0.1:1',
+    startedAt: at(n),
+    finishedAt: at(n),
     request: { headers: opts.encoding ? { encoding: opts.encoding } : {}, body: message },
     response: { headers: {}, body: opts.ack ?? buildAck(parseEr7(message), 'AA', [], { sender: { application: 'SIHCE', facility: 'DIRESA-CAJ' } }) },
   };

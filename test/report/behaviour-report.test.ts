@@ -9,7 +9,7 @@ import { buildReport } from '../../src/report/build-report.ts';
 import type { ReportModel, SutInfo } from '../../src/report/model.ts';
 import type { Requirement } from '../../src/report/requirements.ts';
 import { repoRoot, rule, writeEnvelopes } from './helpers.ts';
-import { exchangeOf, findingOf, syntheticStream, type SyntheticScenario } from './synthetic-stream.ts';
+import { exchangeOf, findingOf, type SyntheticScenario, syntheticStream } from './synthetic-stream.ts';
 
 const addFormats = addFormatsModule.default;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -18,14 +18,26 @@ const validate = ajv.compile(JSON.parse(await readFile(path.join(repoRoot, 'src/
 
 const RULES = [rule('RN-05', 'SHALL', 'dup', 'dup')];
 const text = { en: 'x', es: 'x' };
-const REQS: Requirement[] = [{
-  id: 'RN-05', kind: 'rule', title: text, text, source: 's', severity: 'SHALL', coveredBy: ['RN-05'], judgedBy: ['RN-05'],
-  behaviours: [{ id: 'RN-05.1', requirement: 'RN-05', sent: text, expected: text, roles: ['imss', 'issste'], source: 's' }],
-}];
+const REQS: Requirement[] = [
+  {
+    id: 'RN-05',
+    kind: 'rule',
+    title: text,
+    text,
+    source: 's',
+    severity: 'SHALL',
+    coveredBy: ['RN-05'],
+    judgedBy: ['RN-05'],
+    behaviours: [{ id: 'RN-05.1', requirement: 'RN-05', sent: text, expected: text, roles: ['imss', 'issste'], source: 's' }],
+  },
+];
 const REFERENCE: SutInfo = { role: 'all', baseUrl: 'reference', kind: 'reference' };
 
 const ok = (name: string, tags: string[], to: string): SyntheticScenario => ({
-  name, tags, steps: [{ text: 'se envía', status: 'PASSED' }], attachments: [{ kind: 'exchange', body: exchangeOf(`x-${name}`, to) }],
+  name,
+  tags,
+  steps: [{ text: 'se envía', status: 'PASSED' }],
+  attachments: [{ kind: 'exchange', body: exchangeOf(`x-${name}`, to) }],
 });
 
 let dir: string;
@@ -40,8 +52,18 @@ async function build(scenarios: SyntheticScenario[]): Promise<ReportModel> {
   const messagesFile = path.join(dir, `m${n}.ndjson`);
   await writeFile(messagesFile, writeEnvelopes(syntheticStream(scenarios)));
   const model = await buildReport({
-    messagesFile, outDir: path.join(dir, `out${n}`), runId: `r${n}`, program: 'mx-pgs', programVersion: '1', rules: RULES, requirements: REQS,
-    sut: REFERENCE, seed: 's', startedAt: '2026-01-01T00:00:00.000Z', seloVersion: '0', roleTags: ['imss', 'issste'],
+    messagesFile,
+    outDir: path.join(dir, `out${n}`),
+    runId: `r${n}`,
+    program: 'mx-pgs',
+    programVersion: '1',
+    rules: RULES,
+    requirements: REQS,
+    sut: REFERENCE,
+    seed: 's',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    seloVersion: '0',
+    roleTags: ['imss', 'issste'],
   });
   assert.ok(validate(model), `report.json does not match its schema: ${ajv.errorsText(validate.errors)}`);
   return model;
@@ -50,8 +72,17 @@ async function build(scenarios: SyntheticScenario[]): Promise<ReportModel> {
 test('every behaviour exercised and passed: the roles and the run are certifiable', async () => {
   const m = await build([ok('a', ['@imss', '@RN-05', '@RN-05.1'], 'IMSS'), ok('b', ['@issste', '@RN-05', '@RN-05.1'], 'ISSSTE')]);
   assert.equal(m.verdict, 'CERTIFIABLE');
-  assert.deepEqual(m.behaviours?.[0]?.cells.map((c) => c.verdict), ['passed', 'passed']);
-  assert.deepEqual(m.summary.map((s) => [s.role, s.verdict, s.uncoveredBehaviours]), [['imss', 'CERTIFIABLE', []], ['issste', 'CERTIFIABLE', []]]);
+  assert.deepEqual(
+    m.behaviours?.[0]?.cells.map((c) => c.verdict),
+    ['passed', 'passed'],
+  );
+  assert.deepEqual(
+    m.summary.map((s) => [s.role, s.verdict, s.uncoveredBehaviours]),
+    [
+      ['imss', 'CERTIFIABLE', []],
+      ['issste', 'CERTIFIABLE', []],
+    ],
+  );
 });
 
 test('a behaviour tagged for a role but never exchanged with it keeps that role, and the run, from certification', async () => {
@@ -68,13 +99,24 @@ test('a behaviour tagged for a role but never exchanged with it keeps that role,
   assert.match(html, /issste<br><span class="small">cubiertos \/ covered 0\/1/);
 });
 
-test('a finding naming ISSSTE fails ISSSTE\'s cell and names the behaviour in its summary', async () => {
+test("a finding naming ISSSTE fails ISSSTE's cell and names the behaviour in its summary", async () => {
   const bad: SyntheticScenario = {
-    name: 'b', tags: ['@issste', '@RN-05', '@RN-05.1'], steps: [{ text: 'se envía', status: 'FAILED', error: 'dup' }],
-    attachments: [{ kind: 'exchange', body: exchangeOf('x-b', 'ISSSTE') }, { kind: 'finding', body: findingOf('RN-05', { exchangeId: 'x-b', role: 'issste' }) }],
+    name: 'b',
+    tags: ['@issste', '@RN-05', '@RN-05.1'],
+    steps: [{ text: 'se envía', status: 'FAILED', error: 'dup' }],
+    attachments: [
+      { kind: 'exchange', body: exchangeOf('x-b', 'ISSSTE') },
+      { kind: 'finding', body: findingOf('RN-05', { exchangeId: 'x-b', role: 'issste' }) },
+    ],
   };
   const m = await build([ok('a', ['@imss', '@RN-05', '@RN-05.1'], 'IMSS'), bad]);
-  assert.deepEqual(m.behaviours?.[0]?.cells.map((c) => [c.role, c.verdict]), [['imss', 'passed'], ['issste', 'failed']]);
+  assert.deepEqual(
+    m.behaviours?.[0]?.cells.map((c) => [c.role, c.verdict]),
+    [
+      ['imss', 'passed'],
+      ['issste', 'failed'],
+    ],
+  );
   const issste = m.summary.find((s) => s.role === 'issste')!;
   assert.deepEqual([issste.verdict, issste.failedBehaviours, issste.failedRequirements], ['NOT CERTIFIABLE', ['RN-05.1'], ['RN-05']]);
 });
@@ -84,8 +126,17 @@ test('without behaviours in the catalogue the report has no behaviour matrix and
   const messagesFile = path.join(dir, `m${n}.ndjson`);
   await writeFile(messagesFile, writeEnvelopes(syntheticStream([ok('a', ['@imss', '@RN-05'], 'IMSS'), ok('b', ['@issste', '@RN-05'], 'IMSS')])));
   const m = await buildReport({
-    messagesFile, outDir: path.join(dir, `out${n}`), runId: `r${n}`, program: 'mx-pgs', programVersion: '1', rules: RULES,
-    sut: REFERENCE, seed: 's', startedAt: '2026-01-01T00:00:00.000Z', seloVersion: '0', roleTags: ['imss', 'issste'],
+    messagesFile,
+    outDir: path.join(dir, `out${n}`),
+    runId: `r${n}`,
+    program: 'mx-pgs',
+    programVersion: '1',
+    rules: RULES,
+    sut: REFERENCE,
+    seed: 's',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    seloVersion: '0',
+    roleTags: ['imss', 'issste'],
   });
   assert.equal(m.behaviours, undefined);
   assert.equal(m.verdict, 'CERTIFIABLE');

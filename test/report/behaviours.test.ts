@@ -6,25 +6,51 @@ import type { Requirement } from '../../src/report/requirements.ts';
 
 const text = { en: 'x', es: 'x' };
 const REQ: Requirement = {
-  id: 'RN-05', kind: 'rule', title: text, text, source: 's', severity: 'SHALL', coveredBy: ['RN-05'], judgedBy: ['RN-05'],
+  id: 'RN-05',
+  kind: 'rule',
+  title: text,
+  text,
+  source: 's',
+  severity: 'SHALL',
+  coveredBy: ['RN-05'],
+  judgedBy: ['RN-05'],
   behaviours: [{ id: 'RN-05.1', requirement: 'RN-05', sent: text, expected: text, roles: ['imss', 'issste', 'ssa'], source: 's' }],
 };
 const SUT: SutInfo = { role: 'imss', baseUrl: 'http://x', kind: 'reference' };
 
 function scenario(id: string, roles: string[], status: ScenarioReport['status'], findings: ScenarioReport['findings'] = [], tags = ['@RN-05.1', '@RN-05']): ScenarioReport {
   return {
-    id, name: id, tags: [...tags, ...roles.map((r) => `@${r}`)], roles, rules: ['RN-05'], status, durationMs: 1,
-    steps: [{ keyword: 'Given ', text: 's', status, durationMs: 1 }], findings, requirements: [], exchanges: 1, exchangeIds: ['x'], attempts: 1,
+    id,
+    name: id,
+    tags: [...tags, ...roles.map((r) => `@${r}`)],
+    roles,
+    rules: ['RN-05'],
+    status,
+    durationMs: 1,
+    steps: [{ keyword: 'Given ', text: 's', status, durationMs: 1 }],
+    findings,
+    requirements: [],
+    exchanges: 1,
+    exchangeIds: ['x'],
+    attempts: 1,
   };
 }
-const ex = (from: string, to: string): ExchangeEntry => ({ id: 'x', from, to, startedAt: '', finishedAt: '' } as unknown as ExchangeEntry);
-const finding = (ruleId: string, role?: string): ScenarioReport['findings'][number] => ({
-  ruleId, severity: 'error', location: '/acuse', message: text, ...(role ? { role } : {}),
-} as ScenarioReport['findings'][number]);
+const ex = (from: string, to: string): ExchangeEntry => ({ id: 'x', from, to, startedAt: '', finishedAt: '' }) as unknown as ExchangeEntry;
+const finding = (ruleId: string, role?: string): ScenarioReport['findings'][number] =>
+  ({
+    ruleId,
+    severity: 'error',
+    location: '/acuse',
+    message: text,
+    ...(role ? { role } : {}),
+  }) as ScenarioReport['findings'][number];
 
 /** The requirement row with every finding of RN-05 counted against it, as computeCoverage would. */
 function reportsOf(scenarios: ScenarioReport[]): RequirementReport[] {
-  const findings = scenarios.flatMap((s) => s.findings.map((f, index) => ({ f, ref: { scenarioId: s.id, index } }))).filter(({ f }) => f.ruleId === 'RN-05').map(({ ref }) => ref);
+  const findings = scenarios
+    .flatMap((s) => s.findings.map((f, index) => ({ f, ref: { scenarioId: s.id, index } })))
+    .filter(({ f }) => f.ruleId === 'RN-05')
+    .map(({ ref }) => ref);
   return [{ id: 'RN-05', findings } as unknown as RequirementReport];
 }
 
@@ -53,7 +79,7 @@ test('covered only by a scenario tagged @B and @R that exchanged a message with 
   assert.equal(c.ssa!.verdict, 'not-covered');
 });
 
-test('a blocking finding of the requirement fails the role it names, not the scenario\'s other roles', () => {
+test("a blocking finding of the requirement fails the role it names, not the scenario's other roles", () => {
   const s = [scenario('a', ['imss', 'issste'], 'failed', [finding('RN-05', 'issste')])];
   const c = cells(s, { a: [ex('IMSS', 'ISSSTE')] });
   assert.equal(c.issste!.verdict, 'failed');
@@ -63,12 +89,12 @@ test('a blocking finding of the requirement fails the role it names, not the sce
   assert.equal(c.imss!.blockedBy?.[0]?.ruleId, 'RN-05');
 });
 
-test('a finding without a role is held against the scenario\'s role tags', () => {
+test("a finding without a role is held against the scenario's role tags", () => {
   const c = cells([scenario('a', ['imss'], 'failed', [finding('RN-05')])], { a: [ex('sello', 'IMSS')] });
   assert.equal(c.imss!.verdict, 'failed');
 });
 
-test('another rule\'s finding or the weather leaves the cell not assessed', () => {
+test("another rule's finding or the weather leaves the cell not assessed", () => {
   const inconclusive = { ...scenario('b', ['ssa'], 'inconclusive'), infrastructure: { cause: 'timeout' as const, endpoint: 'http://ssa', message: 't' } };
   const c = cells([scenario('a', ['imss'], 'failed', [finding('RN-10', 'imss')]), inconclusive], { a: [ex('sello', 'IMSS')], b: [ex('sello', 'SSA')] });
   assert.equal(c.imss!.verdict, 'not-assessed');
@@ -85,7 +111,16 @@ test('a role Sello played in a single-role run is not applicable', () => {
 
 test('the role summary gaps: SHALL behaviours not covered, behaviours failed', () => {
   const s = [scenario('a', ['imss'], 'passed'), scenario('b', ['issste'], 'failed', [finding('RN-05', 'issste')])];
-  const [b] = computeBehaviours({ requirements: [REQ], reports: reportsOf(s), scenarios: s, exchanges: new Map([['a', [ex('sello', 'IMSS')]], ['b', [ex('sello', 'ISSSTE')]]]), sut: SUT });
+  const [b] = computeBehaviours({
+    requirements: [REQ],
+    reports: reportsOf(s),
+    scenarios: s,
+    exchanges: new Map([
+      ['a', [ex('sello', 'IMSS')]],
+      ['b', [ex('sello', 'ISSSTE')]],
+    ]),
+    sut: SUT,
+  });
   assert.deepEqual(behaviourGaps([b!], 'imss'), { uncovered: [], failed: [] });
   assert.deepEqual(behaviourGaps([b!], 'issste'), { uncovered: [], failed: ['RN-05.1'] });
   assert.deepEqual(behaviourGaps([b!], 'ssa'), { uncovered: ['RN-05.1'], failed: [] });
@@ -112,5 +147,11 @@ test('a scenario tagged with a behaviour covers its requirement even without the
   const s = [scenario('a', ['imss'], 'passed', [], ['@RN-05.1'])];
   const { requirements } = computeCoverage({ requirements: [REQ], scenarios: s, exchanges: new Map([['a', [ex('sello', 'IMSS')]]]), sut: SUT, roles: ['imss', 'ssa'] });
   assert.deepEqual(requirements[0]!.scenarios, ['a']);
-  assert.deepEqual(requirements[0]!.byRole.map((c) => [c.role, c.verdict]), [['imss', 'passed'], ['ssa', 'not-covered']]);
+  assert.deepEqual(
+    requirements[0]!.byRole.map((c) => [c.role, c.verdict]),
+    [
+      ['imss', 'passed'],
+      ['ssa', 'not-covered'],
+    ],
+  );
 });

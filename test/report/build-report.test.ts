@@ -3,18 +3,16 @@ import { createHash } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Envelope } from '@cucumber/messages';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { Envelope } from '@cucumber/messages';
-import { buildReport } from '../../src/report/build-report.ts';
 import type { BuildReportOptions } from '../../src/report/build-report.ts';
-import { REPORT_SCHEMA_VERSION } from '../../src/report/model.ts';
+import { buildReport } from '../../src/report/build-report.ts';
 import type { ReportModel, ScenarioExchange, ScenarioReport } from '../../src/report/model.ts';
+import { REPORT_SCHEMA_VERSION } from '../../src/report/model.ts';
 import { ISSUE_CODES, LOCATION_KINDS, SEVERITIES } from '../../src/report/read-messages.ts';
-import {
-  CATALOGUE, assertWellFormedXml, cleanup, readEnvelopes, repoRoot, rule, runCucumberFixture, writeEnvelopes,
-} from './helpers.ts';
 import type { FixtureRun } from './helpers.ts';
+import { assertWellFormedXml, CATALOGUE, cleanup, readEnvelopes, repoRoot, rule, runCucumberFixture, writeEnvelopes } from './helpers.ts';
 
 // ajv-formats is CJS: under NodeNext the default import is module.exports, whose `default` is the plugin.
 const addFormats = addFormatsModule.default;
@@ -67,7 +65,15 @@ describe('buildReport on real cucumber output', () => {
 
   test('totals count the last attempt of every scenario', () => {
     assert.deepEqual(model.totals, {
-      scenarios: 6, passed: 4, failed: 1, skipped: 0, undefined: 1, pending: 0, ambiguous: 0, inconclusive: 0, findings: 1,
+      scenarios: 6,
+      passed: 4,
+      failed: 1,
+      skipped: 0,
+      undefined: 1,
+      pending: 0,
+      ambiguous: 0,
+      inconclusive: 0,
+      findings: 1,
     });
     assert.equal(model.schemaVersion, REPORT_SCHEMA_VERSION);
   });
@@ -96,21 +102,27 @@ describe('buildReport on real cucumber output', () => {
   });
 
   test('scenarios carry stable ids, tags, roles, rules and steps with their gherkin keywords', () => {
-    assert.deepEqual(model.features.map((f) => [f.uri, f.name, f.scenarios.length]), [
-      ['features/alta.feature', 'Alta de beneficiario & <validación>', 3],
-      ['features/consulta.feature', 'Consulta de beneficiario', 3],
-    ]);
+    assert.deepEqual(
+      model.features.map((f) => [f.uri, f.name, f.scenarios.length]),
+      [
+        ['features/alta.feature', 'Alta de beneficiario & <validación>', 3],
+        ['features/consulta.feature', 'Consulta de beneficiario', 3],
+      ],
+    );
     const ok = byName(model, 'Alta válida es aceptada');
     assert.equal(ok.id, 'features/alta.feature:8');
     assert.deepEqual(ok.tags, ['@imss', '@RN-01']);
     assert.deepEqual(ok.roles, ['imss']);
     assert.deepEqual(ok.rules, ['RN-01']);
     assert.equal(ok.status, 'passed');
-    assert.deepEqual(ok.steps.map((s) => [s.keyword, s.text, s.status]), [
-      ['Given', 'el nodo IMSS está disponible', 'passed'],
-      ['When', 'el cliente envía un alta válida', 'passed'],
-      ['Then', 'el acuse es ACEPTADO', 'passed'],
-    ]);
+    assert.deepEqual(
+      ok.steps.map((s) => [s.keyword, s.text, s.status]),
+      [
+        ['Given', 'el nodo IMSS está disponible', 'passed'],
+        ['When', 'el cliente envía un alta válida', 'passed'],
+        ['Then', 'el acuse es ACEPTADO', 'passed'],
+      ],
+    );
     assert.equal(ok.exchanges, 1);
     assert.equal(ok.attempts, 1);
     assert.ok(ok.durationMs >= 0);
@@ -129,17 +141,19 @@ describe('buildReport on real cucumber output', () => {
   test('the failing scenario keeps its finding with location and both languages, and the step error', () => {
     const s = byName(model, 'CURP duplicada <img src=x onerror=alert(1)>');
     assert.equal(s.status, 'failed');
-    assert.deepEqual(s.findings, [{
-      ruleId: 'RN-05',
-      severity: 'error',
-      code: 'business-rule',
-      location: '/curp',
-      locationKind: 'json-pointer',
-      message: { es: 'CURP duplicada <script>alert("es")</script>', en: 'Duplicate CURP <script>alert("en")</script>' },
-      // Linked to the alta whose request body holds /curp.
-      exchangeId: s.exchangeIds[0],
-      side: 'request',
-    }]);
+    assert.deepEqual(s.findings, [
+      {
+        ruleId: 'RN-05',
+        severity: 'error',
+        code: 'business-rule',
+        location: '/curp',
+        locationKind: 'json-pointer',
+        message: { es: 'CURP duplicada <script>alert("es")</script>', en: 'Duplicate CURP <script>alert("en")</script>' },
+        // Linked to the alta whose request body holds /curp.
+        exchangeId: s.exchangeIds[0],
+        side: 'request',
+      },
+    ]);
     const failed = s.steps.find((st) => st.status === 'failed');
     assert.equal(failed?.keyword, 'Then');
     assert.match(failed?.error ?? '', /Se esperaba RECHAZADO \u0007 <b>x<\/b> \]\]>/);
@@ -169,9 +183,11 @@ describe('buildReport on real cucumber output', () => {
 
   test('the SUT carries no credentials', async () => {
     assert.deepEqual(model.sut, { role: 'pgs-node', baseUrl: 'https://sut.example.test:8443/pgs', kind: 'external' });
-    const withSecret = await buildReport(options(fixture, path.join(fixture.dir, 'report-secret'), {
-      sut: { role: 'pgs-node', baseUrl: 'http://sut', kind: 'reference', password: 'hunter2' } as BuildReportOptions['sut'],
-    }));
+    const withSecret = await buildReport(
+      options(fixture, path.join(fixture.dir, 'report-secret'), {
+        sut: { role: 'pgs-node', baseUrl: 'http://sut', kind: 'reference', password: 'hunter2' } as BuildReportOptions['sut'],
+      }),
+    );
     assert.deepEqual(Object.keys(withSecret.sut), ['role', 'baseUrl', 'kind']);
     assert.doesNotMatch(await readFile(path.join(fixture.dir, 'report-secret', 'report.json'), 'utf8'), /hunter2/);
   });
@@ -184,10 +200,13 @@ describe('buildReport on real cucumber output', () => {
     const ids = new Set(model.features.flatMap((f) => f.scenarios.map((s) => s.id)));
     for (const x of xs) {
       assert.ok(ids.has(x.scenarioId), x.scenarioId);
-      assert.equal(x.request.headers.authorization, 'Bearer [redacted]', 'the journal\'s policy: the scheme stays, the credential goes');
+      assert.equal(x.request.headers.authorization, 'Bearer [redacted]', "the journal's policy: the scheme stays, the credential goes");
       assert.equal(x.protocol, 'http');
     }
-    assert.deepEqual(xs.filter((x) => x.scenarioId === 'features/consulta.feature:5').map((x) => x.attempt), [0, 1]);
+    assert.deepEqual(
+      xs.filter((x) => x.scenarioId === 'features/consulta.feature:5').map((x) => x.attempt),
+      [0, 1],
+    );
     assert.doesNotMatch(lines.join('\n'), /secret-token-123/);
 
     const paths = model.evidence.map((e) => e.path);
@@ -242,7 +261,10 @@ describe('buildReport on real cucumber output', () => {
     const dup = scenarios.findIndex((s) => s.name.startsWith('CURP duplicada'));
     const block = new RegExp(`<script type="application/json" id="d-${dup}">([^<]*)</script>`).exec(html);
     assert.ok(block, 'scenario data block');
-    const data = JSON.parse(block[1] ?? '') as { findings: { ruleId: string; exchangeId?: string; side?: string; message: { en: string } }[]; exchanges: { id: string; response: { body: { nota: string } } }[] };
+    const data = JSON.parse(block[1] ?? '') as {
+      findings: { ruleId: string; exchangeId?: string; side?: string; message: { en: string } }[];
+      exchanges: { id: string; response: { body: { nota: string } } }[];
+    };
     assert.equal(data.findings[0]?.message.en, 'Duplicate CURP <script>alert("en")</script>', 'the page gets the text, and sets it with textContent');
     assert.equal(data.exchanges[0]?.response.body.nota, '</script><script>alert("body")</script>');
     // The finding is linked to the exchange whose body holds its location (/curp in the request).
@@ -264,10 +286,19 @@ describe('buildReport on real cucumber output', () => {
     assert.ok(ok.exchangeIds.length === 1);
     const rn01 = model.requirements.find((r) => r.id === 'RN-01');
     assert.equal(rn01?.verdict, 'passed');
-    assert.deepEqual(rn01?.byRole.map((c) => [c.role, c.verdict]), [['imss', 'passed'], ['issste', 'passed']]);
+    assert.deepEqual(
+      rn01?.byRole.map((c) => [c.role, c.verdict]),
+      [
+        ['imss', 'passed'],
+        ['issste', 'passed'],
+      ],
+    );
     const rn09 = model.requirements.find((r) => r.id === 'RN-09');
     assert.equal(rn09?.verdict, 'not-covered');
-    assert.deepEqual(model.summary.map((s) => s.role), ['imss', 'issste']);
+    assert.deepEqual(
+      model.summary.map((s) => s.role),
+      ['imss', 'issste'],
+    );
     assert.ok(model.summary.every((s) => s.uncoveredShall.includes('RN-09')));
   });
 });
@@ -287,7 +318,11 @@ describe('buildReport verdicts', () => {
     const m = await buildReport(base(path.join(fixture.dir, 'ok'), { rules: catalogue }));
     assert.equal(m.totals.scenarios, 4, 'tag-filtered pickles are not part of the run');
     assert.equal(m.verdict, 'CERTIFIABLE', m.verdictReason.en);
-    assert.deepEqual(m.rules.map((r) => r.verdict), ['passed', 'not-covered'], 'an uncovered SHOULD rule does not block');
+    assert.deepEqual(
+      m.rules.map((r) => r.verdict),
+      ['passed', 'not-covered'],
+      'an uncovered SHOULD rule does not block',
+    );
     assertValid(m);
     const html = await readFile(path.join(fixture.dir, 'ok', 'report.html'), 'utf8');
     assert.match(html, /<section class="verdict ok" id="verdict"><div class="big">CERTIFIABLE<\/div>/);
@@ -331,7 +366,10 @@ describe('buildReport verdicts', () => {
     await writeFile(file, writeEnvelopes([...envelopes.slice(0, i + 1), bad, ...envelopes.slice(i + 1)]));
     const m = await buildReport(base(path.join(fixture.dir, 'bad-finding'), { messagesFile: file, rules: [rule('RN-01', 'SHALL', 'a', 'a')] }));
     const f = m.features.flatMap((x) => x.scenarios).flatMap((s) => s.findings);
-    assert.deepEqual(f.map((x) => [x.ruleId, x.severity]), [['SELLO-EVIDENCE', 'error']]);
+    assert.deepEqual(
+      f.map((x) => [x.ruleId, x.severity]),
+      [['SELLO-EVIDENCE', 'error']],
+    );
     assert.equal(m.verdict, 'NOT CERTIFIABLE');
     assertValid(m);
   });
@@ -357,4 +395,3 @@ describe('buildReport verdicts', () => {
     assert.equal(m.evidence[0]?.path, 'cucumber-messages.ndjson');
   });
 });
-

@@ -8,18 +8,33 @@ import { certificationHtml } from '../../src/report/certification-html.ts';
 const totals = (passed: number, failed: number) => ({ scenarios: passed + failed, passed, failed, skipped: 0, undefined: 0, pending: 0, ambiguous: 0, inconclusive: 0, findings: failed * 2 });
 
 const cert: Certification = {
-  kind: 'sello-certification', schemaVersion: '1.1.0', runId: 'run-<1>', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:05:00.000Z', seed: '7',
-  verdict: 'NOT CERTIFIABLE', verdictReason: { es: 'No certificables: pe-ris.', en: 'Not certifiable: pe-ris.' }, totals: totals(9, 1),
+  kind: 'sello-certification',
+  schemaVersion: '1.1.0',
+  runId: 'run-<1>',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:05:00.000Z',
+  seed: '7',
+  verdict: 'NOT CERTIFIABLE',
+  verdictReason: { es: 'No certificables: pe-ris.', en: 'Not certifiable: pe-ris.' },
+  totals: totals(9, 1),
   programs: [
     { program: 'mx-pgs', verdict: 'CERTIFIABLE', verdictReason: { es: 'Todo cumple.', en: 'All passed.' }, totals: totals(5, 0), directory: 'mx-pgs', reportSha256: 'a'.repeat(64), seed: '7' },
-    { program: 'pe-ris', verdict: 'NOT CERTIFIABLE', verdictReason: { es: 'Falla RP-01 <b>.', en: 'RP-01 fails <b>.' }, totals: totals(4, 1), directory: 'pe-ris', reportSha256: 'b'.repeat(64), seed: '7' },
+    {
+      program: 'pe-ris',
+      verdict: 'NOT CERTIFIABLE',
+      verdictReason: { es: 'Falla RP-01 <b>.', en: 'RP-01 fails <b>.' },
+      totals: totals(4, 1),
+      directory: 'pe-ris',
+      reportSha256: 'b'.repeat(64),
+      seed: '7',
+    },
     { program: 'ru-egisz', verdict: 'SKIPPED', verdictReason: { es: 'No se ejecutó: sin destino', en: 'Not run: no target' }, directory: 'ru-egisz' },
   ],
 };
 
 const hash = (s: string): string => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
-test('the certification page wears the reports\' stylesheet and header, links each program\'s report and is bilingual', () => {
+test("the certification page wears the reports' stylesheet and header, links each program's report and is bilingual", () => {
   const html = certificationHtml(cert);
   const css = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
   assert.equal(css, readAsset('report.css'), 'the same stylesheet as report.html');
@@ -28,7 +43,10 @@ test('the certification page wears the reports\' stylesheet and header, links ea
   assert.match(csp, /script-src 'none';/, 'no script runs on the page');
   assert.doesNotMatch(html, /<script/);
 
-  assert.match(html, /<section class="verdict ko" id="verdict"><div class="big">NOT CERTIFIABLE<\/div><p lang="es">No certificables: pe-ris\.<\/p><p lang="en">Not certifiable: pe-ris\.<\/p><\/section>/);
+  assert.match(
+    html,
+    /<section class="verdict ko" id="verdict"><div class="big">NOT CERTIFIABLE<\/div><p lang="es">No certificables: pe-ris\.<\/p><p lang="en">Not certifiable: pe-ris\.<\/p><\/section>/,
+  );
   assert.match(html, /<h1>Sello · Certificación \/ Certification<\/h1>/);
   assert.match(html, /<a href="mx-pgs\/report\.html">mx-pgs<\/a>/);
   assert.match(html, /<a href="pe-ris\/report\.html">pe-ris<\/a>/);

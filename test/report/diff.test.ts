@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -9,17 +9,31 @@ import { diffReports, formatDiff, toComparable } from '../../src/report/diff.ts'
 const req = (id: string, severity: 'SHALL' | 'SHOULD', verdict: string) => ({ id, severity, verdict, title: { en: `title ${id}` } });
 
 const A = {
-  runId: 'run-a', program: 'mx-pgs', verdict: 'CERTIFIABLE',
+  runId: 'run-a',
+  program: 'mx-pgs',
+  verdict: 'CERTIFIABLE',
   requirements: [
-    req('RN-01', 'SHALL', 'passed'), req('RN-02', 'SHALL', 'passed'), req('RN-03', 'SHALL', 'not-covered'), req('RN-04', 'SHOULD', 'passed'),
-    req('RN-05', 'SHALL', 'failed'), req('PGS-SCH-ACUSE', 'SHALL', 'passed'), req('OLD', 'SHALL', 'passed'),
+    req('RN-01', 'SHALL', 'passed'),
+    req('RN-02', 'SHALL', 'passed'),
+    req('RN-03', 'SHALL', 'not-covered'),
+    req('RN-04', 'SHOULD', 'passed'),
+    req('RN-05', 'SHALL', 'failed'),
+    req('PGS-SCH-ACUSE', 'SHALL', 'passed'),
+    req('OLD', 'SHALL', 'passed'),
   ],
 };
 const B = {
-  runId: 'run-b', program: 'mx-pgs', verdict: 'NOT CERTIFIABLE',
+  runId: 'run-b',
+  program: 'mx-pgs',
+  verdict: 'NOT CERTIFIABLE',
   requirements: [
-    req('RN-01', 'SHALL', 'failed'), req('RN-02', 'SHALL', 'passed'), req('RN-03', 'SHALL', 'passed'), req('RN-04', 'SHOULD', 'failed'),
-    req('RN-05', 'SHALL', 'passed'), req('PGS-SCH-ACUSE', 'SHALL', 'not-covered'), req('NEW', 'SHALL', 'failed'),
+    req('RN-01', 'SHALL', 'failed'),
+    req('RN-02', 'SHALL', 'passed'),
+    req('RN-03', 'SHALL', 'passed'),
+    req('RN-04', 'SHOULD', 'failed'),
+    req('RN-05', 'SHALL', 'passed'),
+    req('PGS-SCH-ACUSE', 'SHALL', 'not-covered'),
+    req('NEW', 'SHALL', 'failed'),
   ],
 };
 
@@ -36,7 +50,10 @@ test('diff lists every requirement whose verdict changed; only SHALL passed → 
     NEW: ['absent', 'failed', false, false, false],
   });
   assert.equal(d.unchanged, 1);
-  assert.deepEqual(d.regressions.map((r) => r.id), ['RN-01']);
+  assert.deepEqual(
+    d.regressions.map((r) => r.id),
+    ['RN-01'],
+  );
   const text = formatDiff(d);
   assert.match(text, /RN-01\s+SHALL\s+passed → failed\s+\[REGRESSION\]/);
   assert.match(text, /1 SHALL requirement\(s\) went from passed to failed: RN-01/);
@@ -55,13 +72,20 @@ test('an INCONCLUSIVE run, or a not-assessed requirement, is not comparable: nev
   const e = diffReports(toComparable(A, 'a'), toComparable(blocked, 'b'));
   assert.equal(e.comparable, true);
   assert.deepEqual(e.changes.find((c) => c.id === 'RN-01')?.notComparable, true);
-  assert.deepEqual(e.regressions.map((r) => r.id), ['RN-02'], 'a real failure next to a blocked one is still a regression');
+  assert.deepEqual(
+    e.regressions.map((r) => r.id),
+    ['RN-02'],
+    'a real failure next to a blocked one is still a regression',
+  );
 });
 
 test('a 1.0.0 report (rules, strength) still compares', () => {
   const old = { runId: 'old', program: 'mx-pgs', verdict: 'CERTIFIABLE', rules: [{ id: 'RN-01', strength: 'SHALL', verdict: 'passed', title: { en: 'x' } }] };
   const d = diffReports(toComparable(old, 'old'), toComparable(B, 'b'));
-  assert.deepEqual(d.regressions.map((r) => r.id), ['RN-01']);
+  assert.deepEqual(
+    d.regressions.map((r) => r.id),
+    ['RN-01'],
+  );
   assert.throws(() => diffReports(toComparable(A, 'a'), toComparable({ ...B, program: 'pe-ris' }, 'b')), /different programs/);
   assert.throws(() => toComparable({ nope: 1 }, 'x'), /not a Sello report/);
 });

@@ -29,11 +29,18 @@ export async function runCucumberFixture(extraArgs: string[] = []): Promise<Fixt
   await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   const messagesFile = path.join(dir, 'cucumber-messages.ndjson');
   const args = [
-    cucumberBin, 'features',
-    '--import', 'steps.mjs',
-    '--format', `message:${messagesFile}`,
-    '--format', 'summary:summary.txt',
-    '--retry', '1', '--retry-tag-filter', '@flaky',
+    cucumberBin,
+    'features',
+    '--import',
+    'steps.mjs',
+    '--format',
+    `message:${messagesFile}`,
+    '--format',
+    'summary:summary.txt',
+    '--retry',
+    '1',
+    '--retry-tag-filter',
+    '@flaky',
     ...extraArgs,
   ];
   const child = spawn(process.execPath, args, {
@@ -54,18 +61,17 @@ export const cleanup = (dir: string): Promise<void> => rm(dir, { recursive: true
 
 export async function readEnvelopes(file: string): Promise<Envelope[]> {
   const text = await readFile(file, 'utf8');
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Envelope);
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Envelope);
 }
 
 export const writeEnvelopes = (envelopes: readonly Envelope[]): string => envelopes.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
 /** The test case started id an envelope belongs to, if any. */
 export function startedIdOf(e: Envelope): string | undefined {
-  return e.testCaseStarted?.id
-    ?? e.testStepStarted?.testCaseStartedId
-    ?? e.testStepFinished?.testCaseStartedId
-    ?? e.attachment?.testCaseStartedId
-    ?? e.testCaseFinished?.testCaseStartedId;
+  return e.testCaseStarted?.id ?? e.testStepStarted?.testCaseStartedId ?? e.testStepFinished?.testCaseStartedId ?? e.attachment?.testCaseStartedId ?? e.testCaseFinished?.testCaseStartedId;
 }
 
 export function rule(id: string, strength: 'SHALL' | 'SHOULD', en: string, es: string): RuleMeta {

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { cp, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
+import { appendFile, cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildReport } from '../../src/report/build-report.ts';
-import {
-  canonicalJson, generateKeyPairPem, jwkThumbprint, loadPublicKey, loadSigningKey, signDetached, verifyDetached, verifyRunDirectory,
-} from '../../src/report/integrity.ts';
+import { canonicalJson, generateKeyPairPem, jwkThumbprint, loadPublicKey, loadSigningKey, signDetached, verifyDetached, verifyRunDirectory } from '../../src/report/integrity.ts';
 import type { ReportModel } from '../../src/report/model.ts';
-import { CATALOGUE, cleanup, runCucumberFixture } from './helpers.ts';
 import type { FixtureRun } from './helpers.ts';
+import { CATALOGUE, cleanup, runCucumberFixture } from './helpers.ts';
 
 // Evidence integrity: what `sello verify` relies on. Each case works on its own copy of one signed run.
 
@@ -27,8 +25,16 @@ describe('signed report and sello verify', () => {
     fixture = await runCucumberFixture(['--tags', 'not @RN-05 and not @RN-07']);
     signed = path.join(fixture.dir, 'signed');
     model = await buildReport({
-      messagesFile: fixture.messagesFile, outDir: signed, runId: 'run-int', program: 'mx-pgs', programVersion: '1', rules: CATALOGUE,
-      sut: { role: 'all', baseUrl: 'reference', kind: 'reference' }, seed: '1', startedAt: '2025-01-01T00:00:00.000Z', seloVersion: '0.1.0',
+      messagesFile: fixture.messagesFile,
+      outDir: signed,
+      runId: 'run-int',
+      program: 'mx-pgs',
+      programVersion: '1',
+      rules: CATALOGUE,
+      sut: { role: 'all', baseUrl: 'reference', kind: 'reference' },
+      seed: '1',
+      startedAt: '2025-01-01T00:00:00.000Z',
+      seloVersion: '0.1.0',
       roleTags: ['imss', 'issste'],
     });
   });
@@ -67,7 +73,10 @@ describe('signed report and sello verify', () => {
     assert.equal(r.ok, false);
     assert.equal(r.signature.ok, true, 'report.json itself is intact');
     const bad = r.files.filter((f) => f.status !== 'ok');
-    assert.deepEqual(bad.map((f) => [f.path, f.status]), [['evidence/exchanges.ndjson', 'altered']]);
+    assert.deepEqual(
+      bad.map((f) => [f.path, f.status]),
+      [['evidence/exchanges.ndjson', 'altered']],
+    );
     assert.notEqual(bad[0]?.expected, bad[0]?.actual);
   });
 
@@ -101,7 +110,10 @@ describe('signed report and sello verify', () => {
     await cp(path.join(dir, 'fhir'), path.join(dir, 'allure-report'), { recursive: true });
     const r = await verifyRunDirectory(dir);
     assert.equal(r.ok, true);
-    assert.deepEqual(r.ignored.map((i) => i.path), ['allure-report/']);
+    assert.deepEqual(
+      r.ignored.map((i) => i.path),
+      ['allure-report/'],
+    );
     await rm(path.join(dir, 'report.json.jws'));
     const unsigned = await verifyRunDirectory(dir);
     assert.equal(unsigned.ok, false);
@@ -120,8 +132,17 @@ describe('signed report and sello verify', () => {
     assert.equal(key.thumbprint, pair.thumbprint);
     const out = path.join(fixture.dir, 'provided');
     const m = await buildReport({
-      messagesFile: fixture.messagesFile, outDir: out, runId: 'run-key', program: 'mx-pgs', programVersion: '1', rules: CATALOGUE,
-      sut: { role: 'all', baseUrl: 'reference', kind: 'reference' }, seed: '1', startedAt: '2025-01-01T00:00:00.000Z', seloVersion: '0.1.0', signingKey: key,
+      messagesFile: fixture.messagesFile,
+      outDir: out,
+      runId: 'run-key',
+      program: 'mx-pgs',
+      programVersion: '1',
+      rules: CATALOGUE,
+      sut: { role: 'all', baseUrl: 'reference', kind: 'reference' },
+      seed: '1',
+      startedAt: '2025-01-01T00:00:00.000Z',
+      seloVersion: '0.1.0',
+      signingKey: key,
     });
     assert.equal(m.integrity.signature.key, 'provided');
     assert.equal((await verifyRunDirectory(out, await loadPublicKey(path.join(fixture.dir, 'k.pub.pem')))).ok, true);
@@ -129,7 +150,10 @@ describe('signed report and sello verify', () => {
     assert.equal(wrong.ok, false);
     assert.match(wrong.signature.problem ?? '', /not by the expected key/);
     // A non-Ed25519 key is refused with a message that says what to do.
-    await writeFile(path.join(fixture.dir, 'rsa.pem'), (await import('node:crypto')).generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    await writeFile(
+      path.join(fixture.dir, 'rsa.pem'),
+      (await import('node:crypto')).generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    );
     await assert.rejects(loadSigningKey(path.join(fixture.dir, 'rsa.pem')), /Ed25519/);
   });
 
@@ -146,7 +170,9 @@ describe('signed report and sello verify', () => {
 });
 
 test('RFC 8785 canonical JSON: sorted keys by UTF-16 code units, ES number form, no whitespace', () => {
-  assert.equal(canonicalJson({ b: [1, 'x', null, true], a: { d: 1e21, c: 0.1 + 0.2 }, é: -0, '\u20ac': 1, A: 'q"' }),
-    '{"A":"q\\"","a":{"c":0.30000000000000004,"d":1e+21},"b":[1,"x",null,true],"é":0,"€":1}');
+  assert.equal(
+    canonicalJson({ b: [1, 'x', null, true], a: { d: 1e21, c: 0.1 + 0.2 }, é: -0, '\u20ac': 1, A: 'q"' }),
+    '{"A":"q\\"","a":{"c":0.30000000000000004,"d":1e+21},"b":[1,"x",null,true],"é":0,"€":1}',
+  );
   assert.throws(() => canonicalJson({ x: Number.NaN }));
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { defectCoverage, entryProblems, judgePlantedRun, parsePlantedDefects, tagsOf, type JudgedReport } from '../../src/report/planted-defects.ts';
+import { defectCoverage, entryProblems, type JudgedReport, judgePlantedRun, parsePlantedDefects, tagsOf } from '../../src/report/planted-defects.ts';
 import type { Behaviour } from '../../src/report/requirements.ts';
 
 const defect = { role: 'imss', fault: 'accept-duplicate-alta', rule: 'RN-05', behaviour: 'RN-05.1', description: { en: 'x', es: 'x' } };
@@ -9,9 +9,20 @@ const judgedBy = new Map([['PGS-PRF-ACUSE', ['RN-05', 'PGS-API-01']]]);
 function report(failed: string[], cell = 'failed', violated = failed): JudgedReport {
   return {
     violated,
-    rules: [{ id: 'RN-05', verdict: failed.includes('RN-05') ? 'failed' : 'passed' }, { id: 'RN-10', verdict: failed.includes('RN-10') ? 'failed' : 'passed' }],
+    rules: [
+      { id: 'RN-05', verdict: failed.includes('RN-05') ? 'failed' : 'passed' },
+      { id: 'RN-10', verdict: failed.includes('RN-10') ? 'failed' : 'passed' },
+    ],
     requirements: failed.filter((id) => id.startsWith('PGS')).map((id) => ({ id, verdict: 'failed' })),
-    behaviours: [{ id: 'RN-05.1', cells: [{ role: 'imss', verdict: cell }, { role: 'ssa', verdict: 'passed' }] }],
+    behaviours: [
+      {
+        id: 'RN-05.1',
+        cells: [
+          { role: 'imss', verdict: cell },
+          { role: 'ssa', verdict: 'passed' },
+        ],
+      },
+    ],
   };
 }
 
@@ -27,7 +38,10 @@ test('a constraint judged by the planted rule may fail with it; one that is not 
 });
 
 test('validator checks of a constraint that may fail with the rule are not false positives; unaccounted ones are', () => {
-  const checks = new Map([['PGS-PRF-ACUSE', ['RN-05', 'SCHEMA-TYPE']], ['PGS-PRF-OTHER', ['SCHEMA-TYPE']]]);
+  const checks = new Map([
+    ['PGS-PRF-ACUSE', ['RN-05', 'SCHEMA-TYPE']],
+    ['PGS-PRF-OTHER', ['SCHEMA-TYPE']],
+  ]);
   assert.equal(judgePlantedRun(defect, 3, report(['RN-05', 'PGS-PRF-ACUSE'], 'failed', ['RN-05', 'SCHEMA-TYPE']), checks).outcome, 'caught');
   // The check's constraint did not fail: nothing accounts for the finding.
   const j = judgePlantedRun(defect, 3, report(['RN-05'], 'failed', ['RN-05', 'SCHEMA-TYPE']), checks);

@@ -6,10 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Envelope } from '@cucumber/messages';
 import { buildReport } from '../../src/report/build-report.ts';
 import type { ReportModel } from '../../src/report/model.ts';
-import { readMessages } from '../../src/report/read-messages.ts';
 import type { AssembledRun } from '../../src/report/read-messages.ts';
-import { CATALOGUE, cleanup, readEnvelopes, runCucumberFixture, startedIdOf, writeEnvelopes } from './helpers.ts';
+import { readMessages } from '../../src/report/read-messages.ts';
 import type { FixtureRun } from './helpers.ts';
+import { CATALOGUE, cleanup, readEnvelopes, runCucumberFixture, startedIdOf, writeEnvelopes } from './helpers.ts';
 
 /** What must not depend on scheduling: everything but timings and the temp paths in stack traces. */
 function comparable(run: AssembledRun, dir: string): unknown {
@@ -112,8 +112,14 @@ describe('readMessages', () => {
 
   test('parallel and serial runs produce the same report, timings aside', async () => {
     const opts = {
-      runId: 'r', program: 'mx-pgs', programVersion: '1', rules: CATALOGUE, seed: '1', seloVersion: '0.1.0',
-      startedAt: '2025-01-01T00:00:00.000Z', sut: { role: 'pgs-node', baseUrl: 'http://localhost:1', kind: 'reference' as const },
+      runId: 'r',
+      program: 'mx-pgs',
+      programVersion: '1',
+      rules: CATALOGUE,
+      seed: '1',
+      seloVersion: '0.1.0',
+      startedAt: '2025-01-01T00:00:00.000Z',
+      sut: { role: 'pgs-node', baseUrl: 'http://localhost:1', kind: 'reference' as const },
     };
     const a = await buildReport({ ...opts, messagesFile: serial.messagesFile, outDir: path.join(serial.dir, 'out') });
     const b = await buildReport({ ...opts, messagesFile: parallel.messagesFile, outDir: path.join(parallel.dir, 'out') });
@@ -135,7 +141,10 @@ describe('readMessages', () => {
   test('steps map back to their written keyword, background included', async () => {
     const run = await readMessages(serial.messagesFile);
     const undef = run.features[0]?.scenarios.find((s) => s.name === 'Baja sin motivo');
-    assert.deepEqual(undef?.steps.map((s) => s.keyword), ['Given', 'When', 'And']);
+    assert.deepEqual(
+      undef?.steps.map((s) => s.keyword),
+      ['Given', 'When', 'And'],
+    );
     assert.ok(run.startedAt && run.finishedAt && run.success === false);
   });
 
@@ -154,11 +163,35 @@ function syntheticRun(n: number): string {
   const lines: string[] = [];
   const children = [];
   for (let i = 0; i < n; i++) {
-    children.push({ scenario: { id: `sc${i}`, location: { line: i + 3 }, keyword: 'Scenario', name: `s${i}`, description: '', tags: [], examples: [], steps: [{ id: `st${i}`, keyword: 'Given ', text: 'x', location: { line: i + 3 } }] } });
+    children.push({
+      scenario: {
+        id: `sc${i}`,
+        location: { line: i + 3 },
+        keyword: 'Scenario',
+        name: `s${i}`,
+        description: '',
+        tags: [],
+        examples: [],
+        steps: [{ id: `st${i}`, keyword: 'Given ', text: 'x', location: { line: i + 3 } }],
+      },
+    });
   }
   lines.push(JSON.stringify({ gherkinDocument: { uri: 'f.feature', comments: [], feature: { name: 'F', children } } }));
   for (let i = 0; i < n; i++) {
-    lines.push(JSON.stringify({ pickle: { id: `p${i}`, uri: 'f.feature', location: { line: i + 3 }, name: `s${i}`, language: 'en', tags: [{ name: '@RN-01', astNodeId: 't' }], astNodeIds: [`sc${i}`], steps: [{ id: `ps${i}`, text: 'x', astNodeIds: [`st${i}`] }] } }));
+    lines.push(
+      JSON.stringify({
+        pickle: {
+          id: `p${i}`,
+          uri: 'f.feature',
+          location: { line: i + 3 },
+          name: `s${i}`,
+          language: 'en',
+          tags: [{ name: '@RN-01', astNodeId: 't' }],
+          astNodeIds: [`sc${i}`],
+          steps: [{ id: `ps${i}`, text: 'x', astNodeIds: [`st${i}`] }],
+        },
+      }),
+    );
   }
   for (let i = 0; i < n; i++) lines.push(JSON.stringify({ testCase: { id: `tc${i}`, pickleId: `p${i}`, testSteps: [{ id: `ts${i}`, pickleStepId: `ps${i}` }] } }));
   const ts = { seconds: 1_700_000_000, nanos: 0 };
@@ -168,7 +201,8 @@ function syntheticRun(n: number): string {
       JSON.stringify({ testCaseStarted: { id: `cs${i}`, testCaseId: `tc${i}`, attempt: 0, timestamp: ts, workerId: String(i % 2) } }),
       JSON.stringify({ testStepStarted: { testCaseStartedId: `cs${i}`, testStepId: `ts${i}`, timestamp: ts } }),
     ];
-    if (i % 10 === 0) out.push(JSON.stringify({ attachment: { testCaseStartedId: `cs${i}`, testStepId: `ts${i}`, mediaType: 'application/vnd.sello.finding+json', contentEncoding: 'IDENTITY', body: finding } }));
+    if (i % 10 === 0)
+      out.push(JSON.stringify({ attachment: { testCaseStartedId: `cs${i}`, testStepId: `ts${i}`, mediaType: 'application/vnd.sello.finding+json', contentEncoding: 'IDENTITY', body: finding } }));
     out.push(
       JSON.stringify({ testStepFinished: { testCaseStartedId: `cs${i}`, testStepId: `ts${i}`, timestamp: ts, testStepResult: { status: 'PASSED', duration: { seconds: 0, nanos: 1000 } } } }),
       JSON.stringify({ testCaseFinished: { testCaseStartedId: `cs${i}`, timestamp: ts, willBeRetried: false } }),
@@ -194,8 +228,15 @@ test('building a report scales linearly with the number of scenarios', async () 
     await writeFile(file, syntheticRun(n));
     const t0 = performance.now();
     const m = await buildReport({
-      messagesFile: file, outDir: path.join(dir, `out-${n}`), runId: 'r', program: 'p', programVersion: '1',
-      rules: CATALOGUE, seed: '1', seloVersion: '0', startedAt: '2025-01-01T00:00:00.000Z',
+      messagesFile: file,
+      outDir: path.join(dir, `out-${n}`),
+      runId: 'r',
+      program: 'p',
+      programVersion: '1',
+      rules: CATALOGUE,
+      seed: '1',
+      seloVersion: '0',
+      startedAt: '2025-01-01T00:00:00.000Z',
       sut: { role: 'r', baseUrl: 'http://x', kind: 'reference' },
     });
     const elapsed = performance.now() - t0;

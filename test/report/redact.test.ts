@@ -3,11 +3,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Envelope } from '@cucumber/messages';
-import { buildReport, type BuildReportOptions } from '../../src/report/build-report.ts';
+import { type BuildReportOptions, buildReport } from '../../src/report/build-report.ts';
 import { verifyRunDirectory } from '../../src/report/integrity.ts';
 import { Pseudonymizer } from '../../src/report/redact.ts';
-import { CATALOGUE, cleanup, readEnvelopes, runCucumberFixture, writeEnvelopes } from './helpers.ts';
 import type { FixtureRun } from './helpers.ts';
+import { CATALOGUE, cleanup, readEnvelopes, runCucumberFixture, writeEnvelopes } from './helpers.ts';
 
 const CURP = 'GOMC800101HDFRRR09';
 const CURP_SHAPE = /[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d/;
@@ -15,8 +15,14 @@ const CURP_SHAPE = /[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d/;
 test('pseudonyms: stable within a run, keyed by field and by shape, keys kept', () => {
   const p = new Pseudonymizer();
   const body = {
-    curp: CURP, nombre: 'JUAN', primerApellido: 'NUÑEZ', segundoApellido: 'MARTINEZ', sexo: 'H',
-    afiliacion: { numeroAfiliacion: '48864490825', institucion: 'IMSS' }, dni: '12345678', rfc: 'GOMC800101AB1',
+    curp: CURP,
+    nombre: 'JUAN',
+    primerApellido: 'NUÑEZ',
+    segundoApellido: 'MARTINEZ',
+    sexo: 'H',
+    afiliacion: { numeroAfiliacion: '48864490825', institucion: 'IMSS' },
+    dni: '12345678',
+    rfc: 'GOMC800101AB1',
   };
   p.collect(body);
   const red = p.redact(body);
@@ -49,15 +55,35 @@ describe('sello run --redact', () => {
     const i = envelopes.findIndex((e) => e.attachment?.mediaType === 'application/vnd.sello.exchange+json');
     const host = envelopes[i]?.attachment;
     assert.ok(host);
-    const finding: Envelope = { attachment: { ...host, mediaType: 'application/vnd.sello.finding+json', body: JSON.stringify({
-      ruleId: 'RN-01', severity: 'warning', code: 'value', location: '/curp', locationKind: 'json-pointer', message: { en: `CURP ${CURP} looks odd`, es: `La CURP ${CURP} es rara` },
-    }) } };
+    const finding: Envelope = {
+      attachment: {
+        ...host,
+        mediaType: 'application/vnd.sello.finding+json',
+        body: JSON.stringify({
+          ruleId: 'RN-01',
+          severity: 'warning',
+          code: 'value',
+          location: '/curp',
+          locationKind: 'json-pointer',
+          message: { en: `CURP ${CURP} looks odd`, es: `La CURP ${CURP} es rara` },
+        }),
+      },
+    };
     const file = path.join(fixture.dir, 'with-finding.ndjson');
     await writeFile(file, writeEnvelopes([...envelopes.slice(0, i + 1), finding, ...envelopes.slice(i + 1)]));
     outDir = path.join(fixture.dir, 'redacted');
     const opts: BuildReportOptions = {
-      messagesFile: file, outDir, runId: 'run-red', program: 'mx-pgs', programVersion: '1', rules: CATALOGUE,
-      sut: { role: 'all', baseUrl: 'reference', kind: 'reference' }, seed: '1', startedAt: '2025-01-01T00:00:00.000Z', seloVersion: '0.1.0', redact: true,
+      messagesFile: file,
+      outDir,
+      runId: 'run-red',
+      program: 'mx-pgs',
+      programVersion: '1',
+      rules: CATALOGUE,
+      sut: { role: 'all', baseUrl: 'reference', kind: 'reference' },
+      seed: '1',
+      startedAt: '2025-01-01T00:00:00.000Z',
+      seloVersion: '0.1.0',
+      redact: true,
     };
     await buildReport(opts);
   });

@@ -5,12 +5,27 @@ import { redactExchange } from '../../src/report/build-report.ts';
 import type { ExchangeEntry } from '../../src/report/model.ts';
 
 const headers = {
-  Authorization: 'Bearer eyJ.secret.sig', 'Proxy-Authorization': 'Basic dXNlcjpwYXNz', Cookie: 'sid=c00kie', 'Set-Cookie': 'sid=c00kie2',
-  'X-Api-Key': 'k3y', 'X-Auth-Token': 't0k', 'X-Access-Token': 'acc3ss', apikey: 'k3y2', 'X-Message-Id': 'abc', 'Content-Type': 'application/json',
+  Authorization: 'Bearer eyJ.secret.sig',
+  'Proxy-Authorization': 'Basic dXNlcjpwYXNz',
+  Cookie: 'sid=c00kie',
+  'Set-Cookie': 'sid=c00kie2',
+  'X-Api-Key': 'k3y',
+  'X-Auth-Token': 't0k',
+  'X-Access-Token': 'acc3ss',
+  apikey: 'k3y2',
+  'X-Message-Id': 'abc',
+  'Content-Type': 'application/json',
 };
 
 const entry = (h: Record<string, string>, url: string): ExchangeEntry => ({
-  id: 'x1', protocol: 'http', from: 'sello', to: 'sut', url, startedAt: '', finishedAt: '', request: { headers: h, body: {} },
+  id: 'x1',
+  protocol: 'http',
+  from: 'sello',
+  to: 'sut',
+  url,
+  startedAt: '',
+  finishedAt: '',
+  request: { headers: h, body: {} },
 });
 
 test('the journal and the report hide the same secrets the same way', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
 import { createHash } from 'node:crypto';
+import { describe, test } from 'node:test';
 import vm from 'node:vm';
 import { embedJson, esc, renderHtml } from '../../src/report/html.ts';
 import { renderJunit, xmlAttr, xmlText } from '../../src/report/junit.ts';
@@ -11,52 +11,115 @@ const HOSTILE = 'a&b <script>alert(1)</script> "q" \'s\' ]]> \u0000\u0007\u001b[
 
 function scenario(overrides: Partial<ScenarioReport>): ScenarioReport {
   return {
-    id: 'f.feature:3', name: HOSTILE, tags: ['@x"y', '@RN-01'], roles: ['imss'], rules: ['RN-01'], status: 'passed',
-    durationMs: 12.5, steps: [{ keyword: 'Given', text: HOSTILE, status: 'passed', durationMs: 1 }], findings: [], requirements: ['RN-01'], exchanges: 0, exchangeIds: [], attempts: 1,
+    id: 'f.feature:3',
+    name: HOSTILE,
+    tags: ['@x"y', '@RN-01'],
+    roles: ['imss'],
+    rules: ['RN-01'],
+    status: 'passed',
+    durationMs: 12.5,
+    steps: [{ keyword: 'Given', text: HOSTILE, status: 'passed', durationMs: 1 }],
+    findings: [],
+    requirements: ['RN-01'],
+    exchanges: 0,
+    exchangeIds: [],
+    attempts: 1,
     ...overrides,
   };
 }
 
 const finding = {
-  ruleId: 'RN-01', severity: 'warning', code: 'value', location: `/a/${HOSTILE}`, locationKind: 'json-pointer', message: { en: HOSTILE, es: HOSTILE },
+  ruleId: 'RN-01',
+  severity: 'warning',
+  code: 'value',
+  location: `/a/${HOSTILE}`,
+  locationKind: 'json-pointer',
+  message: { en: HOSTILE, es: HOSTILE },
 } as const;
 
 const model: ReportModel = {
-  schemaVersion: '1.2.0', runId: `run ${HOSTILE}`, startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:01:00.000Z',
-  program: 'mx-pgs', programVersion: '1', sello: { version: '0.1.0' }, sut: { role: HOSTILE, baseUrl: 'https://sut.test/', kind: 'external' },
-  seed: '7', verdict: 'NOT CERTIFIABLE', verdictReason: { en: HOSTILE, es: HOSTILE }, violated: ['RN-01'],
+  schemaVersion: '1.2.0',
+  runId: `run ${HOSTILE}`,
+  startedAt: '2025-01-01T00:00:00.000Z',
+  finishedAt: '2025-01-01T00:01:00.000Z',
+  program: 'mx-pgs',
+  programVersion: '1',
+  sello: { version: '0.1.0' },
+  sut: { role: HOSTILE, baseUrl: 'https://sut.test/', kind: 'external' },
+  seed: '7',
+  verdict: 'NOT CERTIFIABLE',
+  verdictReason: { en: HOSTILE, es: HOSTILE },
+  violated: ['RN-01'],
   totals: { scenarios: 5, passed: 1, failed: 1, skipped: 1, undefined: 0, pending: 1, ambiguous: 1, inconclusive: 0, findings: 2 },
   rules: [{ id: 'RN-01', title: { en: HOSTILE, es: HOSTILE }, strength: 'SHALL', verdict: 'failed', scenarios: ['f.feature:3'], findings: 2 }],
-  requirements: [{
-    id: 'RN-01', kind: 'rule', title: { en: HOSTILE, es: HOSTILE }, text: { en: HOSTILE, es: HOSTILE }, source: HOSTILE, severity: 'SHALL', coveredBy: ['RN-01'],
-    verdict: 'failed', scenarios: ['f.feature:3', 'f.feature:9'], declaredOnly: [], byRole: [{ role: HOSTILE, verdict: 'failed', scenarios: ['f.feature:9'] }],
-    findings: [{ scenarioId: 'f.feature:9', index: 0 }], reason: { en: HOSTILE, es: HOSTILE },
-  }, {
-    id: 'PGS-SCH-X', kind: 'profile', title: { en: 'x' }, text: { en: 'x' }, source: 's', severity: 'SHALL', coveredBy: ['PGS-SCH-X'], schema: 'schemas/x.json',
-    verdict: 'not-covered', scenarios: [], declaredOnly: [], byRole: [{ role: HOSTILE, verdict: 'not-covered', scenarios: [] }], findings: [], reason: { en: 'none', es: 'nada' },
-  }],
+  requirements: [
+    {
+      id: 'RN-01',
+      kind: 'rule',
+      title: { en: HOSTILE, es: HOSTILE },
+      text: { en: HOSTILE, es: HOSTILE },
+      source: HOSTILE,
+      severity: 'SHALL',
+      coveredBy: ['RN-01'],
+      verdict: 'failed',
+      scenarios: ['f.feature:3', 'f.feature:9'],
+      declaredOnly: [],
+      byRole: [{ role: HOSTILE, verdict: 'failed', scenarios: ['f.feature:9'] }],
+      findings: [{ scenarioId: 'f.feature:9', index: 0 }],
+      reason: { en: HOSTILE, es: HOSTILE },
+    },
+    {
+      id: 'PGS-SCH-X',
+      kind: 'profile',
+      title: { en: 'x' },
+      text: { en: 'x' },
+      source: 's',
+      severity: 'SHALL',
+      coveredBy: ['PGS-SCH-X'],
+      schema: 'schemas/x.json',
+      verdict: 'not-covered',
+      scenarios: [],
+      declaredOnly: [],
+      byRole: [{ role: HOSTILE, verdict: 'not-covered', scenarios: [] }],
+      findings: [],
+      reason: { en: 'none', es: 'nada' },
+    },
+  ],
   catalogue: { version: '1.0.0', files: [] },
   summary: [{ program: 'mx-pgs', role: HOSTILE, verdict: 'NOT CERTIFIABLE', scenarios: 5, passed: 1, notPassed: 3, findings: 2, failedRequirements: ['RN-01'], uncoveredShall: ['PGS-SCH-X'] }],
   outputs: [{ path: 'junit.xml', description: HOSTILE }],
   redaction: { applied: false },
   integrity: {
-    algorithm: 'SHA-256', files: [], notCovered: [],
+    algorithm: 'SHA-256',
+    files: [],
+    notCovered: [],
     signature: {
-      file: 'report.json.jws', format: 'JWS compact serialization, detached payload (RFC 7515 Appendix F)', alg: 'EdDSA',
-      payload: 'RFC 8785 canonical JSON of report.json', key: 'ephemeral', keyThumbprint: 'abc',
+      file: 'report.json.jws',
+      format: 'JWS compact serialization, detached payload (RFC 7515 Appendix F)',
+      alg: 'EdDSA',
+      payload: 'RFC 8785 canonical JSON of report.json',
+      key: 'ephemeral',
+      keyThumbprint: 'abc',
     },
   },
-  features: [{
-    uri: `f.feature`,
-    name: HOSTILE,
-    scenarios: [
-      scenario({ findings: [finding] }),
-      scenario({ id: 'f.feature:9', status: 'failed', findings: [{ ...finding, severity: 'error' }], steps: [{ keyword: 'Then', text: 't', status: 'failed', durationMs: 2, error: `Error: ${HOSTILE}\n    at x` }] }),
-      scenario({ id: 'f.feature:12', status: 'skipped', steps: [] }),
-      scenario({ id: 'f.feature:15', status: 'pending', steps: [{ keyword: 'When', text: 'p', status: 'pending', durationMs: 0 }] }),
-      scenario({ id: 'f.feature:18', status: 'ambiguous', steps: [{ keyword: 'When', text: 'a', status: 'ambiguous', durationMs: 0, error: 'Multiple step definitions match' }] }),
-    ],
-  }],
+  features: [
+    {
+      uri: `f.feature`,
+      name: HOSTILE,
+      scenarios: [
+        scenario({ findings: [finding] }),
+        scenario({
+          id: 'f.feature:9',
+          status: 'failed',
+          findings: [{ ...finding, severity: 'error' }],
+          steps: [{ keyword: 'Then', text: 't', status: 'failed', durationMs: 2, error: `Error: ${HOSTILE}\n    at x` }],
+        }),
+        scenario({ id: 'f.feature:12', status: 'skipped', steps: [] }),
+        scenario({ id: 'f.feature:15', status: 'pending', steps: [{ keyword: 'When', text: 'p', status: 'pending', durationMs: 0 }] }),
+        scenario({ id: 'f.feature:18', status: 'ambiguous', steps: [{ keyword: 'When', text: 'a', status: 'ambiguous', durationMs: 0, error: 'Multiple step definitions match' }] }),
+      ],
+    },
+  ],
   evidence: [{ path: 'evidence/exchanges.ndjson', description: HOSTILE }],
 };
 
@@ -100,27 +163,77 @@ describe('report.html', () => {
 
   test('hostile model and exchanges render with our own elements only', () => {
     const hostileExchange = {
-      id: HOSTILE, protocol: 'mllp', from: HOSTILE, to: 'b', url: HOSTILE, method: '<b>', status: '<i>' as unknown as number,
-      messageId: HOSTILE, startedAt: 'x', finishedAt: 'y', error: HOSTILE,
+      id: HOSTILE,
+      protocol: 'mllp',
+      from: HOSTILE,
+      to: 'b',
+      url: HOSTILE,
+      method: '<b>',
+      status: '<i>' as unknown as number,
+      messageId: HOSTILE,
+      startedAt: 'x',
+      finishedAt: 'y',
+      error: HOSTILE,
       request: { headers: { [HOSTILE]: [HOSTILE, 1], n: { o: HOSTILE } }, body: `MSH|^~\\&|${HOSTILE}\rPID|1` },
       response: { headers: {}, body: { nested: HOSTILE } },
     } as unknown as ExchangeEntry;
     const huge = { ...hostileExchange, response: { headers: {}, body: 'x'.repeat(200_000) } } as ExchangeEntry;
-    const html = renderHtml(model, new Map([['f.feature:3', [hostileExchange, huge]], ['f.feature:9', [{ id: 'only-id' } as unknown as ExchangeEntry]]]));
+    const html = renderHtml(
+      model,
+      new Map([
+        ['f.feature:3', [hostileExchange, huge]],
+        ['f.feature:9', [{ id: 'only-id' } as unknown as ExchangeEntry]],
+      ]),
+    );
 
     // One JSON block per scenario, parsed by the page when the scenario is opened, plus the labels.
     const blocks = [...html.matchAll(/<script type="application\/json" id="([^"]+)">([^<]*)<\/script>/g)];
-    assert.deepEqual(blocks.map((m) => m[1]), ['d-0', 'd-1', 'd-2', 'd-3', 'd-4', 'sello-labels']);
+    assert.deepEqual(
+      blocks.map((m) => m[1]),
+      ['d-0', 'd-1', 'd-2', 'd-3', 'd-4', 'sello-labels'],
+    );
     const first = JSON.parse(blocks[0]?.[2] ?? '') as { exchanges: { method: string; request: { body: string }; response: { body: unknown } }[] };
-    assert.equal(first.exchanges[0]?.method, '<b>', 'data round-trips exactly, escaping is the page\'s job');
+    assert.equal(first.exchanges[0]?.method, '<b>', "data round-trips exactly, escaping is the page's job");
     assert.match(first.exchanges[0]?.request.body ?? '', /^MSH\|/);
     assert.match(String(first.exchanges[1]?.response.body), /\[truncated at 100000 characters; full body in evidence\/exchanges.ndjson\]$/);
 
     // Outside our own script elements, every tag must be one the renderer itself writes.
     const markup = html.replace(/<script[^>]*>[^<]*<\/script>/g, '').replace(/<script>[\s\S]*?<\/script>/, '');
     const allowed = new Set([
-      'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'h1', 'h2', 'h3', 'h4', 'dl', 'dt', 'dd', 'section', 'div', 'p',
-      'span', 'b', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'input', 'select', 'option', 'article', 'button', 'br', 'ul', 'li',
+      'html',
+      'head',
+      'meta',
+      'title',
+      'style',
+      'body',
+      'header',
+      'h1',
+      'h2',
+      'h3',
+      'h4',
+      'dl',
+      'dt',
+      'dd',
+      'section',
+      'div',
+      'p',
+      'span',
+      'b',
+      'table',
+      'thead',
+      'tbody',
+      'tr',
+      'th',
+      'td',
+      'code',
+      'input',
+      'select',
+      'option',
+      'article',
+      'button',
+      'br',
+      'ul',
+      'li',
     ]);
     const tags = new Set([...markup.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => (m[1] ?? '').toLowerCase()));
     for (const t of tags) assert.ok(allowed.has(t), `unexpected element <${t}>`);

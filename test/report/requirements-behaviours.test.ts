@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { CatalogueError, loadRequirementCatalogue } from '../../src/report/requirements.ts';
 import { programById } from '../../src/programs/registry.ts';
+import { CatalogueError, loadRequirementCatalogue } from '../../src/report/requirements.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -38,8 +38,14 @@ test('a catalogue without behaviours loads as before, with no behaviour and no g
 
 test('behaviours are attached to their requirement; a SHALL rule without one for a role it binds is a gap', async () => {
   const c = await catalogue([behaviour('RN-05.1', 'RN-05', ['imss']), behaviour('RN-07.1', 'RN-07', ['ssa'])]);
-  assert.deepEqual(c.behaviours.map((b) => b.id), ['RN-05.1', 'RN-07.1']);
-  assert.deepEqual(c.requirements.find((r) => r.id === 'RN-05')?.behaviours?.map((b) => b.id), ['RN-05.1']);
+  assert.deepEqual(
+    c.behaviours.map((b) => b.id),
+    ['RN-05.1', 'RN-07.1'],
+  );
+  assert.deepEqual(
+    c.requirements.find((r) => r.id === 'RN-05')?.behaviours?.map((b) => b.id),
+    ['RN-05.1'],
+  );
   // RN-07 is SHOULD: no gap for imss.
   assert.deepEqual(c.missingBehaviours, ['RN-05 ssa']);
 });
@@ -55,7 +61,12 @@ test('behaviour errors are catalogue errors naming what to fix', async () => {
     [[behaviour('RN-05.1', 'RN-05', [])], /roles must be a non-empty list/],
     [{ id: 'x' }, /behaviours must be a list/],
   ];
-  for (const [b, re] of cases) await assert.rejects(() => catalogue(b), (e: Error) => e instanceof CatalogueError && re.test(e.message), String(re));
+  for (const [b, re] of cases)
+    await assert.rejects(
+      () => catalogue(b),
+      (e: Error) => e instanceof CatalogueError && re.test(e.message),
+      String(re),
+    );
 });
 
 test('a behaviour cannot bind a role its requirement does not bind', async () => {
@@ -68,7 +79,7 @@ test('a behaviour cannot bind a role its requirement does not bind', async () =>
   assert.throws(() => loadRequirementCatalogue('p', path.join(root, 'p')), /RN-05 does not bind issste/);
 });
 
-test('the programs\' catalogues give every SHALL rule a behaviour for every role it binds', () => {
+test("the programs' catalogues give every SHALL rule a behaviour for every role it binds", () => {
   for (const program of ['mx-pgs', 'pe-ris']) {
     const c = programById(program)!.loadCatalogue();
     if (c.behaviours.length === 0) continue;

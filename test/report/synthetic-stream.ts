@@ -28,28 +28,47 @@ export function syntheticStream(scenarios: readonly SyntheticScenario[], uri = '
     const startedId = `st${i}`;
     out.push({
       pickle: {
-        id: pickleId, uri, name: s.name, language: 'es', astNodeIds: [`a${i}`], location: { line: 10 * (i + 1), column: 3 },
+        id: pickleId,
+        uri,
+        name: s.name,
+        language: 'es',
+        astNodeIds: [`a${i}`],
+        location: { line: 10 * (i + 1), column: 3 },
         tags: s.tags.map((name) => ({ name, astNodeId: `t${i}` })),
         steps: s.steps.filter((st) => !st.hook).map((st, j) => ({ id: `ps${i}-${j}`, text: st.text, astNodeIds: [`as${i}-${j}`] })),
       },
     } as Envelope);
-    out.push({ testCase: { id: caseId, pickleId, testRunStartedId: 'run', testSteps: s.steps.map((st, j) => (st.hook
-      ? { id: `ts${i}-${j}`, hookId: st.hook === 'BEFORE_TEST_CASE' ? 'h-before' : 'h-after' }
-      : { id: `ts${i}-${j}`, pickleStepId: `ps${i}-${j}`, stepDefinitionIds: [], stepMatchArgumentsLists: [] })) } } as Envelope);
+    out.push({
+      testCase: {
+        id: caseId,
+        pickleId,
+        testRunStartedId: 'run',
+        testSteps: s.steps.map((st, j) =>
+          st.hook
+            ? { id: `ts${i}-${j}`, hookId: st.hook === 'BEFORE_TEST_CASE' ? 'h-before' : 'h-after' }
+            : { id: `ts${i}-${j}`, pickleStepId: `ps${i}-${j}`, stepDefinitionIds: [], stepMatchArgumentsLists: [] },
+        ),
+      },
+    } as Envelope);
     out.push({ testCaseStarted: { id: startedId, testCaseId: caseId, attempt: 0, timestamp: ts(clock) } });
     s.steps.forEach((st, j) => {
       if (j === 0) {
         for (const a of s.attachments ?? []) {
-          out.push({ attachment: { testCaseStartedId: startedId, testStepId: `ts${i}-${j}`, mediaType: MEDIA[a.kind], body: JSON.stringify(a.body), contentEncoding: 'IDENTITY', timestamp: ts(clock) } } as Envelope);
+          out.push({
+            attachment: { testCaseStartedId: startedId, testStepId: `ts${i}-${j}`, mediaType: MEDIA[a.kind], body: JSON.stringify(a.body), contentEncoding: 'IDENTITY', timestamp: ts(clock) },
+          } as Envelope);
         }
       }
       clock += 10;
       if (st.status !== 'PASSED' && st.status !== 'SKIPPED') failed = true;
       out.push({
         testStepFinished: {
-          testCaseStartedId: startedId, testStepId: `ts${i}-${j}`, timestamp: ts(clock),
+          testCaseStartedId: startedId,
+          testStepId: `ts${i}-${j}`,
+          timestamp: ts(clock),
           testStepResult: {
-            status: st.status, duration: ts(10),
+            status: st.status,
+            duration: ts(10),
             ...(st.error ? { message: st.error, exception: { type: st.errorType ?? 'Error', message: st.error } } : {}),
           },
         },
@@ -62,10 +81,25 @@ export function syntheticStream(scenarios: readonly SyntheticScenario[], uri = '
 }
 
 export const findingOf = (ruleId: string, extra: Record<string, unknown> = {}): unknown => ({
-  ruleId, severity: 'error', code: 'business-rule', location: '/acuse/estatus', locationKind: 'json-pointer', message: { en: `${ruleId} broken`, es: `${ruleId} incumplida` }, ...extra,
+  ruleId,
+  severity: 'error',
+  code: 'business-rule',
+  location: '/acuse/estatus',
+  locationKind: 'json-pointer',
+  message: { en: `${ruleId} broken`, es: `${ruleId} incumplida` },
+  ...extra,
 });
 
 export const exchangeOf = (id: string, to = 'IMSS'): unknown => ({
-  id, protocol: 'http', from: 'sello', to, method: 'GET', url: 'http://127.0.0.1:1/x', status: 200, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:00.010Z',
-  request: { headers: {}, body: null }, response: { headers: {}, body: { ok: true } },
+  id,
+  protocol: 'http',
+  from: 'sello',
+  to,
+  method: 'GET',
+  url: 'http://127.0.0.1:1/x',
+  status: 200,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:00.010Z',
+  request: { headers: {}, body: null },
+  response: { headers: {}, body: { ok: true } },
 });

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { buildReport, type BuildReportOptions } from '../../src/report/build-report.ts';
-import type { ReportModel, ScenarioReport, SutInfo } from '../../src/report/model.ts';
 import { exitCodeOf, overallVerdict } from '../../src/cli/run-command.ts';
-import { rule, repoRoot, writeEnvelopes } from './helpers.ts';
-import { exchangeOf, findingOf, syntheticStream, type SyntheticScenario } from './synthetic-stream.ts';
+import { type BuildReportOptions, buildReport } from '../../src/report/build-report.ts';
+import type { ReportModel, ScenarioReport, SutInfo } from '../../src/report/model.ts';
+import { repoRoot, rule, writeEnvelopes } from './helpers.ts';
+import { exchangeOf, findingOf, type SyntheticScenario, syntheticStream } from './synthetic-stream.ts';
 
 const addFormats = addFormatsModule.default;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -21,10 +21,18 @@ const REFERENCE: SutInfo = { role: 'all', baseUrl: 'reference', kind: 'reference
 const IMSS: SutInfo = { role: 'imss', baseUrl: 'http://sut.test/pgs/v1', kind: 'external' };
 
 const ok = (name: string, tags: string[], x = 'x-ok'): SyntheticScenario => ({
-  name, tags, steps: [{ text: 'se envía', status: 'PASSED' }], attachments: [{ kind: 'exchange', body: exchangeOf(`${x}-${name}`) }],
+  name,
+  tags,
+  steps: [{ text: 'se envía', status: 'PASSED' }],
+  attachments: [{ kind: 'exchange', body: exchangeOf(`${x}-${name}`) }],
 });
 const failing = (name: string, tags: string[], attachments: SyntheticScenario['attachments'], error = 'boom'): SyntheticScenario => ({
-  name, tags, steps: [{ text: 'se envía', status: 'FAILED', error }, { text: 'se revisa', status: 'SKIPPED' }],
+  name,
+  tags,
+  steps: [
+    { text: 'se envía', status: 'FAILED', error },
+    { text: 'se revisa', status: 'SKIPPED' },
+  ],
   attachments: [{ kind: 'exchange', body: exchangeOf(`x-${name}`) }, ...(attachments ?? [])],
 });
 const infra = { kind: 'infrastructure' as const, body: { cause: 'reset', endpoint: 'http://sut.test/pgs/v1', message: 'Cannot reach http://sut.test: ECONNRESET', exchangeId: 'x-infra-1' } };
@@ -41,8 +49,18 @@ async function build(scenarios: SyntheticScenario[], sut: SutInfo = REFERENCE, e
   const messagesFile = path.join(dir, `m${n}.ndjson`);
   await writeFile(messagesFile, writeEnvelopes(syntheticStream(scenarios)));
   const model = await buildReport({
-    messagesFile, outDir: path.join(dir, `out${n}`), runId: `r${n}`, program: 'mx-pgs', programVersion: '1', rules: RULES, sut, seed: 's',
-    startedAt: '2026-01-01T00:00:00.000Z', seloVersion: '0', roleTags: ['imss', 'issste', 'ssa'], ...extra,
+    messagesFile,
+    outDir: path.join(dir, `out${n}`),
+    runId: `r${n}`,
+    program: 'mx-pgs',
+    programVersion: '1',
+    rules: RULES,
+    sut,
+    seed: 's',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    seloVersion: '0',
+    roleTags: ['imss', 'issste', 'ssa'],
+    ...extra,
   });
   assert.ok(validate(model), `report.json does not match its schema: ${ajv.errorsText(validate.errors)}`);
   return model;
@@ -54,7 +72,11 @@ const baseline = [ok('alta', ['@imss', '@RN-01']), ok('dup', ['@imss', '@RN-05']
 
 describe('root causes, not cascades', () => {
   test('a scenario tagged RN-05 stopped by an RN-10 finding leaves RN-05 not assessed, blocked by that finding', async () => {
-    const m = await build([ok('alta', ['@imss', '@RN-01']), failing('dup', ['@imss', '@RN-05'], [{ kind: 'finding', body: findingOf('RN-10', { exchangeId: 'x-dup' }) }]), ok('msg', ['@imss', '@RN-10'])]);
+    const m = await build([
+      ok('alta', ['@imss', '@RN-01']),
+      failing('dup', ['@imss', '@RN-05'], [{ kind: 'finding', body: findingOf('RN-10', { exchangeId: 'x-dup' }) }]),
+      ok('msg', ['@imss', '@RN-10']),
+    ]);
     assert.deepEqual(verdicts(m), { 'RN-01': 'passed', 'RN-05': 'not-assessed', 'RN-10': 'failed' });
     const rn05 = m.rules.find((r) => r.id === 'RN-05')!;
     assert.deepEqual(rn05.blockedBy, [{ scenarioId: scenario(m, 'dup').id, kind: 'finding', ruleId: 'RN-10', location: '/acuse/estatus', exchangeId: 'x-dup' }]);
@@ -70,9 +92,17 @@ describe('root causes, not cascades', () => {
 
   test('a scenario whose every step passed, failed only by an After hook judging another rule, still assessed its own rule', async () => {
     const judgedAfter: SyntheticScenario = {
-      name: 'dup', tags: ['@imss', '@RN-05'],
-      steps: [{ text: 'se envía', status: 'PASSED' }, { text: 'se revisa', status: 'PASSED' }, { text: '', status: 'FAILED', error: 'ConformanceError: [RN-10]', hook: 'AFTER_TEST_CASE' }],
-      attachments: [{ kind: 'exchange', body: exchangeOf('x-dup') }, { kind: 'finding', body: findingOf('RN-10') }],
+      name: 'dup',
+      tags: ['@imss', '@RN-05'],
+      steps: [
+        { text: 'se envía', status: 'PASSED' },
+        { text: 'se revisa', status: 'PASSED' },
+        { text: '', status: 'FAILED', error: 'ConformanceError: [RN-10]', hook: 'AFTER_TEST_CASE' },
+      ],
+      attachments: [
+        { kind: 'exchange', body: exchangeOf('x-dup') },
+        { kind: 'finding', body: findingOf('RN-10') },
+      ],
     };
     const m = await build([ok('alta', ['@imss', '@RN-01']), judgedAfter, ok('msg', ['@imss', '@RN-10'])]);
     assert.equal(scenario(m, 'dup').status, 'failed');
@@ -113,11 +143,7 @@ describe('infrastructure is not non-conformance', () => {
   });
 
   test('a rule failed on a real finding wins over an inconclusive scenario: NOT CERTIFIABLE, exit 3', async () => {
-    const m = await build([
-      failing('alta', ['@imss', '@RN-01'], [infra]),
-      failing('dup', ['@imss', '@RN-05'], [{ kind: 'finding', body: findingOf('RN-05') }]),
-      ok('msg', ['@imss', '@RN-10']),
-    ]);
+    const m = await build([failing('alta', ['@imss', '@RN-01'], [infra]), failing('dup', ['@imss', '@RN-05'], [{ kind: 'finding', body: findingOf('RN-05') }]), ok('msg', ['@imss', '@RN-10'])]);
     assert.equal(m.verdict, 'NOT CERTIFIABLE');
     assert.equal(exitCodeOf(m.verdict), 3);
     assert.deepEqual(m.violated, ['RN-05']);
@@ -142,7 +168,7 @@ describe('infrastructure is not non-conformance', () => {
 });
 
 describe('a single-role run judges only its role', () => {
-  test('other roles are played by Sello, and a finding against Sello\'s own mock is not counted against the SUT', async () => {
+  test("other roles are played by Sello, and a finding against Sello's own mock is not counted against the SUT", async () => {
     const sello = { kind: 'finding' as const, body: findingOf('RN-10', { role: 'ssa' }) };
     const scenarios = [ok('alta', ['@imss', '@RN-01']), failing('dup', ['@imss', '@issste', '@RN-05'], [sello]), ok('msg', ['@imss', '@RN-10'])];
     const m = await build(scenarios, IMSS);

@@ -1,11 +1,11 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 import { EndpointUnreachableError, sendHttp } from '../../src/transport/http-client.ts';
 import { InfrastructureError } from '../../src/transport/infrastructure-error.ts';
-import { sleep, waitFor, WaitTimeoutError } from '../../src/util/wait.ts';
+import { sleep, WaitTimeoutError, waitFor } from '../../src/util/wait.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -189,32 +189,26 @@ test('caller headers win over the defaults whatever their case', async () => {
   assert.equal(echoed.accept, 'text/csv');
 });
 
-test(
-  'a body that stalls after the headers is a named timeout, journaled',
-  async () => {
-    const journal = new ExchangeJournal();
-    const error = await sendHttp(journal, { method: 'GET', url: `${base}/stall-body`, timeoutMs: 200, from: 'sello', to: 'SUT' }).then(
-      () => assert.fail('must time out'),
-      (e: unknown) => e,
-    );
-    assert.ok(error instanceof EndpointUnreachableError, `got ${String(error)}`);
-    assert.equal(journal.all().length, 1);
-    assert.ok(journal.all()[0]?.error);
-  },
-);
+test('a body that stalls after the headers is a named timeout, journaled', async () => {
+  const journal = new ExchangeJournal();
+  const error = await sendHttp(journal, { method: 'GET', url: `${base}/stall-body`, timeoutMs: 200, from: 'sello', to: 'SUT' }).then(
+    () => assert.fail('must time out'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof EndpointUnreachableError, `got ${String(error)}`);
+  assert.equal(journal.all().length, 1);
+  assert.ok(journal.all()[0]?.error);
+});
 
-test(
-  'a connection cut in the middle of the body is EndpointUnreachableError, journaled',
-  async () => {
-    const journal = new ExchangeJournal();
-    const error = await sendHttp(journal, { method: 'GET', url: `${base}/reset-body`, timeoutMs: 2000, from: 'sello', to: 'SUT' }).then(
-      () => assert.fail('must fail'),
-      (e: unknown) => e,
-    );
-    assert.ok(error instanceof EndpointUnreachableError, `got ${String(error)}`);
-    assert.equal(journal.all().length, 1);
-  },
-);
+test('a connection cut in the middle of the body is EndpointUnreachableError, journaled', async () => {
+  const journal = new ExchangeJournal();
+  const error = await sendHttp(journal, { method: 'GET', url: `${base}/reset-body`, timeoutMs: 2000, from: 'sello', to: 'SUT' }).then(
+    () => assert.fail('must fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof EndpointUnreachableError, `got ${String(error)}`);
+  assert.equal(journal.all().length, 1);
+});
 
 test('waitFor resolves with the first defined value, polling until then', async () => {
   let calls = 0;
@@ -270,19 +264,16 @@ test('an object with more than a pending key is a result, not a pending observat
   assert.deepEqual(result, { pending: 'no', status: 200 });
 });
 
-test(
-  'waitFor stays bounded when a probe itself never settles',
-  async () => {
-    const outcome = await Promise.race([
-      waitFor(() => new Promise<never>(() => {}), { what: 'a hanging probe', timeoutMs: 100 }).then(
-        () => 'resolved',
-        (e: unknown) => (e instanceof WaitTimeoutError ? 'timed out' : `rejected: ${String(e)}`),
-      ),
-      sleep(600).then(() => 'still waiting after 6x timeoutMs'),
-    ]);
-    assert.equal(outcome, 'timed out');
-  },
-);
+test('waitFor stays bounded when a probe itself never settles', async () => {
+  const outcome = await Promise.race([
+    waitFor(() => new Promise<never>(() => {}), { what: 'a hanging probe', timeoutMs: 100 }).then(
+      () => 'resolved',
+      (e: unknown) => (e instanceof WaitTimeoutError ? 'timed out' : `rejected: ${String(e)}`),
+    ),
+    sleep(600).then(() => 'still waiting after 6x timeoutMs'),
+  ]);
+  assert.equal(outcome, 'timed out');
+});
 
 test('a connection reset before any answer is retried once, and both attempts are on the record', async () => {
   let connections = 0;
@@ -318,7 +309,10 @@ test('a connection reset before any answer is retried once, and both attempts ar
 test('a refused port is retried once, then EndpointUnreachableError with cause unreachable and the last exchange id', async () => {
   const journal = new ExchangeJournal();
   const url = `http://127.0.0.1:${await closedPort()}/x`;
-  const error = await sendHttp(journal, { method: 'GET', url, from: 'sello', to: 'SUT' }).then(() => assert.fail('must throw'), (e: unknown) => e);
+  const error = await sendHttp(journal, { method: 'GET', url, from: 'sello', to: 'SUT' }).then(
+    () => assert.fail('must throw'),
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof InfrastructureError, 'an InfrastructureError, so the scenario is inconclusive');
   assert.ok(error instanceof EndpointUnreachableError);
   assert.equal(error.cause_, 'unreachable');
@@ -330,7 +324,10 @@ test('a refused port is retried once, then EndpointUnreachableError with cause u
 
 test('a timeout is not retried (the request may be in progress) and its cause is timeout', async () => {
   const journal = new ExchangeJournal();
-  const error = await sendHttp(journal, { method: 'GET', url: `${base}/hang`, timeoutMs: 150, from: 'sello', to: 'SUT' }).then(() => assert.fail('must throw'), (e: unknown) => e);
+  const error = await sendHttp(journal, { method: 'GET', url: `${base}/hang`, timeoutMs: 150, from: 'sello', to: 'SUT' }).then(
+    () => assert.fail('must throw'),
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof EndpointUnreachableError);
   assert.equal(error.cause_, 'timeout');
   assert.equal(journal.all().length, 1);

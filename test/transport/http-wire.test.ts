@@ -1,7 +1,7 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import Hapi from '@hapi/hapi';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
@@ -33,13 +33,20 @@ before(async () => {
       case '/repeated':
         // Raw lines, so the order and the repeats are exactly what the test expects on the wire.
         res.writeHead(200, [
-          'Set-Cookie', 'a=first-c00kie; Path=/',
-          'Warning', '199 - "first"',
-          'Content-Type', 'application/json',
-          'Set-Cookie', 'b=second-c00kie; Path=/',
-          'Link', '</p/1>; rel="next"',
-          'Warning', '199 - "second"',
-          'Link', '</p/0>; rel="prev"',
+          'Set-Cookie',
+          'a=first-c00kie; Path=/',
+          'Warning',
+          '199 - "first"',
+          'Content-Type',
+          'application/json',
+          'Set-Cookie',
+          'b=second-c00kie; Path=/',
+          'Link',
+          '</p/1>; rel="next"',
+          'Warning',
+          '199 - "second"',
+          'Link',
+          '</p/0>; rel="prev"',
         ]);
         res.end('{}');
         return;

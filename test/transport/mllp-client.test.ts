@@ -1,6 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { test } from 'node:test';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 import { ackCode, FRAMING_ERROR_HEADER, sendV2, showBytes, v2Header } from '../../src/transport/mllp-client.ts';
 
@@ -17,7 +17,11 @@ async function listener(reply: Buffer): Promise<{ port: number; close(): Promise
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
   return {
     port: (s.address() as net.AddressInfo).port,
-    close: () => new Promise((resolve) => { for (const x of sockets) x.destroy(); s.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const x of sockets) x.destroy();
+        s.close(() => resolve());
+      }),
   };
 }
 

@@ -1,11 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SchemaRegistry, escapePointerToken, firstSyntaxError, loadSchemaDir, parseJson } from '../../src/validation/json-schema.ts';
 import { programProfilesDir } from '../../src/programs/layout.ts';
+import { escapePointerToken, firstSyntaxError, loadSchemaDir, parseJson, SchemaRegistry } from '../../src/validation/json-schema.ts';
 
 const MX_PGS_DIR = fileURLToPath(new URL('../../programs/mx-pgs/profiles/schemas/', import.meta.url));
 
@@ -50,10 +50,7 @@ test('every mx-pgs schema compiles in strict mode and is registered by its $id',
 });
 
 test('strict mode is on: an unknown keyword makes the registry refuse the schema', () => {
-  assert.throws(
-    () => registryOf({ bad: { $id: 'https://example.test/bad.schema.json', type: 'object', properties: {}, frobnicate: true } }),
-    /strict mode|unknown keyword/,
-  );
+  assert.throws(() => registryOf({ bad: { $id: 'https://example.test/bad.schema.json', type: 'object', properties: {}, frobnicate: true } }), /strict mode|unknown keyword/);
 });
 
 test('a valid instance gives no finding; schemas are reachable by $id and by file name', () => {
@@ -119,11 +116,7 @@ test('type: code structure and the message names expected and received types', (
 });
 
 test('format and pattern: impossible dates, zone-less date-times and bad patterns are value findings', () => {
-  const findings = registryOf({ person: PERSON }).validate(
-    'person',
-    { name: 'A', sexo: 'H', born: '2023-02-29', at: '2025-01-01T10:00:00', address: { cp: '6700' }, tags: ['a', 'a'] },
-    'T-1',
-  );
+  const findings = registryOf({ person: PERSON }).validate('person', { name: 'A', sexo: 'H', born: '2023-02-29', at: '2025-01-01T10:00:00', address: { cp: '6700' }, tags: ['a', 'a'] }, 'T-1');
   assert.deepEqual(findings.map((f) => [f.location, f.code]).sort(), [
     ['/address/cp', 'value'],
     ['/at', 'value'],

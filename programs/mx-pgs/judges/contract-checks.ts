@@ -78,14 +78,16 @@ export function checkResponse(opts: {
  */
 export function checkContentType(contentType: string): Finding[] {
   const [media = '', ...params] = contentType.split(';').map((part) => part.trim());
-  const charset = params
-    .map((p) => /^charset\s*=\s*"?([^";]*)"?$/i.exec(p)?.[1])
-    .find((value) => value !== undefined);
+  const charset = params.map((p) => /^charset\s*=\s*"?([^";]*)"?$/i.exec(p)?.[1]).find((value) => value !== undefined);
   const problem = (severity: 'error' | 'warning', es: string, en: string): Finding[] => [
     { ruleId: CONTRACT_RULES.responseSchema, severity, code: 'structure', location: 'header:Content-Type', locationKind: 'http', message: { es, en } },
   ];
   if (media.toLowerCase() !== 'application/json') {
-    return problem('error', `La respuesta debe ser application/json; charset=utf-8; llegó Content-Type «${contentType}»`, `The answer must be application/json; charset=utf-8; Content-Type was "${contentType}"`);
+    return problem(
+      'error',
+      `La respuesta debe ser application/json; charset=utf-8; llegó Content-Type «${contentType}»`,
+      `The answer must be application/json; charset=utf-8; Content-Type was "${contentType}"`,
+    );
   }
   if (charset === undefined) {
     return problem('warning', 'Content-Type sin charset: se lee como UTF-8 (RFC 8259)', 'Content-Type without charset: read as UTF-8 (RFC 8259)');

@@ -46,14 +46,10 @@ export function checkAcuse(result: PgsResult, expected: AcuseExpectation, requir
   // An acuse citing several rules carries the code of one of them (the node's choice): the cited rule is what counts.
   const citesRule = expected.regla !== undefined && acuse.errores.some((e) => e.regla === expected.regla);
   if (expected.codigo && acuse.codigo !== expected.codigo && !citesRule) {
-    findings.push(
-      fail(ruleId, '/acuse/codigo', `Se esperaba el código ${expected.codigo}; llegó ${acuse.codigo}`, `Expected code ${expected.codigo}; got ${acuse.codigo}`),
-    );
+    findings.push(fail(ruleId, '/acuse/codigo', `Se esperaba el código ${expected.codigo}; llegó ${acuse.codigo}`, `Expected code ${expected.codigo}; got ${acuse.codigo}`));
   }
   if (expected.regla || expected.campo) {
-    const match = acuse.errores.some(
-      (e) => (!expected.regla || e.regla === expected.regla) && (!expected.campo || campoConforms(e.campo, expected.campo)),
-    );
+    const match = acuse.errores.some((e) => (!expected.regla || e.regla === expected.regla) && (!expected.campo || campoConforms(e.campo, expected.campo)));
     if (!match) {
       const seen = acuse.errores.map((e) => `${e.regla} ${e.campo}`).join(', ') || '—';
       findings.push(
@@ -96,14 +92,7 @@ export function refusingRule(result: PgsResult, fallback: string): string {
 
 export function checkHttpStatus(result: PgsResult, status: number, requirement: string): Finding[] {
   if (result.status === status) return [];
-  return [
-    fail(
-      requirement,
-      '',
-      `Se esperaba HTTP ${status}; el sistema respondió HTTP ${result.status}`,
-      `Expected HTTP ${status}; the system answered HTTP ${result.status}`,
-    ),
-  ];
+  return [fail(requirement, '', `Se esperaba HTTP ${status}; el sistema respondió HTTP ${result.status}`, `Expected HTTP ${status}; the system answered HTTP ${result.status}`)];
 }
 
 /** Idempotent resend: the second answer must be the first one, not a second processing. */

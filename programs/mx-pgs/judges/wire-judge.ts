@@ -1,8 +1,8 @@
 import type { Finding } from '../../../src/findings/finding.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { pgsSchemas } from '../lib/schemas.ts';
-import { checkResponse } from './contract-checks.ts';
 import { INSTITUCIONES, type Institucion } from '../lib/types.ts';
+import { checkResponse } from './contract-checks.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const EVENT_PATH = /\/indice\/eventos$/;
@@ -58,11 +58,24 @@ function judgeEvent(entry: ExchangeEntry, sender: Institucion): Finding[] {
     .validate('evento-indice', entry.request.body, 'RN-09')
     .map((f) => ({ ...f, role }));
   const problem = (ruleId: string, location: string, es: string, en: string): Finding => ({
-    ruleId, severity: 'error', code: ruleId === 'RN-09' ? 'invalid' : 'security', location, locationKind: location.startsWith('/') ? 'json-pointer' : 'http', message: { es, en }, role,
+    ruleId,
+    severity: 'error',
+    code: ruleId === 'RN-09' ? 'invalid' : 'security',
+    location,
+    locationKind: location.startsWith('/') ? 'json-pointer' : 'http',
+    message: { es, en },
+    role,
   });
   const messageId = entry.request.headers['x-message-id'];
   if (!messageId || !UUID.test(messageId)) {
-    findings.push(problem('RN-09', 'header:X-Message-Id', `El evento al índice central debe llevar un X-Message-Id UUID; llevó «${messageId ?? ''}»`, `The event to the central index must carry a UUID X-Message-Id; it carried "${messageId ?? ''}"`));
+    findings.push(
+      problem(
+        'RN-09',
+        'header:X-Message-Id',
+        `El evento al índice central debe llevar un X-Message-Id UUID; llevó «${messageId ?? ''}»`,
+        `The event to the central index must carry a UUID X-Message-Id; it carried "${messageId ?? ''}"`,
+      ),
+    );
   }
   const institucion = (entry.request.body as { institucion?: unknown } | undefined)?.institucion;
   if (typeof institucion === 'string' && institucion !== sender) {
@@ -70,9 +83,23 @@ function judgeEvent(entry: ExchangeEntry, sender: Institucion): Finding[] {
   }
   // Authorization is redacted in the journal: the index's 401/403 is the evidence of a bad token or header.
   if (entry.status === 401) {
-    findings.push(problem('PGS-API-03', 'header:Authorization', `El índice central rechazó el token de ${sender} (HTTP 401): el evento no llegó`, `The central index refused ${sender}'s token (HTTP 401): the event was not delivered`));
+    findings.push(
+      problem(
+        'PGS-API-03',
+        'header:Authorization',
+        `El índice central rechazó el token de ${sender} (HTTP 401): el evento no llegó`,
+        `The central index refused ${sender}'s token (HTTP 401): the event was not delivered`,
+      ),
+    );
   } else if (entry.status === 403) {
-    findings.push(problem('PGS-API-03', 'header:X-Institucion', `El índice central rechazó el evento de ${sender} (HTTP 403): X-Institucion o institución ajena al token`, `The central index refused ${sender}'s event (HTTP 403): X-Institucion or institution not the token's`));
+    findings.push(
+      problem(
+        'PGS-API-03',
+        'header:X-Institucion',
+        `El índice central rechazó el evento de ${sender} (HTTP 403): X-Institucion o institución ajena al token`,
+        `The central index refused ${sender}'s event (HTTP 403): X-Institucion or institution not the token's`,
+      ),
+    );
   }
   return findings;
 }
@@ -85,11 +112,18 @@ function judgeTokenRequest(entry: ExchangeEntry, context: WireContext): Finding[
   if (entry.to !== 'SSA' || entry.from.startsWith('sello')) return [];
   const sender = (entry.observedBy === 'server' && context.sutRole ? context.sutRole : entry.from) as Institucion;
   if (!INSTITUCIONES.includes(sender) || sender === 'SSA' || entry.status === undefined || entry.status < 400) return [];
-  return [{
-    ruleId: 'PGS-API-03', severity: 'error', code: 'security', location: 'header:Authorization', locationKind: 'http', role: sender.toLowerCase(),
-    message: {
-      es: `El servidor de tokens de la SSA rechazó la solicitud de ${sender} (HTTP ${entry.status}): client_credentials con sus credenciales, por HTTP Basic o en el cuerpo`,
-      en: `The SSA token endpoint refused ${sender}'s request (HTTP ${entry.status}): client_credentials with its own credentials, by HTTP Basic or in the body`,
+  return [
+    {
+      ruleId: 'PGS-API-03',
+      severity: 'error',
+      code: 'security',
+      location: 'header:Authorization',
+      locationKind: 'http',
+      role: sender.toLowerCase(),
+      message: {
+        es: `El servidor de tokens de la SSA rechazó la solicitud de ${sender} (HTTP ${entry.status}): client_credentials con sus credenciales, por HTTP Basic o en el cuerpo`,
+        en: `The SSA token endpoint refused ${sender}'s request (HTTP ${entry.status}): client_credentials with its own credentials, by HTTP Basic or in the body`,
+      },
     },
-  }];
+  ];
 }

@@ -1,6 +1,6 @@
 /** Builds the acuse every mx-pgs node answer carries, from findings or from a transport-level code. */
 import { readFileSync } from 'node:fs';
-import { isBlocking, type Finding, type LocalizedText } from '../../../src/findings/finding.ts';
+import { type Finding, isBlocking, type LocalizedText } from '../../../src/findings/finding.ts';
 import type { Acuse, ErrorAcuse } from './types.ts';
 
 export interface AcuseCode {

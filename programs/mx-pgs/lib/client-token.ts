@@ -1,6 +1,6 @@
-import type { TokenClientAuth } from './target.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { sendHttp } from '../../../src/transport/http-client.ts';
+import type { TokenClientAuth } from './target.ts';
 
 export interface TokenRequest {
   tokenUrl: string;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Finding } from '../../../src/findings/finding.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { sendHttp } from '../../../src/transport/http-client.ts';
-import type { ClientSecretPair } from './target.ts';
+import { CONTRACT_RULES, checkResponse, type ResponseKind } from '../judges/contract-checks.ts';
 import { fetchClientToken } from './client-token.ts';
-import { checkResponse, CONTRACT_RULES, type ResponseKind } from '../judges/contract-checks.ts';
-import type { Acuse, Institucion } from './types.ts';
 import type { PgsEndpoint } from './endpoints.ts';
+import type { ClientSecretPair } from './target.ts';
+import type { Acuse, Institucion } from './types.ts';
 
 export type PgsOperation = 'alta' | 'actualizacion' | 'baja' | 'consulta' | 'busqueda' | 'consulta-indice';
 

@@ -1,13 +1,42 @@
-import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { curpCheckDigit, generateClues, generateNss, generatePerson } from '../../../src/identifiers/mx/index.ts';
+import type { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { addDays } from '../../../src/util/dates.ts';
 import type { Beneficiario, Institucion, TipoAfiliacion } from './types.ts';
 
 // INEGI state numbers in the order of the CURP state codes, so a domicile agrees with the birth state when it can.
 const INEGI_BY_CURP_STATE: Record<string, string> = {
-  AS: '01', BC: '02', BS: '03', CC: '04', CL: '05', CM: '06', CS: '07', CH: '08', DF: '09', DG: '10', GT: '11',
-  GR: '12', HG: '13', JC: '14', MC: '15', MN: '16', MS: '17', NT: '18', NL: '19', OC: '20', PL: '21', QT: '22',
-  QR: '23', SP: '24', SL: '25', SR: '26', TC: '27', TS: '28', TL: '29', VZ: '30', YN: '31', ZS: '32',
+  AS: '01',
+  BC: '02',
+  BS: '03',
+  CC: '04',
+  CL: '05',
+  CM: '06',
+  CS: '07',
+  CH: '08',
+  DF: '09',
+  DG: '10',
+  GT: '11',
+  GR: '12',
+  HG: '13',
+  JC: '14',
+  MC: '15',
+  MN: '16',
+  MS: '17',
+  NT: '18',
+  NL: '19',
+  OC: '20',
+  PL: '21',
+  QT: '22',
+  QR: '23',
+  SP: '24',
+  SL: '25',
+  SR: '26',
+  TC: '27',
+  TS: '28',
+  TL: '29',
+  VZ: '30',
+  YN: '31',
+  ZS: '32',
 };
 
 export interface SyntheticBeneficiarioOptions {
@@ -22,10 +51,7 @@ export interface SyntheticBeneficiarioOptions {
 export function syntheticBeneficiario(rng: SeededRandom, options: SyntheticBeneficiarioOptions): Beneficiario {
   const person = generatePerson(rng);
   const tipo = options.tipo ?? 'TITULAR';
-  const numeroAfiliacion =
-    options.institucion === 'IMSS'
-      ? generateNss(rng)
-      : `${options.institucion === 'ISSSTE' ? 'IS' : 'SS'}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
+  const numeroAfiliacion = options.institucion === 'IMSS' ? generateNss(rng) : `${options.institucion === 'ISSSTE' ? 'IS' : 'SS'}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
   const entidad = INEGI_BY_CURP_STATE[person.entidadNacimiento] ?? '09';
   return {
     curp: person.curp,

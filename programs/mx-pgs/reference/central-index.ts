@@ -1,12 +1,12 @@
 import type Hapi from '@hapi/hapi';
 import { isBlocking } from '../../../src/findings/finding.ts';
-import type { AlertaIndice, EventoIndice, Institucion, TipoAfiliacion, EstatusAfiliacion } from '../lib/types.ts';
+import { FaultSet } from '../../../src/mock/faults.ts';
 import { classifyCoverage } from '../judges/rules/index.ts';
 import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
 import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
 import type { PersonaIndice } from '../lib/confronta/match.ts';
+import type { AlertaIndice, EstatusAfiliacion, EventoIndice, Institucion, TipoAfiliacion } from '../lib/types.ts';
 import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
-import { FaultSet } from '../../../src/mock/faults.ts';
 
 export interface AfiliacionIndice {
   institucion: Institucion;

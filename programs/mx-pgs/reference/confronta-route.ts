@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import type Hapi from '@hapi/hapi';
 import type { Finding } from '../../../src/findings/finding.ts';
+import type { FaultSet } from '../../../src/mock/faults.ts';
 import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
 import { CONFRONTA_CONTENT_TYPE, latin1Chunks } from '../lib/confronta/format.ts';
 import { ConfrontaSession } from '../lib/confronta/match.ts';
 import type { Acuse } from '../lib/types.ts';
 import type { CentralIndex } from './central-index.ts';
-import type { FaultSet } from '../../../src/mock/faults.ts';
 import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
 
 export const CONFRONTA_PATH = `${PGS_BASE_PATH}/confronta`;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
-import type { ClientSecretPair, MxPgsTarget as TargetFile } from '../lib/target.ts';
-import { startPgsNode, type RunningPgsNode } from './start-node.ts';
-import { INSTITUCIONES, type Institucion } from '../lib/types.ts';
 import type { PgsEndpoint } from '../lib/endpoints.ts';
+import type { ClientSecretPair, MxPgsTarget as TargetFile } from '../lib/target.ts';
+import { INSTITUCIONES, type Institucion } from '../lib/types.ts';
+import { type RunningPgsNode, startPgsNode } from './start-node.ts';
 
 export type { PgsEndpoint } from '../lib/endpoints.ts';
 
@@ -20,17 +20,15 @@ export const roleToInstitucion = (role: string): Institucion => role.toUpperCase
 
 /** Throwaway secrets for the reference run: nothing to configure, nothing that could leak. */
 export function ephemeralCredentials(): Record<Institucion, ClientSecretPair> {
-  return Object.fromEntries(
-    INSTITUCIONES.map((inst) => [inst, { clientId: `sello-${inst.toLowerCase()}`, clientSecret: randomBytes(18).toString('base64url') }]),
-  ) as Record<Institucion, ClientSecretPair>;
+  return Object.fromEntries(INSTITUCIONES.map((inst) => [inst, { clientId: `sello-${inst.toLowerCase()}`, clientSecret: randomBytes(18).toString('base64url') }])) as Record<
+    Institucion,
+    ClientSecretPair
+  >;
 }
 
 export function credentialsFor(target: TargetFile | undefined): Record<Institucion, ClientSecretPair> {
   const generated = ephemeralCredentials();
-  return Object.fromEntries(INSTITUCIONES.map((inst) => [inst, target?.credentials?.[inst] ?? generated[inst]])) as Record<
-    Institucion,
-    ClientSecretPair
-  >;
+  return Object.fromEntries(INSTITUCIONES.map((inst) => [inst, target?.credentials?.[inst] ?? generated[inst]])) as Record<Institucion, ClientSecretPair>;
 }
 
 export interface DeploymentOptions {
@@ -60,7 +58,13 @@ export async function startPgsDeployment(options: DeploymentOptions): Promise<Pg
   const local: Partial<Record<Institucion, RunningPgsNode>> = {};
   const endpoints = {} as Record<Institucion, PgsEndpoint>;
   if (target && sutRole) {
-    endpoints[sutRole] = { institucion: sutRole, baseUrl: target.sut.baseUrl.replace(/\/$/, ''), tokenUrl: target.sut.tokenUrl, kind: 'external', ...(target.sut.tokenClientAuth ? { tokenClientAuth: target.sut.tokenClientAuth } : {}) };
+    endpoints[sutRole] = {
+      institucion: sutRole,
+      baseUrl: target.sut.baseUrl.replace(/\/$/, ''),
+      tokenUrl: target.sut.tokenUrl,
+      kind: 'external',
+      ...(target.sut.tokenClientAuth ? { tokenClientAuth: target.sut.tokenClientAuth } : {}),
+    };
   }
   const ordered = [...toStart].sort((a, b) => (a === 'SSA' ? -1 : b === 'SSA' ? 1 : 0));
   try {
@@ -76,9 +80,7 @@ export async function startPgsDeployment(options: DeploymentOptions): Promise<Pg
         ...(port !== undefined ? { port } : {}),
         ...(target?.mocks?.host ? { host: target.mocks.host } : {}),
         ...(options.faults?.[institucion] ? { faults: options.faults[institucion] } : {}),
-        ...(institucion !== 'SSA' && indexBase && indexToken
-          ? { centralIndex: { baseUrl: indexBase, tokenUrl: indexToken, ...credentials[institucion] } }
-          : {}),
+        ...(institucion !== 'SSA' && indexBase && indexToken ? { centralIndex: { baseUrl: indexBase, tokenUrl: indexToken, ...credentials[institucion] } } : {}),
       });
       local[institucion] = running;
       endpoints[institucion] = {

@@ -1,10 +1,10 @@
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
-import { FaultSet } from '../../../src/mock/faults.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
+import { FaultSet } from '../../../src/mock/faults.ts';
 import { sendHttp } from '../../../src/transport/http-client.ts';
 import { sleep } from '../../../src/util/wait.ts';
-import type { EventoIndice, Institucion } from '../lib/types.ts';
 import { fetchClientToken } from '../lib/client-token.ts';
+import type { EventoIndice, Institucion } from '../lib/types.ts';
 
 export interface CentralIndexEndpoint {
   /** Base of the SSA node's API, e.g. http://127.0.0.1:7301/pgs/v1 */
@@ -46,10 +46,12 @@ export class IndexNotifier {
     const sent = this.faults.has('event-missing-ocurridoEn') ? (({ ocurridoEn: _, ...rest }) => rest)(event) : event;
     // One CURP's events go out in order: a baja overtaking its alta would leave the index showing VIGENTE.
     const previous = this.#lastPerCurp.get(event.curp) ?? Promise.resolve();
-    const delivery: Promise<void> = previous.then(() => this.#deliver(sent as EventoIndice, messageId)).finally(() => {
-      this.#pending.delete(delivery);
-      if (this.#lastPerCurp.get(event.curp) === delivery) this.#lastPerCurp.delete(event.curp);
-    });
+    const delivery: Promise<void> = previous
+      .then(() => this.#deliver(sent as EventoIndice, messageId))
+      .finally(() => {
+        this.#pending.delete(delivery);
+        if (this.#lastPerCurp.get(event.curp) === delivery) this.#lastPerCurp.delete(event.curp);
+      });
     this.#lastPerCurp.set(event.curp, delivery);
     this.#pending.add(delivery);
   }

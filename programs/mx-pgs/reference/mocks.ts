@@ -1,9 +1,9 @@
 import { ConfigurationError } from '../../../src/config/errors.ts';
-import type { MxPgsTarget } from '../lib/target.ts';
 import { ExchangeJournal } from '../../../src/journal/journal.ts';
 import type { MocksRequest, RunningMocks } from '../../../src/programs/program.ts';
-import { credentialsFor, roleToInstitucion, startPgsDeployment } from './deployment.ts';
+import type { MxPgsTarget } from '../lib/target.ts';
 import { INSTITUCIONES, type Institucion } from '../lib/types.ts';
+import { credentialsFor, roleToInstitucion, startPgsDeployment } from './deployment.ts';
 
 const DEFAULT_BASE_PORT = 7100;
 const PORT_OFFSET: Record<Institucion, number> = { IMSS: 1, ISSSTE: 2, SSA: 3 };
@@ -16,9 +16,7 @@ export async function startMxPgsMocks(request: MocksRequest): Promise<RunningMoc
   const target = request.target?.program === 'mx-pgs' ? (request.target as MxPgsTarget) : undefined;
   const only = request.role ? [checkRole(request.role)] : undefined;
   const port = request.port;
-  const ports = only
-    ? { [only[0]!]: port ?? 0 }
-    : Object.fromEntries(INSTITUCIONES.map((inst) => [inst, (port ?? DEFAULT_BASE_PORT) + PORT_OFFSET[inst]]));
+  const ports = only ? { [only[0]!]: port ?? 0 } : Object.fromEntries(INSTITUCIONES.map((inst) => [inst, (port ?? DEFAULT_BASE_PORT) + PORT_OFFSET[inst]]));
   const faults: Partial<Record<Institucion, string[]>> = {};
   for (const [role, list] of Object.entries(request.faults)) faults[checkRole(role)] = list;
   const centralIndex = request.extra['central-index'];

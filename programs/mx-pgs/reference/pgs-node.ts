@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type Hapi from '@hapi/hapi';
 import type { Finding } from '../../../src/findings/finding.ts';
 import { isBlocking } from '../../../src/findings/finding.ts';
-import type { Acuse, Beneficiario, EventoIndice, Institucion, Operacion } from '../lib/types.ts';
-import { INSTITUCIONES } from '../lib/types.ts';
-import { evaluatePgsRules } from '../judges/rules/index.ts';
-import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
-import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
 import type { FaultSet } from '../../../src/mock/faults.ts';
 import { IdempotencyCache } from '../../../src/mock/idempotency.ts';
 import type { TokenAuthority } from '../../../src/mock/oauth.ts';
+import { evaluatePgsRules } from '../judges/rules/index.ts';
+import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
+import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
+import type { Acuse, Beneficiario, EventoIndice, Institucion, Operacion } from '../lib/types.ts';
+import { INSTITUCIONES } from '../lib/types.ts';
 import { Padron } from './padron.ts';
 import { faultyParse, faultyRuleFindings } from './planted-faults.ts';
 
@@ -59,11 +59,12 @@ export class PgsNode {
     const verified = this.options.tokens.verify(authorization);
     // Planted: no token at all is taken as the node's own back office; any Bearer is trusted for the institution it claims.
     const claimed = (header(request, 'x-institucion') ?? this.options.institucion) as Institucion;
-    const token = !verified.ok && !authorization && faults.has('no-token-accepted')
-      ? { ok: true as const, party: this.options.institucion }
-      : !verified.ok && /^Bearer\s+\S+$/i.test(authorization ?? '') && faults.has('accept-any-bearer')
-        ? { ok: true as const, party: claimed }
-        : verified;
+    const token =
+      !verified.ok && !authorization && faults.has('no-token-accepted')
+        ? { ok: true as const, party: this.options.institucion }
+        : !verified.ok && /^Bearer\s+\S+$/i.test(authorization ?? '') && faults.has('accept-any-bearer')
+          ? { ok: true as const, party: claimed }
+          : verified;
     if (!token.ok) return { status: 401, body: { acuse: acuseForCode(replyId, 'PGS-401', 'Authorization', token.reason) } };
     const institucion = header(request, 'x-institucion');
     // Contract v1.1 order: 401, then 403 (a header naming another institution than the token's, a foreign write), then
@@ -130,7 +131,8 @@ export class PgsNode {
     const record = operation === 'baja' ? undefined : (parsed.value as Beneficiario);
     const faults = this.options.faults;
     if (operation === 'actualizacion' && faults.has('upsert-on-update') && !this.padron.byCurp(pathCurp ?? '')) operation = 'alta';
-    const findings = faultyRuleFindings(faults, 
+    const findings = faultyRuleFindings(
+      faults,
       evaluatePgsRules({
         operation,
         institucion: this.options.institucion,
@@ -207,9 +209,7 @@ export class PgsNode {
       if (!record) {
         return this.#respond(h, { status: 404, body: { acuse: acuseForCode(caller.messageId, 'PGS-404', 'path:curp', 'CURP no registrada en el padrón') } });
       }
-      const shown = this.options.faults.has('consulta-swaps-apellidos')
-        ? { ...record, primerApellido: record.segundoApellido, segundoApellido: record.primerApellido }
-        : record;
+      const shown = this.options.faults.has('consulta-swaps-apellidos') ? { ...record, primerApellido: record.segundoApellido, segundoApellido: record.primerApellido } : record;
       return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), beneficiario: shown } });
     }
     const faults = this.options.faults;
@@ -223,16 +223,20 @@ export class PgsNode {
     const unknown = Object.keys(query).filter((name) => !(name in criteria));
     const repeated = Object.keys(query).filter((name) => Array.isArray(query[name]));
     if (unknown.length > 0 || repeated.length > 0 || Object.values(criteria).every((v) => !v)) {
-      const campo = unknown[0] ?? repeated[0] ? `query:${unknown[0] ?? repeated[0]}` : '';
-      const mensaje = repeated.length && !unknown.length
-        ? `el parámetro ${repeated[0]} va repetido`
-        : 'búsqueda sin criterio válido (curp, nss, apellido1, fechaNacimiento)';
+      const campo = (unknown[0] ?? repeated[0]) ? `query:${unknown[0] ?? repeated[0]}` : '';
+      const mensaje = repeated.length && !unknown.length ? `el parámetro ${repeated[0]} va repetido` : 'búsqueda sin criterio válido (curp, nss, apellido1, fechaNacimiento)';
       return this.#respond(h, { status: 400, body: { acuse: acuseForCode(caller.messageId, 'PGS-110', campo, mensaje) } });
     }
     const given = Object.fromEntries(Object.entries(criteria).filter(([, v]) => typeof v === 'string' && v)) as Parameters<Padron['search']>[0];
     // Planted: criteria OR-ed, BAJA records hidden, other institutions shown nothing.
     let resultados = faults.has('busqueda-or')
-      ? [...new Map(Object.entries(given).flatMap(([k, v]) => this.padron.search({ [k]: v })).map((r) => [r.curp, r])).values()]
+      ? [
+          ...new Map(
+            Object.entries(given)
+              .flatMap(([k, v]) => this.padron.search({ [k]: v }))
+              .map((r) => [r.curp, r]),
+          ).values(),
+        ]
       : this.padron.search(given);
     if (faults.has('busqueda-only-vigente')) resultados = resultados.filter((r) => r.afiliacion.estatus === 'VIGENTE');
     if (faults.has('busqueda-hidden-from-others') && caller.party !== this.options.institucion) resultados = [];

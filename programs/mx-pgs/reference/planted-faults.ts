@@ -1,9 +1,9 @@
 import type { Finding } from '../../../src/findings/finding.ts';
 import { GENERIC_CURP } from '../../../src/identifiers/mx/curp.ts';
-import type { Beneficiario, Operacion } from '../lib/types.ts';
-import { rnError } from '../judges/rules/shared.ts';
-import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
 import type { FaultSet } from '../../../src/mock/faults.ts';
+import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
+import { rnError } from '../judges/rules/shared.ts';
+import type { Beneficiario, Operacion } from '../lib/types.ts';
 import type { Padron } from './padron.ts';
 
 /**
@@ -22,7 +22,7 @@ export interface WriteView {
 /** Business-rule findings the buggy node would not have raised, or would have raised wrongly. */
 export function faultyRuleFindings(faults: FaultSet, findings: Finding[], view: WriteView): Finding[] {
   const record = view.record;
-  const existing = view.pathCurp ?? record?.curp ? view.padron.byCurp((view.pathCurp ?? record?.curp)!) : undefined;
+  const existing = (view.pathCurp ?? record?.curp) ? view.padron.byCurp((view.pathCurp ?? record?.curp)!) : undefined;
   const drop = (f: Finding): boolean => {
     if (faults.has(`skip-${f.ruleId}`)) return true;
     switch (f.ruleId) {

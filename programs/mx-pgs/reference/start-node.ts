@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
-import type { Institucion } from '../lib/types.ts';
-import { acuseForCode } from '../lib/acuse.ts';
-import { todayInMexico } from '../../../src/util/dates.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
-import { startMockServer, type MockServer } from '../../../src/mock/mock-server.ts';
-import { registerTokenEndpoint, TokenAuthority, TOKEN_PATH, type ClientCredential } from '../../../src/mock/oauth.ts';
+import { type MockServer, startMockServer } from '../../../src/mock/mock-server.ts';
+import { type ClientCredential, registerTokenEndpoint, TOKEN_PATH, TokenAuthority } from '../../../src/mock/oauth.ts';
+import { todayInMexico } from '../../../src/util/dates.ts';
+import { acuseForCode } from '../lib/acuse.ts';
+import type { Institucion } from '../lib/types.ts';
 import { CentralIndex } from './central-index.ts';
 import { registerConfronta } from './confronta-route.ts';
-import { IndexNotifier, type CentralIndexEndpoint } from './index-notifier.ts';
+import { type CentralIndexEndpoint, IndexNotifier } from './index-notifier.ts';
 import { PGS_BASE_PATH, PgsNode } from './pgs-node.ts';
 
 export interface PgsNodeConfig {
@@ -42,9 +42,7 @@ export async function startPgsNode(config: PgsNodeConfig): Promise<RunningPgsNod
   const tokens = new TokenAuthority(config.clients, config.institucion);
   const index = config.institucion === 'SSA' ? new CentralIndex(faults) : undefined;
   if (!index && !config.centralIndex) throw new Error(`${config.institucion} node needs the central index endpoint (SSA)`);
-  const notifier = index
-    ? undefined
-    : new IndexNotifier(config.institucion, config.centralIndex!, config.journal, faults.numberParam('delay-index-notification', 0), faults);
+  const notifier = index ? undefined : new IndexNotifier(config.institucion, config.centralIndex!, config.journal, faults.numberParam('delay-index-notification', 0), faults);
   const node = new PgsNode({
     institucion: config.institucion,
     tokens,

@@ -1,6 +1,6 @@
 import { Then } from '@cucumber/cucumber';
-import { checkAcuse, checkHttpStatus, checkSameAcuse, refusingRule, statusRule } from '../judges/expectations.ts';
 import type { SelloWorld } from '../../../src/cucumber/world.ts';
+import { checkAcuse, checkHttpStatus, checkSameAcuse, refusingRule, statusRule } from '../judges/expectations.ts';
 import { pgs } from './pgs-context.ts';
 
 Then('el acuse es ACEPTADO', function (this: SelloWorld) {
@@ -9,12 +9,9 @@ Then('el acuse es ACEPTADO', function (this: SelloWorld) {
   this.report(checkAcuse(result, { estatus: 'ACEPTADO', codigo: 'PGS-000' }, refusingRule(result, this.primaryRequirement)));
 });
 
-Then(
-  'el acuse es RECHAZADO con código {string} por la regla {string} en el campo {string}',
-  function (this: SelloWorld, codigo: string, regla: string, campo: string) {
-    this.report(checkAcuse(pgs(this).lastResult(), { estatus: 'RECHAZADO', codigo, regla, campo }, this.primaryRequirement));
-  },
-);
+Then('el acuse es RECHAZADO con código {string} por la regla {string} en el campo {string}', function (this: SelloWorld, codigo: string, regla: string, campo: string) {
+  this.report(checkAcuse(pgs(this).lastResult(), { estatus: 'RECHAZADO', codigo, regla, campo }, this.primaryRequirement));
+});
 
 Then('el acuse es RECHAZADO con código {string} por la regla {string}', function (this: SelloWorld, codigo: string, regla: string) {
   this.report(checkAcuse(pgs(this).lastResult(), { estatus: 'RECHAZADO', codigo, regla }, this.primaryRequirement));

@@ -1,13 +1,13 @@
 import { Then, When } from '@cucumber/cucumber';
-import type { Finding } from '../../../src/findings/finding.ts';
-import { sendConfronta, readAll } from '../lib/confronta/client.ts';
-import { formatPadronLine, headerLine, PADRON_LAYOUT, parseResultado, parseResumen, type PadronLinea, type ResultadoLinea } from '../lib/confronta/format.ts';
-import { INSTITUCIONES, type Acuse, type Beneficiario, type Institucion, type TipoAfiliacion } from '../lib/types.ts';
-import { curpCheckDigit } from '../../../src/identifiers/mx/index.ts';
-import { waitFor, WaitTimeoutError } from '../../../src/util/wait.ts';
-import type { SelloWorld } from '../../../src/cucumber/world.ts';
-import { journal, pgs, type PgsScenario } from './pgs-context.ts';
 import { requestMsOf } from '../../../src/cucumber/timeouts.ts';
+import type { SelloWorld } from '../../../src/cucumber/world.ts';
+import type { Finding } from '../../../src/findings/finding.ts';
+import { curpCheckDigit } from '../../../src/identifiers/mx/index.ts';
+import { WaitTimeoutError, waitFor } from '../../../src/util/wait.ts';
+import { readAll, sendConfronta } from '../lib/confronta/client.ts';
+import { formatPadronLine, headerLine, PADRON_LAYOUT, type PadronLinea, parseResultado, parseResumen, type ResultadoLinea } from '../lib/confronta/format.ts';
+import { type Acuse, type Beneficiario, INSTITUCIONES, type Institucion, type TipoAfiliacion } from '../lib/types.ts';
+import { journal, type PgsScenario, pgs } from './pgs-context.ts';
 
 interface ConfrontaOutcome {
   status: number;
@@ -28,14 +28,28 @@ function outcome(world: SelloWorld): ConfrontaOutcome {
 }
 
 const problem = (ruleId: string, location: string, es: string, en: string): Finding => ({
-  ruleId, severity: 'error', code: 'business-rule', location, locationKind: 'hl7v2', message: { es, en },
+  ruleId,
+  severity: 'error',
+  code: 'business-rule',
+  location,
+  locationKind: 'hl7v2',
+  message: { es, en },
 });
 
 function lineFor(record: Beneficiario, institucion: Institucion, tipo: TipoAfiliacion, overrides: Partial<PadronLinea> = {}): string {
   return formatPadronLine({
-    curp: record.curp, nombre: record.nombre, primerApellido: record.primerApellido, segundoApellido: record.segundoApellido,
-    fechaNacimiento: record.fechaNacimiento, sexo: record.sexo, institucion, numerosAfiliacion: [record.afiliacion.numeroAfiliacion],
-    tipo, estatus: 'VIGENTE', vigenciaInicio: record.afiliacion.vigenciaInicio, ...overrides,
+    curp: record.curp,
+    nombre: record.nombre,
+    primerApellido: record.primerApellido,
+    segundoApellido: record.segundoApellido,
+    fechaNacimiento: record.fechaNacimiento,
+    sexo: record.sexo,
+    institucion,
+    numerosAfiliacion: [record.afiliacion.numeroAfiliacion],
+    tipo,
+    estatus: 'VIGENTE',
+    vigenciaInicio: record.afiliacion.vigenciaInicio,
+    ...overrides,
   });
 }
 
@@ -62,8 +76,12 @@ async function awaitIndex(world: SelloWorld, context: PgsScenario, aliases: read
     } catch (error) {
       if (!(error instanceof WaitTimeoutError)) throw error;
       world.report([
-        problem('RN-09', '/afiliaciones', `El índice central no registró a ${curp} en ${expected.join(', ')} antes de la confronta: ${error.message}`,
-          `The central index did not show ${curp} at ${expected.join(', ')} before the confronta: ${error.message}`),
+        problem(
+          'RN-09',
+          '/afiliaciones',
+          `El índice central no registró a ${curp} en ${expected.join(', ')} antes de la confronta: ${error.message}`,
+          `The central index did not show ${curp} at ${expected.join(', ')} before the confronta: ${error.message}`,
+        ),
       ]);
     }
   }
@@ -84,14 +102,23 @@ async function send(world: SelloWorld, as: Institucion, at: Institucion, lines: 
   });
   const result: ConfrontaOutcome = { status: reply.status, lines: lines.length, rows: [], ...extra };
   const headerEchoed = reply.headers['x-message-id'] === reply.messageId;
-  const echoMissing = () => world.report([problem('PGS-API-02', 'header:X-Message-Id', `La confronta no devuelve el X-Message-Id enviado (${reply.messageId})`, `The confronta does not echo the X-Message-Id sent (${reply.messageId})`)]);
+  const echoMissing = () =>
+    world.report([
+      problem('PGS-API-02', 'header:X-Message-Id', `La confronta no devuelve el X-Message-Id enviado (${reply.messageId})`, `The confronta does not echo the X-Message-Id sent (${reply.messageId})`),
+    ]);
   if (reply.status === 200) {
     // The result file has no acuse: the header is the only place the echo can be.
     if (!headerEchoed) echoMissing();
     for await (const item of parseResultado(reply.body)) {
       if (item.type === 'row') result.rows.push(item.record);
       else if (item.findings.length > 0) {
-        world.report(item.findings.map((f) => ({ ...f, ruleId: world.primaryRequirement, message: { ...f.message, en: `result file: ${f.message.en}`, es: `archivo de resultado: ${f.message.es ?? f.message.en}` } })));
+        world.report(
+          item.findings.map((f) => ({
+            ...f,
+            ruleId: world.primaryRequirement,
+            message: { ...f.message, en: `result file: ${f.message.en}`, es: `archivo de resultado: ${f.message.es ?? f.message.en}` },
+          })),
+        );
       }
     }
     const trailer = result.rows.at(-1);
@@ -108,36 +135,27 @@ async function send(world: SelloWorld, as: Institucion, at: Institucion, lines: 
   outcomes.set(world, result);
 }
 
-When(
-  '{institucion} envía a {institucion} una confronta con {string} como titular vigente',
-  async function (this: SelloWorld, as: Institucion, at: Institucion, alias: string) {
-    const context = pgs(this);
-    await awaitIndex(this, context, [alias]);
-    await send(this, as, at, [lineFor(context.recordFor(alias, as), as, 'TITULAR')]);
-  },
-);
+When('{institucion} envía a {institucion} una confronta con {string} como titular vigente', async function (this: SelloWorld, as: Institucion, at: Institucion, alias: string) {
+  const context = pgs(this);
+  await awaitIndex(this, context, [alias]);
+  await send(this, as, at, [lineFor(context.recordFor(alias, as), as, 'TITULAR')]);
+});
 
-When(
-  '{institucion} envía a {institucion} una confronta con {string} como titular vigente y una CURP inválida',
-  async function (this: SelloWorld, as: Institucion, at: Institucion, alias: string) {
-    const context = pgs(this);
-    await awaitIndex(this, context, [alias]);
-    const other = context.recordFor('confronta: CURP inválida', as);
-    const right = curpCheckDigit(other.curp.slice(0, 17));
-    const invalidCurp = other.curp.slice(0, 17) + String((Number(right) + 1) % 10);
-    await send(this, as, at, [lineFor(context.recordFor(alias, as), as, 'TITULAR'), lineFor(other, as, 'TITULAR', { curp: invalidCurp })], undefined, { invalidCurp });
-  },
-);
+When('{institucion} envía a {institucion} una confronta con {string} como titular vigente y una CURP inválida', async function (this: SelloWorld, as: Institucion, at: Institucion, alias: string) {
+  const context = pgs(this);
+  await awaitIndex(this, context, [alias]);
+  const other = context.recordFor('confronta: CURP inválida', as);
+  const right = curpCheckDigit(other.curp.slice(0, 17));
+  const invalidCurp = other.curp.slice(0, 17) + String((Number(right) + 1) % 10);
+  await send(this, as, at, [lineFor(context.recordFor(alias, as), as, 'TITULAR'), lineFor(other, as, 'TITULAR', { curp: invalidCurp })], undefined, { invalidCurp });
+});
 
-When(
-  '{institucion} envía a {institucion} una confronta con {string} como beneficiario vigente con otro nombre',
-  async function (this: SelloWorld, as: Institucion, at: Institucion, alias: string) {
-    const context = pgs(this);
-    await awaitIndex(this, context, [alias]);
-    const record = context.recordFor(alias, as);
-    await send(this, as, at, [lineFor(record, as, 'BENEFICIARIO', { nombre: `${record.nombre} DE LOS ANGELES` })]);
-  },
-);
+When('{institucion} envía a {institucion} una confronta con {string} como beneficiario vigente con otro nombre', async function (this: SelloWorld, as: Institucion, at: Institucion, alias: string) {
+  const context = pgs(this);
+  await awaitIndex(this, context, [alias]);
+  const record = context.recordFor(alias, as);
+  await send(this, as, at, [lineFor(record, as, 'BENEFICIARIO', { nombre: `${record.nombre} DE LOS ANGELES` })]);
+});
 
 When('{institucion} envía a {institucion} una confronta con el encabezado {string}', async function (this: SelloWorld, as: Institucion, at: Institucion, header: string) {
   const context = pgs(this);
@@ -147,7 +165,14 @@ When('{institucion} envía a {institucion} una confronta con el encabezado {stri
 function rowsOf(world: SelloWorld, curp: string): ResultadoLinea[] {
   const result = outcome(world);
   if (result.status !== 200) {
-    world.report([problem(world.primaryRequirement, '', `La confronta respondió HTTP ${result.status} ${result.acuse?.codigo ?? ''}; se esperaba 200 con el archivo de resultado`, `The confronta answered HTTP ${result.status} ${result.acuse?.codigo ?? ''}; expected 200 with the result file`)]);
+    world.report([
+      problem(
+        world.primaryRequirement,
+        '',
+        `La confronta respondió HTTP ${result.status} ${result.acuse?.codigo ?? ''}; se esperaba 200 con el archivo de resultado`,
+        `The confronta answered HTTP ${result.status} ${result.acuse?.codigo ?? ''}; expected 200 with the result file`,
+      ),
+    ]);
   }
   return result.rows.filter((r) => r.curp === curp);
 }
@@ -186,13 +211,19 @@ Then('la confronta responde por todas las líneas', function (this: SelloWorld) 
   const resumen = result.resumen;
   const perLine = result.rows.filter((r) => r.detalles[0]?.startsWith('linea ')).length;
   if (!resumen) {
-    this.report([problem(this.primaryRequirement, 'RESUMEN', 'El archivo de resultado no termina con la fila RESUMEN: está incompleto', 'The result file does not end with the RESUMEN row: it is incomplete')]);
+    this.report([
+      problem(this.primaryRequirement, 'RESUMEN', 'El archivo de resultado no termina con la fila RESUMEN: está incompleto', 'The result file does not end with the RESUMEN row: it is incomplete'),
+    ]);
     return;
   }
   if (resumen.LINEAS !== result.lines || perLine + (resumen.SIN_HALLAZGOS ?? NaN) !== result.lines) {
     this.report([
-      problem(this.primaryRequirement, 'RESUMEN', `Se enviaron ${result.lines} líneas; RESUMEN dice LINEAS=${resumen.LINEAS}, SIN_HALLAZGOS=${resumen.SIN_HALLAZGOS} y hay ${perLine} filas`,
-        `${result.lines} lines were sent; RESUMEN says LINEAS=${resumen.LINEAS}, SIN_HALLAZGOS=${resumen.SIN_HALLAZGOS} and there are ${perLine} rows`),
+      problem(
+        this.primaryRequirement,
+        'RESUMEN',
+        `Se enviaron ${result.lines} líneas; RESUMEN dice LINEAS=${resumen.LINEAS}, SIN_HALLAZGOS=${resumen.SIN_HALLAZGOS} y hay ${perLine} filas`,
+        `${result.lines} lines were sent; RESUMEN says LINEAS=${resumen.LINEAS}, SIN_HALLAZGOS=${resumen.SIN_HALLAZGOS} and there are ${perLine} rows`,
+      ),
     ]);
   }
 });
@@ -201,7 +232,11 @@ Then('{institucion} rechaza la confronta con código {string}', function (this: 
   const result = outcome(this);
   if (result.status === 400 && result.acuse?.estatus === 'RECHAZADO' && result.acuse.codigo === codigo) return;
   this.report([
-    problem('RN-10', '/acuse', `Se esperaba HTTP 400 con acuse RECHAZADO ${codigo}; llegó HTTP ${result.status} ${result.acuse ? `${result.acuse.estatus} ${result.acuse.codigo}` : 'sin acuse'}`,
-      `Expected HTTP 400 with a RECHAZADO ${codigo} acuse; got HTTP ${result.status} ${result.acuse ? `${result.acuse.estatus} ${result.acuse.codigo}` : 'without an acuse'}`),
+    problem(
+      'RN-10',
+      '/acuse',
+      `Se esperaba HTTP 400 con acuse RECHAZADO ${codigo}; llegó HTTP ${result.status} ${result.acuse ? `${result.acuse.estatus} ${result.acuse.codigo}` : 'sin acuse'}`,
+      `Expected HTTP 400 with a RECHAZADO ${codigo} acuse; got HTTP ${result.status} ${result.acuse ? `${result.acuse.estatus} ${result.acuse.codigo}` : 'without an acuse'}`,
+    ),
   ]);
 });

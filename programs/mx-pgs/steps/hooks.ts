@@ -2,7 +2,7 @@ import { After, AfterAll, Before } from '@cucumber/cucumber';
 import { EXCHANGE_MEDIA_TYPE, type SelloWorld } from '../../../src/cucumber/world.ts';
 import { stableScenarioKey } from '../../../src/run/scenario-key.ts';
 import { judgeIndexEvents } from '../judges/wire-judge.ts';
-import { journal, pgsIfStarted, PgsScenario, setPgs, stopPgsDeployment } from './pgs-context.ts';
+import { journal, PgsScenario, pgsIfStarted, setPgs, stopPgsDeployment } from './pgs-context.ts';
 
 const REQUIREMENT_TAG = /^@((?:RN|PGS-API)-\d+)$/;
 /** `@RN-05.4`: a behaviour of RN-05; what the scenario's assertions judge comes first. */

@@ -1,6 +1,6 @@
 import { When } from '@cucumber/cucumber';
-import type { Institucion } from '../lib/types.ts';
 import type { SelloWorld } from '../../../src/cucumber/world.ts';
+import type { Institucion } from '../lib/types.ts';
 import { pgs } from './pgs-context.ts';
 
 When('{institucion} envía un alta con el cuerpo:', async function (this: SelloWorld, at: Institucion, body: string) {
@@ -29,12 +29,9 @@ When('{institucion} intenta dar de alta a {string} en el padrón {institucion}',
   await pgs(this).send({ operation: 'alta', at, as, body: pgs(this).recordFor(alias, at) });
 });
 
-When(
-  '{institucion} envía el alta de {string} con su token pero con X-Institucion {string}',
-  async function (this: SelloWorld, at: Institucion, alias: string, header: string) {
-    await pgs(this).send({ operation: 'alta', at, as: at, body: pgs(this).recordFor(alias, at), institucionHeader: header });
-  },
-);
+When('{institucion} envía el alta de {string} con su token pero con X-Institucion {string}', async function (this: SelloWorld, at: Institucion, alias: string, header: string) {
+  await pgs(this).send({ operation: 'alta', at, as: at, body: pgs(this).recordFor(alias, at), institucionHeader: header });
+});
 
 When('{institucion} envía sin token un alta con el cuerpo:', async function (this: SelloWorld, at: Institucion, body: string) {
   await pgs(this).send({ operation: 'alta', at, as: at, body, auth: 'none' });

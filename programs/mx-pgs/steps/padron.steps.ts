@@ -1,10 +1,10 @@
-import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
+import { type DataTable, Given, Then, When } from '@cucumber/cucumber';
+import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import { curpCheckDigit, parseCurp } from '../../../src/identifiers/mx/index.ts';
 import { checkAcuse, refusingRule } from '../judges/expectations.ts';
-import { reissuedCurp } from '../lib/synthetic.ts';
 import { resolveDateToken, setField } from '../lib/record-edits.ts';
+import { reissuedCurp } from '../lib/synthetic.ts';
 import type { Beneficiario, Institucion } from '../lib/types.ts';
-import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import { pgs } from './pgs-context.ts';
 
 async function alta(world: SelloWorld, at: Institucion, alias: string, record: Beneficiario, as: Institucion = at) {
@@ -61,15 +61,12 @@ When(
   },
 );
 
-When(
-  '{institucion} da de alta a {string} como beneficiario de {string} con:',
-  async function (this: SelloWorld, at: Institucion, alias: string, titular: string, table: DataTable) {
-    const context = pgs(this);
-    const record = context.recordFor(alias, at, 'BENEFICIARIO', titular);
-    for (const [campo, valor] of table.rows()) setField(record, campo!, valor!, context.today);
-    await alta(this, at, alias, record);
-  },
-);
+When('{institucion} da de alta a {string} como beneficiario de {string} con:', async function (this: SelloWorld, at: Institucion, alias: string, titular: string, table: DataTable) {
+  const context = pgs(this);
+  const record = context.recordFor(alias, at, 'BENEFICIARIO', titular);
+  for (const [campo, valor] of table.rows()) setField(record, campo!, valor!, context.today);
+  await alta(this, at, alias, record);
+});
 
 When('{institucion} da de alta a {string} con la CURP {string}', async function (this: SelloWorld, at: Institucion, alias: string, curp: string) {
   const record = pgs(this).recordFor(alias, at);
@@ -129,21 +126,18 @@ When('{institucion} da de baja a {string} por {string}', async function (this: S
   await context.send({ operation: 'baja', at, as: at, curp: context.curpOf(alias), body: { motivo, fechaBaja: context.today } });
 });
 
-When(
-  'RENAPO asigna a {string} una nueva CURP y {institucion} la registra con la CURP anterior',
-  async function (this: SelloWorld, alias: string, at: Institucion) {
-    const context = pgs(this);
-    const previous = context.storedRecord(at, alias) ?? context.recordFor(alias, at);
-    await context.send({ operation: 'baja', at, as: at, curp: previous.curp, body: { motivo: 'CAMBIO_CURP', fechaBaja: context.today } });
-    requireAccepted(this);
-    const renewed = structuredClone(previous);
-    renewed.curpAnterior = previous.curp;
-    renewed.curp = reissuedCurp(previous.curp);
-    context.reassignCurp(alias, renewed.curp);
-    renewed.afiliacion.estatus = 'VIGENTE';
-    await alta(this, at, alias, renewed);
-  },
-);
+When('RENAPO asigna a {string} una nueva CURP y {institucion} la registra con la CURP anterior', async function (this: SelloWorld, alias: string, at: Institucion) {
+  const context = pgs(this);
+  const previous = context.storedRecord(at, alias) ?? context.recordFor(alias, at);
+  await context.send({ operation: 'baja', at, as: at, curp: previous.curp, body: { motivo: 'CAMBIO_CURP', fechaBaja: context.today } });
+  requireAccepted(this);
+  const renewed = structuredClone(previous);
+  renewed.curpAnterior = previous.curp;
+  renewed.curp = reissuedCurp(previous.curp);
+  context.reassignCurp(alias, renewed.curp);
+  renewed.afiliacion.estatus = 'VIGENTE';
+  await alta(this, at, alias, renewed);
+});
 
 When('{institucion} consulta en {institucion} la CURP de {string}', async function (this: SelloWorld, as: Institucion, at: Institucion, alias: string) {
   const context = pgs(this);
@@ -194,10 +188,16 @@ Then('la consulta devuelve a {string} con estatus {string}', function (this: Sel
   const stored = context.storedRecord(result.call.at, alias);
   if (record?.afiliacion && stored && !sameRecord(record, stored)) problems.push('datos distintos de los registrados / data differs from what was registered');
   if (problems.length > 0) {
-    this.report([{
-      ruleId: this.primaryRequirement, severity: 'error', code: 'value', location: '/beneficiario', locationKind: 'json-pointer',
-      message: { es: `La consulta no devuelve lo registrado: ${problems.join('; ')}`, en: `The query does not return what was registered: ${problems.join('; ')}` },
-    }]);
+    this.report([
+      {
+        ruleId: this.primaryRequirement,
+        severity: 'error',
+        code: 'value',
+        location: '/beneficiario',
+        locationKind: 'json-pointer',
+        message: { es: `La consulta no devuelve lo registrado: ${problems.join('; ')}`, en: `The query does not return what was registered: ${problems.join('; ')}` },
+      },
+    ]);
   }
 });
 
@@ -214,9 +214,7 @@ const CRITERION_FIELD: Record<string, (record: Beneficiario) => string | undefin
 };
 
 function outsideCriteria(records: readonly Beneficiario[], query: Record<string, string> = {}): string[] {
-  return records
-    .filter((record) => Object.entries(query).some(([name, value]) => CRITERION_FIELD[name] && CRITERION_FIELD[name](record) !== value))
-    .map((record) => record.curp);
+  return records.filter((record) => Object.entries(query).some(([name, value]) => CRITERION_FIELD[name] && CRITERION_FIELD[name](record) !== value)).map((record) => record.curp);
 }
 
 Then('la búsqueda devuelve exactamente a {string}', function (this: SelloWorld, alias: string) {
@@ -227,13 +225,19 @@ Then('la búsqueda devuelve exactamente a {string}', function (this: SelloWorld,
   const curps = records.map((r) => r.curp);
   const stray = outsideCriteria(records, result.call.query);
   if (!curps.includes(context.curpOf(alias)) || stray.length > 0) {
-    this.report([{
-      ruleId: this.primaryRequirement, severity: 'error', code: 'value', location: '/resultados', locationKind: 'json-pointer',
-      message: {
-        es: `Se esperaba ${context.curpOf(alias)} y solo registros que cumplan todos los criterios; llegaron ${curps.length}: ${curps.join(', ') || '—'}${stray.length ? ` (fuera de los criterios: ${stray.join(', ')})` : ''}`,
-        en: `Expected ${context.curpOf(alias)} and only records meeting every criterion; got ${curps.length}: ${curps.join(', ') || '—'}${stray.length ? ` (outside the criteria: ${stray.join(', ')})` : ''}`,
+    this.report([
+      {
+        ruleId: this.primaryRequirement,
+        severity: 'error',
+        code: 'value',
+        location: '/resultados',
+        locationKind: 'json-pointer',
+        message: {
+          es: `Se esperaba ${context.curpOf(alias)} y solo registros que cumplan todos los criterios; llegaron ${curps.length}: ${curps.join(', ') || '—'}${stray.length ? ` (fuera de los criterios: ${stray.join(', ')})` : ''}`,
+          en: `Expected ${context.curpOf(alias)} and only records meeting every criterion; got ${curps.length}: ${curps.join(', ') || '—'}${stray.length ? ` (outside the criteria: ${stray.join(', ')})` : ''}`,
+        },
       },
-    }]);
+    ]);
   }
 });
 
@@ -244,13 +248,19 @@ Then('la búsqueda devuelve a {string} con estatus {string}', function (this: Se
   this.report(checkAcuse(result, { estatus: 'ACEPTADO' }, refusingRule(result, this.primaryRequirement)));
   const found = ((result.body as { resultados?: Beneficiario[] }).resultados ?? []).filter((r) => r.curp === context.curpOf(alias));
   if (found.length !== 1 || found[0]?.afiliacion?.estatus !== estatus) {
-    this.report([{
-      ruleId: this.primaryRequirement, severity: 'error', code: 'value', location: '/resultados', locationKind: 'json-pointer',
-      message: {
-        es: `La búsqueda debía devolver a ${context.curpOf(alias)} con estatus ${estatus} (se devuelven registros de todo estatus); llegaron ${found.length} con estatus ${found.map((r) => r.afiliacion?.estatus).join(', ') || '—'}`,
-        en: `The search had to return ${context.curpOf(alias)} with status ${estatus} (records of any status are returned); got ${found.length} with status ${found.map((r) => r.afiliacion?.estatus).join(', ') || '—'}`,
+    this.report([
+      {
+        ruleId: this.primaryRequirement,
+        severity: 'error',
+        code: 'value',
+        location: '/resultados',
+        locationKind: 'json-pointer',
+        message: {
+          es: `La búsqueda debía devolver a ${context.curpOf(alias)} con estatus ${estatus} (se devuelven registros de todo estatus); llegaron ${found.length} con estatus ${found.map((r) => r.afiliacion?.estatus).join(', ') || '—'}`,
+          en: `The search had to return ${context.curpOf(alias)} with status ${estatus} (records of any status are returned); got ${found.length} with status ${found.map((r) => r.afiliacion?.estatus).join(', ') || '—'}`,
+        },
       },
-    }]);
+    ]);
   }
 });
 
@@ -261,13 +271,19 @@ Then('la búsqueda no devuelve a nadie', function (this: SelloWorld) {
   const records = (result.body as { resultados?: Beneficiario[] }).resultados ?? [];
   const stray = outsideCriteria(records, result.call.query);
   if (stray.length > 0) {
-    this.report([{
-      ruleId: this.primaryRequirement, severity: 'error', code: 'value', location: '/resultados', locationKind: 'json-pointer',
-      message: {
-        es: `Los criterios se combinan con Y, y llegaron ${stray.length} registros que no los cumplen todos: ${stray.join(', ')}`,
-        en: `Criteria combine with AND, yet ${stray.length} records that do not meet them all came back: ${stray.join(', ')}`,
+    this.report([
+      {
+        ruleId: this.primaryRequirement,
+        severity: 'error',
+        code: 'value',
+        location: '/resultados',
+        locationKind: 'json-pointer',
+        message: {
+          es: `Los criterios se combinan con Y, y llegaron ${stray.length} registros que no los cumplen todos: ${stray.join(', ')}`,
+          en: `Criteria combine with AND, yet ${stray.length} records that do not meet them all came back: ${stray.join(', ')}`,
+        },
       },
-    }]);
+    ]);
   }
 });
 
@@ -285,20 +301,30 @@ Then('{institucion} conserva a {string} con estatus {string}', async function (t
   const stored = context.storedRecord(at, alias);
   const same = record?.afiliacion && stored && sameRecord(record, stored);
   if (result.status !== 200 || record?.afiliacion.estatus !== estatus || !same) {
-    this.report([{
-      ruleId: this.primaryRequirement, severity: 'error', code: 'processing', location: '/beneficiario', locationKind: 'json-pointer',
-      message: {
-        es: `El registro de ${context.curpOf(alias)} debía seguir intacto con estatus ${estatus}; consulta: HTTP ${result.status}, estatus ${String(record?.afiliacion.estatus)}${same ? '' : ', datos cambiados o perdidos'}`,
-        en: `The record of ${context.curpOf(alias)} had to stay intact with status ${estatus}; query: HTTP ${result.status}, status ${String(record?.afiliacion.estatus)}${same ? '' : ', data changed or lost'}`,
+    this.report([
+      {
+        ruleId: this.primaryRequirement,
+        severity: 'error',
+        code: 'processing',
+        location: '/beneficiario',
+        locationKind: 'json-pointer',
+        message: {
+          es: `El registro de ${context.curpOf(alias)} debía seguir intacto con estatus ${estatus}; consulta: HTTP ${result.status}, estatus ${String(record?.afiliacion.estatus)}${same ? '' : ', datos cambiados o perdidos'}`,
+          en: `The record of ${context.curpOf(alias)} had to stay intact with status ${estatus}; query: HTTP ${result.status}, status ${String(record?.afiliacion.estatus)}${same ? '' : ', data changed or lost'}`,
+        },
       },
-    }]);
+    ]);
   }
 });
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   }
   return value;
 }

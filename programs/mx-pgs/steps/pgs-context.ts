@@ -1,13 +1,13 @@
-import { ExchangeJournal } from '../../../src/journal/journal.ts';
+import { propagationMsOf, requestMsOf } from '../../../src/cucumber/timeouts.ts';
+import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
-import { startPgsDeployment, type PgsDeployment } from '../reference/deployment.ts';
-import { PgsClient, type PgsCall, type PgsResult } from '../lib/pgs-client.ts';
+import { ExchangeJournal } from '../../../src/journal/journal.ts';
+import type { RunConfig } from '../../../src/run/run-config.ts';
+import { todayInMexico } from '../../../src/util/dates.ts';
+import { type PgsCall, PgsClient, type PgsResult } from '../lib/pgs-client.ts';
 import { syntheticBeneficiario } from '../lib/synthetic.ts';
 import type { Beneficiario, Institucion, TipoAfiliacion } from '../lib/types.ts';
-import { todayInMexico } from '../../../src/util/dates.ts';
-import type { RunConfig } from '../../../src/run/run-config.ts';
-import type { SelloWorld } from '../../../src/cucumber/world.ts';
-import { propagationMsOf, requestMsOf } from '../../../src/cucumber/timeouts.ts';
+import { type PgsDeployment, startPgsDeployment } from '../reference/deployment.ts';
 
 /** One journal and one deployment per worker process: scenarios share the nodes, never the people. */
 export const journal = new ExchangeJournal();

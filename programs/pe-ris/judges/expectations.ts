@@ -3,21 +3,25 @@
  * Sello, a reference implementation or the vendor's SUT — and these functions say what is wrong with them, as
  * findings that name the exchange they were judged on (so the report links each finding to its message).
  */
-import { isBlocking, type Finding, type IssueCode, type LocationKind } from '../../../src/findings/finding.ts';
+import { type Finding, type IssueCode, isBlocking, type LocationKind } from '../../../src/findings/finding.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 import { readNotification } from './notifications.ts';
 import { checkTriageBundle, outcomeIssues } from './triage-check.ts';
-import { isObject } from '../../../src/util/is-object.ts';
 
 /** A finding with the exchange it was judged on. */
 export type JudgedFinding = Finding & { exchangeId?: string; side?: 'request' | 'response' };
 
 export const fail = (ruleId: string, code: IssueCode, location: string, es: string, en: string, kind: LocationKind = 'fhirpath'): Finding => ({
-  ruleId, severity: 'error', code, location, locationKind: kind, message: { es, en },
+  ruleId,
+  severity: 'error',
+  code,
+  location,
+  locationKind: kind,
+  message: { es, en },
 });
 
-const on = (x: ExchangeEntry, side: 'request' | 'response', findings: readonly Finding[]): JudgedFinding[] =>
-  findings.map((f) => ({ ...f, exchangeId: x.id, side }));
+const on = (x: ExchangeEntry, side: 'request' | 'response', findings: readonly Finding[]): JudgedFinding[] => findings.map((f) => ({ ...f, exchangeId: x.id, side }));
 
 export function urlPath(url: string | undefined): string {
   try {
@@ -38,8 +42,7 @@ export function judgeTriage(x: ExchangeEntry): JudgedFinding[] {
   return on(x, 'request', checkTriageBundle(x.request?.body));
 }
 
-export const v2Exchanges = (xs: readonly ExchangeEntry[], type?: string): ExchangeEntry[] =>
-  xs.filter((x) => x.protocol === 'mllp' && (type === undefined || x.method === type));
+export const v2Exchanges = (xs: readonly ExchangeEntry[], type?: string): ExchangeEntry[] => xs.filter((x) => x.protocol === 'mllp' && (type === undefined || x.method === type));
 
 // ——— refusals ———
 
@@ -62,13 +65,19 @@ export function checkRefusal(x: ExchangeEntry, expected: OutcomeExpectation, req
   const issues = outcomeIssues(body);
   const out: Finding[] = [];
   if (status !== undefined && status >= 200 && status < 300) {
-    return on(x, 'response', [fail(ruleId, 'business-rule', expected.at ?? '', `Se esperaba un rechazo (HTTP ${wanted}${expected.ruleId ? ` por ${expected.ruleId}` : ''}); el sistema aceptó (HTTP ${status}).`,
-      `Expected a refusal (HTTP ${wanted}${expected.ruleId ? ` under ${expected.ruleId}` : ''}); the system accepted (HTTP ${status}).`)]);
+    return on(x, 'response', [
+      fail(
+        ruleId,
+        'business-rule',
+        expected.at ?? '',
+        `Se esperaba un rechazo (HTTP ${wanted}${expected.ruleId ? ` por ${expected.ruleId}` : ''}); el sistema aceptó (HTTP ${status}).`,
+        `Expected a refusal (HTTP ${wanted}${expected.ruleId ? ` under ${expected.ruleId}` : ''}); the system accepted (HTTP ${status}).`,
+      ),
+    ]);
   }
   const contractRule = expected.ruleId !== undefined && /^(RP|RIS)-/.test(expected.ruleId);
   const names = (i: (typeof issues)[number]) => i.codes.includes(expected.ruleId!) || new RegExp(`\\b${expected.ruleId}\\b`).test(i.text);
-  const hit = expected.ruleId === undefined
-    || issues.some((i) => (!contractRule || names(i)) && (expected.at === undefined || i.expression.some((e) => e.startsWith(expected.at!))));
+  const hit = expected.ruleId === undefined || issues.some((i) => (!contractRule || names(i)) && (expected.at === undefined || i.expression.some((e) => e.startsWith(expected.at!))));
   if (!okStatus && hit) {
     // Refused for the right reason with the wrong status: RIS-FHIR-01's (which status says what). A failure for another
     // reason (e.g. a 502 after forwarding what should have been refused) is the rule's, below.
@@ -83,9 +92,15 @@ export function checkRefusal(x: ExchangeEntry, expected: OutcomeExpectation, req
   if (expected.ruleId) {
     if (!hit) {
       const seen = issues.map((i) => `${i.ruleId} ${i.expression.join(',')}`).join('; ') || '—';
-      out.push(fail(contractRule ? expected.ruleId : requirement, 'business-rule', expected.at ?? '',
-        `El OperationOutcome no nombra ${expected.ruleId}${expected.at ? ` en ${expected.at}` : ''}; trae: ${seen}.`,
-        `The OperationOutcome does not name ${expected.ruleId}${expected.at ? ` at ${expected.at}` : ''}; it has: ${seen}.`));
+      out.push(
+        fail(
+          contractRule ? expected.ruleId : requirement,
+          'business-rule',
+          expected.at ?? '',
+          `El OperationOutcome no nombra ${expected.ruleId}${expected.at ? ` en ${expected.at}` : ''}; trae: ${seen}.`,
+          `The OperationOutcome does not name ${expected.ruleId}${expected.at ? ` at ${expected.at}` : ''}; it has: ${seen}.`,
+        ),
+      );
     }
   }
   return on(x, 'response', out);
@@ -129,10 +144,17 @@ export function legEvents(xs: readonly ExchangeEntry[], from: string, to: string
       const key = `${read.notification.subscription}#${e.eventNumber}`;
       let ev = byKey.get(key);
       if (!ev) {
-        byKey.set(key, (ev = {
-          subscription: read.notification.subscription, eventNumber: e.eventNumber, delivered: false, attempts: [],
-          ...(e.status ? { status: e.status } : {}), ...(e.versionId ? { versionId: e.versionId } : {}),
-        }));
+        byKey.set(
+          key,
+          (ev = {
+            subscription: read.notification.subscription,
+            eventNumber: e.eventNumber,
+            delivered: false,
+            attempts: [],
+            ...(e.status ? { status: e.status } : {}),
+            ...(e.versionId ? { versionId: e.versionId } : {}),
+          }),
+        );
       }
       // A retry after a timeout is allowed even when the receiver did answer 2xx, late: only a retry after a prompt
       // 2xx (well under any sensible client timeout) is a duplicate delivery.
@@ -159,9 +181,15 @@ export function checkLeg(events: readonly LegEvent[], expected: readonly string[
   for (const e of opts.redeliveryAllowed ? [] : events) {
     if (!e.redelivered) continue;
     out.push({
-      ...fail('RIS-NOT-02', 'duplicate', 'Bundle.entry[0].resource.parameter', `${leg}: el evento ${e.eventNumber} («${e.status}») se volvió a entregar después de ser aceptado (2xx).`,
-        `${leg}: event ${e.eventNumber} ("${e.status}") was delivered again after it had been acknowledged (2xx).`),
-      exchangeId: e.redelivered.id, side: 'request',
+      ...fail(
+        'RIS-NOT-02',
+        'duplicate',
+        'Bundle.entry[0].resource.parameter',
+        `${leg}: el evento ${e.eventNumber} («${e.status}») se volvió a entregar después de ser aceptado (2xx).`,
+        `${leg}: event ${e.eventNumber} ("${e.status}") was delivered again after it had been acknowledged (2xx).`,
+      ),
+      exchangeId: e.redelivered.id,
+      side: 'request',
     });
   }
   const last = (e: LegEvent): ExchangeEntry | undefined => e.attempts.at(-1);
@@ -172,8 +200,13 @@ export function checkLeg(events: readonly LegEvent[], expected: readonly string[
     if (twin && e.versionId !== undefined) {
       const x = last(e);
       out.push({
-        ...fail('RIS-NOT-02', 'duplicate', 'Bundle.entry[0].resource.parameter', `${leg}: el cambio a «${e.status}» (versión ${e.versionId}) se notificó como dos eventos distintos (${twin.eventNumber} y ${e.eventNumber}).`,
-          `${leg}: the change to "${e.status}" (version ${e.versionId}) was notified as two distinct events (${twin.eventNumber} and ${e.eventNumber}).`),
+        ...fail(
+          'RIS-NOT-02',
+          'duplicate',
+          'Bundle.entry[0].resource.parameter',
+          `${leg}: el cambio a «${e.status}» (versión ${e.versionId}) se notificó como dos eventos distintos (${twin.eventNumber} y ${e.eventNumber}).`,
+          `${leg}: the change to "${e.status}" (version ${e.versionId}) was notified as two distinct events (${twin.eventNumber} and ${e.eventNumber}).`,
+        ),
         ...(x ? { exchangeId: x.id, side: 'request' as const } : {}),
       });
     }
@@ -181,8 +214,13 @@ export function checkLeg(events: readonly LegEvent[], expected: readonly string[
     if (!e.delivered) {
       const x = last(e);
       out.push({
-        ...fail('RIS-NOT-01', 'incomplete', 'Bundle', `${leg}: el evento ${e.eventNumber} («${e.status}») nunca fue aceptado (2xx) tras ${e.attempts.length} intento(s).`,
-          `${leg}: event ${e.eventNumber} ("${e.status}") was never acknowledged (2xx) after ${e.attempts.length} attempt(s).`),
+        ...fail(
+          'RIS-NOT-01',
+          'incomplete',
+          'Bundle',
+          `${leg}: el evento ${e.eventNumber} («${e.status}») nunca fue aceptado (2xx) tras ${e.attempts.length} intento(s).`,
+          `${leg}: event ${e.eventNumber} ("${e.status}") was never acknowledged (2xx) after ${e.attempts.length} attempt(s).`,
+        ),
         ...(x ? { exchangeId: x.id, side: 'response' as const } : {}),
       });
     }
@@ -190,12 +228,27 @@ export function checkLeg(events: readonly LegEvent[], expected: readonly string[
   const distinct = dedupeStatuses(events);
   const missing = expected.filter((s) => !distinct.includes(s));
   if (missing.length > 0) {
-    out.push(fail('RIS-NOT-01', 'not-found', 'Bundle', `${leg}: no se notificó el cambio a ${missing.map((s) => `«${s}»`).join(', ')}.`, `${leg}: the change to ${missing.map((s) => `"${s}"`).join(', ')} was not notified.`));
+    out.push(
+      fail(
+        'RIS-NOT-01',
+        'not-found',
+        'Bundle',
+        `${leg}: no se notificó el cambio a ${missing.map((s) => `«${s}»`).join(', ')}.`,
+        `${leg}: the change to ${missing.map((s) => `"${s}"`).join(', ')} was not notified.`,
+      ),
+    );
   }
   const order = distinct.filter((s) => expected.includes(s));
   if (missing.length === 0 && order.join(',') !== expected.join(',')) {
-    out.push(fail('RIS-NOT-02', 'business-rule', 'Bundle', `${leg}: los cambios se notificaron en el orden ${order.join(' → ')}; ocurrieron ${expected.join(' → ')}.`,
-      `${leg}: the changes were notified in the order ${order.join(' → ')}; they happened ${expected.join(' → ')}.`));
+    out.push(
+      fail(
+        'RIS-NOT-02',
+        'business-rule',
+        'Bundle',
+        `${leg}: los cambios se notificaron en el orden ${order.join(' → ')}; ocurrieron ${expected.join(' → ')}.`,
+        `${leg}: the changes were notified in the order ${order.join(' → ')}; they happened ${expected.join(' → ')}.`,
+      ),
+    );
   }
   return out;
 }
@@ -221,7 +274,9 @@ export function checkBackoff(events: readonly LegEvent[], leg: string): JudgedFi
   const own = (e: LegEvent): ExchangeEntry[] => e.attempts.filter((a) => a.retryOf === undefined);
   const retried = events.filter((e) => own(e).filter((a) => a.error !== undefined || (a.status ?? 0) >= 300).length >= 2);
   if (retried.length === 0) {
-    return [fail('RIS-NOT-01', 'incomplete', 'Bundle', `${leg}: no se reintentó ninguna notificación mientras el receptor estaba caído.`, `${leg}: no notification was retried while the receiver was down.`)];
+    return [
+      fail('RIS-NOT-01', 'incomplete', 'Bundle', `${leg}: no se reintentó ninguna notificación mientras el receptor estaba caído.`, `${leg}: no notification was retried while the receiver was down.`),
+    ];
   }
   const out: JudgedFinding[] = [];
   for (const e of retried) {
@@ -231,8 +286,17 @@ export function checkBackoff(events: readonly LegEvent[], leg: string): JudgedFi
     const flood = gaps.some((g) => g < 50);
     if (shrinking || flood) {
       const x = own(e).at(-1)!;
-      out.push({ ...fail('RIS-NOT-01', 'business-rule', 'Bundle', `${leg}: los reintentos del evento ${e.eventNumber} no esperan cada vez más (intervalos ${gaps.join(', ')} ms).`,
-        `${leg}: the retries of event ${e.eventNumber} do not back off (intervals ${gaps.join(', ')} ms).`), exchangeId: x.id, side: 'request' });
+      out.push({
+        ...fail(
+          'RIS-NOT-01',
+          'business-rule',
+          'Bundle',
+          `${leg}: los reintentos del evento ${e.eventNumber} no esperan cada vez más (intervalos ${gaps.join(', ')} ms).`,
+          `${leg}: the retries of event ${e.eventNumber} do not back off (intervals ${gaps.join(', ')} ms).`,
+        ),
+        exchangeId: x.id,
+        side: 'request',
+      });
     }
   }
   return out;
@@ -251,6 +315,14 @@ export function checkAvisos(avisos: readonly Aviso[], expected: readonly string[
   const dup = got.filter((s, i) => got.indexOf(s) !== i);
   const es = dup.length > 0 ? `repetidos: ${[...new Set(dup)].join(', ')}` : got.length < expected.length ? 'faltan avisos' : 'en otro orden';
   const en = dup.length > 0 ? `repeated: ${[...new Set(dup)].join(', ')}` : got.length < expected.length ? 'notices missing' : 'in another order';
-  return [fail('RIS-NOT-02', dup.length > 0 ? 'duplicate' : 'business-rule', '/avisos', `Qhali avisó a ${who}: ${got.join(' → ') || 'nada'}; se esperaba ${expected.join(' → ')} (${es}).`,
-    `Qhali told ${who}: ${got.join(' → ') || 'nothing'}; expected ${expected.join(' → ')} (${en}).`, 'json-pointer')];
+  return [
+    fail(
+      'RIS-NOT-02',
+      dup.length > 0 ? 'duplicate' : 'business-rule',
+      '/avisos',
+      `Qhali avisó a ${who}: ${got.join(' → ') || 'nada'}; se esperaba ${expected.join(' → ')} (${es}).`,
+      `Qhali told ${who}: ${got.join(' → ') || 'nothing'}; expected ${expected.join(' → ')} (${en}).`,
+      'json-pointer',
+    ),
+  ];
 }

@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Finding } from '../../../src/findings/finding.ts';
-import { BACKPORT_PAYLOAD_EXT, BACKPORT_STATUS_PROFILE, SYSTEM, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
 import { isObject } from '../../../src/util/is-object.ts';
+import { BACKPORT_PAYLOAD_EXT, BACKPORT_STATUS_PROFILE, SYSTEM, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
 
 export type PayloadContent = 'id-only' | 'full-resource';
 
@@ -37,7 +37,9 @@ export interface NotificationInput {
 
 /** The status entry's id: from what it notifies (subscription and event numbers), so a replayed run sends the same. */
 function statusUuid(n: NotificationInput): string {
-  const h = createHash('sha256').update(`${n.subscription}#${n.eventsSinceSubscriptionStart}#${n.events.map((e) => `${e.eventNumber}:${e.focusRef}`).join(',')}`).digest('hex');
+  const h = createHash('sha256')
+    .update(`${n.subscription}#${n.eventsSinceSubscriptionStart}#${n.events.map((e) => `${e.eventNumber}:${e.focusRef}`).join(',')}`)
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16]!, 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -63,22 +65,22 @@ export function notificationBundle(n: NotificationInput): Record<string, unknown
     ],
   };
   const base = (n.baseUrl ?? '').replace(/\/$/, '');
-  const focusEntries = n.payload === 'full-resource'
-    ? n.events.filter((e) => e.focus).map((e) => ({
-      fullUrl: /^https?:/.test(e.focusRef) || !base ? e.focusRef : `${base}/${e.focusRef}`,
-      resource: e.focus,
-      request: { method: 'PUT', url: e.focusRef.replace(/^.*\/(\w+\/[^/]+)$/, '$1') },
-      response: { status: '200' },
-    }))
-    : [];
+  const focusEntries =
+    n.payload === 'full-resource'
+      ? n.events
+          .filter((e) => e.focus)
+          .map((e) => ({
+            fullUrl: /^https?:/.test(e.focusRef) || !base ? e.focusRef : `${base}/${e.focusRef}`,
+            resource: e.focus,
+            request: { method: 'PUT', url: e.focusRef.replace(/^.*\/(\w+\/[^/]+)$/, '$1') },
+            response: { status: '200' },
+          }))
+      : [];
   return {
     resourceType: 'Bundle',
     type: 'history',
     timestamp: n.events.at(-1)?.timestamp ?? new Date().toISOString(),
-    entry: [
-      { fullUrl: `urn:uuid:${statusUuid(n)}`, resource: status, request: { method: 'GET', url: `${n.subscription}/$status` }, response: { status: '200' } },
-      ...focusEntries,
-    ],
+    entry: [{ fullUrl: `urn:uuid:${statusUuid(n)}`, resource: status, request: { method: 'GET', url: `${n.subscription}/$status` }, response: { status: '200' } }, ...focusEntries],
   };
 }
 
@@ -128,7 +130,11 @@ export function readNotification(body: unknown): { ok: true; notification: ReadN
     const number = Number(part('event-number')?.valueString ?? part('event-number')?.valueInteger);
     const focusRef = isObject(part('focus')?.valueReference) ? (part('focus')!.valueReference as Record<string, unknown>).reference : undefined;
     if (!Number.isInteger(number) || number < 1 || typeof focusRef !== 'string') {
-      return bad(`Bundle.entry[0].resource.parameter[${i}]`, 'Cada notification-event necesita event-number (entero ≥ 1) y focus.', 'Each notification-event needs an event-number (integer ≥ 1) and a focus.');
+      return bad(
+        `Bundle.entry[0].resource.parameter[${i}]`,
+        'Cada notification-event necesita event-number (entero ≥ 1) y focus.',
+        'Each notification-event needs an event-number (integer ≥ 1) and a focus.',
+      );
     }
     const rel = focusRef.replace(/^.*\/(\w+\/[^/]+)$/, '$1');
     const focus = focusByRef.get(focusRef) ?? focusByRef.get(rel);

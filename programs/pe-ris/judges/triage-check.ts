@@ -4,12 +4,12 @@
  * business rules RP-01…RP-08. Refusals are FHIR OperationOutcomes with 4xx, every issue naming its rule.
  */
 import { fileURLToPath } from 'node:url';
-import { isBlocking, toOperationOutcome, type Finding, type OperationOutcome } from '../../../src/findings/finding.ts';
 import { createFhirValidator, type FhirValidator } from '../../../src/fhir/index.ts';
-import { PROFILE } from '../lib/constants.ts';
-import { evaluateRpRules } from './rules/index.ts';
-import { entriesOfType } from '../lib/triage-bundle.ts';
+import { type Finding, isBlocking, type OperationOutcome, toOperationOutcome } from '../../../src/findings/finding.ts';
 import { isObject } from '../../../src/util/is-object.ts';
+import { PROFILE } from '../lib/constants.ts';
+import { entriesOfType } from '../lib/triage-bundle.ts';
+import { evaluateRpRules } from './rules/index.ts';
 
 export const PE_RIS_FHIR_DIR = fileURLToPath(new URL('../profiles/fhir/', import.meta.url));
 
@@ -32,19 +32,27 @@ export interface TriageCheckOptions {
  */
 export function checkTriageBundle(bundle: unknown, opts: TriageCheckOptions = {}): Finding[] {
   if (!isObject(bundle) || bundle.resourceType !== 'Bundle' || bundle.type !== 'transaction') {
-    return [{
-      ruleId: 'FHIR-RESOURCE-TYPE', severity: 'error', code: 'structure', location: isObject(bundle) && bundle.resourceType === 'Bundle' ? 'Bundle.type' : '', locationKind: 'fhirpath',
-      message: {
-        es: 'Se esperaba un Bundle de tipo transaction (el triaje de Qhali).',
-        en: 'Expected a Bundle of type transaction (Qhali\'s triage).',
+    return [
+      {
+        ruleId: 'FHIR-RESOURCE-TYPE',
+        severity: 'error',
+        code: 'structure',
+        location: isObject(bundle) && bundle.resourceType === 'Bundle' ? 'Bundle.type' : '',
+        locationKind: 'fhirpath',
+        message: {
+          es: 'Se esperaba un Bundle de tipo transaction (el triaje de Qhali).',
+          en: "Expected a Bundle of type transaction (Qhali's triage).",
+        },
       },
-    }];
+    ];
   }
   const validator = opts.validator ?? peRisValidator();
   const rules = evaluateRpRules({ bundle, validator }, opts.skip ? { skip: opts.skip } : {});
   const patientPath = entriesOfType(bundle, 'Patient')[0]?.path;
   const rp01 = rules.some((f) => f.ruleId === 'RP-01');
-  const fhir = validator.validate(bundle, { profile: PROFILE.TriageBundle }).filter(isBlocking)
+  const fhir = validator
+    .validate(bundle, { profile: PROFILE.TriageBundle })
+    .filter(isBlocking)
     .filter((f) => !(rp01 && patientPath && f.location.startsWith(patientPath)));
   return [...rules, ...fhir];
 }
@@ -52,7 +60,9 @@ export function checkTriageBundle(bundle: unknown, opts: TriageCheckOptions = {}
 /** Blocking findings of one resource sent to the FHIR API (create/update): base R4 and its meta.profile. */
 export function checkResource(resource: unknown, validator: FhirValidator = peRisValidator()): Finding[] {
   // The R5 Backport IG's extensions (payload content, filter criteria) are not in Sello's packages: known, not unknown.
-  return validator.validate(resource).filter(isBlocking)
+  return validator
+    .validate(resource)
+    .filter(isBlocking)
     .filter((f) => !(f.ruleId === 'FHIR-EXTENSION-UNKNOWN' && f.message.en.includes(BACKPORT_IG)));
 }
 
@@ -78,8 +88,7 @@ export function outcomeIssues(body: unknown): { ruleId: string; codes: string[];
   return body.issue.filter(isObject).map((issue) => {
     const details = isObject(issue.details) ? issue.details : {};
     const coding = Array.isArray(details.coding) ? details.coding.filter(isObject) : [];
-    const expression = [...(Array.isArray(issue.expression) ? issue.expression : []), ...(Array.isArray(issue.location) ? issue.location : [])]
-      .filter((e): e is string => typeof e === 'string');
+    const expression = [...(Array.isArray(issue.expression) ? issue.expression : []), ...(Array.isArray(issue.location) ? issue.location : [])].filter((e): e is string => typeof e === 'string');
     return {
       ruleId: String(coding[0]?.code ?? ''),
       codes: coding.map((c) => String(c.code ?? '')).filter((c) => c !== ''),

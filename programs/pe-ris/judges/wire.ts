@@ -13,17 +13,17 @@
  * - notifications (SIHCE → engine, engine → Qhali): the notification Bundle's shape (RIS-NOT-01).
  * Each finding names the role whose message it judges and the exchange it was judged on.
  */
-import { isBlocking, type Finding } from '../../../src/findings/finding.ts';
+import { type Finding, isBlocking } from '../../../src/findings/finding.ts';
 import { checkAck, parseEr7, validateHl7, valueAt } from '../../../src/hl7v2/index.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
-import { PARTY, RIS_ROLES, type RisRole } from '../lib/constants.ts';
 import { FRAMING_ERROR_HEADER } from '../../../src/transport/mllp-client.ts';
+import { isObject } from '../../../src/util/is-object.ts';
+import { PARTY, RIS_ROLES, type RisRole } from '../lib/constants.ts';
 import { PE_RIS_V2 } from '../lib/v2-contract.ts';
+import { checkTranslation, pidDni, type TriageFacts, triageFacts } from '../lib/v2-messages.ts';
+import type { JudgedFinding } from './expectations.ts';
 import { readNotification } from './notifications.ts';
 import { checkTriageBundle } from './triage-check.ts';
-import { checkTranslation, pidDni, triageFacts, type TriageFacts } from '../lib/v2-messages.ts';
-import type { JudgedFinding } from './expectations.ts';
-import { isObject } from '../../../src/util/is-object.ts';
 
 /** The role a journal party is, when it is one of the program's roles (not Sello's own calls). */
 export function roleOf(party: string | undefined): RisRole | undefined {
@@ -34,7 +34,8 @@ export function roleOf(party: string | undefined): RisRole | undefined {
 export function underRule(ruleId: string, f: Finding): Finding {
   if (f.ruleId === ruleId) return f;
   return {
-    ...f, ruleId,
+    ...f,
+    ruleId,
     message: { ...f.message, en: `[${f.ruleId}] ${f.message.en}`, ...(f.message.es ? { es: `[${f.ruleId}] ${f.message.es}` } : {}) },
   };
 }
@@ -56,18 +57,28 @@ const MSH18_UTF8 = /^UNICODE UTF-8$/i;
 export function judgeEngineV2(x: ExchangeEntry, facts: TriageFacts | undefined): JudgedFinding[] {
   const message = typeof x.request?.body === 'string' ? x.request.body : '';
   // A DNI whose check character does not match is RP-02's, wherever it travels; the rest of the profile is RIS-V2-04's.
-  const out: Finding[] = validateHl7(message, PE_RIS_V2).filter(isBlocking).map((f) => underRule(f.ruleId === 'ID-DNI-CHECK' ? 'RP-02' : 'RIS-V2-04', f));
+  const out: Finding[] = validateHl7(message, PE_RIS_V2)
+    .filter(isBlocking)
+    .map((f) => underRule(f.ruleId === 'ID-DNI-CHECK' ? 'RP-02' : 'RIS-V2-04', f));
   const encoding = x.request?.headers?.encoding;
   const m = parseEr7(message);
   const charset = m.ok ? valueAt(m, { segment: 'MSH', field: 18 }) : '';
   if (m.ok && !MSH18_UTF8.test(charset)) {
     out.push({
-      ruleId: 'RIS-V2-04', severity: 'error', code: 'value', location: 'MSH-18', locationKind: 'hl7v2',
+      ruleId: 'RIS-V2-04',
+      severity: 'error',
+      code: 'value',
+      location: 'MSH-18',
+      locationKind: 'hl7v2',
       message: { en: `MSH-18 is "${charset}"; v1.1: every v2 message declares UNICODE UTF-8.`, es: `MSH-18 es «${charset}»; v1.1: todo mensaje v2 declara UNICODE UTF-8.` },
     });
   } else if (encoding && encoding !== 'utf-8' && m.ok) {
     out.push({
-      ruleId: 'RIS-V2-04', severity: 'error', code: 'invalid', location: 'MSH-18', locationKind: 'hl7v2',
+      ruleId: 'RIS-V2-04',
+      severity: 'error',
+      code: 'invalid',
+      location: 'MSH-18',
+      locationKind: 'hl7v2',
       message: {
         en: `MSH-18 declares UNICODE UTF-8 but the message's bytes are not valid UTF-8 (read as ${encoding}).`,
         es: `MSH-18 declara UNICODE UTF-8 pero los bytes del mensaje no son UTF-8 válido (leídos como ${encoding}).`,
@@ -85,16 +96,36 @@ export function judgeSihceAck(x: ExchangeEntry): JudgedFinding[] {
   const out: Finding[] = [];
   const framing = x.response?.headers?.[FRAMING_ERROR_HEADER];
   if (framing) {
-    out.push({ ruleId: 'RIS-V2-03', severity: 'error', code: 'structure', location: 'MSH', locationKind: 'hl7v2', message: { en: `SIHCE's ACK is badly framed: ${framing}`, es: `El ACK del SIHCE está mal enmarcado: ${framing}` } });
+    out.push({
+      ruleId: 'RIS-V2-03',
+      severity: 'error',
+      code: 'structure',
+      location: 'MSH',
+      locationKind: 'hl7v2',
+      message: { en: `SIHCE's ACK is badly framed: ${framing}`, es: `El ACK del SIHCE está mal enmarcado: ${framing}` },
+    });
   }
   const encoding = x.response?.headers?.encoding;
   if (encoding && encoding !== 'utf-8') {
-    out.push({ ruleId: 'RIS-V2-01', severity: 'error', code: 'invalid', location: 'MSH-18', locationKind: 'hl7v2',
-      message: { en: `SIHCE's ACK is not valid UTF-8 (read as ${encoding}); v1.1: every v2 message is UNICODE UTF-8.`, es: `El ACK del SIHCE no es UTF-8 válido (leído como ${encoding}); v1.1: todo mensaje v2 es UNICODE UTF-8.` } });
+    out.push({
+      ruleId: 'RIS-V2-01',
+      severity: 'error',
+      code: 'invalid',
+      location: 'MSH-18',
+      locationKind: 'hl7v2',
+      message: {
+        en: `SIHCE's ACK is not valid UTF-8 (read as ${encoding}); v1.1: every v2 message is UNICODE UTF-8.`,
+        es: `El ACK del SIHCE no es UTF-8 válido (leído como ${encoding}); v1.1: todo mensaje v2 es UNICODE UTF-8.`,
+      },
+    });
   }
   // Raw bytes (garbage, broken frames) have no original to correlate with: their ACK is judged by the step.
   if (x.method !== 'raw bytes' && typeof x.request?.body === 'string') {
-    out.push(...checkAck(x.request.body, ack, PE_RIS_V2).filter(isBlocking).map((f) => underRule('RIS-V2-01', f)));
+    out.push(
+      ...checkAck(x.request.body, ack, PE_RIS_V2)
+        .filter(isBlocking)
+        .map((f) => underRule('RIS-V2-01', f)),
+    );
   }
   return on(x, 'response', 'sihce', out);
 }
@@ -141,7 +172,8 @@ function judgeCreate(x: ExchangeEntry): JudgedFinding[] {
   const out: Finding[] = [];
   const fail = (location: string, en: string, es: string) => out.push({ ruleId: 'RIS-FHIR-02', severity: 'error', code: 'processing', location, locationKind: 'http', message: { en, es } });
   // v1.1: the same criteria and endpoint are one subscription, so a repeated Subscription POST may answer 200 with it.
-  if (x.status !== 201 && !(x.status === 200 && /\/Subscription\/?$/.test(path))) fail('status', `A create must answer 201 Created; SIHCE answered ${x.status}.`, `Una creación debe responder 201 Created; el SIHCE respondió ${x.status}.`);
+  if (x.status !== 201 && !(x.status === 200 && /\/Subscription\/?$/.test(path)))
+    fail('status', `A create must answer 201 Created; SIHCE answered ${x.status}.`, `Una creación debe responder 201 Created; el SIHCE respondió ${x.status}.`);
   else if (x.status === 201 && !x.response?.headers?.location) fail('Location', 'A 201 Created without a Location header.', 'Un 201 Created sin cabecera Location.');
   return on(x, 'response', 'sihce', out);
 }
@@ -184,10 +216,21 @@ export function judgeWire(xs: readonly ExchangeEntry[]): JudgedFinding[] {
       if (!read.ok) out.push(...on(x, 'request', sender, read.findings));
       // A well-formed notification must be answered 2xx (a planned outage of Sello's stand-in aside).
       else if (x.status !== undefined && (x.status < 200 || x.status >= 300) && !x.response?.headers?.[PLANNED_OUTAGE_HEADER]) {
-        out.push(...on(x, 'response', receiver, [{
-          ruleId: 'RIS-NOT-01', severity: 'error', code: 'processing', location: 'status', locationKind: 'http',
-          message: { en: `A well-formed notification was answered HTTP ${x.status}; the receiver must answer 2xx.`, es: `Una notificación bien formada recibió HTTP ${x.status}; el receptor debe responder 2xx.` },
-        }]));
+        out.push(
+          ...on(x, 'response', receiver, [
+            {
+              ruleId: 'RIS-NOT-01',
+              severity: 'error',
+              code: 'processing',
+              location: 'status',
+              locationKind: 'http',
+              message: {
+                en: `A well-formed notification was answered HTTP ${x.status}; the receiver must answer 2xx.`,
+                es: `Una notificación bien formada recibió HTTP ${x.status}; el receptor debe responder 2xx.`,
+              },
+            },
+          ]),
+        );
       }
     }
   }

@@ -3,15 +3,23 @@
  * the rule and FHIRPath a receiver must name), and one valid sample of each resource type SIHCE serves, for CRUD.
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import type { SyntheticPersonPe } from '../../../src/identifiers/pe/person.ts';
 import { dniCheckCharacters, parseDni } from '../../../src/identifiers/pe/dni.ts';
-import { SYSTEM, PROFILE } from './constants.ts';
-import { peruInstant } from './triage-bundle.ts';
+import type { SyntheticPersonPe } from '../../../src/identifiers/pe/person.ts';
 import { isObject } from '../../../src/util/is-object.ts';
+import { PROFILE, SYSTEM } from './constants.ts';
+import { peruInstant } from './triage-bundle.ts';
 
 export type TriageDefect =
-  | 'sin-consentimiento' | 'dni-verificador-alterado' | 'ubigeo-inexistente' | 'cie10-inexistente' | 'cie10-de-otro-sexo'
-  | 'cie10-de-otra-edad' | 'prioridad-sin-codificar' | 'sin-procedencia-ia' | 'referencia-no-resuelta' | 'sin-fecha-nacimiento';
+  | 'sin-consentimiento'
+  | 'dni-verificador-alterado'
+  | 'ubigeo-inexistente'
+  | 'cie10-inexistente'
+  | 'cie10-de-otro-sexo'
+  | 'cie10-de-otra-edad'
+  | 'prioridad-sin-codificar'
+  | 'sin-procedencia-ia'
+  | 'referencia-no-resuelta'
+  | 'sin-fecha-nacimiento';
 
 /** The rule a receiver must refuse each defect under, and the FHIRPath (prefix) it must point at. */
 export const DEFECT_EXPECTATION: Readonly<Record<TriageDefect, { ruleId: string; at: string }>> = Object.freeze({
@@ -27,15 +35,14 @@ export const DEFECT_EXPECTATION: Readonly<Record<TriageDefect, { ruleId: string;
   'referencia-no-resuelta': { ruleId: 'RP-08', at: 'Bundle.entry[1].resource.subject.reference' },
 });
 
-const entryOf = (bundle: Bundle, type: string): Record<string, unknown> | undefined =>
-  bundle.entry?.find((e) => e.resource?.resourceType === type)?.resource as Record<string, unknown> | undefined;
+const entryOf = (bundle: Bundle, type: string): Record<string, unknown> | undefined => bundle.entry?.find((e) => e.resource?.resourceType === type)?.resource as Record<string, unknown> | undefined;
 
 /** A copy of a valid triage Bundle (as buildTriageBundle lays it out) with one defect planted. */
 export function plantTriageDefect(valid: Bundle, defect: TriageDefect, person: SyntheticPersonPe): Bundle {
   const bundle = structuredClone(valid);
   const patient = entryOf(bundle, 'Patient')!;
   const condition = entryOf(bundle, 'Condition')!;
-  const coding = () => ((condition.code as { coding: { code: string; display?: string }[] }).coding[0]!);
+  const coding = () => (condition.code as { coding: { code: string; display?: string }[] }).coding[0]!;
   switch (defect) {
     case 'sin-consentimiento':
       bundle.entry = bundle.entry?.filter((e) => e.resource?.resourceType !== 'Consent');
@@ -49,15 +56,13 @@ export function plantTriageDefect(valid: Bundle, defect: TriageDefect, person: S
     }
     case 'ubigeo-inexistente':
       // Cajamarca (06), province Cajamarca (01) has no district 99.
-      ((patient.address as { extension: { valueString: string }[] }[])[0]!.extension[0]!).valueString = '060199';
+      (patient.address as { extension: { valueString: string }[] }[])[0]!.extension[0]!.valueString = '060199';
       break;
     case 'cie10-inexistente':
       Object.assign(coding(), { code: 'J06.7', display: 'Código inexistente' });
       break;
     case 'cie10-de-otro-sexo':
-      Object.assign(coding(), person.sexo === 'female'
-        ? { code: 'N40', display: 'Hiperplasia de la próstata' }
-        : { code: 'N94.6', display: 'Dismenorrea, no especificada' });
+      Object.assign(coding(), person.sexo === 'female' ? { code: 'N40', display: 'Hiperplasia de la próstata' } : { code: 'N94.6', display: 'Dismenorrea, no especificada' });
       break;
     case 'cie10-de-otra-edad':
       Object.assign(coding(), { code: 'P07.3', display: 'Otros recién nacidos pretérmino' });
@@ -91,11 +96,13 @@ export function pacientePe(person: SyntheticPersonPe): Record<string, unknown> {
   return {
     resourceType: 'Patient',
     meta: { profile: [PROFILE.PacientePe] },
-    identifier: [{
-      use: 'official',
-      type: { extension: [{ url: SYSTEM.pePais, valueCode: 'PER' }], coding: [{ system: SYSTEM.idPersona, code: '1', display: 'DNI' }] },
-      value: person.dni,
-    }],
+    identifier: [
+      {
+        use: 'official',
+        type: { extension: [{ url: SYSTEM.pePais, valueCode: 'PER' }], coding: [{ system: SYSTEM.idPersona, code: '1', display: 'DNI' }] },
+        value: person.dni,
+      },
+    ],
     name: [{ use: 'official', family: `${person.apellidoPaterno} ${person.apellidoMaterno}`, given: [...person.nombres] }],
     gender: person.sexo,
     birthDate: person.fechaNacimiento,
@@ -111,13 +118,20 @@ export function sampleResource(type: CrudType, patientRef: string, at: Date = ne
       return { resourceType: 'Encounter', status: 'triaged', class: { system: SYSTEM.actCode, code: 'VR', display: 'virtual' }, subject, period: { start: when } };
     case 'Observation':
       return {
-        resourceType: 'Observation', status: 'final', code: { coding: [{ system: SYSTEM.loinc, code: '8310-5', display: 'Body temperature' }] }, subject,
-        effectiveDateTime: when, valueQuantity: { value: 38.2, unit: 'Cel', system: 'http://unitsofmeasure.org', code: 'Cel' },
+        resourceType: 'Observation',
+        status: 'final',
+        code: { coding: [{ system: SYSTEM.loinc, code: '8310-5', display: 'Body temperature' }] },
+        subject,
+        effectiveDateTime: when,
+        valueQuantity: { value: 38.2, unit: 'Cel', system: 'http://unitsofmeasure.org', code: 'Cel' },
       };
     case 'Condition':
       return {
-        resourceType: 'Condition', verificationStatus: { coding: [{ system: SYSTEM.conditionVerStatus, code: 'provisional' }] },
-        code: { coding: [{ system: SYSTEM.icd10, code: 'J06.9' }] }, subject, recordedDate: when,
+        resourceType: 'Condition',
+        verificationStatus: { coding: [{ system: SYSTEM.conditionVerStatus, code: 'provisional' }] },
+        code: { coding: [{ system: SYSTEM.icd10, code: 'J06.9' }] },
+        subject,
+        recordedDate: when,
       };
     case 'ServiceRequest':
       return { resourceType: 'ServiceRequest', status: 'active', intent: 'order', code: { text: 'Control en IPRESS' }, subject, authoredOn: when };

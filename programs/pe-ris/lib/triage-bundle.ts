@@ -5,15 +5,12 @@
  * a Device agent, the Consent, the Device and the IPRESS Organization. Built from a synthetic person and a seeded
  * random stream, so the same seed gives the same Bundle byte for byte.
  */
-import type {
-  Bundle, BundleEntry, Condition, Consent, Device, Encounter, Observation, Organization, Patient, Provenance, Reference, Resource,
-  ServiceRequest, Task,
-} from '@medplum/fhirtypes';
-import type { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
+import type { Bundle, BundleEntry, Condition, Consent, Device, Encounter, Observation, Organization, Patient, Provenance, Reference, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
 import type { SyntheticPersonPe } from '../../../src/identifiers/pe/person.ts';
 import { loadUbigeoCatalogue } from '../../../src/identifiers/pe/ubigeo.ts';
-import { ACUITY_LOINC, ACUITY_SCALES, PRIORITY_TO_ACT, PROFILE, SYMPTOM_LOINC, SYSTEM, type PrioridadNts } from './constants.ts';
+import type { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { isObject } from '../../../src/util/is-object.ts';
+import { ACUITY_LOINC, ACUITY_SCALES, PRIORITY_TO_ACT, PROFILE, type PrioridadNts, SYMPTOM_LOINC, SYSTEM } from './constants.ts';
 
 export interface TriageOptions {
   person: SyntheticPersonPe;
@@ -35,8 +32,16 @@ export interface TriageBundle {
   bundle: Bundle;
   /** fullUrls of the entries, by role. */
   fullUrls: {
-    patient: string; encounter: string; acuity: string; symptom: string; condition: string; followUp: string;
-    provenance: string; consent?: string; device: string; organization: string;
+    patient: string;
+    encounter: string;
+    acuity: string;
+    symptom: string;
+    condition: string;
+    followUp: string;
+    provenance: string;
+    consent?: string;
+    device: string;
+    organization: string;
   };
   /** Qhali's identifier of the follow-up (Task.identifier / ServiceRequest.identifier): what notifications are correlated by. */
   followUpId: string;
@@ -64,8 +69,16 @@ export function buildTriageBundle(rng: SeededRandom, opts: TriageOptions): Triag
   const when = peruInstant(opts.at);
   const u = (): string => `urn:uuid:${seededUuid(rng)}`;
   const urls = {
-    patient: u(), encounter: u(), acuity: u(), symptom: u(), condition: u(), followUp: u(), provenance: u(),
-    consent: u(), device: u(), organization: u(),
+    patient: u(),
+    encounter: u(),
+    acuity: u(),
+    symptom: u(),
+    condition: u(),
+    followUp: u(),
+    provenance: u(),
+    consent: u(),
+    device: u(),
+    organization: u(),
   };
   const followUpId = seededUuid(rng);
   const ubigeo = loadUbigeoCatalogue();
@@ -79,23 +92,27 @@ export function buildTriageBundle(rng: SeededRandom, opts: TriageOptions): Triag
   const patient: Patient = {
     resourceType: 'Patient',
     meta: { profile: [PROFILE.PacientePe] },
-    identifier: [{
-      use: 'official',
-      type: { extension: [{ url: SYSTEM.pePais, valueCode: 'PER' }], coding: [{ system: SYSTEM.idPersona, code: '1', display: 'DNI' }] },
-      value: p.dni,
-    }],
+    identifier: [
+      {
+        use: 'official',
+        type: { extension: [{ url: SYSTEM.pePais, valueCode: 'PER' }], coding: [{ system: SYSTEM.idPersona, code: '1', display: 'DNI' }] },
+        value: p.dni,
+      },
+    ],
     name: [{ use: 'official', family: `${p.apellidoPaterno} ${p.apellidoMaterno}`, given: [...p.nombres] }],
     gender: p.sexo,
     birthDate: p.fechaNacimiento,
-    address: [{
-      extension: [{ url: SYSTEM.peUbigeo, valueString: p.ubigeo }],
-      use: 'home',
-      line: [`Jr. Sintético ${100 + Number(p.dni.slice(5, 8))}`],
-      district: ubigeo.districts.get(p.ubigeo) ?? '',
-      city: ubigeo.provinces.get(p.ubigeo.slice(0, 4)) ?? '',
-      state: 'Cajamarca',
-      country: 'PE',
-    }],
+    address: [
+      {
+        extension: [{ url: SYSTEM.peUbigeo, valueString: p.ubigeo }],
+        use: 'home',
+        line: [`Jr. Sintético ${100 + Number(p.dni.slice(5, 8))}`],
+        district: ubigeo.districts.get(p.ubigeo) ?? '',
+        city: ubigeo.provinces.get(p.ubigeo.slice(0, 4)) ?? '',
+        state: 'Cajamarca',
+        country: 'PE',
+      },
+    ],
   };
   const encounter: Encounter = {
     resourceType: 'Encounter',
@@ -141,41 +158,44 @@ export function buildTriageBundle(rng: SeededRandom, opts: TriageOptions): Triag
     recordedDate: when,
   };
   const owner: Reference<Organization> = { type: 'Organization', identifier: { system: SYSTEM.renipress, value: opts.renipress }, display: ipressName };
-  const followUp: Task | ServiceRequest = opts.followUp === 'servicerequest'
-    ? {
-      resourceType: 'ServiceRequest',
-      identifier: [{ system: SYSTEM.qhaliTask, value: followUpId }],
-      status: 'active',
-      intent: 'order',
-      code: { text: 'Seguimiento presencial en IPRESS' },
-      subject: ref(urls.patient, name),
-      encounter: ref(urls.encounter),
-      authoredOn: when,
-      performer: [owner],
-    }
-    : {
-      resourceType: 'Task',
-      meta: { profile: [PROFILE.TriageTask] },
-      identifier: [{ system: SYSTEM.qhaliTask, value: followUpId }],
-      status: 'requested',
-      intent: 'order',
-      code: { text: 'Seguimiento presencial en IPRESS' },
-      description: 'Atención presencial tras el triaje virtual',
-      for: ref(urls.patient, name),
-      encounter: ref(urls.encounter),
-      authoredOn: when,
-      owner,
-    };
+  const followUp: Task | ServiceRequest =
+    opts.followUp === 'servicerequest'
+      ? {
+          resourceType: 'ServiceRequest',
+          identifier: [{ system: SYSTEM.qhaliTask, value: followUpId }],
+          status: 'active',
+          intent: 'order',
+          code: { text: 'Seguimiento presencial en IPRESS' },
+          subject: ref(urls.patient, name),
+          encounter: ref(urls.encounter),
+          authoredOn: when,
+          performer: [owner],
+        }
+      : {
+          resourceType: 'Task',
+          meta: { profile: [PROFILE.TriageTask] },
+          identifier: [{ system: SYSTEM.qhaliTask, value: followUpId }],
+          status: 'requested',
+          intent: 'order',
+          code: { text: 'Seguimiento presencial en IPRESS' },
+          description: 'Atención presencial tras el triaje virtual',
+          for: ref(urls.patient, name),
+          encounter: ref(urls.encounter),
+          authoredOn: when,
+          owner,
+        };
   const provenance: Provenance = {
     resourceType: 'Provenance',
     meta: { profile: [PROFILE.AiProvenance] },
     target: [ref(urls.acuity), ref(urls.symptom), ref(urls.condition)],
     recorded: when,
     activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE' }] },
-    agent: [{
-      type: { coding: [{ system: SYSTEM.provenanceParticipant, code: 'assembler' }] },
-      who: { reference: urls.device, type: 'Device', display: 'Qhali (LLM)' },
-    }],
+    agent: [
+      {
+        type: { coding: [{ system: SYSTEM.provenanceParticipant, code: 'assembler' }] },
+        who: { reference: urls.device, type: 'Device', display: 'Qhali (LLM)' },
+      },
+    ],
   };
   const consent: Consent = {
     resourceType: 'Consent',
@@ -200,13 +220,15 @@ export function buildTriageBundle(rng: SeededRandom, opts: TriageOptions): Triag
     identifier: [{ use: 'official', system: SYSTEM.renipress, value: opts.renipress }],
     active: true,
     name: ipressName,
-    address: [{
-      extension: [{ url: SYSTEM.peUbigeo, valueString: orgUbigeo }],
-      district: ubigeo.districts.get(orgUbigeo) ?? '',
-      city: ubigeo.provinces.get(orgUbigeo.slice(0, 4)) ?? '',
-      state: 'Cajamarca',
-      country: 'PE',
-    }],
+    address: [
+      {
+        extension: [{ url: SYSTEM.peUbigeo, valueString: orgUbigeo }],
+        district: ubigeo.districts.get(orgUbigeo) ?? '',
+        city: ubigeo.provinces.get(orgUbigeo.slice(0, 4)) ?? '',
+        state: 'Cajamarca',
+        country: 'PE',
+      },
+    ],
   };
 
   const entry = (fullUrl: string, resource: Resource, ifNoneExist?: string): BundleEntry => ({
@@ -258,8 +280,7 @@ export function bundleEntries(bundle: unknown): BundleEntryView[] {
   return out;
 }
 
-export const entriesOfType = (bundle: unknown, type: string): BundleEntryView[] =>
-  bundleEntries(bundle).filter((e) => e.resource.resourceType === type);
+export const entriesOfType = (bundle: unknown, type: string): BundleEntryView[] => bundleEntries(bundle).filter((e) => e.resource.resourceType === type);
 
 /** The acuity Observations (LOINC 56839-4) of a Bundle. */
 export function acuityEntries(bundle: unknown): BundleEntryView[] {

@@ -6,8 +6,19 @@
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../../src/findings/finding.ts';
 import {
-  formatPath, hl7v2Finding as v2, parsePath, quote as q, repetitionValue, splitComponents, splitRepetitions,
-  splitSubcomponents, unescapeEr7, type Hl7Location, type Hl7v2Contract, type RuleCheck, type RuleDef,
+  formatPath,
+  type Hl7Location,
+  type Hl7v2Contract,
+  parsePath,
+  quote as q,
+  type RuleCheck,
+  type RuleDef,
+  repetitionValue,
+  splitComponents,
+  splitRepetitions,
+  splitSubcomponents,
+  unescapeEr7,
+  hl7v2Finding as v2,
 } from '../../../src/hl7v2/index.ts';
 import { validateDni } from '../../../src/identifiers/pe/dni.ts';
 import { validateRenipress } from '../../../src/identifiers/pe/renipress.ts';
@@ -69,20 +80,24 @@ const checkDni: RuleCheck = (ruleDef, ctx) => {
       if (authority !== rule.authority) {
         if (rule.identifierTypes.includes(type)) {
           const at = formatPath({ ...loc, component: 4, subcomponent: 1 });
-          out.push(v2(rule.id, 'error', 'value', at, {
-            en: `${formatPath(loc)} is a national identifier (type ${type}) whose assigning authority ${at} is ${q(authority)}; a DNI is assigned by ${rule.authority}.`,
-            es: `${formatPath(loc)} es un identificador nacional (tipo ${type}) cuya autoridad asignadora ${at} es ${q(authority)}; el DNI lo asigna ${rule.authority}.`,
-          }));
+          out.push(
+            v2(rule.id, 'error', 'value', at, {
+              en: `${formatPath(loc)} is a national identifier (type ${type}) whose assigning authority ${at} is ${q(authority)}; a DNI is assigned by ${rule.authority}.`,
+              es: `${formatPath(loc)} es un identificador nacional (tipo ${type}) cuya autoridad asignadora ${at} es ${q(authority)}; el DNI lo asigna ${rule.authority}.`,
+            }),
+          );
         }
         return;
       }
       found++;
       if (!rule.identifierTypes.includes(type)) {
         const at = formatPath({ ...loc, component: 5 });
-        out.push(v2(rule.id, 'error', 'code-invalid', at, {
-          en: `${at} (identifier type of a ${rule.authority} DNI) is ${q(type)}; the contract uses ${rule.identifierTypes.map(q).join(' or ')} (HL7 table 0203; "DNI" is not a 0203 code).`,
-          es: `${at} (tipo de identificador de un DNI de ${rule.authority}) es ${q(type)}; el contrato usa ${rule.identifierTypes.map(q).join(' o ')} (tabla HL7 0203; "DNI" no es un código de 0203).`,
-        }));
+        out.push(
+          v2(rule.id, 'error', 'code-invalid', at, {
+            en: `${at} (identifier type of a ${rule.authority} DNI) is ${q(type)}; the contract uses ${rule.identifierTypes.map(q).join(' or ')} (HL7 table 0203; "DNI" is not a 0203 code).`,
+            es: `${at} (tipo de identificador de un DNI de ${rule.authority}) es ${q(type)}; el contrato usa ${rule.identifierTypes.map(q).join(' o ')} (tabla HL7 0203; "DNI" no es un código de 0203).`,
+          }),
+        );
       }
       const number = value(rep, 1);
       const check = value(rep, 2);
@@ -93,10 +108,12 @@ const checkDni: RuleCheck = (ruleDef, ctx) => {
         const checkAt = formatPath({ ...loc, component: 2 });
         const inline = /-(.)$/.exec(number)?.[1];
         if (inline !== undefined && inline !== check) {
-          out.push(v2('ID-DNI-CHECK', 'error', 'value', checkAt, {
-            en: `${checkAt} (check digit ${q(check)}) contradicts the check character in ${numberAt} (${q(inline)}).`,
-            es: `${checkAt} (dígito de control ${q(check)}) contradice el carácter de verificación de ${numberAt} (${q(inline)}).`,
-          }));
+          out.push(
+            v2('ID-DNI-CHECK', 'error', 'value', checkAt, {
+              en: `${checkAt} (check digit ${q(check)}) contradicts the check character in ${numberAt} (${q(inline)}).`,
+              es: `${checkAt} (dígito de control ${q(check)}) contradice el carácter de verificación de ${numberAt} (${q(inline)}).`,
+            }),
+          );
         } else if (inline === undefined) {
           out.push(...relocate(validateDni(`${number}-${check}`, { location: checkAt })));
         }
@@ -105,10 +122,12 @@ const checkDni: RuleCheck = (ruleDef, ctx) => {
     // An empty field is V2-USAGE-R's finding already.
     if (found === 0 && rule.required && fieldRaw !== '') {
       const at = formatPath(fieldLoc);
-      out.push(v2(rule.id, 'error', 'required', at, {
-        en: `${at} has no DNI: no repetition has ${rule.authority} as assigning authority (${rule.path}.4.1) with identifier type ${rule.identifierTypes.join(' or ')} (${rule.path}.5).`,
-        es: `${at} no tiene DNI: ninguna repetición tiene a ${rule.authority} como autoridad asignadora (${rule.path}.4.1) con tipo de identificador ${rule.identifierTypes.join(' o ')} (${rule.path}.5).`,
-      }));
+      out.push(
+        v2(rule.id, 'error', 'required', at, {
+          en: `${at} has no DNI: no repetition has ${rule.authority} as assigning authority (${rule.path}.4.1) with identifier type ${rule.identifierTypes.join(' or ')} (${rule.path}.5).`,
+          es: `${at} no tiene DNI: ninguna repetición tiene a ${rule.authority} como autoridad asignadora (${rule.path}.4.1) con tipo de identificador ${rule.identifierTypes.join(' o ')} (${rule.path}.5).`,
+        }),
+      );
     }
   }
   return out;

@@ -5,12 +5,13 @@
  * check character when the Bundle has one), the UBIGEO in PID-11 XAD.9, the RENIPRESS in PV1-3 / AIL-3 PL.4.1, and
  * Qhali's follow-up id in ORC-2 / SCH-1 (`<id>^QHALI`), which is how SIHCE's Task is tied back to the triage.
  */
-import { escapeEr7, hl7Timestamp, newControlId, parseEr7, valueAt, type Er7Message } from '../../../src/hl7v2/index.ts';
-import { parseDni } from '../../../src/identifiers/pe/dni.ts';
+
 import { type Finding, finding } from '../../../src/findings/finding.ts';
+import { type Er7Message, escapeEr7, hl7Timestamp, newControlId, parseEr7, valueAt } from '../../../src/hl7v2/index.ts';
+import { parseDni } from '../../../src/identifiers/pe/dni.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 import { ACUITY_LOINC, ACUITY_SCALES, SYMPTOM_LOINC, SYSTEM, V2_APPLICATION } from './constants.ts';
 import { acuityEntries, codings, dniIdentifier, entriesOfType, followUpIdOf } from './triage-bundle.ts';
-import { isObject } from '../../../src/util/is-object.ts';
 
 const e = (s: unknown): string => escapeEr7(typeof s === 'string' ? s : '');
 
@@ -43,8 +44,7 @@ export function triageFacts(bundle: unknown): TriageFacts | undefined {
   if (!parsed) return undefined;
   const name = Array.isArray(patient.name) && isObject(patient.name[0]) ? patient.name[0] : {};
   const address = Array.isArray(patient.address) && isObject(patient.address[0]) ? patient.address[0] : {};
-  const ubigeo = (Array.isArray(address.extension) ? address.extension : []).find((x: unknown) => isObject(x) && x.url === SYSTEM.peUbigeo) as
-    | { valueString?: string } | undefined;
+  const ubigeo = (Array.isArray(address.extension) ? address.extension : []).find((x: unknown) => isObject(x) && x.url === SYSTEM.peUbigeo) as { valueString?: string } | undefined;
   const task = [...entriesOfType(bundle, 'Task'), ...entriesOfType(bundle, 'ServiceRequest')][0]?.resource;
   const owner = isObject(task?.owner) ? task.owner : Array.isArray(task?.performer) && isObject(task.performer[0]) ? task.performer[0] : {};
   const ownerId = isObject(owner.identifier) ? owner.identifier : {};
@@ -68,9 +68,7 @@ export function triageFacts(bundle: unknown): TriageFacts | undefined {
     renipress: typeof ownerId.value === 'string' ? ownerId.value : '',
     ipressName: typeof owner.display === 'string' ? owner.display : '',
     followUpId: followUpIdOf(bundle) ?? '',
-    ...(acuityCoding?.system && acuityCoding.code
-      ? { acuity: { system: acuityCoding.system, code: acuityCoding.code, display: acuityCoding.display ?? '' } }
-      : {}),
+    ...(acuityCoding?.system && acuityCoding.code ? { acuity: { system: acuityCoding.system, code: acuityCoding.code, display: acuityCoding.display ?? '' } } : {}),
     ...(symptomCoding?.code ? { symptom: { code: symptomCoding.code, display: symptomCoding.display ?? '', text: symptomText ?? symptomCoding.display ?? '' } } : {}),
     triagedAt: when,
   };
@@ -102,13 +100,29 @@ export interface V2BuildOptions {
 }
 
 function msh(f: TriageFacts, type: string, opts: V2BuildOptions): string {
-  const fields = [V2_APPLICATION.engine, V2_APPLICATION.facility, V2_APPLICATION.sihce, f.renipress, hl7Timestamp(opts.now), '', type,
-    opts.controlId ?? newControlId('ENG'), 'P', '2.5', '', '', opts.enhanced ? 'AL' : '', opts.enhanced ? 'NE' : '', 'PER', 'UNICODE UTF-8'];
+  const fields = [
+    V2_APPLICATION.engine,
+    V2_APPLICATION.facility,
+    V2_APPLICATION.sihce,
+    f.renipress,
+    hl7Timestamp(opts.now),
+    '',
+    type,
+    opts.controlId ?? newControlId('ENG'),
+    'P',
+    '2.5',
+    '',
+    '',
+    opts.enhanced ? 'AL' : '',
+    opts.enhanced ? 'NE' : '',
+    'PER',
+    'UNICODE UTF-8',
+  ];
   return `MSH|^~\\&|${fields.join('|')}`;
 }
 
 function pid(f: TriageFacts, full: boolean, opts: V2BuildOptions): string {
-  const check = opts.dropDniCheck ? '' : f.dniCheck ?? '';
+  const check = opts.dropDniCheck ? '' : (f.dniCheck ?? '');
   const cx = `${f.dni}^${e(check)}^^RENIEC^NI`;
   const xpn = `${e(f.family.toUpperCase())}^${e((f.given[0] ?? '').toUpperCase())}${f.given[1] ? `^${e(f.given[1].toUpperCase())}` : ''}^^^^L`;
   if (!full) return `PID|1||${cx}||${xpn}||${v2Date(f.birthDate)}|${SEX[f.gender] ?? 'U'}`;
@@ -127,8 +141,7 @@ export function buildAdtA04(f: TriageFacts, opts: V2BuildOptions = {}): string {
 export function buildOruR01(f: TriageFacts, opts: V2BuildOptions = {}): string {
   const ts = v2Instant(f.triagedAt);
   const order = `${orderNumber(f.followUpId)}^QHALI`;
-  const segs = [msh(f, 'ORU^R01^ORU_R01', opts), pid(f, false, opts), `PV1|1|E|TRIAJE^^^${f.renipress}`, `ORC|RE|${order}`,
-    `OBR|1|${order}||${ACUITY_LOINC}^Priority triage^LN|||${ts}`];
+  const segs = [msh(f, 'ORU^R01^ORU_R01', opts), pid(f, false, opts), `PV1|1|E|TRIAJE^^^${f.renipress}`, `ORC|RE|${order}`, `OBR|1|${order}||${ACUITY_LOINC}^Priority triage^LN|||${ts}`];
   let n = 0;
   if (f.acuity) {
     segs.push(`OBX|${++n}|CE|${ACUITY_LOINC}^Priority triage^LN||${e(f.acuity.code)}^${e(f.acuity.display)}^${ACUITY_V2_SYSTEM[f.acuity.system] ?? ''}||||||F`);
@@ -154,10 +167,17 @@ export function buildSiuS12(f: TriageFacts, opts: V2BuildOptions = {}): string {
   while (sch.length < 16) sch.push('');
   sch.push(`ADM-${f.renipress}^ADMISION^IPRESS`, '', '', '', 'QHALI^ASISTENTE QHALI', '', '', '', '', 'Booked^Booked^HL70278');
   const ipress = 'CONSULTORIO';
-  const segs = [msh(f, 'SIU^S12^SIU_S12', opts), sch.join('|'), `TQ1|1||||||${v2Instant(slot.start)}|${v2Instant(slot.end)}`,
-    'NTE|1|P|Control tras triaje de Qhali', pid(f, false, opts), `PV1|1|O|${ipress}^^^${f.renipress}`, 'RGS|1|A',
+  const segs = [
+    msh(f, 'SIU^S12^SIU_S12', opts),
+    sch.join('|'),
+    `TQ1|1||||||${v2Instant(slot.start)}|${v2Instant(slot.end)}`,
+    'NTE|1|P|Control tras triaje de Qhali',
+    pid(f, false, opts),
+    `PV1|1|O|${ipress}^^^${f.renipress}`,
+    'RGS|1|A',
     `AIS|1|A|CONS-MG^Consulta medicina general^L|${v2Instant(slot.start)}|||30|min^minutos^ISO+`,
-    `AIL|1|A|${ipress}^^^${f.renipress}^^C|C^Clinic^HL70305`];
+    `AIL|1|A|${ipress}^^^${f.renipress}^^C|C^Clinic^HL70305`,
+  ];
   return segs.map((s) => `${s}\r`).join('');
 }
 
@@ -176,8 +196,7 @@ export interface PatientFromV2 {
 /** The DNI repetition of PID-3 (CX.4 RENIEC, CX.5 NI or NNPER). */
 export function pidDni(m: Er7Message): { number: string; check?: string; repetition: number } | undefined {
   for (let r = 1; r <= 10; r++) {
-    const at = (component: number, subcomponent?: number) =>
-      valueAt(m, { segment: 'PID', field: 3, repetition: r, component, ...(subcomponent ? { subcomponent } : {}) });
+    const at = (component: number, subcomponent?: number) => valueAt(m, { segment: 'PID', field: 3, repetition: r, component, ...(subcomponent ? { subcomponent } : {}) });
     const id = at(1);
     if (id === '' && r > 1) break;
     const type = at(5);
@@ -217,8 +236,7 @@ export function fhirInstant(dtm: string): string | undefined {
 
 // ——— Sello's judgement of an engine's translation ———
 
-const mapFinding = (ruleId: string, location: string, es: string, en: string): Finding =>
-  finding(ruleId, 'error', 'value', location, { es, en }, 'hl7v2');
+const mapFinding = (ruleId: string, location: string, es: string, en: string): Finding => finding(ruleId, 'error', 'value', location, { es, en }, 'hl7v2');
 
 /**
  * Does the engine's message carry what the triage Bundle said? DNI number and check character (RP-02: a check
@@ -238,15 +256,25 @@ export function checkTranslation(facts: TriageFacts, message: string): Finding[]
       out.push(mapFinding('RIS-MAP-01', `PID-3${rep}.1`, `PID-3 lleva el DNI ${dni.number}; el triaje dice ${facts.dni}.`, `PID-3 carries DNI ${dni.number}; the triage says ${facts.dni}.`));
     }
     if (facts.dniCheck !== undefined && dni.check !== facts.dniCheck) {
-      out.push(mapFinding('RP-02', `PID-3${rep}.2`,
-        `El carácter de verificación del DNI (${facts.dniCheck} en el triaje) ${dni.check === undefined ? 'se perdió' : `llegó como ${dni.check}`} en el ${type}.`,
-        `The DNI check character (${facts.dniCheck} in the triage) ${dni.check === undefined ? 'was dropped' : `arrived as ${dni.check}`} in the ${type}.`));
+      out.push(
+        mapFinding(
+          'RP-02',
+          `PID-3${rep}.2`,
+          `El carácter de verificación del DNI (${facts.dniCheck} en el triaje) ${dni.check === undefined ? 'se perdió' : `llegó como ${dni.check}`} en el ${type}.`,
+          `The DNI check character (${facts.dniCheck} in the triage) ${dni.check === undefined ? 'was dropped' : `arrived as ${dni.check}`} in the ${type}.`,
+        ),
+      );
     }
   }
   const v = (segment: string, field: number, component?: number, subcomponent?: number) =>
     valueAt(m, { segment, field, ...(component ? { component } : {}), ...(subcomponent ? { subcomponent } : {}) });
   // Names compared without case or accents: an engine may upper-case them, or write them as they came.
-  const plain = (x: string): string => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().trim();
+  const plain = (x: string): string =>
+    x
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toUpperCase()
+      .trim();
   if (v('PID', 5, 1) && plain(v('PID', 5, 1)) !== plain(facts.family)) {
     out.push(mapFinding('RIS-MAP-01', 'PID-5.1', `PID-5.1 es ${v('PID', 5, 1)}; el triaje dice ${facts.family}.`, `PID-5.1 is ${v('PID', 5, 1)}; the triage says ${facts.family}.`));
   }
@@ -254,7 +282,14 @@ export function checkTranslation(facts: TriageFacts, message: string): Finding[]
     out.push(mapFinding('RIS-MAP-01', 'PID-5.2', `PID-5.2 es ${v('PID', 5, 2)}; el triaje dice ${facts.given[0]}.`, `PID-5.2 is ${v('PID', 5, 2)}; the triage says ${facts.given[0]}.`));
   }
   if (facts.renipress && v('PV1', 3, 4, 1) !== '' && v('PV1', 3, 4, 1) !== facts.renipress) {
-    out.push(mapFinding('RIS-MAP-01', 'PV1-3.4.1', `PV1-3.4.1 debe ser el RENIPRESS ${facts.renipress}; es «${v('PV1', 3, 4, 1)}».`, `PV1-3.4.1 must be RENIPRESS ${facts.renipress}; it is "${v('PV1', 3, 4, 1)}".`));
+    out.push(
+      mapFinding(
+        'RIS-MAP-01',
+        'PV1-3.4.1',
+        `PV1-3.4.1 debe ser el RENIPRESS ${facts.renipress}; es «${v('PV1', 3, 4, 1)}».`,
+        `PV1-3.4.1 must be RENIPRESS ${facts.renipress}; it is "${v('PV1', 3, 4, 1)}".`,
+      ),
+    );
   }
   if (facts.birthDate && v('PID', 7) && v('PID', 7).slice(0, 8) !== v2Date(facts.birthDate)) {
     out.push(mapFinding('RIS-MAP-01', 'PID-7', `PID-7 es ${v('PID', 7)}; el triaje dice ${facts.birthDate}.`, `PID-7 is ${v('PID', 7)}; the triage says ${facts.birthDate}.`));
@@ -263,27 +298,53 @@ export function checkTranslation(facts: TriageFacts, message: string): Finding[]
     out.push(mapFinding('RIS-MAP-01', 'PID-8', `PID-8 es ${v('PID', 8)}; el triaje dice ${facts.gender}.`, `PID-8 is ${v('PID', 8)}; the triage says ${facts.gender}.`));
   }
   if (type === 'ADT^A04' && facts.ubigeo && v('PID', 11, 9) !== facts.ubigeo) {
-    out.push(mapFinding('RP-03', 'PID-11.9', `El UBIGEO ${facts.ubigeo} del triaje no llegó a PID-11.9 (llegó «${v('PID', 11, 9)}»).`, `UBIGEO ${facts.ubigeo} of the triage did not reach PID-11.9 (got "${v('PID', 11, 9)}").`));
+    out.push(
+      mapFinding(
+        'RP-03',
+        'PID-11.9',
+        `El UBIGEO ${facts.ubigeo} del triaje no llegó a PID-11.9 (llegó «${v('PID', 11, 9)}»).`,
+        `UBIGEO ${facts.ubigeo} of the triage did not reach PID-11.9 (got "${v('PID', 11, 9)}").`,
+      ),
+    );
   }
   if (type === 'ORU^R01' && facts.acuity) {
     const obx = m.segments.filter((s) => s.id === 'OBX');
     const index = obx.findIndex((s) => (s.fields[3] ?? '').startsWith(ACUITY_LOINC));
     const got = index < 0 ? '' : valueAt(m, { segment: 'OBX', occurrence: index + 1, field: 5, component: 1 });
     if (got !== facts.acuity.code) {
-      out.push(mapFinding('RP-05', index < 0 ? 'OBX' : `OBX${index > 0 ? `[${index + 1}]` : ''}-5`,
-        `La prioridad ${facts.acuity.code} del triaje no llegó al ORU^R01 (llegó «${got}»).`, `Acuity ${facts.acuity.code} of the triage did not reach the ORU^R01 (got "${got}").`));
+      out.push(
+        mapFinding(
+          'RP-05',
+          index < 0 ? 'OBX' : `OBX${index > 0 ? `[${index + 1}]` : ''}-5`,
+          `La prioridad ${facts.acuity.code} del triaje no llegó al ORU^R01 (llegó «${got}»).`,
+          `Acuity ${facts.acuity.code} of the triage did not reach the ORU^R01 (got "${got}").`,
+        ),
+      );
     }
   }
   if (type === 'SIU^S12') {
     if (v('SCH', 1, 1) !== '' && v('SCH', 1, 1) !== facts.followUpId) {
-      out.push(mapFinding('RIS-MAP-01', 'SCH-1.1', `SCH-1 debe llevar el seguimiento ${facts.followUpId} de Qhali; lleva «${v('SCH', 1, 1)}».`, `SCH-1 must carry Qhali's follow-up ${facts.followUpId}; it carries "${v('SCH', 1, 1)}".`));
+      out.push(
+        mapFinding(
+          'RIS-MAP-01',
+          'SCH-1.1',
+          `SCH-1 debe llevar el seguimiento ${facts.followUpId} de Qhali; lleva «${v('SCH', 1, 1)}».`,
+          `SCH-1 must carry Qhali's follow-up ${facts.followUpId}; it carries "${v('SCH', 1, 1)}".`,
+        ),
+      );
     }
     if (facts.renipress && v('AIL', 3, 4, 1) !== '' && v('AIL', 3, 4, 1) !== facts.renipress) {
-      out.push(mapFinding('RIS-MAP-01', 'AIL-3.4.1', `AIL-3.4.1 debe ser el RENIPRESS ${facts.renipress}; es «${v('AIL', 3, 4, 1)}».`, `AIL-3.4.1 must be RENIPRESS ${facts.renipress}; it is "${v('AIL', 3, 4, 1)}".`));
+      out.push(
+        mapFinding(
+          'RIS-MAP-01',
+          'AIL-3.4.1',
+          `AIL-3.4.1 debe ser el RENIPRESS ${facts.renipress}; es «${v('AIL', 3, 4, 1)}».`,
+          `AIL-3.4.1 must be RENIPRESS ${facts.renipress}; it is "${v('AIL', 3, 4, 1)}".`,
+        ),
+      );
     }
   }
   return out;
 }
 
-export const messageType = (m: Er7Message): string =>
-  `${valueAt(m, { segment: 'MSH', field: 9, component: 1 })}^${valueAt(m, { segment: 'MSH', field: 9, component: 2 })}`;
+export const messageType = (m: Er7Message): string => `${valueAt(m, { segment: 'MSH', field: 9, component: 1 })}^${valueAt(m, { segment: 'MSH', field: 9, component: 2 })}`;

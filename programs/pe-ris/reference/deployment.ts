@@ -5,12 +5,12 @@
  * say, so the vendor's system can be pointed at them.
  */
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
-import type { PeRisTarget } from '../lib/target.ts';
-import { startEngine, type RunningEngine } from './engine.ts';
-import { startQhali, type RunningQhali } from './qhali.ts';
-import { startSihce, type RunningSihce } from './sihce.ts';
 import { PARTY, type RisRole } from '../lib/constants.ts';
 import type { EndpointKind, RisEndpoints } from '../lib/endpoints.ts';
+import type { PeRisTarget } from '../lib/target.ts';
+import { type RunningEngine, startEngine } from './engine.ts';
+import { type RunningQhali, startQhali } from './qhali.ts';
+import { type RunningSihce, startSihce } from './sihce.ts';
 
 export type { EndpointKind, RisEndpoints } from '../lib/endpoints.ts';
 
@@ -46,9 +46,13 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
     // SIHCE first: the engine subscribes to it.
     if (toStart.has('sihce')) {
       local.sihce = await startSihce({
-        journal, host, ...(ports.sihce !== undefined ? { port: ports.sihce } : {}), ...(ports.sihceMllp !== undefined ? { mllpPort: ports.sihceMllp } : {}),
+        journal,
+        host,
+        ...(ports.sihce !== undefined ? { port: ports.sihce } : {}),
+        ...(ports.sihceMllp !== undefined ? { mllpPort: ports.sihceMllp } : {}),
         ...(options.faults?.sihce ? { faults: options.faults.sihce } : {}),
-        journalInboundMllp: sutRole === 'engine', timeoutMs,
+        journalInboundMllp: sutRole === 'engine',
+        timeoutMs,
       });
     }
     // An engine under test need not subscribe at Sello's SIHCE (a fresh one each run): the target says where it listens.
@@ -60,7 +64,11 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
         : { fhirBaseUrl: url(ports.sihce, '/fhir'), mllp: { host, port: ports.sihceMllp ?? 0 }, kind: 'mock' };
     if (toStart.has('qhali')) {
       local.qhali = await startQhali({
-        journal, host, ...(ports.qhali !== undefined ? { port: ports.qhali } : {}), ...(options.faults?.qhali ? { faults: options.faults.qhali } : {}), timeoutMs,
+        journal,
+        host,
+        ...(ports.qhali !== undefined ? { port: ports.qhali } : {}),
+        ...(options.faults?.qhali ? { faults: options.faults.qhali } : {}),
+        timeoutMs,
       });
     }
     const qhali: RisEndpoints['qhali'] = local.qhali
@@ -70,10 +78,15 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
         : { notificationUrl: url(ports.qhali, '/notificaciones'), controlUrl: url(ports.qhali, '/sello'), kind: 'mock' };
     if (toStart.has('engine')) {
       local.engine = await startEngine({
-        journal, host, ...(ports.engine !== undefined ? { port: ports.engine } : {}), sihce: { fhirBaseUrl: sihce.fhirBaseUrl, mllp: sihce.mllp },
-        qhaliNotificationUrl: qhali.notificationUrl, ...(options.faults?.engine ? { faults: options.faults.engine } : {}),
+        journal,
+        host,
+        ...(ports.engine !== undefined ? { port: ports.engine } : {}),
+        sihce: { fhirBaseUrl: sihce.fhirBaseUrl, mllp: sihce.mllp },
+        qhaliNotificationUrl: qhali.notificationUrl,
+        ...(options.faults?.engine ? { faults: options.faults.engine } : {}),
         // Both ends in this process: the SIHCE listener is Sello's, but it journals inbound only for an external engine.
-        journalMllp: true, timeoutMs,
+        journalMllp: true,
+        timeoutMs,
       });
     }
     const engine: RisEndpoints['engine'] = local.engine

@@ -10,25 +10,26 @@
  * status change to Qhali as its own notification (same Backport format, the engine's own event numbers), in order,
  * each SIHCE event once however often SIHCE retries it, with retries and back-off towards Qhali.
  */
-import type Hapi from '@hapi/hapi';
+
 import { createHash } from 'node:crypto';
+import type Hapi from '@hapi/hapi';
 import { toOperationOutcome } from '../../../src/findings/finding.ts';
+import { parseEr7, valueAt } from '../../../src/hl7v2/index.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { PARTY, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
+import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
+import { FaultSet } from '../../../src/mock/faults.ts';
+import { type MockServer, startMockServer } from '../../../src/mock/mock-server.ts';
 import { fhirRequest } from '../../../src/transport/fhir-http.ts';
-import { ackCode, sendV2, type MllpTarget } from '../../../src/transport/mllp-client.ts';
+import { ackCode, type MllpTarget, sendV2 } from '../../../src/transport/mllp-client.ts';
+import { isObject } from '../../../src/util/is-object.ts';
 import { EventSequencer, readNotification, subscriptionResource } from '../judges/notifications.ts';
 import { checkTriageBundle, peRisValidator, refusalStatus, simpleOutcome } from '../judges/triage-check.ts';
+import { PARTY, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
 import { buildAdtA04, buildOruR01, buildSiuS12, triageFacts } from '../lib/v2-messages.ts';
-import { parseEr7, valueAt } from '../../../src/hl7v2/index.ts';
-import { FaultSet } from '../../../src/mock/faults.ts';
-import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
-import { startMockServer, type MockServer } from '../../../src/mock/mock-server.ts';
 import { freePort } from './free-port.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF, notifierFaults, RisNotifier } from './notifier.ts';
 import { unavailableReply } from './unavailable.ts';
-import { DEFAULT_BACKOFF, notifierFaults, RisNotifier, type BackoffPolicy } from './notifier.ts';
 import { plantV2Faults } from './v2-faults.ts';
-import { isObject } from '../../../src/util/is-object.ts';
 
 export const ENGINE_SIHCE_HOOK = '/notificaciones/sihce';
 
@@ -70,67 +71,101 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   let unavailable = false;
 
   const toQhali = new RisNotifier({
-    journal: config.journal, from: PARTY.engine, to: PARTY.qhali, endpoint: config.qhaliNotificationUrl,
-    subscription: 'Subscription/engine-qhali', payload: 'full-resource', baseUrl: config.sihce.fhirBaseUrl,
-    backoff: config.backoff ?? DEFAULT_BACKOFF, ...notifierFaults(faults), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+    journal: config.journal,
+    from: PARTY.engine,
+    to: PARTY.qhali,
+    endpoint: config.qhaliNotificationUrl,
+    subscription: 'Subscription/engine-qhali',
+    payload: 'full-resource',
+    baseUrl: config.sihce.fhirBaseUrl,
+    backoff: config.backoff ?? DEFAULT_BACKOFF,
+    ...notifierFaults(faults),
+    ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
   });
 
   const readFocus = async (focusRef: string): Promise<Record<string, unknown> | undefined> => {
     const response = await fhirRequest(config.journal, {
-      method: 'GET', base: config.sihce.fhirBaseUrl, path: focusRef, from: PARTY.engine, to: PARTY.sihce, timeoutMs: config.timeoutMs ?? 5000,
+      method: 'GET',
+      base: config.sihce.fhirBaseUrl,
+      path: focusRef,
+      from: PARTY.engine,
+      to: PARTY.sihce,
+      timeoutMs: config.timeoutMs ?? 5000,
     }).catch(() => undefined);
     return response?.status === 200 && isObject(response.json) ? response.json : undefined;
   };
 
-  const fhirJson = (h: Hapi.ResponseToolkit, status: number, body: unknown) => h.response(body as object).code(status).type('application/fhir+json');
+  const fhirJson = (h: Hapi.ResponseToolkit, status: number, body: unknown) =>
+    h
+      .response(body as object)
+      .code(status)
+      .type('application/fhir+json');
 
   const register = async (hapi: Hapi.Server): Promise<void> => {
     // fhir-kit-client posts a transaction to the base with a trailing slash: both forms are the base.
-    for (const path of ['/fhir', '/fhir/']) hapi.route({
-      method: 'POST', path, options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
-      handler: async (request, h) => {
-        let bundle: unknown;
-        try {
-          bundle = JSON.parse((request.payload as Buffer).toString('utf8'));
-        } catch (error) {
-          if (faults.has('plain-text-errors')) return h.response(`Bad Request: ${(error as Error).message}`).code(400).type('text/plain');
-          return fhirJson(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${(error as Error).message}`, `The body is not valid JSON: ${(error as Error).message}`, 'FHIR-JSON-SHAPE'));
-        }
-        const findings = checkTriageBundle(bundle, { validator, skip });
-        if (findings.length > 0) return fhirJson(h, refusalStatus(findings), toOperationOutcome(findings));
-        const facts = triageFacts(bundle);
-        if (!facts) return fhirJson(h, 422, simpleOutcome('processing', 'El triaje no tiene lo que necesitan los mensajes HL7 v2.', 'The triage lacks what the HL7 v2 messages need.', 'RIS-MAP-01'));
-        await ensureSubscribed().catch(() => undefined);
-        const build = { dropDniCheck: faults.has('drop-dni-check') };
-        // MSH-10 from what the message is about, so a replayed run (--seed) sends the same ids.
-        const id = (type: string) => ({ ...build, controlId: `ENG${createHash('sha256').update(`${facts.dni}|${facts.followUpId}|${type}`).digest('hex').slice(0, 17).toUpperCase()}` });
-        // skip-siu: a channel that drops the booking (a filter left on), so the follow-up never reaches SIHCE.
-        const messages = [buildAdtA04(facts, id('A04')), buildOruR01(facts, id('R01')), ...(faults.has('skip-siu') ? [] : [buildSiuS12(facts, id('S12'))])];
-        for (const built of messages) {
-          const message = plantV2Faults(built, faults);
-          const reply = await sendV2(config.journal, {
-            to: config.sihce.mllp, from: PARTY.engine, toParty: PARTY.sihce, message, timeoutMs: config.timeoutMs ?? 5000, journal: config.journalMllp !== false,
-            ...(faults.has('latin1-bytes') ? { bytes: Buffer.from(message, 'latin1') } : {}),
-          });
-          const m = parseEr7(message);
-          const type = `${valueAt(m, { segment: 'MSH', field: 9, component: 1 })}^${valueAt(m, { segment: 'MSH', field: 9, component: 2 })}`;
-          if (!reply.ok) {
-            return fhirJson(h, 504, simpleOutcome('timeout', `El SIHCE no respondió al ${type}: ${reply.detail}`, `SIHCE did not answer the ${type}: ${reply.detail}`, 'RIS-V2-01'));
+    for (const path of ['/fhir', '/fhir/'])
+      hapi.route({
+        method: 'POST',
+        path,
+        options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+        handler: async (request, h) => {
+          let bundle: unknown;
+          try {
+            bundle = JSON.parse((request.payload as Buffer).toString('utf8'));
+          } catch (error) {
+            if (faults.has('plain-text-errors'))
+              return h
+                .response(`Bad Request: ${(error as Error).message}`)
+                .code(400)
+                .type('text/plain');
+            return fhirJson(
+              h,
+              400,
+              simpleOutcome('structure', `El cuerpo no es JSON válido: ${(error as Error).message}`, `The body is not valid JSON: ${(error as Error).message}`, 'FHIR-JSON-SHAPE'),
+            );
           }
-          const { code } = ackCode(reply.ack);
-          if (code !== 'AA' && code !== 'CA' && !faults.has('ignore-ae')) {
-            const err = valueAt(parseEr7(reply.ack), { segment: 'ERR', field: 8 }) || valueAt(parseEr7(reply.ack), { segment: 'ERR', field: 3, component: 2 });
-            return fhirJson(h, 502, simpleOutcome('processing', `El SIHCE rechazó el ${type} (${code}): ${err}`, `SIHCE refused the ${type} (${code}): ${err}`, 'RIS-V2-01'));
+          const findings = checkTriageBundle(bundle, { validator, skip });
+          if (findings.length > 0) return fhirJson(h, refusalStatus(findings), toOperationOutcome(findings));
+          const facts = triageFacts(bundle);
+          if (!facts) return fhirJson(h, 422, simpleOutcome('processing', 'El triaje no tiene lo que necesitan los mensajes HL7 v2.', 'The triage lacks what the HL7 v2 messages need.', 'RIS-MAP-01'));
+          await ensureSubscribed().catch(() => undefined);
+          const build = { dropDniCheck: faults.has('drop-dni-check') };
+          // MSH-10 from what the message is about, so a replayed run (--seed) sends the same ids.
+          const id = (type: string) => ({ ...build, controlId: `ENG${createHash('sha256').update(`${facts.dni}|${facts.followUpId}|${type}`).digest('hex').slice(0, 17).toUpperCase()}` });
+          // skip-siu: a channel that drops the booking (a filter left on), so the follow-up never reaches SIHCE.
+          const messages = [buildAdtA04(facts, id('A04')), buildOruR01(facts, id('R01')), ...(faults.has('skip-siu') ? [] : [buildSiuS12(facts, id('S12'))])];
+          for (const built of messages) {
+            const message = plantV2Faults(built, faults);
+            const reply = await sendV2(config.journal, {
+              to: config.sihce.mllp,
+              from: PARTY.engine,
+              toParty: PARTY.sihce,
+              message,
+              timeoutMs: config.timeoutMs ?? 5000,
+              journal: config.journalMllp !== false,
+              ...(faults.has('latin1-bytes') ? { bytes: Buffer.from(message, 'latin1') } : {}),
+            });
+            const m = parseEr7(message);
+            const type = `${valueAt(m, { segment: 'MSH', field: 9, component: 1 })}^${valueAt(m, { segment: 'MSH', field: 9, component: 2 })}`;
+            if (!reply.ok) {
+              return fhirJson(h, 504, simpleOutcome('timeout', `El SIHCE no respondió al ${type}: ${reply.detail}`, `SIHCE did not answer the ${type}: ${reply.detail}`, 'RIS-V2-01'));
+            }
+            const { code } = ackCode(reply.ack);
+            if (code !== 'AA' && code !== 'CA' && !faults.has('ignore-ae')) {
+              const err = valueAt(parseEr7(reply.ack), { segment: 'ERR', field: 8 }) || valueAt(parseEr7(reply.ack), { segment: 'ERR', field: 3, component: 2 });
+              return fhirJson(h, 502, simpleOutcome('processing', `El SIHCE rechazó el ${type} (${code}): ${err}`, `SIHCE refused the ${type} (${code}): ${err}`, 'RIS-V2-01'));
+            }
           }
-        }
-        const entries = (isObject(bundle) && Array.isArray(bundle.entry) ? bundle.entry : []).map(() => ({ response: { status: '201 Created' } }));
-        return fhirJson(h, 200, { resourceType: 'Bundle', type: 'transaction-response', entry: entries });
-      },
-    });
+          const entries = (isObject(bundle) && Array.isArray(bundle.entry) ? bundle.entry : []).map(() => ({ response: { status: '201 Created' } }));
+          return fhirJson(h, 200, { resourceType: 'Bundle', type: 'transaction-response', entry: entries });
+        },
+      });
 
     // SIHCE's rest-hook: each SIHCE event once and in order, relayed to Qhali.
     hapi.route({
-      method: 'POST', path: ENGINE_SIHCE_HOOK, options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+      method: 'POST',
+      path: ENGINE_SIHCE_HOOK,
+      options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
       handler: async (request, h) => {
         if (unavailable) return unavailableReply(h);
         let body: unknown;
@@ -159,9 +194,14 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
 
   const server: MockServer = await startMockServer(
     {
-      name: PARTY.engine, host, port: config.port || (await freePort(host)), journal: config.journal,
+      name: PARTY.engine,
+      host,
+      port: config.port || (await freePort(host)),
+      journal: config.journal,
       partyOf: (request) => (request.path.startsWith(ENGINE_SIHCE_HOOK) ? PARTY.sihce : PARTY.qhali),
-      errorShape: fhirOperationOutcome((status, message) => simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API')),
+      errorShape: fhirOperationOutcome((status, message) =>
+        simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API'),
+      ),
     },
     register,
   );
@@ -170,9 +210,13 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   const ensureSubscribed = (): Promise<void> => {
     subscribed ??= (async () => {
       const response = await fhirRequest(config.journal, {
-        method: 'POST', base: config.sihce.fhirBaseUrl, path: 'Subscription',
+        method: 'POST',
+        base: config.sihce.fhirBaseUrl,
+        path: 'Subscription',
         body: subscriptionResource(notificationUrl, { criteria: TOPIC_SEGUIMIENTO, payload: 'full-resource' }),
-        from: PARTY.engine, to: PARTY.sihce, timeoutMs: config.timeoutMs ?? 5000,
+        from: PARTY.engine,
+        to: PARTY.sihce,
+        timeoutMs: config.timeoutMs ?? 5000,
       });
       if (response.status !== 201 && response.status !== 200) throw new Error(`SIHCE refused the engine's Subscription: HTTP ${response.status}`);
     })();

@@ -1,8 +1,8 @@
 import { ConfigurationError } from '../../../src/config/errors.ts';
-import type { PeRisTarget } from '../lib/target.ts';
 import { ExchangeJournal } from '../../../src/journal/journal.ts';
 import type { MocksRequest, RunningMocks } from '../../../src/programs/program.ts';
 import { RIS_ROLES, type RisRole } from '../lib/constants.ts';
+import type { PeRisTarget } from '../lib/target.ts';
 import { startRisDeployment } from './deployment.ts';
 
 const DEFAULT_BASE_PORT = 7200;

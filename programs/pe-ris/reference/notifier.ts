@@ -2,10 +2,10 @@
  * The engine's rest-hook notifier (src/fhir-server/rest-hook-notifier.ts) speaking pe-ris: each event is an R4 Backport
  * notification Bundle on the follow-up topic (judges/notifications.ts), and the roles' fault keys plant its defects.
  */
-import { RestHookNotifier, type NotifierOptions } from '../../../src/fhir-server/rest-hook-notifier.ts';
+import { type NotifierOptions, RestHookNotifier } from '../../../src/fhir-server/rest-hook-notifier.ts';
 import { notificationBundle, type PayloadContent } from '../judges/notifications.ts';
 
-export { DEFAULT_BACKOFF, type BackoffPolicy } from '../../../src/fhir-server/rest-hook-notifier.ts';
+export { type BackoffPolicy, DEFAULT_BACKOFF } from '../../../src/fhir-server/rest-hook-notifier.ts';
 
 export interface RisNotifierOptions extends Omit<NotifierOptions, 'body' | 'contentType'> {
   payload: PayloadContent;
@@ -31,8 +31,10 @@ export class RisNotifier extends RestHookNotifier {
 /** The notifier's planted defects from a role's fault keys. */
 export function notifierFaults(faults: { has(name: string): boolean }): Pick<RisNotifierOptions, 'notifyTwice' | 'noRetry' | 'noEventNumber' | 'redeliverAfter2xx'> {
   return {
-    notifyTwice: faults.has('notify-twice'), noRetry: faults.has('no-retry'),
-    noEventNumber: faults.has('no-event-number'), redeliverAfter2xx: faults.has('retry-after-2xx'),
+    notifyTwice: faults.has('notify-twice'),
+    noRetry: faults.has('no-retry'),
+    noEventNumber: faults.has('no-event-number'),
+    redeliverAfter2xx: faults.has('retry-after-2xx'),
   };
 }
 

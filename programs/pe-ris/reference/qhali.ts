@@ -12,19 +12,19 @@
 import type Hapi from '@hapi/hapi';
 import { Client } from 'fhir-kit-client';
 import { toOperationOutcome } from '../../../src/findings/finding.ts';
-import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import type { SyntheticPersonPe } from '../../../src/identifiers/pe/person.ts';
-import type { ExchangeJournal } from '../../../src/journal/journal.ts';
+import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { redactBody, redactHeaders } from '../../../src/journal/exchange.ts';
-import { PARTY, type PrioridadNts } from '../lib/constants.ts';
+import type { ExchangeJournal } from '../../../src/journal/journal.ts';
+import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
+import { FaultSet } from '../../../src/mock/faults.ts';
+import { type MockServer, startMockServer } from '../../../src/mock/mock-server.ts';
+import { SELLO_USER_AGENT } from '../../../src/transport/http-client.ts';
 import { EventSequencer, readNotification } from '../judges/notifications.ts';
 import { simpleOutcome } from '../judges/triage-check.ts';
-import { buildTriageBundle } from '../lib/triage-bundle.ts';
+import { PARTY, type PrioridadNts } from '../lib/constants.ts';
 import { plantTriageDefect, type TriageDefect } from '../lib/test-data.ts';
-import { SELLO_USER_AGENT } from '../../../src/transport/http-client.ts';
-import { FaultSet } from '../../../src/mock/faults.ts';
-import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
-import { startMockServer, type MockServer } from '../../../src/mock/mock-server.ts';
+import { buildTriageBundle } from '../lib/triage-bundle.ts';
 import { freePort } from './free-port.ts';
 import { unavailableReply } from './unavailable.ts';
 
@@ -101,8 +101,13 @@ async function sendTriage(journal: ExchangeJournal, baseUrl: string, toParty: st
   const client = new Client({ baseUrl, customHeaders: { 'user-agent': SELLO_USER_AGENT } });
   const startedAt = new Date().toISOString();
   const base = {
-    protocol: 'http' as const, observedBy: 'client' as const, from: PARTY.qhali, to: toParty,
-    method: 'POST', url: baseUrl, startedAt,
+    protocol: 'http' as const,
+    observedBy: 'client' as const,
+    from: PARTY.qhali,
+    to: toParty,
+    method: 'POST',
+    url: baseUrl,
+    startedAt,
     request: { headers: redactHeaders({ 'content-type': 'application/fhir+json', accept: 'application/fhir+json' }), body: redactBody(bundle) },
   };
   try {
@@ -156,7 +161,11 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
     if (!fhirBaseUrl) return { enviado: false, motivo: 'Qhali has no FHIR endpoint configured' };
     const rng = new SeededRandom(request.semilla ?? `${request.persona.dni}:${request.prioridad}`);
     const built = buildTriageBundle(rng, {
-      person: request.persona, prioridad: request.prioridad, renipress: request.renipress, at: new Date(), consent: request.consentimiento !== false,
+      person: request.persona,
+      prioridad: request.prioridad,
+      renipress: request.renipress,
+      at: new Date(),
+      consent: request.consentimiento !== false,
     });
     const planted = Object.entries(TRIAGE_FAULTS).find(([key]) => faults.has(key))?.[1];
     const bundle = planted ? plantTriageDefect(built.bundle, planted, request.persona) : built.bundle;
@@ -172,11 +181,17 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
     return { enviado: true, status: result.status, seguimiento: built.followUpId, respuesta: result.body };
   };
 
-  const json = (h: Hapi.ResponseToolkit, status: number, body: unknown, type = 'application/json') => h.response(body as object).code(status).type(type);
+  const json = (h: Hapi.ResponseToolkit, status: number, body: unknown, type = 'application/json') =>
+    h
+      .response(body as object)
+      .code(status)
+      .type(type);
 
   const register = async (hapi: Hapi.Server): Promise<void> => {
     hapi.route({
-      method: 'POST', path: QHALI_HOOK, options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+      method: 'POST',
+      path: QHALI_HOOK,
+      options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
       handler: (request, h) => {
         if (unavailable) return unavailableReply(h);
         let body: unknown;
@@ -206,11 +221,13 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
       },
     });
     hapi.route({
-      method: 'POST', path: `${QHALI_CONTROL}/triajes`,
+      method: 'POST',
+      path: `${QHALI_CONTROL}/triajes`,
       handler: async (request, h) => json(h, 200, await triage(request.payload as TriageRequest)),
     });
     hapi.route({
-      method: 'GET', path: `${QHALI_CONTROL}/avisos`,
+      method: 'GET',
+      path: `${QHALI_CONTROL}/avisos`,
       handler: (request, h) => {
         const seguimiento = typeof request.query.seguimiento === 'string' ? request.query.seguimiento : undefined;
         return json(h, 200, { avisos: avisos.filter((a) => !seguimiento || a.seguimiento === seguimiento) });
@@ -220,9 +237,14 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
 
   const server: MockServer = await startMockServer(
     {
-      name: PARTY.qhali, ...(config.host ? { host: config.host } : {}), port: config.port || (await freePort(config.host)), journal: config.journal,
+      name: PARTY.qhali,
+      ...(config.host ? { host: config.host } : {}),
+      port: config.port || (await freePort(config.host)),
+      journal: config.journal,
       partyOf: () => PARTY.engine,
-      errorShape: fhirOperationOutcome((status, message) => simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API')),
+      errorShape: fhirOperationOutcome((status, message) =>
+        simpleOutcome(status === 404 ? 'not-found' : 'invalid', `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API'),
+      ),
     },
     register,
   );

@@ -10,20 +10,21 @@
  * Bad input gets an OperationOutcome with 4xx whose issues name their rule and FHIRPath (hapi's own refusals too);
  * nothing stored is touched by a refused request.
  */
+
+import { FhirStore, type Resource } from '../../../src/fhir-server/store.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
-import { startMockServer, type MockServer } from '../../../src/mock/mock-server.ts';
-import { FhirStore, type Resource } from '../../../src/fhir-server/store.ts';
-import { PARTY } from '../lib/constants.ts';
+import { type MockServer, startMockServer } from '../../../src/mock/mock-server.ts';
 import { subscriptionResource } from '../judges/notifications.ts';
 import { peRisValidator, simpleOutcome } from '../judges/triage-check.ts';
-import { FHIR_BASE_PATH, sameDni, type SihceContext } from './sihce/context.ts';
+import { PARTY } from '../lib/constants.ts';
+import type { BackoffPolicy, RisNotifier } from './notifier.ts';
+import { FHIR_BASE_PATH, type SihceContext, sameDni } from './sihce/context.ts';
 import { SihceMllp } from './sihce/mllp.ts';
 import { restPlugin } from './sihce/rest.ts';
-import { sameSubscription, SihceSubscriptions } from './sihce/subscriptions.ts';
+import { SihceSubscriptions, sameSubscription } from './sihce/subscriptions.ts';
 import { transactionPlugin } from './sihce/transaction.ts';
-import type { BackoffPolicy, RisNotifier } from './notifier.ts';
 
 export interface SihceConfig {
   journal: ExchangeJournal;
@@ -58,11 +59,19 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
   const host = config.host ?? '127.0.0.1';
   let baseUrl = '';
   const subscriptions = new SihceSubscriptions({
-    journal: config.journal, store, faults, baseUrl: () => baseUrl,
-    ...(config.backoff ? { backoff: config.backoff } : {}), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+    journal: config.journal,
+    store,
+    faults,
+    baseUrl: () => baseUrl,
+    ...(config.backoff ? { backoff: config.backoff } : {}),
+    ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
   });
   const ctx: SihceContext = {
-    journal: config.journal, faults, store, subscriptions, baseUrl: () => baseUrl,
+    journal: config.journal,
+    faults,
+    store,
+    subscriptions,
+    baseUrl: () => baseUrl,
     validator: peRisValidator(),
     skip: ['RP-01', 'RP-02', 'RP-03', 'RP-04', 'RP-05', 'RP-06', 'RP-07', 'RP-08'].filter((r) => faults.has(`skip-${r}`)),
   };
@@ -75,8 +84,14 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
       ...(config.port !== undefined ? { port: config.port } : {}),
       journal: config.journal,
       partyOf: () => PARTY.engine,
-      errorShape: fhirOperationOutcome((status, message) => simpleOutcome(status === 404 ? 'not-found' : status === 415 ? 'not-supported' : status >= 500 ? 'exception' : 'invalid',
-        `Petición rechazada (${status}): ${message}`, `Request refused (${status}): ${message}`, 'FHIR-API')),
+      errorShape: fhirOperationOutcome((status, message) =>
+        simpleOutcome(
+          status === 404 ? 'not-found' : status === 415 ? 'not-supported' : status >= 500 ? 'exception' : 'invalid',
+          `Petición rechazada (${status}): ${message}`,
+          `Request refused (${status}): ${message}`,
+          'FHIR-API',
+        ),
+      ),
     },
     async (hapi) => {
       await hapi.register([{ plugin: restPlugin, options: ctx }, { plugin: transactionPlugin, options: ctx }, { plugin: mllp.plugin }]);

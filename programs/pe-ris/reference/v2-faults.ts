@@ -7,7 +7,10 @@ import type { FaultSet } from '../../../src/mock/faults.ts';
 type Fields = string[];
 
 function mapSegments(message: string, map: (fields: Fields) => Fields): string {
-  return message.split('\r').map((segment) => (segment === '' ? segment : map(segment.split('|')).join('|'))).join('\r');
+  return message
+    .split('\r')
+    .map((segment) => (segment === '' ? segment : map(segment.split('|')).join('|')))
+    .join('\r');
 }
 
 const set = (fields: Fields, n: number, value: string): Fields => {
@@ -28,25 +31,26 @@ const FAULTS: Readonly<Record<string, (message: string) => string>> = {
   // RIS-V2-04: MSH-18 left empty (the engine's default channel encoding).
   'no-charset': (m) => mapSegments(m, (f) => (f[0] === 'MSH' ? set(f, 17, '') : f)),
   // RIS-MAP-01: the birth date shifted a day by a time-zone conversion (UTC midnight read in Lima).
-  'birth-date-shift': (m) => mapSegments(m, (f) => {
-    if (f[0] !== 'PID' || !/^\d{8}$/.test(f[7] ?? '')) return f;
-    const d = new Date(`${f[7]!.slice(0, 4)}-${f[7]!.slice(4, 6)}-${f[7]!.slice(6, 8)}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() - 1);
-    return set(f, 7, d.toISOString().slice(0, 10).replace(/-/g, ''));
-  }),
+  'birth-date-shift': (m) =>
+    mapSegments(m, (f) => {
+      if (f[0] !== 'PID' || !/^\d{8}$/.test(f[7] ?? '')) return f;
+      const d = new Date(`${f[7]!.slice(0, 4)}-${f[7]!.slice(4, 6)}-${f[7]!.slice(6, 8)}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() - 1);
+      return set(f, 7, d.toISOString().slice(0, 10).replace(/-/g, ''));
+    }),
   // RIS-MAP-01: SCH-1 carries the placer order number (the follow-up id cut to 16 hex digits) instead of the follow-up id.
   'truncated-follow-up-id': (m) => mapSegments(m, (f) => (f[0] === 'SCH' ? set(f, 1, `${(f[1] ?? '').replace(/-/g, '').slice(0, 16).toUpperCase()}^QHALI`) : f)),
   // RP-03: the UBIGEO not carried to PID-11.9.
   'drop-ubigeo': (m) => mapSegments(m, (f) => (f[0] === 'PID' && f[11] ? set(f, 11, f[11].split('^').slice(0, 8).join('^')) : f)),
   // RP-05: NTS 042 roman priorities written as arabic numbers in the ORU^R01 OBX.
-  'acuity-as-number': (m) => mapSegments(m, (f) => {
-    if (f[0] !== 'OBX' || !(f[3] ?? '').startsWith('56839-4')) return f;
-    const c = (f[5] ?? '').split('^');
-    const n = ({ I: '1', II: '2', III: '3', IV: '4' } as Record<string, string>)[c[0] ?? ''];
-    return n ? set(f, 5, [n, ...c.slice(1)].join('^')) : f;
-  }),
+  'acuity-as-number': (m) =>
+    mapSegments(m, (f) => {
+      if (f[0] !== 'OBX' || !(f[3] ?? '').startsWith('56839-4')) return f;
+      const c = (f[5] ?? '').split('^');
+      const n = ({ I: '1', II: '2', III: '3', IV: '4' } as Record<string, string>)[c[0] ?? ''];
+      return n ? set(f, 5, [n, ...c.slice(1)].join('^')) : f;
+    }),
 };
-
 
 export function plantV2Faults(message: string, faults: FaultSet): string {
   let out = message;

@@ -1,12 +1,11 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { checkRefusal, fail } from '../judges/expectations.ts';
-import { changedResource, pacientePe, sampleResource, type CrudType } from '../lib/test-data.ts';
-import { subscriptionResource } from '../judges/notifications.ts';
 import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
-import { urlPath } from '../judges/expectations.ts';
-import { report, ris } from './ris-context.ts';
 import { isObject } from '../../../src/util/is-object.ts';
+import { checkRefusal, fail, urlPath } from '../judges/expectations.ts';
+import { subscriptionResource } from '../judges/notifications.ts';
+import { type CrudType, changedResource, pacientePe, sampleResource } from '../lib/test-data.ts';
+import { report, ris } from './ris-context.ts';
 
 /** Content as sent, without what the server assigns (id, meta, and a narrative it generated: FHIR lets servers add one). */
 function content(resource: unknown): string {
@@ -18,7 +17,12 @@ function content(resource: unknown): string {
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]));
+  if (isObject(value))
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   return value;
 }
 
@@ -29,7 +33,19 @@ Given('que el SIHCE tiene registrada/registrado a(l) {persona} {string}', async 
   const c = context.citizen(alias, sexo);
   const sent = await context.client.sihce('POST', 'Patient', pacientePe(c.person));
   if (sent.result.status !== 201 || !isObject(sent.result.json)) {
-    report(this, [{ ...fail('RIS-FHIR-02', 'processing', 'Patient', `El SIHCE no registró el Patient de ${alias}: HTTP ${sent.result.status}.`, `SIHCE did not register ${alias}'s Patient: HTTP ${sent.result.status}.`), exchangeId: sent.exchange.id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(
+          'RIS-FHIR-02',
+          'processing',
+          'Patient',
+          `El SIHCE no registró el Patient de ${alias}: HTTP ${sent.result.status}.`,
+          `SIHCE did not register ${alias}'s Patient: HTTP ${sent.result.status}.`,
+        ),
+        exchangeId: sent.exchange.id,
+        side: 'response',
+      },
+    ]);
     return;
   }
   c.patientId = String(sent.result.json.id);
@@ -82,7 +98,19 @@ Then('el SIHCE responde 201 con Location y la versión 1', function (this: Sello
   if (created === undefined) problems.push('sin meta.versionId / no meta.versionId');
   else if (context.resource) context.resource.version = created;
   if (problems.length > 0) {
-    report(this, [{ ...fail('RIS-FHIR-02', 'processing', context.resource?.type ?? '', `La creación no respondió como manda FHIR: ${problems.join('; ')}.`, `The create did not answer as FHIR requires: ${problems.join('; ')}.`), exchangeId: x.id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(
+          'RIS-FHIR-02',
+          'processing',
+          context.resource?.type ?? '',
+          `La creación no respondió como manda FHIR: ${problems.join('; ')}.`,
+          `The create did not answer as FHIR requires: ${problems.join('; ')}.`,
+        ),
+        exchangeId: x.id,
+        side: 'response',
+      },
+    ]);
   }
 });
 
@@ -92,7 +120,19 @@ Then('el/la {word} se lee en el SIHCE igual que se envió', async function (this
   if (!r?.id) throw new Error('nothing was created in this scenario');
   const sent = await context.client.sihce('GET', `${r.type}/${r.id}`);
   if (sent.result.status !== 200 || content(sent.result.json) !== content(r.sent)) {
-    report(this, [{ ...fail('RIS-FHIR-02', 'value', r.type, `Leer ${r.type}/${r.id} no devuelve lo enviado (HTTP ${sent.result.status}).`, `Reading ${r.type}/${r.id} does not return what was sent (HTTP ${sent.result.status}).`), exchangeId: sent.exchange.id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(
+          'RIS-FHIR-02',
+          'value',
+          r.type,
+          `Leer ${r.type}/${r.id} no devuelve lo enviado (HTTP ${sent.result.status}).`,
+          `Reading ${r.type}/${r.id} does not return what was sent (HTTP ${sent.result.status}).`,
+        ),
+        exchangeId: sent.exchange.id,
+        side: 'response',
+      },
+    ]);
   }
 });
 
@@ -114,8 +154,19 @@ Then('el/la {word} tiene la versión 2 en el SIHCE', async function (this: Sello
   // A new version: another versionId than the create's (opaque: not necessarily "2").
   const now = versionOf(read.exchange, read.result.json);
   if (x.status !== 200 || now === undefined || now === r.version || content(read.result.json) !== content(r.sent)) {
-    report(this, [{ ...fail('RIS-FHIR-02', 'processing', r.type, `La actualización no dejó la versión 2 con lo enviado (PUT HTTP ${x.status}, versión ${String(version(read.result.json))}).`,
-      `The update did not leave version 2 with what was sent (PUT HTTP ${x.status}, version ${String(version(read.result.json))}).`), exchangeId: read.exchange.id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(
+          'RIS-FHIR-02',
+          'processing',
+          r.type,
+          `La actualización no dejó la versión 2 con lo enviado (PUT HTTP ${x.status}, versión ${String(version(read.result.json))}).`,
+          `The update did not leave version 2 with what was sent (PUT HTTP ${x.status}, version ${String(version(read.result.json))}).`,
+        ),
+        exchangeId: read.exchange.id,
+        side: 'response',
+      },
+    ]);
   }
 });
 
@@ -126,8 +177,19 @@ Then('la búsqueda de {word} de {string} en el SIHCE lo/la encuentra', async fun
   const body = sent.result.json;
   const ids = isObject(body) && Array.isArray(body.entry) ? body.entry.map((e: { resource?: { id?: string } }) => e.resource?.id) : [];
   if (sent.result.status !== 200 || !isObject(body) || body.type !== 'searchset' || !ids.includes(context.resource?.id)) {
-    report(this, [{ ...fail('RIS-FHIR-02', 'not-found', type, `La búsqueda ${type}?patient=… no devuelve ${type}/${String(context.resource?.id)} (HTTP ${sent.result.status}).`,
-      `Search ${type}?patient=… does not return ${type}/${String(context.resource?.id)} (HTTP ${sent.result.status}).`), exchangeId: sent.exchange.id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(
+          'RIS-FHIR-02',
+          'not-found',
+          type,
+          `La búsqueda ${type}?patient=… no devuelve ${type}/${String(context.resource?.id)} (HTTP ${sent.result.status}).`,
+          `Search ${type}?patient=… does not return ${type}/${String(context.resource?.id)} (HTTP ${sent.result.status}).`,
+        ),
+        exchangeId: sent.exchange.id,
+        side: 'response',
+      },
+    ]);
   }
 });
 
@@ -143,8 +205,19 @@ Then('el/la {word} ya no se lee en el SIHCE', async function (this: SelloWorld, 
   const del = context.lastExchange();
   const read = await context.client.sihce('GET', `${r.type}/${r.id}`);
   if ((del.status !== 200 && del.status !== 202 && del.status !== 204) || (read.result.status !== 410 && read.result.status !== 404)) {
-    report(this, [{ ...fail('RIS-FHIR-02', 'processing', r.type, `Tras DELETE (HTTP ${del.status}) la lectura responde ${read.result.status}; se esperaba 410 o 404.`,
-      `After DELETE (HTTP ${del.status}) reading answers ${read.result.status}; expected 410 or 404.`), exchangeId: read.exchange.id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(
+          'RIS-FHIR-02',
+          'processing',
+          r.type,
+          `Tras DELETE (HTTP ${del.status}) la lectura responde ${read.result.status}; se esperaba 410 o 404.`,
+          `After DELETE (HTTP ${del.status}) reading answers ${read.result.status}; expected 410 or 404.`,
+        ),
+        exchangeId: read.exchange.id,
+        side: 'response',
+      },
+    ]);
   }
 });
 
@@ -191,7 +264,18 @@ Then('el SIHCE conserva a {string} sin cambios', async function (this: SelloWorl
   const c = context.citizen(alias);
   const read = await context.client.sihce('GET', `Patient/${c.patientId}`);
   if (read.result.status !== 200 || content(read.result.json) !== content(c.patient) || version(read.result.json) !== version(c.patient)) {
-    report(this, [{ ...fail('RIS-FHIR-01', 'processing', 'Patient', `Tras una petición rechazada el Patient de ${alias} cambió o se perdió (HTTP ${read.result.status}, versión ${String(version(read.result.json))}).`,
-      `After a refused request ${alias}'s Patient changed or was lost (HTTP ${read.result.status}, version ${String(version(read.result.json))}).`), exchangeId: read.exchange.id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(
+          'RIS-FHIR-01',
+          'processing',
+          'Patient',
+          `Tras una petición rechazada el Patient de ${alias} cambió o se perdió (HTTP ${read.result.status}, versión ${String(version(read.result.json))}).`,
+          `After a refused request ${alias}'s Patient changed or was lost (HTTP ${read.result.status}, version ${String(version(read.result.json))}).`,
+        ),
+        exchangeId: read.exchange.id,
+        side: 'response',
+      },
+    ]);
   }
 });

@@ -1,7 +1,7 @@
 import { After, AfterAll, Before } from '@cucumber/cucumber';
 import { EXCHANGE_MEDIA_TYPE, type SelloWorld } from '../../../src/cucumber/world.ts';
 import { stableScenarioKey } from '../../../src/run/scenario-key.ts';
-import { journal, newWireFindings, report, ris, RisScenario, setRis, stopRisDeployment } from './ris-context.ts';
+import { journal, newWireFindings, RisScenario, report, ris, setRis, stopRisDeployment } from './ris-context.ts';
 import { AFTER, BEFORE } from './timeouts.ts';
 
 const REQUIREMENT_TAG = /^@((?:RP|RIS-[A-Z0-9]+)-\d+)$/;

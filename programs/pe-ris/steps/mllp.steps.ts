@@ -1,14 +1,13 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { frameMllp, parseEr7, valueAt, VT, FS } from '../../../src/hl7v2/index.ts';
+import type { SelloWorld } from '../../../src/cucumber/world.ts';
+import { FS, frameMllp, parseEr7, VT, valueAt } from '../../../src/hl7v2/index.ts';
 import { ackCode } from '../../../src/transport/mllp-client.ts';
 import { fail, type JudgedFinding } from '../judges/expectations.ts';
 import { judgeSihceAck } from '../judges/wire.ts';
 import { buildTriageBundle } from '../lib/triage-bundle.ts';
 import { buildAdtA04, triageFacts, type V2BuildOptions } from '../lib/v2-messages.ts';
-import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import { report, ris } from './ris-context.ts';
 import { FRAMING } from './timeouts.ts';
-
 
 /** The ADT^A04 the engine would send for the scenario's citizen (Sello plays the engine). */
 function adtOf(world: SelloWorld, alias: string, opts: V2BuildOptions & { withoutDni?: boolean; type?: string } = {}): string {
@@ -88,25 +87,38 @@ function expectAck(world: SelloWorld, codes: string[], opts: { errCode?: string 
   const ack = typeof x.response?.body === 'string' ? x.response.body : undefined;
   const rule = world.primaryRequirement;
   if (ack === undefined) {
-    report(world, [{ ...fail(rule, 'timeout', 'MSA', `El SIHCE no respondió: ${x.error ?? 'sin respuesta'}.`, `SIHCE did not answer: ${x.error ?? 'no reply'}.`, 'hl7v2'), exchangeId: x.id, side: 'response' }]);
+    report(world, [
+      { ...fail(rule, 'timeout', 'MSA', `El SIHCE no respondió: ${x.error ?? 'sin respuesta'}.`, `SIHCE did not answer: ${x.error ?? 'no reply'}.`, 'hl7v2'), exchangeId: x.id, side: 'response' },
+    ]);
     return;
   }
   const { code } = ackCode(ack);
   const out: JudgedFinding[] = [];
   if (!codes.includes(code)) {
-    out.push({ ...fail(rule, 'business-rule', 'MSA-1', `Se esperaba MSA-1 ${codes.join(' o ')}; llegó «${code}».`, `Expected MSA-1 ${codes.join(' or ')}; got "${code}".`, 'hl7v2'), exchangeId: x.id, side: 'response' });
+    out.push({
+      ...fail(rule, 'business-rule', 'MSA-1', `Se esperaba MSA-1 ${codes.join(' o ')}; llegó «${code}».`, `Expected MSA-1 ${codes.join(' or ')}; got "${code}".`, 'hl7v2'),
+      exchangeId: x.id,
+      side: 'response',
+    });
   }
   const m = parseEr7(ack);
   const errs = m.ok ? m.segments.filter((s) => s.id === 'ERR') : [];
   if (!['AA', 'CA'].includes(code) && errs.length === 0) {
-    out.push({ ...fail('RIS-V2-01', 'required', 'ERR', `El ${code} no trae ERR que diga qué estuvo mal.`, `The ${code} carries no ERR saying what was wrong.`, 'hl7v2'), exchangeId: x.id, side: 'response' });
+    out.push({
+      ...fail('RIS-V2-01', 'required', 'ERR', `El ${code} no trae ERR que diga qué estuvo mal.`, `The ${code} carries no ERR saying what was wrong.`, 'hl7v2'),
+      exchangeId: x.id,
+      side: 'response',
+    });
   }
   if (opts.errCode && errs.length > 0 && !errs.some((_, i) => valueAt(m, { segment: 'ERR', occurrence: i + 1, field: 3, component: 1 }) === opts.errCode)) {
     out.push({ ...fail(rule, 'value', 'ERR-3', `Se esperaba ERR-3 ${opts.errCode}.`, `Expected ERR-3 ${opts.errCode}.`, 'hl7v2'), exchangeId: x.id, side: 'response' });
   }
   // The ACK's own conformance (profile, MSA-2 correlation, routing; its framing), whatever the scenario tests.
   out.push(...judgeSihceAck(x));
-  report(world, out.map((f) => ({ ...f, role: 'sihce' })));
+  report(
+    world,
+    out.map((f) => ({ ...f, role: 'sihce' })),
+  );
 }
 
 Then('el SIHCE responde {ack} con un ERR', function (this: SelloWorld, code: string) {
@@ -131,10 +143,15 @@ Then('recibe el mismo ACK que la primera vez', function (this: SelloWorld) {
   const first = String(context.previous?.response?.body ?? '');
   const second = String(context.lastExchange().response?.body ?? '');
   if (first !== second) {
-    report(this, [{ ...fail(this.primaryRequirement, 'duplicate', 'MSA', 'La retransmisión no recibió el mismo ACK que el original.', 'The retransmission did not get the original\'s ACK.', 'hl7v2'), exchangeId: context.lastExchange().id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(this.primaryRequirement, 'duplicate', 'MSA', 'La retransmisión no recibió el mismo ACK que el original.', "The retransmission did not get the original's ACK.", 'hl7v2'),
+        exchangeId: context.lastExchange().id,
+        side: 'response',
+      },
+    ]);
   }
 });
-
 
 Given('que el SIHCE rechaza el próximo mensaje HL7 v2 con AE', function (this: SelloWorld) {
   const sihce = ris(this).deployment.local.sihce;

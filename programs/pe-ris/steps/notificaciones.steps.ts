@@ -1,12 +1,11 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { PARTY, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
-import { subscriptionResource } from '../judges/notifications.ts';
-import { checkAvisos, checkBackoff, checkLeg, fail, legEvents, type Aviso, type JudgedFinding } from '../judges/expectations.ts';
-import { sleep, waitFor, WaitTimeoutError } from '../../../src/util/wait.ts';
 import type { SelloWorld } from '../../../src/cucumber/world.ts';
+import { sleep, WaitTimeoutError, waitFor } from '../../../src/util/wait.ts';
+import { type Aviso, checkAvisos, checkBackoff, checkLeg, fail, type JudgedFinding, legEvents } from '../judges/expectations.ts';
+import { subscriptionResource } from '../judges/notifications.ts';
+import { PARTY, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
+import { type RisScenario, reportRootCause, ris } from './ris-context.ts';
 import { WAITING } from './timeouts.ts';
-import { reportRootCause, ris, type RisScenario } from './ris-context.ts';
-
 
 function local<K extends 'qhali' | 'engine' | 'sihce'>(context: RisScenario, role: K): NonNullable<RisScenario['deployment']['local'][K]> {
   const running = context.deployment.local[role];
@@ -50,8 +49,20 @@ Given('que la suscripción del motor se registra otra vez en el SIHCE, con el mi
   const sent = await context.client.sihce('POST', 'Subscription', subscriptionResource(endpoint, { criteria: TOPIC_SEGUIMIENTO, payload: 'full-resource' }));
   context.last = sent.exchange;
   if (sent.result.status >= 300) {
-    reportRootCause(this, [{ ...fail('RIS-NOT-02', 'processing', 'Subscription', `El SIHCE no aceptó la misma suscripción otra vez: HTTP ${sent.result.status}.`,
-      `SIHCE did not accept the same subscription again: HTTP ${sent.result.status}.`), exchangeId: sent.exchange.id, side: 'response', role: 'sihce' }]);
+    reportRootCause(this, [
+      {
+        ...fail(
+          'RIS-NOT-02',
+          'processing',
+          'Subscription',
+          `El SIHCE no aceptó la misma suscripción otra vez: HTTP ${sent.result.status}.`,
+          `SIHCE did not accept the same subscription again: HTTP ${sent.result.status}.`,
+        ),
+        exchangeId: sent.exchange.id,
+        side: 'response',
+        role: 'sihce',
+      },
+    ]);
   }
 });
 
@@ -65,10 +76,13 @@ async function avisosOf(world: SelloWorld, followUpId: string, expected: number)
   const context = ris(world);
   let last: Aviso[] = [];
   try {
-    await waitFor(async () => {
-      last = await context.client.qhaliAvisos(followUpId);
-      return last.length >= expected ? last : { pending: `${last.length} notice(s): ${last.map((a) => a.estado).join(', ')}` };
-    }, { what: `Qhali's ${expected} notices of follow-up ${followUpId}`, timeoutMs: context.propagationMs, intervalMs: 150 });
+    await waitFor(
+      async () => {
+        last = await context.client.qhaliAvisos(followUpId);
+        return last.length >= expected ? last : { pending: `${last.length} notice(s): ${last.map((a) => a.estado).join(', ')}` };
+      },
+      { what: `Qhali's ${expected} notices of follow-up ${followUpId}`, timeoutMs: context.propagationMs, intervalMs: 150 },
+    );
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
   }

@@ -37,7 +37,11 @@ const DEFECTS: Record<string, TriageDefect> = {
 
 defineParameterType({
   name: 'defecto',
-  regexp: new RegExp(Object.keys(DEFECTS).map((k) => k.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|')),
+  regexp: new RegExp(
+    Object.keys(DEFECTS)
+      .map((k) => k.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'))
+      .join('|'),
+  ),
   transformer: (s: string): TriageDefect => DEFECTS[s]!,
 });
 

@@ -1,18 +1,18 @@
-import { ExchangeJournal } from '../../../src/journal/journal.ts';
-import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
-import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
+import type { SelloWorld } from '../../../src/cucumber/world.ts';
+import { isBlocking } from '../../../src/findings/finding.ts';
 import { generatePersonPe, type SyntheticPersonPe } from '../../../src/identifiers/pe/person.ts';
 import { generateRenipress } from '../../../src/identifiers/pe/renipress.ts';
-import type { PeRisTarget } from '../lib/target.ts';
-import type { RisRole } from '../lib/constants.ts';
-import { startRisDeployment, type RisDeployment } from '../reference/deployment.ts';
-import { RisClient } from '../lib/ris-client.ts';
-import type { TriageFacts } from '../lib/v2-messages.ts';
+import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
+import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
+import { ExchangeJournal } from '../../../src/journal/journal.ts';
 import type { RunConfig } from '../../../src/run/run-config.ts';
-import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import type { JudgedFinding } from '../judges/expectations.ts';
 import { findingKey, judgeWire } from '../judges/wire.ts';
-import { isBlocking } from '../../../src/findings/finding.ts';
+import type { RisRole } from '../lib/constants.ts';
+import { RisClient } from '../lib/ris-client.ts';
+import type { PeRisTarget } from '../lib/target.ts';
+import type { TriageFacts } from '../lib/v2-messages.ts';
+import { type RisDeployment, startRisDeployment } from '../reference/deployment.ts';
 
 /** One journal and one deployment per worker process: scenarios share the roles, never the people. */
 export const journal = new ExchangeJournal();
@@ -112,7 +112,11 @@ export class RisScenario {
    * the order the scenario asks, so `--seed` replays the same ids.
    */
   messageId(prefix = 'SELLO'): string {
-    return `${prefix}${this.rng.fork(`message-id:${++this.#ids}`).uuid().replace(/-/g, '').toUpperCase()}`.slice(0, 20);
+    return `${prefix}${this.rng
+      .fork(`message-id:${++this.#ids}`)
+      .uuid()
+      .replace(/-/g, '')
+      .toUpperCase()}`.slice(0, 20);
   }
 
   lastExchange(): ExchangeEntry {
@@ -156,7 +160,10 @@ export function newWireFindings(world: SelloWorld): JudgedFinding[] {
  * no cause: a defective message on the way is the finding, under the rule it breaks, not the journey it broke.
  */
 export function reportRootCause(world: SelloWorld, consequences: readonly JudgedFinding[]): void {
-  if (!consequences.some(isBlocking)) return report(world, consequences);
+  if (!consequences.some(isBlocking)) {
+    report(world, consequences);
+    return;
+  }
   const wire = newWireFindings(world);
   report(world, wire.length > 0 ? wire : consequences);
 }

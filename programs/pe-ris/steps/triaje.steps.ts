@@ -1,19 +1,18 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { buildTriageBundle } from '../lib/triage-bundle.ts';
-import { SYSTEM, PARTY, type PrioridadNts } from '../lib/constants.ts';
-import { checkRefusal, fail, isTriagePost, judgeTriage, v2Exchanges, type JudgedFinding } from '../judges/expectations.ts';
-import { outcomeIssues } from '../judges/triage-check.ts';
-import { DEFECT_EXPECTATION, plantTriageDefect, type TriageDefect } from '../lib/test-data.ts';
-import { triageFacts } from '../lib/v2-messages.ts';
-import { ackCode } from '../../../src/transport/mllp-client.ts';
+import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import { parseEr7, valueAt } from '../../../src/hl7v2/index.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
-import { waitFor, WaitTimeoutError } from '../../../src/util/wait.ts';
-import type { SelloWorld } from '../../../src/cucumber/world.ts';
-import { WAITING } from './timeouts.ts';
-import { report, reportRootCause, ris, type Citizen, type RisScenario } from './ris-context.ts';
+import { ackCode } from '../../../src/transport/mllp-client.ts';
+import { WaitTimeoutError, waitFor } from '../../../src/util/wait.ts';
+import { checkRefusal, fail, isTriagePost, type JudgedFinding, judgeTriage, v2Exchanges } from '../judges/expectations.ts';
+import { outcomeIssues } from '../judges/triage-check.ts';
 import { judgeEngineV2, judgeSihceAck, roleOf } from '../judges/wire.ts';
-
+import { PARTY, type PrioridadNts, SYSTEM } from '../lib/constants.ts';
+import { DEFECT_EXPECTATION, plantTriageDefect, type TriageDefect } from '../lib/test-data.ts';
+import { buildTriageBundle } from '../lib/triage-bundle.ts';
+import { triageFacts } from '../lib/v2-messages.ts';
+import { type Citizen, type RisScenario, report, reportRootCause, ris } from './ris-context.ts';
+import { WAITING } from './timeouts.ts';
 
 /**
  * The engine's messages SIHCE did not accept. When the wire shows nothing wrong with them (reportRootCause looks
@@ -25,11 +24,24 @@ function sihceRefusals(context: RisScenario, since: string, xs = v2Exchanges(con
   return xs.flatMap((x): JudgedFinding[] => {
     const ack = typeof x.response?.body === 'string' ? ackCode(x.response.body).code : '';
     if (ack === 'AA' || ack === 'CA') return [];
-    const err = typeof x.response?.body === 'string' ? valueAt(parseEr7(x.response.body), { segment: 'ERR', field: 8 }) || valueAt(parseEr7(x.response.body), { segment: 'ERR', field: 3, component: 2 }) : '';
+    const err =
+      typeof x.response?.body === 'string' ? valueAt(parseEr7(x.response.body), { segment: 'ERR', field: 8 }) || valueAt(parseEr7(x.response.body), { segment: 'ERR', field: 3, component: 2 }) : '';
     const what = `${x.method ?? 'HL7 v2'} (MSA-1 «${ack}»${err ? `: ${err}` : ''}${x.error ? `, ${x.error}` : ''})`;
-    return [engineUnderTest
-      ? { ...fail('RIS-V2-04', 'business-rule', 'MSH', `El SIHCE de referencia rechazó el ${what} del motor.`, `The reference SIHCE refused the engine's ${what}.`, 'hl7v2'), exchangeId: x.id, side: 'request', role: 'engine' }
-      : { ...fail('RIS-V2-01', 'business-rule', 'MSA-1', `El SIHCE rechazó un ${what} conforme del motor.`, `SIHCE refused a conformant ${what} of the engine.`, 'hl7v2'), exchangeId: x.id, side: 'response', role: 'sihce' }];
+    return [
+      engineUnderTest
+        ? {
+            ...fail('RIS-V2-04', 'business-rule', 'MSH', `El SIHCE de referencia rechazó el ${what} del motor.`, `The reference SIHCE refused the engine's ${what}.`, 'hl7v2'),
+            exchangeId: x.id,
+            side: 'request',
+            role: 'engine',
+          }
+        : {
+            ...fail('RIS-V2-01', 'business-rule', 'MSA-1', `El SIHCE rechazó un ${what} conforme del motor.`, `SIHCE refused a conformant ${what} of the engine.`, 'hl7v2'),
+            exchangeId: x.id,
+            side: 'response',
+            role: 'sihce',
+          },
+    ];
   });
 }
 
@@ -62,19 +74,48 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
   // What went wrong downstream is a consequence: reported only when the wire shows no defective message causing it.
   const consequences: JudgedFinding[] = [];
   if (!ok2xx(sent.result.status) || answer?.enviado !== true) {
-    consequences.push({ ...fail('RIS-FLOW-01', 'processing', '', `Qhali no envió el triaje de ${alias}: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`,
-      `Qhali did not send ${alias}'s triage: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`), exchangeId: sent.exchange.id });
+    consequences.push({
+      ...fail(
+        'RIS-FLOW-01',
+        'processing',
+        '',
+        `Qhali no envió el triaje de ${alias}: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`,
+        `Qhali did not send ${alias}'s triage: HTTP ${sent.result.status} ${answer?.motivo ?? ''}`,
+      ),
+      exchangeId: sent.exchange.id,
+    });
   }
-  const triage = (await awaitExchanges(context, (xs) => {
-    const found = xs.filter(isTriagePost).filter((x) => x.startedAt >= since && (x.response !== undefined || x.error !== undefined));
-    return found.length > 0 ? found : undefined;
-  }, `Qhali's triage of ${alias} on the wire`))?.at(-1);
+  const triage = (
+    await awaitExchanges(
+      context,
+      (xs) => {
+        const found = xs.filter(isTriagePost).filter((x) => x.startedAt >= since && (x.response !== undefined || x.error !== undefined));
+        return found.length > 0 ? found : undefined;
+      },
+      `Qhali's triage of ${alias} on the wire`,
+    )
+  )?.at(-1);
   if (!triage) {
-    reportRootCause(world, [...consequences, { ...fail('RIS-FLOW-01', 'timeout', '', `No se vio en ${context.propagationMs} ms el triaje de ${alias} enviado por Qhali.`, `Qhali's triage of ${alias} was not seen within ${context.propagationMs} ms.`), role: 'qhali' }]);
+    reportRootCause(world, [
+      ...consequences,
+      {
+        ...fail(
+          'RIS-FLOW-01',
+          'timeout',
+          '',
+          `No se vio en ${context.propagationMs} ms el triaje de ${alias} enviado por Qhali.`,
+          `Qhali's triage of ${alias} was not seen within ${context.propagationMs} ms.`,
+        ),
+        role: 'qhali',
+      },
+    ]);
     return c;
   }
   context.last = triage;
-  report(world, judgeTriage(triage).map((f) => ({ ...f, role: 'qhali' })));
+  report(
+    world,
+    judgeTriage(triage).map((f) => ({ ...f, role: 'qhali' })),
+  );
   const facts = triageFacts(triage.request.body);
   if (facts) {
     c.facts = facts;
@@ -87,9 +128,18 @@ async function triageThroughQhali(world: SelloWorld, alias: string, sexo: 'femal
     // A valid triage refused: blame the rule the receiver claimed, else the journey.
     const claimed = outcomeIssues(triage.response?.body)[0]?.ruleId;
     const receiver = roleOf(triage.to);
-    consequences.push({ ...fail(claimed && /^RP-0\d$/.test(claimed) ? claimed : 'RIS-FLOW-01', 'processing', 'Bundle',
-      `El triaje válido de ${alias} fue rechazado: HTTP ${triage.status ?? triage.error}.`, `${alias}'s valid triage was refused: HTTP ${triage.status ?? triage.error}.`),
-    exchangeId: triage.id, side: 'response', ...(receiver ? { role: receiver } : {}) });
+    consequences.push({
+      ...fail(
+        claimed && /^RP-0\d$/.test(claimed) ? claimed : 'RIS-FLOW-01',
+        'processing',
+        'Bundle',
+        `El triaje válido de ${alias} fue rechazado: HTTP ${triage.status ?? triage.error}.`,
+        `${alias}'s valid triage was refused: HTTP ${triage.status ?? triage.error}.`,
+      ),
+      exchangeId: triage.id,
+      side: 'response',
+      ...(receiver ? { role: receiver } : {}),
+    });
   }
   reportRootCause(world, consequences);
   if (opts.engineLeg !== 'none') await judgeEngineLeg(world, c, opts.engineLeg === 'judge' ? 'judge' : 'delivered', triage.startedAt);
@@ -105,20 +155,33 @@ async function judgeEngineLeg(world: SelloWorld, c: Citizen, depth: 'judge' | 'd
   const context = ris(world);
   const types = ['ADT^A04', 'ORU^R01', 'SIU^S12'];
   // This triage's messages: from the engine, about this DNI, sent once the triage had started.
-  const mine = (xs: readonly ExchangeEntry[]) => v2Exchanges(xs).filter((x) => x.from === PARTY.engine && x.startedAt >= since
-    && typeof x.request.body === 'string' && c.facts !== undefined && x.request.body.includes(c.facts.dni));
-  const seen = await awaitExchanges(context, (xs) => {
-    const ours = mine(xs);
-    return types.every((t) => ours.some((x) => x.method === t && (x.response !== undefined || x.error !== undefined))) ? ours : undefined;
-  }, `the engine's ADT^A04, ORU^R01 and SIU^S12 for ${c.alias} at SIHCE`);
+  const mine = (xs: readonly ExchangeEntry[]) =>
+    v2Exchanges(xs).filter((x) => x.from === PARTY.engine && x.startedAt >= since && typeof x.request.body === 'string' && c.facts !== undefined && x.request.body.includes(c.facts.dni));
+  const seen = await awaitExchanges(
+    context,
+    (xs) => {
+      const ours = mine(xs);
+      return types.every((t) => ours.some((x) => x.method === t && (x.response !== undefined || x.error !== undefined))) ? ours : undefined;
+    },
+    `the engine's ADT^A04, ORU^R01 and SIU^S12 for ${c.alias} at SIHCE`,
+  );
   const got = seen ?? mine(context.exchanges());
   const wire: JudgedFinding[] = [];
   const flow: JudgedFinding[] = [];
   for (const type of types) {
     const x = got.filter((e) => e.method === type).at(-1);
     if (!x) {
-      flow.push({ ...fail('RIS-FLOW-01', 'timeout', 'MSH-9', `El motor no envió al SIHCE el ${type} de ${c.alias} (esperado ${context.propagationMs} ms).`,
-        `The engine did not send SIHCE the ${type} of ${c.alias} (waited ${context.propagationMs} ms).`, 'hl7v2'), role: 'engine' });
+      flow.push({
+        ...fail(
+          'RIS-FLOW-01',
+          'timeout',
+          'MSH-9',
+          `El motor no envió al SIHCE el ${type} de ${c.alias} (esperado ${context.propagationMs} ms).`,
+          `The engine did not send SIHCE the ${type} of ${c.alias} (waited ${context.propagationMs} ms).`,
+          'hl7v2',
+        ),
+        role: 'engine',
+      });
       continue;
     }
     if (depth === 'judge') {
@@ -156,7 +219,20 @@ Then('el motor entrega/entregó al SIHCE el ADT^A04, el ORU^R01 y el SIU^S12 de 
   const c = context.citizen(alias);
   const x = [...context.exchanges()].reverse().find((e) => isTriagePost(e) && triageFacts(e.request.body)?.followUpId === c.followUpId);
   if (x && !ok2xx(x.status)) {
-    reportRootCause(this, [{ ...fail('RIS-FLOW-01', 'processing', 'Bundle', `El motor no aceptó el triaje válido de ${alias}: HTTP ${x.status ?? x.error}.`, `The engine did not accept ${alias}'s valid triage: HTTP ${x.status ?? x.error}.`), exchangeId: x.id, side: 'response', role: 'engine' }]);
+    reportRootCause(this, [
+      {
+        ...fail(
+          'RIS-FLOW-01',
+          'processing',
+          'Bundle',
+          `El motor no aceptó el triaje válido de ${alias}: HTTP ${x.status ?? x.error}.`,
+          `The engine did not accept ${alias}'s valid triage: HTTP ${x.status ?? x.error}.`,
+        ),
+        exchangeId: x.id,
+        side: 'response',
+        role: 'engine',
+      },
+    ]);
   }
   if (x) c.facts = triageFacts(x.request.body);
   await judgeEngineLeg(this, c, 'judge');
@@ -175,9 +251,13 @@ Then('Qhali no envía ningún triaje', async function (this: SelloWorld) {
   // Whatever Qhali says, the wire decides: a short grace for a triage sent after the answer.
   await new Promise((r) => setTimeout(r, 500));
   const sent = context.exchanges().filter(isTriagePost);
-  const findings = sent.map((x): JudgedFinding => ({
-    ...fail('RP-07', 'business-rule', 'Bundle', 'Qhali envió un triaje sin el consentimiento de la persona.', 'Qhali sent a triage without the person\'s consent.'), exchangeId: x.id, side: 'request',
-  }));
+  const findings = sent.map(
+    (x): JudgedFinding => ({
+      ...fail('RP-07', 'business-rule', 'Bundle', 'Qhali envió un triaje sin el consentimiento de la persona.', "Qhali sent a triage without the person's consent."),
+      exchangeId: x.id,
+      side: 'request',
+    }),
+  );
   if (sent.length === 0 && answer?.enviado === true) {
     findings.push(fail('RP-07', 'business-rule', '', 'Qhali dice haber enviado un triaje sin consentimiento.', 'Qhali says it sent a triage without consent.'));
   }
@@ -242,21 +322,41 @@ Then('el SIHCE tiene registrada/registrado a {string} con su DNI', async functio
   if (count === 1) {
     const family = String((resources[0]?.name as { family?: string }[] | undefined)?.[0]?.family ?? '').toUpperCase();
     if (family !== `${c.person.apellidoPaterno} ${c.person.apellidoMaterno}`.toUpperCase()) {
-      report(this, [{ ...fail('RIS-MAP-01', 'value', 'Patient.name[0].family', `El SIHCE registró a ${alias} con el apellido «${family}».`, `SIHCE registered ${alias} with family name "${family}".`), exchangeId: x.id, side: 'response' }]);
+      report(this, [
+        {
+          ...fail('RIS-MAP-01', 'value', 'Patient.name[0].family', `El SIHCE registró a ${alias} con el apellido «${family}».`, `SIHCE registered ${alias} with family name "${family}".`),
+          exchangeId: x.id,
+          side: 'response',
+        },
+      ]);
     }
     return;
   }
-  report(this, [{
-    ...fail(count === 0 ? 'RIS-FLOW-01' : 'RIS-V2-02', count === 0 ? 'not-found' : 'duplicate', 'Bundle.entry',
-      `El SIHCE tiene ${count} pacientes con el DNI de ${alias}; debe tener uno.`, `SIHCE holds ${count} patients with ${alias}'s DNI; it must hold one.`),
-    exchangeId: x.id, side: 'response',
-  }]);
+  report(this, [
+    {
+      ...fail(
+        count === 0 ? 'RIS-FLOW-01' : 'RIS-V2-02',
+        count === 0 ? 'not-found' : 'duplicate',
+        'Bundle.entry',
+        `El SIHCE tiene ${count} pacientes con el DNI de ${alias}; debe tener uno.`,
+        `SIHCE holds ${count} patients with ${alias}'s DNI; it must hold one.`,
+      ),
+      exchangeId: x.id,
+      side: 'response',
+    },
+  ]);
 });
 
 Then('el SIHCE no tiene registrada/registrado a {string}', async function (this: SelloWorld, alias: string) {
   const { count, x } = await patientsOf(this, alias);
   if (count > 0) {
-    report(this, [{ ...fail(this.primaryRequirement, 'business-rule', 'Bundle.entry', `Un triaje rechazado dejó a ${alias} registrada en el SIHCE.`, `A refused triage left ${alias} registered in SIHCE.`), exchangeId: x.id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(this.primaryRequirement, 'business-rule', 'Bundle.entry', `Un triaje rechazado dejó a ${alias} registrada en el SIHCE.`, `A refused triage left ${alias} registered in SIHCE.`),
+        exchangeId: x.id,
+        side: 'response',
+      },
+    ]);
   }
 });
 
@@ -267,15 +367,25 @@ export async function followUpTask(world: SelloWorld, alias: string): Promise<Re
   if (!c.followUpId) throw new Error(`no triage of ${alias} in this scenario`);
   const query = `identifier=${encodeURIComponent(`${SYSTEM.qhaliTask}|${c.followUpId}`)}`;
   try {
-    return await waitFor(async () => {
-      const sent = await context.client.sihce('GET', `Task?${query}`);
-      const task = (sent.result.json as { entry?: { resource?: Record<string, unknown> }[] } | undefined)?.entry?.[0]?.resource;
-      return task ?? { pending: `HTTP ${sent.result.status}, no Task yet` };
-    }, { what: `SIHCE's follow-up Task of ${alias}`, timeoutMs: context.propagationMs, intervalMs: 200 });
+    return await waitFor(
+      async () => {
+        const sent = await context.client.sihce('GET', `Task?${query}`);
+        const task = (sent.result.json as { entry?: { resource?: Record<string, unknown> }[] } | undefined)?.entry?.[0]?.resource;
+        return task ?? { pending: `HTTP ${sent.result.status}, no Task yet` };
+      },
+      { what: `SIHCE's follow-up Task of ${alias}`, timeoutMs: context.propagationMs, intervalMs: 200 },
+    );
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
-    reportRootCause(world, [fail('RIS-FLOW-01', 'timeout', 'Task', `El SIHCE no tiene, tras ${error.timeoutMs} ms, la Task de seguimiento de ${alias} (${c.followUpId}).`,
-      `After ${error.timeoutMs} ms SIHCE has no follow-up Task of ${alias} (${c.followUpId}).`)]);
+    reportRootCause(world, [
+      fail(
+        'RIS-FLOW-01',
+        'timeout',
+        'Task',
+        `El SIHCE no tiene, tras ${error.timeoutMs} ms, la Task de seguimiento de ${alias} (${c.followUpId}).`,
+        `After ${error.timeoutMs} ms SIHCE has no follow-up Task of ${alias} (${c.followUpId}).`,
+      ),
+    ]);
     return undefined;
   }
 }
@@ -292,8 +402,19 @@ Then('el seguimiento de {string} está reservado en el SIHCE', WAITING, async fu
   if (task.status !== 'accepted') problems.push(`Task.status ${String(task.status)} ≠ accepted`);
   if (appointment?.status !== 'booked') problems.push(`Appointment.status ${String(appointment?.status)} ≠ booked`);
   if (problems.length > 0) {
-    reportRootCause(this, [{ ...fail('RIS-FLOW-01', 'business-rule', 'Appointment', `El seguimiento de ${alias} no quedó reservado: ${problems.join('; ')}.`,
-      `${alias}'s follow-up was not booked: ${problems.join('; ')}.`), exchangeId: appt.exchange.id, side: 'response' }]);
+    reportRootCause(this, [
+      {
+        ...fail(
+          'RIS-FLOW-01',
+          'business-rule',
+          'Appointment',
+          `El seguimiento de ${alias} no quedó reservado: ${problems.join('; ')}.`,
+          `${alias}'s follow-up was not booked: ${problems.join('; ')}.`,
+        ),
+        exchangeId: appt.exchange.id,
+        side: 'response',
+      },
+    ]);
   }
 });
 
@@ -306,8 +427,19 @@ When('el SIHCE cambia el estado del seguimiento de {string} a {string}', WAITING
   const sent = await context.client.sihce('PUT', `Task/${String(task.id)}`, { ...task, status });
   context.last = sent.exchange;
   if (!ok2xx(sent.result.status)) {
-    report(this, [{ ...fail('RIS-FHIR-02', 'processing', 'Task.status', `El SIHCE no aceptó el cambio de estado a «${status}»: HTTP ${sent.result.status}.`,
-      `SIHCE did not accept the status change to "${status}": HTTP ${sent.result.status}.`), exchangeId: sent.exchange.id, side: 'response' }]);
+    report(this, [
+      {
+        ...fail(
+          'RIS-FHIR-02',
+          'processing',
+          'Task.status',
+          `El SIHCE no aceptó el cambio de estado a «${status}»: HTTP ${sent.result.status}.`,
+          `SIHCE did not accept the status change to "${status}": HTTP ${sent.result.status}.`,
+        ),
+        exchangeId: sent.exchange.id,
+        side: 'response',
+      },
+    ]);
     return;
   }
   c.statuses.push(status);

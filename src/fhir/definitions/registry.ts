@@ -160,9 +160,7 @@ export class DefinitionRegistry implements DefinitionSource {
     try {
       const base = raw.baseDefinition ? this.structureDefinition(raw.baseDefinition) : undefined;
       if (!base?.snapshot) {
-        this.snapshotProblems.set(raw.url!, [
-          { severity: 'error', message: `Cannot generate the snapshot: base definition '${raw.baseDefinition ?? '(none)'}' is unknown` },
-        ]);
+        this.snapshotProblems.set(raw.url!, [{ severity: 'error', message: `Cannot generate the snapshot: base definition '${raw.baseDefinition ?? '(none)'}' is unknown` }]);
         return undefined;
       }
       let result: ReturnType<typeof generateSnapshot>;

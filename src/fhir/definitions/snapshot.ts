@@ -29,9 +29,29 @@ const CORE_PREFIX = 'http://hl7.org/fhir/StructureDefinition/';
 
 /** Differential properties that replace the base value when present. */
 const REPLACED: readonly string[] = [
-  'short', 'definition', 'comment', 'requirements', 'alias', 'min', 'max', 'type', 'meaningWhenMissing',
-  'orderMeaning', 'maxLength', 'condition', 'mustSupport', 'isModifier', 'isModifierReason', 'isSummary',
-  'binding', 'label', 'code', 'example', 'mapping', 'sliceIsConstraining', 'contentReference',
+  'short',
+  'definition',
+  'comment',
+  'requirements',
+  'alias',
+  'min',
+  'max',
+  'type',
+  'meaningWhenMissing',
+  'orderMeaning',
+  'maxLength',
+  'condition',
+  'mustSupport',
+  'isModifier',
+  'isModifierReason',
+  'isSummary',
+  'binding',
+  'label',
+  'code',
+  'example',
+  'mapping',
+  'sliceIsConstraining',
+  'contentReference',
 ];
 const VALUE_PREFIXES = ['fixed', 'pattern', 'defaultValue', 'minValue', 'maxValue'];
 

@@ -34,13 +34,13 @@ export const EXPRESSION_FIXES: readonly ExpressionFix[] = [
     key: 'dom-3',
     expression: R4_DOM_3,
     replacement: asToOfType(R4_DOM_3),
-    why: "descendants().as(canonical) is a filter in the HL7 engine but an error on a collection in fhirpath.js",
+    why: 'descendants().as(canonical) is a filter in the HL7 engine but an error on a collection in fhirpath.js',
   },
   {
     key: 'dom-3',
     expression: R4B_DOM_3,
     replacement: asToOfType(R4B_DOM_3),
-    why: "descendants().as(canonical) is a filter in the HL7 engine but an error on a collection in fhirpath.js",
+    why: 'descendants().as(canonical) is a filter in the HL7 engine but an error on a collection in fhirpath.js',
   },
   {
     key: 'dom-6',
@@ -74,7 +74,7 @@ export const EXPRESSION_FIXES: readonly ExpressionFix[] = [
     key: 'que-7',
     expression: "operator = 'exists' implies (answer is Boolean)",
     replacement: "operator = 'exists' implies (answer is boolean)",
-    why: "FHIR.boolean is not System.Boolean in fhirpath.js; the HL7 engine compares type names ignoring case",
+    why: 'FHIR.boolean is not System.Boolean in fhirpath.js; the HL7 engine compares type names ignoring case',
   },
   {
     expression: 'enableWhen.count() > 2 implies enableBehavior.exists()',

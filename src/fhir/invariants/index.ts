@@ -26,11 +26,11 @@ import type { OptionVariants, UserInvocationTable } from 'fhirpath';
 import type { Invariant, InvariantContext, InvariantEvaluator, InvariantOutcome, TerminologyService } from '../contracts.ts';
 import { fhirpathEngine } from './engine.ts';
 import { effectiveExpression } from './fixes.ts';
-import { NATIVE_INVARIANTS, type NativeCheck, type PrimitiveView } from './native.ts';
 import { hasNarrativeContent, withPlaceholderContent } from './narrative.ts';
+import { NATIVE_INVARIANTS, type NativeCheck, type PrimitiveView } from './native.ts';
 
-export { EXPRESSION_FIXES, effectiveExpression } from './fixes.ts';
 export { fhirpathEngine } from './engine.ts';
+export { EXPRESSION_FIXES, effectiveExpression } from './fixes.ts';
 
 const syntaxChecked = new Map<string, string | undefined>();
 
@@ -78,8 +78,27 @@ export interface SelloInvariantEvaluator extends InvariantEvaluator {
 }
 
 export const FHIR_PRIMITIVE_TYPES: ReadonlySet<string> = new Set([
-  'base64Binary', 'boolean', 'canonical', 'code', 'date', 'dateTime', 'decimal', 'id', 'instant', 'integer', 'markdown',
-  'oid', 'positiveInt', 'string', 'time', 'unsignedInt', 'uri', 'url', 'uuid', 'xhtml', 'integer64',
+  'base64Binary',
+  'boolean',
+  'canonical',
+  'code',
+  'date',
+  'dateTime',
+  'decimal',
+  'id',
+  'instant',
+  'integer',
+  'markdown',
+  'oid',
+  'positiveInt',
+  'string',
+  'time',
+  'unsignedInt',
+  'uri',
+  'url',
+  'uuid',
+  'xhtml',
+  'integer64',
 ]);
 
 const PASS: InvariantOutcome = { passed: true };
@@ -212,17 +231,11 @@ export function createInvariantEvaluator(options: InvariantEvaluatorOptions = {}
         const candidate: Bridge = { Node: node.constructor as ResourceNodeClass, nodeCtx: { model, getDecimal: node.ctx.getDecimal } };
         // The node class is internal API: use it only if it still behaves as this module expects.
         const ele1 = compile('hasValue() or (children().count() > id.count())');
-        const typed = compile('$this is HumanName and given.first() = \'A\'');
+        const typed = compile("$this is HumanName and given.first() = 'A'");
         const withExtension = new candidate.Node(candidate.nodeCtx, null, null, 'date', { extension: [{ url: 'u', valueCode: 'c' }] }, 'date', 'birthDate');
         const idOnly = new candidate.Node(candidate.nodeCtx, null, null, 'date', { id: 'x' }, 'date', 'birthDate');
         const name = new candidate.Node(candidate.nodeCtx, { given: ['A'] }, null, 'HumanName', null, 'HumanName', 'name');
-        if (
-          'run' in ele1 &&
-          'run' in typed &&
-          truthy(ele1.run(withExtension, {})) &&
-          !truthy(ele1.run(idOnly, {})) &&
-          truthy(typed.run(name, {}))
-        ) {
+        if ('run' in ele1 && 'run' in typed && truthy(ele1.run(withExtension, {})) && !truthy(ele1.run(idOnly, {})) && truthy(typed.run(name, {}))) {
           bridge = candidate;
         }
       }
@@ -332,9 +345,7 @@ type FhirpathCtx = { vars?: Record<string, unknown>; model?: unknown; getDecimal
  */
 function resolveLocally(this: FhirpathCtx, coll: unknown[]): unknown[] {
   const root = (this.vars?.rootResource ?? null) as Record<string, unknown> | null;
-  const NodeClass = (coll.find((i) => typeof i === 'object' && i !== null && 'data' in i) as ResourceNodeLike | undefined)?.constructor as
-    | ResourceNodeClass
-    | undefined;
+  const NodeClass = (coll.find((i) => typeof i === 'object' && i !== null && 'data' in i) as ResourceNodeLike | undefined)?.constructor as ResourceNodeClass | undefined;
   const out: unknown[] = [];
   for (const item of coll) {
     const value = typeof item === 'object' && item !== null && 'data' in item ? (item as ResourceNodeLike).data : item;

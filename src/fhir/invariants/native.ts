@@ -6,11 +6,12 @@
  * `undefined` to hand an unusual shape back to fhirpath.js; test/fhir/invariants checks them against
  * fhirpath.js on the same nodes.
  */
+
+import { isObject } from '../../util/is-object.ts';
 import type { InvariantContext } from '../contracts.ts';
 import { choiceTypes } from './engine.ts';
 import { BASE_EXPRESSIONS } from './fixes.ts';
 import { hasNarrativeContent } from './narrative.ts';
-import { isObject } from '../../util/is-object.ts';
 
 export type NativeCheck = (node: unknown, context: InvariantContext, primitive: PrimitiveView | undefined) => boolean | undefined;
 
@@ -112,8 +113,7 @@ const ref1: NativeCheck = (node, context) => {
 const CODING_KEYS = new Set(['system', 'version', 'code', 'display', 'userSelected']);
 
 /** A Coding of primitives only: anything else (extensions, `_display`) is left to fhirpath.js's equality. */
-const plainCoding = (c: unknown): c is Record<string, string | boolean> =>
-  isObject(c) && Object.keys(c).every((k) => CODING_KEYS.has(k) && (typeof c[k] === 'string' || typeof c[k] === 'boolean'));
+const plainCoding = (c: unknown): c is Record<string, string | boolean> => isObject(c) && Object.keys(c).every((k) => CODING_KEYS.has(k) && (typeof c[k] === 'string' || typeof c[k] === 'boolean'));
 
 /** FHIRPath `=` on two plain Codings: the same elements with the same values. */
 function sameCoding(a: Record<string, string | boolean>, b: Record<string, string | boolean>): boolean {

@@ -38,8 +38,7 @@ export interface CodeSystemIndex {
 const PROPERTY_URI = 'http://hl7.org/fhir/concept-properties#';
 
 function propertyValue(p: ConceptProperty): string | undefined {
-  const v =
-    p.valueCode ?? p.valueString ?? p.valueBoolean ?? p.valueInteger ?? p.valueDateTime ?? p.valueDecimal ?? p.valueCoding?.code;
+  const v = p.valueCode ?? p.valueString ?? p.valueBoolean ?? p.valueInteger ?? p.valueDateTime ?? p.valueDecimal ?? p.valueCoding?.code;
   return v === undefined ? undefined : String(v);
 }
 
@@ -177,7 +176,12 @@ export function applyFilter(index: CodeSystemIndex, filter: ComposeFilter): Filt
       }
       case 'in':
       case 'not-in': {
-        const listed = new Set(value.split(',').map((v) => resolve(v.trim())).filter((c): c is string => c !== undefined));
+        const listed = new Set(
+          value
+            .split(',')
+            .map((v) => resolve(v.trim()))
+            .filter((c): c is string => c !== undefined),
+        );
         if (op === 'in') return { codes: listed };
         return { codes: new Set([...index.concepts.keys()].filter((c) => !listed.has(c))) };
       }
@@ -219,7 +223,7 @@ export function applyFilter(index: CodeSystemIndex, filter: ComposeFilter): Filt
       return select((vs) => !vs.some((v) => unwanted.includes(v)));
     }
     case 'exists':
-      return select((vs) => (vs.length > 0) === (value === 'true'));
+      return select((vs) => vs.length > 0 === (value === 'true'));
     case 'regex': {
       const re = safeRegex(value);
       if (!re) return { unsupported: `invalid regex ${value}` };

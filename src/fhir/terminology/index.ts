@@ -7,28 +7,12 @@
  * ICD-10, RxNorm…) could settle is `unknown` with the reason, never `not-member`.
  */
 import type { CodeCheck, CodeSystem, DefinitionSource, TerminologyService, ValueSet } from '../contracts.ts';
-import { applyFilter, findConcept, indexCodeSystem, safeRegex, type CodeSystemIndex } from './code-system.ts';
-import {
-  EMPTY,
-  evaluate,
-  findMember,
-  fromExpansion,
-  hasUnknown,
-  intersect,
-  keyOf,
-  minus,
-  systemsOf,
-  union,
-  type Answer,
-  type Key,
-  type Member,
-  type Node,
-  type SetNode,
-} from './expansion.ts';
 import { splitCanonical } from './base-source.ts';
-import { MIMETYPE_SHORT_FORMS, MIMETYPES_VALUESET, BCP13, SPECIAL_SYSTEMS, type Tri } from './special-systems.ts';
+import { applyFilter, type CodeSystemIndex, findConcept, indexCodeSystem, safeRegex } from './code-system.ts';
+import { type Answer, EMPTY, evaluate, findMember, fromExpansion, hasUnknown, intersect, type Key, keyOf, type Member, minus, type Node, type SetNode, systemsOf, union } from './expansion.ts';
+import { BCP13, MIMETYPE_SHORT_FORMS, MIMETYPES_VALUESET, SPECIAL_SYSTEMS, type Tri } from './special-systems.ts';
 
-export { loadBaseTerminologySource, definitionsDataDir, type BaseTerminologySource, type BaseSourceOptions } from './base-source.ts';
+export { type BaseSourceOptions, type BaseTerminologySource, definitionsDataDir, loadBaseTerminologySource } from './base-source.ts';
 export { isWellFormedLanguageTag, isWellFormedMimeType } from './special-systems.ts';
 
 type ComposeInclude = NonNullable<NonNullable<ValueSet['compose']>['include']>[number];

@@ -36,9 +36,32 @@ const LANGTAG =
   '(?:-x(?:-[a-z0-9]{1,8})+)?'; // private use
 const PRIVATEUSE = 'x(?:-[a-z0-9]{1,8})+';
 const GRANDFATHERED = [
-  'en-GB-oed', 'i-ami', 'i-bnn', 'i-default', 'i-enochian', 'i-hak', 'i-klingon', 'i-lux', 'i-mingo', 'i-navajo',
-  'i-pwn', 'i-tao', 'i-tay', 'i-tsu', 'sgn-BE-FR', 'sgn-BE-NL', 'sgn-CH-DE', 'art-lojban', 'cel-gaulish', 'no-bok',
-  'no-nyn', 'zh-guoyu', 'zh-hakka', 'zh-min', 'zh-min-nan', 'zh-xiang',
+  'en-GB-oed',
+  'i-ami',
+  'i-bnn',
+  'i-default',
+  'i-enochian',
+  'i-hak',
+  'i-klingon',
+  'i-lux',
+  'i-mingo',
+  'i-navajo',
+  'i-pwn',
+  'i-tao',
+  'i-tay',
+  'i-tsu',
+  'sgn-BE-FR',
+  'sgn-BE-NL',
+  'sgn-CH-DE',
+  'art-lojban',
+  'cel-gaulish',
+  'no-bok',
+  'no-nyn',
+  'zh-guoyu',
+  'zh-hakka',
+  'zh-min',
+  'zh-min-nan',
+  'zh-xiang',
 ].map((t) => t.replace(/-/g, '\\-'));
 const BCP47_RE = new RegExp(`^(?:${LANGTAG}|${PRIVATEUSE}|${GRANDFATHERED.join('|')})$`, 'i');
 
@@ -133,8 +156,7 @@ const ucumSystem: SpecialSystem = {
   },
 };
 
-const reasonFor = (system: string, what: string): string =>
-  `${system} is not available offline: ${what} can only be checked against the full code system`;
+const reasonFor = (system: string, what: string): string => `${system} is not available offline: ${what} can only be checked against the full code system`;
 
 export const SPECIAL_SYSTEMS: ReadonlyMap<string, SpecialSystem> = new Map<string, SpecialSystem>([
   [BCP47, { check: (code) => isWellFormedLanguageTag(code) }],

@@ -70,12 +70,7 @@ const DOCUMENT_REFERENCES: [string, string][] = [
 
 type Resolve = (ref: string, from: { bundle: BundleIndex | undefined; fullUrl: string | undefined }) => { index: number; resource: unknown }[];
 
-export function checkBundle(
-  index: BundleIndex,
-  scope: { path: string; run: { findings: Finding[] } },
-  base: CompiledDefinition,
-  resolve: Resolve,
-): void {
+export function checkBundle(index: BundleIndex, scope: { path: string; run: { findings: Finding[] } }, base: CompiledDefinition, resolve: Resolve): void {
   const findings = scope.run.findings;
   const path = scope.path;
   const seen = new Map<string, number>();
@@ -87,17 +82,22 @@ export function checkBundle(
     const fullUrl = typeof e.fullUrl === 'string' ? e.fullUrl : undefined;
     const resource = isObject(e.resource) ? e.resource : undefined;
     if (fullUrl !== undefined && !isAbsoluteUrl(fullUrl)) {
-      findings.push(issue(RULE.bundleFullUrl, 'error', 'invalid', entryPath, text(
-        `The fullUrl must be an absolute URL (not '${fullUrl}')`,
-        `El fullUrl debe ser una URL absoluta (no '${fullUrl}')`,
-      )));
+      findings.push(issue(RULE.bundleFullUrl, 'error', 'invalid', entryPath, text(`The fullUrl must be an absolute URL (not '${fullUrl}')`, `El fullUrl debe ser una URL absoluta (no '${fullUrl}')`)));
     } else if (fullUrl && resource && /^https?:/.test(fullUrl)) {
       const m = RESTFUL.exec(fullUrl);
       if (m && m[2] === resource.resourceType && typeof resource.id === 'string' && m[3] !== resource.id) {
-        findings.push(issue(RULE.bundleFullUrl, 'error', 'invalid', entryPath, text(
-          `The fullUrl '${fullUrl}' looks like a RESTful server URL, so it must end with the correct type and id (/${String(resource.resourceType)}/${resource.id})`,
-          `El fullUrl '${fullUrl}' parece una URL RESTful, así que debe terminar con el tipo e id correctos (/${String(resource.resourceType)}/${resource.id})`,
-        )));
+        findings.push(
+          issue(
+            RULE.bundleFullUrl,
+            'error',
+            'invalid',
+            entryPath,
+            text(
+              `The fullUrl '${fullUrl}' looks like a RESTful server URL, so it must end with the correct type and id (/${String(resource.resourceType)}/${resource.id})`,
+              `El fullUrl '${fullUrl}' parece una URL RESTful, así que debe terminar con el tipo e id correctos (/${String(resource.resourceType)}/${resource.id})`,
+            ),
+          ),
+        );
       }
     }
     if (bdl7 && fullUrl && index.type !== 'history') {
@@ -105,10 +105,18 @@ export function checkBundle(
       const key = fullUrl + '\u0000' + (typeof meta?.versionId === 'string' ? meta.versionId : '');
       const first = seen.get(key);
       if (first !== undefined) {
-        findings.push(issue(bdl7.key, bdl7.severity, 'invariant', entryPath, text(
-          `Constraint failed: ${bdl7.key}: '${bdl7.human}' (duplicate fullUrl '${fullUrl}', first at entry[${first}])`,
-          `Restricción incumplida: ${bdl7.key}: el fullUrl '${fullUrl}' está repetido (primero en entry[${first}])`,
-        )));
+        findings.push(
+          issue(
+            bdl7.key,
+            bdl7.severity,
+            'invariant',
+            entryPath,
+            text(
+              `Constraint failed: ${bdl7.key}: '${bdl7.human}' (duplicate fullUrl '${fullUrl}', first at entry[${first}])`,
+              `Restricción incumplida: ${bdl7.key}: el fullUrl '${fullUrl}' está repetido (primero en entry[${first}])`,
+            ),
+          ),
+        );
       } else seen.set(key, i);
     }
   }
@@ -127,32 +135,34 @@ function checkDocument(index: BundleIndex, path: string, findings: Finding[], re
     if (ref.startsWith('#')) return;
     const matches = resolve(ref, from);
     if (matches.length === 0) {
-      findings.push(issue(RULE.referenceUnresolved, 'error', 'not-found', location, text(
-        `Can't find '${ref}' in the bundle (${label})`,
-        `No se encuentra '${ref}' en el bundle (${label})`,
-      )));
+      findings.push(issue(RULE.referenceUnresolved, 'error', 'not-found', location, text(`Can't find '${ref}' in the bundle (${label})`, `No se encuentra '${ref}' en el bundle (${label})`)));
     } else if (matches.length > 1) {
-      findings.push(issue(RULE.referenceAmbiguous, 'error', 'invalid', location, text(
-        `Found ${matches.length} matches for '${ref}' in the bundle (${label})`,
-        `Hay ${matches.length} coincidencias para '${ref}' en el bundle (${label})`,
-      )));
+      findings.push(
+        issue(
+          RULE.referenceAmbiguous,
+          'error',
+          'invalid',
+          location,
+          text(`Found ${matches.length} matches for '${ref}' in the bundle (${label})`, `Hay ${matches.length} coincidencias para '${ref}' en el bundle (${label})`),
+        ),
+      );
     }
   };
   for (const [name, label] of DOCUMENT_REFERENCES) {
     const v = composition[name];
-    if (Array.isArray(v)) v.forEach((x, i) => check(x, `${base}.${name}[${i}]`, label));
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) check(x, `${base}.${name}[${i}]`, label);
     else check(v, `${base}.${name}`, label);
   }
   if (Array.isArray(composition.attester)) {
-    composition.attester.forEach((a, i) => isObject(a) && check(a.party, `${base}.attester[${i}].party`, 'Composition.attester.party'));
+    for (const [i, a] of composition.attester.entries()) if (isObject(a)) check(a.party, `${base}.attester[${i}].party`, 'Composition.attester.party');
   }
   const sections = (list: unknown, at: string): void => {
     if (!Array.isArray(list)) return;
     list.forEach((s, i) => {
       if (!isObject(s)) return;
       const sp = `${at}.section[${i}]`;
-      if (Array.isArray(s.entry)) s.entry.forEach((x, j) => check(x, `${sp}.entry[${j}]`, 'Section Entry'));
-      if (Array.isArray(s.author)) s.author.forEach((x, j) => check(x, `${sp}.author[${j}]`, 'Section Author'));
+      if (Array.isArray(s.entry)) for (const [j, x] of s.entry.entries()) check(x, `${sp}.entry[${j}]`, 'Section Entry');
+      if (Array.isArray(s.author)) for (const [j, x] of s.author.entries()) check(x, `${sp}.author[${j}]`, 'Section Author');
       check(s.focus, `${sp}.focus`, 'Section Focus');
       sections(s.section, sp);
     });

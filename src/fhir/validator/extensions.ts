@@ -8,7 +8,7 @@ import { issue, RULE, text } from './messages.ts';
 import { isAbsoluteUrl } from './primitives.ts';
 import { checkInvariants } from './rules.ts';
 import type { Item, ResourceScope } from './scope.ts';
-import { elementOnlyInvariants, exampleExtensionDomain, EXTENSION_BASE, XVER } from './support.ts';
+import { EXTENSION_BASE, elementOnlyInvariants, exampleExtensionDomain, XVER } from './support.ts';
 import type { StructuralValidator } from './validator.ts';
 import { containerFor, walkComplex } from './walk.ts';
 
@@ -55,10 +55,18 @@ export function validateExtension(
     if (absolute && !def.sliceName) checkExtensionContext(sv, extDef, plainUrl!, hostDef, hostType, item.path, scope, parentExtensionUrl);
     const modifierDef = extDef.root.isModifier;
     if (absolute && modifierDef !== isModifier) {
-      findings.push(issue(RULE.extensionModifier, 'error', 'structure', item.path, text(
-        modifierDef ? `The extension ${plainUrl} must be used as a modifierExtension` : `The extension ${plainUrl} must not be used as a modifierExtension`,
-        modifierDef ? `La extensión ${plainUrl} debe usarse como modifierExtension` : `La extensión ${plainUrl} no debe usarse como modifierExtension`,
-      )));
+      findings.push(
+        issue(
+          RULE.extensionModifier,
+          'error',
+          'structure',
+          item.path,
+          text(
+            modifierDef ? `The extension ${plainUrl} must be used as a modifierExtension` : `The extension ${plainUrl} must not be used as a modifierExtension`,
+            modifierDef ? `La extensión ${plainUrl} debe usarse como modifierExtension` : `La extensión ${plainUrl} no debe usarse como modifierExtension`,
+          ),
+        ),
+      );
     }
     walkComplex(sv, v, extDef.root, { host: extDef.root, typeRoot: undefined }, item.path, scope, false, 'Extension', plainUrl);
     checkInvariants(sv, extDef.root.invariants, v, item.path, scope, 'Extension', 'Extension');
@@ -67,31 +75,47 @@ export function validateExtension(
       // the walk against the base Extension reports the missing url
     } else if (!absolute) {
       if (host.sd.type === 'Extension' && host.sd.isProfile) {
-        findings.push(issue(RULE.extensionUnknown, 'error', 'structure', item.path, text(
-          `Sub-extension url '${url}' is not defined by the extension ${host.sd.url}`,
-          `La subextensión '${url}' no está definida por la extensión ${host.sd.url}`,
-        )));
+        findings.push(
+          issue(
+            RULE.extensionUnknown,
+            'error',
+            'structure',
+            item.path,
+            text(`Sub-extension url '${url}' is not defined by the extension ${host.sd.url}`, `La subextensión '${url}' no está definida por la extensión ${host.sd.url}`),
+          ),
+        );
       } else if (!parentExtensionUrl) {
-        findings.push(issue(RULE.extensionUnknown, 'error', 'structure', item.path, text(
-          `The extension url '${url}' must be an absolute URL`,
-          `La url de extensión '${url}' debe ser una URL absoluta`,
-        )));
+        findings.push(
+          issue(RULE.extensionUnknown, 'error', 'structure', item.path, text(`The extension url '${url}' must be an absolute URL`, `La url de extensión '${url}' debe ser una URL absoluta`)),
+        );
       }
     } else if (XVER.test(plainUrl!)) {
-      findings.push(issue(RULE.extensionUnknown, 'information', 'informational', item.path, text(
-        `Cross-version extension ${plainUrl} is not validated`,
-        `La extensión entre versiones ${plainUrl} no se valida`,
-      )));
+      findings.push(
+        issue(RULE.extensionUnknown, 'information', 'informational', item.path, text(`Cross-version extension ${plainUrl} is not validated`, `La extensión entre versiones ${plainUrl} no se valida`)),
+      );
     } else if (exampleExtensionDomain(plainUrl!)) {
-      findings.push(issue(RULE.extensionUnknown, 'warning', 'extension', item.path, text(
-        `The extension ${plainUrl} is unknown (example domain), so its content cannot be checked`,
-        `La extensión ${plainUrl} es desconocida (dominio de ejemplo), no se puede comprobar su contenido`,
-      )));
+      findings.push(
+        issue(
+          RULE.extensionUnknown,
+          'warning',
+          'extension',
+          item.path,
+          text(
+            `The extension ${plainUrl} is unknown (example domain), so its content cannot be checked`,
+            `La extensión ${plainUrl} es desconocida (dominio de ejemplo), no se puede comprobar su contenido`,
+          ),
+        ),
+      );
     } else {
-      findings.push(issue(RULE.extensionUnknown, 'error', 'structure', item.path, text(
-        `The extension ${plainUrl} could not be found so is not allowed here`,
-        `La extensión ${plainUrl} no se encuentra, por lo que no se permite aquí`,
-      )));
+      findings.push(
+        issue(
+          RULE.extensionUnknown,
+          'error',
+          'structure',
+          item.path,
+          text(`The extension ${plainUrl} could not be found so is not allowed here`, `La extensión ${plainUrl} no se encuentra, por lo que no se permite aquí`),
+        ),
+      );
     }
     const base = sv.definition(EXTENSION_BASE);
     if (base) {
@@ -127,10 +151,18 @@ export function checkExtensionContext(
     }
     if (names.has(expr)) return;
   }
-  scope.run.findings.push(issue(RULE.extensionContext, 'error', 'structure', path, text(
-    `The extension ${url} is not allowed to be used at this point (allowed = ${contexts.map((c) => `${c.type === 'extension' ? 'x' : 'e'}:${c.expression}`).join(', ')}; this element is [${hostDef.basePath}; ${hostType}])`,
-    `La extensión ${url} no puede usarse en este punto (permitido = ${contexts.map((c) => c.expression).join(', ')}; este elemento es [${hostDef.basePath}; ${hostType}])`,
-  )));
+  scope.run.findings.push(
+    issue(
+      RULE.extensionContext,
+      'error',
+      'structure',
+      path,
+      text(
+        `The extension ${url} is not allowed to be used at this point (allowed = ${contexts.map((c) => `${c.type === 'extension' ? 'x' : 'e'}:${c.expression}`).join(', ')}; this element is [${hostDef.basePath}; ${hostType}])`,
+        `La extensión ${url} no puede usarse en este punto (permitido = ${contexts.map((c) => c.expression).join(', ')}; este elemento es [${hostDef.basePath}; ${hostType}])`,
+      ),
+    ),
+  );
 }
 
 export function typeAncestors(sv: StructuralValidator, type: string): Set<string> {

@@ -11,10 +11,11 @@
  * settles the common case where X is absent without calling the engine.
  */
 import { Parser } from './fast-parser.ts';
-import { BAIL, type FastCheck, type GuardCheck, navigate, type Node } from './fast-runtime.ts';
+import { BAIL, type FastCheck, type GuardCheck, type Node, navigate } from './fast-runtime.ts';
 import { tokenize } from './fast-tokenizer.ts';
-export { navigate } from './fast-runtime.ts';
+
 export type { FastCheck, FastContext, GuardCheck } from './fast-runtime.ts';
+export { navigate } from './fast-runtime.ts';
 
 const compiled = new Map<string, FastCheck | null>();
 

@@ -2,7 +2,7 @@
  * Parser of the fast FHIRPath subset: builds closures over the JSON, bails out on anything outside it.
  */
 import { fn } from './fast-functions.ts';
-import { asBoolean, bail, bool, DATE_LIKE, type Expr, FALSE, navigate, NONE, singletonPrimitive, TRUE } from './fast-runtime.ts';
+import { asBoolean, bail, bool, DATE_LIKE, type Expr, FALSE, NONE, navigate, singletonPrimitive, TRUE } from './fast-runtime.ts';
 import type { Tok } from './fast-tokenizer.ts';
 
 export const KEYWORD_OPS = new Set(['and', 'or', 'xor', 'implies', 'in', 'contains', 'is', 'as', 'div', 'mod']);

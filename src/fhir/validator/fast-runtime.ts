@@ -3,7 +3,6 @@
  * signal that hands a case to the full engine.
  */
 
-
 export type Node = unknown;
 export type Collection = unknown[];
 
@@ -37,12 +36,56 @@ export const EXT_ONLY = Object.freeze({ __extensionOnly: true });
  * property is told to be a choice (so that `binding.value` does not find `binding.valueSet`).
  */
 export const CHOICE_TYPES = new Set([
-  'Base64Binary', 'Boolean', 'Canonical', 'Code', 'Date', 'DateTime', 'Decimal', 'Id', 'Instant', 'Integer', 'Markdown',
-  'Oid', 'PositiveInt', 'String', 'Time', 'UnsignedInt', 'Uri', 'Url', 'Uuid', 'Address', 'Age', 'Annotation',
-  'Attachment', 'CodeableConcept', 'Coding', 'ContactPoint', 'Count', 'Distance', 'Duration', 'HumanName',
-  'Identifier', 'Money', 'Period', 'Quantity', 'Range', 'Ratio', 'Reference', 'SampledData', 'Signature', 'Timing',
-  'ContactDetail', 'Contributor', 'DataRequirement', 'Expression', 'ParameterDefinition', 'RelatedArtifact',
-  'TriggerDefinition', 'UsageContext', 'Dosage', 'Meta',
+  'Base64Binary',
+  'Boolean',
+  'Canonical',
+  'Code',
+  'Date',
+  'DateTime',
+  'Decimal',
+  'Id',
+  'Instant',
+  'Integer',
+  'Markdown',
+  'Oid',
+  'PositiveInt',
+  'String',
+  'Time',
+  'UnsignedInt',
+  'Uri',
+  'Url',
+  'Uuid',
+  'Address',
+  'Age',
+  'Annotation',
+  'Attachment',
+  'CodeableConcept',
+  'Coding',
+  'ContactPoint',
+  'Count',
+  'Distance',
+  'Duration',
+  'HumanName',
+  'Identifier',
+  'Money',
+  'Period',
+  'Quantity',
+  'Range',
+  'Ratio',
+  'Reference',
+  'SampledData',
+  'Signature',
+  'Timing',
+  'ContactDetail',
+  'Contributor',
+  'DataRequirement',
+  'Expression',
+  'ParameterDefinition',
+  'RelatedArtifact',
+  'TriggerDefinition',
+  'UsageContext',
+  'Dosage',
+  'Meta',
 ]);
 
 /** Children named `name` of the nodes, flattening arrays; `value` also finds `valueString` etc. */
@@ -83,8 +126,7 @@ function push(out: Node[], v: unknown, ext: unknown): void {
   } else if (v !== null) out.push(v);
 }
 
-export const isPrimitiveValue = (v: unknown): v is string | number | boolean =>
-  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+export const isPrimitiveValue = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /** Strings that FHIRPath may type as date/time, whose comparison rules the subset does not model. */
 export const DATE_LIKE = /^\d{4}(-\d{2}(-\d{2}(T.*)?)?)?$|^T?\d{2}:\d{2}/;

@@ -50,7 +50,7 @@ export function tokenize(expr: string): Tok[] {
     }
     if (/[A-Za-z_]/.test(c) || c === '$' || c === '%') {
       let j = i + 1;
-      while (j < expr.length && /[A-Za-z0-9_\-]/.test(expr[j]!)) {
+      while (j < expr.length && /[A-Za-z0-9_-]/.test(expr[j]!)) {
         if (expr[j] === '-' && c !== '%') break;
         j++;
       }

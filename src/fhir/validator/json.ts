@@ -1,6 +1,7 @@
 /** JSON value helpers shared by the validator: deep equality and FHIR pattern matching. */
 
 import { isObject } from '../../util/is-object.ts';
+
 export { isObject };
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -44,10 +44,18 @@ export function checkReference(sv: StructuralValidator, obj: Record<string, unkn
       }
     }
     if (!holder.containedIds.has(ref.slice(1))) {
-      findings.push(issue('ref-1', 'error', 'invariant', path, text(
-        `Constraint failed: ref-1: 'SHALL have a contained resource if a local reference is provided' (unable to resolve '${ref}')`,
-        `Restricción incumplida: ref-1: 'DEBE existir un recurso contenido si se da una referencia local' (no se resuelve '${ref}')`,
-      )));
+      findings.push(
+        issue(
+          'ref-1',
+          'error',
+          'invariant',
+          path,
+          text(
+            `Constraint failed: ref-1: 'SHALL have a contained resource if a local reference is provided' (unable to resolve '${ref}')`,
+            `Restricción incumplida: ref-1: 'DEBE existir un recurso contenido si se da una referencia local' (no se resuelve '${ref}')`,
+          ),
+        ),
+      );
     }
     return;
   }
@@ -56,32 +64,47 @@ export function checkReference(sv: StructuralValidator, obj: Record<string, unkn
   if (scope.bundle) {
     const matches = sv.resolveInBundle(ref, scope);
     if (matches.length > 1) {
-      findings.push(issue(RULE.referenceAmbiguous, 'error', 'invalid', path, text(
-        `Multiple matches in bundle for reference ${ref}`,
-        `Varias coincidencias en el bundle para la referencia ${ref}`,
-      )));
+      findings.push(issue(RULE.referenceAmbiguous, 'error', 'invalid', path, text(`Multiple matches in bundle for reference ${ref}`, `Varias coincidencias en el bundle para la referencia ${ref}`)));
     } else if (matches.length === 1) {
       const rt = matches[0]!.resource;
       if (isObject(rt) && typeof rt.resourceType === 'string') targetType = rt.resourceType;
     } else if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) {
       const bundleType = scope.bundle.type ?? '';
-      findings.push(issue(RULE.referenceUnresolved, SELF_CONTAINED.has(bundleType) ? 'error' : 'warning', 'not-found', path, text(
-        `Unable to resolve the reference '${ref}' in the bundle`,
-        `No se puede resolver la referencia '${ref}' en el bundle`,
-      )));
+      findings.push(
+        issue(
+          RULE.referenceUnresolved,
+          SELF_CONTAINED.has(bundleType) ? 'error' : 'warning',
+          'not-found',
+          path,
+          text(`Unable to resolve the reference '${ref}' in the bundle`, `No se puede resolver la referencia '${ref}' en el bundle`),
+        ),
+      );
     }
   }
   const allowed = allowedTargets(sv, type);
   if (targetType && allowed !== 'any' && !allowed.has(targetType)) {
-    findings.push(issue(RULE.referenceType, 'error', 'structure', path, text(
-      `The type '${targetType}' implied by the reference '${ref}' is not a valid target for this element (must be one of ${[...allowed].join(', ')})`,
-      `El tipo '${targetType}' de la referencia '${ref}' no es un destino válido para este elemento (debe ser uno de ${[...allowed].join(', ')})`,
-    )));
+    findings.push(
+      issue(
+        RULE.referenceType,
+        'error',
+        'structure',
+        path,
+        text(
+          `The type '${targetType}' implied by the reference '${ref}' is not a valid target for this element (must be one of ${[...allowed].join(', ')})`,
+          `El tipo '${targetType}' de la referencia '${ref}' no es un destino válido para este elemento (debe ser uno de ${[...allowed].join(', ')})`,
+        ),
+      ),
+    );
   }
   if (targetType && typeof obj.type === 'string' && obj.type !== targetType && sv.resourceTypes.has(obj.type)) {
-    findings.push(issue(RULE.referenceType, 'error', 'structure', path, text(
-      `The reference '${ref}' points to a ${targetType} but Reference.type says ${obj.type}`,
-      `La referencia '${ref}' apunta a un ${targetType} pero Reference.type indica ${obj.type}`,
-    )));
+    findings.push(
+      issue(
+        RULE.referenceType,
+        'error',
+        'structure',
+        path,
+        text(`The reference '${ref}' points to a ${targetType} but Reference.type says ${obj.type}`, `La referencia '${ref}' apunta a un ${targetType} pero Reference.type indica ${obj.type}`),
+      ),
+    );
   }
 }

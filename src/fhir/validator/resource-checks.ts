@@ -70,18 +70,20 @@ export function validateResource(
     const profile = sv.definition(url);
     if (!profile) {
       run.findings.push(
-        issue(RULE.profileUnknown, 'warning', 'not-supported', path, text(
-          `Profile reference '${url}' has not been checked because it is unknown`,
-          `El perfil '${url}' no se ha comprobado porque es desconocido`,
-        )),
+        issue(
+          RULE.profileUnknown,
+          'warning',
+          'not-supported',
+          path,
+          text(`Profile reference '${url}' has not been checked because it is unknown`, `El perfil '${url}' no se ha comprobado porque es desconocido`),
+        ),
       );
       continue;
     }
     if (profile.type !== type) {
-      run.findings.push(issue(RULE.resourceType, 'error', 'structure', path, text(
-        `The profile '${url}' is for ${profile.type}, not ${type}`,
-        `El perfil '${url}' es para ${profile.type}, no para ${type}`,
-      )));
+      run.findings.push(
+        issue(RULE.resourceType, 'error', 'structure', path, text(`The profile '${url}' is for ${profile.type}, not ${type}`, `El perfil '${url}' es para ${profile.type}, no para ${type}`)),
+      );
       continue;
     }
     walkDefinition(sv, resource, profile, { ...scope, baseWalk: false, elementIds: new Map() });
@@ -109,10 +111,16 @@ export function resourceChecks(sv: StructuralValidator, scope: ResourceScope, ba
       if (!isObject(c) || typeof c.id !== 'string') continue;
       if (scope.hashRefs.has('#' + c.id) || scope.selfRefs.has(c)) continue;
       run.findings.push(
-        issue(dom3.key, dom3.severity, 'invariant', path, text(
-          `Constraint failed: ${dom3.key}: '${dom3.human}' (contained resource '${c.id}' is not referenced)`,
-          `Restricción incumplida: ${dom3.key}: el recurso contenido '${c.id}' no está referenciado desde el recurso`,
-        )),
+        issue(
+          dom3.key,
+          dom3.severity,
+          'invariant',
+          path,
+          text(
+            `Constraint failed: ${dom3.key}: '${dom3.human}' (contained resource '${c.id}' is not referenced)`,
+            `Restricción incumplida: ${dom3.key}: el recurso contenido '${c.id}' no está referenciado desde el recurso`,
+          ),
+        ),
       );
     }
   }
@@ -161,19 +169,29 @@ export function checkParameterExpression(sv: StructuralValidator, expression: st
   try {
     fhirpathParser()(expression);
   } catch (error) {
-    scope.run.findings.push(issue(RULE.valueSetParameter, 'error', 'invalid', path, text(
-      `The value of the expression '${expression}' is not a valid FHIRPath: ${String((error as Error).message ?? error).split('\n')[0]}`,
-      `La expresión '${expression}' no es FHIRPath válido`,
-    )));
+    scope.run.findings.push(
+      issue(
+        RULE.valueSetParameter,
+        'error',
+        'invalid',
+        path,
+        text(`The value of the expression '${expression}' is not a valid FHIRPath: ${String((error as Error).message ?? error).split('\n')[0]}`, `La expresión '${expression}' no es FHIRPath válido`),
+      ),
+    );
     return;
   }
   for (const m of expression.matchAll(/%([A-Za-z][A-Za-z0-9_-]*)/g)) {
     const name = m[1]!;
     if (declared.has(name) || STANDARD_VARIABLES.has(name)) continue;
-    scope.run.findings.push(issue(RULE.valueSetParameter, 'error', 'invalid', path, text(
-      `The filter parameter expression '${expression}' refers to the unknown parameter '${name}'`,
-      `La expresión de filtro '${expression}' usa el parámetro desconocido '${name}'`,
-    )));
+    scope.run.findings.push(
+      issue(
+        RULE.valueSetParameter,
+        'error',
+        'invalid',
+        path,
+        text(`The filter parameter expression '${expression}' refers to the unknown parameter '${name}'`, `La expresión de filtro '${expression}' usa el parámetro desconocido '${name}'`),
+      ),
+    );
   }
 }
 
@@ -193,8 +211,13 @@ export function checkSearchParameter(sv: StructuralValidator, scope: ResourceSco
   if (typeof sp.derivedFrom !== 'string' || typeof sp.type !== 'string') return;
   const base = sv.registry.searchParameter(sp.derivedFrom);
   if (!base || typeof base.type !== 'string' || base.type === sp.type) return;
-  scope.run.findings.push(issue(RULE.searchParameter, 'error', 'business-rule', scope.path, text(
-    `The type ${sp.type} is different to the type ${base.type} in the derivedFrom SearchParameter`,
-    `El tipo ${sp.type} es distinto del tipo ${base.type} del SearchParameter derivedFrom`,
-  )));
+  scope.run.findings.push(
+    issue(
+      RULE.searchParameter,
+      'error',
+      'business-rule',
+      scope.path,
+      text(`The type ${sp.type} is different to the type ${base.type} in the derivedFrom SearchParameter`, `El tipo ${sp.type} es distinto del tipo ${base.type} del SearchParameter derivedFrom`),
+    ),
+  );
 }

@@ -30,19 +30,29 @@ export function checkBinding(sv: StructuralValidator, def: CElement, code: strin
     }
     if (codings.length === 0) {
       if (strength === 'required' && !value.extension) {
-        scope.run.findings.push(issue(RULE.bindingRequired, 'warning', 'code-invalid', path, text(
-          `No code provided, and a code is required from the value set ${vs}`,
-          `No hay código, y se requiere un código del conjunto de valores ${vs}`,
-        )));
+        scope.run.findings.push(
+          issue(
+            RULE.bindingRequired,
+            'warning',
+            'code-invalid',
+            path,
+            text(`No code provided, and a code is required from the value set ${vs}`, `No hay código, y se requiere un código del conjunto de valores ${vs}`),
+          ),
+        );
       }
       return;
     }
   } else return;
   if (!ts.hasValueSet(vs)) {
-    scope.run.findings.push(issue(RULE.valueSetUnknown, 'information', 'not-supported', path, text(
-      `ValueSet ${vs} is not known, so the ${strength} binding cannot be checked`,
-      `El conjunto de valores ${vs} es desconocido, no se puede comprobar el binding ${strength}`,
-    )));
+    scope.run.findings.push(
+      issue(
+        RULE.valueSetUnknown,
+        'information',
+        'not-supported',
+        path,
+        text(`ValueSet ${vs} is not known, so the ${strength} binding cannot be checked`, `El conjunto de valores ${vs} es desconocido, no se puede comprobar el binding ${strength}`),
+      ),
+    );
     return;
   }
   let member = false;
@@ -58,14 +68,22 @@ export function checkBinding(sv: StructuralValidator, def: CElement, code: strin
   if (member || unknown) return;
   const shown = codings.map((c) => (c.system ? `${c.system}#${c.code}` : `'${c.code}'`)).join(', ');
   const severity: Severity = strength === 'required' ? 'error' : 'warning';
-  scope.run.findings.push(issue(strength === 'required' ? RULE.bindingRequired : RULE.bindingExtensible, severity, 'code-invalid', path, text(
-    strength === 'required'
-      ? `The value provided (${shown}) was not found in the value set ${vs}, and a code is required from this value set`
-      : `The value provided (${shown}) was not found in the value set ${vs}, and a code should come from this value set unless it has no suitable code`,
-    strength === 'required'
-      ? `El valor (${shown}) no está en el conjunto de valores ${vs}, y se requiere un código de este conjunto`
-      : `El valor (${shown}) no está en el conjunto de valores ${vs}; debería usarse un código de este conjunto salvo que no haya uno adecuado`,
-  )));
+  scope.run.findings.push(
+    issue(
+      strength === 'required' ? RULE.bindingRequired : RULE.bindingExtensible,
+      severity,
+      'code-invalid',
+      path,
+      text(
+        strength === 'required'
+          ? `The value provided (${shown}) was not found in the value set ${vs}, and a code is required from this value set`
+          : `The value provided (${shown}) was not found in the value set ${vs}, and a code should come from this value set unless it has no suitable code`,
+        strength === 'required'
+          ? `El valor (${shown}) no está en el conjunto de valores ${vs}, y se requiere un código de este conjunto`
+          : `El valor (${shown}) no está en el conjunto de valores ${vs}; debería usarse un código de este conjunto salvo que no haya uno adecuado`,
+      ),
+    ),
+  );
 }
 
 export function checkInvariants(sv: StructuralValidator, invariants: CInvariant[], node: unknown, path: string, scope: ResourceScope, type: string, elementPath: string): void {
@@ -85,20 +103,22 @@ export function checkInvariants(sv: StructuralValidator, invariants: CInvariant[
         if (!evaluator) continue;
         const outcome = evaluator.evaluate(inv, node, { resource: scope.resource, rootResource: scope.run.rootResource, type, path: elementPath });
         if (outcome.passed === 'error') {
-          scope.run.findings.push(issue(RULE.invariantError, 'warning', 'exception', path, text(
-            `Problem evaluating invariant ${inv.key} (${inv.expression}): ${outcome.error}`,
-            `Error al evaluar la restricción ${inv.key} (${inv.expression}): ${outcome.error}`,
-          )));
+          scope.run.findings.push(
+            issue(
+              RULE.invariantError,
+              'warning',
+              'exception',
+              path,
+              text(`Problem evaluating invariant ${inv.key} (${inv.expression}): ${outcome.error}`, `Error al evaluar la restricción ${inv.key} (${inv.expression}): ${outcome.error}`),
+            ),
+          );
           continue;
         }
         passed = outcome.passed;
       }
     }
     if (!passed) {
-      scope.run.findings.push(issue(inv.key, inv.severity, 'invariant', path, text(
-        `Constraint failed: ${inv.key}: '${inv.human}'`,
-        `Restricción incumplida: ${inv.key}: '${inv.human}'`,
-      )));
+      scope.run.findings.push(issue(inv.key, inv.severity, 'invariant', path, text(`Constraint failed: ${inv.key}: '${inv.human}'`, `Restricción incumplida: ${inv.key}: '${inv.human}'`)));
     }
   }
 }

@@ -30,7 +30,14 @@ export function sliceTests(sv: StructuralValidator, def: CElement, scope: Resour
   return tests;
 }
 
-export function discriminatorTest(sv: StructuralValidator, slice: CElement, kind: string, path: string, isExtension: boolean, scope: ResourceScope): ((item: Item, scope: ResourceScope) => boolean) | undefined {
+export function discriminatorTest(
+  sv: StructuralValidator,
+  slice: CElement,
+  kind: string,
+  path: string,
+  isExtension: boolean,
+  scope: ResourceScope,
+): ((item: Item, scope: ResourceScope) => boolean) | undefined {
   if (isExtension && path === 'url') {
     const urlEl = slice.children.find((c) => c.name === 'url');
     const expected = (urlEl?.fixed as string | undefined) ?? slice.types[0]?.profiles[0]?.split('|')[0];
@@ -182,10 +189,18 @@ export function assignSlices(sv: StructuralValidator, def: CElement, items: Item
   if (rules === 'closed') {
     for (let i = 0; i < items.length; i++) {
       if (assigned[i]) continue;
-      scope.run.findings.push(issue(RULE.sliceUnmatched, 'error', 'structure', items[i]!.path, text(
-        `This element does not match any known slice defined in the profile ${def.sd.url} and slicing is CLOSED: ${def.path}`,
-        `Este elemento no coincide con ningún slice del perfil ${def.sd.url} y el slicing es CERRADO: ${def.path}`,
-      )));
+      scope.run.findings.push(
+        issue(
+          RULE.sliceUnmatched,
+          'error',
+          'structure',
+          items[i]!.path,
+          text(
+            `This element does not match any known slice defined in the profile ${def.sd.url} and slicing is CLOSED: ${def.path}`,
+            `Este elemento no coincide con ningún slice del perfil ${def.sd.url} y el slicing es CERRADO: ${def.path}`,
+          ),
+        ),
+      );
     }
   }
   checkSliceCounts(sv, def, items, path, scope, assigned);
@@ -197,15 +212,31 @@ export function checkSliceCounts(sv: StructuralValidator, def: CElement, items: 
     let n = 0;
     for (let i = 0; i < items.length; i++) if (assigned[i] === slice) n++;
     if (n < slice.min) {
-      scope.run.findings.push(issue(RULE.sliceCardinality, 'error', 'structure', path, text(
-        `Slice '${def.path}:${slice.sliceName}': a matching slice is required, but not found (from ${def.sd.url})`,
-        `Slice '${def.path}:${slice.sliceName}': se requiere un elemento que coincida con el slice, pero no se encuentra (de ${def.sd.url})`,
-      )));
+      scope.run.findings.push(
+        issue(
+          RULE.sliceCardinality,
+          'error',
+          'structure',
+          path,
+          text(
+            `Slice '${def.path}:${slice.sliceName}': a matching slice is required, but not found (from ${def.sd.url})`,
+            `Slice '${def.path}:${slice.sliceName}': se requiere un elemento que coincida con el slice, pero no se encuentra (de ${def.sd.url})`,
+          ),
+        ),
+      );
     } else if (n > slice.max) {
-      scope.run.findings.push(issue(RULE.sliceCardinality, 'error', 'structure', path, text(
-        `Slice '${def.path}:${slice.sliceName}': max allowed = ${slice.max}, but found ${n} (from ${def.sd.url})`,
-        `Slice '${def.path}:${slice.sliceName}': máximo permitido = ${slice.max}, pero hay ${n} (de ${def.sd.url})`,
-      )));
+      scope.run.findings.push(
+        issue(
+          RULE.sliceCardinality,
+          'error',
+          'structure',
+          path,
+          text(
+            `Slice '${def.path}:${slice.sliceName}': max allowed = ${slice.max}, but found ${n} (from ${def.sd.url})`,
+            `Slice '${def.path}:${slice.sliceName}': máximo permitido = ${slice.max}, pero hay ${n} (de ${def.sd.url})`,
+          ),
+        ),
+      );
     }
   }
 }

@@ -41,10 +41,7 @@ export function exampleExtensionDomain(url: string): boolean {
 /** Bundle types whose urn: references must resolve inside the Bundle (nothing else can resolve them). */
 export const SELF_CONTAINED = new Set(['document', 'message', 'transaction', 'batch', 'transaction-response', 'batch-response']);
 
-export const indexed = (path: string, name: string, isArray: boolean, i: number): string =>
-  isArray ? `${path}.${name}[${i}]` : `${path}.${name}`;
-
-
+export const indexed = (path: string, name: string, isArray: boolean, i: number): string => (isArray ? `${path}.${name}[${i}]` : `${path}.${name}`);
 
 export const require = createRequire(import.meta.url);
 let parseFhirpath: ((expression: string) => unknown) | undefined;

@@ -15,7 +15,7 @@
 import type { Finding } from '../../findings/finding.ts';
 import type { DefinitionRegistry } from '../definitions/registry.ts';
 import type { BundleIndex } from './bundle.ts';
-import { compileDefinition, type CompiledDefinition, type CType } from './compile.ts';
+import { type CompiledDefinition, type CType, compileDefinition } from './compile.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { validateResource } from './resource-checks.ts';

@@ -20,10 +20,15 @@ export function validatePrimitive(sv: StructuralValidator, item: Item, def: CEle
   const v = item.value;
   if (v === undefined) {
     if (item.ext === undefined) {
-      findings.push(issue('ele-1', 'error', 'invariant', item.path, text(
-        'Constraint failed: ele-1: All FHIR elements must have a @value or children',
-        'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos',
-      )));
+      findings.push(
+        issue(
+          'ele-1',
+          'error',
+          'invariant',
+          item.path,
+          text('Constraint failed: ele-1: All FHIR elements must have a @value or children', 'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos'),
+        ),
+      );
     }
   } else {
     const problem = checkPrimitive(type.code, v);
@@ -36,48 +41,66 @@ export function validatePrimitive(sv: StructuralValidator, item: Item, def: CEle
         else scope.hashRefs.add(v);
       }
       if (type.code === 'string' && (WHITESPACE_START.test(v) || WHITESPACE_END.test(v))) {
-        findings.push(issue(RULE.stringWhitespace, 'warning', 'value', item.path, text(
-          v.trim() === '' ? `The value '${v}' is all whitespace` : `The value should not start or finish with whitespace ('${v.length > 40 ? v.slice(0, 37) + '...' : v}')`,
-          v.trim() === '' ? `El valor '${v}' solo contiene espacios` : 'El valor no debería empezar ni terminar con espacios',
-        )));
+        findings.push(
+          issue(
+            RULE.stringWhitespace,
+            'warning',
+            'value',
+            item.path,
+            text(
+              v.trim() === '' ? `The value '${v}' is all whitespace` : `The value should not start or finish with whitespace ('${v.length > 40 ? v.slice(0, 37) + '...' : v}')`,
+              v.trim() === '' ? `El valor '${v}' solo contiene espacios` : 'El valor no debería empezar ni terminar con espacios',
+            ),
+          ),
+        );
       }
       if (def.maxLength !== undefined && v.length > def.maxLength) {
-        findings.push(issue(RULE.maxLength, 'error', 'value', item.path, text(
-          `The value is longer than the maximum length of ${def.maxLength}`,
-          `El valor supera la longitud máxima de ${def.maxLength}`,
-        )));
+        findings.push(
+          issue(RULE.maxLength, 'error', 'value', item.path, text(`The value is longer than the maximum length of ${def.maxLength}`, `El valor supera la longitud máxima de ${def.maxLength}`)),
+        );
       }
       if (type.code === 'xhtml') {
         for (const p of checkXhtml(v)) {
           findings.push(issue(p.key, 'error', 'invariant', item.path, text(`Constraint failed: ${p.key}: ${p.en}`, `Restricción incumplida: ${p.key}: ${p.es}`)));
         }
       } else if (sv.options.securityChecks && looksLikeHtml(v)) {
-        findings.push(issue(RULE.securityHtml, 'error', 'security', item.path, text(
-          'The string value contains text that looks like embedded HTML tags, which are not allowed for security reasons in this context',
-          'El texto contiene lo que parecen etiquetas HTML incrustadas, no permitidas por seguridad en este contexto',
-        )));
+        findings.push(
+          issue(
+            RULE.securityHtml,
+            'error',
+            'security',
+            item.path,
+            text(
+              'The string value contains text that looks like embedded HTML tags, which are not allowed for security reasons in this context',
+              'El texto contiene lo que parecen etiquetas HTML incrustadas, no permitidas por seguridad en este contexto',
+            ),
+          ),
+        );
       }
     }
     if (def.fixed !== undefined && v !== def.fixed) {
-      findings.push(issue(RULE.fixed, 'error', 'value', item.path, text(
-        `Value is '${String(v)}' but must be '${String(def.fixed)}'`,
-        `El valor es '${String(v)}' pero debe ser '${String(def.fixed)}'`,
-      )));
+      findings.push(
+        issue(RULE.fixed, 'error', 'value', item.path, text(`Value is '${String(v)}' but must be '${String(def.fixed)}'`, `El valor es '${String(v)}' pero debe ser '${String(def.fixed)}'`)),
+      );
     }
     if (def.pattern !== undefined && v !== def.pattern) {
-      findings.push(issue(RULE.pattern, 'error', 'value', item.path, text(
-        `Value is '${String(v)}' but must be '${String(def.pattern)}'`,
-        `El valor es '${String(v)}' pero debe ser '${String(def.pattern)}'`,
-      )));
+      findings.push(
+        issue(RULE.pattern, 'error', 'value', item.path, text(`Value is '${String(v)}' but must be '${String(def.pattern)}'`, `El valor es '${String(v)}' pero debe ser '${String(def.pattern)}'`)),
+      );
     }
     if (def.binding && !problem && typeof v === 'string') checkBinding(sv, def, type.code, v, item.path, scope);
   }
   if (item.ext !== undefined) {
     if (!isObject(item.ext)) {
-      findings.push(issue(RULE.jsonShape, 'error', 'structure', item.path, text(
-        'The primitive extension part (_property) must be a JSON object',
-        'La parte de extensión del primitivo (_propiedad) debe ser un objeto JSON',
-      )));
+      findings.push(
+        issue(
+          RULE.jsonShape,
+          'error',
+          'structure',
+          item.path,
+          text('The primitive extension part (_property) must be a JSON object', 'La parte de extensión del primitivo (_propiedad) debe ser un objeto JSON'),
+        ),
+      );
       return;
     }
     const typeDef = typeDefinition(sv, type);
@@ -100,16 +123,18 @@ export function walkPrimitiveExtension(sv: StructuralValidator, ext: Record<stri
       continue;
     }
     if (key === 'extension') continue;
-    findings.push(issue(RULE.unknownElement, 'error', 'structure', `${path}.${key}`, text(
-      `The property '${key}' is invalid`,
-      `La propiedad '${key}' no es válida`,
-    )));
+    findings.push(issue(RULE.unknownElement, 'error', 'structure', `${path}.${key}`, text(`The property '${key}' is invalid`, `La propiedad '${key}' no es válida`)));
   }
   if (count === 0) {
-    findings.push(issue('ele-1', 'error', 'invariant', path, text(
-      'Constraint failed: ele-1: All FHIR elements must have a @value or children',
-      'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos',
-    )));
+    findings.push(
+      issue(
+        'ele-1',
+        'error',
+        'invariant',
+        path,
+        text('Constraint failed: ele-1: All FHIR elements must have a @value or children', 'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos'),
+      ),
+    );
   }
   const extDef = root.jsonChildren.get('extension');
   if (ext.extension === undefined || !extDef) return;
@@ -120,19 +145,23 @@ export function walkPrimitiveExtension(sv: StructuralValidator, ext: Record<stri
 export function validateNested(sv: StructuralValidator, item: Item, def: CElement, type: CType, scope: ResourceScope, owner: Record<string, unknown>): void {
   const v = item.value;
   if (!isObject(v)) {
-    scope.run.findings.push(issue(RULE.type, 'error', 'structure', item.path, text(
-      `The property ${def.name} must be a JSON object (a resource)`,
-      `La propiedad ${def.name} debe ser un objeto JSON (un recurso)`,
-    )));
+    scope.run.findings.push(
+      issue(RULE.type, 'error', 'structure', item.path, text(`The property ${def.name} must be a JSON object (a resource)`, `La propiedad ${def.name} debe ser un objeto JSON (un recurso)`)),
+    );
     return;
   }
   const allowed = def.types.map((t) => t.code);
   const rt = v.resourceType;
   if (typeof rt === 'string' && !allowed.includes('Resource') && !allowed.includes('DomainResource') && !allowed.includes(rt)) {
-    scope.run.findings.push(issue(RULE.type, 'error', 'structure', item.path, text(
-      `The resource type ${rt} is not allowed here (allowed: ${allowed.join(', ')})`,
-      `El tipo de recurso ${rt} no está permitido aquí (permitidos: ${allowed.join(', ')})`,
-    )));
+    scope.run.findings.push(
+      issue(
+        RULE.type,
+        'error',
+        'structure',
+        item.path,
+        text(`The resource type ${rt} is not allowed here (allowed: ${allowed.join(', ')})`, `El tipo de recurso ${rt} no está permitido aquí (permitidos: ${allowed.join(', ')})`),
+      ),
+    );
   }
   const contained = def.basePath === 'DomainResource.contained';
   const isEntry = def.basePath === 'Bundle.entry.resource';
@@ -148,9 +177,14 @@ export function checkAttachment(sv: StructuralValidator, obj: Record<string, unk
   if (checkPrimitive('base64Binary', obj.data)) return;
   const actual = base64Size(obj.data);
   if (actual !== obj.size) {
-    scope.run.findings.push(issue(RULE.attachmentSize, 'error', 'value', path, text(
-      `Stated Attachment Size ${obj.size} does not match actual attachment size ${actual}`,
-      `El tamaño declarado del adjunto (${obj.size}) no coincide con el real (${actual})`,
-    )));
+    scope.run.findings.push(
+      issue(
+        RULE.attachmentSize,
+        'error',
+        'value',
+        path,
+        text(`Stated Attachment Size ${obj.size} does not match actual attachment size ${actual}`, `El tamaño declarado del adjunto (${obj.size}) no coincide con el real (${actual})`),
+      ),
+    );
   }
 }

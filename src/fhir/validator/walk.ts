@@ -85,20 +85,41 @@ export function walkComplex(
       continue;
     }
     if (key === 'fhir_comments') continue;
-    findings.push(issue(RULE.unknownElement, 'error', 'structure', `${path}.${key}`, jc
-      ? text(`Unrecognized property '${key}' (only primitive elements have a '_' extension part)`, `Propiedad no reconocida '${key}' (solo los elementos primitivos tienen parte '_')`)
-      : text(`Unrecognized property '${key}'`, `Propiedad no reconocida '${key}'`)));
+    findings.push(
+      issue(
+        RULE.unknownElement,
+        'error',
+        'structure',
+        `${path}.${key}`,
+        jc
+          ? text(`Unrecognized property '${key}' (only primitive elements have a '_' extension part)`, `Propiedad no reconocida '${key}' (solo los elementos primitivos tienen parte '_')`)
+          : text(`Unrecognized property '${key}'`, `Propiedad no reconocida '${key}'`),
+      ),
+    );
   }
   if (count === 0 && !isResourceRoot) {
-    findings.push(issue('ele-1', 'error', 'invariant', path, text(
-      'Constraint failed: ele-1: All FHIR elements must have a @value or children',
-      'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos',
-    )));
+    findings.push(
+      issue(
+        'ele-1',
+        'error',
+        'invariant',
+        path,
+        text('Constraint failed: ele-1: All FHIR elements must have a @value or children', 'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos'),
+      ),
+    );
   } else if (count === 1 && !isResourceRoot && typeof obj.id === 'string') {
-    findings.push(issue('ele-1', 'error', 'invariant', path, text(
-      'Constraint failed: ele-1: All FHIR elements must have a @value or children (an id alone is not content)',
-      'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos (un id solo no es contenido)',
-    )));
+    findings.push(
+      issue(
+        'ele-1',
+        'error',
+        'invariant',
+        path,
+        text(
+          'Constraint failed: ele-1: All FHIR elements must have a @value or children (an id alone is not content)',
+          'Restricción incumplida: ele-1: todo elemento FHIR debe tener un valor o hijos (un id solo no es contenido)',
+        ),
+      ),
+    );
   }
   if (!isResourceRoot && typeof obj.id === 'string' && scope.baseWalk) {
     const seen = scope.elementIds.get(obj.id);
@@ -132,16 +153,26 @@ export function walkComplex(
     }
     if (isPresent) continue;
     if (child.min > 0) {
-      findings.push(issue(RULE.cardinalityMin, 'error', 'required', path, text(
-        `${child.path}: minimum required = ${child.min}, but only found 0 (from ${host.sd.url})`,
-        `${child.path}: mínimo requerido = ${child.min}, pero no hay ninguno (de ${host.sd.url})`,
-      )));
+      findings.push(
+        issue(
+          RULE.cardinalityMin,
+          'error',
+          'required',
+          path,
+          text(`${child.path}: minimum required = ${child.min}, but only found 0 (from ${host.sd.url})`, `${child.path}: mínimo requerido = ${child.min}, pero no hay ninguno (de ${host.sd.url})`),
+        ),
+      );
     }
     if (reportMustSupport && child.mustSupport) {
-      findings.push(issue(RULE.mustSupport, 'information', 'informational', path, text(
-        `Must-support element ${child.path} is absent (${host.sd.url})`,
-        `El elemento must-support ${child.path} está ausente (${host.sd.url})`,
-      )));
+      findings.push(
+        issue(
+          RULE.mustSupport,
+          'information',
+          'informational',
+          path,
+          text(`Must-support element ${child.path} is absent (${host.sd.url})`, `El elemento must-support ${child.path} está ausente (${host.sd.url})`),
+        ),
+      );
     }
     if (child.slices.length > 0) checkSliceCounts(sv, child, EMPTY, path, scope);
   }
@@ -167,16 +198,32 @@ export function checkChild(
 ): void {
   const findings = scope.run.findings;
   if (items.length < child.min) {
-    findings.push(issue(RULE.cardinalityMin, 'error', 'required', path, text(
-      `${child.path}: minimum required = ${child.min}, but only found ${items.length} (from ${host.sd.url})`,
-      `${child.path}: mínimo requerido = ${child.min}, pero solo hay ${items.length} (de ${host.sd.url})`,
-    )));
+    findings.push(
+      issue(
+        RULE.cardinalityMin,
+        'error',
+        'required',
+        path,
+        text(
+          `${child.path}: minimum required = ${child.min}, but only found ${items.length} (from ${host.sd.url})`,
+          `${child.path}: mínimo requerido = ${child.min}, pero solo hay ${items.length} (de ${host.sd.url})`,
+        ),
+      ),
+    );
   }
   if (items.length > child.max) {
-    findings.push(issue(RULE.cardinalityMax, 'error', 'structure', `${path}.${child.name}`, text(
-      `${child.path}: max allowed = ${child.max}, but found ${items.length} (from ${host.sd.url})`,
-      `${child.path}: máximo permitido = ${child.max}, pero hay ${items.length} (de ${host.sd.url})`,
-    )));
+    findings.push(
+      issue(
+        RULE.cardinalityMax,
+        'error',
+        'structure',
+        `${path}.${child.name}`,
+        text(
+          `${child.path}: max allowed = ${child.max}, but found ${items.length} (from ${host.sd.url})`,
+          `${child.path}: máximo permitido = ${child.max}, pero hay ${items.length} (de ${host.sd.url})`,
+        ),
+      ),
+    );
   }
   if (items.length === 0) {
     if (child.slices.length > 0) checkSliceCounts(sv, child, EMPTY, path, scope);
@@ -211,10 +258,18 @@ export function collectItems(sv: StructuralValidator, obj: Record<string, unknow
     return [{ value: value === null ? undefined : value, ext: ext === null ? undefined : ext, type, path: itemPath }];
   }
   if (valueArray && extArray && (value as unknown[]).length !== (ext as unknown[]).length) {
-    findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${jc.json}`, text(
-      `The arrays ${jc.json} and ${jc.ext} must have the same length (${(value as unknown[]).length} vs ${(ext as unknown[]).length})`,
-      `Los arrays ${jc.json} y ${jc.ext} deben tener la misma longitud (${(value as unknown[]).length} frente a ${(ext as unknown[]).length})`,
-    )));
+    findings.push(
+      issue(
+        RULE.jsonShape,
+        'error',
+        'structure',
+        `${path}.${jc.json}`,
+        text(
+          `The arrays ${jc.json} and ${jc.ext} must have the same length (${(value as unknown[]).length} vs ${(ext as unknown[]).length})`,
+          `Los arrays ${jc.json} y ${jc.ext} deben tener la misma longitud (${(value as unknown[]).length} frente a ${(ext as unknown[]).length})`,
+        ),
+      ),
+    );
   }
   const n = Math.max(valueArray ? (value as unknown[]).length : value === undefined ? 0 : 1, extArray ? (ext as unknown[]).length : ext === undefined ? 0 : 1);
   const items: Item[] = [];
@@ -233,28 +288,42 @@ export function collectItems(sv: StructuralValidator, obj: Record<string, unknow
 }
 
 export function nullItem(sv: StructuralValidator, path: string, findings: Finding[]): void {
-  findings.push(issue(RULE.jsonShape, 'error', 'structure', path, text(
-    'Null values are only allowed in arrays aligned with a primitive extension array',
-    'Los valores null solo se permiten en arrays alineados con un array de extensiones de primitivo',
-  )));
+  findings.push(
+    issue(
+      RULE.jsonShape,
+      'error',
+      'structure',
+      path,
+      text('Null values are only allowed in arrays aligned with a primitive extension array', 'Los valores null solo se permiten en arrays alineados con un array de extensiones de primitivo'),
+    ),
+  );
 }
 
 export function checkShape(sv: StructuralValidator, v: unknown, isArray: boolean, path: string, which: string, findings: Finding[]): void {
   if (isArray && !Array.isArray(v)) {
-    findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
-      `The property ${which} must be a JSON Array, not ${describeKind(v)}`,
-      `La propiedad ${which} debe ser un array JSON, no ${describeKind(v)}`,
-    )));
+    findings.push(
+      issue(
+        RULE.jsonShape,
+        'error',
+        'structure',
+        `${path}.${which}`,
+        text(`The property ${which} must be a JSON Array, not ${describeKind(v)}`, `La propiedad ${which} debe ser un array JSON, no ${describeKind(v)}`),
+      ),
+    );
   } else if (!isArray && Array.isArray(v)) {
-    findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
-      `The property ${which} must be a single value, not an array`,
-      `La propiedad ${which} debe ser un valor único, no un array`,
-    )));
+    findings.push(
+      issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(`The property ${which} must be a single value, not an array`, `La propiedad ${which} debe ser un valor único, no un array`)),
+    );
   } else if (Array.isArray(v) && v.length === 0) {
-    findings.push(issue(RULE.jsonShape, 'error', 'structure', `${path}.${which}`, text(
-      `Array cannot be empty - the property ${which} should not be present if it has no values`,
-      `El array no puede estar vacío: la propiedad ${which} no debe aparecer si no tiene valores`,
-    )));
+    findings.push(
+      issue(
+        RULE.jsonShape,
+        'error',
+        'structure',
+        `${path}.${which}`,
+        text(`Array cannot be empty - the property ${which} should not be present if it has no values`, `El array no puede estar vacío: la propiedad ${which} no debe aparecer si no tiene valores`),
+      ),
+    );
   }
 }
 
@@ -271,33 +340,56 @@ export function validateItem(sv: StructuralValidator, item: Item, def: CElement,
   } else {
     const v = item.value;
     if (!isObject(v)) {
-      findings.push(issue(RULE.type, 'error', 'structure', item.path, text(
-        `The property ${def.name} must be a JSON object (${code ?? 'complex type'}), not ${describeKind(v)}`,
-        `La propiedad ${def.name} debe ser un objeto JSON (${code ?? 'tipo complejo'}), no ${describeKind(v)}`,
-      )));
+      findings.push(
+        issue(
+          RULE.type,
+          'error',
+          'structure',
+          item.path,
+          text(
+            `The property ${def.name} must be a JSON object (${code ?? 'complex type'}), not ${describeKind(v)}`,
+            `La propiedad ${def.name} debe ser un objeto JSON (${code ?? 'tipo complejo'}), no ${describeKind(v)}`,
+          ),
+        ),
+      );
       return;
     }
     const container = containerFor(sv, def, type);
     if (!container) {
       if (def.types.length > 1 && !def.isChoice) return;
-      findings.push(issue(RULE.type, 'error', 'not-supported', item.path, text(
-        `No definition found for type ${code ?? '(none)'} of ${def.path}`,
-        `No hay definición para el tipo ${code ?? '(ninguno)'} de ${def.path}`,
-      )));
+      findings.push(
+        issue(
+          RULE.type,
+          'error',
+          'not-supported',
+          item.path,
+          text(`No definition found for type ${code ?? '(none)'} of ${def.path}`, `No hay definición para el tipo ${code ?? '(ninguno)'} de ${def.path}`),
+        ),
+      );
       return;
     }
     walkComplex(sv, v, def, container, item.path, scope, false, code ?? 'BackboneElement', undefined);
     if (def.fixed !== undefined && !deepEqual(v, def.fixed)) {
-      findings.push(issue(RULE.fixed, 'error', 'value', item.path, text(
-        `The value must be exactly ${describe(def.fixed)} (fixed value of ${def.path})`,
-        `El valor debe ser exactamente ${describe(def.fixed)} (valor fijo de ${def.path})`,
-      )));
+      findings.push(
+        issue(
+          RULE.fixed,
+          'error',
+          'value',
+          item.path,
+          text(`The value must be exactly ${describe(def.fixed)} (fixed value of ${def.path})`, `El valor debe ser exactamente ${describe(def.fixed)} (valor fijo de ${def.path})`),
+        ),
+      );
     }
     if (def.pattern !== undefined && !matchesPattern(v, def.pattern)) {
-      findings.push(issue(RULE.pattern, 'error', 'value', item.path, text(
-        `The value does not match the required pattern ${describe(def.pattern)} (${def.path})`,
-        `El valor no coincide con el patrón requerido ${describe(def.pattern)} (${def.path})`,
-      )));
+      findings.push(
+        issue(
+          RULE.pattern,
+          'error',
+          'value',
+          item.path,
+          text(`The value does not match the required pattern ${describe(def.pattern)} (${def.path})`, `El valor no coincide con el patrón requerido ${describe(def.pattern)} (${def.path})`),
+        ),
+      );
     }
     if (def.binding && code) checkBinding(sv, def, code, v, item.path, scope);
   }

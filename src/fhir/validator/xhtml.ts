@@ -5,10 +5,66 @@
  */
 
 const ALLOWED_ELEMENTS = new Set([
-  'p', 'br', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'span', 'b', 'em', 'i', 'strong', 'small', 'big',
-  'tt', 'dfn', 'q', 'var', 'abbr', 'acronym', 'cite', 'blockquote', 'hr', 'address', 'bdo', 'kbd', 'sub', 'sup',
-  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'pre', 'table', 'caption', 'colgroup', 'col', 'thead', 'tr', 'tfoot',
-  'tbody', 'th', 'td', 'code', 'samp', 'img', 'map', 'area', 'u', 's', 'strike', 'center', 'font', 'del', 'ins',
+  'p',
+  'br',
+  'div',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'a',
+  'span',
+  'b',
+  'em',
+  'i',
+  'strong',
+  'small',
+  'big',
+  'tt',
+  'dfn',
+  'q',
+  'var',
+  'abbr',
+  'acronym',
+  'cite',
+  'blockquote',
+  'hr',
+  'address',
+  'bdo',
+  'kbd',
+  'sub',
+  'sup',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'pre',
+  'table',
+  'caption',
+  'colgroup',
+  'col',
+  'thead',
+  'tr',
+  'tfoot',
+  'tbody',
+  'th',
+  'td',
+  'code',
+  'samp',
+  'img',
+  'map',
+  'area',
+  'u',
+  's',
+  'strike',
+  'center',
+  'font',
+  'del',
+  'ins',
 ]);
 
 const VOID = new Set(['br', 'hr', 'img', 'col', 'area']);
@@ -48,7 +104,11 @@ export function checkXhtml(div: string): XhtmlProblem[] {
     if (closing) {
       const open = stack.pop();
       if (open !== name) {
-        problems.push({ key: 'txt-1', en: `The narrative is not well-formed XHTML: </${name}> does not close <${open ?? ''}>`, es: `La narrativa no es XHTML bien formado: </${name}> no cierra <${open ?? ''}>` });
+        problems.push({
+          key: 'txt-1',
+          en: `The narrative is not well-formed XHTML: </${name}> does not close <${open ?? ''}>`,
+          es: `La narrativa no es XHTML bien formado: </${name}> no cierra <${open ?? ''}>`,
+        });
         return problems;
       }
       continue;
@@ -56,7 +116,11 @@ export function checkXhtml(div: string): XhtmlProblem[] {
     if (first) {
       first = false;
       if (name !== 'div' || !/xmlns\s*=\s*["']http:\/\/www\.w3\.org\/1999\/xhtml["']/.test(attrs)) {
-        problems.push({ key: 'txt-1', en: 'The narrative <div> must have the XHTML namespace (xmlns="http://www.w3.org/1999/xhtml")', es: 'El <div> de la narrativa debe declarar el espacio de nombres XHTML' });
+        problems.push({
+          key: 'txt-1',
+          en: 'The narrative <div> must have the XHTML namespace (xmlns="http://www.w3.org/1999/xhtml")',
+          es: 'El <div> de la narrativa debe declarar el espacio de nombres XHTML',
+        });
       }
     }
     if (!ALLOWED_ELEMENTS.has(name)) {
@@ -75,7 +139,11 @@ export function checkXhtml(div: string): XhtmlProblem[] {
   }
   text += div.slice(last);
   if (stack.length > 0) {
-    problems.push({ key: 'txt-1', en: `The narrative is not well-formed XHTML: <${stack[stack.length - 1]}> is not closed`, es: `La narrativa no es XHTML bien formado: <${stack[stack.length - 1]}> no está cerrado` });
+    problems.push({
+      key: 'txt-1',
+      en: `The narrative is not well-formed XHTML: <${stack[stack.length - 1]}> is not closed`,
+      es: `La narrativa no es XHTML bien formado: <${stack[stack.length - 1]}> no está cerrado`,
+    });
   }
   if (!hasImage && text.replace(/&nbsp;|&#160;/g, ' ').trim().length === 0) {
     problems.push({ key: 'txt-2', en: 'The narrative SHALL have some non-whitespace content', es: 'La narrativa DEBE tener algún contenido que no sea espacio en blanco' });

@@ -4,10 +4,10 @@
  * the catalogue.
  */
 import { readFileSync } from 'node:fs';
-import { finding, type Finding } from '../../findings/finding.ts';
+import { type Finding, finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { CURP_STATES } from './curp.ts';
 import { notAString } from '../shared.ts';
+import { CURP_STATES } from './curp.ts';
 
 export type CluesInstitucion = 'IMSS' | 'ISSSTE' | 'SSA' | 'IMSS-BIENESTAR';
 
@@ -86,10 +86,7 @@ export function validateClues(value: unknown, opts: CluesOptions = {}): Finding[
 }
 
 /** A synthetic, format-valid CLUES; state and institution drawn when not given. */
-export function generateClues(
-  rng: SeededRandom,
-  opts: { entidad?: string; institucion?: CluesInstitucion } = {},
-): string {
+export function generateClues(rng: SeededRandom, opts: { entidad?: string; institucion?: CluesInstitucion } = {}): string {
   // Drawn unconditionally so that fixing one option does not shift the other draws.
   const drawnEntidad = rng.pick(CLUES_STATES);
   const drawnInstitucion = rng.pick(Object.keys(CLUES_INSTITUTION_CODES) as CluesInstitucion[]);

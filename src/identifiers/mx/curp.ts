@@ -3,15 +3,46 @@
  * generator that derives the CURP from the person data the way RENAPO does, so a synthetic
  * record's CURP agrees with its names, birth date and sex (RN-02 depends on that).
  */
-import { finding, type Finding } from '../../findings/finding.ts';
+import { type Finding, finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { DIGITS, UPPER_LETTERS, isRealDate, pad2, randomIsoDate } from './shared.ts';
 import { notAString } from '../shared.ts';
+import { DIGITS, isRealDate, pad2, randomIsoDate, UPPER_LETTERS } from './shared.ts';
 
 /** RENAPO state codes; NE = born abroad (nacido en el extranjero). */
 export const CURP_STATES: readonly string[] = Object.freeze([
-  'AS', 'BC', 'BS', 'CC', 'CH', 'CL', 'CM', 'CS', 'DF', 'DG', 'GR', 'GT', 'HG', 'JC', 'MC', 'MN', 'MS',
-  'NE', 'NL', 'NT', 'OC', 'PL', 'QR', 'QT', 'SL', 'SP', 'SR', 'TC', 'TL', 'TS', 'VZ', 'YN', 'ZS',
+  'AS',
+  'BC',
+  'BS',
+  'CC',
+  'CH',
+  'CL',
+  'CM',
+  'CS',
+  'DF',
+  'DG',
+  'GR',
+  'GT',
+  'HG',
+  'JC',
+  'MC',
+  'MN',
+  'MS',
+  'NE',
+  'NL',
+  'NT',
+  'OC',
+  'PL',
+  'QR',
+  'QT',
+  'SL',
+  'SP',
+  'SR',
+  'TC',
+  'TL',
+  'TS',
+  'VZ',
+  'YN',
+  'ZS',
 ]);
 const STATE_SET: ReadonlySet<string> = new Set(CURP_STATES);
 
@@ -170,31 +201,144 @@ export interface SyntheticPerson {
 // Compound names, particles (DE LA, DEL), Ñ and vowel-less surnames (UC) are there on purpose,
 // because they exercise the RENAPO derivation rules.
 const NOMBRES_H: readonly string[] = [
-  'JOSE LUIS', 'JUAN', 'CARLOS', 'MIGUEL ANGEL', 'FRANCISCO', 'JESUS', 'ALEJANDRO', 'PEDRO', 'RICARDO',
-  'FERNANDO', 'JORGE', 'ROBERTO', 'EDUARDO', 'DANIEL', 'SANTIAGO', 'DIEGO', 'EMILIANO', 'LUIS', 'ARTURO',
-  'RAUL', 'SERGIO', 'JAVIER', 'MANUEL', 'ANTONIO', 'OSCAR', 'HECTOR', 'MARIO', 'IVAN', 'ANGEL',
-  'SEBASTIAN', 'JOSE', 'JUAN CARLOS', 'JOSE ANTONIO', 'ISMAEL', 'URIEL', 'ENRIQUE', 'IÑAKI',
+  'JOSE LUIS',
+  'JUAN',
+  'CARLOS',
+  'MIGUEL ANGEL',
+  'FRANCISCO',
+  'JESUS',
+  'ALEJANDRO',
+  'PEDRO',
+  'RICARDO',
+  'FERNANDO',
+  'JORGE',
+  'ROBERTO',
+  'EDUARDO',
+  'DANIEL',
+  'SANTIAGO',
+  'DIEGO',
+  'EMILIANO',
+  'LUIS',
+  'ARTURO',
+  'RAUL',
+  'SERGIO',
+  'JAVIER',
+  'MANUEL',
+  'ANTONIO',
+  'OSCAR',
+  'HECTOR',
+  'MARIO',
+  'IVAN',
+  'ANGEL',
+  'SEBASTIAN',
+  'JOSE',
+  'JUAN CARLOS',
+  'JOSE ANTONIO',
+  'ISMAEL',
+  'URIEL',
+  'ENRIQUE',
+  'IÑAKI',
 ];
 const NOMBRES_M: readonly string[] = [
-  'MARIA GUADALUPE', 'GUADALUPE', 'MARIA FERNANDA', 'ANA', 'ROSA', 'LETICIA', 'PATRICIA', 'GABRIELA',
-  'VERONICA', 'ALEJANDRA', 'ELIZABETH', 'DANIELA', 'SOFIA', 'XIMENA', 'VALERIA', 'CAMILA', 'REGINA',
-  'ADRIANA', 'LAURA', 'SANDRA', 'CLAUDIA', 'MONICA', 'YOLANDA', 'MARTHA', 'FERNANDA', 'ITZEL', 'ANDREA',
-  'MARIA JOSE', 'LUCIA', 'ISABEL', 'MARIA', 'ANA KAREN', 'ESMERALDA', 'IRMA', 'OFELIA', 'NAYELI',
+  'MARIA GUADALUPE',
+  'GUADALUPE',
+  'MARIA FERNANDA',
+  'ANA',
+  'ROSA',
+  'LETICIA',
+  'PATRICIA',
+  'GABRIELA',
+  'VERONICA',
+  'ALEJANDRA',
+  'ELIZABETH',
+  'DANIELA',
+  'SOFIA',
+  'XIMENA',
+  'VALERIA',
+  'CAMILA',
+  'REGINA',
+  'ADRIANA',
+  'LAURA',
+  'SANDRA',
+  'CLAUDIA',
+  'MONICA',
+  'YOLANDA',
+  'MARTHA',
+  'FERNANDA',
+  'ITZEL',
+  'ANDREA',
+  'MARIA JOSE',
+  'LUCIA',
+  'ISABEL',
+  'MARIA',
+  'ANA KAREN',
+  'ESMERALDA',
+  'IRMA',
+  'OFELIA',
+  'NAYELI',
 ];
 const APELLIDOS: readonly string[] = [
-  'HERNANDEZ', 'GARCIA', 'MARTINEZ', 'LOPEZ', 'GONZALEZ', 'RODRIGUEZ', 'PEREZ', 'SANCHEZ', 'RAMIREZ',
-  'CRUZ', 'FLORES', 'GOMEZ', 'MORALES', 'VAZQUEZ', 'REYES', 'JIMENEZ', 'TORRES', 'DIAZ', 'GUTIERREZ',
-  'RUIZ', 'MENDOZA', 'AGUILAR', 'ORTIZ', 'MORENO', 'CASTILLO', 'ROMERO', 'ALVAREZ', 'MENDEZ', 'CHAVEZ',
-  'RIVERA', 'JUAREZ', 'RAMOS', 'DOMINGUEZ', 'HERRERA', 'MEDINA', 'CASTRO', 'VARGAS', 'GUZMAN',
-  'VELAZQUEZ', 'MUÑOZ', 'NUÑEZ', 'PEÑA', 'IBAÑEZ', 'DE LA CRUZ', 'DEL ANGEL', 'DE LEON', 'OCHOA', 'UC',
-  'OJEDA', 'ESTRADA', 'SALAZAR', 'CERVANTES', 'ESPINOZA', 'BAUTISTA', 'CAMPOS', 'SOLIS', 'LUNA',
+  'HERNANDEZ',
+  'GARCIA',
+  'MARTINEZ',
+  'LOPEZ',
+  'GONZALEZ',
+  'RODRIGUEZ',
+  'PEREZ',
+  'SANCHEZ',
+  'RAMIREZ',
+  'CRUZ',
+  'FLORES',
+  'GOMEZ',
+  'MORALES',
+  'VAZQUEZ',
+  'REYES',
+  'JIMENEZ',
+  'TORRES',
+  'DIAZ',
+  'GUTIERREZ',
+  'RUIZ',
+  'MENDOZA',
+  'AGUILAR',
+  'ORTIZ',
+  'MORENO',
+  'CASTILLO',
+  'ROMERO',
+  'ALVAREZ',
+  'MENDEZ',
+  'CHAVEZ',
+  'RIVERA',
+  'JUAREZ',
+  'RAMOS',
+  'DOMINGUEZ',
+  'HERRERA',
+  'MEDINA',
+  'CASTRO',
+  'VARGAS',
+  'GUZMAN',
+  'VELAZQUEZ',
+  'MUÑOZ',
+  'NUÑEZ',
+  'PEÑA',
+  'IBAÑEZ',
+  'DE LA CRUZ',
+  'DEL ANGEL',
+  'DE LEON',
+  'OCHOA',
+  'UC',
+  'OJEDA',
+  'ESTRADA',
+  'SALAZAR',
+  'CERVANTES',
+  'ESPINOZA',
+  'BAUTISTA',
+  'CAMPOS',
+  'SOLIS',
+  'LUNA',
 ];
 
 /** Particles RENAPO skips in compound names (Instructivo Normativo para la asignación de la CURP). */
-const PARTICLES: ReadonlySet<string> = new Set([
-  'DA', 'DAS', 'DE', 'DEL', 'DER', 'DI', 'DIE', 'DD', 'EL', 'LA', 'LOS', 'LAS', 'LE', 'LES', 'MAC', 'MC',
-  'VAN', 'VON', 'Y',
-]);
+const PARTICLES: ReadonlySet<string> = new Set(['DA', 'DAS', 'DE', 'DEL', 'DER', 'DI', 'DIE', 'DD', 'EL', 'LA', 'LOS', 'LAS', 'LE', 'LES', 'MAC', 'MC', 'VAN', 'VON', 'Y']);
 /** When a compound given name starts with one of these, RENAPO uses the next name. */
 const SKIPPED_FIRST_NAMES: ReadonlySet<string> = new Set(['MARIA', 'MA', 'MA.', 'M', 'M.', 'JOSE', 'J', 'J.']);
 
@@ -216,7 +360,9 @@ function normalizeName(name: string): string {
 
 /** The word of a (possibly compound) name RENAPO takes letters from. */
 function significantWord(name: string, isGivenName: boolean): string {
-  const words = normalizeName(name).split(' ').filter((w) => w.length > 0);
+  const words = normalizeName(name)
+    .split(' ')
+    .filter((w) => w.length > 0);
   let candidates = words.filter((w) => !PARTICLES.has(w));
   if (candidates.length === 0) candidates = words;
   if (isGivenName && candidates.length > 1 && SKIPPED_FIRST_NAMES.has(candidates[0] ?? '')) {
@@ -231,8 +377,7 @@ function firstInternal(word: string, set: string): string {
   return 'X';
 }
 
-const isMissingSurname = (s: string | undefined): boolean =>
-  s === undefined || normalizeName(s) === '' || normalizeName(s) === 'XX' || normalizeName(s) === 'X';
+const isMissingSurname = (s: string | undefined): boolean => s === undefined || normalizeName(s) === '' || normalizeName(s) === 'XX' || normalizeName(s) === 'X';
 
 /**
  * Builds a valid CURP from the person data, drawing what is not given. Every random field is
@@ -273,15 +418,10 @@ export function generateCurp(rng: SeededRandom, person: CurpPerson = {}): string
   let initials = firstLetter(ap1) + firstInternal(ap1, VOWELS) + (ap2 ? firstLetter(ap2) : 'X') + firstLetter(nom);
   if (INCONVENIENT_WORDS.has(initials)) initials = `${initials.charAt(0)}X${initials.slice(2)}`;
 
-  const consonants =
-    firstInternal(ap1, CONSONANTS) + (ap2 ? firstInternal(ap2, CONSONANTS) : 'X') + firstInternal(nom, CONSONANTS);
-  const differentiator =
-    year < 2000
-      ? DIGITS.charAt(Math.floor(differentiatorDraw * 10))
-      : UPPER_LETTERS.charAt(Math.floor(differentiatorDraw * 26));
+  const consonants = firstInternal(ap1, CONSONANTS) + (ap2 ? firstInternal(ap2, CONSONANTS) : 'X') + firstInternal(nom, CONSONANTS);
+  const differentiator = year < 2000 ? DIGITS.charAt(Math.floor(differentiatorDraw * 10)) : UPPER_LETTERS.charAt(Math.floor(differentiatorDraw * 26));
 
-  const first17 =
-    initials + pad2(year % 100) + pad2(month) + pad2(day) + sexo + entidad + consonants + differentiator;
+  const first17 = initials + pad2(year % 100) + pad2(month) + pad2(day) + sexo + entidad + consonants + differentiator;
   return first17 + curpCheckDigit(first17);
 }
 

@@ -3,10 +3,10 @@
  * Only the check digit may reject: the registration and birth-year fields inside the number
  * are unreliable in real padrones, so they are not validated.
  */
-import { finding, type Finding } from '../../findings/finding.ts';
+import { type Finding, finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { pad2 } from './shared.ts';
 import { notAString } from '../shared.ts';
+import { pad2 } from './shared.ts';
 
 export function nssCheckDigit(first10: string): string {
   if (!/^\d{10}$/.test(first10)) throw new RangeError('nssCheckDigit needs exactly 10 digits');

@@ -3,10 +3,10 @@
  * (persona moral), ending in a mod-11 check character. About 1.5 % of RFCs in real use fail the
  * check, so a wrong check character is a warning; only the format is an error.
  */
-import { finding, type Finding } from '../../findings/finding.ts';
+import { type Finding, finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
-import { UPPER_LETTERS, isRealDate, randomIsoDate } from './shared.ts';
 import { notAString } from '../shared.ts';
+import { isRealDate, randomIsoDate, UPPER_LETTERS } from './shared.ts';
 
 /** Check alphabet: value = index; the space pads company RFCs to the 12 positions of a person's. */
 const RFC_ALPHABET = '0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ';
@@ -45,9 +45,7 @@ export function rfcCheckDigit(withoutCheck: string): string {
 
 export function validateRfc(value: unknown, opts: { location?: string } = {}): Finding[] {
   const location = opts.location ?? '';
-  const formatError = (es: string, en: string): Finding[] => [
-    finding('ID-RFC-FORMAT', 'error', 'invalid', location, { es, en }),
-  ];
+  const formatError = (es: string, en: string): Finding[] => [finding('ID-RFC-FORMAT', 'error', 'invalid', location, { es, en })];
   if (typeof value !== 'string') {
     return [notAString('ID-RFC-FORMAT', location, value, { es: 'El RFC debe ser una cadena de texto', en: 'The RFC must be a string' })];
   }
@@ -62,10 +60,7 @@ export function validateRfc(value: unknown, opts: { location?: string } = {}): F
   const date = m[2] ?? '';
   // The century is not in the RFC; 2000+YY accepts 29 Feb of any YY divisible by 4, which one century allows.
   if (!isRealDate(2000 + Number(date.slice(0, 2)), Number(date.slice(2, 4)), Number(date.slice(4, 6)))) {
-    return formatError(
-      `La fecha del RFC (${date}, AAMMDD) no es una fecha real.`,
-      `The RFC date (${date}, YYMMDD) is not a real date.`,
-    );
+    return formatError(`La fecha del RFC (${date}, AAMMDD) no es una fecha real.`, `The RFC date (${date}, YYMMDD) is not a real date.`);
   }
   if (letters.length === 4 && INCONVENIENT_WORDS.has(letters)) {
     return formatError(

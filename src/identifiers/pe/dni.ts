@@ -4,7 +4,7 @@
  * one (identifiers.md), which gives each number two equivalent check characters: a digit and a
  * letter, so either printed form is accepted.
  */
-import { finding, type Finding } from '../../findings/finding.ts';
+import { type Finding, finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
 import { notAString } from '../shared.ts';
 

@@ -1,21 +1,21 @@
 export { SeededRandom } from '../seeded-random.ts';
 export {
+  type DniCheckCharacters,
   dniCheckCharacters,
+  type GenerateDniOptions,
   generateDni,
+  type ParsedDni,
   parseDni,
   validateDni,
-  type DniCheckCharacters,
-  type GenerateDniOptions,
-  type ParsedDni,
 } from './dni.ts';
+export { generatePersonPe, type SyntheticPersonPe } from './person.ts';
+export { generateRenipress, validateRenipress } from './renipress.ts';
 export {
-  UBIGEO_DEPARTMENTS,
   generateUbigeo,
   loadUbigeoCatalogue,
-  validateUbigeo,
+  UBIGEO_DEPARTMENTS,
   type UbigeoCatalogue,
   type UbigeoList,
   type UbigeoOptions,
+  validateUbigeo,
 } from './ubigeo.ts';
-export { generateRenipress, validateRenipress } from './renipress.ts';
-export { generatePersonPe, type SyntheticPersonPe } from './person.ts';

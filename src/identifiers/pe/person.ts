@@ -2,8 +2,9 @@
  * Synthetic Peruvian people for fixtures and mocks: common given names and surnames combined at
  * random (so the combinations are nobody), with a DNI and a Cajamarca UBIGEO from the seeded generators.
  */
-import type { SeededRandom } from '../seeded-random.ts';
+
 import { randomIsoDate } from '../mx/shared.ts';
+import type { SeededRandom } from '../seeded-random.ts';
 import { generateDni } from './dni.ts';
 import { generateUbigeo } from './ubigeo.ts';
 
@@ -18,23 +19,81 @@ export interface SyntheticPersonPe {
 }
 
 const NOMBRES_M: readonly string[] = [
-  'José', 'Luis', 'Juan', 'Carlos', 'Jorge', 'Miguel', 'César', 'Víctor', 'Manuel', 'Segundo', 'Wilder',
-  'Elmer', 'Nilton', 'Edwin', 'Alfredo', 'Santos', 'Hernán', 'Julio', 'Roger', 'Teodoro',
+  'José',
+  'Luis',
+  'Juan',
+  'Carlos',
+  'Jorge',
+  'Miguel',
+  'César',
+  'Víctor',
+  'Manuel',
+  'Segundo',
+  'Wilder',
+  'Elmer',
+  'Nilton',
+  'Edwin',
+  'Alfredo',
+  'Santos',
+  'Hernán',
+  'Julio',
+  'Roger',
+  'Teodoro',
 ];
 const NOMBRES_F: readonly string[] = [
-  'María', 'Rosa', 'Carmen', 'Luz', 'Ana', 'Flor', 'Nelly', 'Gladys', 'Elena', 'Yolanda', 'Marleny',
-  'Sonia', 'Juana', 'Maribel', 'Esperanza', 'Roxana', 'Lucía', 'Milagros', 'Deysi', 'Santos',
+  'María',
+  'Rosa',
+  'Carmen',
+  'Luz',
+  'Ana',
+  'Flor',
+  'Nelly',
+  'Gladys',
+  'Elena',
+  'Yolanda',
+  'Marleny',
+  'Sonia',
+  'Juana',
+  'Maribel',
+  'Esperanza',
+  'Roxana',
+  'Lucía',
+  'Milagros',
+  'Deysi',
+  'Santos',
 ];
 const APELLIDOS: readonly string[] = [
-  'Quispe', 'Huamán', 'Chávez', 'Rojas', 'Vásquez', 'Sánchez', 'Cerdán', 'Tello', 'Mendoza', 'Díaz',
-  'Cabanillas', 'Terrones', 'Briones', 'Alcántara', 'Mantilla', 'Ocas', 'Chuquilín', 'Guevara', 'Silva',
-  'Llanos', 'Bazán', 'Cotrina', 'Marín', 'Tasilla', 'Mosqueira', 'Sangay', 'Ñontol', 'Castrejón',
+  'Quispe',
+  'Huamán',
+  'Chávez',
+  'Rojas',
+  'Vásquez',
+  'Sánchez',
+  'Cerdán',
+  'Tello',
+  'Mendoza',
+  'Díaz',
+  'Cabanillas',
+  'Terrones',
+  'Briones',
+  'Alcántara',
+  'Mantilla',
+  'Ocas',
+  'Chuquilín',
+  'Guevara',
+  'Silva',
+  'Llanos',
+  'Bazán',
+  'Cotrina',
+  'Marín',
+  'Tasilla',
+  'Mosqueira',
+  'Sangay',
+  'Ñontol',
+  'Castrejón',
 ];
 
-export function generatePersonPe(
-  rng: SeededRandom,
-  opts: { born?: { from: string; to: string }; dniCheck?: 'none' | 'digit' | 'letter' } = {},
-): SyntheticPersonPe {
+export function generatePersonPe(rng: SeededRandom, opts: { born?: { from: string; to: string }; dniCheck?: 'none' | 'digit' | 'letter' } = {}): SyntheticPersonPe {
   const sexo = rng.next() < 0.5 ? 'male' : 'female';
   const pool = sexo === 'male' ? NOMBRES_M : NOMBRES_F;
   const first = rng.pick(pool);

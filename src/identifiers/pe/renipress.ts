@@ -2,7 +2,7 @@
  * RENIPRESS (Registro Nacional de IPRESS, SUSALUD) facility code: 8 digits, zero-padded. No
  * check digit is known, so the format is all that can be proved offline.
  */
-import { finding, type Finding } from '../../findings/finding.ts';
+import { type Finding, finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
 import { notAString } from '../shared.ts';
 

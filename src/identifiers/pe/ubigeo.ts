@@ -8,7 +8,7 @@
  * because reporting every uncatalogued district as unknown would reject real addresses.
  */
 import { readFileSync } from 'node:fs';
-import { finding, type Finding } from '../../findings/finding.ts';
+import { type Finding, finding } from '../../findings/finding.ts';
 import type { SeededRandom } from '../seeded-random.ts';
 import { typeName } from '../shared.ts';
 
@@ -17,16 +17,58 @@ export type UbigeoList = 'INEI' | 'RENIEC';
 /** Department codes of each list (source: INEI and RENIEC public tables). */
 export const UBIGEO_DEPARTMENTS: Readonly<Record<UbigeoList, Readonly<Record<string, string>>>> = Object.freeze({
   INEI: Object.freeze({
-    '01': 'Amazonas', '02': 'Áncash', '03': 'Apurímac', '04': 'Arequipa', '05': 'Ayacucho', '06': 'Cajamarca',
-    '07': 'Callao', '08': 'Cusco', '09': 'Huancavelica', '10': 'Huánuco', '11': 'Ica', '12': 'Junín',
-    '13': 'La Libertad', '14': 'Lambayeque', '15': 'Lima', '16': 'Loreto', '17': 'Madre de Dios', '18': 'Moquegua',
-    '19': 'Pasco', '20': 'Piura', '21': 'Puno', '22': 'San Martín', '23': 'Tacna', '24': 'Tumbes', '25': 'Ucayali',
+    '01': 'Amazonas',
+    '02': 'Áncash',
+    '03': 'Apurímac',
+    '04': 'Arequipa',
+    '05': 'Ayacucho',
+    '06': 'Cajamarca',
+    '07': 'Callao',
+    '08': 'Cusco',
+    '09': 'Huancavelica',
+    '10': 'Huánuco',
+    '11': 'Ica',
+    '12': 'Junín',
+    '13': 'La Libertad',
+    '14': 'Lambayeque',
+    '15': 'Lima',
+    '16': 'Loreto',
+    '17': 'Madre de Dios',
+    '18': 'Moquegua',
+    '19': 'Pasco',
+    '20': 'Piura',
+    '21': 'Puno',
+    '22': 'San Martín',
+    '23': 'Tacna',
+    '24': 'Tumbes',
+    '25': 'Ucayali',
   }),
   RENIEC: Object.freeze({
-    '01': 'Amazonas', '02': 'Áncash', '03': 'Apurímac', '04': 'Arequipa', '05': 'Ayacucho', '06': 'Cajamarca',
-    '07': 'Cusco', '08': 'Huancavelica', '09': 'Huánuco', '10': 'Ica', '11': 'Junín', '12': 'La Libertad',
-    '13': 'Lambayeque', '14': 'Lima', '15': 'Loreto', '16': 'Madre de Dios', '17': 'Moquegua', '18': 'Pasco',
-    '19': 'Piura', '20': 'Puno', '21': 'San Martín', '22': 'Tacna', '23': 'Tumbes', '24': 'Callao', '25': 'Ucayali',
+    '01': 'Amazonas',
+    '02': 'Áncash',
+    '03': 'Apurímac',
+    '04': 'Arequipa',
+    '05': 'Ayacucho',
+    '06': 'Cajamarca',
+    '07': 'Cusco',
+    '08': 'Huancavelica',
+    '09': 'Huánuco',
+    '10': 'Ica',
+    '11': 'Junín',
+    '12': 'La Libertad',
+    '13': 'Lambayeque',
+    '14': 'Lima',
+    '15': 'Loreto',
+    '16': 'Madre de Dios',
+    '17': 'Moquegua',
+    '18': 'Pasco',
+    '19': 'Piura',
+    '20': 'Puno',
+    '21': 'San Martín',
+    '22': 'Tacna',
+    '23': 'Tumbes',
+    '24': 'Callao',
+    '25': 'Ucayali',
   }),
 });
 
@@ -61,21 +103,13 @@ export function validateUbigeo(value: unknown, opts: UbigeoOptions = {}): Findin
   const departments = UBIGEO_DEPARTMENTS[list];
   if (departments === undefined) throw new RangeError(`validateUbigeo: list must be INEI or RENIEC, got '${String(list)}'`);
   const dept = value.slice(0, 2);
-  const unknown = (es: string, en: string): Finding[] => [
-    finding('ID-UBIGEO-UNKNOWN', 'error', 'code-invalid', location, { es, en }),
-  ];
+  const unknown = (es: string, en: string): Finding[] => [finding('ID-UBIGEO-UNKNOWN', 'error', 'code-invalid', location, { es, en })];
   const deptName = departments[dept];
   if (deptName === undefined) {
-    return unknown(
-      `El departamento ${dept} del UBIGEO ${value} no existe en la lista ${list}.`,
-      `Department ${dept} of UBIGEO ${value} does not exist in the ${list} list.`,
-    );
+    return unknown(`El departamento ${dept} del UBIGEO ${value} no existe en la lista ${list}.`, `Department ${dept} of UBIGEO ${value} does not exist in the ${list} list.`);
   }
   if (value.slice(2, 4) === '00' || value.slice(4, 6) === '00') {
-    return unknown(
-      `El UBIGEO ${value} no designa un distrito (provincia o distrito 00).`,
-      `UBIGEO ${value} does not name a district (province or district 00).`,
-    );
+    return unknown(`El UBIGEO ${value} no designa un distrito (provincia o distrito 00).`, `UBIGEO ${value} does not name a district (province or district 00).`);
   }
   const catalogue = opts.catalogue ?? (list === 'INEI' ? loadUbigeoCatalogue() : undefined);
   if (catalogue === undefined || catalogue.list !== list || !catalogue.coveredDepartments.has(dept)) return [];
@@ -86,10 +120,7 @@ export function validateUbigeo(value: unknown, opts: UbigeoOptions = {}): Findin
     const provinceEn = catalogue.provinces.has(value.slice(0, 4))
       ? `province ${catalogue.provinces.get(value.slice(0, 4)) ?? ''} has no district ${value.slice(4)}`
       : `${deptName} has no province ${value.slice(2, 4)}`;
-    return unknown(
-      `El UBIGEO ${value} no está en la lista ${list}: ${province}.`,
-      `UBIGEO ${value} is not in the ${list} list: ${provinceEn}.`,
-    );
+    return unknown(`El UBIGEO ${value} no está en la lista ${list}: ${province}.`, `UBIGEO ${value} is not in the ${list} list: ${provinceEn}.`);
   }
   return [];
 }
@@ -108,11 +139,7 @@ export function loadUbigeoCatalogue(): UbigeoCatalogue {
   const covered = parsed?.['coveredDepartments'];
   const provinces = parsed?.['provinces'];
   const districts = parsed?.['districts'];
-  if (
-    parsed?.['list'] !== 'INEI' ||
-    !Array.isArray(covered) || !covered.every((c): c is string => typeof c === 'string') ||
-    !stringRecord(provinces) || !stringRecord(districts)
-  ) {
+  if (parsed?.['list'] !== 'INEI' || !Array.isArray(covered) || !covered.every((c): c is string => typeof c === 'string') || !stringRecord(provinces) || !stringRecord(districts)) {
     throw new Error(`${CATALOGUE_URL.pathname}: expected { list: "INEI", coveredDepartments: string[], provinces, districts }`);
   }
   catalogueCache = {

@@ -1,11 +1,17 @@
 /** Nested resources, Bundles and references: resolution by fullUrl, contained references, linear time. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { at, errors, show, validate } from './helpers.ts';
 
 const entry = (fullUrl: string, resource: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ fullUrl, resource, ...extra });
 const patient = (id: string): Record<string, unknown> => ({ resourceType: 'Patient', id, name: [{ family: 'F' + id }] });
-const encounter = (subject: string): Record<string, unknown> => ({ resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER' }, subject: { reference: subject } });
+const encounter = (subject: string): Record<string, unknown> => ({
+  resourceType: 'Encounter',
+  status: 'finished',
+  class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER' },
+  subject: { reference: subject },
+});
 
 test('entries are validated as resources, at Bundle.entry[i].resource', () => {
   const fs = validate({ resourceType: 'Bundle', type: 'collection', entry: [entry('urn:uuid:2b4a6d1e-0b5e-4d8e-9f3e-000000000001', { resourceType: 'Patient', gender: 'x', bogus: 1 })] });
@@ -36,7 +42,11 @@ test('references resolve by fullUrl: urn:uuid, absolute, and relative to a RESTf
 
 test('an unresolved urn: reference is an error in self-contained Bundles, a warning in a collection', () => {
   const missing = 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-00000000dead';
-  const transaction = validate({ resourceType: 'Bundle', type: 'transaction', entry: [entry('urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000002', encounter(missing), { request: { method: 'POST', url: 'Encounter' } })] });
+  const transaction = validate({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [entry('urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000002', encounter(missing), { request: { method: 'POST', url: 'Encounter' } })],
+  });
   const unresolved = transaction.find((f) => f.ruleId === 'FHIR-REFERENCE-UNRESOLVED');
   assert.equal(unresolved?.severity, 'error', show(transaction));
   assert.equal(unresolved?.location, 'Bundle.entry[0].resource.subject');
@@ -50,7 +60,11 @@ test('two entries with the same fullUrl: bdl-7, and references to it are ambiguo
   const dup = validate({ resourceType: 'Bundle', type: 'collection', entry: [entry(url, patient('p')), entry(url, patient('p')), entry('http://x.test/fhir/Encounter/e', encounter('Patient/p'))] });
   assert.deepEqual(at(dup, 'bdl-7'), ['Bundle.entry[1]'], show(dup));
   assert.deepEqual(at(dup, 'FHIR-REFERENCE-AMBIGUOUS'), ['Bundle.entry[2].resource.subject'], show(dup));
-  const ok = validate({ resourceType: 'Bundle', type: 'collection', entry: [entry(url, versioned('1')), entry(url, versioned('2')), entry('http://x.test/fhir/Encounter/e', encounter('Patient/p/_history/2'))] });
+  const ok = validate({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [entry(url, versioned('1')), entry(url, versioned('2')), entry('http://x.test/fhir/Encounter/e', encounter('Patient/p/_history/2'))],
+  });
   assert.deepEqual(errors(ok), [], show(ok));
 });
 
@@ -61,7 +75,17 @@ test('documents: the Composition references must be in the Bundle', () => {
     identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-0000000000d0' },
     timestamp: '2024-01-01T00:00:00Z',
     entry: [
-      entry('http://x.test/fhir/Composition/c', { resourceType: 'Composition', id: 'c', status: 'final', type: { text: 't' }, date: '2024-01-01', title: 'T', author: [{ reference: 'Patient/a' }], subject: { reference: subject }, section: [{ title: 's', entry: [{ reference: 'Patient/a' }] }] }),
+      entry('http://x.test/fhir/Composition/c', {
+        resourceType: 'Composition',
+        id: 'c',
+        status: 'final',
+        type: { text: 't' },
+        date: '2024-01-01',
+        title: 'T',
+        author: [{ reference: 'Patient/a' }],
+        subject: { reference: subject },
+        section: [{ title: 's', entry: [{ reference: 'Patient/a' }] }],
+      }),
       entry('http://x.test/fhir/Patient/a', patient('a')),
     ],
   });
@@ -83,12 +107,23 @@ test('contained resources: local references must resolve (ref-1) and every conta
   const back = validate({ ...base, contained: [{ resourceType: 'Provenance', id: 'pv', target: [{ reference: '#' }], recorded: '2024-01-01T00:00:00Z', agent: [{ who: { display: 'x' } }] }] });
   assert.deepEqual(at(back, 'dom-3'), [], show(back));
   // canonical references to contained resources count too
-  const q = validate({ resourceType: 'Questionnaire', status: 'draft', item: [{ linkId: '1', type: 'choice', answerValueSet: '#vs' }], contained: [{ resourceType: 'ValueSet', id: 'vs', status: 'draft' }] });
+  const q = validate({
+    resourceType: 'Questionnaire',
+    status: 'draft',
+    item: [{ linkId: '1', type: 'choice', answerValueSet: '#vs' }],
+    contained: [{ resourceType: 'ValueSet', id: 'vs', status: 'draft' }],
+  });
   assert.deepEqual(errors(q), [], show(q));
 });
 
 test('resources inside Parameters, and Bundles inside Parameters, are validated', () => {
-  const fs = validate({ resourceType: 'Parameters', parameter: [{ name: 'p', resource: { resourceType: 'Patient', gender: 'x' } }, { name: 'b', resource: { resourceType: 'Bundle', type: 'collection', entry: [entry('Patient/1', patient('1'))] } }] });
+  const fs = validate({
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'p', resource: { resourceType: 'Patient', gender: 'x' } },
+      { name: 'b', resource: { resourceType: 'Bundle', type: 'collection', entry: [entry('Patient/1', patient('1'))] } },
+    ],
+  });
   assert.ok(at(fs, 'FHIR-BINDING-REQUIRED').includes('Parameters.parameter[0].resource.gender'), show(fs));
   assert.deepEqual(at(fs, 'FHIR-BUNDLE-FULLURL'), ['Parameters.parameter[1].resource.entry[0]'], show(fs));
 });
@@ -97,7 +132,9 @@ function bigBundle(n: number): Record<string, unknown> {
   const entries: unknown[] = [];
   for (let i = 0; i < n; i += 2) {
     const pid = `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-    entries.push(entry(pid, { ...patient(`p${i}`), gender: 'female', birthDate: '1980-01-01', identifier: [{ system: 'urn:oid:1.2.3', value: String(i) }] }, { request: { method: 'POST', url: 'Patient' } }));
+    entries.push(
+      entry(pid, { ...patient(`p${i}`), gender: 'female', birthDate: '1980-01-01', identifier: [{ system: 'urn:oid:1.2.3', value: String(i) }] }, { request: { method: 'POST', url: 'Patient' } }),
+    );
     entries.push(entry(`urn:uuid:00000000-0000-4000-9000-${String(i).padStart(12, '0')}`, encounter(pid), { request: { method: 'POST', url: 'Encounter' } }));
   }
   return { resourceType: 'Bundle', type: 'transaction', entry: entries };

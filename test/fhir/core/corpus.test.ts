@@ -6,9 +6,10 @@
  * The StructureDefinitions of the sample are loaded as definitions first: some cases declare profiles
  * that other cases define (ai6 claims the profiles of ai7 and ai8), as the reference run supplied them.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createFhirValidator } from '../../../src/fhir/index.ts';
 import { isBlocking } from '../../../src/findings/finding.ts';
@@ -26,7 +27,9 @@ interface Expected {
 
 test('agreement with the HL7 validator on fhir-test-cases-r4 is at least 90 %', { skip }, () => {
   const expected = JSON.parse(readFileSync(CORPUS + 'expected.json', 'utf8')) as Record<string, Expected>;
-  const files = readdirSync(CORPUS + 'cases').filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(CORPUS + 'cases')
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const validator = createFhirValidator();
   const resources = new Map<string, unknown>();
   for (const f of files) {

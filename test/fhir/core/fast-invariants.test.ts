@@ -3,17 +3,18 @@
  * answers: checked on hand-picked cases and on every resource-level invariant of the base definitions
  * over the resources of the test corpora.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
 import { effectiveExpression } from '../../../src/fhir/invariants/index.ts';
 import { compileFast, compileGuard } from '../../../src/fhir/validator/fast-invariants.ts';
-import { CORE, validator } from './helpers.ts';
 import { StructuralValidator } from '../../../src/fhir/validator/validator.ts';
+import { CORE, validator } from './helpers.ts';
 
 function reference(expression: string, base: string, node: unknown, resource: unknown): boolean | undefined {
   try {
@@ -38,9 +39,22 @@ test('hand-picked expressions: same verdict as fhirpath.js, or no verdict', () =
     ['(identifier.count() + name.count()) > 0', 'Organization', { resourceType: 'Organization', name: 'x' }],
     ["name.exists() implies name.matches('^[A-Z]([A-Za-z0-9_]){0,254}$')", 'StructureDefinition', { resourceType: 'StructureDefinition', name: 'lower' }],
     ["name.exists() implies name.matches('^[A-Z]([A-Za-z0-9_]){0,254}$')", 'StructureDefinition', { resourceType: 'StructureDefinition', name: 'Upper' }],
-    ["entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))", 'Bundle', { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'POST', url: 'P' } }, {}] }],
+    [
+      "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))",
+      'Bundle',
+      { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'POST', url: 'P' } }, {}] },
+    ],
     ["entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))", 'Bundle', { resourceType: 'Bundle', type: 'collection', entry: [{}] }],
-    ["coding.where(system = 'urn:a').all(code.matches('^[A-Z][0-9]{2}$'))", 'CodeableConcept', { coding: [{ system: 'urn:a', code: 'A01' }, { system: 'urn:b', code: 'zz' }] }],
+    [
+      "coding.where(system = 'urn:a').all(code.matches('^[A-Z][0-9]{2}$'))",
+      'CodeableConcept',
+      {
+        coding: [
+          { system: 'urn:a', code: 'A01' },
+          { system: 'urn:b', code: 'zz' },
+        ],
+      },
+    ],
     ["coding.where(system = 'urn:a').all(code.matches('^[A-Z][0-9]{2}$'))", 'CodeableConcept', { coding: [{ system: 'urn:a', code: 'A0' }] }],
     ["type.coding.where(system = 'urn:t' and code = '1').exists() implies value.matches('^[0-9]{8}$')", 'Identifier', { type: { coding: [{ system: 'urn:t', code: '1' }] }, value: '1234567' }],
     ["type.coding.where(system = 'urn:t' and code = '1').exists() implies value.matches('^[0-9]{8}$')", 'Identifier', { type: { coding: [{ system: 'urn:t', code: '2' }] }, value: 'x' }],
@@ -49,7 +63,7 @@ test('hand-picked expressions: same verdict as fhirpath.js, or no verdict', () =
     ['given.count() > 1', 'HumanName', { given: ['a', 'b'] }],
     ["given.first() = 'a'", 'HumanName', { given: ['a', 'b'] }],
     ['given[1].length() = 1', 'HumanName', { given: ['a', 'b'] }],
-    ["select(family).exists()", 'HumanName', { family: 'x' }],
+    ['select(family).exists()', 'HumanName', { family: 'x' }],
     ['contained.contained.empty()', 'Patient', { resourceType: 'Patient', contained: [{ resourceType: 'Patient', contained: [{ resourceType: 'Patient' }] }] }],
     ['text.`div`.exists()', 'Patient', { resourceType: 'Patient', text: { status: 'generated', div: '<div/>' } }],
     ['value.hasValue().not()', 'Extension', { url: 'x', _valueString: { extension: [] } }],
@@ -68,7 +82,7 @@ test('hand-picked expressions: same verdict as fhirpath.js, or no verdict', () =
 });
 
 test('outside the subset: no fast check, or no verdict at run time', () => {
-  for (const e of ["name.where(use = 'official') | name", 'birthDate < today()', "code.memberOf('http://x')", 'item is Questionnaire', "iif(a, b, c)", 'a / 2 > 1']) {
+  for (const e of ["name.where(use = 'official') | name", 'birthDate < today()', "code.memberOf('http://x')", 'item is Questionnaire', 'iif(a, b, c)', 'a / 2 > 1']) {
     assert.equal(compileFast(e), undefined, e);
   }
   // a date comparison that would need FHIRPath date semantics bails out at run time
@@ -79,7 +93,7 @@ test('outside the subset: no fast check, or no verdict at run time', () => {
 });
 
 test('guards settle `X.empty() or …` and `X.exists() implies …` when X is absent', () => {
-  const g = compileGuard("value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()")!;
+  const g = compileGuard('value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()')!;
   assert.equal(g({ status: 'final' }), true);
   assert.equal(g({ valueString: 'x' }), false);
   assert.equal(compileGuard('a.empty() or b implies c'), undefined, 'implies binds last: not a guard');

@@ -1,6 +1,6 @@
 /** Shared by the core tests: one validator (definitions load once per file), finding filters. */
 import { createFhirValidator, type FhirValidator } from '../../../src/fhir/index.ts';
-import { isBlocking, type Finding } from '../../../src/findings/finding.ts';
+import { type Finding, isBlocking } from '../../../src/findings/finding.ts';
 
 let shared: FhirValidator | undefined;
 
@@ -11,8 +11,7 @@ export function validator(): FhirValidator {
 
 export const errors = (fs: readonly Finding[]): Finding[] => fs.filter(isBlocking);
 
-export const show = (fs: readonly Finding[]): string =>
-  fs.map((f) => `${f.severity} ${f.ruleId} @ ${f.location}: ${f.message.en}`).join('\n') || '(no findings)';
+export const show = (fs: readonly Finding[]): string => fs.map((f) => `${f.severity} ${f.ruleId} @ ${f.location}: ${f.message.en}`).join('\n') || '(no findings)';
 
 /** The findings of one rule, as `location` strings. */
 export const at = (fs: readonly Finding[], ruleId: string): string[] => fs.filter((f) => f.ruleId === ruleId).map((f) => f.location);

@@ -1,11 +1,12 @@
 /** Profile constraints: fixed/pattern, slicing, bindings, extensions, must-support, declared profiles. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFhirValidator } from '../../../src/fhir/index.ts';
+import { test } from 'node:test';
 import type { ElementDefinition, StructureDefinition } from '../../../src/fhir/contracts.ts';
+import { createFhirValidator } from '../../../src/fhir/index.ts';
 import { at, CORE, errors, show } from './helpers.ts';
 
 function sd(url: string, type: string, elements: ElementDefinition[], base = CORE + type): StructureDefinition {
@@ -62,7 +63,14 @@ const files: StructureDefinition[] = [
   ]),
   sd(P + 'obs', 'Observation', [
     { id: 'Observation.category', path: 'Observation.category', min: 1, slicing: { discriminator: [{ type: 'pattern', path: '$this' }], rules: 'open' } },
-    { id: 'Observation.category:vs', path: 'Observation.category', sliceName: 'vs', min: 1, max: '1', patternCodeableConcept: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] } } as ElementDefinition,
+    {
+      id: 'Observation.category:vs',
+      path: 'Observation.category',
+      sliceName: 'vs',
+      min: 1,
+      max: '1',
+      patternCodeableConcept: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] },
+    } as ElementDefinition,
     { id: 'Observation.value[x]', path: 'Observation.value[x]', slicing: { discriminator: [{ type: 'type', path: '$this' }], rules: 'closed' } },
     { id: 'Observation.value[x]:valueQuantity', path: 'Observation.value[x]', sliceName: 'valueQuantity', type: [{ code: 'Quantity' }] },
     { id: 'Observation.value[x]:valueQuantity.system', path: 'Observation.value[x].system', fixedUri: 'http://unitsofmeasure.org' } as ElementDefinition,
@@ -72,7 +80,7 @@ const files: StructureDefinition[] = [
     { id: 'Observation.subject', path: 'Observation.subject', type: [{ code: 'Reference', targetProfile: [CORE + 'Patient'] }] },
   ]),
 ];
-files.forEach((f, i) => writeFileSync(join(dir, `StructureDefinition-${i}.json`), JSON.stringify(f)));
+for (const [i, f] of files.entries()) writeFileSync(join(dir, `StructureDefinition-${i}.json`), JSON.stringify(f));
 
 const v = createFhirValidator({ profileDirs: [dir] });
 
@@ -96,7 +104,10 @@ test('a conformant instance: no error, must-support elements present', () => {
 
 test('meta.profile is validated when the registry knows it; unknown profiles are a warning', () => {
   const fs = v.validate(paciente({ meta: { profile: [P + 'paciente', 'http://nowhere.test/sd/x'] }, gender: undefined }));
-  assert.ok(errors(fs).some((f) => f.ruleId === 'FHIR-CARDINALITY-MIN' && f.message.en.includes(P + 'paciente')), show(fs));
+  assert.ok(
+    errors(fs).some((f) => f.ruleId === 'FHIR-CARDINALITY-MIN' && f.message.en.includes(P + 'paciente')),
+    show(fs),
+  );
   assert.equal(fs.find((f) => f.ruleId === 'FHIR-PROFILE-UNKNOWN')?.severity, 'warning');
 });
 
@@ -104,30 +115,47 @@ test('must-support: absent elements are reported as information', () => {
   const fs = v.validate(paciente({ name: undefined, address: undefined }), { profile: P + 'paciente' });
   assert.deepEqual(errors(fs), [], show(fs));
   const ms = fs.filter((f) => f.ruleId === 'FHIR-MUST-SUPPORT');
-  assert.deepEqual(ms.map((f) => f.severity), ['information', 'information']);
+  assert.deepEqual(
+    ms.map((f) => f.severity),
+    ['information', 'information'],
+  );
   assert.deepEqual(ms.map((f) => f.message.en.split(' ')[2]).sort(), ['Patient.address', 'Patient.name']);
 });
 
 test('fixed and pattern values, down into datatypes', () => {
-  const fs = v.validate(paciente({
-    identifier: [{ type: { coding: [{ system: 'urn:tipo', code: 'DNI' }] }, system: 'urn:otro', value: '1' }],
-    address: [{ country: 'BO' }],
-  }), { profile: P + 'paciente' });
+  const fs = v.validate(
+    paciente({
+      identifier: [{ type: { coding: [{ system: 'urn:tipo', code: 'DNI' }] }, system: 'urn:otro', value: '1' }],
+      address: [{ country: 'BO' }],
+    }),
+    { profile: P + 'paciente' },
+  );
   assert.deepEqual(at(fs, 'FHIR-FIXED'), ['Patient.identifier[0].system'], show(fs));
   assert.deepEqual(at(fs, 'FHIR-PATTERN'), ['Patient.address[0].country'], show(fs));
 });
 
 test('slicing by pattern: closed slicing rejects unmatched items, slice cardinality is checked', () => {
   const noDni = v.validate(paciente({ identifier: [{ type: { coding: [{ system: 'urn:tipo', code: 'CE' }] }, value: '9' }] }), { profile: P + 'paciente' });
-  assert.ok(noDni.some((f) => f.ruleId === 'FHIR-SLICE-CARDINALITY' && f.message.en.includes("Slice 'Patient.identifier:dni'")), show(noDni));
-  const twoDni = v.validate(paciente({ identifier: [1, 2].map((n) => ({ type: { coding: [{ system: 'urn:tipo', code: 'DNI' }] }, system: 'urn:dni', value: String(n) })) }), { profile: P + 'paciente' });
-  assert.ok(twoDni.some((f) => f.ruleId === 'FHIR-SLICE-CARDINALITY' && /max allowed = 1, but found 2/.test(f.message.en)), show(twoDni));
-  const stranger = v.validate(paciente({
-    identifier: [
-      { type: { coding: [{ system: 'urn:tipo', code: 'DNI' }] }, system: 'urn:dni', value: '1' },
-      { system: 'urn:x', value: '2' },
-    ],
-  }), { profile: P + 'paciente' });
+  assert.ok(
+    noDni.some((f) => f.ruleId === 'FHIR-SLICE-CARDINALITY' && f.message.en.includes("Slice 'Patient.identifier:dni'")),
+    show(noDni),
+  );
+  const twoDni = v.validate(paciente({ identifier: [1, 2].map((n) => ({ type: { coding: [{ system: 'urn:tipo', code: 'DNI' }] }, system: 'urn:dni', value: String(n) })) }), {
+    profile: P + 'paciente',
+  });
+  assert.ok(
+    twoDni.some((f) => f.ruleId === 'FHIR-SLICE-CARDINALITY' && /max allowed = 1, but found 2/.test(f.message.en)),
+    show(twoDni),
+  );
+  const stranger = v.validate(
+    paciente({
+      identifier: [
+        { type: { coding: [{ system: 'urn:tipo', code: 'DNI' }] }, system: 'urn:dni', value: '1' },
+        { system: 'urn:x', value: '2' },
+      ],
+    }),
+    { profile: P + 'paciente' },
+  );
   assert.deepEqual(at(stranger, 'FHIR-SLICE-UNMATCHED'), ['Patient.identifier[1]'], show(stranger));
 });
 
@@ -142,13 +170,19 @@ test('slicing by $this pattern, by type (choice) and by exists', () => {
   });
   assert.deepEqual(errors(v.validate(obs({ valueQuantity: { value: 1, system: 'http://unitsofmeasure.org', code: 'mg' } }), { profile: P + 'obs' })), []);
   const wrongCategory = v.validate(obs({ category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }] }), { profile: P + 'obs' });
-  assert.ok(wrongCategory.some((f) => f.message.en.includes("Slice 'Observation.category:vs'")), show(wrongCategory));
+  assert.ok(
+    wrongCategory.some((f) => f.message.en.includes("Slice 'Observation.category:vs'")),
+    show(wrongCategory),
+  );
   const wrongType = v.validate(obs({ valueString: 'alto' }), { profile: P + 'obs' });
   assert.deepEqual(at(wrongType, 'FHIR-SLICE-UNMATCHED'), ['Observation.value.ofType(string)'], show(wrongType));
   const quantityUnits = v.validate(obs({ valueQuantity: { value: 1, system: 'urn:other', code: 'mg' } }), { profile: P + 'obs' });
   assert.deepEqual(at(quantityUnits, 'FHIR-FIXED'), ['Observation.value.ofType(Quantity).system'], show(quantityUnits));
   const noValueComponent = v.validate(obs({ component: [{ code: { text: 'c' } }] }), { profile: P + 'obs' });
-  assert.ok(noValueComponent.some((f) => f.message.en.includes("Slice 'Observation.component:conValor'")), show(noValueComponent));
+  assert.ok(
+    noValueComponent.some((f) => f.message.en.includes("Slice 'Observation.component:conValor'")),
+    show(noValueComponent),
+  );
 });
 
 test('slicing by resolve(): references are told apart by the resource they point to in the Bundle', () => {
@@ -158,7 +192,19 @@ test('slicing by resolve(): references are told apart by the resource they point
     identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-0000000000d1' },
     timestamp: '2024-01-01T00:00:00Z',
     entry: [
-      { fullUrl: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000c01', resource: { resourceType: 'Composition', meta: { profile: [P + 'composicion'] }, status: 'final', type: { text: 't' }, date: '2024-01-01', title: 'T', author: [{ reference: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000a01' }], section: [{ title: 's', entry: entries.map((reference) => ({ reference })) }] } },
+      {
+        fullUrl: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000c01',
+        resource: {
+          resourceType: 'Composition',
+          meta: { profile: [P + 'composicion'] },
+          status: 'final',
+          type: { text: 't' },
+          date: '2024-01-01',
+          title: 'T',
+          author: [{ reference: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000a01' }],
+          section: [{ title: 's', entry: entries.map((reference) => ({ reference })) }],
+        },
+      },
       { fullUrl: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000a01', resource: { resourceType: 'Patient', name: [{ family: 'X' }] } },
       { fullUrl: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000b01', resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' } } },
       { fullUrl: 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000e01', resource: { resourceType: 'Organization', name: 'O' } },
@@ -167,7 +213,10 @@ test('slicing by resolve(): references are told apart by the resource they point
   const ok = v.validate(doc(['urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000a01', 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000b01']));
   assert.deepEqual(errors(ok), [], show(ok));
   const noPatient = v.validate(doc(['urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000b01']));
-  assert.ok(noPatient.some((f) => f.message.en.includes("Slice 'Composition.section.entry:paciente'")), show(noPatient));
+  assert.ok(
+    noPatient.some((f) => f.message.en.includes("Slice 'Composition.section.entry:paciente'")),
+    show(noPatient),
+  );
   const stranger = v.validate(doc(['urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000a01', 'urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000e01']));
   assert.deepEqual(at(stranger, 'FHIR-SLICE-UNMATCHED'), ['Bundle.entry[0].resource.section[0].entry[1]'], show(stranger));
 });
@@ -176,15 +225,24 @@ test('reference targets: the type a reference implies must be allowed', () => {
   const base = v.validate({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'Organization/1' } });
   assert.deepEqual(at(base, 'FHIR-REFERENCE-TYPE'), ['Observation.subject'], show(base));
   const profiled = v.validate({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'http://x.test/fhir/Group/1' } }, { profile: P + 'obs' });
-  assert.ok(profiled.some((f) => f.ruleId === 'FHIR-REFERENCE-TYPE' && f.message.en.includes('must be one of Patient')), show(profiled));
+  assert.ok(
+    profiled.some((f) => f.ruleId === 'FHIR-REFERENCE-TYPE' && f.message.en.includes('must be one of Patient')),
+    show(profiled),
+  );
   const mismatch = v.validate({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/1', type: 'Group' } });
   assert.deepEqual(at(mismatch, 'FHIR-REFERENCE-TYPE'), ['Observation.subject'], show(mismatch));
 });
 
 test('required bindings are errors, extensible ones warnings; codes outside the offline terminology are not judged', () => {
   const fs = v.validate(paciente({ gender: 'mujer', maritalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus', code: 'ZZ' }] } }), { profile: P + 'paciente' });
-  assert.ok(fs.some((f) => f.ruleId === 'FHIR-BINDING-REQUIRED' && f.severity === 'error' && f.location === 'Patient.gender'), show(fs));
-  assert.ok(fs.some((f) => f.ruleId === 'FHIR-BINDING-EXTENSIBLE' && f.severity === 'warning' && f.location === 'Patient.maritalStatus'), show(fs));
+  assert.ok(
+    fs.some((f) => f.ruleId === 'FHIR-BINDING-REQUIRED' && f.severity === 'error' && f.location === 'Patient.gender'),
+    show(fs),
+  );
+  assert.ok(
+    fs.some((f) => f.ruleId === 'FHIR-BINDING-EXTENSIBLE' && f.severity === 'warning' && f.location === 'Patient.maritalStatus'),
+    show(fs),
+  );
   const loinc = v.validate({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '0000-0' }] } });
   assert.deepEqual(errors(loinc), [], show(loinc));
 });
@@ -192,11 +250,21 @@ test('required bindings are errors, extensible ones warnings; codes outside the 
 test('extensions: by URL, their own definition (value types, fixed url), context, sub-extensions', () => {
   const wrongValue = v.validate(paciente({ extension: [{ url: P + 'ext-etnia', valueString: 'x' }] }), { profile: P + 'paciente' });
   assert.ok(at(wrongValue, 'FHIR-UNKNOWN-ELEMENT').includes('Patient.extension[0].valueString'), show(wrongValue));
-  const complexOk = v.validate(paciente({ extension: [...(paciente().extension as unknown[]), { url: P + 'ext-complex', extension: [{ url: 'codigo', valueString: 'A' }] }] }), { profile: P + 'paciente' });
+  const complexOk = v.validate(paciente({ extension: [...(paciente().extension as unknown[]), { url: P + 'ext-complex', extension: [{ url: 'codigo', valueString: 'A' }] }] }), {
+    profile: P + 'paciente',
+  });
   assert.deepEqual(errors(complexOk), [], show(complexOk));
-  const complexBad = v.validate(paciente({ extension: [...(paciente().extension as unknown[]), { url: P + 'ext-complex', extension: [{ url: 'otro', valueString: 'A' }] }] }), { profile: P + 'paciente' });
-  assert.ok(complexBad.some((f) => f.ruleId === 'FHIR-EXTENSION-UNKNOWN' && /Sub-extension url 'otro'/.test(f.message.en)), show(complexBad));
-  assert.ok(complexBad.some((f) => f.message.en.includes("Slice 'Extension.extension:codigo'")), show(complexBad));
+  const complexBad = v.validate(paciente({ extension: [...(paciente().extension as unknown[]), { url: P + 'ext-complex', extension: [{ url: 'otro', valueString: 'A' }] }] }), {
+    profile: P + 'paciente',
+  });
+  assert.ok(
+    complexBad.some((f) => f.ruleId === 'FHIR-EXTENSION-UNKNOWN' && /Sub-extension url 'otro'/.test(f.message.en)),
+    show(complexBad),
+  );
+  assert.ok(
+    complexBad.some((f) => f.message.en.includes("Slice 'Extension.extension:codigo'")),
+    show(complexBad),
+  );
   const both = v.validate(paciente({ extension: [{ url: P + 'ext-etnia', valueCoding: { code: '1' }, extension: [{ url: 'x', valueString: 'y' }] }] }), { profile: P + 'paciente' });
   assert.ok(at(both, 'ext-1').includes('Patient.extension[0]'), show(both));
   // context: the core mothers-family extension belongs on HumanName.family
@@ -205,13 +273,20 @@ test('extensions: by URL, their own definition (value types, fixed url), context
   const rightPlace = v.validate({ resourceType: 'Patient', name: [{ family: 'X', _family: { extension: [{ url: CORE + 'humanname-mothers-family', valueString: 'Y' }] } }] });
   assert.deepEqual(errors(rightPlace), [], show(rightPlace));
   // a modifier extension used as a plain one
-  const modifier = v.validate({ resourceType: 'Patient', extension: [{ url: CORE + 'patient-birthPlace', valueAddress: { city: 'Lima' } }], modifierExtension: [{ url: CORE + 'patient-birthPlace', valueAddress: { city: 'Lima' } }] });
+  const modifier = v.validate({
+    resourceType: 'Patient',
+    extension: [{ url: CORE + 'patient-birthPlace', valueAddress: { city: 'Lima' } }],
+    modifierExtension: [{ url: CORE + 'patient-birthPlace', valueAddress: { city: 'Lima' } }],
+  });
   assert.deepEqual(at(modifier, 'FHIR-EXTENSION-MODIFIER'), ['Patient.modifierExtension[0]'], show(modifier));
 });
 
 test('unknown extensions: an error, except on example domains (a warning), cross-version ones are not judged', () => {
   const unknown = v.validate({ resourceType: 'Patient', extension: [{ url: 'http://unknown.test.org/ext', valueString: 'x' }] });
-  assert.deepEqual(errors(unknown).map((f) => f.ruleId), ['FHIR-EXTENSION-UNKNOWN']);
+  assert.deepEqual(
+    errors(unknown).map((f) => f.ruleId),
+    ['FHIR-EXTENSION-UNKNOWN'],
+  );
   for (const url of ['http://example.org/ext', 'http://sello.example/fhir/ext']) {
     const fs = v.validate({ resourceType: 'Patient', extension: [{ url, valueString: 'x' }] });
     assert.deepEqual(errors(fs), [], show(fs));
@@ -232,7 +307,10 @@ test('profile invariants go to the evaluator; the base walk and the profile walk
   assert.equal(calls.filter((k) => k === 'pac-1').length, 1);
   assert.equal(fs.find((f) => f.ruleId === 'pac-1')?.code, 'invariant');
   // dom-2…6, ele-1, ext-1 never reach the engine: they are decided directly
-  assert.deepEqual(calls.filter((k) => /^(dom|ele|ext)-/.test(k)), []);
+  assert.deepEqual(
+    calls.filter((k) => /^(dom|ele|ext)-/.test(k)),
+    [],
+  );
 });
 
 test('OperationOutcome: one issue per finding, FHIRPath expression, Spanish text with the English translation', () => {

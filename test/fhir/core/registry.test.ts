@@ -1,10 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefinitionRegistry } from '../../../src/fhir/definitions/registry.ts';
+import { test } from 'node:test';
 import { BundleFile } from '../../../src/fhir/definitions/bundle-file.ts';
+import { DefinitionRegistry } from '../../../src/fhir/definitions/registry.ts';
 
 test('base definitions: StructureDefinitions, ValueSets and CodeSystems by canonical URL, with |version', () => {
   const r = new DefinitionRegistry();
@@ -47,7 +47,14 @@ test('bundle files are indexed without parsing, entries parsed on demand and kep
   for (const name of ['pretty.json', 'compact.json']) {
     const f = new BundleFile(join(dir, name));
     const list = f.list();
-    assert.deepEqual(list.map((e) => [e.resourceType, e.url, e.version]), [['ValueSet', 'http://a/ValueSet/x', '1'], ['CodeSystem', 'http://a/cs/y', undefined]], name);
+    assert.deepEqual(
+      list.map((e) => [e.resourceType, e.url, e.version]),
+      [
+        ['ValueSet', 'http://a/ValueSet/x', '1'],
+        ['CodeSystem', 'http://a/cs/y', undefined],
+      ],
+      name,
+    );
     const cs = f.resource(list[1]!);
     assert.equal(cs.content, 'complete');
     assert.equal(f.resource(list[1]!), cs);
@@ -58,7 +65,10 @@ test('profile directories: canonical resources found recursively (also inside Bu
   const dir = mkdtempSync(join(tmpdir(), 'sello-profiles-'));
   mkdirSync(join(dir, 'nested'));
   writeFileSync(join(dir, 'nested', 'vs.json'), JSON.stringify({ resourceType: 'ValueSet', url: 'http://sello.test/vs', status: 'active' }));
-  writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'CodeSystem', url: 'http://sello.test/cs', status: 'active', content: 'complete' } }] }));
+  writeFileSync(
+    join(dir, 'bundle.json'),
+    JSON.stringify({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'CodeSystem', url: 'http://sello.test/cs', status: 'active', content: 'complete' } }] }),
+  );
   writeFileSync(join(dir, 'gender.json'), JSON.stringify({ resourceType: 'ValueSet', url: 'http://hl7.org/fhir/ValueSet/administrative-gender', status: 'active', name: 'local' }));
   writeFileSync(join(dir, 'broken.json'), '{ not json');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x' }));

@@ -1,6 +1,7 @@
 /** Structure against the base definitions: properties, JSON shape, primitive formats, cardinality, types. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { at, errors, show, validate } from './helpers.ts';
 
 const patient = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -11,13 +12,15 @@ const patient = (extra: Record<string, unknown> = {}): Record<string, unknown> =
 });
 
 test('a valid resource has no error', () => {
-  const fs = validate(patient({
-    identifier: [{ system: 'urn:oid:1.2.3', value: '1' }],
-    name: [{ family: 'Pérez', given: ['Ana', 'María'] }],
-    gender: 'female',
-    birthDate: '1990-02-28',
-    telecom: [{ system: 'phone', value: '+51 1 234' }],
-  }));
+  const fs = validate(
+    patient({
+      identifier: [{ system: 'urn:oid:1.2.3', value: '1' }],
+      name: [{ family: 'Pérez', given: ['Ana', 'María'] }],
+      gender: 'female',
+      birthDate: '1990-02-28',
+      telecom: [{ system: 'phone', value: '+51 1 234' }],
+    }),
+  );
   assert.deepEqual(errors(fs), [], show(fs));
 });
 
@@ -43,10 +46,12 @@ test('JSON shape: arrays where the definition repeats, single values where it do
 });
 
 test('primitive extensions: `_field` objects, arrays aligned with nulls', () => {
-  const ok = validate(patient({
-    name: [{ given: ['Ana', null], _given: [null, { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier', valueCode: 'BR' }] }] }],
-    _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', valueDateTime: '1990-02-28T10:00:00Z' }] },
-  }));
+  const ok = validate(
+    patient({
+      name: [{ given: ['Ana', null], _given: [null, { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier', valueCode: 'BR' }] }] }],
+      _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', valueDateTime: '1990-02-28T10:00:00Z' }] },
+    }),
+  );
   assert.deepEqual(errors(ok), [], show(ok));
   const bad = validate(patient({ name: [{ given: ['Ana', null] }], _gender: { value: 'x' }, _name: {} }));
   assert.ok(at(bad, 'FHIR-JSON-SHAPE').includes('Patient.name[0].given[1]'), show(bad));
@@ -80,7 +85,14 @@ test('primitive formats of FHIR R4', () => {
     const problems = fs.filter((f) => (f.ruleId === 'FHIR-PRIMITIVE-FORMAT' || f.ruleId === 'FHIR-TYPE') && f.location.startsWith(`Patient.${field.replace(/(Boolean|DateTime|Integer)$/, '')}`));
     assert.equal(problems.length === 0, valid, `${field} = ${JSON.stringify(value)}:\n${show(fs)}`);
   }
-  const tz = validate({ resourceType: 'MedicationRequest', status: 'active', intent: 'plan', subject: { reference: 'Patient/1' }, medicationCodeableConcept: { text: 'x' }, authoredOn: '2020-11-11T10:58:14.768528' });
+  const tz = validate({
+    resourceType: 'MedicationRequest',
+    status: 'active',
+    intent: 'plan',
+    subject: { reference: 'Patient/1' },
+    medicationCodeableConcept: { text: 'x' },
+    authoredOn: '2020-11-11T10:58:14.768528',
+  });
   assert.equal(errors(tz)[0]?.message.en, 'If a date has a time, it must have a timezone');
 });
 
@@ -93,7 +105,11 @@ test('instant, time, decimal, positiveInt, unsignedInt, base64Binary, id', () =>
   const sampled = (extra: Record<string, unknown>): Record<string, unknown> => obs({ valueSampledData: { origin: { value: 0 }, period: 1, dimensions: 1, ...extra } });
   assert.deepEqual(errors(validate(sampled({}))), []);
   assert.equal(errors(validate(sampled({ dimensions: 0 })))[0]?.location, 'Observation.value.ofType(SampledData).dimensions');
-  const media = (data: string, size?: number): Record<string, unknown> => ({ resourceType: 'Media', status: 'completed', content: { contentType: 'text/plain', data, ...(size === undefined ? {} : { size }) } });
+  const media = (data: string, size?: number): Record<string, unknown> => ({
+    resourceType: 'Media',
+    status: 'completed',
+    content: { contentType: 'text/plain', data, ...(size === undefined ? {} : { size }) },
+  });
   assert.deepEqual(errors(validate(media('aGVscCBpJ20gYSBidWc=', 14))), []);
   assert.equal(errors(validate(media('%%%2@()()')))[0]?.message.en, "The value '%%%2@()()' is not a valid Base64 value");
   assert.equal(errors(validate(media('aGVscCBpJ20gYSBidWc=', 100)))[0]?.ruleId, 'FHIR-ATTACHMENT-SIZE');
@@ -138,12 +154,15 @@ test('narrative: XHTML rules (txt-1, txt-2)', () => {
 
 test('dom-6 (narrative) is a warning, and not asked of contained resources', () => {
   const fs = validate({ resourceType: 'Patient', contained: [{ resourceType: 'Organization', id: 'o', name: 'X' }], managingOrganization: { reference: '#o' } });
-  assert.deepEqual(fs.filter((f) => f.ruleId === 'dom-6').map((f) => [f.severity, f.location]), [['warning', 'Patient']]);
+  assert.deepEqual(
+    fs.filter((f) => f.ruleId === 'dom-6').map((f) => [f.severity, f.location]),
+    [['warning', 'Patient']],
+  );
 });
 
 test('malformed input never throws: seeded mutations of valid resources', () => {
   let seed = 7;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const odd: unknown[] = [null, 0, -1, 1.5, '', ' ', 'x', true, [], [null], {}, { x: 1 }, [1, 'a'], '#', 'urn:uuid:1', '2020-13-45'];
   const mutate = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(mutate);
@@ -160,9 +179,49 @@ test('malformed input never throws: seeded mutations of valid resources', () => 
   };
   const sources: unknown[] = [
     patient({ name: [{ family: 'X', given: ['a'] }], contained: [{ resourceType: 'Organization', id: 'o', name: 'O' }], managingOrganization: { reference: '#o' } }),
-    { resourceType: 'Bundle', type: 'document', entry: [{ fullUrl: 'urn:uuid:1', resource: { resourceType: 'Composition', status: 'final', type: { text: 't' }, date: '2020', author: [{ reference: 'urn:uuid:2' }], title: 't', section: [{ entry: [{ reference: 'urn:uuid:2' }] }] } }, { fullUrl: 'urn:uuid:2', resource: patient() }] },
-    { resourceType: 'StructureDefinition', url: 'http://x.test/sd', name: 'X', status: 'draft', kind: 'resource', abstract: false, type: 'Patient', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient', derivation: 'constraint', differential: { element: [{ id: 'Patient.name', path: 'Patient.name', min: 1 }, { id: 'Patient.identifier:a', path: 'Patient.identifier', sliceName: 'a' }] } },
-    { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '1-1' }] }, valueQuantity: { value: 1, code: 'mg', system: 'http://unitsofmeasure.org' }, component: [{ code: { text: 'c' }, valueString: 'v' }] },
+    {
+      resourceType: 'Bundle',
+      type: 'document',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:1',
+          resource: {
+            resourceType: 'Composition',
+            status: 'final',
+            type: { text: 't' },
+            date: '2020',
+            author: [{ reference: 'urn:uuid:2' }],
+            title: 't',
+            section: [{ entry: [{ reference: 'urn:uuid:2' }] }],
+          },
+        },
+        { fullUrl: 'urn:uuid:2', resource: patient() },
+      ],
+    },
+    {
+      resourceType: 'StructureDefinition',
+      url: 'http://x.test/sd',
+      name: 'X',
+      status: 'draft',
+      kind: 'resource',
+      abstract: false,
+      type: 'Patient',
+      baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient',
+      derivation: 'constraint',
+      differential: {
+        element: [
+          { id: 'Patient.name', path: 'Patient.name', min: 1 },
+          { id: 'Patient.identifier:a', path: 'Patient.identifier', sliceName: 'a' },
+        ],
+      },
+    },
+    {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '1-1' }] },
+      valueQuantity: { value: 1, code: 'mg', system: 'http://unitsofmeasure.org' },
+      component: [{ code: { text: 'c' }, valueString: 'v' }],
+    },
   ];
   for (let i = 0; i < 400; i++) {
     const m = mutate(sources[i % sources.length]);

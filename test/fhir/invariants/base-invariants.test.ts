@@ -1,10 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import type { InvariantContext } from '../../../src/fhir/contracts.ts';
-import { EXPRESSION_FIXES, NATIVE_INVARIANTS, createInvariantEvaluator, effectiveExpression } from '../../../src/fhir/invariants/index.ts';
 import { fhirpathEngine } from '../../../src/fhir/invariants/engine.ts';
+import { createInvariantEvaluator, EXPRESSION_FIXES, effectiveExpression, NATIVE_INVARIANTS } from '../../../src/fhir/invariants/index.ts';
 import { definitionsDataDir } from '../../../src/fhir/terminology/index.ts';
 
 type Constraint = { key: string; expression?: string };
@@ -51,7 +51,7 @@ test('the fixes and native implementations match the published R4 text they stan
     const keys = constraints.get(fix.expression);
     assert.ok(keys, `fix for ${fix.key ?? fix.expression} does not match any R4 expression`);
     if (fix.key) assert.ok(keys.has(fix.key), `${fix.key} is not the key of its expression`);
-    assert.notEqual(effectiveExpression(fix.key ?? [...keys][0] as string, fix.expression), fix.expression);
+    assert.notEqual(effectiveExpression(fix.key ?? ([...keys][0] as string), fix.expression), fix.expression);
   }
   for (const native of NATIVE_INVARIANTS) {
     for (const e of native.expressions) assert.ok(constraints.get(e)?.has(native.key), `${native.key}: '${e}' is not its R4 expression`);
@@ -137,10 +137,7 @@ test('dom-2, dom-4, dom-5, dom-6 and dom-3: native and fhirpath.js agree', () =>
     ]),
   );
   compare('dom-5', cases([pat([org()]), pat([org({ meta: { security: [{ code: 'R' }] } })]), pat([org({ meta: { security: [] } })])]));
-  compare(
-    'dom-6',
-    cases([pat(undefined), pat(undefined, { text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' } }), pat(undefined, { text: { status: 'empty' } })]),
-  );
+  compare('dom-6', cases([pat(undefined), pat(undefined, { text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' } }), pat(undefined, { text: { status: 'empty' } })]));
   const root = pat([org()]);
   const contained = root.contained?.[0];
   compare('dom-6', [{ node: contained, ctx: ctxOf('Organization', 'Organization', contained, root), label: 'contained' }]);
@@ -176,7 +173,10 @@ test('obs-7: native and fhirpath.js agree', () => {
     obs({ valueString: 'x', component: [{ code: { coding: [{ system: 'http://loinc.org', code: '85354-9', display: 'Blood pressure', extension: ext }] } }] }),
     { resourceType: 'Observation', status: 'final', valueString: 'x', component: [{ code }] },
   ];
-  compare('obs-7', cases.map((r, i) => ({ node: r, ctx: ctxOf('Observation', 'Observation', r), label: `case ${i}` })));
+  compare(
+    'obs-7',
+    cases.map((r, i) => ({ node: r, ctx: ctxOf('Observation', 'Observation', r), label: `case ${i}` })),
+  );
 });
 
 test('bdl-11 and bdl-12: native and fhirpath.js agree', () => {

@@ -1,6 +1,6 @@
-import { test, describe, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { describe, mock, test } from 'node:test';
 import type { Invariant, InvariantContext } from '../../../src/fhir/contracts.ts';
 import { createInvariantEvaluator, fhirpathSyntaxError } from '../../../src/fhir/invariants/index.ts';
 import { createTerminology, loadBaseTerminologySource } from '../../../src/fhir/terminology/index.ts';
@@ -134,7 +134,7 @@ describe('FHIRPath invariants', () => {
     const o = at(obs, 'Observation', 'Observation');
     assert.deepEqual(ev.evaluate(inv('t-4', "value is Quantity and (value as Quantity).code = 'kg' and value.value > 70"), obs, o), { passed: true });
     assert.deepEqual(ev.evaluate(inv('t-5', 'value.ofType(string).exists()'), obs, o), { passed: false });
-    assert.deepEqual(ev.evaluate(inv('t-6', 'value.system = %ucum and %context.status = \'final\' and %resource.status = \'final\''), obs, o), { passed: true });
+    assert.deepEqual(ev.evaluate(inv('t-6', "value.system = %ucum and %context.status = 'final' and %resource.status = 'final'"), obs, o), { passed: true });
     // Dates are compared as dates, not strings, because the node is typed `date`.
     assert.deepEqual(ev.evaluate(inv('t-7', '$this < @2000-01-01'), '1970-01-01', at(patient, 'date', 'Patient.birthDate')), { passed: true });
     // Recursive element paths resolve like fhirpath.js's own base paths (Questionnaire.item.item is Questionnaire.item).
@@ -156,7 +156,7 @@ describe('FHIRPath invariants', () => {
       ['x-1', 'name'],
       ['x-2', 'contained.first()'],
       ['dom-3', DOM_3],
-      ['x-3', "descendants().where($this is HumanName).exists()"],
+      ['x-3', 'descendants().where($this is HumanName).exists()'],
     ] as const) {
       assert.notEqual(ev.evaluate(inv(key, expression), frozen, at(frozen, 'Patient', 'Patient')).passed, 'error', key);
     }
@@ -167,7 +167,7 @@ describe('FHIRPath invariants', () => {
   test("typing: 'base' uses fhirpath.js's documented { base, expression } form", () => {
     const viaBase = createInvariantEvaluator({ typing: 'base' });
     const name0 = at(patient, 'HumanName', 'Patient.name');
-    assert.deepEqual(viaBase.evaluate(inv('t-1', "$this is HumanName and given.first() is string"), patient.name[0], name0), { passed: true });
+    assert.deepEqual(viaBase.evaluate(inv('t-1', '$this is HumanName and given.first() is string'), patient.name[0], name0), { passed: true });
     assert.deepEqual(viaBase.evaluate(inv('t-2', 'name is HumanName'), patient.contact[0], at(patient, 'BackboneElement', 'Patient.contact')), { passed: true });
     assert.deepEqual(viaBase.evaluate(inv('t-3', '$this < @2000-01-01'), '1970-01-01', at(patient, 'date', 'Patient.birthDate')), { passed: true });
     assert.deepEqual(viaBase.evaluate(inv('pat-1', PAT_1), patient.contact[1], at(patient, 'BackboneElement', 'Patient.contact')), { passed: false });
@@ -217,7 +217,7 @@ describe('FHIRPath invariants', () => {
     assert.deepEqual(ev.evaluate(inv('ctm-1', CTM_1), part('#pt'), ctx), { passed: false });
     assert.deepEqual(ev.evaluate(inv('ctm-1', CTM_1), part('Patient/elsewhere'), ctx), { passed: true }, 'unresolvable: not judged');
     const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'http://x.org/fhir/Patient/9', resource: { resourceType: 'Patient', id: '9' } }] };
-    assert.deepEqual(ev.evaluate(inv('b-1', "entry.resource.id.exists() and %rootResource.entry.first().fullUrl.resolve() is Patient"), bundle, at(bundle, 'Bundle', 'Bundle')), {
+    assert.deepEqual(ev.evaluate(inv('b-1', 'entry.resource.id.exists() and %rootResource.entry.first().fullUrl.resolve() is Patient'), bundle, at(bundle, 'Bundle', 'Bundle')), {
       passed: true,
     });
   });

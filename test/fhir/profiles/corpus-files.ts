@@ -1,9 +1,9 @@
 /** The committed FHIR corpus and its expectations, shared by the corpus test and the benchmark. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExpectedEntry, ExpectedIssue } from '../../fixtures/fhir/generate.ts';
 import type { Finding } from '../../../src/findings/finding.ts';
+import type { ExpectedEntry, ExpectedIssue } from '../../fixtures/fhir/generate.ts';
 
 export const CORPUS_ROOT = fileURLToPath(new URL('../../fixtures/fhir/', import.meta.url));
 
@@ -83,16 +83,10 @@ export function locationMatches(expected: string, actual: string): boolean {
   });
 }
 
-const severityOf = (f: Finding): 'error' | 'warning' | 'information' =>
-  f.severity === 'fatal' ? 'error' : f.severity;
+const severityOf = (f: Finding): 'error' | 'warning' | 'information' => (f.severity === 'fatal' ? 'error' : f.severity);
 
 export function issueFound(expected: ExpectedIssue, findings: readonly Finding[]): boolean {
-  return findings.some(
-    (f) =>
-      severityOf(f) === expected.severity &&
-      (expected.ruleId === undefined || f.ruleId === expected.ruleId) &&
-      locationMatches(expected.location, f.location),
-  );
+  return findings.some((f) => severityOf(f) === expected.severity && (expected.ruleId === undefined || f.ruleId === expected.ruleId) && locationMatches(expected.location, f.location));
 }
 
 export const isError = (f: Finding): boolean => f.severity === 'error' || f.severity === 'fatal';

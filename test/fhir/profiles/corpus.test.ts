@@ -3,14 +3,15 @@
  * (location prefix and severity, rule id when expected.json names one) and valid files must have no error.
  * While the engine does not exist the engine tests skip with the reason; the corpus checks still run.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCorpus } from '../../fixtures/fhir/generate.ts';
-import { loadSelloEngine, PROFILE_DIRS, REPO_ROOT, type SelloFhirValidator } from './engine.ts';
-import { CORPUS_ROOT, corpusPaths, isError, issueFound, locationMatches, readCorpus, readExpected } from './corpus-files.ts';
+import { test } from 'node:test';
 import type { Finding } from '../../../src/findings/finding.ts';
+import { buildCorpus } from '../../fixtures/fhir/generate.ts';
+import { CORPUS_ROOT, corpusPaths, isError, issueFound, locationMatches, readCorpus, readExpected } from './corpus-files.ts';
+import { loadSelloEngine, PROFILE_DIRS, REPO_ROOT, type SelloFhirValidator } from './engine.ts';
 
 const corpus = readCorpus();
 
@@ -66,8 +67,7 @@ const getValidator = (): SelloFhirValidator => {
   return validator;
 };
 
-const show = (fs: readonly Finding[]): string =>
-  fs.map((f) => `  ${f.severity} ${f.ruleId} @ ${f.location}: ${f.message.en}`).join('\n') || '  (no findings)';
+const show = (fs: readonly Finding[]): string => fs.map((f) => `  ${f.severity} ${f.ruleId} @ ${f.location}: ${f.message.en}`).join('\n') || '  (no findings)';
 
 for (const c of corpus) {
   test(`${c.kind === 'valid' ? 'no error' : 'defect reported'}: ${c.path}`, { skip }, () => {
@@ -78,10 +78,7 @@ for (const c of corpus) {
       return;
     }
     for (const e of c.expected) {
-      assert.ok(
-        issueFound(e, findings),
-        `${c.path} (${c.description}): expected ${e.severity} ${e.ruleId ?? '(any rule)'} at ${e.location}; got:\n${show(findings)}`,
-      );
+      assert.ok(issueFound(e, findings), `${c.path} (${c.description}): expected ${e.severity} ${e.ruleId ?? '(any rule)'} at ${e.location}; got:\n${show(findings)}`);
     }
   });
 }

@@ -1,8 +1,9 @@
 /** Shape of the shipped profile packages: what a regulator swapping in official files relies on. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { PROFILE_DIRS, REPO_ROOT } from './engine.ts';
 
 interface Canonical {
@@ -33,8 +34,7 @@ const SELLO_MX = 'http://sello.example/fhir/mx-ece/';
 
 test('the canonical URLs the spec fixes are all there', () => {
   const want = [
-    ...['PacientePe', 'PractitionerPe', 'OrganizacionPe', 'ConditionPe', 'BundlePe', 'pe-pais', 'pe-ubigeo', 'pe-tercerapellido']
-      .map((n) => `${MINSA}StructureDefinition/${n}`),
+    ...['PacientePe', 'PractitionerPe', 'OrganizacionPe', 'ConditionPe', 'BundlePe', 'pe-pais', 'pe-ubigeo', 'pe-tercerapellido'].map((n) => `${MINSA}StructureDefinition/${n}`),
     `${MINSA}CodeSystem/IdspersonaPeru`,
     `${MINSA}ValueSet/IdspersonaPeru`,
     ...['TriageBundle', 'TriageEncounter', 'TriageAcuity', 'TriageTask', 'AiProvenance'].map((n) => `${SELLO_PE}StructureDefinition/${n}`),
@@ -51,7 +51,10 @@ test('every file is named after its resource and its URL after its id', () => {
     assert.ok(f.res.url.endsWith(`/${f.res.resourceType}/${f.res.id}`), f.res.url);
     assert.match(f.res.name, /^[A-Z][A-Za-z0-9_]*$/, `${f.res.url}: computable name`);
     const base = f.dir.includes('mx-ece') ? [SELLO_MX] : [MINSA, SELLO_PE];
-    assert.ok(base.some((b) => f.res.url.startsWith(b)), `${f.res.url} is outside ${f.dir}'s namespaces`);
+    assert.ok(
+      base.some((b) => f.res.url.startsWith(b)),
+      `${f.res.url} is outside ${f.dir}'s namespaces`,
+    );
   }
 });
 
@@ -88,7 +91,7 @@ test('every profile, value set and extension a profile names is shipped or core'
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if ((k === 'profile' || k === 'targetProfile') && Array.isArray(x)) x.forEach((u) => referenced.add(String(u)));
+        if ((k === 'profile' || k === 'targetProfile') && Array.isArray(x)) for (const u of x) referenced.add(String(u));
         else if (k === 'valueSet' && typeof x === 'string') referenced.add(x);
         else walk(x);
       }

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { createTerminology, loadBaseTerminologySource } from '../../../src/fhir/terminology/index.ts';
 
 test('every R4 ValueSet compiles, and only those with an unavailable import are unsure about a foreign system', () => {

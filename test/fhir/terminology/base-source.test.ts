@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { BASE_TERMINOLOGY_FILES, definitionsDataDir, loadBaseTerminologySource } from '../../../src/fhir/terminology/base-source.ts';
 
 test('nothing is read until the first lookup', () => {

@@ -66,7 +66,14 @@ export const animals: CodeSystem = {
             { code: 'dodo', display: 'Dodo', property: [{ code: 'status', valueCode: 'retired' }] },
           ],
         },
-        { code: 'swimmer', display: 'Swimmer', property: [{ code: 'notSelectable', valueBoolean: true }, { code: 'kid', valueCode: 'penguin' }] },
+        {
+          code: 'swimmer',
+          display: 'Swimmer',
+          property: [
+            { code: 'notSelectable', valueBoolean: true },
+            { code: 'kid', valueCode: 'penguin' },
+          ],
+        },
       ],
     },
   ],

@@ -1,5 +1,5 @@
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import { createTerminology, loadBaseTerminologySource } from '../../../src/fhir/terminology/index.ts';
 import { ANIMALS, animals, mapSource, vs } from './helpers.ts';
 
@@ -115,14 +115,12 @@ describe('base R4 ValueSets', () => {
     const langs = 'http://hl7.org/fhir/ValueSet/all-languages';
     for (const tag of ['en', 'en-US', 'es-419', 'zh-Hant-TW', 'sr-Latn-RS', 'de-CH-1901', 'x-private', 'i-klingon', 'en-US-u-ca-gregory'])
       assert.equal(tx.checkCode(langs, 'urn:ietf:bcp:47', tag).result, 'member', tag);
-    for (const tag of ['englishes', 'en_US', 'en-', '-en', 'e', 'de-1901-1901', 'en-a-bbb-a-ccc'])
-      assert.equal(tx.checkCode(langs, 'urn:ietf:bcp:47', tag).result, 'not-member', tag);
+    for (const tag of ['englishes', 'en_US', 'en-', '-en', 'e', 'de-1901-1901', 'en-a-bbb-a-ccc']) assert.equal(tx.checkCode(langs, 'urn:ietf:bcp:47', tag).result, 'not-member', tag);
 
     const mime = 'http://hl7.org/fhir/ValueSet/mimetypes';
     for (const m of ['application/fhir+json', 'text/plain; charset=UTF-8', 'image/svg+xml', 'json', 'xml', 'application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json'])
       assert.equal(tx.checkCode(mime, 'urn:ietf:bcp:13', m).result, 'member', m);
-    for (const m of ['fhir+json', 'foo/bar', 'application/', 'text/plain;charset', 'text/plain; charset=a b'])
-      assert.equal(tx.checkCode(mime, 'urn:ietf:bcp:13', m).result, 'not-member', m);
+    for (const m of ['fhir+json', 'foo/bar', 'application/', 'text/plain;charset', 'text/plain; charset=a b']) assert.equal(tx.checkCode(mime, 'urn:ietf:bcp:13', m).result, 'not-member', m);
 
     const ucum = 'http://hl7.org/fhir/ValueSet/ucum-units';
     for (const u of ['mg/dL', 'mm[Hg]', '{beats}/min', '10*3/uL', '%']) assert.equal(tx.checkCode(ucum, 'http://unitsofmeasure.org', u).result, 'member', u);
@@ -160,11 +158,17 @@ describe('hand-built code systems and value sets', () => {
       }),
       vs(`${A}listed`, { include: [{ system: ANIMALS, version: '0.9', concept: [{ code: 'cat', display: 'Kitty' }, { code: 'unicorn' }] }] }),
       vs(`${A}mixed`, {
-        include: [{ system: ANIMALS, concept: [{ code: 'cat' }] }, { system: 'http://loinc.org', filter: [{ property: 'CLASS', op: '=', value: 'CHEM' }] }],
+        include: [
+          { system: ANIMALS, concept: [{ code: 'cat' }] },
+          { system: 'http://loinc.org', filter: [{ property: 'CLASS', op: '=', value: 'CHEM' }] },
+        ],
       }),
       vs(`${A}loinc-minus-cat`, {
         include: [{ system: 'http://loinc.org' }, { system: ANIMALS }],
-        exclude: [{ system: ANIMALS, concept: [{ code: 'cat' }] }, { system: 'http://snomed.info/sct', filter: [{ property: 'concept', op: 'is-a', value: '1' }] }],
+        exclude: [
+          { system: ANIMALS, concept: [{ code: 'cat' }] },
+          { system: 'http://snomed.info/sct', filter: [{ property: 'concept', op: 'is-a', value: '1' }] },
+        ],
       }),
       vs(`${A}self`, { include: [{ valueSet: [`${A}self`] }] }),
     ]);
@@ -173,8 +177,7 @@ describe('hand-built code systems and value sets', () => {
 
   test('a ValueSet including a whole CodeSystem, nested hierarchies included', () => {
     const { tx } = make();
-    for (const code of ['animal', 'mammal', 'dog', 'puppy', 'cat', 'bird', 'penguin', 'dodo', 'swimmer'])
-      assert.equal(tx.checkCode(`${A}all`, ANIMALS, code).result, 'member', code);
+    for (const code of ['animal', 'mammal', 'dog', 'puppy', 'cat', 'bird', 'penguin', 'dodo', 'swimmer']) assert.equal(tx.checkCode(`${A}all`, ANIMALS, code).result, 'member', code);
     assert.equal(tx.checkCode(`${A}all`, ANIMALS, 'unicorn').result, 'not-member');
   });
 

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import type { Finding } from '../../../src/findings/finding.ts';
-import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { dniCheckCharacters, generateDni, parseDni, validateDni } from '../../../src/identifiers/pe/dni.ts';
+import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 
 const ruleIds = (fs: Finding[]): string[] => fs.map((f) => f.ruleId);
 

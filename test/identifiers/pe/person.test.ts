@@ -1,6 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SeededRandom, generatePersonPe, validateDni, validateUbigeo } from '../../../src/identifiers/pe/index.ts';
+import { test } from 'node:test';
+import { generatePersonPe, SeededRandom, validateDni, validateUbigeo } from '../../../src/identifiers/pe/index.ts';
 
 test('synthetic Peruvian people are deterministic and carry valid identifiers', () => {
   const draw = (seed: string) => {

@@ -1,13 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import type { Finding } from '../../../src/findings/finding.ts';
+import { generateUbigeo, loadUbigeoCatalogue, UBIGEO_DEPARTMENTS, validateUbigeo } from '../../../src/identifiers/pe/ubigeo.ts';
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
-import {
-  UBIGEO_DEPARTMENTS,
-  generateUbigeo,
-  loadUbigeoCatalogue,
-  validateUbigeo,
-} from '../../../src/identifiers/pe/ubigeo.ts';
 
 const ruleIds = (fs: Finding[]): string[] => fs.map((f) => f.ruleId);
 

@@ -3,17 +3,18 @@
  * stays flat over 1 M lines does not depend on the line count). The file is generated while it is sent and the
  * answer is counted while it arrives: neither ever exists whole, in the test or in the route.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { SeededRandom, generatePerson } from '../../../src/identifiers/mx/index.ts';
-import { startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
-import { PgsClient } from '../../../programs/mx-pgs/lib/pgs-client.ts';
 import { sendConfronta } from '../../../programs/mx-pgs/lib/confronta/client.ts';
 import { parseResultado, parseResumen } from '../../../programs/mx-pgs/lib/confronta/format.ts';
 import { generatePadronFile } from '../../../programs/mx-pgs/lib/confronta/padron-file.ts';
+import { PgsClient } from '../../../programs/mx-pgs/lib/pgs-client.ts';
+import { startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
+import { generatePerson, SeededRandom } from '../../../src/identifiers/mx/index.ts';
+import { ExchangeJournal } from '../../../src/journal/journal.ts';
 
 const LINES = 1_000_000;
 const KNOWN = 2_000;
@@ -44,15 +45,30 @@ test(`${LINES.toLocaleString('en')} padrón lines stream through the SSA route i
     const known = Array.from({ length: KNOWN }, (_, i) => generatePerson(new SeededRandom('bounded-known').fork(String(i))));
     for (const p of known) {
       index.apply({
-        evento: 'ALTA', institucion: 'IMSS', curp: p.curp, tipo: 'TITULAR', estatus: 'VIGENTE', vigenciaInicio: '2020-01-01',
-        nombre: p.nombre, primerApellido: p.primerApellido, segundoApellido: p.segundoApellido, fechaNacimiento: p.fechaNacimiento, sexo: p.sexo,
+        evento: 'ALTA',
+        institucion: 'IMSS',
+        curp: p.curp,
+        tipo: 'TITULAR',
+        estatus: 'VIGENTE',
+        vigenciaInicio: '2020-01-01',
+        nombre: p.nombre,
+        primerApellido: p.primerApellido,
+        segundoApellido: p.segundoApellido,
+        fechaNacimiento: p.fechaNacimiento,
+        sexo: p.sexo,
         ocurridoEn: new Date().toISOString(),
       });
     }
     const token = await new PgsClient(journal, deployment.endpoints, deployment.credentials).token('SSA', 'ISSSTE');
     const send = (n: number, seed: string) => {
       const file = generatePadronFile(new SeededRandom(seed), n, {
-        institucion: 'ISSSTE', today: '2025-06-15', invalidCurpShare: 0.01, genericCurpShare: 0.01, mismatchShare: 0.005, doubleShare: 0.02, known,
+        institucion: 'ISSSTE',
+        today: '2025-06-15',
+        invalidCurpShare: 0.01,
+        genericCurpShare: 0.01,
+        mismatchShare: 0.005,
+        doubleShare: 0.02,
+        known,
       });
       return { file, reply: sendConfronta({ baseUrl: deployment.endpoints.SSA.baseUrl, token, institucion: 'ISSSTE', body: file.stream }) };
     };

@@ -1,25 +1,25 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { SeededRandom, generatePerson, validateCurp, GENERIC_CURP } from '../../../src/identifiers/mx/index.ts';
+import { test } from 'node:test';
 import {
-  DelimitedParser,
-  LineSplitter,
-  MAX_LINE_BYTES,
-  PADRON_LAYOUT,
   cleanValue,
+  DelimitedParser,
   formatPadronLine,
   formatResultadoLine,
   headerLine,
+  LineSplitter,
+  MAX_LINE_BYTES,
+  PADRON_LAYOUT,
+  type PadronLinea,
+  type ParsedItem,
   parseFecha,
   parsePadron,
   parseResultado,
   parseResumen,
   toLatin1,
-  type PadronLinea,
-  type ParsedItem,
 } from '../../../programs/mx-pgs/lib/confronta/format.ts';
 import { generatePadronFile } from '../../../programs/mx-pgs/lib/confronta/padron-file.ts';
+import { GENERIC_CURP, generatePerson, SeededRandom, validateCurp } from '../../../src/identifiers/mx/index.ts';
 
 const HEADER = 'CURP|NOMBRE|PRIMER_APELLIDO|SEGUNDO_APELLIDO|FECHA_NACIMIENTO|SEXO|INSTITUCION|NUMERO_AFILIACION|TIPO|ESTATUS|VIGENCIA_INICIO|VIGENCIA_FIN';
 const LINE = 'GAHG551011MNERND02|GUADALUPE|GARCIA|HERNANDEZ|11/10/1955|M|ISSSTE|IS00000001|TITULAR|VIGENTE|01/01/2020|';
@@ -64,8 +64,19 @@ test('CRLF, LF and a last line without a line break all read the same, whatever 
   for (const chunkSize of [undefined, 1, 7, 64]) {
     const items = await parse(text, chunkSize);
     assert.deepEqual(items[0], { type: 'header', line: 1, findings: [] }, `chunk ${chunkSize}`);
-    assert.deepEqual(items.slice(1).map((i) => [i.type, i.line]), [['row', 2], ['row', 3], ['row', 4]], `chunk ${chunkSize}`);
-    assert.ok(rows(items).every((r) => r.vigenciaInicio === '2020-01-01' && !('vigenciaFin' in r)), 'no CR left in the last field');
+    assert.deepEqual(
+      items.slice(1).map((i) => [i.type, i.line]),
+      [
+        ['row', 2],
+        ['row', 3],
+        ['row', 4],
+      ],
+      `chunk ${chunkSize}`,
+    );
+    assert.ok(
+      rows(items).every((r) => r.vigenciaInicio === '2020-01-01' && !('vigenciaFin' in r)),
+      'no CR left in the last field',
+    );
   }
 });
 
@@ -89,13 +100,7 @@ test('a row becomes a typed record: ISO dates, repeats as arrays, empty SEGUNDO_
 });
 
 test('& repeats: allowed only where the layout says, and never empty', async () => {
-  const items = await parse(
-    [
-      HEADER,
-      LINE.replace('|GARCIA|', '|GARCIA&LOPEZ|'),
-      LINE.replace('|IS00000001|', '|IS00000001&&IS2|'),
-    ].join('\n'),
-  );
+  const items = await parse([HEADER, LINE.replace('|GARCIA|', '|GARCIA&LOPEZ|'), LINE.replace('|IS00000001|', '|IS00000001&&IS2|')].join('\n'));
   const [notRepeatable, emptyRepeat] = invalid(items);
   assert.equal(notRepeatable?.findings[0]?.ruleId, 'CONFRONTA-FORMAT');
   assert.equal(notRepeatable?.findings[0]?.location, 'linea 2, campo PRIMER_APELLIDO');
@@ -131,9 +136,7 @@ test('wrong column count: one CONFRONTA-FORMAT finding at the line, its first fi
 });
 
 test('codes, required fields and empty lines are format findings; the lines after them are still read', async () => {
-  const items = await parse(
-    [HEADER, LINE.replace('|M|', '|F|').replace('|TITULAR|', '|TITULAR2|'), '', LINE.replace('|GUADALUPE|', '||'), LINE].join('\n'),
-  );
+  const items = await parse([HEADER, LINE.replace('|M|', '|F|').replace('|TITULAR|', '|TITULAR2|'), '', LINE.replace('|GUADALUPE|', '||'), LINE].join('\n'));
   assert.deepEqual(
     invalid(items).map((i) => i.findings.map((f) => f.location)),
     [['linea 2, campo SEXO', 'linea 2, campo TIPO'], ['linea 3'], ['linea 4, campo NOMBRE']],
@@ -151,7 +154,10 @@ test('a line longer than the cap is reported and skipped without holding it, and
   assert.equal(items[2]?.line, 3);
   const splitter = new LineSplitter(10);
   assert.deepEqual(splitter.push(toLatin1('0123456789ABCDEF')), []);
-  assert.deepEqual(splitter.push(toLatin1('GH\nok\n')), [{ line: 1, tooLongBytes: 18 }, { line: 2, text: 'ok' }]);
+  assert.deepEqual(splitter.push(toLatin1('GH\nok\n')), [
+    { line: 1, tooLongBytes: 18 },
+    { line: 2, text: 'ok' },
+  ]);
 });
 
 test('header errors: wrong name, missing column, empty file, UTF-8 BOM; nothing after a bad header is read', async () => {
@@ -167,7 +173,10 @@ test('header errors: wrong name, missing column, empty file, UTF-8 BOM; nothing 
   assert.match((short[0] as { findings: { message: { es: string } }[] }).findings[0]?.message.es ?? '', /11 columnas; se esperaban 12/);
 
   const empty = await parse('');
-  assert.deepEqual(empty.map((i) => i.type), ['header']);
+  assert.deepEqual(
+    empty.map((i) => i.type),
+    ['header'],
+  );
   assert.match((empty[0] as { findings: { message: { es: string } }[] }).findings[0]?.message.es ?? '', /archivo vacío/);
 
   const bom = await parse(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), toLatin1(`${HEADER}\n`)]));
@@ -186,8 +195,18 @@ test('writer: fields cannot break the layout, non-Latin-1 becomes ?, and a writt
   assert.equal(formatResultadoLine({ curp: 'X|Y', resultados: ['CURP_INVALIDA', 'DOBLE_AFILIACION'], detalles: ['a&b', 'c'] }), 'X?Y|CURP_INVALIDA&DOBLE_AFILIACION|a?b&c');
   const p = generatePerson(new SeededRandom('writer'));
   const record: PadronLinea = {
-    curp: p.curp, nombre: p.nombre, primerApellido: 'PEÑA', segundoApellido: p.segundoApellido, fechaNacimiento: p.fechaNacimiento, sexo: p.sexo,
-    institucion: 'IMSS', numerosAfiliacion: ['84966311213', '12345678903'], tipo: 'TITULAR', estatus: 'VIGENTE', vigenciaInicio: '2001-02-03', vigenciaFin: '2030-12-31',
+    curp: p.curp,
+    nombre: p.nombre,
+    primerApellido: 'PEÑA',
+    segundoApellido: p.segundoApellido,
+    fechaNacimiento: p.fechaNacimiento,
+    sexo: p.sexo,
+    institucion: 'IMSS',
+    numerosAfiliacion: ['84966311213', '12345678903'],
+    tipo: 'TITULAR',
+    estatus: 'VIGENTE',
+    vigenciaInicio: '2001-02-03',
+    vigenciaFin: '2030-12-31',
   };
   const [back] = rows(await parse(`${HEADER}\r\n${formatPadronLine(record)}\r\n`));
   assert.deepEqual(back, record);
@@ -197,7 +216,10 @@ test('result files parse with the same reader; the RESUMEN trailer reads as coun
   const text = 'CURP|RESULTADO|DETALLE\r\nAAAA|CURP_INVALIDA&DOBLE_AFILIACION|linea 2: x&linea 2: y\r\n|RESUMEN|LINEAS=3&SIN_HALLAZGOS=2\r\n';
   const items = [];
   for await (const item of parseResultado(Readable.from([toLatin1(text)]))) items.push(item);
-  assert.deepEqual(items.map((i) => i.type), ['header', 'row', 'row']);
+  assert.deepEqual(
+    items.map((i) => i.type),
+    ['header', 'row', 'row'],
+  );
   const trailer = items[2] as { record: { resultados: string[]; detalles: string[] } };
   assert.deepEqual(trailer.record.resultados, ['RESUMEN']);
   assert.deepEqual(parseResumen(trailer.record.detalles), { LINEAS: 3, SIN_HALLAZGOS: 2 });
@@ -207,7 +229,14 @@ test('generatePadronFile: seeded, well formed, with the planted shares and count
   const known = Array.from({ length: 5 }, (_, i) => generatePerson(new SeededRandom('known').fork(String(i))));
   const make = () =>
     generatePadronFile(new SeededRandom('gen'), 5000, {
-      institucion: 'ISSSTE', today: '2025-06-15', invalidCurpShare: 0.05, genericCurpShare: 0.05, mismatchShare: 0.05, doubleShare: 0.1, known, lineEnding: '\n',
+      institucion: 'ISSSTE',
+      today: '2025-06-15',
+      invalidCurpShare: 0.05,
+      genericCurpShare: 0.05,
+      mismatchShare: 0.05,
+      doubleShare: 0.1,
+      known,
+      lineEnding: '\n',
     });
   const first = make();
   const items: ParsedItem<PadronLinea>[] = [];
@@ -222,7 +251,12 @@ test('generatePadronFile: seeded, well formed, with the planted shares and count
   const { planted } = first;
   assert.equal(planted.lineas, 5000);
   assert.equal(planted.curpInvalida + planted.curpGenerica + planted.datosDistintos + planted.conocidas + planted.nuevas, 5000);
-  for (const [count, share] of [[planted.curpInvalida, 0.05], [planted.curpGenerica, 0.05], [planted.datosDistintos, 0.05], [planted.conocidas, 0.1]] as const) {
+  for (const [count, share] of [
+    [planted.curpInvalida, 0.05],
+    [planted.curpGenerica, 0.05],
+    [planted.datosDistintos, 0.05],
+    [planted.conocidas, 0.1],
+  ] as const) {
     assert.ok(Math.abs(count / 5000 - share) < 0.02, `${count} is about ${share * 5000}`);
   }
   const records = rows(items);
@@ -237,5 +271,8 @@ test('generatePadronFile: seeded, well formed, with the planted shares and count
   assert.equal(ofKnown.filter((r) => r.nombre !== known.find((k) => k.curp === r.curp)?.nombre).length, planted.datosDistintos);
   assert.ok(ofKnown.every((r) => r.tipo === 'TITULAR' && r.estatus === 'VIGENTE'));
   assert.ok(records.every((r) => r.institucion === 'ISSSTE' && (!r.vigenciaFin || r.vigenciaFin >= r.vigenciaInicio)));
-  assert.ok(records.some((r) => r.numerosAfiliacion.length > 1), 'some lines carry & repeats');
+  assert.ok(
+    records.some((r) => r.numerosAfiliacion.length > 1),
+    'some lines carry & repeats',
+  );
 });

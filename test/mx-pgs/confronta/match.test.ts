@@ -1,26 +1,52 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CentralIndex } from '../../../programs/mx-pgs/reference/central-index.ts';
-import { GENERIC_CURP, SeededRandom, generatePerson, type SyntheticPerson } from '../../../src/identifiers/mx/index.ts';
-import { formatPadronLine, headerLine, PADRON_LAYOUT, parseResumen, toLatin1, type PadronLinea } from '../../../programs/mx-pgs/lib/confronta/format.ts';
+import { test } from 'node:test';
+import { formatPadronLine, headerLine, PADRON_LAYOUT, type PadronLinea, parseResumen, toLatin1 } from '../../../programs/mx-pgs/lib/confronta/format.ts';
 import { ConfrontaSession, matchLine } from '../../../programs/mx-pgs/lib/confronta/match.ts';
 import type { EstatusAfiliacion, Institucion, TipoAfiliacion } from '../../../programs/mx-pgs/lib/types.ts';
+import { CentralIndex } from '../../../programs/mx-pgs/reference/central-index.ts';
+import { GENERIC_CURP, generatePerson, SeededRandom, type SyntheticPerson } from '../../../src/identifiers/mx/index.ts';
 
 const person = (label: string): SyntheticPerson => generatePerson(new SeededRandom('confronta-match').fork(label));
 
-function register(index: CentralIndex, p: SyntheticPerson, institucion: Institucion, tipo: TipoAfiliacion = 'TITULAR', estatus: EstatusAfiliacion = 'VIGENTE', overrides: Partial<SyntheticPerson> = {}): void {
+function register(
+  index: CentralIndex,
+  p: SyntheticPerson,
+  institucion: Institucion,
+  tipo: TipoAfiliacion = 'TITULAR',
+  estatus: EstatusAfiliacion = 'VIGENTE',
+  overrides: Partial<SyntheticPerson> = {},
+): void {
   const who = { ...p, ...overrides };
   index.apply({
-    evento: 'ALTA', institucion, curp: who.curp, tipo, estatus, vigenciaInicio: '2020-01-01',
-    nombre: who.nombre, primerApellido: who.primerApellido, segundoApellido: who.segundoApellido, fechaNacimiento: who.fechaNacimiento, sexo: who.sexo,
+    evento: 'ALTA',
+    institucion,
+    curp: who.curp,
+    tipo,
+    estatus,
+    vigenciaInicio: '2020-01-01',
+    nombre: who.nombre,
+    primerApellido: who.primerApellido,
+    segundoApellido: who.segundoApellido,
+    fechaNacimiento: who.fechaNacimiento,
+    sexo: who.sexo,
     ocurridoEn: new Date().toISOString(),
   });
 }
 
 function line(p: SyntheticPerson, institucion: Institucion, overrides: Partial<PadronLinea> = {}): PadronLinea {
   return {
-    curp: p.curp, nombre: p.nombre, primerApellido: p.primerApellido, segundoApellido: p.segundoApellido, fechaNacimiento: p.fechaNacimiento, sexo: p.sexo,
-    institucion, numerosAfiliacion: ['N1'], tipo: 'TITULAR', estatus: 'VIGENTE', vigenciaInicio: '2021-01-01', ...overrides,
+    curp: p.curp,
+    nombre: p.nombre,
+    primerApellido: p.primerApellido,
+    segundoApellido: p.segundoApellido,
+    fechaNacimiento: p.fechaNacimiento,
+    sexo: p.sexo,
+    institucion,
+    numerosAfiliacion: ['N1'],
+    tipo: 'TITULAR',
+    estatus: 'VIGENTE',
+    vigenciaInicio: '2021-01-01',
+    ...overrides,
   };
 }
 
@@ -43,7 +69,10 @@ test('DOBLE_AFILIACION: TITULAR VIGENTE at IMSS in the index and in the uploaded
   const ana = person('ana');
   register(index, ana, 'IMSS');
   const { rows, resumen } = confronta(index, 'ISSSTE', [line(ana, 'ISSSTE')]);
-  assert.deepEqual(rows.map((r) => [r.curp, r.resultados]), [[ana.curp, ['DOBLE_AFILIACION']]]);
+  assert.deepEqual(
+    rows.map((r) => [r.curp, r.resultados]),
+    [[ana.curp, ['DOBLE_AFILIACION']]],
+  );
   assert.equal(rows[0]?.detalles[0], 'linea 2: TITULAR VIGENTE en IMSS y ISSSTE');
   assert.equal(resumen.DOBLE_AFILIACION, 1);
 });
@@ -64,10 +93,16 @@ test('DUPLICIDAD_SSA: the SSA uploads someone IMSS covers; IMSS uploading someon
   register(index, beto, 'IMSS', 'BENEFICIARIO');
   register(index, eva, 'SSA');
   const fromSsa = confronta(index, 'SSA', [line(beto, 'SSA')]);
-  assert.deepEqual(fromSsa.rows.map((r) => r.resultados), [['DUPLICIDAD_SSA']]);
+  assert.deepEqual(
+    fromSsa.rows.map((r) => r.resultados),
+    [['DUPLICIDAD_SSA']],
+  );
   assert.equal(fromSsa.rows[0]?.detalles[0], 'linea 2: cobertura VIGENTE de la SSA junto con IMSS (BENEFICIARIO)');
   const fromImss = confronta(index, 'IMSS', [line(eva, 'IMSS')]);
-  assert.deepEqual(fromImss.rows.map((r) => r.resultados), [['DUPLICIDAD_SSA']]);
+  assert.deepEqual(
+    fromImss.rows.map((r) => r.resultados),
+    [['DUPLICIDAD_SSA']],
+  );
 });
 
 test('the uploaded line replaces what the index holds for the uploader: a BAJA in the file clears the double coverage', () => {
@@ -91,7 +126,10 @@ test('CURP_INVALIDA: check digit, impossible date, format; an invalid CURP is no
     line(dora, 'ISSSTE', { curp: 'GAHG551341MNERND02' }),
     line(dora, 'ISSSTE', { curp: 'gahg551011mnernd02' }),
   ]);
-  assert.deepEqual(rows.map((r) => r.resultados), [['CURP_INVALIDA'], ['CURP_INVALIDA'], ['CURP_INVALIDA']]);
+  assert.deepEqual(
+    rows.map((r) => r.resultados),
+    [['CURP_INVALIDA'], ['CURP_INVALIDA'], ['CURP_INVALIDA']],
+  );
   assert.match(rows[0]?.detalles[0] ?? '', /^linea 2: El dígito verificador .*\(ID-CURP-CHECKDIGIT\)$/);
   assert.match(rows[1]?.detalles[0] ?? '', /ID-CURP-DATE/);
   assert.match(rows[2]?.detalles[0] ?? '', /ID-CURP-FORMAT/);
@@ -103,13 +141,24 @@ test('generic CURP: accepted up to 15 % of the lines; above it, one file-level C
   const index = new CentralIndex();
   const people = Array.from({ length: 20 }, (_, i) => person(`g${i}`));
   const generic = (p: SyntheticPerson) => line(p, 'ISSSTE', { curp: GENERIC_CURP });
-  const atLimit = confronta(index, 'ISSSTE', people.map((p, i) => (i < 3 ? generic(p) : line(p, 'ISSSTE'))));
+  const atLimit = confronta(
+    index,
+    'ISSSTE',
+    people.map((p, i) => (i < 3 ? generic(p) : line(p, 'ISSSTE'))),
+  );
   assert.deepEqual(atLimit.rows, [], '3 of 20 is exactly 15 %');
   assert.equal(atLimit.resumen.CURP_GENERICA, 3);
   assert.equal(atLimit.resumen.SIN_HALLAZGOS, 20);
 
-  const over = confronta(index, 'ISSSTE', people.map((p, i) => (i < 4 ? generic(p) : line(p, 'ISSSTE'))));
-  assert.deepEqual(over.rows.map((r) => [r.curp, r.resultados]), [[GENERIC_CURP, ['CURP_INVALIDA']]]);
+  const over = confronta(
+    index,
+    'ISSSTE',
+    people.map((p, i) => (i < 4 ? generic(p) : line(p, 'ISSSTE'))),
+  );
+  assert.deepEqual(
+    over.rows.map((r) => [r.curp, r.resultados]),
+    [[GENERIC_CURP, ['CURP_INVALIDA']]],
+  );
   assert.match(over.rows[0]?.detalles[0] ?? '', /^archivo: 4 de 20 lineas \(20,0 %\) usan la CURP genérica; el máximo en lote es 15 %$/);
   // The file-level row is not a line's answer: the line counters still add up.
   assert.deepEqual([over.resumen.LINEAS, over.resumen.SIN_HALLAZGOS, over.resumen.CON_HALLAZGOS, over.resumen.CURP_INVALIDA], [20, 20, 0, 0]);
@@ -120,11 +169,11 @@ test('MISMA_CURP_DATOS_DISTINTOS: another name or birth date than an institution
   const [eli, fer] = [person('eli'), person('fer')];
   register(index, eli, 'IMSS', 'BENEFICIARIO');
   register(index, fer, 'SSA', 'TITULAR', 'BAJA');
-  const { rows } = confronta(index, 'ISSSTE', [
-    line(eli, 'ISSSTE', { nombre: `${eli.nombre} X` }),
-    line(fer, 'ISSSTE', { fechaNacimiento: '1999-12-31', primerApellido: 'ZZZ' }),
-  ]);
-  assert.deepEqual(rows.map((r) => r.resultados), [['MISMA_CURP_DATOS_DISTINTOS'], ['MISMA_CURP_DATOS_DISTINTOS']]);
+  const { rows } = confronta(index, 'ISSSTE', [line(eli, 'ISSSTE', { nombre: `${eli.nombre} X` }), line(fer, 'ISSSTE', { fechaNacimiento: '1999-12-31', primerApellido: 'ZZZ' })]);
+  assert.deepEqual(
+    rows.map((r) => r.resultados),
+    [['MISMA_CURP_DATOS_DISTINTOS'], ['MISMA_CURP_DATOS_DISTINTOS']],
+  );
   assert.equal(rows[0]?.detalles[0], `linea 2: IMSS registra NOMBRE=${eli.nombre}`);
   const [y, m, d] = fer.fechaNacimiento.split('-');
   assert.equal(rows[1]?.detalles[0], `linea 3: SSA registra PRIMER_APELLIDO=${fer.primerApellido}, FECHA_NACIMIENTO=${d}/${m}/${y} (la CURP indica ${d}/${m}/${y})`);
@@ -137,9 +186,7 @@ test('names: case and spacing are not differences, accents are; an empty second 
   const same = line(gil, 'ISSSTE', { primerApellido: ' peña ', segundoApellido: 'XX', nombre: gil.nombre.toLowerCase().replace(' ', '  ') });
   assert.deepEqual(matchLine(same, 2, 'ISSSTE', index), []);
   assert.deepEqual(matchLine({ ...same, segundoApellido: '' }, 2, 'ISSSTE', index), []);
-  assert.deepEqual(matchLine({ ...same, primerApellido: 'PENA' }, 2, 'ISSSTE', index), [
-    { resultado: 'MISMA_CURP_DATOS_DISTINTOS', detalle: 'linea 2: IMSS registra PRIMER_APELLIDO=PEÑA' },
-  ]);
+  assert.deepEqual(matchLine({ ...same, primerApellido: 'PENA' }, 2, 'ISSSTE', index), [{ resultado: 'MISMA_CURP_DATOS_DISTINTOS', detalle: 'linea 2: IMSS registra PRIMER_APELLIDO=PEÑA' }]);
 });
 
 test('several results for one line: one row, RESULTADO and DETALLE &-joined in the documented order', () => {
@@ -148,7 +195,10 @@ test('several results for one line: one row, RESULTADO and DETALLE &-joined in t
   register(index, hugo, 'IMSS');
   register(index, hugo, 'SSA', 'TITULAR', 'VIGENTE', { nombre: 'OTRO' });
   const { rows, resumen } = confronta(index, 'ISSSTE', [line(hugo, 'ISSSTE')]);
-  assert.deepEqual(rows.map((r) => r.resultados), [['DOBLE_AFILIACION', 'DUPLICIDAD_SSA', 'MISMA_CURP_DATOS_DISTINTOS']]);
+  assert.deepEqual(
+    rows.map((r) => r.resultados),
+    [['DOBLE_AFILIACION', 'DUPLICIDAD_SSA', 'MISMA_CURP_DATOS_DISTINTOS']],
+  );
   assert.equal(rows[0]?.detalles.length, 3);
   assert.ok(rows[0]?.detalles.every((d) => d.startsWith('linea 2')));
   assert.equal(rows[0]?.detalles[2], 'linea 2: SSA registra NOMBRE=OTRO');
@@ -165,7 +215,15 @@ test('unreadable lines and lines of another institution are FORMATO_INVALIDO row
     'X&Y|',
     line(juan, 'ISSSTE'),
   ]);
-  assert.deepEqual(rows.map((r) => [r.curp, r.resultados[0]]), [[ivan.curp, 'FORMATO_INVALIDO'], [juan.curp, 'FORMATO_INVALIDO'], [juan.curp, 'FORMATO_INVALIDO'], ['X?Y', 'FORMATO_INVALIDO']]);
+  assert.deepEqual(
+    rows.map((r) => [r.curp, r.resultados[0]]),
+    [
+      [ivan.curp, 'FORMATO_INVALIDO'],
+      [juan.curp, 'FORMATO_INVALIDO'],
+      [juan.curp, 'FORMATO_INVALIDO'],
+      ['X?Y', 'FORMATO_INVALIDO'],
+    ],
+  );
   assert.equal(rows[0]?.detalles[0], 'linea 2, campo INSTITUCION: ISSSTE solo confronta su propio padrón; la línea es de IMSS');
   assert.equal(rows[1]?.detalles[0], 'linea 3: la línea tiene 3 campos; se esperaban 12');
   assert.match(rows[2]?.detalles[0] ?? '', /^linea 4, campo FECHA_NACIMIENTO: "31\/31\/1990" no es una fecha/);

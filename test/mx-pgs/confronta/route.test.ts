@@ -1,15 +1,15 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { SeededRandom } from '../../../src/identifiers/mx/index.ts';
-import { startPgsDeployment, type PgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
-import { PgsClient } from '../../../programs/mx-pgs/lib/pgs-client.ts';
+import { after, before, test } from 'node:test';
 import { checkResponse } from '../../../programs/mx-pgs/judges/contract-checks.ts';
+import { type ConfrontaReply, readAll, sendConfronta } from '../../../programs/mx-pgs/lib/confronta/client.ts';
+import { formatPadronLine, headerLine, PADRON_LAYOUT, type PadronLinea, parseResultado, parseResumen, type ResultadoLinea } from '../../../programs/mx-pgs/lib/confronta/format.ts';
+import { PgsClient } from '../../../programs/mx-pgs/lib/pgs-client.ts';
 import { syntheticBeneficiario } from '../../../programs/mx-pgs/lib/synthetic.ts';
-import { readAll, sendConfronta, type ConfrontaReply } from '../../../programs/mx-pgs/lib/confronta/client.ts';
-import { formatPadronLine, headerLine, PADRON_LAYOUT, parseResultado, parseResumen, type PadronLinea, type ResultadoLinea } from '../../../programs/mx-pgs/lib/confronta/format.ts';
 import type { Beneficiario, Institucion, TipoAfiliacion } from '../../../programs/mx-pgs/lib/types.ts';
+import { type PgsDeployment, startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
+import { SeededRandom } from '../../../src/identifiers/mx/index.ts';
+import { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { todayInMexico } from '../../../src/util/dates.ts';
 import { waitFor } from '../../../src/util/wait.ts';
 
@@ -52,8 +52,18 @@ async function alta(at: Institucion, body: Beneficiario): Promise<void> {
 
 function lineOf(b: Beneficiario, institucion: Institucion, overrides: Partial<PadronLinea> = {}): string {
   return formatPadronLine({
-    curp: b.curp, nombre: b.nombre, primerApellido: b.primerApellido, segundoApellido: b.segundoApellido, fechaNacimiento: b.fechaNacimiento, sexo: b.sexo,
-    institucion, numerosAfiliacion: ['IS00000001'], tipo: 'TITULAR', estatus: 'VIGENTE', vigenciaInicio: '2020-01-01', ...overrides,
+    curp: b.curp,
+    nombre: b.nombre,
+    primerApellido: b.primerApellido,
+    segundoApellido: b.segundoApellido,
+    fechaNacimiento: b.fechaNacimiento,
+    sexo: b.sexo,
+    institucion,
+    numerosAfiliacion: ['IS00000001'],
+    tipo: 'TITULAR',
+    estatus: 'VIGENTE',
+    vigenciaInicio: '2020-01-01',
+    ...overrides,
   });
 }
 
@@ -120,15 +130,22 @@ test('ISSSTE uploads its padrón: each RESULTADO on the right person, clean line
   assert.equal(rows[0]?.detalles[0], 'linea 2: TITULAR VIGENTE en IMSS y ISSSTE');
   assert.equal(rows[2]?.detalles[0], `linea 4: IMSS registra NOMBRE=${carla.nombre}`);
   assert.deepEqual(parseResumen(rows.at(-1)?.detalles ?? []), {
-    LINEAS: 7, SIN_HALLAZGOS: 2, CON_HALLAZGOS: 5, CURP_GENERICA: 0,
-    FORMATO_INVALIDO: 1, CURP_INVALIDA: 1, DOBLE_AFILIACION: 1, DUPLICIDAD_SSA: 1, MISMA_CURP_DATOS_DISTINTOS: 1,
+    LINEAS: 7,
+    SIN_HALLAZGOS: 2,
+    CON_HALLAZGOS: 5,
+    CURP_GENERICA: 0,
+    FORMATO_INVALIDO: 1,
+    CURP_INVALIDA: 1,
+    DOBLE_AFILIACION: 1,
+    DUPLICIDAD_SSA: 1,
+    MISMA_CURP_DATOS_DISTINTOS: 1,
   });
 
   // The evidence is a summary on both sides, never the stream objects.
   await waitFor(() => journal.all().find((e) => e.observedBy === 'server' && e.messageId === reply.messageId), { what: 'server journal entry', timeoutMs: 2000, intervalMs: 10 });
   const server = journal.all().find((e) => e.observedBy === 'server' && e.messageId === reply.messageId);
   assert.deepEqual(server?.request.body, { confronta: 'padrón ISO-8859-1', bytesLeidos: Buffer.byteLength(file, 'latin1') });
-  assert.equal((server?.response?.body as { resumen: { lineas: number } }).resumen.lineas, 7);
+  assert.equal((server?.response?.body as { resumen: { lineas: number } } | undefined)?.resumen.lineas, 7);
   const own = journal.all().find((e) => e.observedBy === 'client' && e.messageId === reply.messageId);
   assert.match(String(own?.response?.body), /^CURP\|RESULTADO\|DETALLE\r\n/);
 });
@@ -140,7 +157,10 @@ test('the index answer keeps its contract after the index started keeping names 
   assert.equal(result.status, 200);
   assert.deepEqual(result.findings, []);
   assert.deepEqual(deployment.local.SSA?.index?.personas(eva.curp)?.get('IMSS'), {
-    nombre: eva.nombre, primerApellido: eva.primerApellido, segundoApellido: eva.segundoApellido, fechaNacimiento: eva.fechaNacimiento,
+    nombre: eva.nombre,
+    primerApellido: eva.primerApellido,
+    segundoApellido: eva.segundoApellido,
+    fechaNacimiento: eva.fechaNacimiento,
   });
 });
 
@@ -157,7 +177,10 @@ test('a wrong header row is refused with 400 and a PGS-110 acuse naming the colu
   assert.equal(reply.status, 400);
   const acuse = await acuseReply(reply);
   assert.equal(acuse.codigo, 'PGS-110');
-  assert.deepEqual(acuse.errores.map((e) => [e.regla, e.campo]), [['RN-10', 'linea 1, campo NOMBRE']]);
+  assert.deepEqual(
+    acuse.errores.map((e) => [e.regla, e.campo]),
+    [['RN-10', 'linea 1, campo NOMBRE']],
+  );
   assert.match(acuse.errores[0]?.mensaje ?? '', /se esperaba NOMBRE \(CONFRONTA-FORMAT\)$/);
 });
 
@@ -169,10 +192,12 @@ test('an empty upload is refused the same way', async () => {
 
 test('a 5 MB upload with a wrong header: the rest is read and dropped, and the 400 arrives intact', async () => {
   const filler = `${'A|'.repeat(11)}A\r\n`;
-  const body = Readable.from((function* () {
-    yield Buffer.from('NOT|A|PADRON\r\n', 'latin1');
-    for (let i = 0; i < 200; i++) yield Buffer.from(filler.repeat(1000), 'latin1');
-  })());
+  const body = Readable.from(
+    (function* () {
+      yield Buffer.from('NOT|A|PADRON\r\n', 'latin1');
+      for (let i = 0; i < 200; i++) yield Buffer.from(filler.repeat(1000), 'latin1');
+    })(),
+  );
   const reply = await upload('ISSSTE', body);
   assert.equal(reply.status, 400);
   assert.equal((await acuseReply(reply)).codigo, 'PGS-110');
@@ -198,7 +223,10 @@ test('a header-only file is a valid, empty padrón: 200 and a RESUMEN of zero li
   const reply = await upload('IMSS', `${headerLine(PADRON_LAYOUT)}\n`);
   assert.equal(reply.status, 200);
   const rows = await resultRows(reply);
-  assert.deepEqual(rows.map((r) => r.resultados), [['RESUMEN']]);
+  assert.deepEqual(
+    rows.map((r) => r.resultados),
+    [['RESUMEN']],
+  );
   assert.equal(parseResumen(rows[0]?.detalles ?? []).LINEAS, 0);
 });
 
@@ -207,6 +235,12 @@ test('a gzip-compressed upload (Content-Encoding: gzip) is read as the plain fil
   const reply = await upload('ISSSTE', `${headerLine(PADRON_LAYOUT)}\r\n${lineOf(gil, 'ISSSTE', { curp: 'NOT-A-CURP' })}\r\n${lineOf(gil, 'ISSSTE')}\r\n`, { gzip: true });
   assert.equal(reply.status, 200);
   const rows = await resultRows(reply);
-  assert.deepEqual(rows.map((r) => [r.curp, r.resultados[0]]), [['NOT-A-CURP', 'CURP_INVALIDA'], ['', 'RESUMEN']]);
+  assert.deepEqual(
+    rows.map((r) => [r.curp, r.resultados[0]]),
+    [
+      ['NOT-A-CURP', 'CURP_INVALIDA'],
+      ['', 'RESUMEN'],
+    ],
+  );
   assert.equal(parseResumen(rows[1]?.detalles ?? []).LINEAS, 2);
 });

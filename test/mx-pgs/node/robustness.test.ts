@@ -1,18 +1,18 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { sendHttp, type HttpResponse } from '../../../src/transport/http-client.ts';
-import { waitFor } from '../../../src/util/wait.ts';
-import { todayInMexico } from '../../../src/util/dates.ts';
-import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
-import { startPgsDeployment, type PgsDeployment, type PgsEndpoint } from '../../../programs/mx-pgs/reference/deployment.ts';
 import { PgsClient } from '../../../programs/mx-pgs/lib/pgs-client.ts';
 import { syntheticBeneficiario } from '../../../programs/mx-pgs/lib/synthetic.ts';
-import type { Acuse, Beneficiario, EventoIndice, Institucion } from '../../../programs/mx-pgs/lib/types.ts';
 import type { ClientSecretPair } from '../../../programs/mx-pgs/lib/target.ts';
+import type { Acuse, Beneficiario, EventoIndice, Institucion } from '../../../programs/mx-pgs/lib/types.ts';
+import { type PgsDeployment, type PgsEndpoint, startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
+import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
+import { ExchangeJournal } from '../../../src/journal/journal.ts';
+import { type HttpResponse, sendHttp } from '../../../src/transport/http-client.ts';
+import { todayInMexico } from '../../../src/util/dates.ts';
+import { waitFor } from '../../../src/util/wait.ts';
 
 const today = todayInMexico();
 const rng = new SeededRandom('robustness');
@@ -117,9 +117,15 @@ test('bad bodies get 4xx with a RECHAZADO acuse, and Ana is unchanged after each
 
 test('a rejected body is explained with the JSON pointer of the offending field', async () => {
   const unknown = assertRejected(await raw({ method: 'PUT', path: `/beneficiarios/${ana.curp}`, body: edited({ rfc: 'X' }) }), 'unknown field', 400);
-  assert.ok(unknown.errores.some((e) => e.regla === 'RN-10' && e.campo === '/rfc'), JSON.stringify(unknown));
+  assert.ok(
+    unknown.errores.some((e) => e.regla === 'RN-10' && e.campo === '/rfc'),
+    JSON.stringify(unknown),
+  );
   const wrongType = assertRejected(await raw({ method: 'PUT', path: `/beneficiarios/${ana.curp}`, body: edited({ sexo: 1 }) }), 'wrong type', 400);
-  assert.ok(wrongType.errores.some((e) => e.campo === '/sexo'), JSON.stringify(wrongType));
+  assert.ok(
+    wrongType.errores.some((e) => e.campo === '/sexo'),
+    JSON.stringify(wrongType),
+  );
 });
 
 test('odd CURP path parameters are refused on every route, and Ana is unchanged', async () => {
@@ -185,12 +191,9 @@ test('a search with unknown or no parameters is 400, and a valid one still finds
   await assertAnaUnchanged('searches');
 });
 
-test(
-  'a search parameter given twice is a 4xx, not a crash',
-  async () => {
-    assertRejected(await raw({ method: 'GET', path: `/beneficiarios?apellido1=${ana.primerApellido}&apellido1=X` }), 'apellido1 twice');
-  },
-);
+test('a search parameter given twice is a 4xx, not a crash', async () => {
+  assertRejected(await raw({ method: 'GET', path: `/beneficiarios?apellido1=${ana.primerApellido}&apellido1=X` }), 'apellido1 twice');
+});
 
 test('an idempotent resend returns the identical acuse and stores once', async () => {
   const bruno = syntheticBeneficiario(rng.fork('bruno'), { institucion: 'IMSS', today });
@@ -204,9 +207,9 @@ test('an idempotent resend returns the identical acuse and stores once', async (
   assert.equal(second.acuse?.messageId, messageId);
 
   const indexEvents = () =>
-    journal.all().filter(
-      (e) => e.observedBy === 'client' && e.status === 202 && e.to === 'SSA' && e.url?.endsWith('/indice/eventos') && (e.request.body as EventoIndice | undefined)?.curp === bruno.curp,
-    );
+    journal
+      .all()
+      .filter((e) => e.observedBy === 'client' && e.status === 202 && e.to === 'SSA' && e.url?.endsWith('/indice/eventos') && (e.request.body as EventoIndice | undefined)?.curp === bruno.curp);
   await waitFor(() => (indexEvents().length > 0 ? true : undefined), { what: `the index event for ${bruno.curp}`, timeoutMs: 5000, intervalMs: 20 });
   // A second delivery, if the resend had been processed, would follow the first within milliseconds.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -262,12 +265,13 @@ test('RN-09: an alta at IMSS shows in the SSA central index within 5 s', async (
   const started = Date.now();
   const alta = await client.send({ operation: 'alta', at: 'IMSS', as: 'IMSS', body: elena });
   assert.equal(alta.status, 201, alta.text);
-  const entry = await waitForIndex(elena.curp, `${elena.curp} at IMSS in the SSA index`, (body) =>
-    body.afiliaciones.some((a) => a.institucion === 'IMSS'),
-  );
+  const entry = await waitForIndex(elena.curp, `${elena.curp} at IMSS in the SSA index`, (body) => body.afiliaciones.some((a) => a.institucion === 'IMSS'));
   assert.ok(Date.now() - started < 5000);
   assert.equal(entry.curp, elena.curp);
-  assert.deepEqual(entry.afiliaciones.map((a) => [a.institucion, a.tipo, a.estatus]), [['IMSS', 'TITULAR', 'VIGENTE']]);
+  assert.deepEqual(
+    entry.afiliaciones.map((a) => [a.institucion, a.tipo, a.estatus]),
+    [['IMSS', 'TITULAR', 'VIGENTE']],
+  );
   assert.deepEqual(entry.alertas, []);
 });
 
@@ -309,8 +313,7 @@ function evento(person: Beneficiario, institucion: Institucion): EventoIndice {
 
 test('the SSA index refuses an event whose institucion is not the caller (403), and accepts its own', async () => {
   const gabriela = syntheticBeneficiario(rng.fork('gabriela'), { institucion: 'IMSS', today });
-  const post = (body: EventoIndice) =>
-    raw({ method: 'POST', path: '/indice/eventos', at: 'SSA', as: 'IMSS', body: JSON.stringify(body) });
+  const post = (body: EventoIndice) => raw({ method: 'POST', path: '/indice/eventos', at: 'SSA', as: 'IMSS', body: JSON.stringify(body) });
 
   const forged = await post(evento(gabriela, 'ISSSTE'));
   const acuse = assertRejected(forged, 'IMSS reporting for ISSSTE', 403);
@@ -320,70 +323,67 @@ test('the SSA index refuses an event whose institucion is not the caller (403), 
   const own = await post(evento(gabriela, 'IMSS'));
   assert.equal(own.status, 202, own.text);
   const entry = await consultIndex(gabriela.curp);
-  assert.deepEqual(entry.body?.afiliaciones.map((a) => a.institucion), ['IMSS']);
+  assert.deepEqual(
+    entry.body?.afiliaciones.map((a) => a.institucion),
+    ['IMSS'],
+  );
 });
 
 test('the SSA index refuses malformed events with 400 and no token with 401', async () => {
-  const post = (body: string, headers: Record<string, string | null> = {}) =>
-    raw({ method: 'POST', path: '/indice/eventos', at: 'SSA', as: 'IMSS', body, headers });
+  const post = (body: string, headers: Record<string, string | null> = {}) => raw({ method: 'POST', path: '/indice/eventos', at: 'SSA', as: 'IMSS', body, headers });
   assertRejected(await post('{"evento":'), 'malformed event', 400);
   assertRejected(await post(JSON.stringify({ ...evento(ana, 'IMSS'), extra: true })), 'unknown field in event', 400);
   assertRejected(await post(JSON.stringify(evento(ana, 'IMSS')), { authorization: null }), 'event without token', 401);
   assertRejected(await post('<evento/>', { 'content-type': 'application/xml' }), 'XML event', 415);
 });
 
-test(
-  'a deeply nested JSON body (10 kB) gets a 4xx and the node process survives',
-  async () => {
-    // In a child process: the failure mode is the death of the process hosting the nodes.
-    const script = fileURLToPath(new URL('./deployment-process.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    try {
-      const started = await new Promise<{ endpoints: Record<Institucion, PgsEndpoint>; credentials: Record<Institucion, ClientSecretPair> }>(
-        (resolve, reject) => {
-          let out = '';
-          const timer = setTimeout(() => reject(new Error(`deployment did not start within 10 s: ${stderr}`)), 10_000);
-          child.stdout.on('data', (chunk: Buffer) => {
-            out += chunk.toString();
-            const line = out.split('\n')[0];
-            if (out.includes('\n') && line) {
-              clearTimeout(timer);
-              resolve(JSON.parse(line) as never);
-            }
-          });
-          child.once('exit', (code) => reject(new Error(`deployment exited with ${code}: ${stderr}`)));
-        },
-      );
-      const remote = new PgsClient(new ExchangeJournal(), started.endpoints, started.credentials, 3000);
-      const person = syntheticBeneficiario(rng.fork('hugo'), { institucion: 'IMSS', today });
-      assert.equal((await remote.send({ operation: 'alta', at: 'IMSS', as: 'IMSS', body: person })).status, 201);
+test('a deeply nested JSON body (10 kB) gets a 4xx and the node process survives', async () => {
+  // In a child process: the failure mode is the death of the process hosting the nodes.
+  const script = fileURLToPath(new URL('./deployment-process.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    const started = await new Promise<{ endpoints: Record<Institucion, PgsEndpoint>; credentials: Record<Institucion, ClientSecretPair> }>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`deployment did not start within 10 s: ${stderr}`)), 10_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n')[0];
+        if (out.includes('\n') && line) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line) as never);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`deployment exited with ${code}: ${stderr}`)));
+    });
+    const remote = new PgsClient(new ExchangeJournal(), started.endpoints, started.credentials, 3000);
+    const person = syntheticBeneficiario(rng.fork('hugo'), { institucion: 'IMSS', today });
+    assert.equal((await remote.send({ operation: 'alta', at: 'IMSS', as: 'IMSS', body: person })).status, 201);
 
-      const depth = 5000;
-      // fetch, not sendHttp: Sello's own client journals the request body and trips over the same recursion.
-      const deep = await fetch(`${started.endpoints.IMSS.baseUrl}/beneficiarios`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${await remote.token('IMSS', 'IMSS')}`,
-          'x-message-id': randomUUID(),
-          'x-institucion': 'IMSS',
-          'content-type': 'application/json',
-        },
-        body: '['.repeat(depth) + ']'.repeat(depth),
-        signal: AbortSignal.timeout(3000),
-      }).catch((e: unknown) => e);
-      const after = await remote.send({ operation: 'consulta', at: 'IMSS', as: 'IMSS', curp: person.curp }).catch((e: unknown) => e);
-      // A crash shows as an exit shortly after the answer went out.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const cause = stderr.split('\n').find((line) => /Error/.test(line)) ?? stderr.slice(0, 200);
-      assert.equal(child.exitCode, null, `the node process died (exit ${child.exitCode}): ${cause}`);
-      assert.ok(!(deep instanceof Error), `deep body: ${String(deep)}`);
-      assert.equal((deep as { status: number }).status, 400);
-      assert.ok(!(after instanceof Error), `after: ${String(after)}`);
-      assert.deepEqual((after as { body: { beneficiario: Beneficiario } }).body.beneficiario, person);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGTERM');
-    }
-  },
-);
+    const depth = 5000;
+    // fetch, not sendHttp: Sello's own client journals the request body and trips over the same recursion.
+    const deep = await fetch(`${started.endpoints.IMSS.baseUrl}/beneficiarios`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await remote.token('IMSS', 'IMSS')}`,
+        'x-message-id': randomUUID(),
+        'x-institucion': 'IMSS',
+        'content-type': 'application/json',
+      },
+      body: '['.repeat(depth) + ']'.repeat(depth),
+      signal: AbortSignal.timeout(3000),
+    }).catch((e: unknown) => e);
+    const after = await remote.send({ operation: 'consulta', at: 'IMSS', as: 'IMSS', curp: person.curp }).catch((e: unknown) => e);
+    // A crash shows as an exit shortly after the answer went out.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const cause = stderr.split('\n').find((line) => /Error/.test(line)) ?? stderr.slice(0, 200);
+    assert.equal(child.exitCode, null, `the node process died (exit ${child.exitCode}): ${cause}`);
+    assert.ok(!(deep instanceof Error), `deep body: ${String(deep)}`);
+    assert.equal((deep as { status: number }).status, 400);
+    assert.ok(!(after instanceof Error), `after: ${String(after)}`);
+    assert.deepEqual((after as { body: { beneficiario: Beneficiario } }).body.beneficiario, person);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+});

@@ -1,13 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { CONTRACT_RULES } from '../../../programs/mx-pgs/judges/contract-checks.ts';
-import {
-  PGS_RULES,
-  PGS_RULE_IMPLEMENTATIONS,
-  evaluatePgsRules,
-  loadPgsRuleCatalogue,
-} from '../../../programs/mx-pgs/judges/rules/index.ts';
+import { evaluatePgsRules, loadPgsRuleCatalogue, PGS_RULE_IMPLEMENTATIONS, PGS_RULES } from '../../../programs/mx-pgs/judges/rules/index.ts';
 import { breakCheckDigit, context, makeBeneficiario, makeDependiente, rng } from '../fixtures.ts';
 
 const RN_IDS = ['RN-01', 'RN-02', 'RN-03', 'RN-04', 'RN-05', 'RN-06', 'RN-07', 'RN-08', 'RN-09', 'RN-10'];
@@ -20,7 +15,10 @@ test('rules.json lists RN-01…RN-10 then the API contract requirements, with es
   assert.equal(file.version, '1.0.0');
   assert.match(file.source, /Sello reference contract v1/);
   const catalogue = loadPgsRuleCatalogue();
-  assert.deepEqual(catalogue.map((r) => r.id), [...RN_IDS, ...API_IDS]);
+  assert.deepEqual(
+    catalogue.map((r) => r.id),
+    [...RN_IDS, ...API_IDS],
+  );
   for (const r of catalogue) {
     assert.ok(r.title.es && r.title.en && r.description.es && r.description.en && r.source, r.id);
     assert.ok(['SHALL', 'SHOULD'].includes(r.strength), r.id);
@@ -28,14 +26,25 @@ test('rules.json lists RN-01…RN-10 then the API contract requirements, with es
 });
 
 test('every RN rule in rules.json has an implementation and every implementation is in rules.json', () => {
-  const catalogued = loadPgsRuleCatalogue().map((r) => r.id).filter((id) => id.startsWith('RN-')).sort();
+  const catalogued = loadPgsRuleCatalogue()
+    .map((r) => r.id)
+    .filter((id) => id.startsWith('RN-'))
+    .sort();
   const implemented = PGS_RULE_IMPLEMENTATIONS.map((r) => r.id).sort();
   assert.deepEqual(implemented, catalogued);
   assert.equal(new Set(implemented).size, implemented.length);
-  assert.deepEqual(PGS_RULES.map((r) => r.id), RN_IDS.slice(0, 7));
+  assert.deepEqual(
+    PGS_RULES.map((r) => r.id),
+    RN_IDS.slice(0, 7),
+  );
   // Anything else in the catalogue is an API contract requirement, checked by the steps, not a Rule.
-  const others = loadPgsRuleCatalogue().map((r) => r.id).filter((id) => !id.startsWith('RN-'));
-  assert.ok(others.every((id) => /^PGS-API-\d{2}$/.test(id)), String(others));
+  const others = loadPgsRuleCatalogue()
+    .map((r) => r.id)
+    .filter((id) => !id.startsWith('RN-'));
+  assert.ok(
+    others.every((id) => /^PGS-API-\d{2}$/.test(id)),
+    String(others),
+  );
 });
 
 test('the catalogue covers the contract checks and every requirement tag of the mx-pgs features', () => {
@@ -90,7 +99,10 @@ test('evaluatePgsRules applies only what fits the operation', () => {
   // baja: only RN-05 — an invalid CURP in the stored record is not re-judged.
   const stored = { ...record, curp: breakCheckDigit(record.curp) };
   assert.deepEqual(evaluatePgsRules(context('baja', { pathCurp: stored.curp, padron: [stored] })), []);
-  assert.deepEqual(evaluatePgsRules(context('baja', { pathCurp: record.curp })).map((f) => f.ruleId), ['RN-05']);
+  assert.deepEqual(
+    evaluatePgsRules(context('baja', { pathCurp: record.curp })).map((f) => f.ruleId),
+    ['RN-05'],
+  );
   // Reads judge nothing, even when handed a record that every record rule would refuse.
   const refusable = structuredClone(stored);
   refusable.afiliacion.vigenciaFin = '2019-01-01';
@@ -101,7 +113,10 @@ test('evaluatePgsRules applies only what fits the operation', () => {
   }
   // actualizacion of an unknown CURP: not-found from RN-05.
   const findings = evaluatePgsRules(context('actualizacion', { record, pathCurp: record.curp }));
-  assert.deepEqual(findings.map((f) => [f.ruleId, f.code]), [['RN-05', 'not-found']]);
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.code]),
+    [['RN-05', 'not-found']],
+  );
 });
 
 test('every rule finding carries its RN id', () => {

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GENERIC_CURP } from '../../../src/identifiers/mx/index.ts';
+import { test } from 'node:test';
 import { rn01CurpValida } from '../../../programs/mx-pgs/judges/rules/rn-01-curp-valida.ts';
+import { GENERIC_CURP } from '../../../src/identifiers/mx/index.ts';
 import { breakCheckDigit, context, makeBeneficiario, rng } from '../fixtures.ts';
 
 test('RN-01 accepts generated valid CURPs on alta and actualizacion', () => {
@@ -30,7 +30,10 @@ test('RN-01 refuses the generic CURP online', () => {
   const record = makeBeneficiario(rng('rn01-generic'));
   record.curp = GENERIC_CURP;
   const findings = rn01CurpValida.check(context('alta', { record }));
-  assert.deepEqual(findings.map((f) => [f.ruleId, f.location]), [['RN-01', '/curp']]);
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.location]),
+    [['RN-01', '/curp']],
+  );
   assert.match(findings[0]?.message.en ?? '', /ID-CURP-GENERIC/);
 });
 
@@ -41,7 +44,10 @@ test('RN-01 checks curpAnterior when present, at /curpAnterior', () => {
   assert.deepEqual(rn01CurpValida.check(context('alta', { record })), []);
   record.curpAnterior = breakCheckDigit(record.curpAnterior);
   const findings = rn01CurpValida.check(context('alta', { record }));
-  assert.deepEqual(findings.map((f) => [f.ruleId, f.location]), [['RN-01', '/curpAnterior']]);
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.location]),
+    [['RN-01', '/curpAnterior']],
+  );
   assert.match(findings[0]?.message.es ?? '', /^curpAnterior: .*\(ID-CURP-CHECKDIGIT\)$/);
 });
 

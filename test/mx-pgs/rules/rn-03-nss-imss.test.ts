@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { rn03NssImss } from '../../../programs/mx-pgs/judges/rules/rn-03-nss-imss.ts';
 import { context, makeBeneficiario, rng } from '../fixtures.ts';
 
@@ -28,7 +28,7 @@ test('RN-03 refuses a wrong NSS check digit and a wrong shape, naming the identi
   assert.match(rn03NssImss.check(context('alta', { record }))[0]?.message.es ?? '', /ID-NSS-FORMAT/);
 });
 
-test('RN-03 refuses an NSS already held by another CURP, whatever that record\'s estatus', () => {
+test("RN-03 refuses an NSS already held by another CURP, whatever that record's estatus", () => {
   const random = rng('rn03-dup');
   const holder = makeBeneficiario(random);
   const record = makeBeneficiario(random);
@@ -36,7 +36,11 @@ test('RN-03 refuses an NSS already held by another CURP, whatever that record\'s
   for (const estatus of ['VIGENTE', 'BAJA'] as const) {
     holder.afiliacion.estatus = estatus;
     const findings = rn03NssImss.check(context('alta', { record, padron: [holder] }));
-    assert.deepEqual(findings.map((f) => [f.ruleId, f.code, f.location]), [['RN-03', 'duplicate', LOCATION]], estatus);
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.code, f.location]),
+      [['RN-03', 'duplicate', LOCATION]],
+      estatus,
+    );
     assert.match(findings[0]?.message.en ?? '', new RegExp(holder.curp));
   }
 });

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isBlocking } from '../../../src/findings/finding.ts';
+import { test } from 'node:test';
 import { rn04BeneficiarioTitular } from '../../../programs/mx-pgs/judges/rules/rn-04-beneficiario-titular.ts';
+import { isBlocking } from '../../../src/findings/finding.ts';
 import { context, makeBeneficiario, makeDependiente, rng } from '../fixtures.ts';
 
 test('RN-04 accepts a BENEFICIARIO of a VIGENTE TITULAR with a catalogue parentesco', () => {
@@ -20,10 +20,13 @@ test('RN-04 requires titularCurp and parentesco on a BENEFICIARIO', () => {
   delete dep.afiliacion.titularCurp;
   delete dep.afiliacion.parentesco;
   const findings = rn04BeneficiarioTitular.check(context('alta', { record: dep }));
-  assert.deepEqual(findings.map((f) => [f.ruleId, f.code, f.location]), [
-    ['RN-04', 'required', '/afiliacion/titularCurp'],
-    ['RN-04', 'required', '/afiliacion/parentesco'],
-  ]);
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.code, f.location]),
+    [
+      ['RN-04', 'required', '/afiliacion/titularCurp'],
+      ['RN-04', 'required', '/afiliacion/parentesco'],
+    ],
+  );
 });
 
 test('RN-04 refuses a titular that is unknown, not TITULAR, not VIGENTE, or of another institution', () => {
@@ -60,13 +63,19 @@ test('RN-04 refuses a parentesco outside the catalogue', () => {
   const dep = makeDependiente(random, titular);
   dep.afiliacion.parentesco = 'VECINO';
   const findings = rn04BeneficiarioTitular.check(context('alta', { record: dep, padron: [titular] }));
-  assert.deepEqual(findings.map((f) => [f.code, f.location]), [['code-invalid', '/afiliacion/parentesco']]);
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.location]),
+    [['code-invalid', '/afiliacion/parentesco']],
+  );
 });
 
 test('RN-04 only warns when a TITULAR carries titularCurp or parentesco', () => {
   const titular = makeBeneficiario(rng('rn04-titular-extra'));
   titular.afiliacion.parentesco = 'HIJO';
   const findings = rn04BeneficiarioTitular.check(context('alta', { record: titular }));
-  assert.deepEqual(findings.map((f) => [f.severity, f.location]), [['warning', '/afiliacion/parentesco']]);
+  assert.deepEqual(
+    findings.map((f) => [f.severity, f.location]),
+    [['warning', '/afiliacion/parentesco']],
+  );
   assert.equal(findings.some(isBlocking), false);
 });

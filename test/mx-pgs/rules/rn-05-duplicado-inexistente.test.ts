@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { rn05DuplicadoInexistente } from '../../../programs/mx-pgs/judges/rules/rn-05-duplicado-inexistente.ts';
 import { context, makeBeneficiario, rng } from '../fixtures.ts';
 
@@ -15,7 +15,10 @@ test('RN-05 accepts an alta of a new CURP and a re-alta of a CURP in BAJA', () =
 test('RN-05 refuses an alta of a CURP already VIGENTE as duplicate at /curp', () => {
   const record = makeBeneficiario(rng('rn05-dup'));
   const findings = rn05DuplicadoInexistente.check(context('alta', { record, padron: [record] }));
-  assert.deepEqual(findings.map((f) => [f.ruleId, f.code, f.location]), [['RN-05', 'duplicate', '/curp']]);
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.code, f.location]),
+    [['RN-05', 'duplicate', '/curp']],
+  );
 });
 
 test('RN-05 refuses baja and actualizacion of an unknown CURP as not-found', () => {
@@ -25,7 +28,11 @@ test('RN-05 refuses baja and actualizacion of an unknown CURP as not-found', () 
   for (const operation of ['baja', 'actualizacion'] as const) {
     const record = operation === 'actualizacion' ? unknown : undefined;
     const findings = rn05DuplicadoInexistente.check(context(operation, { pathCurp: unknown.curp, padron: [known], ...(record ? { record } : {}) }));
-    assert.deepEqual(findings.map((f) => [f.ruleId, f.code, f.location, f.locationKind]), [['RN-05', 'not-found', 'path:curp', 'http']], operation);
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.code, f.location, f.locationKind]),
+      [['RN-05', 'not-found', 'path:curp', 'http']],
+      operation,
+    );
     assert.deepEqual(rn05DuplicadoInexistente.check(context(operation, { pathCurp: known.curp, padron: [known], ...(record ? { record: known } : {}) })), []);
   }
 });
@@ -34,7 +41,10 @@ test('RN-05 refuses a baja of a record already in BAJA as a conflict', () => {
   const record = makeBeneficiario(rng('rn05-twice'));
   record.afiliacion.estatus = 'BAJA';
   const findings = rn05DuplicadoInexistente.check(context('baja', { pathCurp: record.curp, padron: [record] }));
-  assert.deepEqual(findings.map((f) => f.code), ['conflict']);
+  assert.deepEqual(
+    findings.map((f) => f.code),
+    ['conflict'],
+  );
   record.afiliacion.estatus = 'SUSPENDIDO';
   assert.deepEqual(rn05DuplicadoInexistente.check(context('baja', { pathCurp: record.curp, padron: [record] })), []);
 });

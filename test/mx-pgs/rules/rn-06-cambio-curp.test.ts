@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { rn06CambioCurp } from '../../../programs/mx-pgs/judges/rules/rn-06-cambio-curp.ts';
 import { context, makeBeneficiario, rng } from '../fixtures.ts';
 
@@ -13,7 +13,10 @@ test('RN-06 refuses an actualizacion whose body CURP differs from the URL', () =
   const stored = makeBeneficiario(random);
   const record = { ...stored, curp: makeBeneficiario(random).curp };
   const findings = rn06CambioCurp.check(context('actualizacion', { record, pathCurp: stored.curp, padron: [stored] }));
-  assert.deepEqual(findings.map((f) => [f.ruleId, f.location]), [['RN-06', '/curp']]);
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.location]),
+    [['RN-06', '/curp']],
+  );
   assert.match(findings[0]?.message.es ?? '', /baja más alta con curpAnterior/);
 });
 
@@ -22,9 +25,15 @@ test('RN-06 refuses an actualizacion that adds, drops or changes curpAnterior', 
   const stored = makeBeneficiario(random);
   const otherCurp = makeBeneficiario(random).curp;
   const adds = { ...stored, curpAnterior: otherCurp };
-  assert.deepEqual(rn06CambioCurp.check(context('actualizacion', { record: adds, pathCurp: stored.curp, padron: [stored] })).map((f) => f.location), ['/curpAnterior']);
+  assert.deepEqual(
+    rn06CambioCurp.check(context('actualizacion', { record: adds, pathCurp: stored.curp, padron: [stored] })).map((f) => f.location),
+    ['/curpAnterior'],
+  );
   const storedWithHistory = { ...stored, curpAnterior: otherCurp };
-  assert.deepEqual(rn06CambioCurp.check(context('actualizacion', { record: stored, pathCurp: stored.curp, padron: [storedWithHistory] })).map((f) => f.location), ['/curpAnterior']);
+  assert.deepEqual(
+    rn06CambioCurp.check(context('actualizacion', { record: stored, pathCurp: stored.curp, padron: [storedWithHistory] })).map((f) => f.location),
+    ['/curpAnterior'],
+  );
   assert.deepEqual(rn06CambioCurp.check(context('actualizacion', { record: storedWithHistory, pathCurp: stored.curp, padron: [storedWithHistory] })), []);
 });
 
@@ -44,15 +53,25 @@ test('RN-06 refuses an alta whose curpAnterior is unknown, still VIGENTE/SUSPEND
   const record = { ...makeBeneficiario(random), curpAnterior: old.curp };
 
   const unknown = rn06CambioCurp.check(context('alta', { record, padron: [] }));
-  assert.deepEqual(unknown.map((f) => [f.ruleId, f.code, f.location]), [['RN-06', 'business-rule', '/curpAnterior']]);
+  assert.deepEqual(
+    unknown.map((f) => [f.ruleId, f.code, f.location]),
+    [['RN-06', 'business-rule', '/curpAnterior']],
+  );
 
   for (const estatus of ['VIGENTE', 'SUSPENDIDO'] as const) {
     old.afiliacion.estatus = estatus;
     const findings = rn06CambioCurp.check(context('alta', { record, padron: [old] }));
-    assert.deepEqual(findings.map((f) => [f.code, f.location]), [['conflict', '/curpAnterior']], estatus);
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.location]),
+      [['conflict', '/curpAnterior']],
+      estatus,
+    );
     assert.match(findings[0]?.message.en ?? '', /CAMBIO_CURP/);
   }
 
   const same = { ...record, curpAnterior: record.curp };
-  assert.deepEqual(rn06CambioCurp.check(context('alta', { record: same, padron: [same] })).map((f) => f.code), ['value']);
+  assert.deepEqual(
+    rn06CambioCurp.check(context('alta', { record: same, padron: [same] })).map((f) => f.code),
+    ['value'],
+  );
 });

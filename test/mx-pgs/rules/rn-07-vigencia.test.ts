@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { rn07Vigencia } from '../../../programs/mx-pgs/judges/rules/rn-07-vigencia.ts';
-import { TODAY, context, makeBeneficiario, rng } from '../fixtures.ts';
+import { context, makeBeneficiario, rng, TODAY } from '../fixtures.ts';
 
 test('RN-07 accepts open-ended coverage, coverage ending today or later, and past coverage in BAJA', () => {
   const record = makeBeneficiario(rng('rn07-ok'));
@@ -20,14 +20,20 @@ test('RN-07 refuses vigenciaFin before vigenciaInicio', () => {
   record.afiliacion.estatus = 'BAJA';
   record.afiliacion.vigenciaFin = '2019-12-31';
   const findings = rn07Vigencia.check(context('alta', { record }));
-  assert.deepEqual(findings.map((f) => [f.ruleId, f.code, f.location]), [['RN-07', 'invariant', '/afiliacion/vigenciaFin']]);
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.code, f.location]),
+    [['RN-07', 'invariant', '/afiliacion/vigenciaFin']],
+  );
 });
 
 test('RN-07 refuses a VIGENTE record whose vigenciaFin is in the past, judged against the injected today', () => {
   const record = makeBeneficiario(rng('rn07-past'));
   record.afiliacion.vigenciaFin = '2025-06-14';
   const findings = rn07Vigencia.check(context('alta', { record, today: '2025-06-15' }));
-  assert.deepEqual(findings.map((f) => [f.ruleId, f.code, f.location]), [['RN-07', 'business-rule', '/afiliacion/vigenciaFin']]);
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.code, f.location]),
+    [['RN-07', 'business-rule', '/afiliacion/vigenciaFin']],
+  );
   assert.deepEqual(rn07Vigencia.check(context('alta', { record, today: '2025-06-14' })), []);
 });
 
@@ -43,6 +49,12 @@ test('RN-07 on a baja: fechaBaja may not precede vigenciaInicio nor lie in the f
   const baja = (fechaBaja: string) => ({ ...context('baja', { pathCurp: stored.curp, padron: [stored], today: '2025-06-15' }), baja: { motivo: 'DEFUNCION', fechaBaja } });
   assert.deepEqual(rn07Vigencia.check(baja('2025-06-15')), []);
   assert.deepEqual(rn07Vigencia.check(baja('2020-03-01')), []);
-  assert.deepEqual(rn07Vigencia.check(baja('2020-02-29')).map((f) => [f.ruleId, f.code, f.location]), [['RN-07', 'invariant', '/fechaBaja']]);
-  assert.deepEqual(rn07Vigencia.check(baja('2025-06-16')).map((f) => [f.ruleId, f.code, f.location]), [['RN-07', 'business-rule', '/fechaBaja']]);
+  assert.deepEqual(
+    rn07Vigencia.check(baja('2020-02-29')).map((f) => [f.ruleId, f.code, f.location]),
+    [['RN-07', 'invariant', '/fechaBaja']],
+  );
+  assert.deepEqual(
+    rn07Vigencia.check(baja('2025-06-16')).map((f) => [f.ruleId, f.code, f.location]),
+    [['RN-07', 'business-rule', '/fechaBaja']],
+  );
 });

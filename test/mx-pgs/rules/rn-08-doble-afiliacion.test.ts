@@ -1,6 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyCoverage, rn08DobleAfiliacion, type CoberturaAfiliacion } from '../../../programs/mx-pgs/judges/rules/rn-08-doble-afiliacion.ts';
+import { test } from 'node:test';
+import { type CoberturaAfiliacion, classifyCoverage, rn08DobleAfiliacion } from '../../../programs/mx-pgs/judges/rules/rn-08-doble-afiliacion.ts';
 
 const a = (institucion: CoberturaAfiliacion['institucion'], tipo: CoberturaAfiliacion['tipo'] = 'TITULAR', estatus: CoberturaAfiliacion['estatus'] = 'VIGENTE'): CoberturaAfiliacion => ({
   institucion,
@@ -39,8 +39,14 @@ test('RN-08 rule accepts an index answer whose alertas match, in any order', () 
 
 test('RN-08 rule reports a missing alert at /alertas and an unsupported one at its index', () => {
   const missing = rn08DobleAfiliacion.check({ afiliaciones: [a('IMSS'), a('ISSSTE')], alertas: [] });
-  assert.deepEqual(missing.map((f) => [f.ruleId, f.severity, f.location]), [['RN-08', 'error', '/alertas']]);
+  assert.deepEqual(
+    missing.map((f) => [f.ruleId, f.severity, f.location]),
+    [['RN-08', 'error', '/alertas']],
+  );
   assert.match(missing[0]?.message.en ?? '', /DOBLE_AFILIACION/);
   const invented = rn08DobleAfiliacion.check({ afiliaciones: [a('IMSS')], alertas: ['DUPLICIDAD_SSA'] });
-  assert.deepEqual(invented.map((f) => [f.ruleId, f.location]), [['RN-08', '/alertas/0']]);
+  assert.deepEqual(
+    invented.map((f) => [f.ruleId, f.location]),
+    [['RN-08', '/alertas/0']],
+  );
 });

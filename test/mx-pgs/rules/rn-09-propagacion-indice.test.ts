@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { checkPropagation, rn09PropagacionIndice } from '../../../programs/mx-pgs/judges/rules/rn-09-propagacion-indice.ts';
 
 const location = 'POST /pgs/v1/beneficiarios';
@@ -13,7 +13,10 @@ test('RN-09 accepts a notification within 5 s, including exactly at the limit an
 
 test('RN-09 refuses a late notification and says how late', () => {
   const findings = checkPropagation({ changedAt: t0, notifiedAt: t0 + 5001, location });
-  assert.deepEqual(findings.map((f) => [f.ruleId, f.severity, f.code, f.location, f.locationKind]), [['RN-09', 'error', 'timeout', location, 'http']]);
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.severity, f.code, f.location, f.locationKind]),
+    [['RN-09', 'error', 'timeout', location, 'http']],
+  );
   assert.match(findings[0]?.message.en ?? '', /5001 ms/);
   assert.match(findings[0]?.message.es ?? '', /5001 ms/);
 });

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { checkWellFormed, rn10MensajeBienFormado } from '../../../programs/mx-pgs/judges/rules/rn-10-mensaje-bien-formado.ts';
 import { makeBeneficiario, rng } from '../fixtures.ts';
 
@@ -14,7 +14,10 @@ test('RN-10 accepts a well-formed beneficiario and returns the parsed value', ()
 test('RN-10 reports malformed JSON at the message root, with no value', () => {
   const result = checkWellFormed('{"curp": "ABC",', 'beneficiario');
   assert.equal(result.value, undefined);
-  assert.deepEqual(result.findings.map((f) => [f.ruleId, f.location, f.code]), [['RN-10', '', 'structure']]);
+  assert.deepEqual(
+    result.findings.map((f) => [f.ruleId, f.location, f.code]),
+    [['RN-10', '', 'structure']],
+  );
   assert.match(result.findings[0]?.message.en ?? '', /position 15/);
 });
 

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { rp01PacientePe } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage, validator } from '../fixtures.ts';
 
@@ -12,7 +12,10 @@ test('RP-01: a patient without birthDate is reported under RP-01 at its place in
   delete entry(b, 0).birthDate;
   const findings = rp01PacientePe.check({ bundle: b, validator: validator() });
   assert.ok(findings.length >= 1, JSON.stringify(findings));
-  assert.ok(findings.every((f) => f.ruleId === 'RP-01' && f.location.startsWith('Bundle.entry[0].resource') && f.locationKind === 'fhirpath'), ids(findings).join('\n'));
+  assert.ok(
+    findings.every((f) => f.ruleId === 'RP-01' && f.location.startsWith('Bundle.entry[0].resource') && f.locationKind === 'fhirpath'),
+    ids(findings).join('\n'),
+  );
   assert.match(findings[0]!.message.en, /FHIR-CARDINALITY-MIN/);
   assert.ok(findings[0]!.message.es);
 });
@@ -21,7 +24,10 @@ test('RP-01: a DNI of seven digits breaks PacientePe (pe-dni-1)', () => {
   const b = clone(triage().bundle);
   (entry(b, 0).identifier as { value: string }[])[0]!.value = '1234567';
   const findings = rp01PacientePe.check({ bundle: b, validator: validator() });
-  assert.ok(findings.some((f) => f.ruleId === 'RP-01' && /pe-dni-1/.test(f.message.en)), ids(findings).join('\n'));
+  assert.ok(
+    findings.some((f) => f.ruleId === 'RP-01' && /pe-dni-1/.test(f.message.en)),
+    ids(findings).join('\n'),
+  );
 });
 
 test('RP-01: no Patient, or two, is RP-01 at Bundle.entry', () => {

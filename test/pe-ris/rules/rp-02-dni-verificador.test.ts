@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dniCheckCharacters } from '../../../src/identifiers/pe/dni.ts';
+import { test } from 'node:test';
 import { rp02DniVerificador } from '../../../programs/pe-ris/judges/rules/index.ts';
+import { dniCheckCharacters } from '../../../src/identifiers/pe/dni.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
 const setDni = (value: string) => {
@@ -22,7 +22,7 @@ test('RP-02: a check character that does not match is RP-02 at the identifier va
   assert.match(findings[0]!.message.es ?? '', /ID-DNI-CHECK/);
 });
 
-test('RP-02: a malformed DNI is RP-01\'s business (PacientePe), not RP-02\'s', () => {
+test("RP-02: a malformed DNI is RP-01's business (PacientePe), not RP-02's", () => {
   assert.deepEqual(rp02DniVerificador.check({ bundle: setDni('1234-5678') }), []);
 });
 

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { rp03Ubigeo } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
@@ -27,7 +27,7 @@ test('RP-03: an unknown department, a province or district 00 and a bad shape ar
   }
 });
 
-test('RP-03: the IPRESS Organization\'s UBIGEO is checked too; outside Cajamarca only the department is', () => {
+test("RP-03: the IPRESS Organization's UBIGEO is checked too; outside Cajamarca only the department is", () => {
   assert.deepEqual(ids(rp03Ubigeo.check({ bundle: withUbigeo('069999', 9) })), [`RP-03 Bundle.entry[9].resource.address[0].extension[0].value`]);
   assert.deepEqual(rp03Ubigeo.check({ bundle: withUbigeo('150132') }), [], 'Lima, uncatalogued: department only');
 });

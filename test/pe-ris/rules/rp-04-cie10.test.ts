@@ -1,12 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { cie10Catalogue, normaliseCie10, rp04Cie10 } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
 const LOC = 'Bundle.entry[4].resource.code.coding[0].code';
 const withCode = (code: string, sexo: 'female' | 'male' = 'female', birthDate?: string) => {
   const b = clone(triage(`cie:${sexo}`, sexo).bundle);
-  ((entry(b, 4).code as { coding: { code: string }[] }).coding[0]!).code = code;
+  (entry(b, 4).code as { coding: { code: string }[] }).coding[0]!.code = code;
   if (birthDate) entry(b, 0).birthDate = birthDate;
   return b;
 };
@@ -36,7 +36,7 @@ test('RP-04: a code for the other sex is RP-04 (N40 for a woman, N94.6 for a man
   assert.deepEqual(ids(rp04Cie10.check({ bundle: withCode('N94.6', 'male') })), [`RP-04 ${LOC}`]);
 });
 
-test('RP-04: ages are taken on the condition\'s recorded date: perinatal P07.3 is not an adult\'s, O20.0 not a child\'s', () => {
+test("RP-04: ages are taken on the condition's recorded date: perinatal P07.3 is not an adult's, O20.0 not a child's", () => {
   const adult = rp04Cie10.check({ bundle: withCode('P07.3') });
   assert.deepEqual(ids(adult), [`RP-04 ${LOC}`]);
   assert.match(adult[0]!.message.en, /ages 0–0/);
@@ -47,7 +47,7 @@ test('RP-04: ages are taken on the condition\'s recorded date: perinatal P07.3 i
 
 test('RP-04: a Condition without a CIE-10 coding is RP-04 at its code', () => {
   const b = clone(triage().bundle);
-  ((entry(b, 4).code as { coding: { system: string }[] }).coding[0]!).system = 'http://snomed.info/sct';
+  (entry(b, 4).code as { coding: { system: string }[] }).coding[0]!.system = 'http://snomed.info/sct';
   assert.deepEqual(ids(rp04Cie10.check({ bundle: b })), ['RP-04 Bundle.entry[4].resource.code']);
 });
 

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { rp05Acuidad } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { SYSTEM } from '../../../programs/pe-ris/lib/constants.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { rp07Consentimiento } from '../../../programs/pe-ris/judges/rules/index.ts';
 import { clone, entry, ids, triage } from '../fixtures.ts';
 
@@ -14,7 +14,7 @@ test('RP-07: no triage without Consent', () => {
   assert.equal(findings[0]!.code, 'required');
 });
 
-test('RP-07: a Consent that is not active, denies, or is someone else\'s is RP-07 at that element', () => {
+test("RP-07: a Consent that is not active, denies, or is someone else's is RP-07 at that element", () => {
   const inactive = clone(triage().bundle);
   entry(inactive, 7).status = 'inactive';
   assert.deepEqual(ids(rp07Consentimiento.check({ bundle: inactive })), ['RP-07 Bundle.entry[7].resource.status']);

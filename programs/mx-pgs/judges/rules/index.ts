@@ -11,17 +11,13 @@ import { rn07Vigencia } from './rn-07-vigencia.ts';
 import { rn08DobleAfiliacion } from './rn-08-doble-afiliacion.ts';
 import { rn09PropagacionIndice } from './rn-09-propagacion-indice.ts';
 import { rn10MensajeBienFormado } from './rn-10-mensaje-bien-formado.ts';
-import { readProfileJson, type PgsRecordRule } from './shared.ts';
+import { type PgsRecordRule, readProfileJson } from './shared.ts';
 
-export { rn01CurpValida, rn02CurpCoincide, rn03NssImss, rn04BeneficiarioTitular, rn05DuplicadoInexistente };
-export { rn06CambioCurp, rn07Vigencia, rn08DobleAfiliacion, rn09PropagacionIndice, rn10MensajeBienFormado };
-export { classifyCoverage, type AlertaCobertura, type CoberturaAfiliacion, type IndiceCoberturaContext } from './rn-08-doble-afiliacion.ts';
+export { type AlertaCobertura, type CoberturaAfiliacion, classifyCoverage, type IndiceCoberturaContext } from './rn-08-doble-afiliacion.ts';
 export { checkPropagation, PROPAGATION_LIMIT_MS, type PropagationCheck } from './rn-09-propagacion-indice.ts';
 export { checkWellFormed, type WellFormedContext } from './rn-10-mensaje-bien-formado.ts';
 export type { PgsRecordRule } from './shared.ts';
-
-/** The rules judged on a single record against the node's padrón, in rule order. */
-export const PGS_RULES: readonly PgsRecordRule[] = Object.freeze([
+export {
   rn01CurpValida,
   rn02CurpCoincide,
   rn03NssImss,
@@ -29,18 +25,19 @@ export const PGS_RULES: readonly PgsRecordRule[] = Object.freeze([
   rn05DuplicadoInexistente,
   rn06CambioCurp,
   rn07Vigencia,
-]);
+  rn08DobleAfiliacion,
+  rn09PropagacionIndice,
+  rn10MensajeBienFormado,
+};
+
+/** The rules judged on a single record against the node's padrón, in rule order. */
+export const PGS_RULES: readonly PgsRecordRule[] = Object.freeze([rn01CurpValida, rn02CurpCoincide, rn03NssImss, rn04BeneficiarioTitular, rn05DuplicadoInexistente, rn06CambioCurp, rn07Vigencia]);
 
 /**
  * Every mx-pgs rule implementation, RN-01…RN-10. RN-08…RN-10 take other contexts (an index answer, a
  * timing, a raw body), so they are listed for the catalogue, not run by evaluatePgsRules.
  */
-export const PGS_RULE_IMPLEMENTATIONS: readonly Rule<never>[] = Object.freeze([
-  ...PGS_RULES,
-  rn08DobleAfiliacion,
-  rn09PropagacionIndice,
-  rn10MensajeBienFormado,
-]);
+export const PGS_RULE_IMPLEMENTATIONS: readonly Rule<never>[] = Object.freeze([...PGS_RULES, rn08DobleAfiliacion, rn09PropagacionIndice, rn10MensajeBienFormado]);
 
 /** Findings of the record rules that apply to ctx.operation, in rule order. */
 export function evaluatePgsRules(ctx: PgsRuleContext): Finding[] {

@@ -1,5 +1,5 @@
-import { validateCurp } from '../../../../src/identifiers/mx/index.ts';
 import type { Finding } from '../../../../src/findings/finding.ts';
+import { validateCurp } from '../../../../src/identifiers/mx/index.ts';
 import { type PgsRecordRule, underRule } from './shared.ts';
 
 /**
@@ -13,15 +13,9 @@ export const rn01CurpValida: PgsRecordRule = {
   check(ctx) {
     const record = ctx.record;
     if (!record) return [];
-    const findings: Finding[] = validateCurp(record.curp, { location: '/curp', allowGeneric: false }).map((f) =>
-      underRule('RN-01', f),
-    );
+    const findings: Finding[] = validateCurp(record.curp, { location: '/curp', allowGeneric: false }).map((f) => underRule('RN-01', f));
     if (record.curpAnterior !== undefined) {
-      findings.push(
-        ...validateCurp(record.curpAnterior, { location: '/curpAnterior', allowGeneric: false }).map((f) =>
-          underRule('RN-01', f, 'curpAnterior'),
-        ),
-      );
+      findings.push(...validateCurp(record.curpAnterior, { location: '/curpAnterior', allowGeneric: false }).map((f) => underRule('RN-01', f, 'curpAnterior')));
     }
     return findings;
   },

@@ -1,6 +1,6 @@
+import { type Finding, finding } from '../../../../src/findings/finding.ts';
 import { parseCurp } from '../../../../src/identifiers/mx/index.ts';
-import { finding, type Finding } from '../../../../src/findings/finding.ts';
-import { type PgsRecordRule, isString, rnError } from './shared.ts';
+import { isString, type PgsRecordRule, rnError } from './shared.ts';
 
 /**
  * RN-02: the birth date and sex encoded in the CURP agree with `fechaNacimiento` and `sexo`.

@@ -1,5 +1,5 @@
 import { validateNss } from '../../../../src/identifiers/mx/index.ts';
-import { type PgsRecordRule, isString, rnError, underRule } from './shared.ts';
+import { isString, type PgsRecordRule, rnError, underRule } from './shared.ts';
 
 const LOCATION = '/afiliacion/numeroAfiliacion';
 

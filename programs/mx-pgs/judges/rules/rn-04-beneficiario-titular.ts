@@ -1,5 +1,5 @@
-import { finding, type Finding } from '../../../../src/findings/finding.ts';
-import { type PgsRecordRule, isString, loadCatalogueCodes, rnError } from './shared.ts';
+import { type Finding, finding } from '../../../../src/findings/finding.ts';
+import { isString, loadCatalogueCodes, type PgsRecordRule, rnError } from './shared.ts';
 
 const PARENTESCO = loadCatalogueCodes('parentesco');
 

@@ -1,4 +1,4 @@
-import { PATH_CURP, type PgsRecordRule, isString, rnError } from './shared.ts';
+import { isString, PATH_CURP, type PgsRecordRule, rnError } from './shared.ts';
 
 /**
  * RN-05: an alta of a CURP already VIGENTE or SUSPENDIDO in this padrón is a duplicate; a record in BAJA is

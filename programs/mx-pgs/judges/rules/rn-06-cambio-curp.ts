@@ -1,5 +1,5 @@
 import type { Finding } from '../../../../src/findings/finding.ts';
-import { type PgsRecordRule, isString, rnError } from './shared.ts';
+import { isString, type PgsRecordRule, rnError } from './shared.ts';
 
 /**
  * RN-06: the CURP is the record's identity. An actualización must carry the same CURP as its URL and

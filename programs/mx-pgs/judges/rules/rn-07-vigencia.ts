@@ -1,6 +1,6 @@
 import type { Finding } from '../../../../src/findings/finding.ts';
 import type { PgsRuleContext } from '../../lib/types.ts';
-import { type PgsRecordRule, isString, rnError } from './shared.ts';
+import { isString, type PgsRecordRule, rnError } from './shared.ts';
 
 /**
  * RN-07: the coverage period is coherent: vigenciaFin ≥ vigenciaInicio, and a VIGENTE record does not

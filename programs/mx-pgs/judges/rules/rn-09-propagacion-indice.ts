@@ -1,4 +1,4 @@
-import { finding, type Finding } from '../../../../src/findings/finding.ts';
+import { type Finding, finding } from '../../../../src/findings/finding.ts';
 import type { Rule } from '../../../../src/rules/rule.ts';
 
 export const PROPAGATION_LIMIT_MS = 5000;
@@ -21,19 +21,33 @@ export function checkPropagation(check: PropagationCheck): Finding[] {
   const limit = check.limitMs ?? PROPAGATION_LIMIT_MS;
   if (check.notifiedAt === undefined) {
     return [
-      finding('RN-09', 'error', 'timeout', check.location, {
-        es: `El cambio no se notificó al índice central (límite ${limit} ms)`,
-        en: `The change was not reported to the central index (limit ${limit} ms)`,
-      }, 'http'),
+      finding(
+        'RN-09',
+        'error',
+        'timeout',
+        check.location,
+        {
+          es: `El cambio no se notificó al índice central (límite ${limit} ms)`,
+          en: `The change was not reported to the central index (limit ${limit} ms)`,
+        },
+        'http',
+      ),
     ];
   }
   const elapsed = check.notifiedAt - check.changedAt;
   if (elapsed > limit) {
     return [
-      finding('RN-09', 'error', 'timeout', check.location, {
-        es: `El cambio llegó al índice central ${elapsed} ms después; el límite es ${limit} ms`,
-        en: `The change reached the central index after ${elapsed} ms; the limit is ${limit} ms`,
-      }, 'http'),
+      finding(
+        'RN-09',
+        'error',
+        'timeout',
+        check.location,
+        {
+          es: `El cambio llegó al índice central ${elapsed} ms después; el límite es ${limit} ms`,
+          en: `The change reached the central index after ${elapsed} ms; the limit is ${limit} ms`,
+        },
+        'http',
+      ),
     ];
   }
   return [];

@@ -1,8 +1,8 @@
 /** Helpers shared by the mx-pgs business rules; not part of the rules' public index. */
 import { readFileSync } from 'node:fs';
-import { finding, type Finding, type IssueCode, type LocalizedText } from '../../../../src/findings/finding.ts';
-import type { Operacion, PgsRuleContext } from '../../lib/types.ts';
+import { type Finding, finding, type IssueCode, type LocalizedText } from '../../../../src/findings/finding.ts';
 import type { Rule } from '../../../../src/rules/rule.ts';
+import type { Operacion, PgsRuleContext } from '../../lib/types.ts';
 
 const PROFILE_DIR = new URL('../../profiles/', import.meta.url);
 

@@ -9,8 +9,8 @@ import https from 'node:https';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { ExchangeJournal } from '../../../../src/journal/journal.ts';
 import { headerLines, redactHeaders, redactRawHeaders } from '../../../../src/journal/exchange.ts';
+import type { ExchangeJournal } from '../../../../src/journal/journal.ts';
 import { EndpointUnreachableError } from '../../../../src/transport/http-client.ts';
 import { CONFRONTA_CONTENT_TYPE, toLatin1 } from './format.ts';
 
@@ -80,8 +80,17 @@ export function sendConfronta(upload: ConfrontaUpload): Promise<ConfrontaReply> 
       if (answered) return;
       const reason = error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
       const entry = upload.journal?.record({
-        protocol: 'http', observedBy: 'client', from: upload.from ?? upload.institucion, to: upload.to ?? 'SSA', method: 'POST', url: url.href, messageId,
-        startedAt, finishedAt: new Date().toISOString(), request: { headers: redactHeaders(headers), body: { confronta: 'padrón ISO-8859-1', bytesEnviados: sent } }, error: reason,
+        protocol: 'http',
+        observedBy: 'client',
+        from: upload.from ?? upload.institucion,
+        to: upload.to ?? 'SSA',
+        method: 'POST',
+        url: url.href,
+        messageId,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        request: { headers: redactHeaders(headers), body: { confronta: 'padrón ISO-8859-1', bytesEnviados: sent } },
+        error: reason,
       });
       reject(new EndpointUnreachableError(url.href, reason, 'unreachable', entry?.id));
     };
@@ -107,14 +116,25 @@ export function sendConfronta(upload: ConfrontaUpload): Promise<ConfrontaReply> 
           if (received > JOURNAL_EXCERPT_BYTES) body = `${text}\n[… ${received} bytes en total]`;
         }
         upload.journal?.record({
-          protocol: 'http', observedBy: 'client', from: upload.from ?? upload.institucion, to: upload.to ?? 'SSA', method: 'POST', url: url.href, messageId,
-          status: response.statusCode ?? 0, startedAt, finishedAt: new Date().toISOString(),
+          protocol: 'http',
+          observedBy: 'client',
+          from: upload.from ?? upload.institucion,
+          to: upload.to ?? 'SSA',
+          method: 'POST',
+          url: url.href,
+          messageId,
+          status: response.statusCode ?? 0,
+          startedAt,
+          finishedAt: new Date().toISOString(),
           request: { headers: redactHeaders(headers), body: { confronta: 'padrón ISO-8859-1', bytesEnviados: sent } },
           response: { headers: responseHeaders, rawHeaders: redactRawHeaders(headerLines(response.rawHeaders)), body },
           ...(error ? { error } : {}),
         });
       };
-      pipeline(response, tap).then(() => journal(), (e: Error) => journal(e.message));
+      pipeline(response, tap).then(
+        () => journal(),
+        (e: Error) => journal(e.message),
+      );
       resolve({ status: response.statusCode ?? 0, headers: responseHeaders, messageId, body: tap, uploadedBytes: () => sent });
     });
     // Once answered, a failing upload is the server having stopped reading (an early 400/401): the answer stands.

@@ -4,14 +4,23 @@
  * reading and writing is the engine's (src/delimited/, line by line so that a 10 M-line padrón never sits in
  * memory); here are the confronta format, its two layouts and their field checks.
  */
-import type { Finding, LocalizedText } from '../../../../src/findings/finding.ts';
+
 import {
-  DelimitedParser as GenericParser, LineSplitter as GenericSplitter, formatFinding as genericFinding, headerRow, lineWriter, oneOf,
-  parseDelimited as genericParse, type DelimitedFormat, type Layout, type ParsedItem as GenericItem,
+  type DelimitedFormat,
+  type ParsedItem as GenericItem,
+  DelimitedParser as GenericParser,
+  LineSplitter as GenericSplitter,
+  formatFinding as genericFinding,
+  parseDelimited as genericParse,
+  headerRow,
+  type Layout,
+  lineWriter,
+  oneOf,
 } from '../../../../src/delimited/index.ts';
+import type { Finding, LocalizedText } from '../../../../src/findings/finding.ts';
 import type { EstatusAfiliacion, Institucion, Sexo, TipoAfiliacion } from '../types.ts';
 
-export { latin1Chunks, latin1ChunksSync, toLatin1, type ColumnSpec, type Layout, type RawLine } from '../../../../src/delimited/index.ts';
+export { type ColumnSpec, type Layout, latin1Chunks, latin1ChunksSync, type RawLine, toLatin1 } from '../../../../src/delimited/index.ts';
 
 export const FIELD_SEPARATOR = '|';
 export const REPEAT_SEPARATOR = '&';
@@ -45,7 +54,10 @@ function checkName(value: string): LocalizedText | undefined {
     return { es: `"${value}" parece texto UTF-8; el archivo debe venir en ISO-8859-1`, en: `"${value}" looks like UTF-8 text; the file must be ISO-8859-1` };
   }
   if (value.length > 50 || !NAME_RE.test(value)) {
-    return { es: `"${value}" no es un nombre válido (letras ISO-8859-1, espacio, punto, apóstrofo o guion; hasta 50)`, en: `"${value}" is not a valid name (ISO-8859-1 letters, space, period, apostrophe or hyphen; up to 50)` };
+    return {
+      es: `"${value}" no es un nombre válido (letras ISO-8859-1, espacio, punto, apóstrofo o guion; hasta 50)`,
+      en: `"${value}" is not a valid name (ISO-8859-1 letters, space, period, apostrophe or hyphen; up to 50)`,
+    };
   }
   return undefined;
 }
@@ -94,8 +106,18 @@ export interface PadronLinea {
 }
 
 export const PADRON_COLUMNS = [
-  'CURP', 'NOMBRE', 'PRIMER_APELLIDO', 'SEGUNDO_APELLIDO', 'FECHA_NACIMIENTO', 'SEXO', 'INSTITUCION',
-  'NUMERO_AFILIACION', 'TIPO', 'ESTATUS', 'VIGENCIA_INICIO', 'VIGENCIA_FIN',
+  'CURP',
+  'NOMBRE',
+  'PRIMER_APELLIDO',
+  'SEGUNDO_APELLIDO',
+  'FECHA_NACIMIENTO',
+  'SEXO',
+  'INSTITUCION',
+  'NUMERO_AFILIACION',
+  'TIPO',
+  'ESTATUS',
+  'VIGENCIA_INICIO',
+  'VIGENCIA_FIN',
 ] as const;
 
 const first = (fields: readonly (readonly string[])[], i: number): string => fields[i]?.[0] ?? '';
@@ -185,8 +207,7 @@ export type ParsedItem<T> =
   /** A data line that cannot be read; `curp` is its first field, as written, for the answer. */
   | { type: 'invalid'; line: number; curp: string; findings: Finding[] };
 
-const withCurp = <T>(item: GenericItem<T>): ParsedItem<T> =>
-  item.type === 'invalid' ? { type: 'invalid', line: item.line, curp: item.key, findings: item.findings } : item;
+const withCurp = <T>(item: GenericItem<T>): ParsedItem<T> => (item.type === 'invalid' ? { type: 'invalid', line: item.line, curp: item.key, findings: item.findings } : item);
 
 export function formatFinding(line: number, column: string | undefined, message: LocalizedText): Finding {
   return genericFinding(CONFRONTA_FORMAT, line, column, message);
@@ -196,7 +217,10 @@ export function formatFinding(line: number, column: string | undefined, message:
 export class DelimitedParser<T> {
   readonly #parser: GenericParser<T>;
 
-  constructor(readonly layout: Layout<T>, maxLineBytes = MAX_LINE_BYTES) {
+  constructor(
+    readonly layout: Layout<T>,
+    maxLineBytes = MAX_LINE_BYTES,
+  ) {
     this.#parser = new GenericParser(layout, maxLineBytes === MAX_LINE_BYTES ? CONFRONTA_FORMAT : { ...CONFRONTA_FORMAT, maxLineBytes });
   }
 
@@ -237,8 +261,18 @@ export const formatLine = writer.formatLine;
 
 export function formatPadronLine(r: PadronLinea): string {
   return formatLine([
-    r.curp, r.nombre, r.primerApellido, r.segundoApellido, formatFecha(r.fechaNacimiento), r.sexo, r.institucion,
-    r.numerosAfiliacion, r.tipo, r.estatus, formatFecha(r.vigenciaInicio), r.vigenciaFin ? formatFecha(r.vigenciaFin) : '',
+    r.curp,
+    r.nombre,
+    r.primerApellido,
+    r.segundoApellido,
+    formatFecha(r.fechaNacimiento),
+    r.sexo,
+    r.institucion,
+    r.numerosAfiliacion,
+    r.tipo,
+    r.estatus,
+    formatFecha(r.vigenciaInicio),
+    r.vigenciaFin ? formatFecha(r.vigenciaFin) : '',
   ]);
 }
 

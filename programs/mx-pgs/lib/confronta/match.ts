@@ -5,21 +5,9 @@
  */
 import type { Finding } from '../../../../src/findings/finding.ts';
 import { GENERIC_CURP, parseCurp, validateCurp } from '../../../../src/identifiers/mx/index.ts';
-import { classifyCoverage, type CoberturaAfiliacion } from '../../judges/rules/index.ts';
+import { type CoberturaAfiliacion, classifyCoverage } from '../../judges/rules/index.ts';
 import { CONTRIBUTIVAS, type Institucion } from '../types.ts';
-import {
-  DelimitedParser,
-  PADRON_LAYOUT,
-  RESULTADOS,
-  RESUMEN,
-  formatFecha,
-  formatResultadoLine,
-  headerLine,
-  RESULTADO_LAYOUT,
-  type PadronLinea,
-  type ParsedItem,
-  type Resultado,
-} from './format.ts';
+import { DelimitedParser, formatFecha, formatResultadoLine, headerLine, PADRON_LAYOUT, type PadronLinea, type ParsedItem, RESULTADO_LAYOUT, RESULTADOS, RESUMEN, type Resultado } from './format.ts';
 
 /** DGIS accepts the generic CURP in a batch up to this share of its lines (identifiers.md). */
 export const GENERIC_CURP_MAX_SHARE = 0.15;
@@ -63,8 +51,7 @@ export interface ResumenConfronta {
   porResultado: Record<Resultado, number>;
 }
 
-const listaEs = (items: readonly string[]): string =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} y ${items[items.length - 1]}`;
+const listaEs = (items: readonly string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} y ${items[items.length - 1]}`);
 
 /** Case and spacing are transcription noise; accents and Ñ are not, they are the name variants a confronta is for. */
 const normalizeName = (value: string): string => value.toUpperCase().trim().replace(/\s+/g, ' ');
@@ -203,10 +190,7 @@ export class ConfrontaSession {
   /** The row for one parsed item, or undefined for a line without findings; exposed for tests and tools. */
   judge(item: ParsedItem<PadronLinea>): FilaConfronta | undefined {
     if (item.type === 'header') return undefined;
-    const hallazgos =
-      item.type === 'invalid'
-        ? unreadable(item.findings)
-        : matchLine(item.record, item.line, this.institucion, this.index);
+    const hallazgos = item.type === 'invalid' ? unreadable(item.findings) : matchLine(item.record, item.line, this.institucion, this.index);
     if (item.type === 'row' && item.record.curp === GENERIC_CURP && item.record.institucion === this.institucion) this.#resumen.curpGenerica++;
     this.#resumen.lineas++;
     if (hallazgos.length === 0) {

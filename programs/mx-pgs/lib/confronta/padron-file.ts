@@ -4,9 +4,9 @@
  */
 import { Readable } from 'node:stream';
 import { latin1ChunksSync } from '../../../../src/delimited/index.ts';
-import { GENERIC_CURP, curpCheckDigit, generateNss, generatePerson, type SeededRandom } from '../../../../src/identifiers/mx/index.ts';
+import { curpCheckDigit, GENERIC_CURP, generateNss, generatePerson, type SeededRandom } from '../../../../src/identifiers/mx/index.ts';
 import type { Institucion, Sexo } from '../types.ts';
-import { PADRON_LAYOUT, daysInMonth, formatPadronLine, headerLine, type PadronLinea } from './format.ts';
+import { daysInMonth, formatPadronLine, headerLine, PADRON_LAYOUT, type PadronLinea } from './format.ts';
 
 /** Someone the central index already knows (e.g. registered at IMSS), to plant confronta hits. */
 export interface PersonaConocida {
@@ -126,8 +126,14 @@ export function* generatePadronLines(rng: SeededRandom, n: number, opts: PadronF
     } else if (draw < double) {
       const who = rng.pick(known);
       Object.assign(line, {
-        curp: who.curp, nombre: who.nombre, primerApellido: who.primerApellido, segundoApellido: who.segundoApellido,
-        fechaNacimiento: who.fechaNacimiento, sexo: who.sexo, tipo: 'TITULAR', estatus: 'VIGENTE',
+        curp: who.curp,
+        nombre: who.nombre,
+        primerApellido: who.primerApellido,
+        segundoApellido: who.segundoApellido,
+        fechaNacimiento: who.fechaNacimiento,
+        sexo: who.sexo,
+        tipo: 'TITULAR',
+        estatus: 'VIGENTE',
       });
       delete line.vigenciaFin;
       if (draw < mismatch) {

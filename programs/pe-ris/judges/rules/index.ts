@@ -9,14 +9,11 @@ import { rp07Consentimiento } from './rp-07-consentimiento.ts';
 import { rp08Referencias } from './rp-08-referencias.ts';
 import type { RpContext, RpRule } from './shared.ts';
 
-export { rp01PacientePe, rp02DniVerificador, rp03Ubigeo, rp04Cie10, rp05Acuidad, rp06ProcedenciaIa, rp07Consentimiento, rp08Referencias };
-export { cie10Catalogue, normaliseCie10 };
 export type { RpContext, RpRule } from './shared.ts';
+export { cie10Catalogue, normaliseCie10, rp01PacientePe, rp02DniVerificador, rp03Ubigeo, rp04Cie10, rp05Acuidad, rp06ProcedenciaIa, rp07Consentimiento, rp08Referencias };
 
 /** The business rules of a triage Bundle, RP-01…RP-08, in rule order. */
-export const RP_RULES: readonly RpRule[] = Object.freeze([
-  rp01PacientePe, rp02DniVerificador, rp03Ubigeo, rp04Cie10, rp05Acuidad, rp06ProcedenciaIa, rp07Consentimiento, rp08Referencias,
-]);
+export const RP_RULES: readonly RpRule[] = Object.freeze([rp01PacientePe, rp02DniVerificador, rp03Ubigeo, rp04Cie10, rp05Acuidad, rp06ProcedenciaIa, rp07Consentimiento, rp08Referencias]);
 
 /** Findings of every rule (or of `skip`-less subset), in rule order. */
 export function evaluateRpRules(ctx: RpContext, opts: { skip?: readonly string[] } = {}): Finding[] {

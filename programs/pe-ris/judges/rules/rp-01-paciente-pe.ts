@@ -1,7 +1,7 @@
 import { isBlocking } from '../../../../src/findings/finding.ts';
 import { PROFILE } from '../../lib/constants.ts';
 import { entriesOfType } from '../../lib/triage-bundle.ts';
-import { rpError, underRule, type RpRule } from './shared.ts';
+import { type RpRule, rpError, underRule } from './shared.ts';
 
 /**
  * RP-01: the triage Bundle carries exactly one Patient and it conforms to PacientePe (identifier with its document
@@ -13,10 +13,12 @@ export const rp01PacientePe: RpRule = {
   check(ctx) {
     const patients = entriesOfType(ctx.bundle, 'Patient');
     if (patients.length !== 1) {
-      return [rpError('RP-01', patients.length === 0 ? 'required' : 'invalid', 'Bundle.entry', {
-        es: `El triaje debe traer exactamente un Patient (PacientePe); trae ${patients.length}.`,
-        en: `The triage must carry exactly one Patient (PacientePe); it carries ${patients.length}.`,
-      })];
+      return [
+        rpError('RP-01', patients.length === 0 ? 'required' : 'invalid', 'Bundle.entry', {
+          es: `El triaje debe traer exactamente un Patient (PacientePe); trae ${patients.length}.`,
+          en: `The triage must carry exactly one Patient (PacientePe); it carries ${patients.length}.`,
+        }),
+      ];
     }
     const entry = patients[0]!;
     if (!ctx.validator) return [];

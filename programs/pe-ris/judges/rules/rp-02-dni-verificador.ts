@@ -1,6 +1,6 @@
 import { validateDni } from '../../../../src/identifiers/pe/dni.ts';
 import { dniIdentifier, entriesOfType } from '../../lib/triage-bundle.ts';
-import { underRule, type RpRule } from './shared.ts';
+import { type RpRule, underRule } from './shared.ts';
 
 /**
  * RP-02: when the patient's DNI carries its check character (`12345678-E`), the character matches the number
@@ -13,7 +13,9 @@ export const rp02DniVerificador: RpRule = {
       const dni = dniIdentifier(entry.resource);
       if (!dni) return [];
       const location = `${entry.path}.identifier[${dni.index}].value`;
-      return validateDni(dni.value, { location }).filter((f) => f.ruleId === 'ID-DNI-CHECK').map((f) => underRule('RP-02', f));
+      return validateDni(dni.value, { location })
+        .filter((f) => f.ruleId === 'ID-DNI-CHECK')
+        .map((f) => underRule('RP-02', f));
     });
   },
 };

@@ -1,7 +1,7 @@
 import { validateUbigeo } from '../../../../src/identifiers/pe/ubigeo.ts';
 import { SYSTEM } from '../../lib/constants.ts';
 import { bundleEntries } from '../../lib/triage-bundle.ts';
-import { isObject, underRule, type RpRule } from './shared.ts';
+import { isObject, type RpRule, underRule } from './shared.ts';
 
 /**
  * RP-03: every UBIGEO of the Bundle (the `pe-ubigeo` extension of a Patient's or an Organization's address) names a

@@ -1,6 +1,6 @@
 import { SYSTEM } from '../../lib/constants.ts';
 import { codings, entriesOfType } from '../../lib/triage-bundle.ts';
-import { ageInYears, isObject, readPeRisProfileJson, rpError, type RpRule } from './shared.ts';
+import { ageInYears, isObject, type RpRule, readPeRisProfileJson, rpError } from './shared.ts';
 
 interface Cie10Category {
   title: string;
@@ -44,43 +44,53 @@ export const rp04Cie10: RpRule = {
       const all = codings(entry.resource.code);
       const index = all.findIndex((c) => c.system === SYSTEM.icd10);
       if (index < 0) {
-        return [rpError('RP-04', 'required', `${entry.path}.code`, {
-          es: `La condición no tiene una codificación CIE-10 (sistema ${SYSTEM.icd10}).`,
-          en: `The condition has no CIE-10 coding (system ${SYSTEM.icd10}).`,
-        })];
+        return [
+          rpError('RP-04', 'required', `${entry.path}.code`, {
+            es: `La condición no tiene una codificación CIE-10 (sistema ${SYSTEM.icd10}).`,
+            en: `The condition has no CIE-10 coding (system ${SYSTEM.icd10}).`,
+          }),
+        ];
       }
       const raw = all[index]!.code ?? '';
       const location = `${entry.path}.code.coding[${index}].code`;
       const code = normaliseCie10(raw);
       if (!code) {
-        return [rpError('RP-04', 'code-invalid', location, {
-          es: `«${raw}» no tiene la forma de un código CIE-10 (letra, dos dígitos y, opcionalmente, un punto y un dígito).`,
-          en: `"${raw}" is not shaped like a CIE-10 code (letter, two digits, optionally a dot and a digit).`,
-        })];
+        return [
+          rpError('RP-04', 'code-invalid', location, {
+            es: `«${raw}» no tiene la forma de un código CIE-10 (letra, dos dígitos y, opcionalmente, un punto y un dígito).`,
+            en: `"${raw}" is not shaped like a CIE-10 code (letter, two digits, optionally a dot and a digit).`,
+          }),
+        ];
       }
       const category = cats[code.slice(0, 3)];
       if (!category) return [];
       if (!Object.hasOwn(category.codes, code)) {
-        return [rpError('RP-04', 'code-invalid', location, {
-          es: `El código ${code} no existe en la CIE-10: la categoría ${code.slice(0, 3)} (${category.title}) tiene ${Object.keys(category.codes).join(', ')}.`,
-          en: `Code ${code} does not exist in CIE-10: category ${code.slice(0, 3)} (${category.title}) has ${Object.keys(category.codes).join(', ')}.`,
-        })];
+        return [
+          rpError('RP-04', 'code-invalid', location, {
+            es: `El código ${code} no existe en la CIE-10: la categoría ${code.slice(0, 3)} (${category.title}) tiene ${Object.keys(category.codes).join(', ')}.`,
+            en: `Code ${code} does not exist in CIE-10: category ${code.slice(0, 3)} (${category.title}) has ${Object.keys(category.codes).join(', ')}.`,
+          }),
+        ];
       }
       const out = [];
       if (category.sex && (gender === 'male' || gender === 'female') && gender !== category.sex) {
-        out.push(rpError('RP-04', 'business-rule', location, {
-          es: `El código ${code} (${category.codes[code]}) es solo de sexo ${SEX_ES[category.sex]}; la paciente o el paciente es de sexo ${SEX_ES[gender]}.`,
-          en: `Code ${code} (${category.codes[code]}) is for ${category.sex} patients only; the patient is ${gender}.`,
-        }));
+        out.push(
+          rpError('RP-04', 'business-rule', location, {
+            es: `El código ${code} (${category.codes[code]}) es solo de sexo ${SEX_ES[category.sex]}; la paciente o el paciente es de sexo ${SEX_ES[gender]}.`,
+            en: `Code ${code} (${category.codes[code]}) is for ${category.sex} patients only; the patient is ${gender}.`,
+          }),
+        );
       }
-      const at = typeof entry.resource.recordedDate === 'string' ? entry.resource.recordedDate : bundleDate ?? ctx.today ?? new Date().toISOString();
+      const at = typeof entry.resource.recordedDate === 'string' ? entry.resource.recordedDate : (bundleDate ?? ctx.today ?? new Date().toISOString());
       const age = ageInYears(patient?.birthDate, at);
       if (age !== undefined && ((category.minAge !== undefined && age < category.minAge) || (category.maxAge !== undefined && age > category.maxAge))) {
         const range = `${category.minAge ?? 0}–${category.maxAge ?? '∞'}`;
-        out.push(rpError('RP-04', 'business-rule', location, {
-          es: `El código ${code} (${category.codes[code]}) corresponde a edades de ${range} años; el paciente tiene ${age}.`,
-          en: `Code ${code} (${category.codes[code]}) applies to ages ${range}; the patient is ${age}.`,
-        }));
+        out.push(
+          rpError('RP-04', 'business-rule', location, {
+            es: `El código ${code} (${category.codes[code]}) corresponde a edades de ${range} años; el paciente tiene ${age}.`,
+            en: `Code ${code} (${category.codes[code]}) applies to ages ${range}; the patient is ${age}.`,
+          }),
+        );
       }
       return out;
     });

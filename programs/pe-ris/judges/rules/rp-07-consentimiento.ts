@@ -1,5 +1,5 @@
 import { entriesOfType } from '../../lib/triage-bundle.ts';
-import { isObject, rpError, type RpRule } from './shared.ts';
+import { isObject, type RpRule, rpError } from './shared.ts';
 
 /**
  * RP-07: no triage without Consent. The Bundle carries an active Consent of the patient (its `patient` is the
@@ -10,10 +10,12 @@ export const rp07Consentimiento: RpRule = {
   check(ctx) {
     const consents = entriesOfType(ctx.bundle, 'Consent');
     if (consents.length === 0) {
-      return [rpError('RP-07', 'required', 'Bundle.entry', {
-        es: 'No hay triaje sin consentimiento: el Bundle no trae un Consent de la persona.',
-        en: 'No triage without consent: the Bundle carries no Consent of the person.',
-      })];
+      return [
+        rpError('RP-07', 'required', 'Bundle.entry', {
+          es: 'No hay triaje sin consentimiento: el Bundle no trae un Consent de la persona.',
+          en: 'No triage without consent: the Bundle carries no Consent of the person.',
+        }),
+      ];
     }
     const patientUrl = entriesOfType(ctx.bundle, 'Patient')[0]?.fullUrl;
     const problems = consents.map((c) => {

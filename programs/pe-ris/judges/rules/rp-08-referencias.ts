@@ -1,6 +1,6 @@
 import type { Finding } from '../../../../src/findings/finding.ts';
 import { bundleEntries } from '../../lib/triage-bundle.ts';
-import { isObject, rpError, type RpRule } from './shared.ts';
+import { isObject, type RpRule, rpError } from './shared.ts';
 
 /**
  * RP-08: every reference inside the Bundle's resources resolves inside the Bundle: to an entry's fullUrl, or
@@ -22,17 +22,21 @@ export const rp08Referencias: RpRule = {
     const walk = (value: unknown, path: string, depth: number): void => {
       if (depth > 40) return;
       if (Array.isArray(value)) {
-        value.forEach((v, i) => walk(v, `${path}[${i}]`, depth + 1));
+        value.forEach((v, i) => {
+          walk(v, `${path}[${i}]`, depth + 1);
+        });
         return;
       }
       if (!isObject(value)) return;
       for (const [key, v] of Object.entries(value)) {
         if (key === 'reference' && typeof v === 'string') {
           if (!resolves(v)) {
-            findings.push(rpError('RP-08', 'not-found', `${path}.reference`, {
-              es: `La referencia «${v}» no apunta a ninguna entrada del Bundle.`,
-              en: `Reference "${v}" does not point to any entry of the Bundle.`,
-            }));
+            findings.push(
+              rpError('RP-08', 'not-found', `${path}.reference`, {
+                es: `La referencia «${v}» no apunta a ninguna entrada del Bundle.`,
+                en: `Reference "${v}" does not point to any entry of the Bundle.`,
+              }),
+            );
           }
           continue;
         }

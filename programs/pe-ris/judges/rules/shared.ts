@@ -1,8 +1,9 @@
 /** Helpers shared by the pe-ris business rules RP-01…RP-08; not part of the rules' public index. */
 import { readFileSync } from 'node:fs';
-import { finding, type Finding, type IssueCode, type LocalizedText } from '../../../../src/findings/finding.ts';
+import { type Finding, finding, type IssueCode, type LocalizedText } from '../../../../src/findings/finding.ts';
 import type { Rule } from '../../../../src/rules/rule.ts';
 import { isObject } from '../../../../src/util/is-object.ts';
+
 export { isObject };
 
 /** What every pe-ris rule is judged on: one triage Bundle as received (any JSON), and how to validate a resource. */

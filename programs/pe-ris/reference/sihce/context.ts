@@ -3,22 +3,19 @@
  * answer is written (OperationOutcome with the rule that refused, in Spanish and English).
  */
 import type Hapi from '@hapi/hapi';
-import { toOperationOutcome, type Finding } from '../../../../src/findings/finding.ts';
 import type { FhirStore } from '../../../../src/fhir-server/store.ts';
+import { type Finding, toOperationOutcome } from '../../../../src/findings/finding.ts';
+import { parseDni } from '../../../../src/identifiers/pe/dni.ts';
 import type { ExchangeJournal } from '../../../../src/journal/journal.ts';
 import type { FaultSet } from '../../../../src/mock/faults.ts';
-import { parseDni } from '../../../../src/identifiers/pe/dni.ts';
-import { peRisValidator, refusalStatus, simpleOutcome } from '../../judges/triage-check.ts';
+import { type peRisValidator, refusalStatus, simpleOutcome } from '../../judges/triage-check.ts';
 import type { SihceSubscriptions } from './subscriptions.ts';
 
 export const FHIR_BASE_PATH = '/fhir';
 export const FHIR_JSON = 'application/fhir+json';
 
 /** The resource types SIHCE serves (the spec's list, plus what a triage Bundle carries). */
-export const SIHCE_TYPES = new Set([
-  'Patient', 'Encounter', 'Observation', 'Condition', 'ServiceRequest', 'Appointment', 'Task', 'Subscription',
-  'Provenance', 'Consent', 'Device', 'Organization',
-]);
+export const SIHCE_TYPES = new Set(['Patient', 'Encounter', 'Observation', 'Condition', 'ServiceRequest', 'Appointment', 'Task', 'Subscription', 'Provenance', 'Consent', 'Device', 'Organization']);
 
 export interface SihceContext {
   journal: ExchangeJournal;
@@ -54,17 +51,22 @@ export function parseBody(payload: unknown): { ok: true; value: unknown } | { ok
 export const RAW_PAYLOAD = { payload: { parse: false, output: 'data' as const, maxBytes: 1024 * 1024 } };
 
 export function reply(h: Hapi.ResponseToolkit, status: number, body: unknown, headers: Record<string, string> = {}): Hapi.ResponseObject {
-  const r = h.response(body as object).code(status).type(FHIR_JSON);
+  const r = h
+    .response(body as object)
+    .code(status)
+    .type(FHIR_JSON);
   for (const [k, v] of Object.entries(headers)) r.header(k, v);
   return r;
 }
 
-export const badJson = (ctx: SihceContext, h: Hapi.ResponseToolkit, error: string): Hapi.ResponseObject => (ctx.faults.has('plain-text-errors')
-  ? h.response(`Bad Request: ${error}`).code(400).type('text/plain')
-  : reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${error}`, `The body is not valid JSON: ${error}`, 'FHIR-JSON-SHAPE')));
+export const badJson = (ctx: SihceContext, h: Hapi.ResponseToolkit, error: string): Hapi.ResponseObject =>
+  ctx.faults.has('plain-text-errors')
+    ? h.response(`Bad Request: ${error}`).code(400).type('text/plain')
+    : reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${error}`, `The body is not valid JSON: ${error}`, 'FHIR-JSON-SHAPE'));
 
 export const refuse = (h: Hapi.ResponseToolkit, findings: Finding[]): Hapi.ResponseObject => reply(h, refusalStatus(findings), toOperationOutcome(findings));
 
-export const notFound = (ctx: SihceContext, h: Hapi.ResponseToolkit, what: string): Hapi.ResponseObject => (ctx.faults.has('html-404')
-  ? h.response(`<html><body><h1>404 Not Found</h1><p>${what}</p></body></html>`).code(404).type('text/html')
-  : reply(h, 404, simpleOutcome('not-found', `${what} no existe en el SIHCE.`, `${what} does not exist in SIHCE.`, 'FHIR-API')));
+export const notFound = (ctx: SihceContext, h: Hapi.ResponseToolkit, what: string): Hapi.ResponseObject =>
+  ctx.faults.has('html-404')
+    ? h.response(`<html><body><h1>404 Not Found</h1><p>${what}</p></body></html>`).code(404).type('text/html')
+    : reply(h, 404, simpleOutcome('not-found', `${what} no existe en el SIHCE.`, `${what} does not exist in SIHCE.`, 'FHIR-API'));

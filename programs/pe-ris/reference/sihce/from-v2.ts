@@ -4,9 +4,9 @@
  * Qhali's follow-up id from SCH-1). A refusal names the field and the ERR code.
  */
 import type { FhirStore, Resource } from '../../../../src/fhir-server/store.ts';
-import { valueAt, type Er7Message } from '../../../../src/hl7v2/index.ts';
+import { type Er7Message, valueAt } from '../../../../src/hl7v2/index.ts';
 import { ACUITY_LOINC, SYMPTOM_LOINC, SYSTEM } from '../../lib/constants.ts';
-import { fhirInstant, messageType, patientFromV2, type PatientFromV2 } from '../../lib/v2-messages.ts';
+import { fhirInstant, messageType, type PatientFromV2, patientFromV2 } from '../../lib/v2-messages.ts';
 import type { SihceContext } from './context.ts';
 
 export type V2Outcome = { ok: true } | { ok: false; code: string; location: string; es: string; en: string };
@@ -31,11 +31,13 @@ export function processV2(ctx: SihceContext, m: Er7Message): V2Outcome {
 function patientResource(p: PatientFromV2): Resource {
   return {
     resourceType: 'Patient',
-    identifier: [{
-      use: 'official',
-      type: { extension: [{ url: SYSTEM.pePais, valueCode: 'PER' }], coding: [{ system: SYSTEM.idPersona, code: '1', display: 'DNI' }] },
-      value: p.dniCheck ? `${p.dni}-${p.dniCheck}` : p.dni,
-    }],
+    identifier: [
+      {
+        use: 'official',
+        type: { extension: [{ url: SYSTEM.pePais, valueCode: 'PER' }], coding: [{ system: SYSTEM.idPersona, code: '1', display: 'DNI' }] },
+        value: p.dniCheck ? `${p.dni}-${p.dniCheck}` : p.dni,
+      },
+    ],
     name: [{ use: 'official', family: p.family, given: p.given }],
     ...(p.gender ? { gender: p.gender } : {}),
     ...(p.birthDate ? { birthDate: p.birthDate } : {}),
@@ -58,27 +60,32 @@ function storeObservations(store: FhirStore, m: Er7Message, patientRef: string):
     const occurrence = m.segments.slice(0, i + 1).filter((s) => s.id === 'OBX').length;
     const at = (field: number, component?: number) => valueAt(m, { segment: 'OBX', occurrence, field, ...(component ? { component } : {}) });
     const code = at(3, 1);
-    const value = at(2) === 'CE' || at(2) === 'CWE'
-      ? { valueCodeableConcept: { coding: [{ system: at(5, 3) === 'NTS042' ? SYSTEM.nts042 : at(5, 3), code: at(5, 1), display: at(5, 2) }] } }
-      : { valueString: at(5) };
+    const value =
+      at(2) === 'CE' || at(2) === 'CWE'
+        ? { valueCodeableConcept: { coding: [{ system: at(5, 3) === 'NTS042' ? SYSTEM.nts042 : at(5, 3), code: at(5, 1), display: at(5, 2) }] } }
+        : { valueString: at(5) };
     store.create({
-      resourceType: 'Observation', status: 'final',
+      resourceType: 'Observation',
+      status: 'final',
       code: { coding: [{ system: SYSTEM.loinc, code, display: code === ACUITY_LOINC ? 'Priority' : code === SYMPTOM_LOINC ? 'Symptom' : at(3, 2) }] },
-      subject: { reference: patientRef }, ...value,
+      subject: { reference: patientRef },
+      ...value,
     });
   });
 }
 
 /** SIU^S12: the Appointment (booked) and the Task (accepted) of Qhali's follow-up; a repeat updates, never duplicates. */
-function bookFollowUp(store: FhirStore, m: Er7Message, followUpId: string, patientRef: string,
-  statusChanged: (previous: Resource | undefined, current: Resource) => void): void {
+function bookFollowUp(store: FhirStore, m: Er7Message, followUpId: string, patientRef: string, statusChanged: (previous: Resource | undefined, current: Resource) => void): void {
   const identifier = [{ system: SYSTEM.qhaliTask, value: followUpId }];
   const renipress = valueAt(m, { segment: 'AIL', field: 3, component: 4, subcomponent: 1 });
   const start = fhirInstant(valueAt(m, { segment: 'TQ1', field: 7 }));
   const end = fhirInstant(valueAt(m, { segment: 'TQ1', field: 8 }));
   const appointment: Resource = {
-    resourceType: 'Appointment', identifier, status: 'booked',
-    ...(start ? { start } : {}), ...(end ? { end } : {}),
+    resourceType: 'Appointment',
+    identifier,
+    status: 'booked',
+    ...(start ? { start } : {}),
+    ...(end ? { end } : {}),
     participant: [
       { actor: { reference: patientRef }, status: 'accepted' },
       { actor: { type: 'Location', identifier: { system: SYSTEM.renipress, value: renipress }, display: valueAt(m, { segment: 'AIL', field: 3, component: 1 }) }, status: 'accepted' },
@@ -91,7 +98,10 @@ function bookFollowUp(store: FhirStore, m: Er7Message, followUpId: string, patie
   const existingTask = store.search('Task', new URLSearchParams({ identifier: `${SYSTEM.qhaliTask}|${followUpId}` })).resources[0];
   if (existingTask) return;
   const task = store.create({
-    resourceType: 'Task', identifier, status: 'accepted', intent: 'order',
+    resourceType: 'Task',
+    identifier,
+    status: 'accepted',
+    intent: 'order',
     code: { text: 'Seguimiento presencial en IPRESS' },
     focus: { reference: `Appointment/${String(appt.id)}` },
     for: { reference: patientRef },
@@ -100,4 +110,3 @@ function bookFollowUp(store: FhirStore, m: Er7Message, followUpId: string, patie
   });
   statusChanged(undefined, task);
 }
-

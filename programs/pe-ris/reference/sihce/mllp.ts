@@ -5,13 +5,11 @@
  * first ACK again and registers nothing twice; garbage and bad framing get AR with ERR, and the listener keeps serving.
  */
 import type Hapi from '@hapi/hapi';
-import {
-  buildAck, ControlIdTracker, parseEr7, referenceAck, startMllpListener, valueAt, type Er7Message, type MllpListener, type MllpListenerEvent,
-} from '../../../../src/hl7v2/index.ts';
+import { buildAck, ControlIdTracker, type Er7Message, type MllpListener, type MllpListenerEvent, parseEr7, referenceAck, startMllpListener, valueAt } from '../../../../src/hl7v2/index.ts';
 import { mllpUrl } from '../../../../src/transport/mllp-client.ts';
 import { PARTY, V2_APPLICATION } from '../../lib/constants.ts';
-import { messageType } from '../../lib/v2-messages.ts';
 import { PE_RIS_V2 } from '../../lib/v2-contract.ts';
+import { messageType } from '../../lib/v2-messages.ts';
 import type { SihceContext } from './context.ts';
 import { processV2 } from './from-v2.ts';
 
@@ -30,7 +28,10 @@ export class SihceMllp {
   #forced: { code: 'AE' | 'AR'; left: number } | undefined;
   readonly #tracker = new ControlIdTracker();
 
-  constructor(private readonly ctx: SihceContext, private readonly opts: SihceMllpOptions) {}
+  constructor(
+    private readonly ctx: SihceContext,
+    private readonly opts: SihceMllpOptions,
+  ) {}
 
   /** The listener's port, once the server has started. */
   get port(): number {
@@ -75,7 +76,12 @@ export class SihceMllp {
     // v1.1: bytes that do not match MSH-18 are the sender's error: AE with ERR, nothing processed.
     const declared = valueAt(parseEr7(text), { segment: 'MSH', field: 18 });
     if (info.encoding !== 'utf-8' && /UTF-8/i.test(declared) && !faults.has('ignore-charset')) {
-      return buildAck(parseEr7(text), 'AE', [{ code: '103', location: 'MSH-18', message: `Los bytes del mensaje no son ${declared} (MSH-18).`, diagnostic: `The message's bytes are not valid ${declared} as MSH-18 declares` }], { sender: SENDER });
+      return buildAck(
+        parseEr7(text),
+        'AE',
+        [{ code: '103', location: 'MSH-18', message: `Los bytes del mensaje no son ${declared} (MSH-18).`, diagnostic: `The message's bytes are not valid ${declared} as MSH-18 declares` }],
+        { sender: SENDER },
+      );
     }
     // The defect: the scheduling module is not set up, so every SIU^S12 is refused.
     if (faults.has('ae-on-siu') && messageType(parseEr7(text)) === 'SIU^S12') {
@@ -104,7 +110,15 @@ export class SihceMllp {
     const { faults } = this.ctx;
     if (ack === undefined) return ack;
     let segs = ack.split('\r').filter((x) => x !== '');
-    if (faults.has('msa2-not-echoed')) segs = segs.map((x) => (x.startsWith('MSA|') ? x.split('|').map((f, i) => (i === 2 ? (segs[0]!.split('|')[9] ?? '') : f)).join('|') : x));
+    if (faults.has('msa2-not-echoed'))
+      segs = segs.map((x) =>
+        x.startsWith('MSA|')
+          ? x
+              .split('|')
+              .map((f, i) => (i === 2 ? (segs[0]!.split('|')[9] ?? '') : f))
+              .join('|')
+          : x,
+      );
     if (faults.has('no-err')) segs = segs.filter((x) => !x.startsWith('ERR|'));
     if (faults.has('original-mode-in-enhanced') && original.ok && valueAt(original, { segment: 'MSH', field: 15 }) !== '') {
       segs = segs.map((x) => (x.startsWith('MSA|') ? x.replace(/^MSA\|C([AER])/, 'MSA|A$1') : x));
@@ -119,14 +133,28 @@ export class SihceMllp {
     if (event.kind === 'message') {
       const m = parseEr7(event.message);
       this.ctx.journal.record({
-        protocol: 'mllp', observedBy: 'server', from: PARTY.engine, to: PARTY.sihce, method: m.ok ? messageType(m) : 'HL7 v2',
-        url, ...(m.ok ? { messageId: valueAt(m, { segment: 'MSH', field: 10 }) } : {}),
-        startedAt: now, finishedAt: now, request: { headers: { encoding: event.encoding }, body: event.message }, response: { headers: {}, body: event.ack ?? '' },
+        protocol: 'mllp',
+        observedBy: 'server',
+        from: PARTY.engine,
+        to: PARTY.sihce,
+        method: m.ok ? messageType(m) : 'HL7 v2',
+        url,
+        ...(m.ok ? { messageId: valueAt(m, { segment: 'MSH', field: 10 }) } : {}),
+        startedAt: now,
+        finishedAt: now,
+        request: { headers: { encoding: event.encoding }, body: event.message },
+        response: { headers: {}, body: event.ack ?? '' },
       });
     } else if (event.kind === 'garbage' || event.kind === 'bad-frame') {
       this.ctx.journal.record({
-        protocol: 'mllp', observedBy: 'server', from: event.remote, to: PARTY.sihce, method: 'raw bytes', url,
-        startedAt: now, finishedAt: now,
+        protocol: 'mllp',
+        observedBy: 'server',
+        from: event.remote,
+        to: PARTY.sihce,
+        method: 'raw bytes',
+        url,
+        startedAt: now,
+        finishedAt: now,
         request: { headers: { framing: event.kind === 'garbage' ? 'garbage' : event.reason }, body: `[${event.bytes} bytes]` },
         response: { headers: {}, body: event.ack },
       });

@@ -4,12 +4,12 @@
  * stored is touched by a refused request. The planted defects of the CRUD scenarios live here.
  */
 import type Hapi from '@hapi/hapi';
-import type { Finding } from '../../../../src/findings/finding.ts';
 import type { Resource } from '../../../../src/fhir-server/store.ts';
+import type { Finding } from '../../../../src/findings/finding.ts';
 import { isObject } from '../../../../src/util/is-object.ts';
 import { checkResource, simpleOutcome } from '../../judges/triage-check.ts';
-import { subscriptionProblems, sameSubscription } from './subscriptions.ts';
 import { badJson, FHIR_BASE_PATH, notFound, parseBody, RAW_PAYLOAD, refuse, reply, SIHCE_TYPES, type SihceContext } from './context.ts';
+import { sameSubscription, subscriptionProblems } from './subscriptions.ts';
 
 /** Types only the CRUD scenarios touch: the read-drops-element defect stays off the journey's resources. */
 const CRUD_ONLY = new Set(['Encounter', 'Observation', 'Condition', 'ServiceRequest']);
@@ -33,7 +33,7 @@ function resourceOf(ctx: SihceContext, request: Hapi.Request, h: Hapi.ResponseTo
 const isResponse = (x: Record<string, unknown> | Hapi.ResponseObject): x is Hapi.ResponseObject => typeof (x as { code?: unknown }).code === 'function';
 
 const problemsOf = (ctx: SihceContext, resource: Record<string, unknown>): Finding[] =>
-  (ctx.faults.has('accept-invalid-resources') ? [] : checkResource(resource, ctx.validator).concat(subscriptionProblems(resource)));
+  ctx.faults.has('accept-invalid-resources') ? [] : checkResource(resource, ctx.validator).concat(subscriptionProblems(resource));
 
 export const restPlugin: Hapi.Plugin<SihceContext> = {
   name: 'sihce-rest',
@@ -41,18 +41,33 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
     const { store, faults } = ctx;
 
     server.route({
-      method: 'GET', path: `${FHIR_BASE_PATH}/metadata`,
-      handler: (_request, h) => reply(h, 200, {
-        resourceType: 'CapabilityStatement', status: 'active', date: new Date().toISOString(), kind: 'instance', fhirVersion: '4.0.1',
-        format: ['json'], software: { name: 'Sello reference SIHCE (pe-ris)' },
-        rest: [{ mode: 'server', resource: [...SIHCE_TYPES].map((type) => ({
-          type, interaction: ['read', 'create', 'update', 'delete', 'search-type'].map((code) => ({ code })),
-        })), interaction: [{ code: 'transaction' }] }],
-      }),
+      method: 'GET',
+      path: `${FHIR_BASE_PATH}/metadata`,
+      handler: (_request, h) =>
+        reply(h, 200, {
+          resourceType: 'CapabilityStatement',
+          status: 'active',
+          date: new Date().toISOString(),
+          kind: 'instance',
+          fhirVersion: '4.0.1',
+          format: ['json'],
+          software: { name: 'Sello reference SIHCE (pe-ris)' },
+          rest: [
+            {
+              mode: 'server',
+              resource: [...SIHCE_TYPES].map((type) => ({
+                type,
+                interaction: ['read', 'create', 'update', 'delete', 'search-type'].map((code) => ({ code })),
+              })),
+              interaction: [{ code: 'transaction' }],
+            },
+          ],
+        }),
     });
 
     server.route({
-      method: 'GET', path: `${FHIR_BASE_PATH}/{type}`,
+      method: 'GET',
+      path: `${FHIR_BASE_PATH}/{type}`,
       handler: (request, h) => {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);
@@ -61,11 +76,17 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
         const { unknown } = found;
         const resources = faults.has('search-ignores-patient') && params.has('patient') ? [] : found.resources;
         if (unknown.length > 0) {
-          return reply(h, 400, simpleOutcome('not-supported', `Parámetro de búsqueda no soportado: ${unknown.join(', ')}`, `Unsupported search parameter: ${unknown.join(', ')}`, 'FHIR-SEARCHPARAMETER'));
+          return reply(
+            h,
+            400,
+            simpleOutcome('not-supported', `Parámetro de búsqueda no soportado: ${unknown.join(', ')}`, `Unsupported search parameter: ${unknown.join(', ')}`, 'FHIR-SEARCHPARAMETER'),
+          );
         }
         const baseUrl = ctx.baseUrl();
         return reply(h, 200, {
-          resourceType: 'Bundle', type: 'searchset', total: resources.length,
+          resourceType: 'Bundle',
+          type: 'searchset',
+          total: resources.length,
           link: [{ relation: 'self', url: `${baseUrl}/${type}${request.url.search}` }],
           entry: resources.map((resource) => ({ fullUrl: `${baseUrl}/${type}/${String(resource.id)}`, resource, search: { mode: 'match' } })),
         });
@@ -73,7 +94,9 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
     });
 
     server.route({
-      method: 'POST', path: `${FHIR_BASE_PATH}/{type}`, options: RAW_PAYLOAD,
+      method: 'POST',
+      path: `${FHIR_BASE_PATH}/{type}`,
+      options: RAW_PAYLOAD,
       handler: (request, h) => {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);
@@ -98,7 +121,8 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
     });
 
     server.route({
-      method: 'GET', path: `${FHIR_BASE_PATH}/{type}/{id}`,
+      method: 'GET',
+      path: `${FHIR_BASE_PATH}/{type}/{id}`,
       handler: (request, h) => {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);
@@ -117,7 +141,9 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
     });
 
     server.route({
-      method: 'PUT', path: `${FHIR_BASE_PATH}/{type}/{id}`, options: RAW_PAYLOAD,
+      method: 'PUT',
+      path: `${FHIR_BASE_PATH}/{type}/{id}`,
+      options: RAW_PAYLOAD,
       handler: (request, h) => {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);
@@ -125,7 +151,17 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
         const resource = resourceOf(ctx, request, h, type);
         if (isResponse(resource)) return resource;
         if (resource.id !== id && !faults.has('update-ignores-id')) {
-          return reply(h, 400, simpleOutcome('invalid', `El id del cuerpo (${String(resource.id)}) no es el de la URL (${id}).`, `The body's id (${String(resource.id)}) is not the URL's (${id}).`, 'FHIR-API', `${type}.id`));
+          return reply(
+            h,
+            400,
+            simpleOutcome(
+              'invalid',
+              `El id del cuerpo (${String(resource.id)}) no es el de la URL (${id}).`,
+              `The body's id (${String(resource.id)}) is not the URL's (${id}).`,
+              'FHIR-API',
+              `${type}.id`,
+            ),
+          );
         }
         const findings = problemsOf(ctx, resource);
         if (findings.length > 0) return refuse(h, findings);
@@ -136,7 +172,8 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
     });
 
     server.route({
-      method: 'DELETE', path: `${FHIR_BASE_PATH}/{type}/{id}`,
+      method: 'DELETE',
+      path: `${FHIR_BASE_PATH}/{type}/{id}`,
       handler: (request, h) => {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);

@@ -3,14 +3,15 @@
  * on the follow-up topic (R5 Backport style, full-resource or id-only), each by its own notifier — in order, retried
  * with back-off, never dropped. The same endpoint and criteria subscribed twice is one subscription.
  */
-import type { Finding } from '../../../../src/findings/finding.ts';
+
 import type { FhirStore, Resource } from '../../../../src/fhir-server/store.ts';
+import type { Finding } from '../../../../src/findings/finding.ts';
 import type { ExchangeJournal } from '../../../../src/journal/journal.ts';
 import type { FaultSet } from '../../../../src/mock/faults.ts';
 import { isObject } from '../../../../src/util/is-object.ts';
-import { PARTY, TOPIC_SEGUIMIENTO } from '../../lib/constants.ts';
 import type { PayloadContent } from '../../judges/notifications.ts';
-import { DEFAULT_BACKOFF, notifierFaults, RisNotifier, type BackoffPolicy } from '../notifier.ts';
+import { PARTY, TOPIC_SEGUIMIENTO } from '../../lib/constants.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF, notifierFaults, RisNotifier } from '../notifier.ts';
 
 /** Types whose status changes are notified. */
 const NOTIFIED = new Set(['Task', 'Appointment']);
@@ -62,9 +63,16 @@ export class SihceSubscriptions {
       const ext = isObject(channel._payload) && Array.isArray(channel._payload.extension) ? channel._payload.extension.filter(isObject) : [];
       const payload = (ext.find((x) => typeof x.valueCode === 'string')?.valueCode ?? 'full-resource') as PayloadContent;
       n = new RisNotifier({
-        journal: this.opts.journal, from: PARTY.sihce, to: partyOfEndpoint(channel.endpoint), endpoint: channel.endpoint,
-        subscription: `Subscription/${String(sub.id)}`, payload: payload === 'id-only' ? 'id-only' : 'full-resource', baseUrl: this.opts.baseUrl(),
-        backoff: this.opts.backoff ?? DEFAULT_BACKOFF, ...notifierFaults(this.opts.faults), ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
+        journal: this.opts.journal,
+        from: PARTY.sihce,
+        to: partyOfEndpoint(channel.endpoint),
+        endpoint: channel.endpoint,
+        subscription: `Subscription/${String(sub.id)}`,
+        payload: payload === 'id-only' ? 'id-only' : 'full-resource',
+        baseUrl: this.opts.baseUrl(),
+        backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
+        ...notifierFaults(this.opts.faults),
+        ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
       });
       this.#notifiers.set(String(sub.id), n);
     }

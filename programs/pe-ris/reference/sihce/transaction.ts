@@ -2,8 +2,9 @@
  * SIHCE's transaction intake (hapi plugin): a triage Bundle POSTed to the base is checked against TriageBundle and
  * RP-01…RP-08 and refused whole with an OperationOutcome, or applied whole.
  */
-import type Hapi from '@hapi/hapi';
+
 import { randomUUID } from 'node:crypto';
+import type Hapi from '@hapi/hapi';
 import type { FhirStore, Resource } from '../../../../src/fhir-server/store.ts';
 import { isObject } from '../../../../src/util/is-object.ts';
 import { checkTriageBundle } from '../../judges/triage-check.ts';
@@ -13,16 +14,23 @@ export const transactionPlugin: Hapi.Plugin<SihceContext> = {
   name: 'sihce-transaction',
   register: (server, ctx) => {
     // fhir-kit-client posts a transaction to the base with a trailing slash: both forms are the base.
-    for (const path of [FHIR_BASE_PATH, `${FHIR_BASE_PATH}/`]) server.route({
-      method: 'POST', path, options: RAW_PAYLOAD,
-      handler: (request, h) => {
-        const body = parseBody(request.payload);
-        if (!body.ok) return badJson(ctx, h, body.error);
-        const findings = checkTriageBundle(body.value, { validator: ctx.validator, skip: ctx.skip });
-        if (findings.length > 0) return refuse(h, findings);
-        return reply(h, 200, applyTransaction(ctx.store, body.value as Resource, (previous, current) => ctx.subscriptions.statusChanged(previous, current)));
-      },
-    });
+    for (const path of [FHIR_BASE_PATH, `${FHIR_BASE_PATH}/`])
+      server.route({
+        method: 'POST',
+        path,
+        options: RAW_PAYLOAD,
+        handler: (request, h) => {
+          const body = parseBody(request.payload);
+          if (!body.ok) return badJson(ctx, h, body.error);
+          const findings = checkTriageBundle(body.value, { validator: ctx.validator, skip: ctx.skip });
+          if (findings.length > 0) return refuse(h, findings);
+          return reply(
+            h,
+            200,
+            applyTransaction(ctx.store, body.value as Resource, (previous, current) => ctx.subscriptions.statusChanged(previous, current)),
+          );
+        },
+      });
   },
 };
 
