@@ -23,7 +23,7 @@ test('the example program certifies its reference server and fails ECHO-01 on a 
     const planted = await runSello(['run', '--program', EXAMPLE, '--quiet', '--out', out, '--plant-fault', 'xx-echo/server:shout']);
     assert.equal(planted.code, 3, planted.stdout + planted.stderr);
     const ko = await latestReport(out);
-    assert.equal(ko.verdict, 'NOT CERTIFIABLE');
+    assert.equal(ko.verdict, 'NOT CERTIFIABLE', 'a whole-program run keeps the certification verdict');
     assert.deepEqual(
       ko.rules.filter((r) => r.verdict === 'failed').map((r) => r.id),
       ['ECHO-01'],
