@@ -8,7 +8,7 @@
  * Numbers are reported, never asserted: a benchmark that fails a build on a slow CI machine teaches nothing.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,7 +205,9 @@ for (let round = 0; round < ROUNDS; round++) {
 const mainMaxRssKb = process.resourceUsage().maxRSS;
 
 // Fresh processes: cold start and each tool's own peak memory.
-const snapshotFile = join(mkdtempSync(join(tmpdir(), 'sello-bench-')), 'snapshots.json');
+const snapshotDir = mkdtempSync(join(tmpdir(), 'sello-bench-'));
+process.once('exit', () => rmSync(snapshotDir, { recursive: true, force: true }));
+const snapshotFile = join(snapshotDir, 'snapshots.json');
 writeFileSync(snapshotFile, JSON.stringify(snapshotLoad.snapshots));
 const cold = async (tool: 'sello' | 'peer'): Promise<ChildResult[]> => {
   const runs: ChildResult[] = [];

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { renderHtml } from '../../src/report/html.ts';
 import { runSello } from '../e2e/sello-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import { chromiumMissing, launch, screenshotPath } from './chromium.ts';
 import { syntheticReport } from './synthetic.ts';
 
@@ -32,7 +32,7 @@ describe('report.html in a browser', { skip: missing }, () => {
   let browser: Browser;
   let runDir: string;
   before(async () => {
-    const out = await mkdtemp(path.join(tmpdir(), 'sello-browser-'));
+    const out = await tempDir('sello-browser-');
     const result = await runSello(['run', '--program', 'mx-pgs', '--quiet', '--out', out, '--tags', '@RN-01 and @imss', '--plant-fault', 'IMSS:skip-RN-01']);
     assert.equal(result.code, 3, result.stdout + result.stderr);
     runDir = path.join(out, (await readdir(out)).find((n) => n !== 'latest') ?? '');
@@ -101,7 +101,7 @@ describe('report.html in a browser', { skip: missing }, () => {
 
   test('1,000 scenarios: self-contained, interactive (filter applied, a failure opened) within a generous bound', async (t) => {
     const { model, exchanges } = syntheticReport(1000);
-    const dir = await mkdtemp(path.join(tmpdir(), 'sello-1000-'));
+    const dir = await tempDir('sello-1000-');
     const file = path.join(dir, 'report.html');
     await writeFile(file, renderHtml(model, exchanges));
     const bytes = (await stat(file)).size;

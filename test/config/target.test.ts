@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MxPgsTarget } from '../../programs/mx-pgs/lib/target.ts';
 import { ConfigurationError } from '../../src/config/errors.ts';
 import { describeSut, loadTarget, parseTarget, type TargetFile } from '../../src/config/target.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const ENV = { IMSS_SECRET: 'imss-s3cr3t-A', ISSSTE_SECRET: 'issste-s3cr3t-B', SSA_SECRET: 'ssa-s3cr3t-C' };
 
@@ -68,7 +68,7 @@ test('a minimal target needs only program and sut', () => {
 });
 
 test('loadTarget reads a file from disk, and a missing file is a ConfigurationError naming it', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'sello-target-test-'));
+  const dir = await tempDir('sello-target-test-');
   const file = join(dir, 'target.yaml');
   await writeFile(file, README_YAML);
   assert.deepEqual(await loadTarget(file, ENV), EXPECTED);

@@ -20,7 +20,9 @@ after(async () => {
 
 async function failedRules(target: string, out: string, tags?: string): Promise<{ failed: string[]; code: number; verdict: string }> {
   const result = await runSello(['run', '--quiet', '--target', target, '--out', out, ...(tags ? ['--tags', tags] : [])], {}, 600_000);
-  const report = await latestReport(out);
+  const report = await latestReport(out).catch((error: unknown) => {
+    throw new Error(`sello run wrote no report (exit ${result.code}): ${String(error)}\n${result.stdout}\n${result.stderr}`);
+  });
   return { failed: report.rules.filter((r) => r.verdict === 'failed').map((r) => r.id), code: result.code, verdict: report.verdict };
 }
 

@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,9 +30,7 @@ export function runSello(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs 
   });
 }
 
-export async function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
-}
+export { tempDir } from '../support/temp-dir.ts';
 
 /** Tests leave nothing behind in the system's temporary folder. */
 export async function removeTempDir(dir: string): Promise<void> {
@@ -53,26 +49,7 @@ export interface ReportJson {
   features: { scenarios: { name: string; status: string; tags: string[]; findings: { ruleId: string; location: string }[] }[] }[];
 }
 
-/** `n` distinct free ports: a test that wires several listeners must not hand the same port to two of them. */
-export async function freePorts(n: number): Promise<number[]> {
-  const out: number[] = [];
-  while (out.length < n) {
-    const port = await freePort();
-    if (!out.includes(port)) out.push(port);
-  }
-  return out;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort, freePorts } from '../../src/transport/free-port.ts';
 
 /** `sello mocks …` in the background, resolved once it prints its endpoints (bounded wait). */
 export async function startSelloMocks(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<{ child: ChildProcess; output: string; stop(): Promise<void> }> {

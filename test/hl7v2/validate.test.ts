@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/findings/finding.ts';
 import { parsePath } from '../../src/hl7v2/path.ts';
+import { tempDirSync } from '../support/temp-dir.ts';
 import { loadProfileSet, PROFILE_DIR, validateHl7, validateHl7File } from './pe-ris-contract.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/hl7v2/', import.meta.url));
@@ -131,7 +131,7 @@ test('escaped delimiters in data are values, not structure', () => {
 });
 
 test("length severity is the profile's choice (lengthSeverity: error)", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sello-v2-profile-'));
+  const dir = tempDirSync('sello-v2-profile-');
   cpSync(PROFILE_DIR, dir, { recursive: true });
   const path = join(dir, 'messages', 'ADT_A04.json');
   writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), lengthSeverity: 'error' }));
@@ -151,7 +151,7 @@ test('the profile set is consistent and labelled as the Sello reference contract
   for (const t of ['0001', '0003', '0076', '0103', '0104', '0008', '0203', '0357', '0516']) assert.ok(set.tables[t], `table ${t}`);
   assert.equal(set.tables['0203']?.codes['NI'], 'National unique individual identifier');
   assert.equal(set.tables['0203']?.codes['DNI'], undefined);
-  const broken = mkdtempSync(join(tmpdir(), 'sello-v2-broken-'));
+  const broken = tempDirSync('sello-v2-broken-');
   cpSync(PROFILE_DIR, broken, { recursive: true });
   writeFileSync(join(broken, 'messages', 'X.json'), JSON.stringify({ id: 'X', messageType: { code: 'X', structure: 'X' }, structure: ['MSH', '[PID'] }));
   assert.throws(() => loadProfileSet(broken), /bad structure item/);
@@ -159,7 +159,7 @@ test('the profile set is consistent and labelled as the Sello reference contract
 
 test('validateHl7File reads .hl7 files, framed or not, and tolerates a trailing LF', async () => {
   assert.deepEqual(await validateHl7File(join(FIXTURES, 'valid', 'adt-a04.hl7')), []);
-  const dir = mkdtempSync(join(tmpdir(), 'sello-v2-file-'));
+  const dir = tempDirSync('sello-v2-file-');
   const framed = join(dir, 'framed.hl7');
   writeFileSync(framed, `\x0b${fixture('valid/siu-s12.hl7')}\x1c\r`);
   assert.deepEqual(keys(await validateHl7File(framed)), ['V2-ER7 @ MSH']);

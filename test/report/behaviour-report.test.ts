@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -8,6 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { buildReport } from '../../src/report/build-report.ts';
 import type { ReportModel, SutInfo } from '../../src/report/model.ts';
 import type { Requirement } from '../../src/report/requirements.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import { repoRoot, rule, writeEnvelopes } from './helpers.ts';
 import { exchangeOf, findingOf, type SyntheticScenario, syntheticStream } from './synthetic-stream.ts';
 
@@ -42,7 +42,7 @@ const ok = (name: string, tags: string[], to: string): SyntheticScenario => ({
 
 let dir: string;
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'sello-behaviours-'));
+  dir = await tempDir('sello-behaviours-');
 });
 after(() => rm(dir, { recursive: true, force: true }));
 

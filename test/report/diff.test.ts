@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { diffCommand } from '../../src/cli/diff-command.ts';
 import { diffReports, formatDiff, toComparable } from '../../src/report/diff.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const req = (id: string, severity: 'SHALL' | 'SHOULD', verdict: string) => ({ id, severity, verdict, title: { en: `title ${id}` } });
 
@@ -91,7 +91,7 @@ test('a 1.0.0 report (rules, strength) still compares', () => {
 });
 
 test('sello diff exits 3 on a SHALL regression, 0 otherwise, and reads run directories', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sello-diff-'));
+  const dir = await tempDir('sello-diff-');
   await mkdir(path.join(dir, 'a'));
   await writeFile(path.join(dir, 'a', 'report.json'), JSON.stringify(A));
   await writeFile(path.join(dir, 'b.json'), JSON.stringify(B));

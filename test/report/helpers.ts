@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Envelope } from '@cucumber/messages';
 import type { RuleMeta } from '../../src/rules/rule.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -24,7 +24,7 @@ export interface FixtureRun {
  * `@cucumber/cucumber` import resolves to the very instance the CLI loads.
  */
 export async function runCucumberFixture(extraArgs: string[] = []): Promise<FixtureRun> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sello-report-'));
+  const dir = await tempDir('sello-report-');
   await cp(fixtureDir, dir, { recursive: true });
   await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   const messagesFile = path.join(dir, 'cucumber-messages.ndjson');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Envelope } from '@cucumber/messages';
@@ -8,6 +7,7 @@ import { buildReport } from '../../src/report/build-report.ts';
 import type { ReportModel } from '../../src/report/model.ts';
 import type { AssembledRun } from '../../src/report/read-messages.ts';
 import { readMessages } from '../../src/report/read-messages.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import type { FixtureRun } from './helpers.ts';
 import { CATALOGUE, cleanup, readEnvelopes, runCucumberFixture, startedIdOf, writeEnvelopes } from './helpers.ts';
 
@@ -222,7 +222,7 @@ function syntheticRun(n: number): string {
 }
 
 test('building a report scales linearly with the number of scenarios', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sello-report-scale-'));
+  const dir = await tempDir('sello-report-scale-');
   const time = async (n: number): Promise<number> => {
     const file = path.join(dir, `synthetic-${n}.ndjson`);
     await writeFile(file, syntheticRun(n));

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { programById } from '../../src/programs/registry.ts';
 import { CatalogueError, loadRequirementCatalogue } from '../../src/report/requirements.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -19,7 +19,7 @@ const rules = [
 const behaviour = (id: string, requirement: string, roles: string[]) => ({ id, requirement, sent: text('a'), expected: text('b'), roles, source: 'spec' });
 
 async function catalogue(behaviours: unknown): Promise<ReturnType<typeof loadRequirementCatalogue>> {
-  const root = await mkdtemp(path.join(tmpdir(), 'h4-cat-'));
+  const root = await tempDir('h4-cat-');
   dirs.push(root);
   await mkdir(path.join(root, 'p'));
   await writeFile(path.join(root, 'p', 'rules.json'), JSON.stringify({ version: '1', rules }));
@@ -71,7 +71,7 @@ test('behaviour errors are catalogue errors naming what to fix', async () => {
 
 test('a behaviour cannot bind a role its requirement does not bind', async () => {
   const withIssste = [...rules, { id: 'RN-08', title: text('x'), description: text('x'), source: 's', strength: 'SHALL', roles: ['issste'] }];
-  const root = await mkdtemp(path.join(tmpdir(), 'h4-cat-'));
+  const root = await tempDir('h4-cat-');
   dirs.push(root);
   await mkdir(path.join(root, 'p'));
   await writeFile(path.join(root, 'p', 'rules.json'), JSON.stringify({ version: '1', rules: withIssste }));

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -8,6 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { exitCodeOf, overallVerdict } from '../../src/cli/run-command.ts';
 import { type BuildReportOptions, buildReport } from '../../src/report/build-report.ts';
 import type { ReportModel, ScenarioReport, SutInfo } from '../../src/report/model.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import { repoRoot, rule, writeEnvelopes } from './helpers.ts';
 import { exchangeOf, findingOf, type SyntheticScenario, syntheticStream } from './synthetic-stream.ts';
 
@@ -39,7 +39,7 @@ const infra = { kind: 'infrastructure' as const, body: { cause: 'reset', endpoin
 
 let dir: string;
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'sello-verdicts-'));
+  dir = await tempDir('sello-verdicts-');
 });
 after(() => rm(dir, { recursive: true, force: true }));
 

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { programProfilesDir } from '../../src/programs/layout.ts';
 import { escapePointerToken, firstSyntaxError, loadSchemaDir, parseJson, SchemaRegistry } from '../../src/validation/json-schema.ts';
+import { tempDirSync } from '../support/temp-dir.ts';
 
 const MX_PGS_DIR = fileURLToPath(new URL('../../programs/mx-pgs/profiles/schemas/', import.meta.url));
 
 /** A throw-away schema directory, so the generic engine is tested without any program's contract. */
 function registryOf(schemas: Record<string, object>): SchemaRegistry {
-  const dir = mkdtempSync(join(tmpdir(), 'sello-schema-'));
+  const dir = tempDirSync('sello-schema-');
   for (const [name, schema] of Object.entries(schemas)) writeFileSync(join(dir, `${name}.schema.json`), JSON.stringify(schema));
   return new SchemaRegistry(dir);
 }

@@ -19,13 +19,13 @@ import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { type MockServer, startMockServer } from '../../../src/mock/mock-server.ts';
+import { freePort } from '../../../src/transport/free-port.ts';
 import { SELLO_USER_AGENT } from '../../../src/transport/http-client.ts';
 import { EventSequencer, readNotification } from '../judges/notifications.ts';
 import { simpleOutcome } from '../judges/triage-check.ts';
 import { PARTY, type PrioridadNts } from '../lib/constants.ts';
 import { plantTriageDefect, type TriageDefect } from '../lib/test-data.ts';
 import { buildTriageBundle } from '../lib/triage-bundle.ts';
-import { freePort } from './free-port.ts';
 import { unavailableReply } from './unavailable.ts';
 
 export const QHALI_HOOK = '/notificaciones';

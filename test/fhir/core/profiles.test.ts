@@ -1,8 +1,8 @@
+import { tempDirSync } from '../../support/temp-dir.ts';
 /** Profile constraints: fixed/pattern, slicing, bindings, extensions, must-support, declared profiles. */
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ElementDefinition, StructureDefinition } from '../../../src/fhir/contracts.ts';
@@ -26,7 +26,7 @@ function sd(url: string, type: string, elements: ElementDefinition[], base = COR
 }
 
 // A profile package on disk, as profiles/<program>/fhir/ holds them.
-const dir = mkdtempSync(join(tmpdir(), 'sello-core-profiles-'));
+const dir = tempDirSync('sello-core-profiles-');
 const P = 'http://sello.test/fhir/StructureDefinition/';
 const files: StructureDefinition[] = [
   sd(P + 'ext-etnia', 'Extension', [

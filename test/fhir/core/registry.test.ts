@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BundleFile } from '../../../src/fhir/definitions/bundle-file.ts';
 import { DefinitionRegistry } from '../../../src/fhir/definitions/registry.ts';
+import { tempDirSync } from '../../support/temp-dir.ts';
 
 test('base definitions: StructureDefinitions, ValueSets and CodeSystems by canonical URL, with |version', () => {
   const r = new DefinitionRegistry();
@@ -32,7 +32,7 @@ test('lazy start: a registry answers its first structure lookup well under the c
 });
 
 test('bundle files are indexed without parsing, entries parsed on demand and kept', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sello-bundle-file-'));
+  const dir = tempDirSync('sello-bundle-file-');
   const bundle = {
     resourceType: 'Bundle',
     entry: [
@@ -62,7 +62,7 @@ test('bundle files are indexed without parsing, entries parsed on demand and kep
 });
 
 test('profile directories: canonical resources found recursively (also inside Bundles); local ones win', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sello-profiles-'));
+  const dir = tempDirSync('sello-profiles-');
   mkdirSync(join(dir, 'nested'));
   writeFileSync(join(dir, 'nested', 'vs.json'), JSON.stringify({ resourceType: 'ValueSet', url: 'http://sello.test/vs', status: 'active' }));
   writeFileSync(

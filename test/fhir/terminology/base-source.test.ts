@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BASE_TERMINOLOGY_FILES, definitionsDataDir, loadBaseTerminologySource } from '../../../src/fhir/terminology/base-source.ts';
+import { tempDirSync } from '../../support/temp-dir.ts';
 
 test('nothing is read until the first lookup', () => {
   const source = loadBaseTerminologySource();
@@ -48,7 +48,7 @@ test('versions: exact when present, the only one when there is one, else the hig
 });
 
 test('a bundle that is not laid out as expected is parsed whole, with the same answers', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sello-tx-'));
+  const dir = tempDirSync('sello-tx-');
   const bundle = {
     resourceType: 'Bundle',
     type: 'collection',
