@@ -14,6 +14,7 @@ import { renderJunit } from './junit.ts';
 import { linkFindings } from './link-findings.ts';
 import type { CatalogueInfo, EvidenceItem, ExchangeEntry, FeatureReport, RedactionInfo, ReportModel, ScenarioExchange, ScenarioReport, ScenarioStatus, SutInfo } from './model.ts';
 import { REPORT_SCHEMA_VERSION } from './model.ts';
+import { composeFilters, filterDirectory, type OutputFilter } from './output-filter.ts';
 import { type AssembledScenario, readMessages } from './read-messages.ts';
 import { Pseudonymizer } from './redact.ts';
 import { redactModel } from './redact-model.ts';
@@ -64,6 +65,8 @@ export interface BuildReportOptions {
   selection?: { tags: string };
   /** The program's locale (BCP 47, e.g. es-PE): report.html is in English and this language. Default es. */
   locale?: string;
+  /** Applied to every file of the run directory, and to report.json, before anything is hashed (secrets scrubbed by value). */
+  outputFilter?: OutputFilter;
 }
 
 function toScenarioReport(s: AssembledScenario, ruleIds: ReadonlySet<string>, roleTags: ReadonlySet<string> | undefined, shown: readonly ExchangeEntry[], sut: SutInfo): ScenarioReport {
@@ -244,9 +247,11 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
   await mkdir(path.join(outDir, 'fhir'), { recursive: true });
   for (const r of renderTestReports(model)) await writeAtomic(path.join(outDir, r.file), `${JSON.stringify(r.report, null, 2)}\n`);
 
-  // Everything else is on disk: hash it, then write and sign report.json.
+  // Everything else is on disk: filter it, hash it, then write and sign report.json.
+  const outputFilter = composeFilters(opts.outputFilter);
+  await filterDirectory(outDir, outputFilter);
   model.integrity.files = await hashRunFiles(outDir);
-  const text = `${JSON.stringify(model, null, 2)}\n`;
+  const text = outputFilter(`${JSON.stringify(model, null, 2)}\n`, REPORT_FILE);
   await writeAtomic(path.join(outDir, REPORT_FILE), text);
   await writeAtomic(path.join(outDir, SIGNATURE_FILE), `${signDetached(signedPayload(text), key)}\n`);
   return model;
