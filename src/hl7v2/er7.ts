@@ -62,6 +62,12 @@ export interface Er7Message {
 
 const SEGMENT_ID_RE = /^[A-Z][A-Z0-9]{2}$/;
 const MAX_REPORTED_PER_KIND = 20;
+/**
+ * Segments read of one message. A real ADT or ORU message has tens, a long lab report a few thousand; past this a
+ * message is hostile or broken, and judging it segment by segment would cost memory and time for nothing a rule could
+ * use. The rest is not parsed: one fatal V2-ER7 finding says so, and a listener answers it AR.
+ */
+export const MAX_SEGMENTS = 10_000;
 
 function isBadDelimiter(c: string): boolean {
   return c.length !== 1 || /[A-Za-z0-9\s]/.test(c) || c < ' ';
@@ -227,6 +233,15 @@ export function parseEr7(text: string): Er7Message {
   for (let li = first; li < lines.length; li++) {
     const line = lines[li];
     if (!line) continue;
+    if (result.segments.length === MAX_SEGMENTS && line.text !== '') {
+      findings.push(
+        er7Finding('fatal', segmentNumberPath(MAX_SEGMENTS), {
+          en: `The message has more than ${MAX_SEGMENTS} segments (Sello's limit); from line ${line.line} on it was not read.`,
+          es: `El mensaje tiene más de ${MAX_SEGMENTS} segmentos (límite de Sello); desde la línea ${line.line} no se leyó.`,
+        }),
+      );
+      break;
+    }
     if (line.text === '') {
       trailingBlank++;
       continue;

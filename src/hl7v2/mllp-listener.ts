@@ -13,6 +13,8 @@ export type MllpListenerEvent =
   | { kind: 'bad-frame'; remote: string; reason: BadFrameReason; bytes: number; ack: string }
   | { kind: 'handler-error'; remote: string; error: string; ack: string }
   | { kind: 'socket-error'; remote: string; error: string }
+  /** A connection closed by the listener's limits: idle too long, evicted for a new sender, or refused when every slot was busy. */
+  | { kind: 'connection-limit'; remote: string; action: 'idle-closed' | 'evicted' | 'refused'; ack?: string }
   | { kind: 'server-error'; error: string };
 
 export interface MllpListenerOptions {
@@ -28,7 +30,13 @@ export interface MllpListenerOptions {
   frameTimeoutMs?: number;
   /** Time `onMessage` may take before the sender gets AE 207. Default 10000 ms. */
   handlerTimeoutMs?: number;
+  /**
+   * Connections held at once. Default 64. When all are taken, a new sender takes the slot of the connection idle the
+   * longest (no frame open, no message being handled); when none is idle it gets AR with ERR 207 and is closed.
+   */
   maxConnections?: number;
+  /** A connection with no byte in either direction for this long, and nothing in progress, is closed. Default 300000 ms. */
+  connectionIdleMs?: number;
   /** MSH-3/MSH-4 of the ACKs the listener writes itself (for garbage and bad frames). */
   sender?: { application?: string; facility?: string };
   onEvent?: (event: MllpListenerEvent) => void;
@@ -62,14 +70,27 @@ export function framingAck(reason: BadFrameReason | 'garbage', payload: Buffer, 
   return buildAck(parsed, code, [error], sender ? { sender } : {});
 }
 
+export const DEFAULT_MAX_CONNECTIONS = 64;
+export const DEFAULT_CONNECTION_IDLE_MS = 300_000;
+const REFUSED_LINGER_MS = 2_000;
+
+/** AR with ERR 207 for a sender the listener cannot serve now; MSA-2 is empty since no message was read. */
+function limitAck(en: string, es: string, sender?: { application?: string; facility?: string }): string {
+  const error: AckError = { code: '207', message: `Rechazado: ${es}; reintente más tarde.`, diagnostic: `MLLP listener limit: ${en}; retry later` };
+  return buildAck(parseEr7(''), 'AR', [error], sender ? { sender } : {});
+}
+
 export async function startMllpListener(opts: MllpListenerOptions): Promise<MllpListener> {
   const host = opts.host ?? '127.0.0.1';
   const idleMs = opts.idleMs ?? 200;
   const frameTimeoutMs = opts.frameTimeoutMs ?? 5000;
   const handlerTimeoutMs = opts.handlerTimeoutMs ?? 10_000;
   const maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const connectionIdleMs = opts.connectionIdleMs ?? DEFAULT_CONNECTION_IDLE_MS;
   const stats = { connections: 0, messages: 0, garbage: 0, badFrames: 0, handlerErrors: 0 };
-  const sockets = new Set<net.Socket>();
+  /** Open connections, each with what the limits need to know: when it last moved and whether work is in flight. */
+  const sockets = new Map<net.Socket, { lastActivity: number; busy: () => boolean; remote: string }>();
   const emit = (e: MllpListenerEvent): void => {
     try {
       opts.onEvent?.(e);
@@ -81,15 +102,32 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
   // Half-open: a peer that sends and then shuts down its side still gets its replies.
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     stats.connections++;
-    sockets.add(socket);
     const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    if (sockets.size >= maxConnections && !evictIdlest()) {
+      const ack = limitAck(`${maxConnections} connections are open and busy`, `${maxConnections} conexiones abiertas y ocupadas`, opts.sender);
+      socket.on('error', () => undefined);
+      socket.end((opts.frame ?? frameMllp)(ack));
+      // Read and drop what the sender sends, so its FIN is seen and the socket closes; a peer that never closes is cut.
+      socket.resume();
+      socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
+      emit({ kind: 'connection-limit', remote, action: 'refused', ack });
+      return;
+    }
     const deframer = new MllpDeframer(maxFrameBytes);
     let chain: Promise<void> = Promise.resolve();
     let pending = 0;
+    const state = { lastActivity: Date.now(), busy: () => pending > 0 || deframer.inFrame, remote };
+    sockets.set(socket, state);
+    socket.setTimeout(connectionIdleMs, () => {
+      if (state.busy()) return;
+      emit({ kind: 'connection-limit', remote, action: 'idle-closed' });
+      socket.destroy();
+    });
     let idleTimer: NodeJS.Timeout | undefined;
     let frameTimer: NodeJS.Timeout | undefined;
 
     const write = (ackText: string | undefined): void => {
+      state.lastActivity = Date.now();
       if (ackText !== undefined && !socket.destroyed && socket.writable) socket.write((opts.frame ?? frameMllp)(ackText));
     };
 
@@ -159,6 +197,7 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
     };
 
     socket.on('data', (chunk: Buffer) => {
+      state.lastActivity = Date.now();
       try {
         handle(deframer.push(chunk));
         arm();
@@ -178,7 +217,19 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
       sockets.delete(socket);
     });
   });
-  server.maxConnections = opts.maxConnections ?? 64;
+  /** Frees a slot by closing the connection idle the longest; false when every connection has work in flight. */
+  function evictIdlest(): boolean {
+    let idlest: [net.Socket, { lastActivity: number; remote: string }] | undefined;
+    for (const [socket, state] of sockets) if (!state.busy() && (!idlest || state.lastActivity < idlest[1].lastActivity)) idlest = [socket, state];
+    if (!idlest) return false;
+    const [socket, state] = idlest;
+    sockets.delete(socket);
+    emit({ kind: 'connection-limit', remote: state.remote, action: 'evicted' });
+    socket.destroy();
+    return true;
+  }
+  // The kernel-level backstop: beyond twice the limit connections are dropped unanswered (a flood, not a sender).
+  server.maxConnections = maxConnections * 2;
   server.on('error', (error) => emit({ kind: 'server-error', error: error.message }));
 
   await new Promise<void>((resolve, reject) => {
@@ -197,7 +248,7 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
     stats,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
+        for (const s of sockets.keys()) s.destroy();
         server.close(() => resolve());
       }),
   };

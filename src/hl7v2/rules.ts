@@ -35,7 +35,7 @@ export function runRules(message: Er7Message, profile: MessageProfile, checks: R
   for (const rule of profile.rules ?? []) {
     const check = checks[rule.kind];
     if (!check) throw new Error(`message profile ${profile.id}: no check registered for rule kind ${rule.kind}`);
-    out.push(...check(rule, { message, profile, d: message.delimiters }));
+    for (const f of check(rule, { message, profile, d: message.delimiters })) out.push(f);
   }
   return out;
 }

@@ -110,10 +110,11 @@ export function validateParsed(message: Er7Message, opts: ValidateHl7Options): F
     return findings;
   }
   const ctx: Ctx = { set, profile, d: message.delimiters, findings, lengthSeverity: profile.lengthSeverity ?? 'warning' };
-  findings.push(...checkStructure(message, profile));
+  // Appended one by one: spreading a list as long as a large message's would exceed the engine's argument limit.
+  for (const f of checkStructure(message, profile)) findings.push(f);
   checkMsh(ctx, message);
   for (const seg of message.segments) if (seg.validId) checkSegmentFields(ctx, seg);
-  findings.push(...runRules(message, profile, opts.ruleChecks));
+  for (const f of runRules(message, profile, opts.ruleChecks)) findings.push(f);
   return findings;
 }
 
