@@ -1,9 +1,11 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
 import { type Finding, isBlocking, toOperationOutcome } from '../findings/finding.ts';
 import { PROGRAMS_ROOT, programProfilesDir } from '../programs/layout.ts';
+import { readLines } from '../util/read-lines.ts';
 import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
 
 /**
@@ -13,56 +15,109 @@ import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts
  * - other JSON with `--profile PROGRAM/SCHEMA` (e.g. mx-pgs/beneficiario): the program's JSON Schema.
  * Exit 0 no error, 3 errors found, 4 bad invocation.
  */
+/**
+ * A single JSON document larger than this is not read: judging it needs it whole in memory, and a cohort that large
+ * belongs in NDJSON, which is read line by line. Also the longest NDJSON line read.
+ */
+export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+
+interface DocumentResult {
+  file: string;
+  entry?: number;
+  findings: Finding[];
+}
+
+/**
+ * Writes to stdout, waiting when the reader is slower than the validator: on a pipe, Node queues what the reader has
+ * not taken yet, and a cohort's worth of queued output is what made memory grow with file size.
+ */
+async function out(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+}
+
+/** Results are printed as they come and not kept: memory does not grow with the number of documents. */
+function resultPrinter(format: string | undefined) {
+  let documents = 0;
+  let withErrors = 0;
+  return {
+    async print(r: DocumentResult): Promise<void> {
+      const errors = r.findings.filter(isBlocking).length;
+      if (errors > 0) withErrors++;
+      if (format === 'json') {
+        const item = JSON.stringify({ file: r.file, ...(r.entry ? { line: r.entry } : {}), outcome: toOperationOutcome(r.findings) }, null, 2).replace(/\n/g, '\n  ');
+        await out(`${documents === 0 ? '[\n  ' : ',\n  '}${item}`);
+      } else {
+        const name = r.entry ? `${r.file}:${r.entry}` : r.file;
+        const lines = [`${name}: ${errors === 0 ? 'valid' : `${errors} error(s)`}${r.findings.length > errors ? `, ${r.findings.length - errors} other finding(s)` : ''}`];
+        for (const f of r.findings)
+          lines.push(`  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}`);
+        await out(`${lines.join('\n')}\n`);
+      }
+      documents++;
+    },
+    async finish(): Promise<{ documents: number; withErrors: number }> {
+      if (format === 'json') await out(documents === 0 ? '[]\n' : '\n]\n');
+      else if (documents > 0) await out(`${documents} document(s), ${withErrors} with errors\n`);
+      return { documents, withErrors };
+    },
+  };
+}
+
+const limitFinding = (bytes: number, what: { en: string; es: string }): Finding => ({
+  ruleId: 'SELLO-LIMIT',
+  severity: 'fatal',
+  code: 'too-costly',
+  location: '',
+  locationKind: 'json-pointer',
+  message: {
+    en: `${what.en} has ${bytes} bytes, more than Sello reads as one document (${MAX_DOCUMENT_BYTES}); it was not judged.`,
+    es: `${what.es} tiene ${bytes} bytes, más de lo que Sello lee como un documento (${MAX_DOCUMENT_BYTES}); no se evaluó.`,
+  },
+});
+
 export async function validateCommand(paths: string[], options: { profile?: string; format?: string }): Promise<number> {
   if (paths.length === 0) throw new ConfigurationError('sello validate needs at least one FILE or directory');
   const schemaProfile = jsonSchemaProfile(options.profile);
   const files = (await Promise.all(paths.map(expand))).flat();
-  const results: { file: string; entry?: number; findings: Finding[] }[] = [];
+  if (files.length === 0) throw new ConfigurationError(`no document to validate in ${paths.join(', ')} (looked for ${[...VALIDATABLE].join(' ')} files)`);
+  const judge = async (value: unknown): Promise<Finding[]> =>
+    schemaProfile ? schemaProfile.registry.validate(schemaProfile.schema, value, `${schemaProfile.program}/${schemaProfile.schema}`) : validateFhir(value, options.profile);
+  const printer = resultPrinter(options.format);
   for (const file of files) {
     const kind = fileKind(file);
     if (kind === 'hl7v2') {
       const { validateHl7File } = await import('../hl7v2/index.ts');
-      results.push({ file, findings: await validateHl7File(file, { ...(await hl7v2Contract()), ...(options.profile ? { profile: options.profile } : {}) }) });
+      await printer.print({ file, findings: await validateHl7File(file, { ...(await hl7v2Contract()), ...(options.profile ? { profile: options.profile } : {}) }) });
       continue;
     }
-    const text = await readText(file);
-    const documents =
-      kind === 'ndjson'
-        ? text
-            .split(/\r?\n/)
-            .map((line, i) => ({ line, i }))
-            .filter(({ line }) => line.trim() !== '')
-        : [{ line: text, i: -1 }];
-    for (const { line, i } of documents) {
-      const parsed = parseJsonDocument(line);
-      const findings = !parsed.ok
-        ? [parsed.finding]
-        : schemaProfile
-          ? schemaProfile.registry.validate(schemaProfile.schema, parsed.value, `${schemaProfile.program}/${schemaProfile.schema}`)
-          : await validateFhir(parsed.value, options.profile);
-      results.push({ file, ...(i >= 0 ? { entry: i + 1 } : {}), findings });
+    if (kind === 'ndjson') {
+      try {
+        for await (const line of readLines(file, MAX_DOCUMENT_BYTES)) {
+          if ('tooLongBytes' in line) {
+            await printer.print({ file, entry: line.number, findings: [limitFinding(line.tooLongBytes, { en: 'The line', es: 'La línea' })] });
+            continue;
+          }
+          if (line.text.trim() === '') continue;
+          const parsed = parseJsonDocument(line.text);
+          await printer.print({ file, entry: line.number, findings: parsed.ok ? await judge(parsed.value) : [parsed.finding] });
+        }
+      } catch (error) {
+        if (error instanceof ConfigurationError) throw error;
+        throw new ConfigurationError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }
+      continue;
     }
-  }
-  const failed = results.some((r) => r.findings.some(isBlocking));
-  if (options.format === 'json') {
-    console.log(
-      JSON.stringify(
-        results.map((r) => ({ file: r.file, ...(r.entry ? { line: r.entry } : {}), outcome: toOperationOutcome(r.findings) })),
-        null,
-        2,
-      ),
-    );
-  } else {
-    for (const { file, entry, findings } of results) {
-      const name = entry ? `${file}:${entry}` : file;
-      const errors = findings.filter(isBlocking).length;
-      console.log(`${name}: ${errors === 0 ? 'valid' : `${errors} error(s)`}${findings.length > errors ? `, ${findings.length - errors} other finding(s)` : ''}`);
-      for (const f of findings)
-        console.log(`  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}`);
+    const size = (await stat(file)).size;
+    if (size > MAX_DOCUMENT_BYTES) {
+      await printer.print({ file, findings: [limitFinding(size, { en: 'The file', es: 'El archivo' })] });
+      continue;
     }
-    console.log(`${results.length} document(s), ${results.filter((r) => r.findings.some(isBlocking)).length} with errors`);
+    const parsed = parseJsonDocument(await readText(file));
+    await printer.print({ file, findings: parsed.ok ? await judge(parsed.value) : [parsed.finding] });
   }
-  return failed ? EXIT.conformanceFailure : EXIT.passed;
+  const { documents, withErrors } = await printer.finish();
+  if (documents === 0) throw new ConfigurationError(`no document to validate: ${files.join(', ')} hold only blank lines`);
+  return withErrors > 0 ? EXIT.conformanceFailure : EXIT.passed;
 }
 
 type FileKind = 'hl7v2' | 'ndjson' | 'json';

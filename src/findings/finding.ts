@@ -25,6 +25,8 @@ export type IssueCode =
   | 'exception'
   | 'timeout'
   | 'incomplete'
+  /** FHIR's code for input past a processing limit (size, depth, count). */
+  | 'too-costly'
   | 'informational';
 
 /** `text-line`: a line (and field) of a delimited text file, e.g. `linea 12, campo CURP`. */

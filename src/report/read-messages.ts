@@ -31,6 +31,7 @@ export const ISSUE_CODES = {
   exception: true,
   timeout: true,
   incomplete: true,
+  'too-costly': true,
   informational: true,
 } satisfies Record<IssueCode, true>;
 export const LOCATION_KINDS = { 'json-pointer': true, fhirpath: true, hl7v2: true, xpath: true, http: true, 'text-line': true } satisfies Record<LocationKind, true>;

@@ -73,3 +73,34 @@ test('sello validate: FHIR by meta.profile, NDJSON line by line, directories, an
   const unknownProfile = await runSello(['validate', join(validDir, validFiles[0]!), '--profile', 'http://example.org/StructureDefinition/nope']);
   assert.equal(unknownProfile.code, 4);
 });
+
+test('sello validate: a directory with no document, or NDJSON of blank lines only, is exit 4 and says so', async () => {
+  const dir = await tempDir('sello-validate-');
+  const { mkdir, symlink } = await import('node:fs/promises');
+  await mkdir(join(dir, 'empty/loop'), { recursive: true });
+  await symlink('..', join(dir, 'empty/loop/up'));
+  const empty = await runSello(['validate', join(dir, 'empty')]);
+  assert.equal(empty.code, 4, empty.stdout + empty.stderr);
+  assert.match(empty.stderr, /no document to validate/);
+  await writeFile(join(dir, 'blank.ndjson'), '\n  \n\n');
+  const blank = await runSello(['validate', join(dir, 'blank.ndjson')]);
+  assert.equal(blank.code, 4, blank.stdout + blank.stderr);
+  assert.match(blank.stderr, /no document to validate/);
+});
+
+test('sello validate: an NDJSON line past the document limit is a SELLO-LIMIT finding, the lines around it are judged', async () => {
+  const { MAX_DOCUMENT_BYTES } = await import('../../src/cli/validate-command.ts');
+  const dir = await tempDir('sello-validate-');
+  const patient = JSON.stringify({ resourceType: 'Patient', id: 'p1', active: true });
+  const huge = JSON.stringify({ resourceType: 'Patient', id: 'p2', text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${'x'.repeat(MAX_DOCUMENT_BYTES)}</div>` } });
+  await writeFile(join(dir, 'cohort.ndjson'), `${patient}\n${huge}\n${patient}\n`);
+  const result = await runSello(['validate', join(dir, 'cohort.ndjson'), '--format', 'json']);
+  assert.equal(result.code, 3, result.stderr);
+  const outcomes = JSON.parse(result.stdout) as { line: number; outcome: { issue: { severity: string; code: string; details?: { coding?: { code: string }[] } }[] } }[];
+  assert.deepEqual(
+    outcomes.map((o) => o.line),
+    [1, 2, 3],
+  );
+  assert.ok(outcomes[1]?.outcome.issue.some((i) => i.severity === 'fatal' && i.code === 'too-costly'));
+  assert.ok(!outcomes[0]?.outcome.issue.some((i) => i.severity === 'error' || i.severity === 'fatal'));
+});
