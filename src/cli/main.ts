@@ -13,8 +13,9 @@ const diffCommand = async (...a: Parameters<typeof import('./diff-command.ts').d
 const keygenCommand = async (...a: Parameters<typeof import('./keygen-command.ts').keygenCommand>) => (await import('./keygen-command.ts')).keygenCommand(...a);
 
 const EXIT_CODES_HELP = `
-Exit codes: 0 all passed (CERTIFIABLE) · 3 conformance failure (verify: altered; diff: a SHALL requirement went from
-passed to failed) · 4 configuration error · 5 infrastructure error (SUT unreachable: no verdict)`;
+Exit codes: 0 all passed (CERTIFIABLE; verify: AUTHENTIC) · 3 conformance failure (verify: ALTERED or refused;
+diff: a SHALL requirement went from passed to failed) · 4 configuration error · 5 infrastructure error (SUT
+unreachable: no verdict) · 6 verify: INTACT-UNATTRIBUTED (consistent, but not signed by a pinned key)`;
 
 const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -85,7 +86,10 @@ function program(exitCode: { value: number }, version: string, programs: readonl
     .command('verify')
     .description("check a run's or certification's signature and every file it lists")
     .argument('<run-dir>', 'run or certification directory')
-    .option('--public-key <file>', 'the key the reports must be signed with')
+    .option('--public-key <file>', 'the key the reports must be signed with (PEM or JWK)')
+    .option('--trust-dir <dir>', "a directory of regulators' public keys (.pem, .jwk, .json): the reports must be signed by one of them")
+    .option('--not-before <date>', 'refuse a run that started before this ISO date or date-time (an older run presented as new)')
+    .option('--run-id <id>', 'refuse a run with another run id')
     .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
     .action(async (runDir: string, _options, command: Command) => {
       exitCode.value = await verifyCommand([runDir], flagValues(command));

@@ -9,9 +9,9 @@ import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile } fr
 import { SelloWorld } from '../cucumber/world.ts';
 import { PROGRAM_IDS, PROGRAMS, type ProgramDefinition, programById, programFromOption, resolveRole } from '../programs/registry.ts';
 import { buildReport } from '../report/build-report.ts';
-import type { Certification, CertificationProgram } from '../report/certification.ts';
+import { CERTIFICATION_FILE, CERTIFICATION_SIGNATURE_FILE, type Certification, type CertificationProgram } from '../report/certification.ts';
 import { certificationHtml } from '../report/certification-html.ts';
-import { ephemeralKey, KeyError, loadSigningKey, type SigningKey, signDetached, signedPayload } from '../report/integrity.ts';
+import { ephemeralKey, hashCertificationRoot, KeyError, loadSigningKey, type SigningKey, signDetached, signedPayload } from '../report/integrity.ts';
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
 import { type RunConfig, worldParametersOf } from '../run/run-config.ts';
@@ -32,9 +32,6 @@ export interface RunOptions {
   key?: string;
   redact?: boolean;
 }
-
-/** The file that ties the per-program runs of a full certification run together. */
-export const CERTIFICATION_FILE = 'certification.json';
 
 interface ProgramRun {
   program: ProgramDefinition;
@@ -83,7 +80,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const faults = parseFaults(options['plant-fault'] ?? [], programs);
   // Catalogues and key are checked before any scenario runs: a typo must not cost a whole run.
   const runs: ProgramRun[] = programs.map((program) => ({ program, catalogue: loadCatalogue(program), faults: faults.get(program.id) ?? {} }));
-  const signingKey = await signingKeyOption(options);
+  // One key per run: every program of a certification and certification.json are signed by the same key.
+  const signingKey = (await signingKeyOption(options)) ?? ephemeralKey();
   if (options.tags !== undefined) checkTagExpression(options.tags);
   // Which scenarios each program would run, before any runs: a selection that matches nothing is a usage error.
   for (const run of runs) run.selected = await countSelected(run.program, tagExpressionOf(run.program, target, options.tags));
@@ -107,7 +105,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const outDir = single ? runDir : join(runDir, run.program.id);
     outcomes.push(await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single }));
   }
-  if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey ?? ephemeralKey());
+  if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey);
   await pointLatest(reportsDir, runId);
   if (!single) printCertification(outcomes, runDir);
   return exitCodeOf(overallVerdict(outcomes.flatMap((o) => (o.report ? [o.report.verdict] : []))));
@@ -133,7 +131,7 @@ interface ProgramContext {
   runId: string;
   seed: string;
   outDir: string;
-  signingKey: SigningKey | undefined;
+  signingKey: SigningKey;
   single: boolean;
 }
 
@@ -189,7 +187,7 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     rules: catalogue.rules,
     requirements: catalogue.requirements,
     catalogue: { version: catalogue.version, files: catalogue.files },
-    ...(ctx.signingKey ? { signingKey: ctx.signingKey } : {}),
+    signingKey: ctx.signingKey,
     redact: options.redact === true,
     locale: program.locale,
     ...(options.tags ? { selection: { tags: options.tags } } : {}),
@@ -301,7 +299,11 @@ async function pointLatest(reportsDir: string, runId: string): Promise<void> {
 
 // ——— the certification across programs ———
 
-/** certification.json, signed like a report.json (detached JWS of its RFC 8785 form, certification.json.jws). */
+/**
+ * certification.json, signed like a report.json (detached JWS of its RFC 8785 form, certification.json.jws) by the
+ * programs' key. Every other file of the directory outside the programs' run directories (index.html) is written
+ * first and listed with its SHA-256, so the page a regulator opens first is covered too.
+ */
 async function writeCertification(runDir: string, runId: string, seed: string, startedAt: Date, outcomes: ProgramOutcome[], key: SigningKey): Promise<Certification> {
   const programs: CertificationProgram[] = [];
   for (const o of outcomes) {
@@ -328,7 +330,7 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
   for (const p of ran) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += p.totals?.[k] ?? 0;
   const cert: Certification = {
     kind: 'sello-certification',
-    schemaVersion: '1.1.0',
+    schemaVersion: '1.2.0',
     runId,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -354,11 +356,18 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
               },
     totals,
     programs,
+    sello: { version: await seloVersion() },
+  };
+  await writeFile(join(runDir, 'index.html'), certificationHtml(cert));
+  const programDirs = programs.filter((p) => p.reportSha256 !== undefined).map((p) => p.directory);
+  cert.integrity = {
+    algorithm: 'SHA-256',
+    files: await hashCertificationRoot(runDir, programDirs),
+    signature: { file: CERTIFICATION_SIGNATURE_FILE, alg: 'EdDSA', key: key.kind, keyThumbprint: key.thumbprint },
   };
   const text = `${JSON.stringify(cert, null, 2)}\n`;
   await writeFile(join(runDir, CERTIFICATION_FILE), text);
-  await writeFile(join(runDir, `${CERTIFICATION_FILE}.jws`), `${signDetached(signedPayload(text), key, CERTIFICATION_FILE)}\n`);
-  await writeFile(join(runDir, 'index.html'), certificationHtml(cert));
+  await writeFile(join(runDir, CERTIFICATION_SIGNATURE_FILE), `${await signDetached(signedPayload(text), key, CERTIFICATION_FILE)}\n`);
   return cert;
 }
 

@@ -4,6 +4,8 @@ export const EXIT = {
   conformanceFailure: 3,
   configurationError: 4,
   infrastructureError: 5,
+  /** `sello verify`: consistent, but not signed by a pinned key (ephemeral or unknown signer): CI can gate on it. */
+  unattributed: 6,
 } as const;
 
 /** A problem with what the user asked for (target file, flags): exit 4, with a message that says how to fix it. */

@@ -253,6 +253,6 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
   model.integrity.files = await hashRunFiles(outDir);
   const text = outputFilter(`${JSON.stringify(model, null, 2)}\n`, REPORT_FILE);
   await writeAtomic(path.join(outDir, REPORT_FILE), text);
-  await writeAtomic(path.join(outDir, SIGNATURE_FILE), `${signDetached(signedPayload(text), key)}\n`);
+  await writeAtomic(path.join(outDir, SIGNATURE_FILE), `${await signDetached(signedPayload(text), key)}\n`);
   return model;
 }

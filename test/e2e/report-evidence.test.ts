@@ -47,11 +47,13 @@ test('signed runs verify, a tampered byte is named, and diff exits 3 naming the 
     runSello(['run', '--program', 'mx-pgs', '--signing-key', join(dir, 'nope.pem'), '--tags', '@nothing']),
     runSello(['keygen', '--out', key]),
   ]);
-  // Both runs are intact; the regulator's public key is checked when given, and another key is refused.
-  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  // Both runs are intact. The ephemeral one says who signed it cannot be known (exit 6); the regulator's public key
+  // is checked when given (AUTHENTIC, exit 0), and another key is refused.
+  assert.equal(ok.code, 6, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /ephemeral key/);
+  assert.match(ok.stdout, /Result: INTACT-UNATTRIBUTED/);
   assert.equal(pinned.code, 0, pinned.stdout + pinned.stderr);
-  assert.match(pinned.stdout, /Result: INTACT/);
+  assert.match(pinned.stdout, /Result: AUTHENTIC/);
   assert.equal(wrongKey.code, 3, wrongKey.stdout);
   // Usage errors are exit 4; keys are never overwritten.
   assert.deepEqual([noDir.code, oneRun.code, badKey.code, overwrite.code], [4, 4, 4, 4]);

@@ -162,10 +162,10 @@ describe('signed report and sello verify', () => {
     const file = path.join(fixture.dir, 'j.pem');
     await writeFile(file, pair.privatePem);
     const key = await loadSigningKey(file);
-    const jws = signDetached(Buffer.from('{"a":1}'), key);
-    assert.equal(verifyDetached(jws, Buffer.from('{"a":1}')).ok, true);
-    assert.equal(verifyDetached(jws, Buffer.from('{"a":2}')).ok, false);
-    assert.equal(verifyDetached('x.y.z', Buffer.from('{}')).ok, false);
+    const jws = await signDetached(Buffer.from('{"a":1}'), key);
+    assert.equal((await verifyDetached(jws, Buffer.from('{"a":1}'))).ok, true);
+    assert.equal((await verifyDetached(jws, Buffer.from('{"a":2}'))).ok, false);
+    assert.equal((await verifyDetached('x.y.z', Buffer.from('{}'))).ok, false);
   });
 });
 
