@@ -9,9 +9,9 @@ import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile } fr
 import { SelloWorld } from '../cucumber/world.ts';
 import { PROGRAM_IDS, PROGRAMS, type ProgramDefinition, programById, programFromOption, resolveRole } from '../programs/registry.ts';
 import { buildReport } from '../report/build-report.ts';
-import { CERTIFICATION_FILE, CERTIFICATION_SIGNATURE_FILE, type Certification, type CertificationProgram } from '../report/certification.ts';
+import { CERTIFICATION_FILE, type Certification, type CertificationProgram } from '../report/certification.ts';
 import { certificationHtml } from '../report/certification-html.ts';
-import { ephemeralKey, hashCertificationRoot, KeyError, loadSigningKey, type SigningKey, signDetached, signedPayload } from '../report/integrity.ts';
+import { ephemeralKey, KeyError, loadSigningKey, type SigningKey, signCertification } from '../report/integrity.ts';
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
 import { type RunConfig, worldParametersOf } from '../run/run-config.ts';
@@ -359,16 +359,7 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
     sello: { version: await seloVersion() },
   };
   await writeFile(join(runDir, 'index.html'), certificationHtml(cert));
-  const programDirs = programs.filter((p) => p.reportSha256 !== undefined).map((p) => p.directory);
-  cert.integrity = {
-    algorithm: 'SHA-256',
-    files: await hashCertificationRoot(runDir, programDirs),
-    signature: { file: CERTIFICATION_SIGNATURE_FILE, alg: 'EdDSA', key: key.kind, keyThumbprint: key.thumbprint },
-  };
-  const text = `${JSON.stringify(cert, null, 2)}\n`;
-  await writeFile(join(runDir, CERTIFICATION_FILE), text);
-  await writeFile(join(runDir, CERTIFICATION_SIGNATURE_FILE), `${await signDetached(signedPayload(text), key, CERTIFICATION_FILE)}\n`);
-  return cert;
+  return signCertification(runDir, cert, key);
 }
 
 function printCertification(outcomes: ProgramOutcome[], runDir: string): void {

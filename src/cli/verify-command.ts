@@ -160,6 +160,13 @@ export function formatVerification(dir: string, r: RunVerification): string {
 function formatCertification(dir: string, c: CertificationVerification): string {
   const lines = [`Sello verify ${dir} (certification)`, ...factLines(c.facts), ...signatureLine(c.signature, 'certification.json')];
   for (const p of c.problems) lines.push(`  certification: ${p}`);
+  const count = (s: string): number => c.files.filter((f) => f.status === s).length;
+  lines.push(
+    `  root files: ${c.files.filter((f) => f.status !== 'extra' && f.status !== 'refused').length} listed (${c.files
+      .filter((f) => f.status === 'ok')
+      .map((f) => f.path)
+      .join(', ')}), ${count('altered')} altered, ${count('missing')} missing, ${count('extra')} not in the signed list, ${count('refused')} refused`,
+  );
   lines.push(...fileLines(c.files, '  '));
   for (const p of c.programs) {
     lines.push(

@@ -10,6 +10,7 @@ import type { IntegrityFile } from './model.ts';
  * byte outside that form carries meaning. The parts live in ./integrity/; this module is their one entry point.
  */
 
+export { signCertification } from './integrity/certification-writer.ts';
 export { compareWithManifest, type FileCheck, type FileStatus, hashFiles, type Listing, listDirectory, type Refused, sha256File } from './integrity/files.ts';
 export { type JwsCheck, type JwsHeader, signDetached, verifyDetached } from './integrity/jws.ts';
 export {

@@ -24,7 +24,7 @@ export interface ProgramCheck {
 export interface CertificationVerification {
   ok: boolean;
   verdict: Verdict;
-  signature: JwsCheck & { pinned: boolean };
+  signature: JwsCheck & { pinned: boolean; keyKind?: 'ephemeral' | 'provided' };
   problems: string[];
   refusals: string[];
   facts: RunFacts;
@@ -79,7 +79,7 @@ export async function verifyCertificationDirectory(root: string, expect: Expecta
   const present = await listCertificationRoot(root, programDirs).catch((): Listing => ({ files: [], refused: [] }));
   const files = await compareWithManifest(root, Array.isArray(integrity?.files) ? integrity.files : [], present);
 
-  const signature = { ...signed.signature, pinned };
+  const signature = { ...signed.signature, pinned, ...(integrity?.signature?.key ? { keyKind: integrity.signature.key } : {}) };
   if (signature.ok && integrity?.signature?.keyThumbprint && integrity.signature.keyThumbprint !== signature.thumbprint) {
     signature.ok = false;
     signature.problem = `${CERTIFICATION_FILE} names key ${integrity.signature.keyThumbprint} but was signed by ${signature.thumbprint}`;
