@@ -48,6 +48,10 @@ export async function verifyCommand(args: string[], options: VerifyOptions): Pro
   const result = await verifyRunDirectory(dir, expect);
   if (format === 'json') console.log(JSON.stringify({ directory: dir, kind: 'run', ...result }, null, 2));
   else console.log(formatVerification(dir, result));
+  // A program's directory verifies on its own, but the certification's verdict and index.html live one level up.
+  if (format !== 'json' && (await isCertificationDirectory(path.dirname(dir)))) {
+    console.log(`Note: this run is part of the certification ${path.dirname(dir)}; verify that directory for the whole certification`);
+  }
   return exitOf(result.verdict);
 }
 
