@@ -1,3 +1,5 @@
+import type { SpilledBody } from './spill.ts';
+
 /** A header as it was on the wire: name as spelled, one value, in the order sent. */
 export type RawHeader = [name: string, value: string];
 
@@ -8,6 +10,10 @@ export interface ExchangeMessage {
    * writer did not see the raw lines. */
   rawHeaders?: RawHeader[];
   body: unknown;
+  /** Why `body` is absent though the message had one: e.g. a request refused by an authentication check. */
+  bodyOmitted?: string;
+  /** Set (not enumerable) when the body lives in the journal's spill file: `body` reads it back on access. */
+  spilled?: SpilledBody;
 }
 
 /** One message exchange as seen on the wire: the evidence a regulator reads. */

@@ -1,8 +1,10 @@
+import Boom from '@hapi/boom';
 import Hapi from '@hapi/hapi';
 import { redactBody, redactHeaders } from '../journal/exchange.ts';
 import type { ExchangeJournal } from '../journal/journal.ts';
 import { SELLO_USER_AGENT } from '../transport/http-client.ts';
 import { type ErrorShape, jsonError } from './error-shape.ts';
+import { jsonTextTooDeep, jsonValueTooDeep, TOO_DEEP_MESSAGE } from './json-limits.ts';
 
 export interface MockServerOptions {
   /** Party name in the journal, e.g. `IMSS`. */
@@ -31,7 +33,45 @@ export interface MockServer {
   stop(): Promise<void>;
 }
 
-const MAX_PAYLOAD_BYTES = 1024 * 1024;
+/**
+ * Largest request body a mock reads (hapi answers 413 with the protocol's error past it). The largest message of a
+ * certification is a triage Bundle of ~20 KiB; 1 MiB is fifty of them. A route may set its own (confronta streams GBs).
+ */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+/**
+ * A route whose handler checks depth itself, after its own earlier checks (a PGS node answers a bad token 401
+ * before it looks at the body): `options: { app: JSON_DEPTH_CHECKED_BY_HANDLER }`.
+ */
+export const JSON_DEPTH_CHECKED_BY_HANDLER = { jsonDepth: 'handler' } as const;
+
+/** Whether a request body (parsed, or raw bytes of a JSON media type) nests deeper than MAX_JSON_DEPTH. */
+export function payloadTooDeep(request: Hapi.Request): boolean {
+  const payload = request.payload as unknown;
+  if (Buffer.isBuffer(payload)) {
+    const type = String(request.headers['content-type'] ?? 'application/json');
+    return /json/i.test(type) && jsonTextTooDeep(payload);
+  }
+  return typeof payload === 'object' && payload !== null && !isStream(payload) && jsonValueTooDeep(payload);
+}
+
+const UNAUTHENTICATED = Symbol('unauthenticated');
+
+/**
+ * Says that `request` was refused by an authentication or authorisation check: if it is answered 401 or 403, the
+ * journal keeps its headers but not its body (a stranger's upload is no evidence, and would cost memory).
+ */
+export function markUnauthenticated(request: Hapi.Request): void {
+  (request.app as Record<symbol, boolean>)[UNAUTHENTICATED] = true;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** Methods with a route at `path` (HEAD wherever GET is, as hapi serves it); empty for an unknown path. */
+function allowedMethods(server: Hapi.Server, path: string): string[] {
+  const allowed = METHODS.filter((m) => server.match(m, path) !== null);
+  return allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed;
+}
 
 export async function createMockServer(options: MockServerOptions): Promise<Hapi.Server> {
   const server = Hapi.server({
@@ -41,16 +81,25 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
   });
 
   const errorShape = options.errorShape ?? jsonError(options.errorBody);
+  // Before any handler, validator or journal walks the body (some recurse).
+  server.ext('onPostAuth', (request, h) => {
+    if ((request.route.settings.app as { jsonDepth?: string } | undefined)?.jsonDepth === 'handler') return h.continue;
+    return payloadTooDeep(request) ? Boom.badRequest(TOO_DEEP_MESSAGE) : h.continue;
+  });
   server.ext('onPreResponse', (request, h) => {
     const response = request.response;
     if ('isBoom' in response && response.isBoom) {
-      const status = response.output.statusCode;
-      const message = status >= 500 ? 'internal error' : response.message;
+      let status = response.output.statusCode;
+      // RFC 9110 §15.5.6: a path that exists, asked with a method it does not serve, is 405 with Allow, not 404.
+      const allow = status === 404 && (request.route.method as string) === '_special' ? allowedMethods(server, request.path) : [];
+      if (allow.length > 0) status = 405;
+      const message = status >= 500 ? 'internal error' : status === 405 ? `method ${request.method.toUpperCase()} not allowed on ${request.path}` : response.message;
       if (status >= 500) server.log(['error'], response);
-      return h
+      const answer = h
         .response(errorShape.body(status, message, request))
         .code(errorShape.status?.(status) ?? status)
         .type(errorShape.contentType);
+      return allow.length > 0 ? answer.header('allow', allow.join(', ')) : answer;
     }
     return h.continue;
   });
@@ -73,13 +122,19 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
       ...(requestHeaders[messageIdHeader] ? { messageId: requestHeaders[messageIdHeader] } : {}),
       startedAt: new Date(request.info.received).toISOString(),
       finishedAt: new Date(request.info.responded || Date.now()).toISOString(),
-      request: { headers: redactHeaders(requestHeaders), body: redactBody(bodyForJournal(request.payload)) },
+      request:
+        unauthenticated(request, response.statusCode)
+          ? { headers: redactHeaders(requestHeaders), body: undefined, bodyOmitted: `refused by the authentication check (${response.statusCode}): body not journaled` }
+          : { headers: redactHeaders(requestHeaders), body: redactBody(bodyForJournal(request.payload)) },
       response: { headers: redactHeaders(responseHeaders), body: redactBody(bodyForJournal(response.source)) },
     });
   });
 
   return server;
 }
+
+const unauthenticated = (request: Hapi.Request, status: number): boolean =>
+  (status === 401 || status === 403) && (request.app as Record<symbol, boolean>)[UNAUTHENTICATED] === true;
 
 const isStream = (value: unknown): boolean => typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
 
@@ -90,6 +145,8 @@ function bodyForJournal(payload: unknown): unknown {
   if (Buffer.isBuffer(payload)) {
     if (payload.length === 0) return undefined;
     const text = payload.toString('utf8');
+    // Refused as too deep: journaled as the text it was, never parsed into something deep.
+    if (jsonTextTooDeep(payload)) return text;
     try {
       return JSON.parse(text);
     } catch {
