@@ -117,7 +117,30 @@ function program(exitCode: { value: number }, version: string, programs: readonl
   return sello;
 }
 
+/**
+ * `sello verify … | head` closes stdout before Sello is done writing: the rest of the output has no reader, which is
+ * the reader's choice, not an error. Without a listener the EPIPE is an unhandled 'error' event (a stack trace); with
+ * it, and with a closed stream's writes reported as accepted (so nothing waits for a 'drain' that never comes), the
+ * command ends as it would have, with its own exit code (a run still writes its reports).
+ */
+const quieted = new WeakSet<NodeJS.WriteStream>();
+export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  // main() runs many times in one process under the unit tests: one listener per stream.
+  if (quieted.has(stream)) return;
+  quieted.add(stream);
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  // Node sets `errored` as the write fails, before the 'error' event: a caller checking for back-pressure goes on.
+  stream.write = ((...args: unknown[]) => write(...args) || stream.errored != null) as typeof stream.write;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    // Whoever was already waiting for a 'drain' (events.once) would otherwise get this error: the stream never drains now.
+    stream.emit('drain');
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const exitCode = { value: EXIT.passed as number };
   const sello = program(exitCode, await seloVersion(), PROGRAMS);
   if (argv.length === 0) {

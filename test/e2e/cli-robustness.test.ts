@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { removeTempDir, tempDir } from './sello-process.ts';
+
+const bin = fileURLToPath(new URL('../../bin/sello.mjs', import.meta.url));
+
+/** Sello with its stdout closed by the reader before anything is written (`sello … | head -0`). */
+function runWithClosedStdout(args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sello ${args.join(' ')} did not finish: ${stderr}`));
+    }, 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stderr });
+    });
+  });
+}
+
+test('a reader that closes stdout early (sello … | head) ends the command quietly, with its own exit code', async () => {
+  const dir = await tempDir('sello-epipe-');
+  try {
+    const files: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      files.push(join(dir, `b${i}.json`));
+      await writeFile(files.at(-1)!, JSON.stringify({ curp: 'x', sexo: 'Z', apodo: 'y'.repeat(200) }));
+    }
+    const result = await runWithClosedStdout(['validate', ...files, '--profile', 'mx-pgs/beneficiario']);
+    assert.doesNotMatch(result.stderr, /EPIPE|Unhandled 'error' event|at .*\(node:/, result.stderr);
+    assert.equal(result.code, 3, `the verdict's exit code (invalid documents), not a crash: ${result.stderr}`);
+  } finally {
+    await removeTempDir(dir);
+  }
+});
