@@ -1,6 +1,8 @@
 import type Hapi from '@hapi/hapi';
 import { isBlocking } from '../../../src/findings/finding.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
+import { TOO_DEEP_MESSAGE } from '../../../src/mock/json-limits.ts';
+import { JSON_DEPTH_CHECKED_BY_HANDLER, payloadTooDeep } from '../../../src/mock/mock-server.ts';
 import { classifyCoverage } from '../judges/rules/index.ts';
 import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
 import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
@@ -65,10 +67,11 @@ export class CentralIndex {
     server.route({
       method: 'POST',
       path: `${PGS_BASE_PATH}/indice/eventos`,
-      options: { payload: { parse: false, output: 'data', allow: ['application/json'] } },
+      options: { payload: { parse: false, output: 'data', allow: ['application/json'] }, app: JSON_DEPTH_CHECKED_BY_HANDLER },
       handler: (request, h) => {
         const caller = node.authorize(request, false);
         if ('status' in caller) return h.response(caller.body).code(caller.status);
+        if (payloadTooDeep(request)) return h.response({ acuse: acuseForCode(caller.messageId, 'PGS-110', '', TOO_DEEP_MESSAGE) }).code(400);
         const parsed = checkWellFormed(Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0), 'evento-indice');
         if (parsed.findings.some(isBlocking)) return h.response({ acuse: buildAcuse(caller.messageId, parsed.findings) }).code(400);
         const event = parsed.value as EventoIndice;

@@ -4,6 +4,8 @@ import type { Finding } from '../../../src/findings/finding.ts';
 import { isBlocking } from '../../../src/findings/finding.ts';
 import type { FaultSet } from '../../../src/mock/faults.ts';
 import { IdempotencyCache } from '../../../src/mock/idempotency.ts';
+import { TOO_DEEP_MESSAGE } from '../../../src/mock/json-limits.ts';
+import { JSON_DEPTH_CHECKED_BY_HANDLER, markUnauthenticated, payloadTooDeep } from '../../../src/mock/mock-server.ts';
 import type { TokenAuthority } from '../../../src/mock/oauth.ts';
 import { evaluatePgsRules } from '../judges/rules/index.ts';
 import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
@@ -40,7 +42,8 @@ export class PgsNode {
   constructor(private readonly options: PgsNodeOptions) {}
 
   register(server: Hapi.Server): void {
-    const raw = { payload: { parse: false as const, output: 'data' as const, allow: ['application/json'], failAction: 'error' as const } };
+    // Depth is checked after the token, as the contract orders it: 401, 403, then 400.
+    const raw = { payload: { parse: false as const, output: 'data' as const, allow: ['application/json'], failAction: 'error' as const }, app: JSON_DEPTH_CHECKED_BY_HANDLER };
     server.route([
       { method: 'POST', path: `${PGS_BASE_PATH}/beneficiarios`, options: raw, handler: (r, h) => this.#write(r, h, 'alta') },
       { method: 'PUT', path: `${PGS_BASE_PATH}/beneficiarios/{curp}`, options: raw, handler: (r, h) => this.#write(r, h, 'actualizacion') },
@@ -87,6 +90,15 @@ export class PgsNode {
     return { party: token.party as Institucion, messageId: replyId };
   }
 
+  /**
+   * The answer to a caller `authorize` turned away. A 401/403 body is a stranger's upload, so the journal leaves it out;
+   * the central index's route keeps it, as the wire judge ties an index event to its scenario by the body's CURP.
+   */
+  #refuse(request: Hapi.Request, h: Hapi.ResponseToolkit, reply: Reply): Hapi.ResponseObject {
+    markUnauthenticated(request);
+    return this.#respond(h, reply);
+  }
+
   #respond(h: Hapi.ResponseToolkit, reply: Reply): Hapi.ResponseObject {
     const faults = this.options.faults;
     if (faults.has('echo-wrong-message-id')) reply.body.acuse.messageId = randomUUID();
@@ -104,7 +116,8 @@ export class PgsNode {
       const parsed = checkWellFormed(payload, operation === 'baja' ? 'baja' : 'beneficiario');
       if (parsed.findings.some(isBlocking)) return this.#respond(h, { status: 400, body: { acuse: buildAcuse(caller.body.acuse.messageId, parsed.findings) } });
     }
-    if ('status' in caller) return this.#respond(h, caller);
+    if ('status' in caller) return this.#refuse(request, h, caller);
+    if (payloadTooDeep(request)) return this.#respond(h, { status: 400, body: { acuse: acuseForCode(caller.messageId, 'PGS-110', '', TOO_DEEP_MESSAGE) } });
     const hashed = faults.has('replay-ignores-body') ? Buffer.alloc(0) : payload;
     const bodyHash = IdempotencyCache.hash(Buffer.concat([Buffer.from(`${request.method} ${request.path}\n`), hashed]));
     const decision = this.options.faults.has('ignore-idempotency') ? { kind: 'new' as const } : this.#idempotency.decide(caller.messageId, bodyHash);
@@ -200,7 +213,7 @@ export class PgsNode {
 
   #read(request: Hapi.Request, h: Hapi.ResponseToolkit, operation: 'consulta' | 'busqueda'): Hapi.ResponseObject {
     const caller = this.authorize(request, false);
-    if ('status' in caller) return this.#respond(h, caller);
+    if ('status' in caller) return this.#refuse(request, h, caller);
     if (this.options.faults.has('reads-own-institution-only') && caller.party !== this.options.institucion) {
       return this.#respond(h, { status: 403, body: { acuse: acuseForCode(caller.messageId, 'PGS-403', 'Authorization', `solo ${this.options.institucion} lee su padrón`) } });
     }

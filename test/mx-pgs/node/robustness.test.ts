@@ -10,6 +10,7 @@ import type { Acuse, Beneficiario, EventoIndice, Institucion } from '../../../pr
 import { type PgsDeployment, type PgsEndpoint, startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { ExchangeJournal } from '../../../src/journal/journal.ts';
+import { MAX_JSON_DEPTH } from '../../../src/mock/json-limits.ts';
 import { type HttpResponse, sendHttp } from '../../../src/transport/http-client.ts';
 import { todayInMexico } from '../../../src/util/dates.ts';
 import { waitFor } from '../../../src/util/wait.ts';
@@ -386,4 +387,33 @@ test('a deeply nested JSON body (10 kB) gets a 4xx and the node process survives
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
   }
+});
+
+test('a JSON body nested past MAX_JSON_DEPTH: 401 without a token (the contract order), 400 PGS-110 with one; the 401 is journaled without its body', async () => {
+  const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1);
+  const mark = journal.mark();
+  // fetch, not sendHttp: the server journals what a peer other than Sello's client sends.
+  const anonymous = await fetch(`${deployment.endpoints.IMSS.baseUrl}/beneficiarios`, {
+    method: 'POST',
+    headers: { 'x-message-id': randomUUID(), 'x-institucion': 'IMSS', 'content-type': 'application/json' },
+    body: deep,
+  });
+  assert.equal(anonymous.status, 401);
+  assert.equal(((await anonymous.json()) as { acuse: Acuse }).acuse.codigo, 'PGS-401');
+  const withToken = await raw({ method: 'POST', path: '/beneficiarios', body: deep });
+  const acuse = assertRejected(withToken, 'deep body, token', 400);
+  assert.equal(acuse.codigo, 'PGS-110');
+  assert.match(acuse.errores[0]?.mensaje ?? '', /nested deeper than 100/);
+  const index = await fetch(`${deployment.endpoints.SSA.baseUrl}/indice/eventos`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await client.token('SSA', 'IMSS')}`, 'x-message-id': randomUUID(), 'x-institucion': 'IMSS', 'content-type': 'application/json' },
+    body: deep,
+  });
+  assert.equal(index.status, 400, 'the central index refuses it too');
+  await waitFor(() => journal.since(mark).find((e) => e.observedBy === 'server' && e.status === 401), { what: 'server entry of the 401', timeoutMs: 2000, intervalMs: 10 });
+  const refused = journal.since(mark).find((e) => e.observedBy === 'server' && e.status === 401)!;
+  assert.equal(refused.request.body, undefined);
+  assert.match(refused.request.bodyOmitted ?? '', /authentication check/);
+  const kept = journal.since(mark).find((e) => e.observedBy === 'server' && e.status === 400 && e.to === 'SSA');
+  assert.equal(typeof kept?.request.body, 'string', 'a too-deep body is journaled as its text, never parsed');
 });
