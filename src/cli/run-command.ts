@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
@@ -293,6 +293,12 @@ async function signingKeyOption(options: RunOptions): Promise<SigningKey | undef
 
 async function pointLatest(reportsDir: string, runId: string): Promise<void> {
   const link = join(reportsDir, 'latest');
+  // `latest` is Sello's symlink; a directory or file of that name is someone else's: said, and left alone.
+  const existing = await lstat(link).catch(() => undefined);
+  if (existing && !existing.isSymbolicLink()) {
+    console.error(`sello: ${link} is not a symbolic link: left alone (not pointed at ${runId})`);
+    return;
+  }
   await rm(link, { force: true });
   await symlink(runId, link).catch(() => undefined);
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { removeTempDir, tempDir } from './sello-process.ts';
+import { removeTempDir, runSello, tempDir } from './sello-process.ts';
 
 const bin = fileURLToPath(new URL('../../bin/sello.mjs', import.meta.url));
 
@@ -39,5 +39,23 @@ test('a reader that closes stdout early (sello … | head) ends the command quie
     assert.equal(result.code, 3, `the verdict's exit code (invalid documents), not a crash: ${result.stderr}`);
   } finally {
     await removeTempDir(dir);
+  }
+});
+
+test('a reports/latest that is a directory, not a symlink, is left alone with a warning; the run is written and certifies', async () => {
+  const out = await tempDir('sello-latest-dir-');
+  try {
+    await mkdir(join(out, 'latest'));
+    await writeFile(join(out, 'latest', 'mine.txt'), 'not Sello\'s');
+    const run = await runSello(['run', '--program', 'test/fixtures/programs/xx-echo', '--quiet', '--out', out]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /latest is not a symbolic link: left alone/);
+    assert.ok((await lstat(join(out, 'latest'))).isDirectory());
+    assert.deepEqual(await readdir(join(out, 'latest')), ['mine.txt']);
+    const runDirs = (await readdir(out)).filter((d) => d !== 'latest');
+    assert.equal(runDirs.length, 1);
+    assert.ok(run.stdout.includes(join(out, runDirs[0]!)), `the run's own directory is printed: ${run.stdout}`);
+  } finally {
+    await removeTempDir(out);
   }
 });
