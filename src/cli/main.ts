@@ -155,14 +155,24 @@ export async function main(argv: string[]): Promise<number> {
       // Help and --version end with an exit request too; anything else commander refuses is a usage error, said already.
       return error.exitCode === 0 ? EXIT.passed : EXIT.configurationError;
     }
-    if (error instanceof ConfigurationError) {
-      console.error(`sello: configuration error: ${error.message}`);
+    // Cucumber wraps what a hook threw (a mock that cannot bind its port starts in one) in an error of its own.
+    const configuration = causeOfType(error, ConfigurationError);
+    if (configuration) {
+      console.error(`sello: configuration error: ${configuration.message}`);
       return EXIT.configurationError;
     }
-    if (error instanceof InfrastructureError) {
-      console.error(`sello: infrastructure error (${error.cause_}): ${error.message}`);
+    const infrastructure = causeOfType(error, InfrastructureError);
+    if (infrastructure) {
+      console.error(`sello: infrastructure error (${infrastructure.cause_}): ${infrastructure.message}`);
       return EXIT.infrastructureError;
     }
     throw error;
   }
+}
+
+/** `error` or the first of its `cause` chain that is a `type` (bounded: a cause chain may loop). */
+function causeOfType<T extends Error>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+  let current = error;
+  for (let depth = 0; depth < 10 && current instanceof Error; depth++, current = current.cause) if (current instanceof type) return current;
+  return undefined;
 }

@@ -3,6 +3,7 @@
  * with AR and an ERR saying what was wrong; a handler that throws or hangs gets AE/CE 207 (see `mllp.ts`).
  */
 import net from 'node:net';
+import { asListenError } from '../transport/listen-error.ts';
 import { type AckCode, type AckError, ackMode, buildAck } from './ack.ts';
 import { parseEr7 } from './er7.ts';
 import { type BadFrameReason, DEFAULT_MAX_FRAME_BYTES, decodePayload, decodeWithEncoding, FRAMING_TEXT, frameMllp, MllpDeframer, type MllpEvent } from './mllp-frame.ts';
@@ -233,7 +234,7 @@ export async function startMllpListener(opts: MllpListenerOptions): Promise<Mllp
   server.on('error', (error) => emit({ kind: 'server-error', error: error.message }));
 
   await new Promise<void>((resolve, reject) => {
-    const fail = (error: Error): void => reject(error);
+    const fail = (error: Error): void => reject(asListenError(error, `MLLP listener${opts.sender?.application ? ` (${opts.sender.application})` : ''}`, host, opts.port));
     server.once('error', fail);
     server.listen(opts.port, host, () => {
       server.off('error', fail);

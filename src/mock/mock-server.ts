@@ -3,6 +3,7 @@ import Hapi from '@hapi/hapi';
 import { redactBody, redactHeaders } from '../journal/exchange.ts';
 import type { ExchangeJournal } from '../journal/journal.ts';
 import { SELLO_USER_AGENT } from '../transport/http-client.ts';
+import { asListenError } from '../transport/listen-error.ts';
 import { type ErrorShape, jsonError } from './error-shape.ts';
 import { jsonTextTooDeep, jsonValueTooDeep, TOO_DEEP_MESSAGE } from './json-limits.ts';
 
@@ -159,7 +160,11 @@ function bodyForJournal(payload: unknown): unknown {
 export async function startMockServer(options: MockServerOptions, register: (server: Hapi.Server) => Promise<void>): Promise<MockServer> {
   const server = await createMockServer(options);
   await register(server);
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    throw asListenError(error, `the ${options.name} mock`, options.host ?? '127.0.0.1', options.port);
+  }
   const address = server.listener.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host ?? '127.0.0.1';

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { removeTempDir, runSello, tempDir } from './sello-process.ts';
+import { freePorts, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
 
 const bin = fileURLToPath(new URL('../../bin/sello.mjs', import.meta.url));
 
@@ -46,7 +47,7 @@ test('a reports/latest that is a directory, not a symlink, is left alone with a 
   const out = await tempDir('sello-latest-dir-');
   try {
     await mkdir(join(out, 'latest'));
-    await writeFile(join(out, 'latest', 'mine.txt'), 'not Sello\'s');
+    await writeFile(join(out, 'latest', 'mine.txt'), "not Sello's");
     const run = await runSello(['run', '--program', 'test/fixtures/programs/xx-echo', '--quiet', '--out', out]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stderr, /latest is not a symbolic link: left alone/);
@@ -57,5 +58,34 @@ test('a reports/latest that is a directory, not a symlink, is left alone with a 
     assert.ok(run.stdout.includes(join(out, runDirs[0]!)), `the run's own directory is printed: ${run.stdout}`);
   } finally {
     await removeTempDir(out);
+  }
+});
+
+test('a mock that cannot bind its port (held by another process) is a configuration error, exit 4, naming the listener and the port', async () => {
+  const dir = await tempDir('sello-port-in-use-');
+  const [fhir, mllp, engine, qhali, held] = await freePorts(5);
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(held, '127.0.0.1', resolve));
+  const sut = await startSelloMocks(['--program', 'pe-ris', '--role', 'sihce', '--port', String(fhir), '--mllp-port', String(mllp)]);
+  try {
+    // A target run whose engine mock port is taken: the HTTP mock's bind failure.
+    const target = join(dir, 'sihce.yaml');
+    await writeFile(
+      target,
+      `program: pe-ris\nsut:\n  role: sihce\n  fhirBaseUrl: http://127.0.0.1:${fhir}/fhir\n  mllp: { host: 127.0.0.1, port: ${mllp} }\nmocks:\n  ports: { engine: ${held}, qhali: ${qhali} }\n`,
+    );
+    const run = await runSello(['run', '--quiet', '--target', target, '--out', join(dir, 'reports')]);
+    assert.equal(run.code, 4, run.stdout + run.stderr);
+    assert.match(run.stderr, new RegExp(`configuration error: the engine mock cannot listen on 127\\.0\\.0\\.1:${held}: the port is already in use`));
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+
+    // sello mocks whose SIHCE MLLP port is the stand-in's: the MLLP listener's bind failure.
+    const mocks = await runSello(['mocks', '--program', 'pe-ris', '--role', 'sihce', '--port', String(engine), '--mllp-port', String(mllp)], {}, 30_000);
+    assert.equal(mocks.code, 4, mocks.stdout + mocks.stderr);
+    assert.match(mocks.stderr, new RegExp(`MLLP listener \\(SIHCE\\) cannot listen on 127\\.0\\.0\\.1:${mllp}: the port is already in use`));
+  } finally {
+    await sut.stop();
+    holder.close();
+    await removeTempDir(dir);
   }
 });
