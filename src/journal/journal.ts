@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ExchangeEntry, ExchangeMessage } from './exchange.ts';
-import { SpillFile, type SpilledBody } from './spill.ts';
+import { type SpilledBody, SpillFile } from './spill.ts';
 
 export type NewExchange = Omit<ExchangeEntry, 'id'>;
 

@@ -123,10 +123,9 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
       ...(requestHeaders[messageIdHeader] ? { messageId: requestHeaders[messageIdHeader] } : {}),
       startedAt: new Date(request.info.received).toISOString(),
       finishedAt: new Date(request.info.responded || Date.now()).toISOString(),
-      request:
-        unauthenticated(request, response.statusCode)
-          ? { headers: redactHeaders(requestHeaders), body: undefined, bodyOmitted: `refused by the authentication check (${response.statusCode}): body not journaled` }
-          : { headers: redactHeaders(requestHeaders), body: redactBody(bodyForJournal(request.payload)) },
+      request: unauthenticated(request, response.statusCode)
+        ? { headers: redactHeaders(requestHeaders), body: undefined, bodyOmitted: `refused by the authentication check (${response.statusCode}): body not journaled` }
+        : { headers: redactHeaders(requestHeaders), body: redactBody(bodyForJournal(request.payload)) },
       response: { headers: redactHeaders(responseHeaders), body: redactBody(bodyForJournal(response.source)) },
     });
   });
@@ -134,8 +133,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
   return server;
 }
 
-const unauthenticated = (request: Hapi.Request, status: number): boolean =>
-  (status === 401 || status === 403) && (request.app as Record<symbol, boolean>)[UNAUTHENTICATED] === true;
+const unauthenticated = (request: Hapi.Request, status: number): boolean => (status === 401 || status === 403) && (request.app as Record<symbol, boolean>)[UNAUTHENTICATED] === true;
 
 const isStream = (value: unknown): boolean => typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
 

@@ -2,11 +2,13 @@ import { Readable } from 'node:stream';
 import type Hapi from '@hapi/hapi';
 import type { Finding } from '../../../src/findings/finding.ts';
 import type { FaultSet } from '../../../src/mock/faults.ts';
+import { markUnauthenticated } from '../../../src/mock/mock-server.ts';
 import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
 import { CONFRONTA_CONTENT_TYPE, latin1Chunks } from '../lib/confronta/format.ts';
 import { ConfrontaSession } from '../lib/confronta/match.ts';
 import type { Acuse } from '../lib/types.ts';
 import type { CentralIndex } from './central-index.ts';
+import { BadCompression, InflatedTooLarge, MAX_INFLATED_BYTES, openUpload, type Upload } from './confronta-upload.ts';
 import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
 
 export const CONFRONTA_PATH = `${PGS_BASE_PATH}/confronta`;
@@ -37,57 +39,79 @@ function charsetOf(contentType: string | undefined): string | undefined {
  * The 200 goes out once the header row has been read; what happens after that can only be told in the file,
  * which is why it always ends with a RESUMEN row: a result without it was cut short.
  */
-export function registerConfronta(server: Hapi.Server, node: PgsNode, index: CentralIndex, faults?: FaultSet): void {
+export function registerConfronta(server: Hapi.Server, node: PgsNode, index: CentralIndex, faults?: FaultSet, limits: { maxInflatedBytes?: number } = {}): void {
   // Planted: a confronta that matches the file against itself only, never against the index.
   const matchedAgainst = faults?.has('confronta-ignores-index') ? { consult: () => undefined, personas: () => undefined } : index;
   server.route({
     method: 'POST',
     path: CONFRONTA_PATH,
-    options: { payload: { output: 'stream', parse: 'gunzip', allow: 'text/plain', maxBytes: MAX_UPLOAD_BYTES, timeout: false } },
+    // parse: false — the body is inflated by the handler, after the caller is authenticated, and bounded.
+    options: { payload: { output: 'stream', parse: false, allow: 'text/plain', maxBytes: MAX_UPLOAD_BYTES, timeout: false } },
     handler: async (request, h) => {
-      const upload = request.payload as unknown as Readable;
-      const input = upload[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const raw = request.payload as unknown as Readable;
       // The kernel journals request.payload and response.source as message bodies; a socket stream is neither
       // serialisable nor bounded, so the evidence of a confronta is this summary instead.
       const evidence: Record<string, unknown> = { confronta: 'padrón ISO-8859-1', bytesLeidos: 0 };
       Object.assign(request, { payload: evidence });
       let bytes = 0;
+      let upload: Upload | undefined;
 
       const refuse = async (status: number, acuse: Acuse): Promise<Hapi.ResponseObject> => {
-        // The rest of the upload is read and dropped before answering, as hapi does for its own payload errors:
-        // closing a socket with unread bytes makes TCP reset it, and the client could lose this answer unread.
-        for (let next = await input.next(); !next.done; next = await input.next()) bytes += next.value.length;
+        // The rest of the upload is read and dropped (as sent, never inflated) before answering, as hapi does for its
+        // own payload errors: closing a socket with unread bytes makes TCP reset it, and the answer could be lost.
+        bytes += await (upload ?? openUpload(raw, undefined)).drain();
         evidence.bytesLeidos = bytes;
         return h.response({ acuse }).code(status).header('x-message-id', acuse.messageId);
       };
 
       const caller = node.authorize(request, false);
-      if ('status' in caller) return refuse(caller.status, caller.body.acuse);
+      if ('status' in caller) {
+        markUnauthenticated(request);
+        return refuse(caller.status, caller.body.acuse);
+      }
       const charset = charsetOf(request.headers['content-type'] as string | undefined);
       if (charset !== undefined && !LATIN1_CHARSETS.has(charset)) {
         return refuse(400, acuseForCode(caller.messageId, 'PGS-110', 'header:Content-Type', `el archivo de confronta va en ISO-8859-1, no en ${charset}`));
       }
+      upload = openUpload(raw, request.headers['content-encoding'] as string | undefined, limits.maxInflatedBytes ?? MAX_INFLATED_BYTES);
+      const input = upload.chunks;
 
       const session = new ConfrontaSession(caller.party, matchedAgainst);
       const first: string[] = [];
-      while (!session.header) {
-        const next = await input.next();
-        if (next.done) {
-          first.push(...session.end());
-          break;
+      try {
+        while (!session.header) {
+          const next = await input.next();
+          if (next.done) {
+            first.push(...session.end());
+            break;
+          }
+          bytes += next.value.length;
+          first.push(...session.push(next.value));
         }
-        bytes += next.value.length;
-        first.push(...session.push(next.value));
+      } catch (error) {
+        if (error instanceof InflatedTooLarge)
+          return refuse(413, acuseForCode(caller.messageId, 'PGS-110', 'header:Content-Encoding', `el archivo comprimido excede ${error.limit} bytes al descomprimirse`));
+        if (error instanceof BadCompression) return refuse(400, acuseForCode(caller.messageId, 'PGS-110', 'header:Content-Encoding', error.message));
+        throw error;
       }
       const headerFindings = faults?.has('confronta-accepts-any-header') ? [] : (session.header?.findings ?? []);
       if (headerFindings.length > 0) return refuse(400, buildAcuse(caller.messageId, headerFindings.map(underRn10)));
 
+      const reading = upload;
       async function* resultLines(): AsyncGenerator<string> {
         yield ConfrontaSession.RESULT_HEADER;
         yield* first;
-        for (let next = await input.next(); !next.done; next = await input.next()) {
-          bytes += next.value.length;
-          yield* session.push(next.value);
+        try {
+          for (let next = await input.next(); !next.done; next = await input.next()) {
+            bytes += next.value.length;
+            yield* session.push(next.value);
+          }
+        } catch (error) {
+          if (!(error instanceof InflatedTooLarge || error instanceof BadCompression)) throw error;
+          // The 200 is out: the result ends without its RESUMEN row, which is how a cut-short result is told.
+          evidence.interrumpido = error.message;
+          bytes += await reading.drain();
+          return;
         }
         yield* session.end();
       }
