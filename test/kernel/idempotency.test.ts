@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IdempotencyCache } from '../../src/mock/idempotency.ts';
+import { IDEMPOTENCY_MAX_ENTRIES, IdempotencyCache } from '../../src/mock/idempotency.ts';
 
 test('hash is SHA-256 hex, the same for a string and its UTF-8 bytes, and differs for other bodies', () => {
   assert.equal(IdempotencyCache.hash(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
@@ -42,4 +42,16 @@ test('message ids are independent: the same body under a new id is new work', ()
   cache.remember('m-1', hash, { status: 201, body: { n: 1 } });
   assert.deepEqual(cache.decide('m-2', hash), { kind: 'new' });
   assert.deepEqual(cache.decide('M-1', hash), { kind: 'new' }, 'ids are compared exactly');
+});
+
+test('the cache holds at most its bound: the oldest message id is forgotten first', () => {
+  const cache = new IdempotencyCache(3);
+  for (const id of ['a', 'b', 'c', 'd']) cache.remember(id, 'h', { status: 201, body: { id } });
+  assert.equal(cache.decide('a', 'h').kind, 'new');
+  assert.equal(cache.decide('b', 'h').kind, 'replay');
+  assert.equal(cache.decide('d', 'x').kind, 'conflict');
+  const unbounded = new IdempotencyCache();
+  for (let i = 0; i <= IDEMPOTENCY_MAX_ENTRIES; i++) unbounded.remember(`m${i}`, 'h', { status: 201, body: {} });
+  assert.equal(unbounded.decide('m0', 'h').kind, 'new');
+  assert.equal(unbounded.decide(`m${IDEMPOTENCY_MAX_ENTRIES}`, 'h').kind, 'replay');
 });
