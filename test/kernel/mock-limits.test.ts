@@ -24,7 +24,15 @@ before(async () => {
         return h.response({ ok: true }).code(201);
       },
     });
-    server.route({ method: 'POST', path: '/raw', options: { payload: { parse: false, output: 'data' } }, handler: (_r, h) => (handled++, h.response({ ok: true })) });
+    server.route({
+      method: 'POST',
+      path: '/raw',
+      options: { payload: { parse: false, output: 'data' } },
+      handler: (_r, h) => {
+        handled++;
+        return h.response({ ok: true });
+      },
+    });
     server.route({ method: 'GET', path: '/items/{id}', handler: () => ({ ok: true }) });
     server.route({ method: 'DELETE', path: '/items/{id}', handler: (_r, h) => h.response().code(204) });
   });
