@@ -23,7 +23,7 @@ import { freePort } from '../../../src/transport/free-port.ts';
 import { SELLO_USER_AGENT } from '../../../src/transport/http-client.ts';
 import { EventSequencer, readNotification } from '../judges/notifications.ts';
 import { simpleOutcome } from '../judges/triage-check.ts';
-import { PARTY, type PrioridadNts } from '../lib/constants.ts';
+import { PARTY, PRIORITY_TO_ACT, type PrioridadNts } from '../lib/constants.ts';
 import { plantTriageDefect, type TriageDefect } from '../lib/test-data.ts';
 import { buildTriageBundle } from '../lib/triage-bundle.ts';
 import { unavailableReply } from './unavailable.ts';
@@ -46,6 +46,23 @@ export interface TriageRequest {
   consentimiento?: boolean;
   /** Seeds the Bundle's ids, so the same request gives the same Bundle. */
   semilla?: string;
+}
+
+const isStrings = (x: unknown): boolean => Array.isArray(x) && x.length > 0 && x.every((n) => typeof n === 'string');
+
+/** What is wrong with a control API triage request, or undefined: it is checked before anything reads it. */
+export function triageRequestProblem(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the body must be a JSON object';
+  const r = body as Record<string, unknown>;
+  const p = r.persona as Record<string, unknown> | undefined;
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return 'persona must be an object';
+  for (const key of ['dni', 'apellidoPaterno', 'apellidoMaterno', 'fechaNacimiento', 'sexo'] as const) if (typeof p[key] !== 'string') return `persona.${key} must be a string`;
+  if (!isStrings(p.nombres)) return 'persona.nombres must be a list of strings';
+  if (!(PRIORITY_TO_ACT as Record<string, unknown>)[String(r.prioridad)] || typeof r.prioridad !== 'string') return `prioridad must be one of ${Object.keys(PRIORITY_TO_ACT).join(', ')}`;
+  if (typeof r.renipress !== 'string') return 'renipress must be a string';
+  if (r.consentimiento !== undefined && typeof r.consentimiento !== 'boolean') return 'consentimiento must be true or false';
+  if (r.semilla !== undefined && typeof r.semilla !== 'string') return 'semilla must be a string';
+  return undefined;
 }
 
 export interface TriageResult {
@@ -223,7 +240,19 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
     hapi.route({
       method: 'POST',
       path: `${QHALI_CONTROL}/triajes`,
-      handler: async (request, h) => json(h, 200, await triage(request.payload as TriageRequest)),
+      // Parsed here: the control API is plain JSON, so its refusals are its own JSON error, not an OperationOutcome.
+      options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+      handler: async (request, h) => {
+        const refuse = (message: string) => json(h, 400, { error: { status: 400, message } });
+        let body: unknown;
+        try {
+          body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(request.payload as Buffer));
+        } catch (error) {
+          return refuse(`the body is not UTF-8 JSON: ${(error as Error).message}`);
+        }
+        const problem = triageRequestProblem(body);
+        return problem ? refuse(problem) : json(h, 200, await triage(body as TriageRequest));
+      },
     });
     hapi.route({
       method: 'GET',

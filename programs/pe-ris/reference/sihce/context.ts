@@ -38,7 +38,13 @@ export function sameDni(stored: string, wanted: string): boolean {
 }
 
 export function parseBody(payload: unknown): { ok: true; value: unknown } | { ok: false; error: string } {
-  const text = Buffer.isBuffer(payload) ? payload.toString('utf8') : typeof payload === 'string' ? payload : '';
+  let text: string;
+  try {
+    // FHIR JSON is UTF-8 (R4 http.html#mime-type): a byte that is not is refused, not stored as U+FFFD.
+    text = Buffer.isBuffer(payload) ? UTF8.decode(payload) : typeof payload === 'string' ? payload : '';
+  } catch {
+    return { ok: false, error: 'the body is not valid UTF-8' };
+  }
   if (text.trim() === '') return { ok: false, error: 'empty body' };
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -47,8 +53,13 @@ export function parseBody(payload: unknown): { ok: true; value: unknown } | { ok
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** FHIR R4's JSON media type, plain JSON, and the DSTU2 spelling some clients still send; anything else is 415. */
+export const FHIR_JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json+fhir'];
+
 /** Route options of a FHIR write: the body is parsed here, so bad JSON gets an OperationOutcome (or a planted defect). */
-export const RAW_PAYLOAD = { payload: { parse: false, output: 'data' as const, maxBytes: 1024 * 1024 } };
+export const RAW_PAYLOAD = { payload: { parse: false, output: 'data' as const, maxBytes: 1024 * 1024, allow: FHIR_JSON_TYPES } };
 
 export function reply(h: Hapi.ResponseToolkit, status: number, body: unknown, headers: Record<string, string> = {}): Hapi.ResponseObject {
   const r = h

@@ -9,7 +9,7 @@ import type { Finding } from '../../../../src/findings/finding.ts';
 import { isObject } from '../../../../src/util/is-object.ts';
 import { checkResource, simpleOutcome } from '../../judges/triage-check.ts';
 import { badJson, FHIR_BASE_PATH, notFound, parseBody, RAW_PAYLOAD, refuse, reply, SIHCE_TYPES, type SihceContext } from './context.ts';
-import { sameSubscription, subscriptionProblems } from './subscriptions.ts';
+import { sameSubscription } from './subscriptions.ts';
 
 /** Types only the CRUD scenarios touch: the read-drops-element defect stays off the journey's resources. */
 const CRUD_ONLY = new Set(['Encounter', 'Observation', 'Condition', 'ServiceRequest']);
@@ -30,10 +30,33 @@ function resourceOf(ctx: SihceContext, request: Hapi.Request, h: Hapi.ResponseTo
   return resource;
 }
 
+/**
+ * Page size of a searchset when `_count` is absent. Every search of a certification is one patient's, a handful of
+ * matches; a store a run has filled with thousands of Tasks is never sent whole (FHIR R4 http.html#paging).
+ */
+export const SEARCH_DEFAULT_PAGE_SIZE = 50;
+/** The largest `_count` honoured: a bigger one is served at this size, with `next` links for the rest. */
+export const SEARCH_MAX_PAGE_SIZE = 500;
+
+/** `_count` (0 = the total only) and `_offset` of a search; a string says what is wrong with them. */
+function pageOf(params: URLSearchParams): { count: number; offset: number } | string {
+  const number = (name: string, fallback: number): number | string => {
+    const values = params.getAll(name);
+    if (values.length === 0) return fallback;
+    if (values.length > 1 || !/^\d{1,9}$/.test(values[0]!)) return `${name} must be one non-negative integer`;
+    return Number(values[0]);
+  };
+  const count = number('_count', SEARCH_DEFAULT_PAGE_SIZE);
+  const offset = number('_offset', 0);
+  if (typeof count === 'string') return count;
+  if (typeof offset === 'string') return offset;
+  return { count: Math.min(count, SEARCH_MAX_PAGE_SIZE), offset };
+}
+
 const isResponse = (x: Record<string, unknown> | Hapi.ResponseObject): x is Hapi.ResponseObject => typeof (x as { code?: unknown }).code === 'function';
 
 const problemsOf = (ctx: SihceContext, resource: Record<string, unknown>): Finding[] =>
-  ctx.faults.has('accept-invalid-resources') ? [] : checkResource(resource, ctx.validator).concat(subscriptionProblems(resource));
+  ctx.faults.has('accept-invalid-resources') ? [] : checkResource(resource, ctx.validator).concat(ctx.subscriptions.problems(resource));
 
 export const restPlugin: Hapi.Plugin<SihceContext> = {
   name: 'sihce-rest',
@@ -72,6 +95,9 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);
         const params = new URLSearchParams(request.url.search);
+        const page = pageOf(params);
+        if (typeof page === 'string') return reply(h, 400, simpleOutcome('invalid', `Paginación inválida: ${page}`, `Invalid paging: ${page}`, 'FHIR-SEARCHPARAMETER'));
+        params.delete('_offset');
         const found = store.search(type, params);
         const { unknown } = found;
         const resources = faults.has('search-ignores-patient') && params.has('patient') ? [] : found.resources;
@@ -83,12 +109,21 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
           );
         }
         const baseUrl = ctx.baseUrl();
+        const pageUrl = (offset: number): string => {
+          const q = new URLSearchParams(params);
+          q.set('_count', String(page.count));
+          q.set('_offset', String(offset));
+          return `${baseUrl}/${type}?${q}`;
+        };
+        const link = [{ relation: 'self', url: `${baseUrl}/${type}${request.url.search}` }];
+        if (page.offset > 0) link.push({ relation: 'previous', url: pageUrl(Math.max(0, page.offset - page.count)) });
+        if (page.count > 0 && page.offset + page.count < resources.length) link.push({ relation: 'next', url: pageUrl(page.offset + page.count) });
         return reply(h, 200, {
           resourceType: 'Bundle',
           type: 'searchset',
           total: resources.length,
-          link: [{ relation: 'self', url: `${baseUrl}/${type}${request.url.search}` }],
-          entry: resources.map((resource) => ({ fullUrl: `${baseUrl}/${type}/${String(resource.id)}`, resource, search: { mode: 'match' } })),
+          link,
+          entry: resources.slice(page.offset, page.offset + page.count).map((resource) => ({ fullUrl: `${baseUrl}/${type}/${String(resource.id)}`, resource, search: { mode: 'match' } })),
         });
       },
     });
