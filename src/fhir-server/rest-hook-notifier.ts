@@ -1,8 +1,10 @@
 /**
  * Rest-hook delivery of one subscription's notifications, as a reference FHIR server does it: one event per notification,
  * strictly in event-number order (the head of the queue is retried until the receiver answers 2xx, so nothing
- * behind it can overtake it), retries with exponential back-off, and nothing dropped — an event leaves the queue only
- * when acknowledged. Every attempt, refused connections included, is in the exchange journal. What is POSTed for an
+ * behind it can overtake it), retries with capped exponential back-off, and nothing dropped — an event leaves the
+ * queue only when acknowledged. A receiver that stays down is not retried for ever: after MAX_DELIVERY_ATTEMPTS
+ * failed attempts of one event the notifier gives up (FHIR R4: the Subscription goes to `error`, with `error` saying
+ * why) and sends nothing more. Every attempt, refused connections included, is in the exchange journal. What is POSTed for an
  * event (e.g. an R4 Backport notification Bundle with the program's topic) is the program's `body`.
  */
 import type { ExchangeJournal } from '../journal/journal.ts';
@@ -15,8 +17,18 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-/** 100 ms, 200, 400, 800, 1600, then every 2 s: a receiver down for a few seconds gets everything within ~2 s of its return. */
-export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({ firstMs: 100, factor: 2, maxMs: 2000 });
+/**
+ * Waits between attempts of one event: 250 ms, 500 ms, 1 s, 2 s, 4 s, then every 5 s. A receiver down for a few
+ * seconds (the certification's planned outages last 2 s) gets everything within ~1–2 s of its return, and a dead one
+ * costs a request every 5 s at most, never a busy loop.
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({ firstMs: 250, factor: 2, maxMs: 5000 });
+
+/**
+ * Attempts of one event before the notifier gives up: with DEFAULT_BACKOFF the 8th is ~17.75 s after the first, so a
+ * receiver gets ~18 s to come back (nine times the longest planned outage) before the subscription goes to `error`.
+ */
+export const MAX_DELIVERY_ATTEMPTS = 8;
 
 export interface NotifierOptions {
   journal: ExchangeJournal;
@@ -31,6 +43,10 @@ export interface NotifierOptions {
   /** Default `application/fhir+json`. */
   contentType?: string;
   backoff?: BackoffPolicy;
+  /** Failed attempts of one event before giving up (default MAX_DELIVERY_ATTEMPTS). */
+  maxAttempts?: number;
+  /** Told once, when the notifier gives up: why (e.g. for the Subscription's `error`). */
+  onGiveUp?: (failure: string) => void;
   timeoutMs?: number;
   /** Planted defects: each change notified as two distinct events; a failed delivery never retried. */
   notifyTwice?: boolean;
@@ -56,6 +72,7 @@ export class RestHookNotifier {
   #running: Promise<void> | undefined;
   #stopped = false;
   #wake: (() => void) | undefined;
+  #failure: string | undefined;
   /** Deliveries acknowledged with 2xx, and attempts made. */
   readonly stats = { delivered: 0, attempts: 0, dropped: 0 };
 
@@ -75,6 +92,11 @@ export class RestHookNotifier {
 
   get pending(): number {
     return this.#queue.length;
+  }
+
+  /** Why the notifier gave up (it sends nothing more), or undefined while it still delivers. */
+  get failure(): string | undefined {
+    return this.#failure;
   }
 
   /** A status change of `focus`: queued with the next event number (two, under the notify-twice defect). */
@@ -103,24 +125,31 @@ export class RestHookNotifier {
 
   async #loop(): Promise<void> {
     const backoff = this.opts.backoff ?? DEFAULT_BACKOFF;
+    const maxAttempts = this.opts.maxAttempts ?? MAX_DELIVERY_ATTEMPTS;
     let delay = backoff.firstMs;
+    let failed = 0;
     while (!this.#stopped && this.#queue.length > 0) {
       if (this.#chaos) {
         await this.#chaosRound();
         if (this.#queue.length === 0) break;
       }
       const head = this.#queue[0]!;
-      const ok = await this.#deliver(head);
-      if (ok) {
+      const outcome = await this.#deliver(head);
+      if (outcome === true) {
         this.#queue.shift();
         this.stats.delivered++;
         delay = backoff.firstMs;
+        failed = 0;
         continue;
       }
       if (this.opts.noRetry) {
         this.#queue.shift();
         this.stats.dropped++;
         continue;
+      }
+      if (++failed >= maxAttempts) {
+        this.#giveUp(`${failed} attempts to deliver event ${head.eventNumber} to ${this.opts.endpoint} failed (last: ${outcome}); no more notifications are sent`);
+        break;
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
@@ -134,13 +163,23 @@ export class RestHookNotifier {
     }
   }
 
+  #giveUp(failure: string): void {
+    this.#failure = failure;
+    this.#stopped = true;
+    try {
+      this.opts.onGiveUp?.(failure);
+    } catch {
+      // The owner's bookkeeping failing must not turn into an unhandled rejection of the delivery loop.
+    }
+  }
+
   /** Lets changes made together gather (300 ms), then sends them newest first, each twice; acknowledged ones leave the queue. */
   async #chaosRound(): Promise<void> {
     await sleep(300);
     const batch = [...this.#queue].reverse();
     const acknowledged = new Set<number>();
     for (const event of batch) {
-      for (let i = 0; i < 2; i++) if (await this.#deliver(event)) acknowledged.add(event.eventNumber);
+      for (let i = 0; i < 2; i++) if ((await this.#deliver(event)) === true) acknowledged.add(event.eventNumber);
     }
     for (let i = this.#queue.length - 1; i >= 0; i--) {
       if (acknowledged.has(this.#queue[i]!.eventNumber)) {
@@ -150,14 +189,15 @@ export class RestHookNotifier {
     }
   }
 
-  async #deliver(event: Pending): Promise<boolean> {
+  /** True when acknowledged, else what went wrong (`HTTP 503`, `ECONNREFUSED …`). */
+  async #deliver(event: Pending): Promise<true | string> {
     const ok = await this.#post(event);
     // The defect: a timeout-happy client that re-sends what was already acknowledged.
-    if (ok && this.opts.redeliverAfter2xx) await this.#post(event);
+    if (ok === true && this.opts.redeliverAfter2xx) await this.#post(event);
     return ok;
   }
 
-  async #post(event: Pending): Promise<boolean> {
+  async #post(event: Pending): Promise<true | string> {
     this.stats.attempts++;
     const body = this.opts.body(event);
     try {
@@ -171,10 +211,10 @@ export class RestHookNotifier {
         messageId: `${this.opts.subscription}#${event.eventNumber}`,
         timeoutMs: this.opts.timeoutMs ?? 5000,
       });
-      return response.status >= 200 && response.status < 300;
-    } catch {
+      return response.status >= 200 && response.status < 300 ? true : `HTTP ${response.status}`;
+    } catch (error) {
       // Refused, reset or timed out: the journal has the attempt; the event stays at the head and is retried.
-      return false;
+      return error instanceof Error ? error.message : String(error);
     }
   }
 }

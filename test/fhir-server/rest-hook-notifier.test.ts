@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, test } from 'node:test';
-import { RestHookNotifier } from '../../src/fhir-server/rest-hook-notifier.ts';
+import { DEFAULT_BACKOFF, MAX_DELIVERY_ATTEMPTS, RestHookNotifier } from '../../src/fhir-server/rest-hook-notifier.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 
 /** A receiver that answers 503 to its first `failures` requests, then 200, and keeps what it got. */
@@ -93,4 +93,76 @@ test('planted defects: each change twice, and a failed delivery dropped instead 
   );
   assert.equal(r.got[0]!.type, 'application/json');
   assert.equal(twice.stats.dropped, 1);
+});
+
+test('a receiver that stays down: at most maxAttempts attempts of one event, on the back-off schedule, then the notifier gives up', async () => {
+  const r = await receiver(Number.POSITIVE_INFINITY);
+  servers.push(r.server);
+  const seen: number[] = [];
+  r.server.prependListener('request', () => seen.push(Date.now()));
+  let gaveUp: string | undefined;
+  let calls = 0;
+  const notifier = new RestHookNotifier({
+    journal: new ExchangeJournal(),
+    from: 's',
+    to: 'r',
+    endpoint: r.url,
+    subscription: 'Subscription/9',
+    body: (e) => ({ n: e.eventNumber }),
+    backoff: { firstMs: 20, factor: 2, maxMs: 80 },
+    maxAttempts: 5,
+    onGiveUp: (failure) => {
+      calls++;
+      gaveUp = failure;
+    },
+  });
+  notifier.notify('Task/1', { status: 'accepted' });
+  notifier.notify('Task/1', { status: 'completed' });
+  const deadline = Date.now() + 5000;
+  while (!notifier.failure && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(seen.length, 5, `attempts: ${seen.length}`);
+  assert.equal(notifier.stats.attempts, 5);
+  assert.equal(calls, 1);
+  assert.match(gaveUp ?? '', /5 attempts to deliver event 1 to http:\/\/127\.0\.0\.1:\d+\/hook failed \(last: HTTP 503\)/);
+  assert.equal(notifier.failure, gaveUp);
+  // Waits of 20, 40, 80, 80 ms (capped): never a busy loop.
+  const gaps = seen.slice(1).map((t, i) => t - seen[i]!);
+  for (const [i, min] of [20, 40, 80, 80].entries()) assert.ok(gaps[i]! >= min - 5, `wait ${i + 1}: ${gaps[i]} ms, expected ≥ ${min} ms`);
+  // Given up: a new change is not sent.
+  notifier.notify('Task/1', { status: 'cancelled' });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(seen.length, 5);
+});
+
+test('the attempt budget is per event: a receiver that fails less than maxAttempts times in a row gets everything', async () => {
+  const r = await receiver(3);
+  servers.push(r.server);
+  const notifier = new RestHookNotifier({
+    journal: new ExchangeJournal(),
+    from: 's',
+    to: 'r',
+    endpoint: r.url,
+    subscription: 'Subscription/10',
+    body: (e) => ({ n: e.eventNumber }),
+    backoff: { firstMs: 5, factor: 2, maxMs: 20 },
+    maxAttempts: 4,
+  });
+  notifier.notify('Task/1', { status: 'accepted' });
+  notifier.notify('Task/1', { status: 'completed' });
+  assert.ok(await notifier.drain(3000));
+  assert.equal(notifier.failure, undefined);
+  assert.deepEqual(
+    r.got.map((g) => g.body),
+    [{ n: 1 }, { n: 2 }],
+  );
+});
+
+test('the default schedule: 250 ms doubling to a 5 s cap, 8 attempts (a receiver gets ~18 s to come back)', () => {
+  assert.deepEqual({ ...DEFAULT_BACKOFF }, { firstMs: 250, factor: 2, maxMs: 5000 });
+  assert.equal(MAX_DELIVERY_ATTEMPTS, 8);
+  let wait = DEFAULT_BACKOFF.firstMs;
+  let total = 0;
+  for (let i = 1; i < MAX_DELIVERY_ATTEMPTS; i++, wait = Math.min(DEFAULT_BACKOFF.maxMs, wait * DEFAULT_BACKOFF.factor)) total += wait;
+  assert.equal(total, 17_750);
 });

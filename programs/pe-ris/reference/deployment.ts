@@ -53,6 +53,7 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
         ...(options.faults?.sihce ? { faults: options.faults.sihce } : {}),
         journalInboundMllp: sutRole === 'engine',
         timeoutMs,
+        subscriberHosts: [target?.sut.notificationUrl, target?.sut.fhirBaseUrl, target?.sut.controlUrl].flatMap((u) => (u ? [new URL(u).hostname] : [])),
       });
     }
     // An engine under test need not subscribe at Sello's SIHCE (a fresh one each run): the target says where it listens.

@@ -37,6 +37,8 @@ export interface SihceConfig {
   backoff?: BackoffPolicy;
   /** How long a notification waits for the subscriber's answer (the target's requestMs). */
   timeoutMs?: number;
+  /** Hosts a Subscription's endpoint may name besides loopback and `host` (the target file's URLs' hosts). */
+  subscriberHosts?: readonly string[];
 }
 
 export interface RunningSihce {
@@ -65,6 +67,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     baseUrl: () => baseUrl,
     ...(config.backoff ? { backoff: config.backoff } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+    subscriberHosts: [host, ...(config.subscriberHosts ?? [])],
   });
   const ctx: SihceContext = {
     journal: config.journal,

@@ -1,7 +1,14 @@
 /**
  * SIHCE's Subscriptions: a status change of a Task or Appointment is notified to every active rest-hook subscription
  * on the follow-up topic (R5 Backport style, full-resource or id-only), each by its own notifier — in order, retried
- * with back-off, never dropped. The same endpoint and criteria subscribed twice is one subscription.
+ * with capped back-off, never dropped. The same endpoint and criteria subscribed twice is one subscription. A
+ * subscriber that stays unreachable through MAX_DELIVERY_ATTEMPTS attempts of one event puts its Subscription in
+ * status `error`, with `error` saying why (FHIR R4), as a read shows; it gets nothing more until subscribed again
+ * (a new POST, or a PUT back to `active`).
+ *
+ * Endpoints: http(s) only, on a host the run knows — loopback, the host SIHCE listens on (where Sello's own mocks
+ * listen), or a host of the target file's URLs (SubscriptionsOptions.subscriberHosts) — so a request to SIHCE cannot
+ * turn it into a client of any address on the network (the pe-ris spec names no other subscriber than the engine).
  */
 
 import type { FhirStore, Resource } from '../../../../src/fhir-server/store.ts';
@@ -23,7 +30,12 @@ export interface SubscriptionsOptions {
   baseUrl(): string;
   backoff?: BackoffPolicy;
   timeoutMs?: number;
+  /** Hosts a subscriber may be on besides loopback (the host SIHCE listens on; a target file's URLs' hosts). */
+  subscriberHosts?: readonly string[];
 }
+
+/** Host names that are this machine, whatever the run's configuration. */
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
 export class SihceSubscriptions {
   readonly #notifiers = new Map<string, RisNotifier>();
@@ -50,6 +62,31 @@ export class SihceSubscriptions {
     return [...this.#notifiers.values()];
   }
 
+  /** What refuses a Subscription: its channel (rest-hook, http(s)) and an endpoint host the run does not know. */
+  problems(resource: Record<string, unknown>): Finding[] {
+    const out = subscriptionProblems(resource);
+    if (out.length > 0 || resource.resourceType !== 'Subscription') return out;
+    const endpoint = String((resource.channel as { endpoint: string }).endpoint);
+    let host: string;
+    try {
+      host = new URL(endpoint).hostname;
+    } catch {
+      return [notSupported('Subscription.channel.endpoint', 'channel.endpoint no es una URL válida.', 'channel.endpoint is not a valid URL.')];
+    }
+    const known = new Set((this.opts.subscriberHosts ?? []).map((h) => h.toLowerCase()));
+    if (LOOPBACK.test(host) || known.has(host.toLowerCase())) return [];
+    return [
+      {
+        ...notSupported(
+          'Subscription.channel.endpoint',
+          `El SIHCE de Sello solo notifica a hosts de la prueba (loopback, ${[...known].join(', ') || 'su propio host'}); ${host} no lo es.`,
+          `Sello's SIHCE only notifies hosts of the test run (loopback, ${[...known].join(', ') || 'its own host'}); ${host} is not one.`,
+        ),
+        code: 'security',
+      },
+    ];
+  }
+
   async stop(): Promise<void> {
     await Promise.allSettled(this.notifiers().map((n) => n.drain(1000)));
     for (const n of this.#notifiers.values()) n.stop();
@@ -59,6 +96,11 @@ export class SihceSubscriptions {
     const channel = isObject(sub.channel) ? sub.channel : {};
     if (sub.status !== 'active' || channel.type !== 'rest-hook' || typeof channel.endpoint !== 'string') return undefined;
     let n = this.#notifiers.get(String(sub.id));
+    // Given up on, then set `active` again (a PUT): a new notifier, with a new attempt budget.
+    if (n?.failure) {
+      n = undefined;
+      this.#notifiers.delete(String(sub.id));
+    }
     if (!n) {
       const ext = isObject(channel._payload) && Array.isArray(channel._payload.extension) ? channel._payload.extension.filter(isObject) : [];
       const payload = (ext.find((x) => typeof x.valueCode === 'string')?.valueCode ?? 'full-resource') as PayloadContent;
@@ -73,10 +115,18 @@ export class SihceSubscriptions {
         backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
         ...notifierFaults(this.opts.faults),
         ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
+        onGiveUp: (failure) => this.#failed(String(sub.id), failure),
       });
       this.#notifiers.set(String(sub.id), n);
     }
     return n;
+  }
+
+  /** FHIR R4 Subscription.status `error` and `error`: a read of the Subscription says why nothing arrives any more. */
+  #failed(id: string, failure: string): void {
+    const stored = this.opts.store.read('Subscription', id);
+    if (!stored || stored.status !== 'active') return;
+    this.opts.store.update('Subscription', id, { ...stored, status: 'error', error: failure });
   }
 }
 
@@ -95,10 +145,14 @@ export function subscriptionProblems(resource: Record<string, unknown>): Finding
   if (resource.resourceType !== 'Subscription') return [];
   const channel = isObject(resource.channel) ? resource.channel : {};
   const out: Finding[] = [];
-  const issue = (location: string, es: string, en: string): Finding => ({ ruleId: 'RIS-NOT-01', severity: 'error', code: 'not-supported', location, locationKind: 'fhirpath', message: { es, en } });
+  const issue = notSupported;
   if (channel.type !== 'rest-hook') out.push(issue('Subscription.channel.type', 'El SIHCE solo notifica por rest-hook.', 'SIHCE only notifies by rest-hook.'));
   if (typeof channel.endpoint !== 'string' || !/^https?:\/\//.test(channel.endpoint)) {
     out.push(issue('Subscription.channel.endpoint', 'channel.endpoint debe ser una URL http(s).', 'channel.endpoint must be an http(s) URL.'));
   }
   return out;
+}
+
+function notSupported(location: string, es: string, en: string): Finding {
+  return { ruleId: 'RIS-NOT-01', severity: 'error', code: 'not-supported', location, locationKind: 'fhirpath', message: { es, en } };
 }

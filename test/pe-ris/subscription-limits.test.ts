@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, test } from 'node:test';
+import { subscriptionResource } from '../../programs/pe-ris/judges/notifications.ts';
+import { outcomeIssues } from '../../programs/pe-ris/judges/triage-check.ts';
+import { SYSTEM } from '../../programs/pe-ris/lib/constants.ts';
+import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
+import { MAX_DELIVERY_ATTEMPTS } from '../../src/fhir-server/rest-hook-notifier.ts';
+import { ExchangeJournal } from '../../src/journal/journal.ts';
+import { waitFor } from '../../src/util/wait.ts';
+
+const journal = new ExchangeJournal();
+const sihce = await startSihce({ journal, backoff: { firstMs: 10, factor: 2, maxMs: 40 }, subscriberHosts: ['subscriber.example.test'] });
+// A subscriber that is up but never accepts: every attempt reaches it, so they can be counted.
+let attempts = 0;
+const dead = createServer((_req, res) => {
+  attempts++;
+  res.writeHead(503).end();
+});
+await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+const deadUrl = `http://127.0.0.1:${(dead.address() as { port: number }).port}/notificaciones`;
+after(async () => {
+  dead.close();
+  await sihce.stop();
+});
+
+async function fhir(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${sihce.fhirBaseUrl}/${path}`, {
+    method,
+    headers: { 'content-type': 'application/fhir+json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : {} };
+}
+
+test('a subscriber that never accepts: MAX_DELIVERY_ATTEMPTS attempts, then the Subscription reads status error with error set', { timeout: 20_000 }, async () => {
+  const sub = await fhir('POST', 'Subscription', subscriptionResource(deadUrl));
+  assert.equal(sub.status, 201);
+  const task = await fhir('POST', 'Task', { resourceType: 'Task', status: 'requested', intent: 'order', identifier: [{ system: SYSTEM.qhaliTask, value: 'dead-1' }] });
+  assert.equal(task.status, 201);
+  const read = await waitFor(
+    async () => {
+      const r = await fhir('GET', `Subscription/${String(sub.json.id)}`);
+      return r.json.status === 'error' ? r : undefined;
+    },
+    { what: 'the Subscription in status error', timeoutMs: 10_000 },
+  );
+  assert.match(String(read.json.error), new RegExp(`${MAX_DELIVERY_ATTEMPTS} attempts to deliver event 1 to ${deadUrl.replace(/[.]/g, '\\.')} failed \\(last: HTTP 503\\)`));
+  assert.equal(attempts, MAX_DELIVERY_ATTEMPTS);
+  // On the record: each attempt is in the journal, and nothing more is sent for later changes.
+  assert.equal(journal.all().filter((e) => e.url === deadUrl).length, MAX_DELIVERY_ATTEMPTS);
+  await fhir('PUT', `Task/${String(task.json.id)}`, { ...task.json, status: 'accepted' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(attempts, MAX_DELIVERY_ATTEMPTS);
+});
+
+test('a Subscription endpoint must be http(s) on a host the run knows (loopback, SIHCE’s own, the target file’s)', async () => {
+  for (const endpoint of ['http://169.254.169.254/latest/meta-data', 'https://example.org/hook', 'http://10.1.2.3:8080/notificaciones']) {
+    const refused = await fhir('POST', 'Subscription', subscriptionResource(endpoint));
+    assert.equal(refused.status >= 400 && refused.status < 500, true, `${endpoint}: HTTP ${refused.status}`);
+    assert.equal(refused.json.resourceType, 'OperationOutcome');
+    assert.ok(
+      outcomeIssues(refused.json).some((i) => i.ruleId === 'RIS-NOT-01' && i.expression.includes('Subscription.channel.endpoint')),
+      JSON.stringify(refused.json),
+    );
+  }
+  const ftp = await fhir('POST', 'Subscription', subscriptionResource('ftp://127.0.0.1/x'));
+  assert.equal(ftp.status, 422);
+  for (const endpoint of ['http://localhost:9/notificaciones', 'http://subscriber.example.test:8080/notificaciones', 'https://[::1]:9/n']) {
+    const ok = await fhir('POST', 'Subscription', subscriptionResource(endpoint));
+    assert.equal(ok.status, 201, `${endpoint}: ${JSON.stringify(ok.json)}`);
+    assert.equal((await fhir('DELETE', `Subscription/${String(ok.json.id)}`)).status, 204);
+  }
+});
