@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { pacientePe } from '../../programs/pe-ris/lib/test-data.ts';
+import { startEngine } from '../../programs/pe-ris/reference/engine.ts';
 import { startQhali, triageRequestProblem } from '../../programs/pe-ris/reference/qhali.ts';
 import { SEARCH_DEFAULT_PAGE_SIZE, SEARCH_MAX_PAGE_SIZE } from '../../programs/pe-ris/reference/sihce/rest.ts';
 import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
 import type { Resource } from '../../src/fhir-server/store.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
+import { MAX_JSON_DEPTH } from '../../src/mock/json-limits.ts';
 import { person } from './fixtures.ts';
 
 const journal = new ExchangeJournal();
 const sihce = await startSihce({ journal });
 const qhali = await startQhali({ journal });
-after(() => Promise.all([sihce.stop(), qhali.stop()]));
+const engine = await startEngine({ journal, sihce: { fhirBaseUrl: sihce.fhirBaseUrl, mllp: sihce.mllp }, qhaliNotificationUrl: qhali.notificationUrl });
+after(() => Promise.all([sihce.stop(), qhali.stop(), engine.stop()]));
 
 interface Searchset {
   resourceType: string;
@@ -98,4 +101,19 @@ test("Qhali's control API answers a malformed triage request 400 with its JSON e
     assert.equal(json.error?.status, 400, body);
   }
   assert.equal(triageRequestProblem({ persona: person('ok'), prioridad: 'II', renipress: '00001234' }), undefined, 'a well-formed request passes');
+});
+
+test(`a FHIR body nested past ${MAX_JSON_DEPTH} levels (1,000 nested extensions) gets 400 OperationOutcome from SIHCE and the engine, not 500`, async () => {
+  let extension: Record<string, unknown> = { url: 'http://example.org/leaf', valueString: 'x' };
+  for (let i = 0; i < 1000; i++) extension = { url: `http://example.org/e${i}`, extension: [extension] };
+  const body = JSON.stringify({ resourceType: 'Bundle', type: 'transaction', extension: [extension], entry: [] });
+  for (const url of [`${sihce.fhirBaseUrl}/Patient`, sihce.fhirBaseUrl, engine.fhirBaseUrl]) {
+    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body });
+    const json = (await r.json()) as { resourceType?: string };
+    assert.equal(r.status, 400, `${url}: ${JSON.stringify(json).slice(0, 200)}`);
+    assert.equal(json.resourceType, 'OperationOutcome', url);
+  }
+  const plain = await fetch(engine.fhirBaseUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+  assert.equal(plain.status, 415, 'the engine takes FHIR JSON only');
+  await plain.arrayBuffer();
 });

@@ -28,6 +28,7 @@ import { checkTriageBundle, peRisValidator, refusalStatus, simpleOutcome } from 
 import { PARTY, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
 import { buildAdtA04, buildOruR01, buildSiuS12, triageFacts } from '../lib/v2-messages.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, notifierFaults, RisNotifier } from './notifier.ts';
+import { FHIR_JSON_TYPES } from './sihce/context.ts';
 import { unavailableReply } from './unavailable.ts';
 import { plantV2Faults } from './v2-faults.ts';
 
@@ -107,11 +108,12 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
       hapi.route({
         method: 'POST',
         path,
-        options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+        // A FHIR write: JSON media types only (else 415), and UTF-8 only (a bad byte is refused, not read as U+FFFD).
+        options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024, allow: FHIR_JSON_TYPES } },
         handler: async (request, h) => {
           let bundle: unknown;
           try {
-            bundle = JSON.parse((request.payload as Buffer).toString('utf8'));
+            bundle = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(request.payload as Buffer));
           } catch (error) {
             if (faults.has('plain-text-errors'))
               return h
