@@ -8,6 +8,7 @@ import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
 import type { Resource } from '../../src/fhir-server/store.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 import { MAX_JSON_DEPTH } from '../../src/mock/json-limits.ts';
+import { MAX_PAYLOAD_BYTES } from '../../src/mock/mock-server.ts';
 import { person } from './fixtures.ts';
 
 const journal = new ExchangeJournal();
@@ -112,6 +113,12 @@ test(`a FHIR body nested past ${MAX_JSON_DEPTH} levels (1,000 nested extensions)
     const json = (await r.json()) as { resourceType?: string };
     assert.equal(r.status, 400, `${url}: ${JSON.stringify(json).slice(0, 200)}`);
     assert.equal(json.resourceType, 'OperationOutcome', url);
+  }
+  const tooBig = JSON.stringify({ resourceType: 'Patient', text: { div: 'x'.repeat(MAX_PAYLOAD_BYTES) } });
+  for (const url of [`${sihce.fhirBaseUrl}/Patient`, engine.fhirBaseUrl]) {
+    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: tooBig });
+    assert.equal(r.status, 413, url);
+    assert.equal(((await r.json()) as { resourceType?: string }).resourceType, 'OperationOutcome', url);
   }
   const plain = await fetch(engine.fhirBaseUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
   assert.equal(plain.status, 415, 'the engine takes FHIR JSON only');

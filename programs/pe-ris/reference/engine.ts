@@ -18,7 +18,7 @@ import { parseEr7, valueAt } from '../../../src/hl7v2/index.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
-import { type MockServer, startMockServer } from '../../../src/mock/mock-server.ts';
+import { MAX_PAYLOAD_BYTES, type MockServer, startMockServer } from '../../../src/mock/mock-server.ts';
 import { fhirRequest } from '../../../src/transport/fhir-http.ts';
 import { freePort } from '../../../src/transport/free-port.ts';
 import { ackCode, type MllpTarget, sendV2 } from '../../../src/transport/mllp-client.ts';
@@ -38,7 +38,8 @@ export interface EngineConfig {
   journal: ExchangeJournal;
   host?: string;
   port?: number;
-  sihce: { fhirBaseUrl: string; mllp: MllpTarget };
+  /** `authorization`: what Sello's SIHCE wants on the engine's Subscription (sihce/subscriptions.ts). */
+  sihce: { fhirBaseUrl: string; mllp: MllpTarget; authorization?: string };
   /** Qhali's rest-hook endpoint. */
   qhaliNotificationUrl: string;
   faults?: readonly string[];
@@ -109,7 +110,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
         method: 'POST',
         path,
         // A FHIR write: JSON media types only (else 415), and UTF-8 only (a bad byte is refused, not read as U+FFFD).
-        options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024, allow: FHIR_JSON_TYPES } },
+        options: { payload: { parse: false, output: 'data', maxBytes: MAX_PAYLOAD_BYTES, allow: FHIR_JSON_TYPES } },
         handler: async (request, h) => {
           let bundle: unknown;
           try {
@@ -167,7 +168,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
     hapi.route({
       method: 'POST',
       path: ENGINE_SIHCE_HOOK,
-      options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+      options: { payload: { parse: false, output: 'data', maxBytes: MAX_PAYLOAD_BYTES } },
       handler: async (request, h) => {
         if (unavailable) return unavailableReply(h);
         let body: unknown;
@@ -219,6 +220,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
         from: PARTY.engine,
         to: PARTY.sihce,
         timeoutMs: config.timeoutMs ?? 5000,
+        ...(config.sihce.authorization ? { headers: { authorization: config.sihce.authorization } } : {}),
       });
       if (response.status !== 201 && response.status !== 200) throw new Error(`SIHCE refused the engine's Subscription: HTTP ${response.status}`);
     })();

@@ -18,7 +18,7 @@ import { redactBody, redactHeaders } from '../../../src/journal/exchange.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
-import { type MockServer, startMockServer } from '../../../src/mock/mock-server.ts';
+import { MAX_PAYLOAD_BYTES, type MockServer, startMockServer } from '../../../src/mock/mock-server.ts';
 import { freePort } from '../../../src/transport/free-port.ts';
 import { SELLO_USER_AGENT } from '../../../src/transport/http-client.ts';
 import { EventSequencer, readNotification } from '../judges/notifications.ts';
@@ -208,7 +208,7 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
     hapi.route({
       method: 'POST',
       path: QHALI_HOOK,
-      options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+      options: { payload: { parse: false, output: 'data', maxBytes: MAX_PAYLOAD_BYTES } },
       handler: (request, h) => {
         if (unavailable) return unavailableReply(h);
         let body: unknown;
@@ -241,7 +241,7 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
       method: 'POST',
       path: `${QHALI_CONTROL}/triajes`,
       // Parsed here: the control API is plain JSON, so its refusals are its own JSON error, not an OperationOutcome.
-      options: { payload: { parse: false, output: 'data', maxBytes: 1024 * 1024 } },
+      options: { payload: { parse: false, output: 'data', maxBytes: MAX_PAYLOAD_BYTES } },
       handler: async (request, h) => {
         const refuse = (message: string) => json(h, 400, { error: { status: 400, message } });
         let body: unknown;

@@ -8,6 +8,7 @@ import { type Finding, toOperationOutcome } from '../../../../src/findings/findi
 import { parseDni } from '../../../../src/identifiers/pe/dni.ts';
 import type { ExchangeJournal } from '../../../../src/journal/journal.ts';
 import type { FaultSet } from '../../../../src/mock/faults.ts';
+import { MAX_PAYLOAD_BYTES } from '../../../../src/mock/mock-server.ts';
 import { type peRisValidator, refusalStatus, simpleOutcome } from '../../judges/triage-check.ts';
 import type { SihceSubscriptions } from './subscriptions.ts';
 
@@ -59,7 +60,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 export const FHIR_JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json+fhir'];
 
 /** Route options of a FHIR write: the body is parsed here, so bad JSON gets an OperationOutcome (or a planted defect). */
-export const RAW_PAYLOAD = { payload: { parse: false, output: 'data' as const, maxBytes: 1024 * 1024, allow: FHIR_JSON_TYPES } };
+export const RAW_PAYLOAD = { payload: { parse: false, output: 'data' as const, maxBytes: MAX_PAYLOAD_BYTES, allow: FHIR_JSON_TYPES } };
 
 export function reply(h: Hapi.ResponseToolkit, status: number, body: unknown, headers: Record<string, string> = {}): Hapi.ResponseObject {
   const r = h
