@@ -43,6 +43,11 @@ export function openUpload(raw: Readable, encoding: string | undefined, maxInfla
   const inflater = coding === 'deflate' ? createInflate() : createGunzip();
   // Errors reach the reader through the iterator; this only keeps one before the first read from going uncaught.
   inflater.on('error', () => undefined);
+  // pipe() does not carry the source's failure: an upload cut short must end the inflater, or its reader waits for ever.
+  raw.once('error', (error) => inflater.destroy(error));
+  raw.once('close', () => {
+    if (!raw.readableEnded) inflater.destroy(new Error('the upload was cut short'));
+  });
   raw.pipe(inflater);
   async function* counted(): AsyncGenerator<Buffer> {
     let total = 0;
