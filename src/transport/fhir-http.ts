@@ -17,6 +17,8 @@ export interface FhirCall {
   to: string;
   timeoutMs?: number;
   contentType?: string;
+  /** More request headers (e.g. `authorization`). */
+  headers?: Record<string, string>;
 }
 
 export async function fhirRequest(journal: ExchangeJournal, call: FhirCall): Promise<HttpResponse> {
@@ -24,7 +26,7 @@ export async function fhirRequest(journal: ExchangeJournal, call: FhirCall): Pro
   return sendHttp(journal, {
     method: call.method,
     url,
-    headers: { accept: 'application/fhir+json', ...(call.body !== undefined ? { 'content-type': call.contentType ?? 'application/fhir+json' } : {}) },
+    headers: { accept: 'application/fhir+json', ...(call.body !== undefined ? { 'content-type': call.contentType ?? 'application/fhir+json' } : {}), ...call.headers },
     ...(call.body !== undefined ? { body: call.body } : {}),
     from: call.from,
     to: call.to,

@@ -73,3 +73,45 @@ test('a Subscription endpoint must be http(s) on a host the run knows (loopback,
     assert.equal((await fhir('DELETE', `Subscription/${String(ok.json.id)}`)).status, 204);
   }
 });
+
+test('with a write token (Sello’s engine its subscriber): creating, updating or deleting a Subscription without it is 401 OperationOutcome', async () => {
+  const j = new ExchangeJournal();
+  const guarded = await startSihce({ journal: j, subscriptionWriteToken: 'sello-test-token' });
+  try {
+    const call = async (method: string, path: string, body: unknown, authorization?: string) => {
+      const res = await fetch(`${guarded.fhirBaseUrl}/${path}`, {
+        method,
+        headers: { 'content-type': 'application/fhir+json', 'user-agent': 'a stranger', ...(authorization ? { authorization } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown>, challenge: res.headers.get('www-authenticate') };
+    };
+    const resource = subscriptionResource('http://127.0.0.1:9/notificaciones/sihce');
+    for (const authorization of [undefined, 'Bearer wrong-token', 'Basic c2VsbG86c2VsbG8=']) {
+      const refused = await call('POST', 'Subscription', resource, authorization);
+      assert.equal(refused.status, 401, String(authorization));
+      assert.equal(refused.json.resourceType, 'OperationOutcome');
+      assert.ok((refused.json.issue as { code: string }[]).some((i) => i.code === 'login'), JSON.stringify(refused.json));
+      assert.match(refused.challenge ?? '', /^Bearer realm="sihce"/);
+    }
+    assert.equal(guarded.store.all('Subscription').length, 0, 'nothing stored');
+    // The stranger's body is not kept as evidence.
+    const journaled = j.all().filter((e) => e.status === 401);
+    assert.equal(journaled.length, 3);
+    assert.ok(journaled.every((e) => e.request.body === undefined && e.request.bodyOmitted));
+
+    const created = await call('POST', 'Subscription', resource, 'Bearer sello-test-token');
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const id = String(created.json.id);
+    assert.equal((await call('PUT', `Subscription/${id}`, { ...created.json, status: 'off' })).status, 401);
+    assert.equal((await call('DELETE', `Subscription/${id}`, undefined)).status, 401);
+    assert.equal(guarded.store.read('Subscription', id)?.status, 'active');
+    assert.equal((await call('DELETE', `Subscription/${id}`, undefined, 'Bearer sello-test-token')).status, 204);
+    // Other writes are as the pe-ris spec has them: not authenticated.
+    const task = await call('POST', 'Task', { resourceType: 'Task', status: 'requested', intent: 'order' });
+    assert.equal(task.status, 201);
+  } finally {
+    await guarded.stop();
+  }
+});

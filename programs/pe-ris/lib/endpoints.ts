@@ -4,7 +4,8 @@ import type { MllpTarget } from '../../../src/transport/mllp-client.ts';
 export type EndpointKind = 'reference' | 'mock' | 'external';
 
 export interface RisEndpoints {
-  sihce: { fhirBaseUrl: string; mllp: MllpTarget; kind: EndpointKind };
+  /** `authorization`: the header Sello's SIHCE wants on Subscription writes, when it wants one. */
+  sihce: { fhirBaseUrl: string; mllp: MllpTarget; kind: EndpointKind; authorization?: string };
   engine: { fhirBaseUrl: string; notificationUrl: string; kind: EndpointKind };
   qhali: { notificationUrl: string; controlUrl: string; kind: EndpointKind };
 }

@@ -54,6 +54,7 @@ export class RisClient {
         to: PARTY.sihce,
         timeoutMs: this.timeoutMs,
         ...(contentType ? { contentType } : {}),
+        ...(this.endpoints.sihce.authorization ? { headers: { authorization: this.endpoints.sihce.authorization } } : {}),
       }),
     );
   }

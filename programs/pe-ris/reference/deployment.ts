@@ -4,6 +4,7 @@
  * SUT's role is not started: its peers point at the SUT's endpoints, and listen where the target's `mocks.ports`
  * say, so the vendor's system can be pointed at them.
  */
+import { randomBytes } from 'node:crypto';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { PARTY, type RisRole } from '../lib/constants.ts';
 import type { EndpointKind, RisEndpoints } from '../lib/endpoints.ts';
@@ -43,6 +44,9 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
   const local: RisDeployment['local'] = {};
   const url = (port: number | undefined, path: string) => `http://${host}:${port ?? 0}${path}`;
   try {
+    // A Subscription write needs this token at Sello's SIHCE when Sello's engine, which knows it, is the subscriber; an
+    // engine under test may subscribe itself, and the pe-ris spec gives it no credentials (sihce/subscriptions.ts).
+    const subscriptionAuthorization = toStart.has('sihce') && toStart.has('engine') ? `Bearer ${randomBytes(24).toString('base64url')}` : undefined;
     // SIHCE first: the engine subscribes to it.
     if (toStart.has('sihce')) {
       local.sihce = await startSihce({
@@ -54,12 +58,13 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
         journalInboundMllp: sutRole === 'engine',
         timeoutMs,
         subscriberHosts: [target?.sut.notificationUrl, target?.sut.fhirBaseUrl, target?.sut.controlUrl].flatMap((u) => (u ? [new URL(u).hostname] : [])),
+        ...(subscriptionAuthorization ? { subscriptionWriteToken: subscriptionAuthorization.slice('Bearer '.length) } : {}),
       });
     }
     // An engine under test need not subscribe at Sello's SIHCE (a fresh one each run): the target says where it listens.
     if (local.sihce && sutRole === 'engine' && target?.sut.notificationUrl) local.sihce.subscribe(target.sut.notificationUrl);
     const sihce: RisEndpoints['sihce'] = local.sihce
-      ? { fhirBaseUrl: local.sihce.fhirBaseUrl, mllp: local.sihce.mllp, kind: peerKind }
+      ? { fhirBaseUrl: local.sihce.fhirBaseUrl, mllp: local.sihce.mllp, kind: peerKind, ...(subscriptionAuthorization ? { authorization: subscriptionAuthorization } : {}) }
       : sutRole === 'sihce'
         ? { fhirBaseUrl: stripSlash(target!.sut.fhirBaseUrl!), mllp: { host: target!.sut.mllp!.host, port: target!.sut.mllp!.port }, kind: 'external' }
         : { fhirBaseUrl: url(ports.sihce, '/fhir'), mllp: { host, port: ports.sihceMllp ?? 0 }, kind: 'mock' };
@@ -82,7 +87,7 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
         journal,
         host,
         ...(ports.engine !== undefined ? { port: ports.engine } : {}),
-        sihce: { fhirBaseUrl: sihce.fhirBaseUrl, mllp: sihce.mllp },
+        sihce: { fhirBaseUrl: sihce.fhirBaseUrl, mllp: sihce.mllp, ...(sihce.authorization ? { authorization: sihce.authorization } : {}) },
         qhaliNotificationUrl: qhali.notificationUrl,
         ...(options.faults?.engine ? { faults: options.faults.engine } : {}),
         // Both ends in this process: the SIHCE listener is Sello's, but it journals inbound only for an external engine.

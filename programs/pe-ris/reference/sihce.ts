@@ -39,6 +39,8 @@ export interface SihceConfig {
   timeoutMs?: number;
   /** Hosts a Subscription's endpoint may name besides loopback and `host` (the target file's URLs' hosts). */
   subscriberHosts?: readonly string[];
+  /** The bearer token a Subscription create, update or delete must carry (sihce/subscriptions.ts); none: not authenticated. */
+  subscriptionWriteToken?: string;
 }
 
 export interface RunningSihce {
@@ -68,6 +70,7 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     ...(config.backoff ? { backoff: config.backoff } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
     subscriberHosts: [host, ...(config.subscriberHosts ?? [])],
+    ...(config.subscriptionWriteToken ? { writeToken: config.subscriptionWriteToken } : {}),
   });
   const ctx: SihceContext = {
     journal: config.journal,

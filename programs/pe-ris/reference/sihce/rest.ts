@@ -135,6 +135,8 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
       handler: (request, h) => {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);
+        const unauthenticated = type === 'Subscription' ? ctx.subscriptions.refuseUnauthenticated(request, h) : undefined;
+        if (unauthenticated) return unauthenticated;
         const resource = resourceOf(ctx, request, h, type);
         if (isResponse(resource)) return resource;
         const findings = problemsOf(ctx, resource);
@@ -182,6 +184,8 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
       handler: (request, h) => {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);
+        const unauthenticated = type === 'Subscription' ? ctx.subscriptions.refuseUnauthenticated(request, h) : undefined;
+        if (unauthenticated) return unauthenticated;
         const id = String(request.params.id);
         const resource = resourceOf(ctx, request, h, type);
         if (isResponse(resource)) return resource;
@@ -212,6 +216,8 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
       handler: (request, h) => {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);
+        const unauthenticated = type === 'Subscription' ? ctx.subscriptions.refuseUnauthenticated(request, h) : undefined;
+        if (unauthenticated) return unauthenticated;
         const id = String(request.params.id);
         if (faults.has('delete-keeps') && CRUD_ONLY.has(type) && store.read(type, id)) return h.response().code(204);
         if (!store.delete(type, id) && !store.wasDeleted(type, id)) return notFound(ctx, h, `${type}/${id}`);

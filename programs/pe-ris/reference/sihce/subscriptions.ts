@@ -6,19 +6,31 @@
  * status `error`, with `error` saying why (FHIR R4), as a read shows; it gets nothing more until subscribed again
  * (a new POST, or a PUT back to `active`).
  *
+ * Writes (create, update, delete) of a Subscription need `Authorization: Bearer <writeToken>` when SIHCE has one:
+ * a Subscription makes SIHCE send requests on its own, so a stranger must not be able to make one. The deployment
+ * gives SIHCE a token, per run, whenever Sello's engine is its subscriber (the engine and Sello's steps send it); the
+ * pe-ris spec names no authentication, so where a vendor's system may subscribe (an engine under test) or SIHCE
+ * stands in for a vendor's (started alone), there is none to require. A refused write is 401 with an OperationOutcome
+ * and WWW-Authenticate, journaled without its body.
+ *
  * Endpoints: http(s) only, on a host the run knows — loopback, the host SIHCE listens on (where Sello's own mocks
  * listen), or a host of the target file's URLs (SubscriptionsOptions.subscriberHosts) — so a request to SIHCE cannot
  * turn it into a client of any address on the network (the pe-ris spec names no other subscriber than the engine).
  */
 
+import { timingSafeEqual } from 'node:crypto';
+import type Hapi from '@hapi/hapi';
 import type { FhirStore, Resource } from '../../../../src/fhir-server/store.ts';
 import type { Finding } from '../../../../src/findings/finding.ts';
 import type { ExchangeJournal } from '../../../../src/journal/journal.ts';
 import type { FaultSet } from '../../../../src/mock/faults.ts';
+import { markUnauthenticated } from '../../../../src/mock/mock-server.ts';
 import { isObject } from '../../../../src/util/is-object.ts';
 import type { PayloadContent } from '../../judges/notifications.ts';
+import { simpleOutcome } from '../../judges/triage-check.ts';
 import { PARTY, TOPIC_SEGUIMIENTO } from '../../lib/constants.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, notifierFaults, RisNotifier } from '../notifier.ts';
+import { reply } from './context.ts';
 
 /** Types whose status changes are notified. */
 const NOTIFIED = new Set(['Task', 'Appointment']);
@@ -32,6 +44,8 @@ export interface SubscriptionsOptions {
   timeoutMs?: number;
   /** Hosts a subscriber may be on besides loopback (the host SIHCE listens on; a target file's URLs' hosts). */
   subscriberHosts?: readonly string[];
+  /** The bearer token a Subscription write must carry; none: writes are not authenticated. */
+  writeToken?: string;
 }
 
 /** Host names that are this machine, whatever the run's configuration. */
@@ -60,6 +74,22 @@ export class SihceSubscriptions {
 
   notifiers(): RisNotifier[] {
     return [...this.#notifiers.values()];
+  }
+
+  /** Undefined when `request` may create, update or delete a Subscription; else the 401 that refuses it. */
+  refuseUnauthenticated(request: Hapi.Request, h: Hapi.ResponseToolkit): Hapi.ResponseObject | undefined {
+    const token = this.opts.writeToken;
+    if (token === undefined) return undefined;
+    const given = /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
+    if (given !== undefined && sameToken(given, token)) return undefined;
+    markUnauthenticated(request);
+    const why = given === undefined ? { es: 'falta el token Bearer', en: 'the Bearer token is missing' } : { es: 'el token no es válido', en: 'the token is not valid' };
+    return reply(
+      h,
+      401,
+      simpleOutcome('login', `Crear, cambiar o borrar una Subscription exige autenticación: ${why.es}.`, `Creating, updating or deleting a Subscription needs authentication: ${why.en}.`, 'FHIR-API'),
+      { 'www-authenticate': `Bearer realm="sihce"${given === undefined ? '' : ', error="invalid_token"'}` },
+    );
   }
 
   /** What refuses a Subscription: its channel (rest-hook, http(s)) and an endpoint host the run does not know. */
@@ -155,4 +185,10 @@ export function subscriptionProblems(resource: Record<string, unknown>): Finding
 
 function notSupported(location: string, es: string, en: string): Finding {
   return { ruleId: 'RIS-NOT-01', severity: 'error', code: 'not-supported', location, locationKind: 'fhirpath', message: { es, en } };
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
