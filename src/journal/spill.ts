@@ -17,6 +17,12 @@ export interface SpilledBody {
   kind: 'text' | 'json';
 }
 
+/** A temp spill is only this process's memory on disk: it goes with the process (one exit hook for them all). */
+const tempSpills = new Set<SpillFile>();
+process.once('exit', () => {
+  for (const spill of tempSpills) spill.close();
+});
+
 export class SpillFile {
   #fd: number | undefined;
   #file: string | undefined;
@@ -52,6 +58,7 @@ export class SpillFile {
   }
 
   close(): void {
+    tempSpills.delete(this);
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
     if (this.#ownedDir) rmSync(this.#ownedDir, { recursive: true, force: true });
@@ -64,8 +71,7 @@ export class SpillFile {
     if (dir) mkdirSync(dir, { recursive: true });
     else {
       dir = this.#ownedDir = mkdtempSync(path.join(tmpdir(), 'sello-journal-'));
-      // A temp spill is only this process's memory on disk: it goes with the process.
-      process.once('exit', () => this.close());
+      tempSpills.add(this);
     }
     this.#file = path.join(dir, `bodies-${process.pid}-${Date.now().toString(36)}.spill`);
     this.#fd = openSync(this.#file, 'w+', 0o600);
