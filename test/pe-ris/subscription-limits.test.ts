@@ -8,6 +8,7 @@ import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
 import { MAX_DELIVERY_ATTEMPTS } from '../../src/fhir-server/rest-hook-notifier.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
 import { waitFor } from '../../src/util/wait.ts';
+import { triage } from './fixtures.ts';
 
 const journal = new ExchangeJournal();
 const sihce = await startSihce({ journal, backoff: { firstMs: 10, factor: 2, maxMs: 40 }, subscriberHosts: ['subscriber.example.test'] });
@@ -79,7 +80,7 @@ test('with a write token (Sello’s engine its subscriber): creating, updating o
   const guarded = await startSihce({ journal: j, subscriptionWriteToken: 'sello-test-token' });
   try {
     const call = async (method: string, path: string, body: unknown, authorization?: string) => {
-      const res = await fetch(`${guarded.fhirBaseUrl}/${path}`, {
+      const res = await fetch(path ? `${guarded.fhirBaseUrl}/${path}` : guarded.fhirBaseUrl, {
         method,
         headers: { 'content-type': 'application/fhir+json', 'user-agent': 'a stranger', ...(authorization ? { authorization } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -92,7 +93,10 @@ test('with a write token (Sello’s engine its subscriber): creating, updating o
       const refused = await call('POST', 'Subscription', resource, authorization);
       assert.equal(refused.status, 401, String(authorization));
       assert.equal(refused.json.resourceType, 'OperationOutcome');
-      assert.ok((refused.json.issue as { code: string }[]).some((i) => i.code === 'login'), JSON.stringify(refused.json));
+      assert.ok(
+        (refused.json.issue as { code: string }[]).some((i) => i.code === 'login'),
+        JSON.stringify(refused.json),
+      );
       assert.match(refused.challenge ?? '', /^Bearer realm="sihce"/);
     }
     assert.equal(guarded.store.all('Subscription').length, 0, 'nothing stored');
@@ -108,6 +112,19 @@ test('with a write token (Sello’s engine its subscriber): creating, updating o
     assert.equal((await call('DELETE', `Subscription/${id}`, undefined)).status, 401);
     assert.equal(guarded.store.read('Subscription', id)?.status, 'active');
     assert.equal((await call('DELETE', `Subscription/${id}`, undefined, 'Bearer sello-test-token')).status, 204);
+    // A transaction carrying a Subscription is no way around the check, nor around the endpoint hosts.
+    const bundle = structuredClone(triage('tx').bundle) as { entry: unknown[] };
+    const stranger = { resourceType: 'Subscription', status: 'active', reason: 'x', criteria: 'Task?status=accepted', channel: { type: 'rest-hook', endpoint: 'http://example.org/x' } };
+    bundle.entry.push({ fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111', resource: stranger, request: { method: 'POST', url: 'Subscription' } });
+    assert.equal((await call('POST', '', bundle)).status, 401);
+    const hostRefused = await call('POST', '', bundle, 'Bearer sello-test-token');
+    assert.equal(hostRefused.status >= 400 && hostRefused.status < 500, true, JSON.stringify(hostRefused.json));
+    assert.ok(
+      outcomeIssues(hostRefused.json).some((i) => i.ruleId === 'RIS-NOT-01' && i.expression.some((e) => e.endsWith('.resource.channel.endpoint'))),
+      JSON.stringify(hostRefused.json),
+    );
+    assert.equal(guarded.store.all('Subscription').length, 0);
+    assert.equal(guarded.store.all('Patient').length, 0, 'the transaction is refused whole');
     // Other writes are as the pe-ris spec has them: not authenticated.
     const task = await call('POST', 'Task', { resourceType: 'Task', status: 'requested', intent: 'order' });
     assert.equal(task.status, 201);

@@ -30,7 +30,7 @@ import type { PayloadContent } from '../../judges/notifications.ts';
 import { simpleOutcome } from '../../judges/triage-check.ts';
 import { PARTY, TOPIC_SEGUIMIENTO } from '../../lib/constants.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, notifierFaults, RisNotifier } from '../notifier.ts';
-import { reply } from './context.ts';
+import { refuse, reply } from './context.ts';
 
 /** Types whose status changes are notified. */
 const NOTIFIED = new Set(['Task', 'Appointment']);
@@ -90,6 +90,17 @@ export class SihceSubscriptions {
       simpleOutcome('login', `Crear, cambiar o borrar una Subscription exige autenticación: ${why.es}.`, `Creating, updating or deleting a Subscription needs authentication: ${why.en}.`, 'FHIR-API'),
       { 'www-authenticate': `Bearer realm="sihce"${given === undefined ? '' : ', error="invalid_token"'}` },
     );
+  }
+
+  /** A transaction that carries a Subscription is held to the same checks as POST /Subscription (else a way around them). */
+  refuseInTransaction(request: Hapi.Request, h: Hapi.ResponseToolkit, bundle: unknown): Hapi.ResponseObject | undefined {
+    const entries = isObject(bundle) && Array.isArray(bundle.entry) ? bundle.entry : [];
+    const subscriptions = entries.flatMap((e, i) => (isObject(e) && isObject(e.resource) && e.resource.resourceType === 'Subscription' ? [{ i, resource: e.resource }] : []));
+    if (subscriptions.length === 0) return undefined;
+    const unauthenticated = this.refuseUnauthenticated(request, h);
+    if (unauthenticated) return unauthenticated;
+    const findings = subscriptions.flatMap(({ i, resource }) => this.problems(resource).map((f) => ({ ...f, location: f.location.replace(/^Subscription/, `Bundle.entry[${i}].resource`) })));
+    return findings.length > 0 ? refuse(h, findings) : undefined;
   }
 
   /** What refuses a Subscription: its channel (rest-hook, http(s)) and an endpoint host the run does not know. */

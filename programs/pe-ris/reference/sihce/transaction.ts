@@ -22,6 +22,8 @@ export const transactionPlugin: Hapi.Plugin<SihceContext> = {
         handler: (request, h) => {
           const body = parseBody(request.payload);
           if (!body.ok) return badJson(ctx, h, body.error);
+          const subscriptionRefused = ctx.subscriptions.refuseInTransaction(request, h, body.value);
+          if (subscriptionRefused) return subscriptionRefused;
           const findings = checkTriageBundle(body.value, { validator: ctx.validator, skip: ctx.skip });
           if (findings.length > 0) return refuse(h, findings);
           return reply(
