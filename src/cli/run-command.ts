@@ -408,7 +408,7 @@ function printSummary(report: ReportModel, outDir: string, target: TargetFile | 
       : `Signed: report.json.jws with the Ed25519 key ${sig.keyThumbprint}`,
   );
   if (report.redaction.applied)
-    lines.push(`Redacted: ${report.redaction.values ?? 0} identifiers (${(report.redaction.kinds ?? []).join(', ')}) pseudonymized in report.json/html, junit.xml, fhir/; evidence files are raw`);
+    lines.push(`Redacted: ${report.redaction.values ?? 0} identifiers (${(report.redaction.kinds ?? []).join(', ')}) pseudonymized, birth dates to the year and postal codes to two digits, in every file of the run directory (evidence included)`);
   lines.push(`Verify: sello verify ${outDir}`);
   lines.push(`Report: ${join(outDir, 'report.html')}`);
   console.log(lines.join('\n'));

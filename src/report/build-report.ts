@@ -17,6 +17,7 @@ import { REPORT_SCHEMA_VERSION } from './model.ts';
 import { composeFilters, filterDirectory, type OutputFilter } from './output-filter.ts';
 import { type AssembledScenario, readMessages } from './read-messages.ts';
 import { Pseudonymizer } from './redact.ts';
+import { collectRunPersons, redactionFilter } from './redact-files.ts';
 import { redactModel } from './redact-model.ts';
 import { computeCoverage, type Requirement } from './requirements.ts';
 import { roleSummaries, runRoles, stripTag } from './role-summaries.ts';
@@ -229,16 +230,20 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     },
   };
 
+  let personFilter: OutputFilter | undefined;
   if (opts.redact) {
     const p = new Pseudonymizer();
+    await collectRunPersons(p, evidenceExchanges, opts.journalFiles);
     redactModel(model, shownExchanges, p);
+    personFilter = redactionFilter(p);
     const stats = p.stats();
     model.redaction = {
       applied: true,
       kinds: stats.kinds,
-      method: 'HMAC-SHA256 of the value under a per-run random salt that is not stored; same value, same pseudonym within this report',
+      method:
+        'Identifiers and names: HMAC-SHA256 of the value under a per-run random salt that is not stored (same value, same pseudonym in every file of this run); birth dates kept to the year, postal codes to their first two digits. Applied to every file of the run directory (evidence, cucumber messages, allure-results included) before it was hashed and signed',
       values: stats.values,
-      rawFiles: [...evidence.map((e) => e.path), 'allure-results/'],
+      rawFiles: [],
     };
   }
 
@@ -248,7 +253,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
   for (const r of renderTestReports(model)) await writeAtomic(path.join(outDir, r.file), `${JSON.stringify(r.report, null, 2)}\n`);
 
   // Everything else is on disk: filter it, hash it, then write and sign report.json.
-  const outputFilter = composeFilters(opts.outputFilter);
+  const outputFilter = composeFilters(opts.outputFilter, opts.redact ? personFilter : undefined);
   await filterDirectory(outDir, outputFilter);
   model.integrity.files = await hashRunFiles(outDir);
   const text = outputFilter(`${JSON.stringify(model, null, 2)}\n`, REPORT_FILE);

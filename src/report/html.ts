@@ -59,7 +59,7 @@ function header(model: ReportModel, L: Labels): string {
       ? `<div class="note warn">${esc(L.t('ephemeralSigned'))} (Ed25519, ${esc(sig.keyThumbprint)}): ${esc(L.t('ephemeralMeaning'))} <code>sello verify &lt;dir&gt;</code></div>`
       : `<div class="note">${esc(L.t('signed'))}: Ed25519, ${esc(L.t('key'))} ${esc(sig.keyThumbprint)} · <code>sello verify --public-key KEY &lt;dir&gt;</code></div>`;
   const redaction = model.redaction.applied
-    ? `<div class="note">${esc(L.t('pseudonymized'))} (${esc((model.redaction.kinds ?? []).join(', '))}, ${model.redaction.values ?? 0}): ${esc(model.redaction.method ?? '')}. ${esc(L.t('rawUntouched'))}.</div>`
+    ? `<div class="note">${esc(L.t('pseudonymized'))} (${esc((model.redaction.kinds ?? []).join(', '))}, ${model.redaction.values ?? 0}): ${esc(model.redaction.method ?? '')}.${model.redaction.rawFiles?.length ? ` ${esc(L.t('rawUntouched'))}.` : ''}</div>`
     : '';
   const total = (key: Parameters<Labels['t']>[0], n: number): string => `<span>${esc(L.t(key))}: <b>${n}</b></span>`;
   return (

@@ -1,5 +1,6 @@
 import type { ExchangeEntry, ReportModel } from './model.ts';
 import type { Pseudonymizer } from './redact.ts';
+import { collectUrl } from './redact-collect.ts';
 
 /*
  * --redact applied to a report model: every text pseudonymized except the members that are references into the
@@ -15,7 +16,10 @@ const REFERENCE_KEYS = new Set(['id', 'exchangeId', 'exchangeIds', 'scenarioId',
 const isReference = (x: unknown): boolean => typeof x === 'string' || (Array.isArray(x) && x.every((i) => typeof i === 'string'));
 
 export function redactModel(model: ReportModel, exchanges: Map<string, ExchangeEntry[]>, p: Pseudonymizer): void {
-  for (const xs of exchanges.values()) p.collect(xs.map((x) => [x.request?.body, x.response?.body]));
+  for (const xs of exchanges.values()) {
+    p.collect(xs.map((x) => [x.request?.body, x.response?.body]));
+    for (const x of xs) collectUrl(x.url, (kind, v) => p.remember(kind, v));
+  }
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (v === null || typeof v !== 'object') return typeof v === 'string' ? p.text(v) : v;

@@ -1,56 +1,67 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { collectPersons, FIELD_KINDS, type IdentifierKind } from './redact-collect.ts';
 
 /*
- * `--redact`: identifiers of persons in the rendered report (report.json, report.html, junit.xml, fhir/) are
- * replaced by pseudonyms, HMAC-SHA256 of the value under a salt drawn for the run and never written anywhere:
- * the same value gets the same pseudonym throughout one report (so a reader can still follow a person from the
- * alta to the index), and nobody can reverse or link it across runs. Raw evidence files are not touched, so
- * their hashes in report.json stay valid and a regulator holding them can still see the real messages.
+ * `--redact`: identifiers and names of persons are replaced by pseudonyms, HMAC-SHA256 of the value under a salt
+ * drawn for the run and never written anywhere: the same value gets the same pseudonym in every file of the run (so
+ * a reader can still follow a person from the alta to the index), and nobody can reverse or link it across runs.
+ * Birth dates are dropped to their year and postal codes to their first two digits.
  *
- * Two passes: values of person fields (curp, nombre, primerApellido, numeroAfiliacion, dni…) are collected from
- * every message body and replaced wherever they appear, and identifier shapes (CURP, RFC, NSS) are replaced in
- * any text, such as URLs and finding messages.
+ * Two passes: values of person fields are collected from every message body (redact-collect.ts), then replaced
+ * wherever they appear, whole word for word, in plain, URL-encoded and JSON-escaped text; identifier shapes (CURP,
+ * RFC, NSS, a DNI in a FHIR `identifier=` search) are replaced in any text even when no body carried them.
+ *
+ * Names are replaced word by word (a surname travels as "CERDÁN CASTREJÓN" in PID-5 and as two members in a JSON
+ * body), in the spellings messages use (as written, UPPER, Title), never lower-case: a lower-case word is far more
+ * often a Spanish word or a JSON member ("campos") than a surname.
  *
  * Secrets are not pseudonymized but removed, always, by the one secrets policy (src/util/redaction.ts) that the
  * journal and the report share.
  */
 
-export type IdentifierKind = 'CURP' | 'RFC' | 'NSS' | 'DNI' | 'NAME' | 'ID';
+export type { IdentifierKind } from './redact-collect.ts';
 
-const FIELD_KINDS: Record<string, IdentifierKind> = {
-  curp: 'CURP',
-  curpanterior: 'CURP',
-  titularcurp: 'CURP',
-  rfc: 'RFC',
-  nss: 'NSS',
-  numeroafiliacion: 'NSS',
-  numeroseguridadsocial: 'NSS',
-  dni: 'DNI',
-  numerodocumento: 'DNI',
-  documento: 'DNI',
-  nombre: 'NAME',
-  nombres: 'NAME',
-  primerapellido: 'NAME',
-  segundoapellido: 'NAME',
-  apellido: 'NAME',
-  apellido1: 'NAME',
-  apellido2: 'NAME',
-  apellidopaterno: 'NAME',
-  apellidomaterno: 'NAME',
-  given: 'NAME',
-  family: 'NAME',
-};
-
+// Lookbehinds: no letter or digit before, unless it ends a JSON escape ("\nGOMC…" is a CURP at a line start). Both
+// cases: a digit run inside a hash or a UUID ("…-a74186230673") is not an NSS.
 const PATTERNS: { kind: IdentifierKind; re: RegExp }[] = [
   // CURP shape, valid or not (a CURP with a wrong check digit is still somebody's identifier).
-  { kind: 'CURP', re: /(?<![A-Z0-9])[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d(?![A-Z0-9])/g },
+  { kind: 'CURP', re: /(?<!(?<!\\)[A-Za-z0-9])[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d(?![A-Za-z0-9])/g },
   // RFC of a person: 4 letters, birth date, 3-character homoclave.
-  { kind: 'RFC', re: /(?<![A-Z0-9Ñ&])[A-ZÑ&]{4}\d{6}[A-Z0-9]{3}(?![A-Z0-9])/g },
-  // NSS: 11 digits not inside a longer number (timestamps, ids).
-  { kind: 'NSS', re: /(?<![0-9.:-])\d{11}(?![0-9])/g },
+  { kind: 'RFC', re: /(?<!(?<!\\)[A-Za-z0-9Ñ&])[A-ZÑ&]{4}\d{6}[A-Z0-9]{3}(?![A-Za-z0-9])/g },
+  // NSS: 11 digits not inside a longer number (timestamps, ids) or a hash.
+  { kind: 'NSS', re: /(?<!(?<!\\)[A-Za-z0-9.:-])\d{11}(?![A-Za-z0-9])/g },
+  // DNI searched for in FHIR: `identifier=12345678` or `identifier=<system>|12345678` (the bar possibly URL-encoded).
+  { kind: 'DNI', re: /(?<=[?&]identifier(?::[a-z]+)?=(?:[^&\s"|]*?(?:\||%7[Cc]))?)\d{8}(?![0-9])/g },
 ];
 
+/**
+ * One pass over text: JSON/JS escapes (`\n`, `\\r`, `\u000d`, kept as they are so "\nJUAN" is not read as "nJUAN"),
+ * ISO dates, then words (letters, digits and %XX sequences of URL encoding).
+ */
+const SCAN = /(\\+(?:u[0-9A-Fa-f]{4}|[nrtbf]))|(?<![\p{L}\p{N}-])(\d{4}-\d{2}-\d{2})(?![\p{L}\p{N}])|((?:[\p{L}\p{N}]|%[0-9A-Fa-f]{2})+)/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
+/** Particles of Spanish surnames: not identifying alone, and common words in any text. */
+const PARTICLES = new Set(['DA', 'DAS', 'DE', 'DEL', 'DER', 'DI', 'DIE', 'DO', 'DOS', 'EL', 'LA', 'LAS', 'LE', 'LES', 'LOS', 'MAC', 'SAN', 'SANTA', 'VAN', 'VON', 'Y']);
 const MIN_NAME_LENGTH = 3;
+/**
+ * Words of an identifier shorter than this are not looked for in free text: "41db" of one UUID is a word of many
+ * others, and of hashes. Person identifiers (CURP, NSS, DNI, phone numbers) are longer.
+ */
+const MIN_ID_LENGTH = 6;
+const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_DATE = /^(\d{4})-?(\d{2})-?(\d{2})/;
+
+const upper = (s: string): string => s.normalize('NFC').toLocaleUpperCase('es');
+const title = (s: string): string => {
+  const u = upper(s);
+  return u.slice(0, 1) + u.slice(1).toLocaleLowerCase('es');
+};
+
+interface Replacement {
+  kind: IdentifierKind;
+  key: string;
+  to: string;
+}
 
 export interface RedactionStats {
   kinds: IdentifierKind[];
@@ -59,15 +70,22 @@ export interface RedactionStats {
 
 export class Pseudonymizer {
   readonly #salt: Buffer;
-  readonly #known = new Map<string, IdentifierKind>();
+  /** Exact word → what replaces it. */
+  readonly #words = new Map<string, Replacement>();
   readonly #used = new Map<string, string>();
-  #knownRe: RegExp | undefined;
+  /** kind + value of everything actually replaced, for the report's figure. */
+  readonly #replaced = new Set<string>();
 
   constructor(salt: Buffer = randomBytes(32)) {
     this.#salt = salt;
   }
 
   pseudonym(kind: IdentifierKind, value: string): string {
+    this.#replaced.add(`${kind}\u0000${value}`);
+    return this.#hmac(kind, value);
+  }
+
+  #hmac(kind: IdentifierKind, value: string): string {
     const key = `${kind}\u0000${value}`;
     let p = this.#used.get(key);
     if (!p) {
@@ -77,47 +95,90 @@ export class Pseudonymizer {
     return p;
   }
 
-  /** Pass 1: remember the values of person fields found anywhere in `value`. */
-  collect(value: unknown, depth = 0): void {
-    if (depth > 64 || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const v of value) this.collect(v, depth + 1);
-      return;
-    }
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const kind = FIELD_KINDS[k.toLowerCase()];
-      if (kind) this.#remember(kind, v);
-      else this.collect(v, depth + 1);
-    }
+  /** Pass 1: remember the person values found anywhere in `value` (message bodies, resources, ER7). */
+  collect(value: unknown): void {
+    collectPersons(value, (kind, v) => this.remember(kind, v));
   }
 
-  #remember(kind: IdentifierKind, v: unknown): void {
+  /** Remembers one value of a person field, in every form a file may carry it. */
+  remember(kind: IdentifierKind, v: unknown): void {
     if (Array.isArray(v)) {
-      for (const x of v) this.#remember(kind, x);
+      for (const x of v) this.remember(kind, x);
       return;
     }
     if (typeof v !== 'string' && typeof v !== 'number') return;
-    const s = String(v).trim();
-    if (s.length < (kind === 'NAME' ? MIN_NAME_LENGTH : 4)) return;
-    if (!this.#known.has(s)) {
-      this.#known.set(s, kind);
-      this.#knownRe = undefined;
+    const s = String(v).normalize('NFC').trim();
+    if (kind === 'DATE') {
+      const m = ISO_DATE.exec(s);
+      if (!m || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31) return;
+      const [, y, mo, d] = m as unknown as [string, string, string, string];
+      for (const form of [`${y}-${mo}-${d}`, `${y}${mo}${d}`]) this.#learn(form, { kind, key: `${y}-${mo}-${d}`, to: y });
+      return;
+    }
+    if (kind === 'POSTAL') {
+      if (/^\d{4,6}$/.test(s)) this.#learn(s, { kind, key: s, to: s.slice(0, 2) });
+      return;
+    }
+    // A UUID names a record, not a person; its words would match other UUIDs.
+    if (kind !== 'NAME' && UUID.test(s)) return;
+    for (const w of s.match(WORD) ?? []) {
+      const key = upper(w);
+      if (kind === 'NAME') {
+        if (w.length < MIN_NAME_LENGTH || PARTICLES.has(key) || /^\d+$/.test(w)) continue;
+        const to = this.#hmac('NAME', key);
+        for (const form of new Set([w, key, title(w)])) this.#learn(form, { kind, key, to });
+      } else {
+        if (w.length < MIN_ID_LENGTH) continue;
+        const to = this.#hmac(kind, key);
+        for (const form of new Set([w, key])) this.#learn(form, { kind, key, to });
+      }
     }
   }
 
-  /** Identifier shapes and known person values in free text. */
-  text(s: string): string {
-    let out = s;
-    if (this.#known.size > 0) {
-      if (!this.#knownRe) {
-        // Longest first, so "NUÑEZ MARTINEZ" wins over "NUÑEZ"; whole words only (Unicode-aware).
-        const alts = [...this.#known.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-        this.#knownRe = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+  /** The first kind a word was seen as decides its pseudonym, so that it is the same in every file. */
+  #learn(form: string, r: Replacement): void {
+    if (!this.#words.has(form)) this.#words.set(form, r);
+  }
+
+  #word(w: string): string {
+    const r = this.#words.get(w);
+    if (!r) return w;
+    this.#replaced.add(`${r.kind}\u0000${r.key}`);
+    return r.to;
+  }
+
+  #scan(s: string): string {
+    return s.replace(SCAN, (m, jsonEscape: string | undefined, date: string | undefined) => {
+      if (jsonEscape) return m;
+      if (date) return this.#word(date);
+      if (!m.includes('%')) return this.#word(m);
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(m);
+      } catch {
+        return this.#word(m);
       }
-      out = out.replace(this.#knownRe, (m) => this.pseudonym(this.#known.get(m) ?? 'ID', m));
-    }
+      if (decoded === m) return this.#word(m);
+      const red = this.#scan(decoded);
+      return red === decoded ? m : encodeURIComponent(red);
+    });
+  }
+
+  /** Known person values (in plain, URL-encoded and JSON-escaped text) and identifier shapes in free text. */
+  text(s: string): string {
+    let out = this.#words.size > 0 ? this.#scan(s) : s;
     for (const { kind, re } of PATTERNS) out = out.replace(re, (m) => this.pseudonym(kind, m));
     return out;
+  }
+
+  /**
+   * One value of a person field: as in files (names word by word, dates to the year, postal codes to two digits),
+   * and, the member saying what it is, also a word too short to be looked for in free text ("UC").
+   */
+  #field(kind: IdentifierKind, value: string): string {
+    this.remember(kind, value);
+    if (kind === 'DATE' || kind === 'POSTAL') return this.#scan(value);
+    return value.replace(WORD, (w) => (this.#words.has(w) ? this.#word(w) : kind === 'NAME' && PARTICLES.has(upper(w)) ? w : this.pseudonym(kind, upper(w))));
   }
 
   /** Pass 2: a redacted deep copy. Object keys are kept, so JSON pointers still point where they did. */
@@ -126,8 +187,8 @@ export class Pseudonymizer {
   }
 
   #redact(value: unknown, kind: IdentifierKind | undefined, depth: number): unknown {
-    if (typeof value === 'string') return kind ? this.pseudonym(kind, value) : this.text(value);
-    if (typeof value === 'number' && kind) return this.pseudonym(kind, String(value));
+    if (typeof value === 'string') return kind ? this.#field(kind, value) : this.text(value);
+    if (typeof value === 'number' && kind) return this.#field(kind, String(value));
     if (value === null || typeof value !== 'object' || depth > 64) return value;
     if (Array.isArray(value)) return value.map((v) => this.#redact(v, kind, depth + 1));
     const out: Record<string, unknown> = {};
@@ -137,9 +198,12 @@ export class Pseudonymizer {
     return out;
   }
 
+  /** Distinct person values learnt from the messages or replaced where found (the files are filtered after this is read). */
   stats(): RedactionStats {
+    const values = new Set(this.#replaced);
+    for (const r of this.#words.values()) values.add(`${r.kind}\u0000${r.key}`);
     const kinds = new Set<IdentifierKind>();
-    for (const k of this.#used.keys()) kinds.add(k.split('\u0000')[0] as IdentifierKind);
-    return { kinds: [...kinds].sort(), values: this.#used.size };
+    for (const k of values) kinds.add(k.split('\u0000')[0] as IdentifierKind);
+    return { kinds: [...kinds].sort(), values: values.size };
   }
 }

@@ -58,10 +58,12 @@ test('signed runs verify, a tampered byte is named, and diff exits 3 naming the 
   // Usage errors are exit 4; keys are never overwritten.
   assert.deepEqual([noDir.code, oneRun.code, badKey.code, overwrite.code], [4, 4, 4, 4]);
 
-  // Redacted: no CURP in the report documents, raw evidence untouched.
+  // Redacted: no CURP in the report documents nor in the evidence (issue 10: every file of the run); the clean run,
+  // not redacted, keeps its raw evidence.
   assert.doesNotMatch(await readFile(join(faultyDir, 'report.json'), 'utf8'), CURP_SHAPE);
   assert.doesNotMatch(await readFile(join(faultyDir, 'report.html'), 'utf8'), CURP_SHAPE);
-  assert.match(await readFile(join(faultyDir, 'evidence', 'exchanges.ndjson'), 'utf8'), CURP_SHAPE);
+  assert.doesNotMatch(await readFile(join(faultyDir, 'evidence', 'exchanges.ndjson'), 'utf8'), CURP_SHAPE);
+  assert.match(await readFile(join(cleanDir, 'evidence', 'exchanges.ndjson'), 'utf8'), CURP_SHAPE);
 
   // The planted fault, as a regression gate.
   assert.equal(diff.code, 3, diff.stdout + diff.stderr);

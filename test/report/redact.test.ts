@@ -48,6 +48,7 @@ test('pseudonyms: stable within a run, keyed by field and by shape, keys kept', 
 describe('sello run --redact', () => {
   let fixture: FixtureRun;
   let outDir: string;
+  let opts: BuildReportOptions;
   before(async () => {
     fixture = await runCucumberFixture(['--tags', 'not @RN-05 and not @RN-07']);
     // A finding that quotes the CURP, as real rule messages do.
@@ -72,7 +73,7 @@ describe('sello run --redact', () => {
     const file = path.join(fixture.dir, 'with-finding.ndjson');
     await writeFile(file, writeEnvelopes([...envelopes.slice(0, i + 1), finding, ...envelopes.slice(i + 1)]));
     outDir = path.join(fixture.dir, 'redacted');
-    const opts: BuildReportOptions = {
+    opts = {
       messagesFile: file,
       outDir,
       runId: 'run-red',
@@ -89,15 +90,15 @@ describe('sello run --redact', () => {
   });
   after(() => cleanup(fixture.dir));
 
-  test('no CURP is left in report.json, report.html, junit.xml or fhir/, and the report says what it did', async () => {
-    for (const f of ['report.json', 'report.html', 'junit.xml', 'fhir/features-alta.json']) {
+  test('no CURP is left in report.json, report.html, junit.xml, fhir/ or the evidence, and the report says what it did', async () => {
+    for (const f of ['report.json', 'report.html', 'junit.xml', 'fhir/features-alta.json', 'evidence/exchanges.ndjson', 'evidence/cucumber-messages.ndjson']) {
       const text = await readFile(path.join(outDir, f), 'utf8');
       assert.doesNotMatch(text, CURP_SHAPE, `${f} still holds a CURP`);
     }
     const report = JSON.parse(await readFile(path.join(outDir, 'report.json'), 'utf8')) as { redaction: { applied: boolean; kinds: string[]; rawFiles: string[] } };
     assert.equal(report.redaction.applied, true);
     assert.ok(report.redaction.kinds.includes('CURP'));
-    assert.ok(report.redaction.rawFiles.includes('evidence/exchanges.ndjson'));
+    assert.deepEqual(report.redaction.rawFiles, [], 'no file of the run is left raw');
   });
 
   test('one CURP, one pseudonym, wherever it appears in the report', async () => {
@@ -110,9 +111,15 @@ describe('sello run --redact', () => {
     assert.ok((html.match(/CURP_[0-9a-f]{10}/g) ?? []).length >= 5);
   });
 
-  test('the raw evidence keeps the real values and every hash still verifies', async () => {
-    assert.match(await readFile(path.join(outDir, 'evidence/exchanges.ndjson'), 'utf8'), new RegExp(CURP));
+  test('the evidence is redacted before it is hashed: every hash still verifies', async () => {
     const r = await verifyRunDirectory(outDir);
     assert.equal(r.ok, true, JSON.stringify(r.files.filter((f) => f.status !== 'ok')));
+  });
+
+  test('without --redact the evidence stays raw for the regulator', async () => {
+    const rawDir = path.join(fixture.dir, 'raw');
+    await buildReport({ ...opts, outDir: rawDir, redact: false });
+    assert.match(await readFile(path.join(rawDir, 'evidence/exchanges.ndjson'), 'utf8'), new RegExp(CURP));
+    assert.match(await readFile(path.join(rawDir, 'report.html'), 'utf8'), new RegExp(CURP));
   });
 });

@@ -1,0 +1,189 @@
+import { parseEr7, splitComponents, splitRepetitions, unescapeEr7 } from '../hl7v2/er7.ts';
+
+/*
+ * What --redact must replace, read from the messages themselves: values of person fields in JSON bodies (by member
+ * name, whatever the program), of person resources in FHIR (identifier values are under the generic `value`, so by
+ * resource type), and of person fields in HL7 v2 ER7 messages (by segment and field). Free-text occurrences of these
+ * values are then found by the Pseudonymizer wherever they sit in a file.
+ */
+
+export type IdentifierKind = 'CURP' | 'RFC' | 'NSS' | 'DNI' | 'NAME' | 'ID' | 'DATE' | 'POSTAL';
+
+export type Remember = (kind: IdentifierKind, value: unknown) => void;
+
+/** Member names (lower-cased) whose value is a person's identifier, name, birth date or postal code. */
+export const FIELD_KINDS: Record<string, IdentifierKind> = {
+  curp: 'CURP',
+  curpanterior: 'CURP',
+  titularcurp: 'CURP',
+  rfc: 'RFC',
+  nss: 'NSS',
+  numeroafiliacion: 'NSS',
+  numeroseguridadsocial: 'NSS',
+  dni: 'DNI',
+  numerodocumento: 'DNI',
+  documento: 'DNI',
+  nombre: 'NAME',
+  nombres: 'NAME',
+  nombrecompleto: 'NAME',
+  primerapellido: 'NAME',
+  segundoapellido: 'NAME',
+  apellido: 'NAME',
+  apellidos: 'NAME',
+  apellido1: 'NAME',
+  apellido2: 'NAME',
+  apellidopaterno: 'NAME',
+  apellidomaterno: 'NAME',
+  given: 'NAME',
+  family: 'NAME',
+  fechanacimiento: 'DATE',
+  birthdate: 'DATE',
+  cp: 'POSTAL',
+  codigopostal: 'POSTAL',
+  postalcode: 'POSTAL',
+  // Peru's district of residence: finer than a postal code, dropped to its department like one.
+  ubigeo: 'POSTAL',
+  telefono: 'ID',
+  celular: 'ID',
+  correo: 'ID',
+  email: 'ID',
+};
+
+const PERSON_RESOURCES = new Set(['Patient', 'RelatedPerson', 'Practitioner', 'Person']);
+const DNI_SHAPE = /^\d{8}(?:-[0-9A-Z])?$/;
+const idKind = (v: string): IdentifierKind => (DNI_SHAPE.test(v) ? 'DNI' : 'ID');
+const MAX_DEPTH = 64;
+
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function humanName(n: unknown, remember: Remember): void {
+  if (!isRecord(n)) return;
+  remember('NAME', n.text);
+  remember('NAME', n.family);
+  for (const g of asArray(n.given)) remember('NAME', g);
+}
+
+/** A FHIR Patient, RelatedPerson, Practitioner or Person: its identifiers, names, birth date, postal codes, telecoms. */
+function personResource(r: Record<string, unknown>, remember: Remember): void {
+  for (const id of asArray(r.identifier)) if (isRecord(id) && typeof id.value === 'string') remember(idKind(id.value), id.value);
+  for (const n of asArray(r.name)) humanName(n, remember);
+  remember('DATE', r.birthDate);
+  for (const a of asArray(r.address)) if (isRecord(a)) remember('POSTAL', a.postalCode);
+  for (const t of asArray(r.telecom)) if (isRecord(t)) remember('ID', t.value);
+  for (const c of asArray(r.contact)) {
+    if (!isRecord(c)) continue;
+    humanName(c.name, remember);
+    for (const t of asArray(c.telecom)) if (isRecord(t)) remember('ID', t.value);
+  }
+}
+
+/** Any JSON value: person fields by member name, person resources by type, ER7 and JSON carried as strings. */
+export function collectPersons(value: unknown, remember: Remember, depth = 0): void {
+  if (depth > MAX_DEPTH) return;
+  if (typeof value === 'string') {
+    collectText(value, remember, depth);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) collectPersons(v, remember, depth + 1);
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  if (typeof obj.resourceType === 'string' && PERSON_RESOURCES.has(obj.resourceType)) personResource(obj, remember);
+  for (const [k, v] of Object.entries(obj)) {
+    const kind = FIELD_KINDS[k.toLowerCase()];
+    if (kind) remember(kind, v);
+    collectPersons(v, remember, depth + 1);
+  }
+}
+
+/** A string body: an ER7 message, a JSON text (a body the SUT sent as text), or a URL with person query parameters. */
+function collectText(s: string, remember: Remember, depth: number): void {
+  const t = s.trimStart();
+  if (t.startsWith('MSH')) collectEr7(t, remember);
+  else if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      collectPersons(JSON.parse(t), remember, depth + 1);
+    } catch {
+      // Not JSON after all: the identifier shapes still catch what it carries.
+    }
+  }
+}
+
+/** Query parameters named like person fields (`?curp=…&fechaNacimiento=…`), and FHIR `identifier=[system|]value`. */
+export function collectUrl(url: unknown, remember: Remember): void {
+  if (typeof url !== 'string' || !url.includes('?')) return;
+  let params: URLSearchParams;
+  try {
+    params = new URL(url, 'http://relative.invalid').searchParams;
+  } catch {
+    return;
+  }
+  for (const [k, v] of params) {
+    const name = k.toLowerCase().split(':')[0] ?? '';
+    const kind = FIELD_KINDS[name];
+    if (kind) remember(kind, v);
+    else if (name === 'identifier') {
+      // Searches by identifier are of any resource (a Task's follow-up id); only a DNI is a person's.
+      const value = v.split('|').pop() ?? '';
+      if (idKind(value) === 'DNI') remember('DNI', value);
+    }
+  }
+}
+
+type V2Type = 'CX' | 'XPN' | 'XCN' | 'DATE' | 'XAD' | 'XTN';
+
+/** Person fields of HL7 v2.5 segments, by data type: the patient, next of kin, and the clinicians named. */
+const V2_FIELDS: Record<string, Record<number, V2Type>> = {
+  PID: { 2: 'CX', 3: 'CX', 4: 'CX', 5: 'XPN', 6: 'XPN', 7: 'DATE', 9: 'XPN', 11: 'XAD', 13: 'XTN', 14: 'XTN', 19: 'CX', 21: 'CX' },
+  NK1: { 2: 'XPN', 4: 'XAD', 5: 'XTN', 6: 'XTN', 16: 'DATE', 30: 'XPN', 31: 'XTN', 33: 'CX' },
+  PV1: { 7: 'XCN', 8: 'XCN', 9: 'XCN', 17: 'XCN', 52: 'XCN' },
+  ORC: { 10: 'XCN', 11: 'XCN', 12: 'XCN' },
+  OBR: { 16: 'XCN', 28: 'XCN' },
+  OBX: { 16: 'XCN' },
+  AIP: { 3: 'XCN' },
+  ROL: { 4: 'XCN' },
+  TXA: { 5: 'XCN', 9: 'XCN', 10: 'XCN' },
+  IN1: { 16: 'XPN', 18: 'DATE', 19: 'XAD' },
+  GT1: { 3: 'XPN', 5: 'XAD', 8: 'DATE' },
+};
+
+function collectEr7(text: string, remember: Remember): void {
+  const m = parseEr7(text);
+  if (!m.ok) return;
+  const d = m.delimiters;
+  for (const seg of m.segments) {
+    const fields = V2_FIELDS[seg.id];
+    if (!fields) continue;
+    for (const [n, type] of Object.entries(fields)) {
+      for (const rep of splitRepetitions(seg.fields[Number(n)] ?? '', d)) {
+        const c = splitComponents(rep, d).map((x) => unescapeEr7(x.split(d.subcomponent)[0] ?? '', d).value);
+        switch (type) {
+          case 'CX':
+            remember(idKind(c[0] ?? ''), c[0]);
+            break;
+          case 'XPN':
+            for (const x of c.slice(0, 3)) remember('NAME', x);
+            break;
+          case 'XCN':
+            remember('ID', c[0]);
+            for (const x of c.slice(1, 4)) remember('NAME', x);
+            break;
+          case 'DATE':
+            remember('DATE', c[0]);
+            break;
+          case 'XAD':
+            remember('POSTAL', c[4]);
+            remember('POSTAL', c[8]);
+            break;
+          case 'XTN':
+            remember('ID', c[0]);
+            remember('ID', c[11]);
+            break;
+        }
+      }
+    }
+  }
+}

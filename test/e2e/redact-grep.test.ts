@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { verifyRunDirectory } from '../../src/report/integrity.ts';
+import { removeTempDir, runSello, tempDir } from './sello-process.ts';
+
+/*
+ * Issue 10 item 5: a redacted run of every program leaks none of the persons it generated. The same seed is run twice,
+ * raw and with --redact (a run is deterministic for a seed: the same synthetic people); every identifier, name, birth
+ * date and postal code the raw run's messages carry is read back by this test's own reading of the bodies (not the
+ * redactor's), then looked for in every file of the redacted run directory, plain, URL-encoded and HTML-escaped.
+ */
+
+const SEED = '20261205';
+const PROGRAMS = ['mx-pgs', 'pe-ris'];
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await removeTempDir(d);
+});
+
+const ID_FIELDS = new Set(['curp', 'curpanterior', 'titularcurp', 'rfc', 'nss', 'numeroafiliacion', 'dni']);
+const NAME_FIELDS = new Set(['nombre', 'nombres', 'primerapellido', 'segundoapellido', 'apellidopaterno', 'apellidomaterno', 'apellido1', 'apellido2', 'given', 'family']);
+const DATE_FIELDS = new Set(['fechanacimiento', 'birthdate']);
+const POSTAL_FIELDS = new Set(['cp', 'codigopostal', 'postalcode']);
+// Particles of surnames are not names alone (DE LA CRUZ); every other word of a name is looked for.
+const PARTICLES = new Set(['DA', 'DAS', 'DE', 'DEL', 'DER', 'DI', 'DIE', 'DO', 'DOS', 'EL', 'LA', 'LAS', 'LE', 'LES', 'LOS', 'MAC', 'SAN', 'SANTA', 'VAN', 'VON', 'Y']);
+
+type Kind = 'id' | 'name' | 'date' | 'postal';
+
+class Persons {
+  readonly values = new Map<string, Kind>();
+  add(kind: Kind, v: unknown): void {
+    if (Array.isArray(v)) {
+      for (const x of v) this.add(kind, x);
+      return;
+    }
+    if (typeof v !== 'string' && typeof v !== 'number') return;
+    const s = String(v).trim();
+    if (kind === 'date') {
+      const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(s.slice(0, 10).length === 10 && s.includes('-') ? s.slice(0, 10) : s.slice(0, 8));
+      if (m) {
+        this.values.set(`${m[1]}-${m[2]}-${m[3]}`, kind);
+        this.values.set(`${m[1]}${m[2]}${m[3]}`, kind);
+      }
+    } else if (kind === 'name') {
+      if (s.length >= 3) this.values.set(s, kind);
+      for (const w of s.split(/[^\p{L}]+/u)) if (w.length >= 3 && !PARTICLES.has(w.toUpperCase())) this.values.set(w, kind);
+    } else if (kind === 'postal') {
+      if (/^\d{4,6}$/.test(s)) this.values.set(s, kind);
+    } else if (s.length >= 4) {
+      this.values.set(s, kind);
+      // A DNI travels with and without its check character (12345678-K, 12345678^K in PID-3).
+      const dni = /^(\d{8})-[0-9A-Z]$/.exec(s);
+      if (dni) this.values.set(dni[1]!, kind);
+    }
+  }
+
+  json(v: unknown): void {
+    if (typeof v === 'string') {
+      if (v.startsWith('MSH')) this.er7(v);
+      else if (v.startsWith('{')) {
+        try {
+          this.json(JSON.parse(v));
+        } catch {}
+      }
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) this.json(x);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (o.resourceType === 'Patient' || o.resourceType === 'RelatedPerson' || o.resourceType === 'Practitioner') {
+      for (const id of (o.identifier as { value?: string }[] | undefined) ?? []) this.add('id', id.value);
+      for (const n of (o.name as { text?: string }[] | undefined) ?? []) this.add('name', n.text);
+    }
+    for (const [k, x] of Object.entries(o)) {
+      const key = k.toLowerCase();
+      if (ID_FIELDS.has(key)) this.add('id', x);
+      else if (NAME_FIELDS.has(key)) this.add('name', x);
+      else if (DATE_FIELDS.has(key)) this.add('date', x);
+      else if (POSTAL_FIELDS.has(key)) this.add('postal', x);
+      this.json(x);
+    }
+  }
+
+  /** PID-3 ids, PID-5 names, PID-7 birth date, PID-11 postal code, NK1-2 names; read with plain splits. */
+  er7(text: string): void {
+    for (const seg of text.split(/\r\n?|\n/)) {
+      const f = seg.split('|');
+      const comps = (n: number) => (f[n] ?? '').split('~').map((r) => r.split('^'));
+      if (f[0] === 'PID') {
+        for (const c of comps(3)) this.add('id', c[0]);
+        for (const c of comps(5)) this.add('name', c.slice(0, 3));
+        this.add('date', f[7]);
+        for (const c of comps(11)) this.add('postal', c[4]);
+      } else if (f[0] === 'NK1') {
+        for (const c of comps(2)) this.add('name', c.slice(0, 3));
+      }
+    }
+  }
+
+  url(u: unknown): void {
+    if (typeof u !== 'string') return;
+    const m = /[?&]identifier=(?:[^&|]*(?:\||%7C))?(\d{8})/i.exec(u);
+    if (m) this.add('id', m[1]);
+  }
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+async function run(program: string, redact: boolean): Promise<string> {
+  const out = await tempDir(`sello-redact-${program}-`);
+  dirs.push(out);
+  const r = await runSello(['run', '--program', program, '--quiet', '--seed', SEED, '--out', out, ...(redact ? ['--redact'] : [])], {}, 240_000);
+  assert.equal(r.code, 0, `${program}${redact ? ' --redact' : ''}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return realpath(path.join(out, 'latest'));
+}
+
+/** The persons a raw run's messages carry: every exchange the scenarios attached and every journal of the mocks. */
+async function personsOf(runDir: string): Promise<Map<string, Kind>> {
+  const persons = new Persons();
+  for (const file of await filesUnder(path.join(runDir, 'evidence'))) {
+    if (!file.endsWith('.ndjson') || file.endsWith('cucumber-messages.ndjson')) continue;
+    for (const line of (await readFile(file, 'utf8')).split('\n')) {
+      if (!line) continue;
+      const x = JSON.parse(line) as { url?: string; request?: { body?: unknown }; response?: { body?: unknown } };
+      persons.url(x.url);
+      persons.json([x.request?.body, x.response?.body]);
+    }
+  }
+  return persons.values;
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const html = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** One pattern per value and form: whole words, so "1234" is not found inside "912345"; "\nJUAN" still counts. */
+function patterns(values: Map<string, Kind>): { value: string; re: RegExp }[] {
+  const out: { value: string; re: RegExp }[] = [];
+  for (const [value, kind] of values) {
+    const forms = new Set([value, encodeURIComponent(value), html(value), ...(kind === 'name' ? [value.toUpperCase(), encodeURIComponent(value.toUpperCase())] : [])]);
+    for (const form of forms) out.push({ value, re: new RegExp(`(?<!(?<!\\\\)[\\p{L}\\p{N}])${escapeRe(form)}(?![\\p{L}\\p{N}])`, 'u') });
+  }
+  return out;
+}
+
+for (const program of PROGRAMS) {
+  test(`${program}: no identifier, name, birth date or postal code of the run is left in any file of the redacted run`, { timeout: 300_000 }, async (t) => {
+    const rawDir = await run(program, false);
+    const redactedDir = await run(program, true);
+    const values = await personsOf(rawDir);
+    const kinds = new Set(values.values());
+    assert.ok(values.size > 20 && kinds.has('id') && kinds.has('name') && kinds.has('date'), `too few persons read back: ${[...values.keys()].join(' ')}`);
+    const pats = patterns(values);
+
+    // The search itself finds them where they are: the raw report.html holds persons.
+    const rawHtml = await readFile(path.join(rawDir, 'report.html'), 'utf8');
+    assert.ok(
+      pats.some((p) => p.re.test(rawHtml)),
+      'the grep finds nothing even in the raw report',
+    );
+
+    const files = await filesUnder(redactedDir);
+    const leaks: string[] = [];
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      for (const p of pats) if (p.re.test(text)) leaks.push(`${path.relative(redactedDir, file)}: ${p.value}`);
+    }
+    t.diagnostic(`${program}: ${files.length} files × ${values.size} values (${pats.length} forms) checked, ${leaks.length} hits`);
+    console.log(`# ${program}: ${files.length} files × ${values.size} values (${pats.length} forms) checked`);
+    assert.deepEqual([...new Set(leaks)].slice(0, 50), [], `${leaks.length} leaks`);
+    // Redacted before it was hashed and signed: the run still verifies (no hash, path or UUID was taken for a person).
+    const verified = await verifyRunDirectory(redactedDir);
+    assert.equal(verified.ok, true, JSON.stringify(verified.files.filter((f) => f.status !== 'ok').slice(0, 10)));
+    const report = JSON.parse(await readFile(path.join(redactedDir, 'report.json'), 'utf8')) as { redaction: { applied: boolean; rawFiles: string[] } };
+    assert.deepEqual(report.redaction, { ...report.redaction, applied: true, rawFiles: [] });
+  });
+}
