@@ -7,7 +7,7 @@ import { parseEr7, splitComponents, splitRepetitions, unescapeEr7 } from '../hl7
  * values are then found by the Pseudonymizer wherever they sit in a file.
  */
 
-export type IdentifierKind = 'CURP' | 'RFC' | 'NSS' | 'DNI' | 'NAME' | 'ID' | 'DATE' | 'POSTAL';
+export type IdentifierKind = 'CURP' | 'RFC' | 'NSS' | 'DNI' | 'NAME' | 'ID' | 'DATE' | 'POSTAL' | 'ADDRESS';
 
 export type Remember = (kind: IdentifierKind, value: unknown) => void;
 
@@ -43,6 +43,8 @@ export const FIELD_KINDS: Record<string, IdentifierKind> = {
   postalcode: 'POSTAL',
   // Peru's district of residence: finer than a postal code, dropped to its department like one.
   ubigeo: 'POSTAL',
+  direccion: 'ADDRESS',
+  calle: 'ADDRESS',
   telefono: 'ID',
   celular: 'ID',
   correo: 'ID',
@@ -69,7 +71,12 @@ function personResource(r: Record<string, unknown>, remember: Remember): void {
   for (const id of asArray(r.identifier)) if (isRecord(id) && typeof id.value === 'string') remember(idKind(id.value), id.value);
   for (const n of asArray(r.name)) humanName(n, remember);
   remember('DATE', r.birthDate);
-  for (const a of asArray(r.address)) if (isRecord(a)) remember('POSTAL', a.postalCode);
+  for (const a of asArray(r.address)) {
+    if (!isRecord(a)) continue;
+    remember('POSTAL', a.postalCode);
+    remember('ADDRESS', a.line);
+    remember('ADDRESS', a.text);
+  }
   for (const t of asArray(r.telecom)) if (isRecord(t)) remember('ID', t.value);
   for (const c of asArray(r.contact)) {
     if (!isRecord(c)) continue;
@@ -175,6 +182,7 @@ function collectEr7(text: string, remember: Remember): void {
             remember('DATE', c[0]);
             break;
           case 'XAD':
+            remember('ADDRESS', c[0]);
             remember('POSTAL', c[4]);
             remember('POSTAL', c[8]);
             break;

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { esc } from './html-escape.ts';
 import { collectPersons, FIELD_KINDS, type IdentifierKind } from './redact-collect.ts';
 
 /*
@@ -36,9 +37,10 @@ const PATTERNS: { kind: IdentifierKind; re: RegExp }[] = [
 
 /**
  * One pass over text: JSON/JS escapes (`\n`, `\\r`, `\u000d`, kept as they are so "\nJUAN" is not read as "nJUAN"),
- * ISO dates, then words (letters, digits and %XX sequences of URL encoding).
+ * ISO dates and UUIDs (looked up whole), then words (letters, digits and %XX sequences of URL encoding).
  */
-const SCAN = /(\\+(?:u[0-9A-Fa-f]{4}|[nrtbf]))|(?<![\p{L}\p{N}-])(\d{4}-\d{2}-\d{2})(?![\p{L}\p{N}])|((?:[\p{L}\p{N}]|%[0-9A-Fa-f]{2})+)/gu;
+const SCAN =
+  /(\\+(?:u[0-9A-Fa-f]{4}|[nrtbf]))|(?<![\p{L}\p{N}-])(\d{4}-\d{2}-\d{2}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![\p{L}\p{N}])|((?:[\p{L}\p{N}]|%[0-9A-Fa-f]{2})+)/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 /** Particles of Spanish surnames: not identifying alone, and common words in any text. */
 const PARTICLES = new Set(['DA', 'DAS', 'DE', 'DEL', 'DER', 'DI', 'DIE', 'DO', 'DOS', 'EL', 'LA', 'LAS', 'LE', 'LES', 'LOS', 'MAC', 'SAN', 'SANTA', 'VAN', 'VON', 'Y']);
@@ -50,6 +52,7 @@ const MIN_NAME_LENGTH = 3;
 const MIN_ID_LENGTH = 6;
 const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^(\d{4})-?(\d{2})-?(\d{2})/;
+const MIN_ADDRESS_LENGTH = 6;
 
 const upper = (s: string): string => s.normalize('NFC').toLocaleUpperCase('es');
 const title = (s: string): string => {
@@ -72,6 +75,9 @@ export class Pseudonymizer {
   readonly #salt: Buffer;
   /** Exact word → what replaces it. */
   readonly #words = new Map<string, Replacement>();
+  /** Values of several words that only identify together (street lines), in every encoding a file may use. */
+  readonly #phrases = new Map<string, Replacement>();
+  #phraseRe: { re: RegExp; forms: Map<string, Replacement> } | undefined;
   readonly #used = new Map<string, string>();
   /** kind + value of everything actually replaced, for the report's figure. */
   readonly #replaced = new Set<string>();
@@ -115,12 +121,24 @@ export class Pseudonymizer {
       for (const form of [`${y}-${mo}-${d}`, `${y}${mo}${d}`]) this.#learn(form, { kind, key: `${y}-${mo}-${d}`, to: y });
       return;
     }
+    if (kind === 'ADDRESS') {
+      // A street line is a phrase ("JR. SINTÉTICO 385"): its words alone ("385") are everybody's.
+      if (s.length < MIN_ADDRESS_LENGTH) return;
+      const to = this.#hmac(kind, upper(s));
+      for (const form of new Set([s, upper(s)])) if (!this.#phrases.has(form)) this.#phrases.set(form, { kind, key: upper(s), to });
+      this.#phraseRe = undefined;
+      return;
+    }
     if (kind === 'POSTAL') {
       if (/^\d{4,6}$/.test(s)) this.#learn(s, { kind, key: s, to: s.slice(0, 2) });
       return;
     }
-    // A UUID names a record, not a person; its words would match other UUIDs.
-    if (kind !== 'NAME' && UUID.test(s)) return;
+    // A person's UUID is looked up whole: its words ("41db") are words of other UUIDs.
+    if (kind !== 'NAME' && UUID.test(s)) {
+      const key = s.replace(/^urn:uuid:/i, '').toLowerCase();
+      this.#learn(key, { kind, key, to: this.#hmac(kind, key) });
+      return;
+    }
     for (const w of s.match(WORD) ?? []) {
       const key = upper(w);
       if (kind === 'NAME') {
@@ -148,9 +166,9 @@ export class Pseudonymizer {
   }
 
   #scan(s: string): string {
-    return s.replace(SCAN, (m, jsonEscape: string | undefined, date: string | undefined) => {
+    return s.replace(SCAN, (m, jsonEscape: string | undefined, whole: string | undefined) => {
       if (jsonEscape) return m;
-      if (date) return this.#word(date);
+      if (whole) return this.#word(whole.toLowerCase());
       if (!m.includes('%')) return this.#word(m);
       let decoded: string;
       try {
@@ -164,9 +182,29 @@ export class Pseudonymizer {
     });
   }
 
+  #phrasePass(s: string): string {
+    if (this.#phrases.size === 0) return s;
+    if (!this.#phraseRe) {
+      const forms = new Map<string, Replacement>();
+      for (const [p, r] of this.#phrases) {
+        for (const f of [p, encodeURIComponent(p), encodeURIComponent(p).replace(/%20/g, '+'), esc(p)]) if (!forms.has(f)) forms.set(f, r);
+      }
+      const alts = [...forms.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      this.#phraseRe = { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts.join('|')})(?![\\p{L}\\p{N}])`, 'gu'), forms };
+    }
+    const { re, forms } = this.#phraseRe;
+    return s.replace(re, (m) => {
+      const r = forms.get(m);
+      if (!r) return m;
+      this.#replaced.add(`${r.kind}\u0000${r.key}`);
+      return r.to;
+    });
+  }
+
   /** Known person values (in plain, URL-encoded and JSON-escaped text) and identifier shapes in free text. */
   text(s: string): string {
-    let out = this.#words.size > 0 ? this.#scan(s) : s;
+    let out = this.#phrasePass(s);
+    out = this.#words.size > 0 ? this.#scan(out) : out;
     for (const { kind, re } of PATTERNS) out = out.replace(re, (m) => this.pseudonym(kind, m));
     return out;
   }
@@ -178,6 +216,7 @@ export class Pseudonymizer {
   #field(kind: IdentifierKind, value: string): string {
     this.remember(kind, value);
     if (kind === 'DATE' || kind === 'POSTAL') return this.#scan(value);
+    if (kind === 'ADDRESS') return this.#phrasePass(value);
     return value.replace(WORD, (w) => (this.#words.has(w) ? this.#word(w) : kind === 'NAME' && PARTICLES.has(upper(w)) ? w : this.pseudonym(kind, upper(w))));
   }
 
@@ -201,7 +240,7 @@ export class Pseudonymizer {
   /** Distinct person values learnt from the messages or replaced where found (the files are filtered after this is read). */
   stats(): RedactionStats {
     const values = new Set(this.#replaced);
-    for (const r of this.#words.values()) values.add(`${r.kind}\u0000${r.key}`);
+    for (const r of [...this.#words.values(), ...this.#phrases.values()]) values.add(`${r.kind}\u0000${r.key}`);
     const kinds = new Set<IdentifierKind>();
     for (const k of values) kinds.add(k.split('\u0000')[0] as IdentifierKind);
     return { kinds: [...kinds].sort(), values: values.size };

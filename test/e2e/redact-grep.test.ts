@@ -8,7 +8,7 @@ import { removeTempDir, runSello, tempDir } from './sello-process.ts';
 /*
  * Issue 10 item 5: a redacted run of every program leaks none of the persons it generated. The same seed is run twice,
  * raw and with --redact (a run is deterministic for a seed: the same synthetic people); every identifier, name, birth
- * date and postal code the raw run's messages carry is read back by this test's own reading of the bodies (not the
+ * date, postal code and street line the raw run's messages carry is read back by this test's own reading of the bodies (not the
  * redactor's), then looked for in every file of the redacted run directory, plain, URL-encoded and HTML-escaped.
  */
 
@@ -27,7 +27,7 @@ const POSTAL_FIELDS = new Set(['cp', 'codigopostal', 'postalcode']);
 // Particles of surnames are not names alone (DE LA CRUZ); every other word of a name is looked for.
 const PARTICLES = new Set(['DA', 'DAS', 'DE', 'DEL', 'DER', 'DI', 'DIE', 'DO', 'DOS', 'EL', 'LA', 'LAS', 'LE', 'LES', 'LOS', 'MAC', 'SAN', 'SANTA', 'VAN', 'VON', 'Y']);
 
-type Kind = 'id' | 'name' | 'date' | 'postal';
+type Kind = 'id' | 'name' | 'date' | 'postal' | 'address';
 
 class Persons {
   readonly values = new Map<string, Kind>();
@@ -47,6 +47,9 @@ class Persons {
     } else if (kind === 'name') {
       if (s.length >= 3) this.values.set(s, kind);
       for (const w of s.split(/[^\p{L}]+/u)) if (w.length >= 3 && !PARTICLES.has(w.toUpperCase())) this.values.set(w, kind);
+    } else if (kind === 'address') {
+      // A street line as a whole: its number alone ("385") is not the person's.
+      if (s.length >= 6) this.values.set(s, kind);
     } else if (kind === 'postal') {
       if (/^\d{4,6}$/.test(s)) this.values.set(s, kind);
     } else if (s.length >= 4) {
@@ -76,6 +79,7 @@ class Persons {
     if (o.resourceType === 'Patient' || o.resourceType === 'RelatedPerson' || o.resourceType === 'Practitioner') {
       for (const id of (o.identifier as { value?: string }[] | undefined) ?? []) this.add('id', id.value);
       for (const n of (o.name as { text?: string }[] | undefined) ?? []) this.add('name', n.text);
+      for (const a of (o.address as { line?: string[] }[] | undefined) ?? []) this.add('address', a.line);
     }
     for (const [k, x] of Object.entries(o)) {
       const key = k.toLowerCase();
@@ -96,7 +100,10 @@ class Persons {
         for (const c of comps(3)) this.add('id', c[0]);
         for (const c of comps(5)) this.add('name', c.slice(0, 3));
         this.add('date', f[7]);
-        for (const c of comps(11)) this.add('postal', c[4]);
+        for (const c of comps(11)) {
+          this.add('address', c[0]);
+          this.add('postal', c[4]);
+        }
       } else if (f[0] === 'NK1') {
         for (const c of comps(2)) this.add('name', c.slice(0, 3));
       }
@@ -145,7 +152,7 @@ const html = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;
 function patterns(values: Map<string, Kind>): { value: string; re: RegExp }[] {
   const out: { value: string; re: RegExp }[] = [];
   for (const [value, kind] of values) {
-    const forms = new Set([value, encodeURIComponent(value), html(value), ...(kind === 'name' ? [value.toUpperCase(), encodeURIComponent(value.toUpperCase())] : [])]);
+    const forms = new Set([value, encodeURIComponent(value), html(value), ...(kind === 'name' || kind === 'address' ? [value.toUpperCase(), encodeURIComponent(value.toUpperCase())] : [])]);
     for (const form of forms) out.push({ value, re: new RegExp(`(?<!(?<!\\\\)[\\p{L}\\p{N}])${escapeRe(form)}(?![\\p{L}\\p{N}])`, 'u') });
   }
   return out;

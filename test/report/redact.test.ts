@@ -6,6 +6,7 @@ import type { Envelope } from '@cucumber/messages';
 import { type BuildReportOptions, buildReport } from '../../src/report/build-report.ts';
 import { verifyRunDirectory } from '../../src/report/integrity.ts';
 import { Pseudonymizer } from '../../src/report/redact.ts';
+import { collectUrl } from '../../src/report/redact-collect.ts';
 import type { FixtureRun } from './helpers.ts';
 import { CATALOGUE, cleanup, readEnvelopes, runCucumberFixture, writeEnvelopes } from './helpers.ts';
 
@@ -43,6 +44,61 @@ test('pseudonyms: stable within a run, keyed by field and by shape, keys kept', 
   // Not a person's identifier: timestamps, UUIDs, short words.
   assert.equal(p.text('2026-11-28T00:28:15.217Z 3717528f-d9d9-465d-beda-e0b64d1053f0 ANA'), '2026-11-28T00:28:15.217Z 3717528f-d9d9-465d-beda-e0b64d1053f0 ANA');
   assert.notEqual(new Pseudonymizer().pseudonym('CURP', CURP), p.pseudonym('CURP', CURP), 'another run, another salt: not linkable');
+});
+
+test('file-level forms: URL-encoded, JSON-escaped, HTML, ER7; birth dates to the year, postal codes to two digits', () => {
+  const p = new Pseudonymizer();
+  p.collect({
+    resourceType: 'Patient',
+    identifier: [{ system: 'urn:dni', value: '42088901-K' }],
+    name: [{ family: 'Cerdán Castrejón', given: ['Luz', 'Nelly'] }],
+    birthDate: '1995-08-23',
+    address: [{ postalCode: '15001', line: ['Jr. Sintético 385'] }],
+  });
+  p.collect('MSH|^~\\&|A|B|C|D|20261205093651||ADT^A04|X1|P|2.5\rPID|1||55889285^D^^RENIEC^NI||ÑONTOL VÁSQUEZ^ROSA^^^^^L||19810620|F|||JR. X 1^^^^13001^PER^H^^061201\rNK1|1|QUISPE^MARIO');
+  const luz = p.pseudonym('NAME', 'LUZ');
+  const cerdan = p.pseudonym('NAME', 'CERDÁN');
+  const dni = p.pseudonym('DNI', '42088901');
+  // The same person, whatever the spelling or encoding of the file: one pseudonym.
+  assert.equal(p.text('{"given":["Luz"],"family":"Cerdán Castrejón"}'), `{"given":["${luz}"],"family":"${cerdan} ${p.pseudonym('NAME', 'CASTREJÓN')}"}`);
+  assert.equal(p.text('PID|1||42088901^K^^RENIEC^NI||CERDÁN CASTREJÓN^LUZ^NELLY'), `PID|1||${dni}^K^^RENIEC^NI||${cerdan} ${p.pseudonym('NAME', 'CASTREJÓN')}^${luz}^${p.pseudonym('NAME', 'NELLY')}`);
+  assert.equal(p.text('/fhir/Patient?identifier=urn%3Adni%7C42088901&name=Cerd%C3%A1n'), `/fhir/Patient?identifier=urn%3Adni%7C${dni}&name=${cerdan}`);
+  assert.equal(
+    p.text('"body":"MSH|…\\rPID|1||55889285^D\\rNK1|1|QUISPE^MARIO"'),
+    `"body":"MSH|…\\rPID|1||${p.pseudonym('DNI', '55889285')}^D\\rNK1|1|${p.pseudonym('NAME', 'QUISPE')}^${p.pseudonym('NAME', 'MARIO')}"`,
+  );
+  assert.equal(p.text('<td>Ñontol &amp; Rosa</td>'), `<td>${p.pseudonym('NAME', 'ÑONTOL')} &amp; ${p.pseudonym('NAME', 'ROSA')}</td>`);
+  assert.equal(p.text('"birthDate":"1995-08-23" PID-7 19950823 PID-7 19810620'), '"birthDate":"1995" PID-7 1995 PID-7 1981');
+  assert.equal(p.text('"postalCode":"15001" ^13001^PER^H^^061201'), '"postalCode":"15" ^13^PER^H^^06');
+  // A street line as a whole, as written and in v2's upper case; its number alone is nobody's.
+  const street = p.pseudonym('ADDRESS', 'JR. SINTÉTICO 385');
+  assert.equal(
+    p.text('"line":["Jr. Sintético 385"] PID-11 JR. SINTÉTICO 385^^CAJAMARCA <td>Jr. Sintético 385</td> size 385'),
+    `"line":["${street}"] PID-11 ${street}^^CAJAMARCA <td>${street}</td> size 385`,
+  );
+  // A DNI in a FHIR search that no body carried is caught by its context.
+  assert.equal(p.text('Patient?identifier=http%3A%2F%2Fx%7C87654321'), `Patient?identifier=http%3A%2F%2Fx%7C${p.pseudonym('DNI', '87654321')}`);
+  // Not persons: timestamps, a date that is nobody's birth date, hashes, UUIDs, lower-case words, surname particles.
+  const untouched = [
+    '2026-12-05T09:36:51.436Z 1995-08-24 15002 content-length: 150010',
+    'sha256 917f0e01e01d5c6b74186230673a 993f2998-65ca-4e6f-8115-a74186230673 start 1796463976861',
+    'la luz del día; campos de la rosa',
+  ];
+  for (const t of untouched) assert.equal(p.text(t), t);
+});
+
+test('a UUID identifier of a person is replaced whole; other UUIDs sharing a word with it, or a Task searched by one, are not', () => {
+  const p = new Pseudonymizer();
+  p.collect({ resourceType: 'Patient', identifier: [{ value: 'A930EAC1-a179-41db-bb49-dde339706a2a' }] });
+  assert.equal(p.text('urn:uuid:a930eac1-a179-41db-bb49-dde339706a2a'), `urn:uuid:${p.pseudonym('ID', 'a930eac1-a179-41db-bb49-dde339706a2a')}`);
+  const other = 'allure-results/59e55624-cbb6-41db-bbba-d8b67ed6eb6f-attachment';
+  assert.equal(p.text(other), other);
+  const q = new Pseudonymizer();
+  const task = 'Task?identifier=http%3A%2F%2Fx%7Cae882ec5-dd56-4833-9fba-e565dba78bb1';
+  collectUrl(task, (kind, v) => q.remember(kind, v));
+  collectUrl('Patient?identifier=http%3A%2F%2Fx%7C42088901', (kind, v) => q.remember(kind, v));
+  assert.equal(q.text(task), task);
+  assert.equal(q.text('PID|1||42088901^K'), `PID|1||${q.pseudonym('DNI', '42088901')}^K`);
 });
 
 describe('sello run --redact', () => {
