@@ -46,6 +46,17 @@ const WORD = /[\p{L}\p{N}]+/gu;
 const PARTICLES = new Set(['DA', 'DAS', 'DE', 'DEL', 'DER', 'DI', 'DIE', 'DO', 'DOS', 'EL', 'LA', 'LAS', 'LE', 'LES', 'LOS', 'MAC', 'SAN', 'SANTA', 'VAN', 'VON', 'Y']);
 const MIN_NAME_LENGTH = 3;
 /**
+ * A name shorter than that ("UC", a Maya surname) is replaced where a member or query parameter says it is a name:
+ * `"primerApellido":"UC"` plain, JSON-escaped at any depth, or HTML-escaped, and `?apellido1=UC`.
+ */
+const NAME_MEMBERS = Object.entries(FIELD_KINDS)
+  .filter(([, k]) => k === 'NAME')
+  .map(([m]) => m)
+  .join('|');
+const QUOTE = '(?:"|\\\\+"|&quot;)';
+const SHORT_NAME_IN_MEMBER = new RegExp(`(${QUOTE}(?:${NAME_MEMBERS})${QUOTE}\\s*:\\s*${QUOTE})(\\p{L}{1,2})(?=${QUOTE})`, 'giu');
+const SHORT_NAME_IN_QUERY = new RegExp(`([?&](?:${NAME_MEMBERS})=)(\\p{L}{1,2})(?![\\p{L}\\p{N}%])`, 'giu');
+/**
  * Words of an identifier shorter than this are not looked for in free text: "41db" of one UUID is a word of many
  * others, and of hashes. Person identifiers (CURP, NSS, DNI, phone numbers) are longer.
  */
@@ -204,6 +215,8 @@ export class Pseudonymizer {
   /** Known person values (in plain, URL-encoded and JSON-escaped text) and identifier shapes in free text. */
   text(s: string): string {
     let out = this.#phrasePass(s);
+    const shortName = (m: string, before: string, name: string): string => (PARTICLES.has(upper(name)) ? m : `${before}${this.pseudonym('NAME', upper(name))}`);
+    out = out.replace(SHORT_NAME_IN_MEMBER, shortName).replace(SHORT_NAME_IN_QUERY, shortName);
     out = this.#words.size > 0 ? this.#scan(out) : out;
     for (const { kind, re } of PATTERNS) out = out.replace(re, (m) => this.pseudonym(kind, m));
     return out;

@@ -76,6 +76,12 @@ test('file-level forms: URL-encoded, JSON-escaped, HTML, ER7; birth dates to the
     p.text('"line":["Jr. Sintético 385"] PID-11 JR. SINTÉTICO 385^^CAJAMARCA <td>Jr. Sintético 385</td> size 385'),
     `"line":["${street}"] PID-11 ${street}^^CAJAMARCA <td>${street}</td> size 385`,
   );
+  // A name too short to be looked for as a word is replaced where a member or a query parameter names it.
+  const uc = p.pseudonym('NAME', 'UC');
+  assert.equal(
+    p.text('{"primerApellido":"UC"} "{\\"segundoApellido\\": \\"Uc\\"}" &quot;apellido1&quot;:&quot;UC&quot; ?apellido1=UC&x=1 "sexo":"UC"'),
+    `{"primerApellido":"${uc}"} "{\\"segundoApellido\\": \\"${uc}\\"}" &quot;apellido1&quot;:&quot;${uc}&quot; ?apellido1=${uc}&x=1 "sexo":"UC"`,
+  );
   // A DNI in a FHIR search that no body carried is caught by its context.
   assert.equal(p.text('Patient?identifier=http%3A%2F%2Fx%7C87654321'), `Patient?identifier=http%3A%2F%2Fx%7C${p.pseudonym('DNI', '87654321')}`);
   // Not persons: timestamps, a date that is nobody's birth date, hashes, UUIDs, lower-case words, surname particles.
