@@ -51,7 +51,7 @@ function program(exitCode: { value: number }, version: string, programs: readonl
     .option('--quiet', 'no progress output', false)
     .option('--signing-key <file>', 'Ed25519 private key (PEM PKCS#8 or JWK) that signs the reports')
     .option('--key <file>', 'short form of --signing-key')
-    .option('--redact', "pseudonyms for persons' identifiers in the reports", false)
+    .option('--redact', "pseudonyms for persons' identifiers and names, birth dates to the year, postal codes to two digits, in every file of the run", false)
     .action(async (_options, command: Command) => {
       exitCode.value = await runCommand(flagValues(command));
     });

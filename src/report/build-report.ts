@@ -236,6 +236,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
     await collectRunPersons(p, evidenceExchanges, opts.journalFiles);
     redactModel(model, shownExchanges, p);
     personFilter = redactionFilter(p);
+    for (const e of evidence) e.description += '; persons pseudonymized (--redact)';
     const stats = p.stats();
     model.redaction = {
       applied: true,
