@@ -33,8 +33,31 @@ export async function collectRunPersons(p: Pseudonymizer, exchanges: Iterable<Ex
   }
 }
 
+/**
+ * A cucumber attachment carried as base64 (none of Sello's steps attach one today: exchanges are IDENTITY JSON) is
+ * decoded, redacted and encoded again when it is text; binary content is left as it is.
+ */
+function redactBase64Attachment(p: Pseudonymizer, line: string): string {
+  if (!line.includes('"BASE64"')) return line;
+  let envelope: { attachment?: { body?: unknown; contentEncoding?: unknown } };
+  try {
+    envelope = JSON.parse(line) as typeof envelope;
+  } catch {
+    return line;
+  }
+  const a = envelope.attachment;
+  if (!a || a.contentEncoding !== 'BASE64' || typeof a.body !== 'string') return line;
+  const bytes = Buffer.from(a.body, 'base64');
+  const text = bytes.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(bytes)) return line;
+  const redacted = p.text(text);
+  if (redacted === text) return line;
+  a.body = Buffer.from(redacted, 'utf8').toString('base64');
+  return JSON.stringify(envelope);
+}
+
 /** The file-level filter: every line of every file, whatever wrote it. */
 export const redactionFilter =
   (p: Pseudonymizer): OutputFilter =>
   (text) =>
-    p.text(text);
+    p.text(redactBase64Attachment(p, text));

@@ -7,6 +7,7 @@ import { type BuildReportOptions, buildReport } from '../../src/report/build-rep
 import { verifyRunDirectory } from '../../src/report/integrity.ts';
 import { Pseudonymizer } from '../../src/report/redact.ts';
 import { collectUrl } from '../../src/report/redact-collect.ts';
+import { redactionFilter } from '../../src/report/redact-files.ts';
 import type { FixtureRun } from './helpers.ts';
 import { CATALOGUE, cleanup, readEnvelopes, runCucumberFixture, writeEnvelopes } from './helpers.ts';
 
@@ -105,6 +106,18 @@ test('a UUID identifier of a person is replaced whole; other UUIDs sharing a wor
   collectUrl('Patient?identifier=http%3A%2F%2Fx%7C42088901', (kind, v) => q.remember(kind, v));
   assert.equal(q.text(task), task);
   assert.equal(q.text('PID|1||42088901^K'), `PID|1||${q.pseudonym('DNI', '42088901')}^K`);
+});
+
+test('a base64 attachment of the cucumber messages is decoded, redacted and encoded again; binary is left alone', () => {
+  const p = new Pseudonymizer();
+  p.collect({ curp: CURP, nombre: 'JUAN' });
+  const filter = redactionFilter(p);
+  const body = Buffer.from(`{"curp":"${CURP}","nombre":"JUAN"}`).toString('base64');
+  const out = filter(JSON.stringify({ attachment: { body, contentEncoding: 'BASE64', mediaType: 'application/json' } }), 'cucumber-messages.ndjson');
+  const decoded = Buffer.from((JSON.parse(out) as { attachment: { body: string } }).attachment.body, 'base64').toString('utf8');
+  assert.equal(decoded, `{"curp":"${p.pseudonym('CURP', CURP)}","nombre":"${p.pseudonym('NAME', 'JUAN')}"}`);
+  const binary = JSON.stringify({ attachment: { body: Buffer.from([0xff, 0xfe, 0x00, 0x81]).toString('base64'), contentEncoding: 'BASE64', mediaType: 'image/png' } });
+  assert.equal(filter(binary, 'cucumber-messages.ndjson'), binary);
 });
 
 describe('sello run --redact', () => {
