@@ -32,6 +32,41 @@ export const TARGET_PROGRAMS: readonly string[] = PROGRAM_IDS;
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /**
+ * The values each target read from the environment: the run's secrets, scrubbed by value from everything Sello
+ * writes (src/util/secret-scrubber.ts). Kept beside the target, never in it, so no serialization of a target (world
+ * parameters, report, JSON.stringify) carries the list.
+ */
+const substituted = new WeakMap<TargetFile, readonly string[]>();
+
+/** The values `${NAME}` placeholders of this target were replaced with (empty for a target not made by parseTarget). */
+export function targetSecrets(target: TargetFile | undefined): readonly string[] {
+  return (target && substituted.get(target)) ?? [];
+}
+
+/** `scheme://user:password@host`: credentials in a URL travel into every log, report and error that quotes the URL. */
+const USERINFO = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#\s]*@/;
+
+/** The JSON pointer (RFC 6901) of the first string holding a URL with userinfo, if any. */
+function userinfoField(value: unknown, pointer = ''): string | undefined {
+  if (typeof value === 'string') return USERINFO.test(value) ? pointer || '/' : undefined;
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = userinfoField(item, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function refuseUserinfo(data: unknown, file: string, where: string): void {
+  const field = userinfoField(data);
+  // The value is not quoted: it holds a credential.
+  if (field) {
+    throw new ConfigurationError(`${file}: ${field}: a URL must not carry credentials (user:password@)${where}; give them in the program's credentials fields as \${ENV_VAR}`);
+  }
+}
+
+/**
  * `${NAME}` is read from the environment variable NAME, so secrets stay out of the file. The file is parsed with
  * neutral tokens in their place and the values are put into the parsed strings afterwards: a secret is never read
  * as YAML (`20250615`, `true`, `a #b` stay the strings they are) and never quoted in a parse error.
@@ -46,9 +81,18 @@ export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv =
   } catch (error) {
     throw new ConfigurationError(`${file}: not valid YAML/JSON: ${(error as Error).message}`);
   }
+  refuseUserinfo(data, file, '');
   const missing = [...new Set(names.filter((name) => env[name] === undefined))];
   if (missing.length > 0) throw new ConfigurationError(`${file}: environment variable(s) not set: ${missing.join(', ')}`);
-  data = substitute(data, (token) => token.replace(/SELLOENV(\d+)X/g, (_, index: string) => env[names[Number(index)]!] ?? ''));
+  const values = new Set<string>();
+  data = substitute(data, (token) =>
+    token.replace(/SELLOENV(\d+)X/g, (_, index: string) => {
+      const value = env[names[Number(index)]!] ?? '';
+      values.add(value);
+      return value;
+    }),
+  );
+  refuseUserinfo(data, file, ' (after ${…} substitution)');
   const program = (data as { program?: unknown } | null)?.program;
   const definition = typeof program === 'string' ? programs.find((p) => p.id === program) : undefined;
   const validateTarget = definition ? validatorOf(definition) : undefined;
@@ -65,6 +109,10 @@ export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv =
       });
     throw new ConfigurationError(`${file}: not a valid Sello target file:\n${problems.join('\n')}`);
   }
+  substituted.set(
+    data,
+    [...values].filter((v) => v !== ''),
+  );
   return data as TargetFile;
 }
 
