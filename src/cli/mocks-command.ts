@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
-import { loadTarget } from '../config/target.ts';
-import { PROGRAM_IDS, programById, programFromOption } from '../programs/registry.ts';
+import { loadTarget, type TargetFile, targetSecrets } from '../config/target.ts';
+import { PROGRAM_IDS, type ProgramDefinition, programById, programFromOption } from '../programs/registry.ts';
+import { withFilteredOutput } from '../util/filtered-output.ts';
+import { secretScrubber } from '../util/secret-scrubber.ts';
 
 export interface MocksOptions {
   program?: string;
@@ -27,6 +29,11 @@ export async function mocksCommand(options: MocksOptions): Promise<number> {
   if (options.program !== undefined && !chosen) throw new ConfigurationError(`unknown program '${options.program}' (available: ${PROGRAM_IDS.join(', ')}, or the path of a program folder)`);
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
   const program = chosen ?? programById(target?.program ?? PROGRAM_IDS[0]!)!;
+  // What the mocks print (their endpoints, their logging) is filtered like a run's output: the target's secrets never show.
+  return withFilteredOutput(secretScrubber(targetSecrets(target)), () => serveMocks(options, program, target));
+}
+
+async function serveMocks(options: MocksOptions, program: ProgramDefinition, target: TargetFile | undefined): Promise<number> {
   if (target && target.program !== program.id) throw new ConfigurationError(`target file is for ${target.program}, not ${program.id}`);
   const port = options.port === undefined ? undefined : Number(options.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigurationError('--port must be 0-65535');

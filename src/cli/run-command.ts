@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
-import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile } from '../config/target.ts';
+import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile, targetSecrets } from '../config/target.ts';
 import { SelloWorld } from '../cucumber/world.ts';
 import { PROGRAM_IDS, PROGRAMS, type ProgramDefinition, programById, programFromOption, resolveRole } from '../programs/registry.ts';
 import { buildReport } from '../report/build-report.ts';
@@ -13,9 +13,12 @@ import { CERTIFICATION_FILE, type Certification, type CertificationProgram } fro
 import { certificationHtml } from '../report/certification-html.ts';
 import { ephemeralKey, KeyError, loadSigningKey, type SigningKey, signCertification } from '../report/integrity.ts';
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
+import type { OutputFilter } from '../report/output-filter.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
 import { type RunConfig, worldParametersOf } from '../run/run-config.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
+import { withFilteredOutput } from '../util/filtered-output.ts';
+import { filterStrings, secretScrubber } from '../util/secret-scrubber.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
 export interface RunOptions {
@@ -58,6 +61,13 @@ interface ProgramOutcome {
  * `reports/latest` points at the newest run directory either way.
  */
 export async function runCommand(options: RunOptions): Promise<number> {
+  const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
+  // The values the target read from the environment are scrubbed from every file and line the run writes.
+  const outputFilter = secretScrubber(targetSecrets(target));
+  return withFilteredOutput(outputFilter, () => runWithTarget(options, target, outputFilter));
+}
+
+async function runWithTarget(options: RunOptions, target: TargetFile | undefined, outputFilter: OutputFilter | undefined): Promise<number> {
   const chosen =
     options.program === undefined
       ? undefined
@@ -69,7 +79,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }
   const parallel = Number(options.parallel ?? '1');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new ConfigurationError('--parallel must be a whole number from 1 to 16');
-  const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
   if (target && chosen && target.program !== chosen.id) {
     throw new ConfigurationError(`target file is for ${target.program}, not ${chosen.id}`);
   }
@@ -103,9 +112,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const outcomes: ProgramOutcome[] = [];
   for (const run of runs) {
     const outDir = single ? runDir : join(runDir, run.program.id);
-    outcomes.push(await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single }));
+    outcomes.push(await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single, outputFilter }));
   }
-  if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey);
+  if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey, outputFilter);
   await pointLatest(reportsDir, runId);
   if (!single) printCertification(outcomes, runDir);
   return exitCodeOf(overallVerdict(outcomes.flatMap((o) => (o.report ? [o.report.verdict] : []))));
@@ -133,6 +142,7 @@ interface ProgramContext {
   outDir: string;
   signingKey: SigningKey;
   single: boolean;
+  outputFilter: OutputFilter | undefined;
 }
 
 async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<ProgramOutcome> {
@@ -161,7 +171,8 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
         tags,
         parallel: ctx.parallel > 1 ? ctx.parallel : 0,
         format: [`message:${messagesFile}`, 'allure-cucumberjs/reporter', ...(options.quiet ? [] : ['progress'])],
-        formatOptions: { resultsDir: join(ctx.outDir, 'allure-results') },
+        // Labelled with the program: one Allure report of a run over every program groups each program's scenarios.
+        formatOptions: { resultsDir: join(ctx.outDir, 'allure-results'), globalLabels: { parentSuite: program.id, epic: program.id } },
       },
     },
     environment,
@@ -196,6 +207,7 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     startedAt: startedAt.toISOString(),
     seloVersion: await seloVersion(),
     roleTags: [...program.roles],
+    ...(ctx.outputFilter ? { outputFilter: ctx.outputFilter } : {}),
   });
   printSummary(report, ctx.outDir, target);
   const code = exitCodeOf(report.verdict);
@@ -310,7 +322,7 @@ async function pointLatest(reportsDir: string, runId: string): Promise<void> {
  * programs' key. Every other file of the directory outside the programs' run directories (index.html) is written
  * first and listed with its SHA-256, so the page a regulator opens first is covered too.
  */
-async function writeCertification(runDir: string, runId: string, seed: string, startedAt: Date, outcomes: ProgramOutcome[], key: SigningKey): Promise<Certification> {
+async function writeCertification(runDir: string, runId: string, seed: string, startedAt: Date, outcomes: ProgramOutcome[], key: SigningKey, outputFilter?: OutputFilter): Promise<Certification> {
   const programs: CertificationProgram[] = [];
   for (const o of outcomes) {
     if (!o.report) {
@@ -364,8 +376,10 @@ async function writeCertification(runDir: string, runId: string, seed: string, s
     programs,
     sello: { version: await seloVersion() },
   };
-  await writeFile(join(runDir, 'index.html'), certificationHtml(cert));
-  return signCertification(runDir, cert, key);
+  // Strings only: the certification stays valid JSON whatever a secret looks like.
+  const shown = filterStrings(cert, outputFilter, CERTIFICATION_FILE);
+  await writeFile(join(runDir, 'index.html'), outputFilter ? outputFilter(certificationHtml(shown), 'index.html') : certificationHtml(shown));
+  return signCertification(runDir, shown, key);
 }
 
 function printCertification(outcomes: ProgramOutcome[], runDir: string): void {
@@ -408,7 +422,9 @@ function printSummary(report: ReportModel, outDir: string, target: TargetFile | 
       : `Signed: report.json.jws with the Ed25519 key ${sig.keyThumbprint}`,
   );
   if (report.redaction.applied)
-    lines.push(`Redacted: ${report.redaction.values ?? 0} identifiers (${(report.redaction.kinds ?? []).join(', ')}) pseudonymized, birth dates to the year and postal codes to two digits, in every file of the run directory (evidence included)`);
+    lines.push(
+      `Redacted: ${report.redaction.values ?? 0} identifiers (${(report.redaction.kinds ?? []).join(', ')}) pseudonymized, birth dates to the year and postal codes to two digits, in every file of the run directory (evidence included)`,
+    );
   lines.push(`Verify: sello verify ${outDir}`);
   lines.push(`Report: ${join(outDir, 'report.html')}`);
   console.log(lines.join('\n'));
