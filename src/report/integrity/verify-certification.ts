@@ -5,7 +5,7 @@ import { CERTIFICATION_FILE, CERTIFICATION_SIGNATURE_FILE, type Certification } 
 import type { IntegrityFile } from '../model.ts';
 import { compareWithManifest, type FileCheck, hashFiles, type Listing, listDirectory } from './files.ts';
 import type { JwsCheck } from './jws.ts';
-import { type Expectations, REPORT_FILE, type RunFacts, type RunVerification, readSigned, refusalsOf, type Verdict, verdictOf, verifyRunDirectory } from './verify-run.ts';
+import { type Expectations, isDerived, REPORT_FILE, type RunFacts, type RunVerification, readSigned, refusalsOf, type Verdict, verdictOf, verifyRunDirectory } from './verify-run.ts';
 
 /*
  * A certification directory: certification.json (signed) names each program's run directory and the SHA-256 of its
@@ -39,7 +39,8 @@ const plainDirectory = (d: unknown): d is string => typeof d === 'string' && /^[
 /** The certification root's files outside the programs' run directories (what certification.json lists). */
 export async function listCertificationRoot(root: string, programDirs: readonly string[]): Promise<Listing> {
   const skip = new Set(programDirs);
-  return listDirectory(root, { exclude: new Set([CERTIFICATION_FILE, CERTIFICATION_SIGNATURE_FILE]), skip: (rel) => skip.has(rel) });
+  // allure-report/ of the whole certification is built after signing from the programs' signed allure-results.
+  return listDirectory(root, { exclude: new Set([CERTIFICATION_FILE, CERTIFICATION_SIGNATURE_FILE]), skip: (rel) => skip.has(rel), unlisted: isDerived });
 }
 
 export async function hashCertificationRoot(root: string, programDirs: readonly string[]): Promise<IntegrityFile[]> {

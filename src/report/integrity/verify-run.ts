@@ -51,7 +51,7 @@ export interface RunVerification {
   ignored: { path: string; why: string }[];
 }
 
-const isDerived = (rel: string): boolean => DERIVED_DIRS.some((d) => rel === d.path.slice(0, -1) || rel.startsWith(d.path));
+export const isDerived = (rel: string): boolean => DERIVED_DIRS.some((d) => rel === d.path.slice(0, -1) || rel.startsWith(d.path));
 
 export const listRunFiles = async (dir: string): Promise<string[]> => (await listDirectory(dir, { exclude: new Set([REPORT_FILE, SIGNATURE_FILE]), unlisted: isDerived })).files;
 
