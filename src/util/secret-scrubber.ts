@@ -19,9 +19,14 @@ const MIN_FRAGMENT_LENGTH = 6;
 const JSON_DEPTH = 4;
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const jsonEscape = (s: string): string => JSON.stringify(s).slice(1, -1);
-/** JSON writers that keep to ASCII write every other character as \uXXXX. */
-const jsonEscapeAscii = (s: string): string => jsonEscape(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** A JSON string's content as JSON writers spell it: plain, ASCII-only (\u00e9), and embedded in HTML (\u003c, as report.html's script data). */
+const jsonEscapes = (s: string): string[] => {
+  const plain = JSON.stringify(s).slice(1, -1);
+  const ascii = plain.replace(/[^\x20-\x7e]/g, unicodeEscape);
+  const script = (t: string) => t.replace(/[<>&\u2028\u2029]/g, unicodeEscape);
+  return [plain, ascii, script(plain), script(ascii)];
+};
 const htmlEscapes = (s: string): string[] => {
   const base = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   // report.html writes &#39;, junit.xml &apos;; other writers &#x27;.
@@ -58,20 +63,22 @@ export function base64Fragments(bytes: Buffer): string[] {
   return out;
 }
 
-/** Every spelling of one secret this filter replaces (text forms only; base64 inside longer runs is found by fragment). */
-export function secretForms(value: string): string[] {
-  const forms = new Set<string>();
+/** The value as text writers spell it: plain, URL-encoded, JSON-escaped (nested), HTML/XML-escaped; all keep its letters and digits as they are. */
+function textForms(value: string): string[] {
   const textual = new Set<string>([value, ...urlForms(value)]);
   // JSON escaping nests (a body inside an exchange inside a cucumber attachment); HTML/XML escaping wraps any of them.
   let level = [...textual];
   for (let depth = 0; depth < JSON_DEPTH; depth++) {
-    level = level.flatMap((s) => [jsonEscape(s), jsonEscapeAscii(s)]);
+    level = [...new Set(level.flatMap(jsonEscapes))];
     for (const s of level) textual.add(s);
   }
   for (const s of [...textual]) for (const h of htmlEscapes(s)) textual.add(h);
-  for (const s of textual) forms.add(s);
-  for (const s of base64Forms(value)) forms.add(s);
-  return [...forms].filter((s) => s.length >= MIN_SECRET_LENGTH);
+  return [...textual];
+}
+
+/** Every spelling of one secret this filter replaces as it is (base64 inside longer runs and Basic credentials are found by decoding). */
+export function secretForms(value: string): string[] {
+  return [...new Set([...textForms(value), ...base64Forms(value)])].filter((s) => s.length >= MIN_SECRET_LENGTH);
 }
 
 /** The values looked for: long enough, and each line of a multi-line value (files are filtered line by line) on its own too. */
@@ -86,32 +93,50 @@ export function scrubbableValues(values: Iterable<string>): string[] {
 
 const BASIC = /\b(Basic)(\s+)([A-Za-z0-9+/_-]+={0,2})/gi;
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+const alternation = (strings: Iterable<string>): RegExp =>
+  new RegExp(
+    [...new Set(strings)]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|'),
+    'g',
+  );
+
+/** One secret's text forms, looked for only on lines holding its longest run of letters and digits (which every text form keeps). */
+interface TextMatcher {
+  core: string | undefined;
+  pattern: RegExp;
+}
 
 /**
- * A filter replacing every occurrence of each secret by `[redacted]`: plain, JSON-escaped (nested), URL-encoded
- * (component, form `+`, lower-case hex), HTML/XML-escaped, base64/base64url alone, inside any base64 text (which is
- * decoded, scrubbed and encoded again when it is text, else loses the fragment), and any `Basic` credential whose
- * decoded form contains a secret. Undefined when there is nothing to look for, so the run's files are not rewritten.
+ * A filter replacing every occurrence of each secret by `[redacted]`: plain, JSON-escaped (nested, ASCII-only,
+ * HTML-embedded), URL-encoded (component, form `+`, lower-case hex), HTML/XML-escaped, base64/base64url alone or
+ * inside any base64 text (decoded, scrubbed and encoded again when it is text, else the fragment is cut out), and any
+ * `Basic` credential whose decoded form contains a secret. Undefined when there is nothing to look for, so the run's
+ * files are not rewritten.
  */
 export function secretScrubber(values: Iterable<string>): OutputFilter | undefined {
   const secrets = scrubbableValues(values);
   if (secrets.length === 0) return undefined;
-  const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
-  const plain = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
-  const fragments = [
-    ...new Set(
-      forms
-        .filter((f) => !f.includes('\n'))
-        .flatMap((f) => base64Fragments(Buffer.from(f, 'utf8')))
-        .filter((f) => f.length >= MIN_FRAGMENT_LENGTH),
-    ),
-  ].sort((a, b) => b.length - a.length);
-  const fragment = fragments.length ? new RegExp(fragments.map(escapeRegExp).join('|'), 'g') : undefined;
+  const matchers: TextMatcher[] = secrets.map((secret) => {
+    const core = (secret.match(/[A-Za-z0-9]+/g) ?? []).sort((a, b) => b.length - a.length)[0];
+    return { core: core && core.length >= MIN_SECRET_LENGTH ? core : undefined, pattern: alternation(textForms(secret).filter((f) => f.length >= MIN_SECRET_LENGTH)) };
+  });
+  const base64 = alternation(secrets.flatMap(base64Forms).filter((f) => f.length >= MIN_SECRET_LENGTH));
+  // A base64 text holds the bytes of what was encoded: the secret as it is, URL-encoded (a Basic credential) or JSON-escaped.
+  const fragments = secrets
+    .flatMap((secret) => [secret, ...urlForms(secret), ...jsonEscapes(secret)])
+    .flatMap((form) => base64Fragments(Buffer.from(form, 'utf8')))
+    .filter((f) => f.length >= MIN_FRAGMENT_LENGTH);
+  const fragment = fragments.length ? alternation(fragments) : undefined;
 
-  const decodeBasic = (token: string): string | undefined => {
-    const bytes = Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    return bytes.length ? bytes.toString('utf8') : undefined;
+  const scrubText = (text: string): string => {
+    let out = text;
+    for (const m of matchers) if (!m.core || out.includes(m.core)) out = out.replace(m.pattern, REDACTED);
+    return out.replace(base64, REDACTED);
   };
+
+  const decodeBasic = (token: string): string => Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
 
   /** A base64 run holding a fragment: decoded, scrubbed and encoded again when it is text, else the fragments are cut out. */
   const scrubBase64Run = (run: string, depth: number): string => {
@@ -134,21 +159,10 @@ export function secretScrubber(values: Iterable<string>): OutputFilter | undefin
     return run.replace(fragment, REDACTED);
   };
 
-  function scrubText(text: string): string {
-    return text.replace(plain, REDACTED);
-  }
-
   function scrub(text: string, depth: number): string {
-    let out = text.replace(BASIC, (whole, scheme: string, space: string, token: string) => {
-      const decoded = decodeBasic(token);
-      return decoded !== undefined && containsSecretPlain(decoded) ? `${scheme}${space}${REDACTED}` : whole;
-    });
+    let out = text.replace(BASIC, (whole, scheme: string, space: string, token: string) => (scrubText(decodeBasic(token)) !== decodeBasic(token) ? `${scheme}${space}${REDACTED}` : whole));
     if (fragment) out = out.replace(BASE64_RUN, (run) => scrubBase64Run(run, depth));
     return scrubText(out);
-  }
-  function containsSecretPlain(decoded: string): boolean {
-    plain.lastIndex = 0;
-    return plain.test(decoded);
   }
 
   return (text) => scrub(text, 0);

@@ -28,6 +28,8 @@ test('JSON-string-escaped, once and nested (a body inside an exchange inside a c
   assert.ok(!scrub(twice).includes('Zq7'));
   gone(JSON.stringify(JSON.stringify({ attachment: twice })), 'three levels');
   gone(`"${JSON.stringify(SECRET).slice(1, -1).replace('é', '\\u00e9')}"`, 'ASCII-only JSON');
+  // report.html embeds its data as JSON with <, > and & escaped (embedJson).
+  gone(`<script type="application/json">${JSON.stringify({ s: SECRET }).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')}</script>`, 'HTML-embedded JSON');
 });
 
 test('URL-encoded: component, form with +, URLSearchParams, lower-case hex', () => {
