@@ -160,6 +160,10 @@ mocks:
       'the echoed secret was in the evidence and is [redacted] there',
     );
     assert.match(result.stdout, /\/k\/\[redacted\]\/pgs\/v1/, 'the console shows the SUT address with its secret path part redacted');
+    // Scrubbed before hashing and signing: the directory verifies (ephemeral key: intact, unattributed).
+    const verified = await runSello(['verify', runDir]);
+    assert.equal(verified.code, 6, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /INTACT-UNATTRIBUTED/);
     console.log(`secret scrub: ${texts.length} outputs (${files.length} files + stdout, stderr, mocks) × ${forms.length} spellings, 0 hits`);
   } finally {
     await removeTempDir(dir);
