@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
-import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile, targetSecrets } from '../config/target.ts';
+import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile, targetSecrets, unscrubbedVariables } from '../config/target.ts';
 import { SelloWorld } from '../cucumber/world.ts';
 import { PROGRAM_IDS, PROGRAMS, type ProgramDefinition, programById, programFromOption, resolveRole } from '../programs/registry.ts';
 import { buildReport } from '../report/build-report.ts';
@@ -18,7 +18,7 @@ import { CatalogueError, type RequirementCatalogue } from '../report/requirement
 import { type RunConfig, worldParametersOf } from '../run/run-config.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
 import { withFilteredOutput } from '../util/filtered-output.ts';
-import { filterStrings, secretScrubber } from '../util/secret-scrubber.ts';
+import { filterStrings, MIN_SECRET_LENGTH, secretScrubber } from '../util/secret-scrubber.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
 export interface RunOptions {
@@ -64,6 +64,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
   // The values the target read from the environment are scrubbed from every file and line the run writes.
   const outputFilter = secretScrubber(targetSecrets(target));
+  const short = unscrubbedVariables(target);
+  if (short.length)
+    console.error(
+      `sello: warning: ${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} shorter than ${MIN_SECRET_LENGTH} characters: not scrubbed from the output (too short to tell from other text)`,
+    );
   return withFilteredOutput(outputFilter, () => runWithTarget(options, target, outputFilter));
 }
 

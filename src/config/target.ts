@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import type { TargetFile } from '../programs/program.ts';
 import { knownPrograms, PROGRAM_IDS, type ProgramDefinition, programById } from '../programs/registry.ts';
+import { MIN_SECRET_LENGTH } from '../util/secret-scrubber.ts';
 import { sanitizeBaseUrl } from '../util/urls.ts';
 import { ConfigurationError } from './errors.ts';
 
@@ -36,11 +37,16 @@ const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * writes (src/util/secret-scrubber.ts). Kept beside the target, never in it, so no serialization of a target (world
  * parameters, report, JSON.stringify) carries the list.
  */
-const substituted = new WeakMap<TargetFile, readonly string[]>();
+const substituted = new WeakMap<TargetFile, ReadonlyMap<string, string>>();
 
 /** The values `${NAME}` placeholders of this target were replaced with (empty for a target not made by parseTarget). */
 export function targetSecrets(target: TargetFile | undefined): readonly string[] {
-  return (target && substituted.get(target)) ?? [];
+  return [...new Set((target && substituted.get(target)?.values()) ?? [])];
+}
+
+/** The variables whose values are too short to be scrubbed from the output (src/util/secret-scrubber.ts), for a warning. */
+export function unscrubbedVariables(target: TargetFile | undefined): string[] {
+  return [...((target && substituted.get(target)) ?? new Map<string, string>())].filter(([, value]) => value.length < MIN_SECRET_LENGTH).map(([name]) => name);
 }
 
 /** `scheme://user:password@host`: credentials in a URL travel into every log, report and error that quotes the URL. */
@@ -84,11 +90,12 @@ export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv =
   refuseUserinfo(data, file, '');
   const missing = [...new Set(names.filter((name) => env[name] === undefined))];
   if (missing.length > 0) throw new ConfigurationError(`${file}: environment variable(s) not set: ${missing.join(', ')}`);
-  const values = new Set<string>();
+  const values = new Map<string, string>();
   data = substitute(data, (token) =>
     token.replace(/SELLOENV(\d+)X/g, (_, index: string) => {
-      const value = env[names[Number(index)]!] ?? '';
-      values.add(value);
+      const name = names[Number(index)]!;
+      const value = env[name] ?? '';
+      if (value !== '') values.set(name, value);
       return value;
     }),
   );
@@ -109,10 +116,7 @@ export function parseTarget(text: string, file: string, env: NodeJS.ProcessEnv =
       });
     throw new ConfigurationError(`${file}: not a valid Sello target file:\n${problems.join('\n')}`);
   }
-  substituted.set(
-    data,
-    [...values].filter((v) => v !== ''),
-  );
+  substituted.set(data, values);
   return data as TargetFile;
 }
 

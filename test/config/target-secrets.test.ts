@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigurationError } from '../../src/config/errors.ts';
-import { describeSut, parseTarget, targetSecrets } from '../../src/config/target.ts';
+import { describeSut, parseTarget, targetSecrets, unscrubbedVariables } from '../../src/config/target.ts';
 
 const target = (sut: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ program: 'mx-pgs', sut: { role: 'issste', baseUrl: 'http://127.0.0.1:9/pgs/v1', tokenUrl: 'http://127.0.0.1:9/oauth/token', ...sut }, ...extra });
@@ -62,4 +62,11 @@ test('the values substituted from the environment are the target secrets, kept o
   assert.ok(!JSON.stringify(describeSut(parsed)).includes('secret-one-Wq'));
   assert.deepEqual(targetSecrets(undefined), []);
   assert.deepEqual(targetSecrets(parseTarget(target({}), 't.json', {})), []);
+});
+
+test('variables too short to be scrubbed are named for a warning; an empty one is no secret', () => {
+  const text = target({ name: '${LONG} ${SHORT}' }, { credentials: { ISSSTE: { clientId: '${EMPTY}x', clientSecret: '${SHORT}' } } });
+  const parsed = parseTarget(text, 't.json', { LONG: 'long-enough', SHORT: 'abc', EMPTY: '' });
+  assert.deepEqual(unscrubbedVariables(parsed), ['SHORT']);
+  assert.deepEqual([...targetSecrets(parsed)].sort(), ['abc', 'long-enough']);
 });
