@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { Envelope } from '@cucumber/messages';
 import { buildReport } from '../../src/report/build-report.ts';
 import type { ReportModel } from '../../src/report/model.ts';
@@ -82,7 +83,9 @@ describe('readMessages', () => {
   let parallel: FixtureRun;
 
   before(async () => {
-    [serial, parallel] = await Promise.all([runCucumberFixture(), runCucumberFixture(['--parallel', '2'])]);
+    // The barrier makes the two workers overlap however late one of them starts (see parallel-barrier.mjs).
+    const barrier = fileURLToPath(new URL('./parallel-barrier.mjs', import.meta.url));
+    [serial, parallel] = await Promise.all([runCucumberFixture(), runCucumberFixture(['--parallel', '2', '--import', barrier])]);
   });
   after(async () => {
     await cleanup(serial.dir);
