@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { base64Fragments, MIN_SECRET_LENGTH, secretForms, secretScrubber } from '../../src/util/secret-scrubber.ts';
+import { base64Fragments, filterStrings, MIN_SECRET_LENGTH, secretForms, secretScrubber } from '../../src/util/secret-scrubber.ts';
 
 const SECRET = 'Zq7!s3cr et/+&"<x>\'é';
 const R = '[redacted]';
@@ -101,4 +101,12 @@ test('values shorter than the minimum are not looked for, a multi-line value lin
 test('text without a secret is returned as it is', () => {
   const text = `{"hash":"${'ab'.repeat(32)}","sig":"${b64('unrelated binary-ish signature bytes here')}","url":"http://h/a/b/c-d_e"}`;
   assert.equal(scrub(text), text);
+});
+
+test('filterStrings filters every string of a JSON value and keeps it valid JSON (certification.json)', () => {
+  const f = secretScrubber(['2026', 'Sekret-77'])!;
+  const value = { year: 2026, reason: { en: 'Not run: @Sekret-77 in 2026' }, list: ['Sekret-77', true, null], 'Sekret-77': 1 };
+  const shown = filterStrings(value, f, 'certification.json');
+  assert.deepEqual(shown, { year: 2026, reason: { en: `Not run: @${R} in ${R}` }, list: [R, true, null], [R]: 1 });
+  assert.equal(filterStrings(value, undefined, 'x'), value);
 });
