@@ -32,6 +32,9 @@ const htmlEscapes = (s: string): string[] => {
   // report.html writes &#39;, junit.xml &apos;; other writers &#x27;.
   return ['&#39;', '&apos;', '&#x27;'].map((apos) => base.replace(/'/g, apos));
 };
+/** HL7 v2 escapes its delimiters (| ^ & ~ \\) inside a field. */
+const HL7_ESCAPES: Record<string, string> = { '\\': '\\E\\', '|': '\\F\\', '^': '\\S\\', '&': '\\T\\', '~': '\\R\\' };
+const hl7Escape = (s: string): string => s.replace(/[\\|^&~]/g, (c) => HL7_ESCAPES[c] ?? c);
 const lowerHex = (s: string): string => s.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
 const b64url = (b64: string): string => b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
@@ -39,7 +42,8 @@ const b64url = (b64: string): string => b64.replace(/\+/g, '-').replace(/\//g, '
 function urlForms(value: string): string[] {
   const component = encodeURIComponent(value);
   const form = new URLSearchParams({ v: value }).toString().slice(2);
-  return [component, lowerHex(component), component.replace(/%20/g, '+'), form, lowerHex(form), encodeURI(value)];
+  // Encoded twice: a URL carried as a query parameter of another.
+  return [component, lowerHex(component), component.replace(/%20/g, '+'), form, lowerHex(form), encodeURI(value), encodeURIComponent(component)];
 }
 
 /** The value as base64 and base64url, alone (padded or not). */
@@ -63,9 +67,9 @@ export function base64Fragments(bytes: Buffer): string[] {
   return out;
 }
 
-/** The value as text writers spell it: plain, URL-encoded, JSON-escaped (nested), HTML/XML-escaped; all keep its letters and digits as they are. */
+/** The value as text writers spell it: plain, HL7-escaped, URL-encoded, JSON-escaped (nested), HTML/XML-escaped; all keep its letters and digits as they are. */
 function textForms(value: string): string[] {
-  const textual = new Set<string>([value, ...urlForms(value)]);
+  const textual = new Set<string>([value, hl7Escape(value), ...urlForms(value)]);
   // JSON escaping nests (a body inside an exchange inside a cucumber attachment); HTML/XML escaping wraps any of them.
   let level = [...textual];
   for (let depth = 0; depth < JSON_DEPTH; depth++) {

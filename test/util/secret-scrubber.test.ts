@@ -110,3 +110,9 @@ test('filterStrings filters every string of a JSON value and keeps it valid JSON
   assert.deepEqual(shown, { year: 2026, reason: { en: `Not run: @${R} in ${R}` }, list: [R, true, null], [R]: 1 });
   assert.equal(filterStrings(value, undefined, 'x'), value);
 });
+
+test('HL7 v2-escaped (a secret in a v2 field) and URL-encoded twice', () => {
+  const f = secretScrubber(['ab|c^d&e~f\\g'])!;
+  assert.equal(f('PID|1||ab\\F\\c\\S\\d\\T\\e\\R\\f\\E\\g||', 'f'), `PID|1||${R}||`);
+  assert.equal(f(`next=${encodeURIComponent(`http://h/?k=${encodeURIComponent('ab|c^d&e~f\\g')}`)}`, 'f'), `next=${encodeURIComponent('http://h/?k=')}${R}`);
+});
