@@ -3,17 +3,17 @@
  */
 import { CORE_SD_PREFIX } from '../definitions/registry.ts';
 import type { CElement, CompiledDefinition } from './compile.ts';
+import type { ValidatorContext } from './context.ts';
+import { containerFor } from './items.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { isAbsoluteUrl } from './primitives.ts';
 import { checkInvariants } from './rules.ts';
 import type { Item, ResourceScope } from './scope.ts';
 import { EXTENSION_BASE, elementOnlyInvariants, exampleExtensionDomain, XVER } from './support.ts';
-import type { StructuralValidator } from './validator.ts';
-import { containerFor, walkComplex } from './walk.ts';
 
 export function validateExtension(
-  sv: StructuralValidator,
+  sv: ValidatorContext,
   item: Item,
   def: CElement,
   hostDef: CElement,
@@ -46,7 +46,7 @@ export function validateExtension(
     // a sub-extension slice of a complex extension (relative url): the slice is its definition
     const container = containerFor(sv, def, def.types[0]);
     if (container) {
-      walkComplex(sv, v, def, container, item.path, scope, false, 'Extension', plainUrl ?? parentExtensionUrl);
+      sv.walkComplex(sv, v, def, container, item.path, scope, false, 'Extension', plainUrl ?? parentExtensionUrl);
       checkInvariants(sv, def.invariants, v, item.path, scope, 'Extension', def.basePath);
       return;
     }
@@ -68,7 +68,7 @@ export function validateExtension(
         ),
       );
     }
-    walkComplex(sv, v, extDef.root, { host: extDef.root, typeRoot: undefined }, item.path, scope, false, 'Extension', plainUrl);
+    sv.walkComplex(sv, v, extDef.root, { host: extDef.root, typeRoot: undefined }, item.path, scope, false, 'Extension', plainUrl);
     checkInvariants(sv, extDef.root.invariants, v, item.path, scope, 'Extension', 'Extension');
   } else {
     if (url === undefined) {
@@ -119,7 +119,7 @@ export function validateExtension(
     }
     const base = sv.definition(EXTENSION_BASE);
     if (base) {
-      walkComplex(sv, v, base.root, { host: base.root, typeRoot: undefined }, item.path, scope, false, 'Extension', plainUrl ?? parentExtensionUrl);
+      sv.walkComplex(sv, v, base.root, { host: base.root, typeRoot: undefined }, item.path, scope, false, 'Extension', plainUrl ?? parentExtensionUrl);
       checkInvariants(sv, base.root.invariants, v, item.path, scope, 'Extension', 'Extension');
     }
   }
@@ -130,7 +130,7 @@ export function validateExtension(
 }
 
 export function checkExtensionContext(
-  sv: StructuralValidator,
+  sv: ValidatorContext,
   extDef: CompiledDefinition,
   url: string,
   hostDef: CElement,
@@ -165,7 +165,7 @@ export function checkExtensionContext(
   );
 }
 
-export function typeAncestors(sv: StructuralValidator, type: string): Set<string> {
+export function typeAncestors(sv: ValidatorContext, type: string): Set<string> {
   let set = sv.ancestors.get(type);
   if (set) return set;
   set = new Set<string>();

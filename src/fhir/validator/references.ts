@@ -3,13 +3,13 @@
  */
 import { CORE_SD_PREFIX } from '../definitions/registry.ts';
 import type { CElement, CType } from './compile.ts';
+import type { ValidatorContext } from './context.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import type { ResourceScope } from './scope.ts';
 import { containerOf, referenceType, SELF_CONTAINED } from './support.ts';
-import type { StructuralValidator } from './validator.ts';
 
-export function allowedTargets(sv: StructuralValidator, type: CType | undefined): Set<string> | 'any' {
+export function allowedTargets(sv: ValidatorContext, type: CType | undefined): Set<string> | 'any' {
   if (!type || type.targetProfiles.length === 0) return 'any';
   const hit = sv.targetTypes.get(type);
   if (hit) return hit;
@@ -30,7 +30,7 @@ export function allowedTargets(sv: StructuralValidator, type: CType | undefined)
   return result;
 }
 
-export function checkReference(sv: StructuralValidator, obj: Record<string, unknown>, def: CElement, path: string, scope: ResourceScope): void {
+export function checkReference(sv: ValidatorContext, obj: Record<string, unknown>, def: CElement, path: string, scope: ResourceScope): void {
   const ref = obj.reference;
   if (typeof ref !== 'string') return;
   const findings = scope.run.findings;

@@ -5,17 +5,17 @@
 import { CORE_SD_PREFIX } from '../definitions/registry.ts';
 import { BundleIndex, checkBundle } from './bundle.ts';
 import type { CompiledDefinition } from './compile.ts';
+import type { ValidatorContext } from './context.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { checkResourceId } from './primitives.ts';
 import { checkInvariants } from './rules.ts';
 import type { ResourceScope, Run } from './scope.ts';
 import { CQF_EXPRESSION, fhirpathParser, STANDARD_VARIABLES, VALUESET_PARAMETER, withoutNarrativeRule } from './support.ts';
-import type { StructuralValidator } from './validator.ts';
 import { walkComplex } from './walk.ts';
 
 export function validateResource(
-  sv: StructuralValidator,
+  sv: ValidatorContext,
   resource: Record<string, unknown>,
   path: string,
   run: Run,
@@ -92,14 +92,14 @@ export function validateResource(
   resourceChecks(sv, scope, base);
 }
 
-export function walkDefinition(sv: StructuralValidator, resource: Record<string, unknown>, sd: CompiledDefinition, scope: ResourceScope): void {
+export function walkDefinition(sv: ValidatorContext, resource: Record<string, unknown>, sd: CompiledDefinition, scope: ResourceScope): void {
   const root = sd.root;
   walkComplex(sv, resource, root, { host: root, typeRoot: undefined }, scope.path, scope, true, scope.type, undefined);
   checkInvariants(sv, scope.contained ? withoutNarrativeRule(root) : root.invariants, resource, scope.path, scope, scope.type, root.basePath);
 }
 
 /** Checks on the resource as a whole, once (not per profile). */
-export function resourceChecks(sv: StructuralValidator, scope: ResourceScope, base: CompiledDefinition): void {
+export function resourceChecks(sv: ValidatorContext, scope: ResourceScope, base: CompiledDefinition): void {
   const { resource, path, run } = scope;
   if (typeof resource.id === 'string') {
     const p = checkResourceId(resource.id);
@@ -134,7 +134,7 @@ export function resourceChecks(sv: StructuralValidator, scope: ResourceScope, ba
  * Parameterised ValueSets (tools extension valueset-parameter): every `%name` a filter expression uses
  * must be a declared parameter, and the expression must be FHIRPath.
  */
-export function checkValueSetParameters(sv: StructuralValidator, scope: ResourceScope): void {
+export function checkValueSetParameters(sv: ValidatorContext, scope: ResourceScope): void {
   const vs = scope.resource;
   const declared = new Set<string>();
   for (const e of Array.isArray(vs.extension) ? vs.extension : []) {
@@ -165,7 +165,7 @@ export function checkValueSetParameters(sv: StructuralValidator, scope: Resource
   }
 }
 
-export function checkParameterExpression(sv: StructuralValidator, expression: string, declared: Set<string>, path: string, scope: ResourceScope): void {
+export function checkParameterExpression(sv: ValidatorContext, expression: string, declared: Set<string>, path: string, scope: ResourceScope): void {
   try {
     fhirpathParser()(expression);
   } catch (error) {
@@ -195,7 +195,7 @@ export function checkParameterExpression(sv: StructuralValidator, expression: st
   }
 }
 
-export function checkStructureDefinition(sv: StructuralValidator, scope: ResourceScope): void {
+export function checkStructureDefinition(sv: ValidatorContext, scope: ResourceScope): void {
   const sd = scope.resource as { derivation?: string; snapshot?: unknown; differential?: { element?: unknown[] }; baseDefinition?: string };
   if (sd.snapshot || !sd.differential?.element) return;
   const { issues } = sv.registry.trySnapshot(scope.resource as never);
@@ -206,7 +206,7 @@ export function checkStructureDefinition(sv: StructuralValidator, scope: Resourc
 }
 
 /** A SearchParameter derived from another must keep its type (the HL7 validator's SearchParameter rule). */
-export function checkSearchParameter(sv: StructuralValidator, scope: ResourceScope): void {
+export function checkSearchParameter(sv: ValidatorContext, scope: ResourceScope): void {
   const sp = scope.resource;
   if (typeof sp.derivedFrom !== 'string' || typeof sp.type !== 'string') return;
   const base = sv.registry.searchParameter(sp.derivedFrom);

@@ -3,13 +3,13 @@
  */
 import type { Severity } from '../../findings/finding.ts';
 import type { CElement, CInvariant } from './compile.ts';
+import type { ValidatorContext } from './context.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import type { ResourceScope } from './scope.ts';
 import { periodOk } from './support.ts';
-import type { StructuralValidator } from './validator.ts';
 
-export function checkBinding(sv: StructuralValidator, def: CElement, code: string, value: unknown, path: string, scope: ResourceScope): void {
+export function checkBinding(sv: ValidatorContext, def: CElement, code: string, value: unknown, path: string, scope: ResourceScope): void {
   const binding = def.binding!;
   const strength = binding.strength;
   if ((strength !== 'required' && strength !== 'extensible') || !binding.valueSet) return;
@@ -86,7 +86,7 @@ export function checkBinding(sv: StructuralValidator, def: CElement, code: strin
   );
 }
 
-export function checkInvariants(sv: StructuralValidator, invariants: CInvariant[], node: unknown, path: string, scope: ResourceScope, type: string, elementPath: string): void {
+export function checkInvariants(sv: ValidatorContext, invariants: CInvariant[], node: unknown, path: string, scope: ResourceScope, type: string, elementPath: string): void {
   for (const inv of invariants) {
     // the base walk evaluates the base specification's invariants; a profile walk only adds its own
     if (inv.core && !scope.baseWalk) continue;

@@ -2,16 +2,15 @@
  * Slicing: discriminators, assignment of items to slices and per-slice cardinality.
  */
 import type { CElement } from './compile.ts';
+import type { ValidatorContext } from './context.ts';
+import { containerFor } from './items.ts';
 import { deepEqual, isObject, matchesPattern } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { allowedTargets } from './references.ts';
-import { validateResource } from './resource-checks.ts';
 import type { Item, ResourceScope, Run, SliceTest } from './scope.ts';
 import { containerOf, navigateJson } from './support.ts';
-import type { StructuralValidator } from './validator.ts';
-import { containerFor, walkComplex } from './walk.ts';
 
-export function sliceTests(sv: StructuralValidator, def: CElement, scope: ResourceScope): SliceTest[] {
+export function sliceTests(sv: ValidatorContext, def: CElement, scope: ResourceScope): SliceTest[] {
   const cache = def.cache ?? (def.cache = new Map());
   const hit = cache.get('#slices') as SliceTest[] | undefined;
   if (hit) return hit;
@@ -31,7 +30,7 @@ export function sliceTests(sv: StructuralValidator, def: CElement, scope: Resour
 }
 
 export function discriminatorTest(
-  sv: StructuralValidator,
+  sv: ValidatorContext,
   slice: CElement,
   kind: string,
   path: string,
@@ -114,7 +113,7 @@ export function discriminatorTest(
 }
 
 /** The element a discriminator path designates inside a slice, following types where not expanded. */
-export function elementAt(sv: StructuralValidator, start: CElement, path: string): CElement | undefined {
+export function elementAt(sv: ValidatorContext, start: CElement, path: string): CElement | undefined {
   let el: CElement | undefined = start;
   for (const raw of path.split('.')) {
     if (!el) return undefined;
@@ -136,7 +135,7 @@ export function elementAt(sv: StructuralValidator, start: CElement, path: string
 }
 
 /** The resources References point to: contained ones (`#id`) or Bundle entries (a single match). */
-export function resolveAll(sv: StructuralValidator, refs: unknown[], scope: ResourceScope): Record<string, unknown>[] {
+export function resolveAll(sv: ValidatorContext, refs: unknown[], scope: ResourceScope): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const r of refs) {
     if (!isObject(r) || typeof r.reference !== 'string') continue;
@@ -153,7 +152,7 @@ export function resolveAll(sv: StructuralValidator, refs: unknown[], scope: Reso
   return out;
 }
 
-export function conforms(sv: StructuralValidator, node: unknown, profile: string, scope: ResourceScope): boolean {
+export function conforms(sv: ValidatorContext, node: unknown, profile: string, scope: ResourceScope): boolean {
   if (!isObject(node)) return false;
   const memo = (scope.run.conformance ??= new WeakMap());
   let byProfile = memo.get(node);
@@ -164,10 +163,10 @@ export function conforms(sv: StructuralValidator, node: unknown, profile: string
   if (sd) {
     const run: Run = { findings: [], rootResource: scope.run.rootResource, conformance: memo };
     if (typeof node.resourceType === 'string' && sd.kind === 'resource') {
-      validateResource(sv, node, node.resourceType, run, scope, [profile], false, scope.bundle, scope.fullUrl);
+      sv.validateResource(sv, node, node.resourceType, run, scope, [profile], false, scope.bundle, scope.fullUrl);
     } else {
       const sub: ResourceScope = { ...scope, run, baseWalk: false, elementIds: new Map() };
-      walkComplex(sv, node, sd.root, { host: sd.root, typeRoot: undefined }, '$', sub, false, sd.type, undefined);
+      sv.walkComplex(sv, node, sd.root, { host: sd.root, typeRoot: undefined }, '$', sub, false, sd.type, undefined);
     }
     ok = !run.findings.some((f) => f.severity === 'error' || f.severity === 'fatal');
   }
@@ -176,7 +175,7 @@ export function conforms(sv: StructuralValidator, node: unknown, profile: string
   return ok;
 }
 
-export function assignSlices(sv: StructuralValidator, def: CElement, items: Item[], path: string, scope: ResourceScope): (CElement | undefined)[] {
+export function assignSlices(sv: ValidatorContext, def: CElement, items: Item[], path: string, scope: ResourceScope): (CElement | undefined)[] {
   const tests = sliceTests(sv, def, scope);
   const assigned: (CElement | undefined)[] = items.map((item) => {
     for (const t of tests) {
@@ -207,7 +206,7 @@ export function assignSlices(sv: StructuralValidator, def: CElement, items: Item
   return assigned;
 }
 
-export function checkSliceCounts(sv: StructuralValidator, def: CElement, items: Item[], path: string, scope: ResourceScope, assigned: (CElement | undefined)[] = []): void {
+export function checkSliceCounts(sv: ValidatorContext, def: CElement, items: Item[], path: string, scope: ResourceScope, assigned: (CElement | undefined)[] = []): void {
   for (const slice of def.slices) {
     let n = 0;
     for (let i = 0; i < items.length; i++) if (assigned[i] === slice) n++;

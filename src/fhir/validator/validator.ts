@@ -9,28 +9,33 @@
  * O(1), so a Bundle validates in linear time).
  *
  * This class holds the caches and options; each concern is a module of functions that take the validator
- * as their context: resource-checks, walk (children and cardinality), values (primitives and nested
- * types), extensions, slicing, rules (bindings and invariants) and references.
+ * as their context (the ValidatorContext interface): resource-checks, walk (children and cardinality), items,
+ * values (primitives and nested types), extensions, slicing, rules (bindings and invariants) and references.
  */
 import type { Finding } from '../../findings/finding.ts';
 import type { DefinitionRegistry } from '../definitions/registry.ts';
 import type { BundleIndex } from './bundle.ts';
 import { type CompiledDefinition, type CType, compileDefinition } from './compile.ts';
+import type { ValidatorContext } from './context.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { validateResource } from './resource-checks.ts';
 import type { Run, StructuralValidatorOptions, ValidateOptions } from './scope.ts';
 import { dedupe } from './support.ts';
+import { walkComplex } from './walk.ts';
 
 export type { ResourceScope, StructuralValidatorOptions, ValidateOptions } from './scope.ts';
 
-export class StructuralValidator {
+export class StructuralValidator implements ValidatorContext {
   // the caches below are shared with the concern modules, which take the validator as their context
   /** @internal */ readonly compiled = new Map<string, CompiledDefinition | null>();
   /** @internal */ readonly ancestors = new Map<string, Set<string>>();
   /** @internal */ readonly targetTypes = new WeakMap<CType, Set<string> | 'any'>();
   /** @internal */ readonly resourceTypeCodes = new WeakMap<CType, boolean>();
   /** @internal */ readonly resourceTypes: Set<string>;
+  // the recursion's entry points, handed to the concern modules so that they need not import the walk
+  /** @internal */ readonly walkComplex = walkComplex;
+  /** @internal */ readonly validateResource = validateResource;
 
   constructor(
     readonly registry: DefinitionRegistry,

@@ -3,19 +3,18 @@
  * primitives, nested complex values and attachments.
  */
 import type { CElement, CompiledDefinition, CType } from './compile.ts';
+import type { ValidatorContext } from './context.ts';
 import { validateExtension } from './extensions.ts';
+import { collectItems, typeDefinition } from './items.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { base64Size, checkPrimitive } from './primitives.ts';
-import { validateResource } from './resource-checks.ts';
 import { checkBinding } from './rules.ts';
 import type { Item, ResourceScope } from './scope.ts';
 import { WHITESPACE_END, WHITESPACE_START } from './support.ts';
-import type { StructuralValidator } from './validator.ts';
-import { collectItems, typeDefinition } from './walk.ts';
 import { checkXhtml, looksLikeHtml } from './xhtml.ts';
 
-export function validatePrimitive(sv: StructuralValidator, item: Item, def: CElement, type: CType, scope: ResourceScope): void {
+export function validatePrimitive(sv: ValidatorContext, item: Item, def: CElement, type: CType, scope: ResourceScope): void {
   const findings = scope.run.findings;
   const v = item.value;
   if (v === undefined) {
@@ -110,7 +109,7 @@ export function validatePrimitive(sv: StructuralValidator, item: Item, def: CEle
 }
 
 /** `_birthDate: { id, extension }`: the element's id and extensions, never a value. */
-export function walkPrimitiveExtension(sv: StructuralValidator, ext: Record<string, unknown>, def: CElement, typeDef: CompiledDefinition, typeName: string, path: string, scope: ResourceScope): void {
+export function walkPrimitiveExtension(sv: ValidatorContext, ext: Record<string, unknown>, def: CElement, typeDef: CompiledDefinition, typeName: string, path: string, scope: ResourceScope): void {
   const findings = scope.run.findings;
   const root = typeDef.root;
   let count = 0;
@@ -142,7 +141,7 @@ export function walkPrimitiveExtension(sv: StructuralValidator, ext: Record<stri
   for (const item of items) validateExtension(sv, item, extDef.element, def, typeName, scope, undefined, root);
 }
 
-export function validateNested(sv: StructuralValidator, item: Item, def: CElement, type: CType, scope: ResourceScope, owner: Record<string, unknown>): void {
+export function validateNested(sv: ValidatorContext, item: Item, def: CElement, type: CType, scope: ResourceScope, owner: Record<string, unknown>): void {
   const v = item.value;
   if (!isObject(v)) {
     scope.run.findings.push(
@@ -169,10 +168,10 @@ export function validateNested(sv: StructuralValidator, item: Item, def: CElemen
   const fullUrl = isEntry ? (typeof owner.fullUrl === 'string' ? owner.fullUrl : undefined) : scope.fullUrl;
   const extra = scope.baseWalk ? [] : type.profiles;
   if (!scope.baseWalk && extra.length === 0) return;
-  validateResource(sv, v, item.path, scope.run, scope, extra, scope.baseWalk, bundle, fullUrl, contained);
+  sv.validateResource(sv, v, item.path, scope.run, scope, extra, scope.baseWalk, bundle, fullUrl, contained);
 }
 
-export function checkAttachment(sv: StructuralValidator, obj: Record<string, unknown>, path: string, scope: ResourceScope): void {
+export function checkAttachment(sv: ValidatorContext, obj: Record<string, unknown>, path: string, scope: ResourceScope): void {
   if (typeof obj.data !== 'string' || typeof obj.size !== 'number') return;
   if (checkPrimitive('base64Binary', obj.data)) return;
   const actual = base64Size(obj.data);
