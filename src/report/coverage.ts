@@ -1,7 +1,7 @@
 import { isBlocking } from '../findings/finding.ts';
 import { selectorMatches } from './message-selector.ts';
 import type { ExchangeEntry, FindingRef, RequirementReport, RoleCoverage, RuleVerdict, ScenarioReport, ScenarioStatus, SutInfo } from './model.ts';
-import { type Requirement, stripAt } from './requirements.ts';
+import { type Requirement, stripAt } from './requirement-model.ts';
 
 /*
  * Coverage of a requirement catalogue by a run: per requirement and role, which scenarios exercised it (by tag and,

@@ -1,6 +1,6 @@
 import { isObject } from '../util/is-object.ts';
 import type { ExchangeEntry } from './model.ts';
-import type { MessageSelector } from './requirements.ts';
+import type { MessageSelector } from './requirement-model.ts';
 
 /*
  * Whether an exchanged message is one a requirement's selector names: protocol, method, URL path, message type,

@@ -4,7 +4,10 @@ import path from 'node:path';
 import type { LocalizedText } from '../findings/finding.ts';
 import type { RuleMeta } from '../rules/rule.ts';
 import { isObject } from '../util/is-object.ts';
-import type { IntegrityFile, RequirementDefinition } from './model.ts';
+import type { IntegrityFile } from './model.ts';
+import { type Behaviour, type MessageSelector, type Requirement, stripAt } from './requirement-model.ts';
+
+export { type Behaviour, type MessageSelector, type Requirement, stripAt } from './requirement-model.ts';
 
 /*
  * The requirement catalogue of a program (profiles/<program>/requirements.json): every rule of rules.json, plus
@@ -12,31 +15,6 @@ import type { IntegrityFile, RequirementDefinition } from './model.ts';
  * a profile constraint is covered by a scenario carrying one of its `coveredBy` tags in which a message the
  * constraint governs was actually exchanged, and judged by the findings of its `judgedBy` rules on such messages.
  */
-
-/** Which messages a profile constraint governs. Every member is optional; regexes are JavaScript syntax. */
-export interface MessageSelector {
-  side?: 'request' | 'response';
-  method?: string;
-  /** Tested against the URL path, unanchored unless the pattern anchors it. */
-  path?: string;
-  /** `2xx`, `4xx`…: the response status class. */
-  status?: string;
-  /** Top-level members the side's JSON body must have. */
-  has?: string[];
-  /** Exactly these top-level members. */
-  keys?: string[];
-  /** For attributing a finding: its location (JSON pointer) must match. */
-  pointer?: string;
-}
-
-export interface Requirement extends RequirementDefinition {
-  /** Finding rule ids that count against it (always including its own id). */
-  judgedBy: string[];
-  /** Its behaviours, from the catalogue's `behaviours` (absent when it has none). */
-  behaviours?: Behaviour[];
-  /** Profile constraints: the messages it governs; absent for rules. */
-  messages?: MessageSelector[];
-}
 
 export interface RequirementCatalogue {
   program: string;
@@ -55,22 +33,6 @@ export interface RequirementCatalogue {
    * Empty when the catalogue declares no behaviours at all (then coverage is by requirement only, as before).
    */
   missingBehaviours: string[];
-}
-
-/**
- * One observable behaviour of a requirement: what is sent or done, and what must come back or happen. A scenario
- * exercising it against role R is tagged `@<id>` and `@<R>`; (behaviour, role) is a cell of the coverage matrix.
- */
-export interface Behaviour {
-  /** `<requirement id>.<n>`, stable once published. */
-  id: string;
-  /** Id of the rule or profile constraint it belongs to. */
-  requirement: string;
-  sent: LocalizedText;
-  expected: LocalizedText;
-  /** The roles whose behaviour it judges. */
-  roles: string[];
-  source: string;
 }
 
 export class CatalogueError extends Error {
@@ -163,8 +125,6 @@ function parseConstraint(x: unknown, i: number, file: string): Requirement {
   if (Array.isArray(messages)) req.messages = messages.map((m, j) => parseSelector(m, `${where}.messages[${j}]`));
   return req;
 }
-
-export const stripAt = (t: string): string => (t.startsWith('@') ? t.slice(1) : t);
 
 function ruleRequirement(r: RuleMeta): Requirement {
   const req: Requirement = {
