@@ -4,16 +4,18 @@
  */
 import type Hapi from '@hapi/hapi';
 import type { FhirStore } from '../../../../src/fhir-server/store.ts';
-import { type Finding, toOperationOutcome } from '../../../../src/findings/finding.ts';
 import { parseDni } from '../../../../src/identifiers/pe/dni.ts';
 import type { ExchangeJournal } from '../../../../src/journal/journal.ts';
 import type { FaultSet } from '../../../../src/mock/faults.ts';
 import { MAX_PAYLOAD_BYTES } from '../../../../src/mock/mock-server.ts';
-import { type peRisValidator, refusalStatus, simpleOutcome } from '../../judges/triage-check.ts';
+import { type peRisValidator, simpleOutcome } from '../../judges/triage-check.ts';
+import { reply } from './reply.ts';
 import type { SihceSubscriptions } from './subscriptions.ts';
 
+// the plugins import these from here; they live in reply.ts so that subscriptions.ts can use them without an import cycle
+export { FHIR_JSON, refuse, reply } from './reply.ts';
+
 export const FHIR_BASE_PATH = '/fhir';
-export const FHIR_JSON = 'application/fhir+json';
 
 /** The resource types SIHCE serves (the spec's list, plus what a triage Bundle carries). */
 export const SIHCE_TYPES = new Set(['Patient', 'Encounter', 'Observation', 'Condition', 'ServiceRequest', 'Appointment', 'Task', 'Subscription', 'Provenance', 'Consent', 'Device', 'Organization']);
@@ -62,21 +64,10 @@ export const FHIR_JSON_TYPES = ['application/fhir+json', 'application/json', 'ap
 /** Route options of a FHIR write: the body is parsed here, so bad JSON gets an OperationOutcome (or a planted defect). */
 export const RAW_PAYLOAD = { payload: { parse: false, output: 'data' as const, maxBytes: MAX_PAYLOAD_BYTES, allow: FHIR_JSON_TYPES } };
 
-export function reply(h: Hapi.ResponseToolkit, status: number, body: unknown, headers: Record<string, string> = {}): Hapi.ResponseObject {
-  const r = h
-    .response(body as object)
-    .code(status)
-    .type(FHIR_JSON);
-  for (const [k, v] of Object.entries(headers)) r.header(k, v);
-  return r;
-}
-
 export const badJson = (ctx: SihceContext, h: Hapi.ResponseToolkit, error: string): Hapi.ResponseObject =>
   ctx.faults.has('plain-text-errors')
     ? h.response(`Bad Request: ${error}`).code(400).type('text/plain')
     : reply(h, 400, simpleOutcome('structure', `El cuerpo no es JSON válido: ${error}`, `The body is not valid JSON: ${error}`, 'FHIR-JSON-SHAPE'));
-
-export const refuse = (h: Hapi.ResponseToolkit, findings: Finding[]): Hapi.ResponseObject => reply(h, refusalStatus(findings), toOperationOutcome(findings));
 
 export const notFound = (ctx: SihceContext, h: Hapi.ResponseToolkit, what: string): Hapi.ResponseObject =>
   ctx.faults.has('html-404')

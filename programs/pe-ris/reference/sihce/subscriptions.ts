@@ -30,7 +30,7 @@ import type { PayloadContent } from '../../judges/notifications.ts';
 import { simpleOutcome } from '../../judges/triage-check.ts';
 import { PARTY, TOPIC_SEGUIMIENTO } from '../../lib/constants.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, notifierFaults, RisNotifier } from '../notifier.ts';
-import { refuse, reply } from './context.ts';
+import { refuse, reply } from './reply.ts';
 
 /** Types whose status changes are notified. */
 const NOTIFIED = new Set(['Task', 'Appointment']);
