@@ -7,7 +7,7 @@ module.exports = {
     { name: 'engine-no-tooling', severity: 'error', from: { path: '^src/' }, to: { path: '^(test|scripts|bench)/' } },
     { name: 'judges-never-import-reference', severity: 'error', from: { path: '^programs/([^/]+)/judges/' }, to: { path: '^programs/$1/reference/' } },
     { name: 'no-cross-program', severity: 'error', from: { path: '^programs/([^/]+)/' }, to: { path: '^programs/', pathNot: '^programs/$1/' } },
-    { name: 'no-circular', severity: 'warn', from: {}, to: { circular: true } },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
