@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
 import { loadTarget, type TargetFile, targetSecrets } from '../config/target.ts';
-import { PROGRAM_IDS, type ProgramDefinition, programById, programFromOption } from '../programs/registry.ts';
+import { PROGRAM_IDS, type ProgramDefinition, programById } from '../programs/registry.ts';
 import { withFilteredOutput } from '../util/filtered-output.ts';
 import { secretScrubber } from '../util/secret-scrubber.ts';
+import { chosenProgram } from './program-option.ts';
 
 export interface MocksOptions {
   program?: string;
@@ -20,13 +21,7 @@ export interface MocksOptions {
  * or runs a second copy of one role as the "SUT" of a target file.
  */
 export async function mocksCommand(options: MocksOptions): Promise<number> {
-  const chosen =
-    options.program === undefined
-      ? undefined
-      : await programFromOption(options.program).catch((error: Error) => {
-          throw new ConfigurationError(error.message);
-        });
-  if (options.program !== undefined && !chosen) throw new ConfigurationError(`unknown program '${options.program}' (available: ${PROGRAM_IDS.join(', ')}, or the path of a program folder)`);
+  const chosen = await chosenProgram(options.program);
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
   const program = chosen ?? programById(target?.program ?? PROGRAM_IDS[0]!)!;
   // What the mocks print (their endpoints, their logging) is filtered like a run's output: the target's secrets never show.

@@ -7,7 +7,7 @@ import parseTagExpression from '@cucumber/tag-expressions';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
 import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile, targetSecrets, unscrubbedVariables } from '../config/target.ts';
 import { SelloWorld } from '../cucumber/world.ts';
-import { PROGRAM_IDS, PROGRAMS, type ProgramDefinition, programById, programFromOption, resolveRole } from '../programs/registry.ts';
+import { PROGRAM_IDS, PROGRAMS, type ProgramDefinition, programById, resolveRole } from '../programs/registry.ts';
 import { buildReport } from '../report/build-report.ts';
 import { CERTIFICATION_FILE, type Certification, type CertificationProgram } from '../report/certification.ts';
 import { certificationHtml } from '../report/certification-html.ts';
@@ -19,6 +19,7 @@ import { type RunConfig, worldParametersOf } from '../run/run-config.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
 import { withFilteredOutput } from '../util/filtered-output.ts';
 import { filterStrings, MIN_SECRET_LENGTH, secretScrubber } from '../util/secret-scrubber.ts';
+import { chosenProgram } from './program-option.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
 
 export interface RunOptions {
@@ -61,6 +62,8 @@ interface ProgramOutcome {
  * `reports/latest` points at the newest run directory either way.
  */
 export async function runCommand(options: RunOptions): Promise<number> {
+  // A program folder given by path must be loaded before the target file, whose `program` it may name.
+  const chosen = await chosenProgram(options.program);
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
   // The values the target read from the environment are scrubbed from every file and line the run writes.
   const outputFilter = secretScrubber(targetSecrets(target));
@@ -69,19 +72,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
     console.error(
       `sello: warning: ${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} shorter than ${MIN_SECRET_LENGTH} characters: not scrubbed from the output (too short to tell from other text)`,
     );
-  return withFilteredOutput(outputFilter, () => runWithTarget(options, target, outputFilter));
+  return withFilteredOutput(outputFilter, () => runWithTarget(options, chosen, target, outputFilter));
 }
 
-async function runWithTarget(options: RunOptions, target: TargetFile | undefined, outputFilter: OutputFilter | undefined): Promise<number> {
-  const chosen =
-    options.program === undefined
-      ? undefined
-      : await programFromOption(options.program).catch((error: Error) => {
-          throw new ConfigurationError(error.message);
-        });
-  if (options.program !== undefined && !chosen) {
-    throw new ConfigurationError(`unknown program '${options.program}' (available: ${PROGRAM_IDS.join(', ')}, or the path of a program folder)`);
-  }
+async function runWithTarget(options: RunOptions, chosen: ProgramDefinition | undefined, target: TargetFile | undefined, outputFilter: OutputFilter | undefined): Promise<number> {
   const parallel = Number(options.parallel ?? '1');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new ConfigurationError('--parallel must be a whole number from 1 to 16');
   if (target && chosen && target.program !== chosen.id) {
