@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
+import { devNull } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import parseTagExpression from '@cucumber/tag-expressions';
@@ -169,7 +170,9 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
         worldParameters: worldParametersOf(runConfig) as unknown as Record<string, never>,
         tags,
         parallel: ctx.parallel > 1 ? ctx.parallel : 0,
-        format: [`message:${messagesFile}`, 'allure-cucumberjs/reporter', ...(options.quiet ? [] : ['progress'])],
+        // Cucumber gives stdout to one formatter only: the Allure reporter, which writes its results to resultsDir and
+        // nothing to its stream, gets the null device so the progress formatter cannot displace it.
+        format: [`message:${messagesFile}`, `allure-cucumberjs/reporter:${devNull}`, ...(options.quiet ? [] : ['progress'])],
         // Labelled with the program: one Allure report of a run over every program groups each program's scenarios.
         formatOptions: { resultsDir: join(ctx.outDir, 'allure-results'), globalLabels: { parentSuite: program.id, epic: program.id } },
       },
