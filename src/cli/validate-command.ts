@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
 import { type Finding, isBlocking, toOperationOutcome } from '../findings/finding.ts';
+import { limitFinding } from '../findings/limits.ts';
 import { PROGRAMS_ROOT, programProfilesDir } from '../programs/layout.ts';
 import { readLines } from '../util/read-lines.ts';
 import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
@@ -63,17 +64,11 @@ function resultPrinter(format: string | undefined) {
   };
 }
 
-const limitFinding = (bytes: number, what: { en: string; es: string }): Finding => ({
-  ruleId: 'SELLO-LIMIT',
-  severity: 'fatal',
-  code: 'too-costly',
-  location: '',
-  locationKind: 'json-pointer',
-  message: {
+const tooLargeFinding = (bytes: number, what: { en: string; es: string }): Finding =>
+  limitFinding({
     en: `${what.en} has ${bytes} bytes, more than Sello reads as one document (${MAX_DOCUMENT_BYTES}); it was not judged.`,
     es: `${what.es} tiene ${bytes} bytes, más de lo que Sello lee como un documento (${MAX_DOCUMENT_BYTES}); no se evaluó.`,
-  },
-});
+  });
 
 export async function validateCommand(paths: string[], options: { profile?: string; format?: string }): Promise<number> {
   if (paths.length === 0) throw new ConfigurationError('sello validate needs at least one FILE or directory');
@@ -94,7 +89,7 @@ export async function validateCommand(paths: string[], options: { profile?: stri
       try {
         for await (const line of readLines(file, MAX_DOCUMENT_BYTES)) {
           if ('tooLongBytes' in line) {
-            await printer.print({ file, entry: line.number, findings: [limitFinding(line.tooLongBytes, { en: 'The line', es: 'La línea' })] });
+            await printer.print({ file, entry: line.number, findings: [tooLargeFinding(line.tooLongBytes, { en: 'The line', es: 'La línea' })] });
             continue;
           }
           if (line.text.trim() === '') continue;
@@ -109,7 +104,7 @@ export async function validateCommand(paths: string[], options: { profile?: stri
     }
     const size = (await stat(file)).size;
     if (size > MAX_DOCUMENT_BYTES) {
-      await printer.print({ file, findings: [limitFinding(size, { en: 'The file', es: 'El archivo' })] });
+      await printer.print({ file, findings: [tooLargeFinding(size, { en: 'The file', es: 'El archivo' })] });
       continue;
     }
     const parsed = parseJsonDocument(await readText(file));

@@ -5,7 +5,7 @@ import type { ExchangeJournal } from '../journal/journal.ts';
 import { SELLO_USER_AGENT } from '../transport/http-client.ts';
 import { asListenError } from '../transport/listen-error.ts';
 import { type ErrorShape, jsonError } from './error-shape.ts';
-import { jsonTextTooDeep, jsonValueTooDeep, TOO_DEEP_MESSAGE } from './json-limits.ts';
+import { jsonTextTooDeep, jsonValueTooDeep, TOO_DEEP_MESSAGE } from '../util/json-depth.ts';
 
 export interface MockServerOptions {
   /** Party name in the journal, e.g. `IMSS`. */

@@ -2,12 +2,15 @@
  * JSON Schema (draft 2020-12) validation that reports in Sello's Finding vocabulary.
  * Program-independent: a program only contributes a directory of `*.schema.json` files.
  */
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { type Finding, finding, type IssueCode, type LocalizedText } from '../findings/finding.ts';
+import { tooDeepFinding } from '../findings/limits.ts';
+import { jsonValueTooDeep } from '../util/json-depth.ts';
 
 // ajv and ajv-formats are CommonJS with a `default` property; under NodeNext the default import is
 // the whole module.exports, so pick `.default` when present to work both under tsx and tsc.
@@ -67,6 +70,8 @@ export class SchemaRegistry {
   validate(schemaId: string, data: unknown, ruleId: string): Finding[] {
     const validate = this.validators.get(this.aliases.get(schemaId) ?? schemaId);
     if (!validate) throw new Error(`unknown schema ${schemaId} in ${this.directory}`);
+    // Ajv's generated code recurses where the schema does (recursive $refs): a value past the limit is not walked.
+    if (jsonValueTooDeep(data)) return [tooDeepFinding('json-pointer', '')];
     if (validate(data)) return [];
     const findings: Finding[] = [];
     const seen = new Set<string>();

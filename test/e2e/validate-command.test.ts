@@ -104,3 +104,38 @@ test('sello validate: an NDJSON line past the document limit is a SELLO-LIMIT fi
   assert.ok(outcomes[1]?.outcome.issue.some((i) => i.severity === 'fatal' && i.code === 'too-costly'));
   assert.ok(!outcomes[0]?.outcome.issue.some((i) => i.severity === 'error' || i.severity === 'fatal'));
 });
+
+/** `levels` extensions each inside the one before: 2 × levels of JSON nesting. */
+function nestedExtensions(levels: number): Record<string, unknown> {
+  const root: Record<string, unknown> = { resourceType: 'Patient', id: 'deep' };
+  let parent = root;
+  for (let i = 0; i < levels; i++) {
+    const extension = { url: `http://example.org/fhir/StructureDefinition/e${i}` };
+    parent.extension = [extension];
+    parent = extension;
+  }
+  Object.assign(parent, { valueString: 'x' });
+  return root;
+}
+
+test('sello validate: a resource of 1,000 nested extensions, or a beneficiary nested as deep, is a SELLO-LIMIT finding, not a stack overflow', async () => {
+  const dir = await tempDir('sello-validate-');
+  await writeFile(join(dir, 'deep-fhir.json'), JSON.stringify(nestedExtensions(1000)));
+  const fhir = await runSello(['validate', join(dir, 'deep-fhir.json')]);
+  assert.equal(fhir.code, 3, fhir.stdout + fhir.stderr);
+  assert.match(fhir.stdout, /FATAL \[SELLO-LIMIT\]/);
+  assert.doesNotMatch(fhir.stdout + fhir.stderr, /RangeError|call stack/);
+
+  let nested: unknown = 'x';
+  for (let i = 0; i < 2000; i++) nested = { a: [nested] };
+  const valid = syntheticBeneficiario(new SeededRandom('deep'), { institucion: 'IMSS', today: '2026-01-15' });
+  await writeFile(join(dir, 'deep-json.json'), JSON.stringify({ ...valid, extra: nested }));
+  const json = await runSello(['validate', join(dir, 'deep-json.json'), '--profile', 'mx-pgs/beneficiario']);
+  assert.equal(json.code, 3, json.stdout + json.stderr);
+  assert.match(json.stdout, /SELLO-LIMIT/);
+
+  // A resource well inside the limit is judged as usual: 20 nested extensions of unknown URL are only warnings.
+  await writeFile(join(dir, 'nested-ok.json'), JSON.stringify(nestedExtensions(20)));
+  const ok = await runSello(['validate', join(dir, 'nested-ok.json')]);
+  assert.doesNotMatch(ok.stdout, /SELLO-LIMIT/);
+});

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { MAX_JSON_DEPTH } from '../../src/mock/json-limits.ts';
+import { MAX_JSON_DEPTH } from '../../src/util/json-depth.ts';
 import { type MockServer, markUnauthenticated, startMockServer } from '../../src/mock/mock-server.ts';
 
 const journal = new ExchangeJournal();

@@ -1,7 +1,7 @@
 import type Hapi from '@hapi/hapi';
 import { isBlocking } from '../../../src/findings/finding.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
-import { TOO_DEEP_MESSAGE } from '../../../src/mock/json-limits.ts';
+import { TOO_DEEP_MESSAGE } from '../../../src/util/json-depth.ts';
 import { JSON_DEPTH_CHECKED_BY_HANDLER, payloadTooDeep } from '../../../src/mock/mock-server.ts';
 import { classifyCoverage } from '../judges/rules/index.ts';
 import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';

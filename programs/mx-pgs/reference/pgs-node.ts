@@ -4,7 +4,7 @@ import type { Finding } from '../../../src/findings/finding.ts';
 import { isBlocking } from '../../../src/findings/finding.ts';
 import type { FaultSet } from '../../../src/mock/faults.ts';
 import { IdempotencyCache } from '../../../src/mock/idempotency.ts';
-import { TOO_DEEP_MESSAGE } from '../../../src/mock/json-limits.ts';
+import { TOO_DEEP_MESSAGE } from '../../../src/util/json-depth.ts';
 import { JSON_DEPTH_CHECKED_BY_HANDLER, markUnauthenticated, payloadTooDeep } from '../../../src/mock/mock-server.ts';
 import type { TokenAuthority } from '../../../src/mock/oauth.ts';
 import { evaluatePgsRules } from '../judges/rules/index.ts';

@@ -12,7 +12,10 @@
  * as their context (the ValidatorContext interface): resource-checks, walk (children and cardinality), items,
  * values (primitives and nested types), extensions, slicing, rules (bindings and invariants) and references.
  */
+
 import type { Finding } from '../../findings/finding.ts';
+import { tooDeepFinding } from '../../findings/limits.ts';
+import { jsonValueTooDeep } from '../../util/json-depth.ts';
 import type { DefinitionRegistry } from '../definitions/registry.ts';
 import type { BundleIndex } from './bundle.ts';
 import { type CompiledDefinition, type CType, compileDefinition } from './compile.ts';
@@ -61,6 +64,8 @@ export class StructuralValidator implements ValidatorContext {
       return run.findings;
     }
     const type = typeof resource.resourceType === 'string' ? resource.resourceType : 'Resource';
+    // The walk recurses on the resource's depth: past the limit a finding says so instead of the stack overflowing.
+    if (jsonValueTooDeep(resource)) return [tooDeepFinding('fhirpath', type)];
     validateResource(this, resource, type, run, undefined, options.profile ? [options.profile] : [], true, undefined, undefined);
     return dedupe(run.findings);
   }

@@ -10,7 +10,7 @@ import type { Acuse, Beneficiario, EventoIndice, Institucion } from '../../../pr
 import { type PgsDeployment, type PgsEndpoint, startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { MAX_JSON_DEPTH } from '../../../src/mock/json-limits.ts';
+import { MAX_JSON_DEPTH } from '../../../src/util/json-depth.ts';
 import { type HttpResponse, sendHttp } from '../../../src/transport/http-client.ts';
 import { todayInMexico } from '../../../src/util/dates.ts';
 import { waitFor } from '../../../src/util/wait.ts';

@@ -1,8 +1,9 @@
 /**
- * How deep a JSON body a mock takes. Handlers, validators, FHIRPath and the journal's redaction all walk bodies, and
- * some of them recurse: a body nested past this is refused at the door (400 with the protocol's error) so none of them
- * ever sees it. The deepest message of any program is a FHIR Bundle with an extension of an extension (about 12
- * levels); 100 leaves room for any real resource.
+ * How deep a JSON value Sello takes. Handlers, validators, FHIRPath and the journal's redaction all walk bodies, and
+ * some of them recurse: a mock refuses a body nested past this at the door (400 with the protocol's error), and the
+ * validators answer a SELLO-LIMIT finding instead of walking it (a SUT's answer, or a file given to `sello validate`).
+ * The deepest message of any program is a FHIR Bundle with an extension of an extension (about 12 levels); 100
+ * leaves room for any real resource.
  */
 export const MAX_JSON_DEPTH = 100;
 
