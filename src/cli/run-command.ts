@@ -145,6 +145,9 @@ interface ProgramContext {
   outputFilter: OutputFilter | undefined;
 }
 
+/** Inside the run directory, where the journals spill; never there when the directory is hashed. */
+const JOURNAL_SPILL_DIR = '.journal-spill';
+
 async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<ProgramOutcome> {
   const { program, catalogue } = run;
   const { options, target } = ctx;
@@ -155,6 +158,7 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     seed: ctx.seed,
     ...(target ? { target } : {}),
     ...(Object.keys(run.faults).length ? { faults: run.faults } : {}),
+    spillDir: join(ctx.outDir, JOURNAL_SPILL_DIR),
   };
 
   const tags = tagExpressionOf(program, target, options.tags);
@@ -189,7 +193,12 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   if ((support as unknown as { World?: unknown }).World !== SelloWorld) {
     throw new ConfigurationError(`${program.stepsGlob} does not install Sello's support: add steps/sello.ts calling installSelloSupport()`);
   }
-  await runCucumber({ ...runConfiguration, support }, environment);
+  try {
+    await runCucumber({ ...runConfiguration, support }, environment);
+  } finally {
+    // Every worker removed its own spills in AfterAll; what a worker that died left behind goes before the signing.
+    await rm(runConfig.spillDir!, { recursive: true, force: true });
+  }
 
   const report = await buildReport({
     messagesFile,

@@ -1,4 +1,5 @@
-import { setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
+import { AfterAll, BeforeAll, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
+import { removeSpills, spillInto } from '../journal/spill.ts';
 import { INFRASTRUCTURE_MEDIA_TYPE } from '../report/model.ts';
 import { runConfigOf } from '../run/run-config.ts';
 import { infrastructureRecord } from './infrastructure.ts';
@@ -28,6 +29,15 @@ export class StepBudgetExceeded extends Error {
  */
 export function installSelloSupport(): void {
   setWorldConstructor(SelloWorld);
+  // Journals of this process (the steps' and the reference mocks') spill into the run directory, and are gone when the
+  // scenarios are: the run directory is then hashed and signed, and a spill is memory on disk, not evidence.
+  BeforeAll(function (this: { parameters?: unknown }) {
+    spillInto(runConfigOf(this.parameters).spillDir);
+  });
+  AfterAll(() => {
+    removeSpills();
+    spillInto(undefined);
+  });
   setDefaultTimeout(CUCUMBER_BACKSTOP_MS);
   setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown, options?: { budget?: StepBudget }) => {
     return async function (this: { parameters?: unknown }, ...args: unknown[]): Promise<unknown> {

@@ -2,7 +2,7 @@
  * Where the journal keeps message bodies it will not hold in memory: one append-only file per journal, a body read
  * back only when someone reads it (the report, a judge), so evidence stays complete while the heap stays bounded.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,11 +17,28 @@ export interface SpilledBody {
   kind: 'text' | 'json';
 }
 
-/** A temp spill is only this process's memory on disk: it goes with the process (one exit hook for them all). */
-const tempSpills = new Set<SpillFile>();
-process.once('exit', () => {
-  for (const spill of tempSpills) spill.close();
-});
+/**
+ * Every open spill of this process. A spill is this process's memory on disk, never evidence (the bodies a report
+ * shows come from the scenarios' attachments): it goes when its journal closes, when the run ends (removeSpills) or
+ * with the process, whichever comes first.
+ */
+const openSpills = new Set<SpillFile>();
+process.once('exit', () => removeSpills());
+
+/**
+ * Where spills without a directory of their own go from now on: a run puts them inside its run directory, so a
+ * certification's bodies never land on a RAM-backed /tmp nor outlive the run in a shared temp folder. None: a temp
+ * directory per spill (`sello mocks`, tests).
+ */
+let defaultSpillDir: string | undefined;
+export function spillInto(dir: string | undefined): void {
+  defaultSpillDir = dir;
+}
+
+/** Closes and deletes every spill of this process: the run is over and nothing reads a journal any more. */
+export function removeSpills(): void {
+  for (const spill of [...openSpills]) spill.close();
+}
 
 export class SpillFile {
   #fd: number | undefined;
@@ -29,7 +46,7 @@ export class SpillFile {
   #ownedDir: string | undefined;
   #size = 0;
 
-  /** `dir`: where the file goes (created if missing); none: a temp directory of its own, removed when the process exits. */
+  /** `dir`: where the file goes (created if missing); none: spillInto's directory, else a temp directory of its own. */
   constructor(private readonly dir?: string) {}
 
   get size(): number {
@@ -58,22 +75,22 @@ export class SpillFile {
   }
 
   close(): void {
-    tempSpills.delete(this);
+    openSpills.delete(this);
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
+    if (this.#file) rmSync(this.#file, { force: true });
+    this.#file = undefined;
     if (this.#ownedDir) rmSync(this.#ownedDir, { recursive: true, force: true });
     this.#ownedDir = undefined;
   }
 
   #open(): number {
     if (this.#fd !== undefined) return this.#fd;
-    let dir = this.dir;
+    let dir = this.dir ?? defaultSpillDir;
     if (dir) mkdirSync(dir, { recursive: true });
-    else {
-      dir = this.#ownedDir = mkdtempSync(path.join(tmpdir(), 'sello-journal-'));
-      tempSpills.add(this);
-    }
-    this.#file = path.join(dir, `bodies-${process.pid}-${Date.now().toString(36)}.spill`);
+    else dir = this.#ownedDir = mkdtempSync(path.join(tmpdir(), 'sello-journal-'));
+    openSpills.add(this);
+    this.#file = path.join(dir, `bodies-${process.pid}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}.spill`);
     this.#fd = openSync(this.#file, 'w+', 0o600);
     return this.#fd;
   }

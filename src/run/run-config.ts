@@ -9,6 +9,8 @@ export interface RunConfig {
   target?: TargetFile;
   /** Planted defects for reference implementations, by role (lower case): only Sello's own tests use them. */
   faults?: Record<string, string[]>;
+  /** Where journals put the bodies they do not hold in memory: inside the run directory, removed before it is signed. */
+  spillDir?: string;
 }
 
 export const worldParametersOf = (run: RunConfig): { sello: RunConfig } => ({ sello: run });

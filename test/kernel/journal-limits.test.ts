@@ -40,6 +40,8 @@ test('a body above the spill threshold leaves memory, keeps size and sha256, and
     assert.equal(attached.request.spilled, undefined);
     assert.ok(existsSync(entry.request.spilled!.file) && readFileSync(entry.request.spilled!.file).length >= text.length);
     journal.close();
+    // The spill is memory on disk, not evidence: closing the journal deletes it, even from a directory it was given.
+    assert.equal(existsSync(entry.request.spilled!.file), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -86,4 +88,22 @@ test('a spill file that is full keeps the entry without its large body, and says
   assert.equal(second.request.body, undefined);
   assert.match(second.request.bodyOmitted ?? '', /spill file reached/);
   journal.close();
+});
+
+test('spillInto: journals spill into the run directory given, and removeSpills leaves none of their files behind', async () => {
+  const { spillInto, removeSpills } = await import('../../src/journal/spill.ts');
+  const dir = mkdtempSync(path.join(tmpdir(), 'journal-run-'));
+  try {
+    spillInto(path.join(dir, '.journal-spill'));
+    const journals = [new ExchangeJournal(), new ExchangeJournal()];
+    for (const journal of journals) journal.record(exchange('/big', 'y'.repeat(JOURNAL_SPILL_THRESHOLD_BYTES + 1)));
+    const files = journals.map((j) => j.all()[0]!.request.spilled!.file);
+    assert.ok(files.every((f) => f.startsWith(path.join(dir, '.journal-spill')) && existsSync(f)));
+    assert.notEqual(files[0], files[1]);
+    removeSpills();
+    assert.ok(files.every((f) => !existsSync(f)));
+  } finally {
+    spillInto(undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
