@@ -113,4 +113,8 @@ test('configuration errors exit 4 and say what to fix', async () => {
   assert.match(invalid.stderr, /\/sut\/role/);
   const unknownFlag = await runSello(['run', '--bogus']);
   assert.equal(unknownFlag.code, 4);
+  // Parallel workers would interleave one SUT's state and print outside the secret filter.
+  const parallel = await runSello(['run', '--target', target, '--parallel', '2'], { SELLO_T_IMSS: 'imss-secret-1', SELLO_T_ISSSTE: 'issste-secret-2', SELLO_T_SSA: 'ssa-secret-3' });
+  assert.equal(parallel.code, 4, parallel.stdout + parallel.stderr);
+  assert.match(parallel.stderr, /--parallel/);
 });
