@@ -22,7 +22,43 @@ export const identityFilter: OutputFilter = (text) => text;
 export function composeFilters(...filters: (OutputFilter | undefined)[]): OutputFilter {
   const active = filters.filter((f): f is OutputFilter => f !== undefined);
   if (active.length === 0) return identityFilter;
-  return (text, file) => active.reduce((acc, f) => f(acc, file), text);
+  const composed: OutputFilter = (text, file) => active.reduce((acc, f) => f(acc, file), text);
+  return (text, file) => (JSON_FILE.test(file) ? filterJsonText(text, file, composed) : composed(text, file));
+}
+
+const JSON_FILE = /\.(?:nd)?json$/i;
+// A JSON string literal (never spans a line: JSON escapes its line breaks), or the end of a line inside an unclosed one.
+const JSON_STRING = /"(?:[^"\\]|\\.)*(?:"|$)/g;
+const JSON_BARE_LITERAL = /-?\d[\d.eE+-]*|\btrue\b|\bfalse\b|\bnull\b/g;
+
+/**
+ * JSON text filtered so that it stays JSON: string literals are filtered as they are, and a bare number or literal
+ * the filter would change (a secret `123456` that is also a size, a DNI written as a number) becomes the filtered
+ * text as a string literal — `[redacted]` unquoted would leave report.json unreadable, and its signature worthless.
+ */
+export function filterJsonText(text: string, file: string, filter: OutputFilter): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      let out = '';
+      let last = 0;
+      for (const match of line.matchAll(JSON_STRING)) {
+        out += filterBare(line.slice(last, match.index), file, filter) + filter(match[0], file);
+        last = match.index + match[0].length;
+      }
+      return out + filterBare(line.slice(last), file, filter);
+    })
+    .join('\n');
+}
+
+function filterBare(segment: string, file: string, filter: OutputFilter): string {
+  if (segment === '') return segment;
+  const quoted = segment.replace(JSON_BARE_LITERAL, (literal) => {
+    const filtered = filter(literal, file);
+    return filtered === literal ? literal : JSON.stringify(filtered);
+  });
+  // Then the segment whole: a `.json` file that is not JSON at all is still filtered everywhere.
+  return filter(quoted, file);
 }
 
 async function filterFile(absolute: string, relative: string, filter: OutputFilter): Promise<boolean> {

@@ -32,3 +32,16 @@ test('filters compose in order and receive the run-relative path', () => {
   assert.deepEqual(seen, ['x/y.json']);
   assert.equal(composeFilters(undefined), identityFilter);
 });
+
+test('JSON files stay JSON: a secret that is also a bare number or literal becomes a string, strings are filtered in place', () => {
+  const filter = composeFilters((t) => t.replaceAll('123456', '[redacted]').replaceAll('true', '[redacted]'));
+  const json = JSON.stringify({ size: 123456, pin: '123456', ok: true, list: [1, 123456, 'x 123456 y'] }, null, 2);
+  const filtered = filter(json, 'report.json');
+  assert.deepEqual(JSON.parse(filtered), { size: '[redacted]', pin: '[redacted]', ok: '[redacted]', list: [1, '[redacted]', 'x [redacted] y'] });
+  const line = filter('{"a":123456,"b":"123456"}', 'cucumber-messages.ndjson');
+  assert.deepEqual(JSON.parse(line), { a: '[redacted]', b: '[redacted]' });
+  // Not JSON although named so: filtered everywhere all the same.
+  assert.doesNotMatch(filter('plain 123456 text and more', 'evidence/body.json'), /123456/);
+  // Other files are filtered as text.
+  assert.equal(filter('{"a":123456}', 'junit.xml'), '{"a":[redacted]}');
+});
