@@ -39,6 +39,11 @@ export interface LocalizedText {
   ru?: string;
 }
 
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
 export interface Finding {
   /** Stable id of the rule or constraint that produced it, e.g. `RN-05`, `ID-CURP-CHECKDIGIT`, `SCHEMA-type`. */
   ruleId: string;
@@ -48,6 +53,8 @@ export interface Finding {
   location: string;
   locationKind: LocationKind;
   message: LocalizedText;
+  /** Line and column (1-based) in the source text, when the engine knows them (XML: of the element or attribute). */
+  position?: SourcePosition;
   /**
    * The role whose message or behaviour is judged (the sender of the offending message, e.g. `imss`, `engine`), when
    * the judge knows it: the report counts the finding against that role's certification, not the scenario's tags.
@@ -106,6 +113,8 @@ export function toOperationOutcomeIssue(f: Finding): OperationOutcomeIssue {
   }
   if (f.locationKind === 'fhirpath') issue.expression = [f.location];
   else issue.location = [f.location];
+  // The HL7 FHIR validator's convention: the position travels as a second location string.
+  if (f.position) issue.location = [...(issue.location ?? []), `Line[${f.position.line}] Col[${f.position.column}]`];
   return issue;
 }
 
