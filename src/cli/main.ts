@@ -74,9 +74,12 @@ function program(exitCode: { value: number }, version: string, programs: readonl
 
   sello
     .command('validate')
-    .description('judge message files: FHIR JSON/NDJSON by meta.profile or --profile URL, .hl7 by MSH-9, JSON Schema with --profile mx-pgs/beneficiario')
+    .description('judge message files: FHIR JSON/NDJSON by meta.profile or --profile URL, .hl7 by MSH-9, JSON Schema with --profile mx-pgs/beneficiario, .xml by --xsd and --schematron')
     .argument('<paths...>', 'files or directories')
     .option('--profile <id>', 'profile URL or id')
+    .option('--xsd <file>', 'XML: the main XSD (its includes and imports are read from beside it)')
+    .option('--schematron <file>', 'XML: an ISO Schematron (queryBinding xslt2), run after the XSD')
+    .option('--phase <id>', 'XML: the Schematron phase (default: its defaultPhase)')
     .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], _options, command: Command) => {
       exitCode.value = await validateCommand(paths, flagValues(command));

@@ -14,6 +14,7 @@ import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts
  * - `.hl7` / `.er7`: HL7 v2 against the message profile named by MSH-9 (or `--profile ADT_A04`).
  * - FHIR JSON (`resourceType`) and NDJSON: base R4 plus `meta.profile`, or `--profile <canonical URL>`.
  * - other JSON with `--profile PROGRAM/SCHEMA` (e.g. mx-pgs/beneficiario): the program's JSON Schema.
+ * - `.xml`: well-formedness, then `--xsd FILE` and `--schematron FILE` (a regulator's official files) when given.
  * Exit 0 no error, 3 errors found, 4 bad invocation.
  */
 /**
@@ -51,7 +52,9 @@ function resultPrinter(format: string | undefined) {
         const name = r.entry ? `${r.file}:${r.entry}` : r.file;
         const lines = [`${name}: ${errors === 0 ? 'valid' : `${errors} error(s)`}${r.findings.length > errors ? `, ${r.findings.length - errors} other finding(s)` : ''}`];
         for (const f of r.findings)
-          lines.push(`  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}`);
+          lines.push(
+            `  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}${f.position ? ` (line ${f.position.line}, col ${f.position.column})` : ''}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}`,
+          );
         await out(`${lines.join('\n')}\n`);
       }
       documents++;
@@ -70,7 +73,15 @@ const tooLargeFinding = (bytes: number, what: { en: string; es: string }): Findi
     es: `${what.es} tiene ${bytes} bytes, más de lo que Sello lee como un documento (${MAX_DOCUMENT_BYTES}); no se evaluó.`,
   });
 
-export async function validateCommand(paths: string[], options: { profile?: string; format?: string }): Promise<number> {
+export interface ValidateOptions {
+  profile?: string;
+  format?: string;
+  xsd?: string;
+  schematron?: string;
+  phase?: string;
+}
+
+export async function validateCommand(paths: string[], options: ValidateOptions): Promise<number> {
   if (paths.length === 0) throw new ConfigurationError('sello validate needs at least one FILE or directory');
   const schemaProfile = jsonSchemaProfile(options.profile);
   const files = (await Promise.all(paths.map(expand))).flat();
@@ -78,8 +89,17 @@ export async function validateCommand(paths: string[], options: { profile?: stri
   const judge = async (value: unknown): Promise<Finding[]> =>
     schemaProfile ? schemaProfile.registry.validate(schemaProfile.schema, value, `${schemaProfile.program}/${schemaProfile.schema}`) : validateFhir(value, options.profile);
   const printer = resultPrinter(options.format);
-  for (const file of files) {
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index] as string;
     const kind = fileKind(file);
+    if (kind === 'xml') {
+      // A run of XML files goes to the XSD engine at once: it compiles the schema once per call.
+      let end = index;
+      while (end < files.length && fileKind(files[end] as string) === 'xml') end++;
+      for await (const result of validateXml(files.slice(index, end), options)) await printer.print(result);
+      index = end - 1;
+      continue;
+    }
     if (kind === 'hl7v2') {
       const { validateHl7File } = await import('../hl7v2/index.ts');
       await printer.print({ file, findings: await validateHl7File(file, { ...(await hl7v2Contract()), ...(options.profile ? { profile: options.profile } : {}) }) });
@@ -115,15 +135,32 @@ export async function validateCommand(paths: string[], options: { profile?: stri
   return withErrors > 0 ? EXIT.conformanceFailure : EXIT.passed;
 }
 
-type FileKind = 'hl7v2' | 'ndjson' | 'json';
+type FileKind = 'hl7v2' | 'ndjson' | 'json' | 'xml';
 
 function fileKind(file: string): FileKind {
   const ext = extname(file).toLowerCase();
   if (ext === '.hl7' || ext === '.er7') return 'hl7v2';
+  if (ext === '.xml') return 'xml';
   return ext === '.ndjson' || ext === '.jsonl' ? 'ndjson' : 'json';
 }
 
-const VALIDATABLE = new Set(['.json', '.ndjson', '.jsonl', '.hl7', '.er7']);
+const VALIDATABLE = new Set(['.json', '.ndjson', '.jsonl', '.hl7', '.er7', '.xml']);
+
+/** An unusable XSD or Schematron is the invocation's fault (exit 4), not the documents'. */
+async function* validateXml(files: string[], options: ValidateOptions): AsyncGenerator<DocumentResult> {
+  const { createXmlValidator, validateXmlFiles, XmlSchemaUnusable } = await import('../xml/index.ts');
+  try {
+    const validator = await createXmlValidator({
+      ...(options.xsd ? { xsd: options.xsd } : {}),
+      ...(options.schematron ? { schematron: options.schematron } : {}),
+      ...(options.phase ? { phase: options.phase } : {}),
+    });
+    yield* validateXmlFiles(files, validator);
+  } catch (error) {
+    if (error instanceof XmlSchemaUnusable) throw new ConfigurationError(error.message);
+    throw error;
+  }
+}
 
 async function expand(path: string): Promise<string[]> {
   let info: Awaited<ReturnType<typeof stat>>;
