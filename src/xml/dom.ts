@@ -65,6 +65,31 @@ export const tooLargeXmlFinding = (bytes: number, max = MAX_XML_BYTES): Finding 
     '',
   );
 
+export const ENCODING_RULE = 'XML-ENCODING';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sello reads UTF-8 only (what the XSD engine takes, and what the message specifications Sello knows prescribe): a
+ * document in another encoding is refused rather than judged on misread characters.
+ */
+const encodingFinding = (why: string): Finding => ({
+  ruleId: ENCODING_RULE,
+  severity: 'fatal',
+  code: 'structure',
+  location: '',
+  locationKind: 'xpath',
+  position: { line: 1, column: 1 },
+  message: { en: `Sello reads XML in UTF-8 only and did not judge this document: ${why}.`, ru: `Sello читает XML только в UTF-8 и не проверял этот документ: ${why}.` },
+});
+
 /** Line and column (1-based) of a character offset. */
 export function positionAtOffset(text: string, offset: number): SourcePosition {
   let line = 1;
@@ -109,7 +134,11 @@ export function parseXml(input: string | Buffer, options: ParseXmlOptions = {}):
   const maxDepth = options.maxDepth ?? MAX_XML_DEPTH;
   const bytes = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
   if (bytes > maxBytes) return { text: '', findings: [tooLargeXmlFinding(bytes, maxBytes)] };
-  const text = (typeof input === 'string' ? input : input.toString('utf8')).replace(/^\uFEFF/, '');
+  const decoded = typeof input === 'string' ? input : decodeUtf8(input);
+  if (decoded === undefined) return { text: '', findings: [encodingFinding('the bytes are not valid UTF-8')] };
+  const text = decoded.replace(/^\uFEFF/, '');
+  const declared = /^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
+  if (declared && !/^utf-?8$/i.test(declared)) return { text, findings: [encodingFinding(`the document declares encoding ${declared}`)] };
   const doctype = doctypeAt(text);
   if (doctype !== -1) {
     return {

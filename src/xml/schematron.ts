@@ -173,7 +173,29 @@ export function svrlToFindings(svrl: string, source: Document, prefixes: PrefixM
   return findings;
 }
 
-/** Schematron findings for one parsed document. */
+export const SCHEMATRON_RUNTIME_RULE = 'SCHEMATRON-RUNTIME';
+
+/**
+ * Schematron findings for one parsed document. A dynamic error of the schema's own XPath on this document (a cast
+ * that fails, a function missing) is one fatal finding: the document was not judged, and the others still are.
+ */
 export function validateSchematron(compiled: CompiledSchematron, doc: { text: string; document: Document }, prefixes: PrefixMap = {}): Finding[] {
-  return svrlToFindings(runSchematron(compiled, doc.text), doc.document, prefixes);
+  let svrl: string;
+  try {
+    svrl = runSchematron(compiled, doc.text);
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    const why = `${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`.slice(0, 500);
+    return [
+      {
+        ruleId: SCHEMATRON_RUNTIME_RULE,
+        severity: 'fatal',
+        code: 'exception',
+        location: '',
+        locationKind: 'xpath',
+        message: { en: `The Schematron failed on this document: ${why}`, ru: `Schematron не смог проверить этот документ: ${why}` },
+      },
+    ];
+  }
+  return svrlToFindings(svrl, doc.document, prefixes);
 }

@@ -77,3 +77,14 @@ test('parseXml: an unbound namespace prefix is not well-formed', () => {
   assert.equal(parsed.document, undefined);
   assert.equal(parsed.findings[0]?.ruleId, WELLFORMED_RULE);
 });
+
+test('parseXml: UTF-8 only: another declared encoding or bytes that are not UTF-8 are an XML-ENCODING finding', () => {
+  assert.ok(parseXml(Buffer.from('<?xml version="1.0" encoding="utf-8"?><r>Иванов</r>')).document);
+  const declared = parseXml('<?xml version="1.0" encoding="windows-1251"?><r/>');
+  assert.equal(declared.document, undefined);
+  assert.equal(declared.findings[0]?.ruleId, 'XML-ENCODING');
+  assert.match(declared.findings[0]?.message.en ?? '', /windows-1251/);
+  const bytes = parseXml(Buffer.from([0x3c, 0x72, 0x3e, 0xc8, 0xe2, 0x3c, 0x2f, 0x72, 0x3e])); // <r>Ив</r> in windows-1251
+  assert.equal(bytes.document, undefined);
+  assert.equal(bytes.findings[0]?.ruleId, 'XML-ENCODING');
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Finding } from '../../src/findings/finding.ts';
 import { parseXml } from '../../src/xml/dom.ts';
-import { compileSchematron, loadSchematron, runSchematron, SchematronError, severityOf, validateSchematron } from '../../src/xml/schematron.ts';
+import { compileSchematron, loadSchematron, runSchematron, SCHEMATRON_RUNTIME_RULE, SchematronError, severityOf, validateSchematron } from '../../src/xml/schematron.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -140,4 +140,19 @@ test('Schematron: what is not an ISO Schematron, or binds another query language
   await writeFile(join(dir, 'b.sch'), '<schema xmlns="http://www.ascc.net/xml/schematron"/>');
   await writeFile(join(dir, 'c.sch'), '<schema xmlns="http://purl.oclc.org/dsdl/schematron"><pattern><rule context="*"><assert test="(((">x</assert></rule></pattern></schema>');
   for (const f of ['a.sch', 'b.sch', 'c.sch', 'missing.sch']) await assert.rejects((async () => compileSchematron(await loadSchematron(join(dir, f)), { cacheDir }))(), SchematronError, f);
+});
+
+test('Schematron: a dynamic error of the schema on one document is one fatal finding, not a throw', async () => {
+  const dir = await tempDir('sello-sch-dyn-');
+  await writeFile(
+    join(dir, 'cast.sch'),
+    `<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2"><ns prefix="hl7" uri="urn:hl7-org:v3"/>
+  <pattern><rule context="hl7:id"><assert id="C-1" test="xs:integer(@extension) gt 0" xmlns:xs="http://www.w3.org/2001/XMLSchema">number</assert></rule></pattern></schema>`,
+  );
+  const c = await compileSchematron(await loadSchematron(join(dir, 'cast.sch')), { cacheDir });
+  const got = validateSchematron(c, load('cda-valid.xml'));
+  assert.equal(got.length, 1);
+  assert.equal(got[0]?.ruleId, SCHEMATRON_RUNTIME_RULE);
+  assert.equal(got[0]?.severity, 'fatal');
+  assert.match(got[0]?.message.en ?? '', /FORG0001|DOC-1/);
 });
