@@ -7,8 +7,8 @@ import { XmlSchemaUnusable } from './errors.ts';
  * within a pattern (first matching rule fires), abstract patterns (is-a + param, by substitution of `$name` in
  * every query), abstract rules (extends), phases (active, defaultPhase, #ALL), xsl:function / xsl:key / xsl:variable
  * at the top level, diagnostics (with xml:lang), properties, name, value-of, emph/dir/span, @subject, @role, @flag.
- * Not supported: sch:include of fragments from other files is resolved by the loader; `visit-each`, `library`,
- * `rules` and `group` of the 2025 edition are refused.
+ * sch:include is resolved before this, by loadSchematron. Refused: `library`, `rules` and `group` as children of
+ * the schema (2025 edition). Ignored: `visit-each`, `title`/`p` inside patterns.
  */
 export const SCH_NS = 'http://purl.oclc.org/dsdl/schematron';
 export const SVRL_NS = 'http://purl.oclc.org/dsdl/svrl';
