@@ -4,6 +4,8 @@
  * a JSON body (the default), a FHIR OperationOutcome, or a SOAP 1.1 / 1.2 Fault with its content type.
  */
 import type Hapi from '@hapi/hapi';
+import { soapFault12 } from '../soap/fault.ts';
+import { SOAP11_NS, SOAP12_NS } from '../soap/namespaces.ts';
 
 export interface ErrorShape {
   /** The HTTP status to answer for an error of `status` (the status itself unless the protocol says otherwise). */
@@ -42,7 +44,7 @@ export function fhirOperationOutcome(
   return { contentType: 'application/fhir+json; charset=utf-8', body: outcome };
 }
 
-export const SOAP_ENVELOPE_NS = { '1.1': 'http://schemas.xmlsoap.org/soap/envelope/', '1.2': 'http://www.w3.org/2003/05/soap-envelope' } as const;
+export const SOAP_ENVELOPE_NS = { '1.1': SOAP11_NS, '1.2': SOAP12_NS } as const;
 
 export interface SoapFaultOptions {
   /** Language of the fault's reason text (SOAP 1.2 requires one). Default `en`. */
@@ -54,7 +56,8 @@ export interface SoapFaultOptions {
 /**
  * A SOAP Fault. SOAP 1.1 (`text/xml`): faultcode `soap:Client` for the caller's errors, `soap:Server` for ours, always
  * HTTP 500 as WS-I Basic Profile 1.1 (R1126) requires. SOAP 1.2 (`application/soap+xml`): `env:Sender` or
- * `env:Receiver`, the HTTP status kept (the SOAP 1.2 HTTP binding answers a sender's fault with 4xx).
+ * `env:Receiver`, the HTTP status kept (the SOAP 1.2 HTTP binding answers a sender's fault with 4xx), written by
+ * src/soap/fault.ts, which a SOAP 1.2 endpoint (src/soap/soap-route.ts) answers its own faults with.
  */
 export function soapFault(version: '1.1' | '1.2', options: SoapFaultOptions = {}): ErrorShape {
   const lang = escapeXml(options.lang ?? 'en');
@@ -78,12 +81,8 @@ export function soapFault(version: '1.1' | '1.2', options: SoapFaultOptions = {}
     contentType: 'application/soap+xml; charset=utf-8',
     body: (status, message, request) => {
       const detail = options.detail?.(status, message, request);
-      return (
-        `<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope xmlns:env="${ns}"><env:Body><env:Fault>` +
-        `<env:Code><env:Value>env:${status >= 500 ? 'Receiver' : 'Sender'}</env:Value></env:Code>` +
-        `<env:Reason><env:Text xml:lang="${lang}">${escapeXml(message)}</env:Text></env:Reason>` +
-        `${detail === undefined ? '' : `<env:Detail>${detail}</env:Detail>`}</env:Fault></env:Body></env:Envelope>`
-      );
+      const reason = { [options.lang ?? 'en']: message };
+      return soapFault12({ code: status >= 500 ? 'Receiver' : 'Sender', reason, ...(detail === undefined ? {} : { detail: [{ raw: detail }] }) }).body;
     },
   };
 }

@@ -4,8 +4,8 @@ import { redactBody, redactHeaders } from '../journal/exchange.ts';
 import type { ExchangeJournal } from '../journal/journal.ts';
 import { SELLO_USER_AGENT } from '../transport/http-client.ts';
 import { asListenError } from '../transport/listen-error.ts';
-import { type ErrorShape, jsonError } from './error-shape.ts';
 import { jsonTextTooDeep, jsonValueTooDeep, TOO_DEEP_MESSAGE } from '../util/json-depth.ts';
+import { type ErrorShape, jsonError } from './error-shape.ts';
 
 export interface MockServerOptions {
   /** Party name in the journal, e.g. `IMSS`. */
@@ -66,6 +66,13 @@ export function markUnauthenticated(request: Hapi.Request): void {
   (request.app as Record<symbol, boolean>)[UNAUTHENTICATED] = true;
 }
 
+const MESSAGE_ID = Symbol('messageId');
+
+/** The message id of a request that carries it in its body (a SOAP wsa:MessageID), for the journal; else the header's. */
+export function setJournalMessageId(request: Hapi.Request, id: string): void {
+  (request.app as Record<symbol, string>)[MESSAGE_ID] = id;
+}
+
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** Methods with a route at `path` (HEAD wherever GET is, as hapi serves it); empty for an unknown path. */
@@ -112,6 +119,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
     const requestHeaders = request.headers as Record<string, string>;
     if (requestHeaders['user-agent'] === SELLO_USER_AGENT) return;
     const responseHeaders = (response.headers ?? {}) as Record<string, string>;
+    const messageId = (request.app as Record<symbol, string | undefined>)[MESSAGE_ID] ?? requestHeaders[messageIdHeader];
     options.journal.record({
       protocol: 'http',
       observedBy: 'server',
@@ -120,7 +128,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
       method: request.method.toUpperCase(),
       url: request.url.href,
       status: response.statusCode,
-      ...(requestHeaders[messageIdHeader] ? { messageId: requestHeaders[messageIdHeader] } : {}),
+      ...(messageId ? { messageId } : {}),
       startedAt: new Date(request.info.received).toISOString(),
       finishedAt: new Date(request.info.responded || Date.now()).toISOString(),
       request: unauthenticated(request, response.statusCode)
