@@ -88,3 +88,9 @@ test('parseXml: UTF-8 only: another declared encoding or bytes that are not UTF-
   assert.equal(bytes.document, undefined);
   assert.equal(bytes.findings[0]?.ruleId, 'XML-ENCODING');
 });
+
+test('parseXml: U+FFFD is a legal XML character: a document holding it parses with no finding', () => {
+  const parsed = parseXml('<a>broken \uFFFD char</a>');
+  assert.deepEqual(parsed.findings, []);
+  assert.ok(parsed.document);
+});
