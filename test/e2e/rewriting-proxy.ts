@@ -14,6 +14,8 @@ export interface ProxiedResponse {
 }
 
 export interface RewriteRules {
+  /** The path forwarded upstream (e.g. without a secret prefix the client's URL carries); what `answer` and `response` see. */
+  path?(path: string): string;
   /** Answer the request itself instead of forwarding it (e.g. a token endpoint that refuses body credentials). */
   answer?(request: ProxiedRequest): ProxiedResponse | undefined;
   /** Rewrite the upstream answer before the client sees it. */
@@ -35,7 +37,8 @@ const readAll = (stream: NodeJS.ReadableStream): Promise<Buffer> =>
 export async function startRewritingProxy(upstream: string, rules: RewriteRules): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const base = new URL(upstream);
   const server: Server = createServer(async (incoming, outgoing) => {
-    const proxied: ProxiedRequest = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers, body: await readAll(incoming) };
+    const path = incoming.url ?? '/';
+    const proxied: ProxiedRequest = { method: incoming.method ?? 'GET', path: rules.path?.(path) ?? path, headers: incoming.headers, body: await readAll(incoming) };
     const send = (answer: ProxiedResponse) => {
       outgoing.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
       outgoing.end(answer.body);
