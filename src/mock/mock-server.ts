@@ -77,7 +77,15 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** Methods with a route at `path` (HEAD wherever GET is, as hapi serves it); empty for an unknown path. */
 function allowedMethods(server: Hapi.Server, path: string): string[] {
-  const allowed = METHODS.filter((m) => server.match(m, path) !== null);
+  const allowed = METHODS.filter((m) => {
+    // match throws "Invalid path" on a broken percent-escape in a segment a route would capture (GET
+    // /beneficiarios/%E0%A4%A/baja): such a path matches no route, and its 404 must not become a 500.
+    try {
+      return server.match(m, path) !== null;
+    } catch {
+      return false;
+    }
+  });
   return allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed;
 }
 
