@@ -11,10 +11,11 @@ import fc from 'fast-check';
 export const FUZZ_SEED = Number.parseInt(process.env.SELLO_FUZZ_SEED ?? '', 10) || 20_250_314;
 
 /** fast-check's parameters for a target, and a label "(seed S, N runs)" for its test name. */
-export function fuzzRuns(defaultRuns: number): { params: { seed: number; numRuns: number }; label: string } {
+export function fuzzRuns(defaultRuns: number): { params: { seed: number; numRuns: number; includeErrorInReport: true }; label: string } {
   const override = Number.parseInt(process.env.SELLO_FUZZ_RUNS ?? '', 10);
   const numRuns = override > 0 ? override : defaultRuns;
-  return { params: { seed: FUZZ_SEED, numRuns }, label: `(seed ${FUZZ_SEED}, ${numRuns} runs)` };
+  // includeErrorInReport: the failed assertion's message beside the counterexample (node's reporter omits the cause).
+  return { params: { seed: FUZZ_SEED, numRuns, includeErrorInReport: true }, label: `(seed ${FUZZ_SEED}, ${numRuns} runs)` };
 }
 
 /**

@@ -111,6 +111,7 @@ test(`parseJson never throws on random, mutated or deeply nested text: a value e
         assert.match(result.finding.message.en, /^(Malformed JSON at position \d+ \(line \d+, column \d+\)|The message is empty|The message is not valid UTF-8)/);
       }
     }),
-    parseRuns.params,
+    // A counterexample found before, replayed first whatever the seed: firstSyntaxError recursed into a RangeError.
+    { ...parseRuns.params, examples: [['['.repeat(50_000), false]] },
   );
 });
