@@ -56,7 +56,7 @@ export function triageRequestProblem(body: unknown): string | undefined {
   const r = body as Record<string, unknown>;
   const p = r.persona as Record<string, unknown> | undefined;
   if (typeof p !== 'object' || p === null || Array.isArray(p)) return 'persona must be an object';
-  for (const key of ['dni', 'apellidoPaterno', 'apellidoMaterno', 'fechaNacimiento', 'sexo'] as const) if (typeof p[key] !== 'string') return `persona.${key} must be a string`;
+  for (const key of ['dni', 'apellidoPaterno', 'apellidoMaterno', 'fechaNacimiento', 'sexo', 'ubigeo'] as const) if (typeof p[key] !== 'string') return `persona.${key} must be a string`;
   if (!isStrings(p.nombres)) return 'persona.nombres must be a list of strings';
   if (!(PRIORITY_TO_ACT as Record<string, unknown>)[String(r.prioridad)] || typeof r.prioridad !== 'string') return `prioridad must be one of ${Object.keys(PRIORITY_TO_ACT).join(', ')}`;
   if (typeof r.renipress !== 'string') return 'renipress must be a string';
