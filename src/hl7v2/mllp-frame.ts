@@ -115,7 +115,9 @@ export class MllpDeframer {
           const end = stop === -1 ? chunk.length : stop;
           if (this.size + (end - i) > this.maxFrameBytes) {
             const room = Math.max(0, HEAD_BYTES - this.size);
-            this.head = Buffer.concat([...this.parts, chunk.subarray(i, i + room)]).subarray(0, HEAD_BYTES);
+            // Up to the frame's end (FS or VT) at most: past it are the next frame's bytes, and an FS echoed from the
+            // head into the AR's MSH would break the reply's own framing.
+            this.head = Buffer.concat([...this.parts, chunk.subarray(i, Math.min(end, i + room))]).subarray(0, HEAD_BYTES);
             this.discarded = this.size;
             this.parts = [];
             this.size = 0;
