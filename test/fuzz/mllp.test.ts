@@ -116,7 +116,9 @@ test(`the MLLP listener (reference receiver) answers every frame, garbage and ba
       assert.equal(replies.length, answerable(bytes, SMALL_FRAMES) - unanswered, `replies: ${replies.map((r) => r.code).join(' ')}`);
       await assertStillAccepts(listener.port);
     }),
-    generic.params,
+    // A counterexample found before, replayed first whatever the seed: the oversize frame's kept head ran past its FS,
+    // so the AR echoed an FS inside MSH-5 and broke its own framing.
+    { ...generic.params, examples: [[Buffer.from(`\x0bMSH|^~\\&|${'Z'.repeat(SMALL_FRAMES + 1)}\x1cX\x1c\r`, 'latin1')]] },
   );
 });
 
