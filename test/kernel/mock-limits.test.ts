@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { MAX_JSON_DEPTH } from '../../src/util/json-depth.ts';
 import { type MockServer, markUnauthenticated, startMockServer } from '../../src/mock/mock-server.ts';
+import { MAX_JSON_DEPTH } from '../../src/util/json-depth.ts';
 
 const journal = new ExchangeJournal();
 let handled = 0;

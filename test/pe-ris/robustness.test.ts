@@ -7,8 +7,8 @@ import { SEARCH_DEFAULT_PAGE_SIZE, SEARCH_MAX_PAGE_SIZE } from '../../programs/p
 import { startSihce } from '../../programs/pe-ris/reference/sihce.ts';
 import type { Resource } from '../../src/fhir-server/store.ts';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { MAX_JSON_DEPTH } from '../../src/util/json-depth.ts';
 import { MAX_PAYLOAD_BYTES } from '../../src/mock/mock-server.ts';
+import { MAX_JSON_DEPTH } from '../../src/util/json-depth.ts';
 import { person } from './fixtures.ts';
 
 const journal = new ExchangeJournal();

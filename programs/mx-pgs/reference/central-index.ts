@@ -1,8 +1,8 @@
 import type Hapi from '@hapi/hapi';
 import { isBlocking } from '../../../src/findings/finding.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
-import { TOO_DEEP_MESSAGE } from '../../../src/util/json-depth.ts';
 import { JSON_DEPTH_CHECKED_BY_HANDLER, payloadTooDeep } from '../../../src/mock/mock-server.ts';
+import { TOO_DEEP_MESSAGE } from '../../../src/util/json-depth.ts';
 import { classifyCoverage } from '../judges/rules/index.ts';
 import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
 import { acuseForCode, buildAcuse } from '../lib/acuse.ts';

@@ -10,9 +10,9 @@ import type { Acuse, Beneficiario, EventoIndice, Institucion } from '../../../pr
 import { type PgsDeployment, type PgsEndpoint, startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { ExchangeJournal } from '../../../src/journal/journal.ts';
-import { MAX_JSON_DEPTH } from '../../../src/util/json-depth.ts';
 import { type HttpResponse, sendHttp } from '../../../src/transport/http-client.ts';
 import { todayInMexico } from '../../../src/util/dates.ts';
+import { MAX_JSON_DEPTH } from '../../../src/util/json-depth.ts';
 import { waitFor } from '../../../src/util/wait.ts';
 
 const today = todayInMexico();
