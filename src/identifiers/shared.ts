@@ -9,12 +9,12 @@ export function typeName(value: unknown): string {
 }
 
 /**
- * The finding for an identifier that is not even a string. `expected` says what it must be
- * ("La CURP debe ser una cadena de texto" / "The CURP must be a string"); the type received is appended.
+ * The finding for an identifier that is not even a string. `expected` says what it must be, in English and the
+ * program's language ("La CURP debe ser una cadena de texto" / "The CURP must be a string"); the type received is appended.
  */
-export function notAString(ruleId: string, location: string, value: unknown, expected: Required<Pick<LocalizedText, 'es' | 'en'>>): Finding {
-  return finding(ruleId, 'error', 'invalid', location, {
-    es: `${expected.es}; se recibió ${typeName(value)}.`,
-    en: `${expected.en}; got ${typeName(value)}.`,
-  });
+export function notAString(ruleId: string, location: string, value: unknown, expected: LocalizedText): Finding {
+  const got = typeName(value);
+  const received: Record<'en' | 'es' | 'ru', string> = { en: `got ${got}`, es: `se recibió ${got}`, ru: `получено: ${got}` };
+  const say = (text: string | undefined, lang: 'en' | 'es' | 'ru') => (text === undefined ? {} : { [lang]: `${text}; ${received[lang]}.` });
+  return finding(ruleId, 'error', 'invalid', location, { en: `${expected.en}; ${received.en}.`, ...say(expected.es, 'es'), ...say(expected.ru, 'ru') });
 }

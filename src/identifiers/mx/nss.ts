@@ -4,19 +4,15 @@
  * are unreliable in real padrones, so they are not validated.
  */
 import { type Finding, finding } from '../../findings/finding.ts';
+import { luhnCheckDigit } from '../luhn.ts';
 import type { SeededRandom } from '../seeded-random.ts';
 import { notAString } from '../shared.ts';
 import { pad2 } from './shared.ts';
 
 export function nssCheckDigit(first10: string): string {
   if (!/^\d{10}$/.test(first10)) throw new RangeError('nssCheckDigit needs exactly 10 digits');
-  let sum = 0;
-  for (let i = 0; i < 10; i++) {
-    // Weights 1,2,1,2… from the left; a doubled digit counts by the sum of its digits.
-    const product = Number(first10.charAt(i)) * (i % 2 === 0 ? 1 : 2);
-    sum += product > 9 ? product - 9 : product;
-  }
-  return String((10 - (sum % 10)) % 10);
+  // Weights 1,2,1,2… from the left over an even count of digits: Luhn's doubling from the right.
+  return luhnCheckDigit(first10);
 }
 
 export function validateNss(value: unknown, opts: { location?: string } = {}): Finding[] {
