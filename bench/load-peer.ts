@@ -1,7 +1,8 @@
 /**
  * The peer of bench/load-clients.ts: the least a server can do on the same socket — node:http answering a fixed JSON
- * body, or a net server answering every MLLP frame with a fixed ACK. Run as its own process so its RSS is its own.
- * Usage: node --import tsx bench/load-peer.ts http|mllp PORT
+ * body, or a net server answering every MLLP frame with a fixed ACK. Run as its own process so its RSS is its own,
+ * with the same IPC protocol as bench/load-mock.ts ({ ready } once listening; 'gc' → { gc: memoryUsage }).
+ * Usage: node --expose-gc --import tsx bench/load-peer.ts http|mllp PORT
  */
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -25,4 +26,13 @@ const server =
         req.resume();
         req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(BODY));
       });
-server.listen(port, '127.0.0.1', () => console.log('Press Ctrl+C to stop.'));
+const gc = (globalThis as { gc?: () => void }).gc;
+process.on('message', (m) => {
+  if (m !== 'gc') return;
+  gc?.();
+  gc?.();
+  process.send?.({ gc: process.memoryUsage(), collected: gc !== undefined });
+});
+process.once('SIGTERM', () => process.exit(0));
+process.once('disconnect', () => process.exit(0));
+server.listen(port, '127.0.0.1', () => process.send?.({ ready: { url: `http://127.0.0.1:${port}`, mllp: { host: '127.0.0.1', port } } }));
