@@ -202,3 +202,31 @@ test('Qhali does not triage without consent (RP-07)', async () => {
   assert.equal(r.enviado, false);
   assert.match(r.motivo ?? '', /RP-07/);
 });
+
+test('Qhali keeps at most maxAvisos notices, dropping the oldest (a long-running Qhali does not grow without bound)', async () => {
+  const small = await startQhali({ journal: new ExchangeJournal(), maxAvisos: 3 });
+  try {
+    for (let n = 1; n <= 5; n++) {
+      const focus = { resourceType: 'Task', id: `t${n}`, status: 'accepted', identifier: [{ system: SYSTEM.qhaliTask, value: `cap-${n}` }], meta: { versionId: '1' } };
+      const r = await fetch(small.notificationUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/fhir+json' },
+        body: JSON.stringify(
+          notificationBundle({
+            subscription: `Subscription/cap-${n}`,
+            eventsSinceSubscriptionStart: 1,
+            events: [{ eventNumber: 1, timestamp: new Date().toISOString(), focusRef: `Task/t${n}`, focus }],
+            payload: 'full-resource',
+          }),
+        ),
+      });
+      assert.equal(r.status, 200);
+    }
+    assert.deepEqual(
+      small.avisos().map((a) => a.seguimiento),
+      ['cap-3', 'cap-4', 'cap-5'],
+    );
+  } finally {
+    await small.stop();
+  }
+});

@@ -83,7 +83,15 @@ export interface QhaliConfig {
   fhirParty?: string;
   faults?: readonly string[];
   timeoutMs?: number;
+  /** How many notices Qhali keeps (QHALI_MAX_AVISOS unless a test asks for fewer). */
+  maxAvisos?: number;
 }
+
+/**
+ * Notices kept for the control API. A certification tells a few hundred; a Qhali left running (`sello mocks`, the load
+ * bench: 540k notices) would otherwise keep every one. Past this the oldest go: a scenario reads its own, recent ones.
+ */
+export const QHALI_MAX_AVISOS = 20_000;
 
 export interface RunningQhali {
   url: string;
@@ -162,6 +170,7 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
   let fhirBaseUrl = config.fhirBaseUrl;
   let fhirParty = config.fhirParty ?? PARTY.engine;
   const avisos: Aviso[] = [];
+  const maxAvisos = config.maxAvisos ?? QHALI_MAX_AVISOS;
   /** While "down", the notification endpoint answers 503: every attempt a notifier makes stays on the record. */
   let unavailable = false;
   const sequencers = new Map<string, EventSequencer<{ eventNumber: number; status?: string; followUpId?: string }>>();
@@ -169,6 +178,7 @@ export async function startQhali(config: QhaliConfig): Promise<RunningQhali> {
   const tell = (e: { eventNumber: number; status?: string; followUpId?: string }): void => {
     if (!e.followUpId || !e.status) return;
     avisos.push({ seguimiento: e.followUpId, estado: e.status, evento: e.eventNumber, mensaje: MENSAJE[e.status] ?? `Estado: ${e.status}`, at: new Date().toISOString() });
+    if (avisos.length > maxAvisos) avisos.splice(0, avisos.length - maxAvisos);
   };
 
   const triage = async (request: TriageRequest): Promise<TriageResult> => {
