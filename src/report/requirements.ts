@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { LocalizedText } from '../findings/finding.ts';
 import type { RuleMeta } from '../rules/rule.ts';
 import { isObject } from '../util/is-object.ts';
+import { parseXml } from '../xml/dom.ts';
 import type { IntegrityFile } from './model.ts';
 import { type Behaviour, type MessageSelector, type Requirement, stripAt } from './requirement-model.ts';
 
@@ -45,16 +46,36 @@ export class CatalogueError extends Error {
 const isText = (x: unknown): x is LocalizedText => isObject(x) && typeof x.en === 'string' && (x.es === undefined || typeof x.es === 'string') && (x.ru === undefined || typeof x.ru === 'string');
 const stringList = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
-function readJson(file: string, label: string): { data: unknown; hash: IntegrityFile } {
-  let bytes: Buffer;
+/**
+ * A profile a constraint names, hashed for the report's integrity list: a JSON Schema must parse as JSON, an XML
+ * profile (XSD, Schematron, any `.xml`) must be well-formed XML, so a broken profile is refused when the catalogue
+ * loads rather than when the first message is judged.
+ */
+function readProfileFile(file: string, label: string): IntegrityFile {
+  if (!XML_PROFILE.test(file)) return readJson(file, label).hash;
+  const bytes = readBytes(file, label);
+  const parsed = parseXml(bytes);
+  if (!parsed.document) throw new CatalogueError(`${label} is not well-formed XML: ${parsed.findings[0]?.message.en ?? 'unreadable'}`);
+  return integrityOf(bytes, label);
+}
+
+const XML_PROFILE = /\.(xsd|sch|xml|xsl|xslt)$/i;
+
+const integrityOf = (bytes: Buffer, label: string): IntegrityFile => ({ path: label, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
+
+function readBytes(file: string, label: string): Buffer {
   try {
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (error) {
     throw new CatalogueError(`cannot read ${label}: ${(error as Error).message}`);
   }
+}
+
+function readJson(file: string, label: string): { data: unknown; hash: IntegrityFile } {
+  const bytes = readBytes(file, label);
   try {
     const data: unknown = JSON.parse(bytes.toString('utf8'));
-    return { data, hash: { path: label, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length } };
+    return { data, hash: integrityOf(bytes, label) };
   } catch (error) {
     throw new CatalogueError(`${label} is not valid JSON: ${(error as Error).message}`);
   }
@@ -175,7 +196,7 @@ export function loadRequirementCatalogue(program: string, dir: string, displayDi
   for (const r of requirements) {
     if (seen.has(r.id)) throw new CatalogueError(`${hash.path}: requirement id ${r.id} appears twice`);
     seen.add(r.id);
-    if (r.schema) files.push(readJson(path.join(dir, r.schema), rel(r.schema)).hash);
+    if (r.schema) files.push(readProfileFile(path.join(dir, r.schema), rel(r.schema)));
   }
   const behaviours = parseBehaviours(data.behaviours, requirements, hash.path);
   return {

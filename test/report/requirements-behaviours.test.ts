@@ -86,3 +86,28 @@ test("the programs' catalogues give every SHALL rule a behaviour for every role 
     assert.deepEqual(c.missingBehaviours, [], `${program}: SHALL rule × role without a behaviour`);
   }
 });
+
+/** A catalogue whose one profile constraint names `schema` (written with `content`). */
+async function catalogueNaming(schema: string, content: string): Promise<ReturnType<typeof loadRequirementCatalogue>> {
+  const root = await tempDir('h4-xsd-');
+  dirs.push(root);
+  await mkdir(path.join(root, 'p'));
+  await writeFile(path.join(root, 'p', schema), content);
+  const constraint = { id: 'P-XSD-01', title: text('t'), text: text('t'), source: 's', severity: 'SHALL', schema, judgedBy: [], coveredBy: ['@x'] };
+  await writeFile(path.join(root, 'p', 'requirements.json'), JSON.stringify({ program: 'p', version: '1', constraints: [constraint] }));
+  return loadRequirementCatalogue('p', path.join(root, 'p'));
+}
+
+test('a profile constraint may name an XSD: it is hashed into the integrity list, and a broken one is refused', async () => {
+  const xsd = '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a"/></xs:schema>';
+  const c = await catalogueNaming('a.xsd', xsd);
+  const file = c.files.find((f) => f.path === 'profiles/a.xsd');
+  assert.equal(file?.bytes, Buffer.byteLength(xsd));
+  assert.equal(c.requirements.find((r) => r.id === 'P-XSD-01')?.schema, 'a.xsd');
+  await assert.rejects(
+    catalogueNaming('b.xsd', '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'),
+    (e: unknown) => e instanceof CatalogueError && /b\.xsd is not well-formed XML/.test(e.message),
+  );
+  // A JSON schema is still read as JSON.
+  await assert.rejects(catalogueNaming('c.json', '<not json/>'), /c\.json is not valid JSON/);
+});
