@@ -1,0 +1,63 @@
+/**
+ * Delivers a registerDocumentResult callback the way v1.1 wants it retried (RR-15): the same envelope (so the same
+ * wsa:MessageID and body) until a SOAP 1.2 answer that is not a Fault acknowledges it, at least `intervalMs` apart,
+ * at most MAX_CALLBACK_ATTEMPTS times. A connection that fails counts as an attempt, not as a crash.
+ */
+import type { ExchangeJournal } from '../../../src/journal/journal.ts';
+import { type SoapCallResult, soapCall } from '../../../src/soap/index.ts';
+import { EndpointUnreachableError } from '../../../src/transport/http-client.ts';
+import { acknowledged } from './ru-soap.ts';
+
+export const MAX_CALLBACK_ATTEMPTS = 5;
+
+export interface Delivery {
+  attempts: number;
+  acknowledged: boolean;
+  calls: SoapCallResult[];
+  /** Resolves when acknowledged or given up. */
+  done: Promise<void>;
+  /** Stops further attempts (the role is stopping). */
+  cancel(): void;
+}
+
+export function deliverCallback(url: string, envelope: string, options: { journal: ExchangeJournal; from: string; to: string; timeoutMs: number; intervalMs: number; maxAttempts?: number }): Delivery {
+  let cancelled = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  const delivery: Delivery = {
+    attempts: 0,
+    acknowledged: false,
+    calls: [],
+    done: Promise.resolve(),
+    cancel: () => {
+      cancelled = true;
+      clearTimeout(timer);
+      wake?.();
+    },
+  };
+  const max = options.maxAttempts ?? MAX_CALLBACK_ATTEMPTS;
+  delivery.done = (async () => {
+    while (!cancelled && delivery.attempts < max) {
+      const started = Date.now();
+      delivery.attempts++;
+      try {
+        const call = await soapCall(url, envelope, { journal: options.journal, from: options.from, to: options.to, timeoutMs: options.timeoutMs });
+        delivery.calls.push(call);
+        if (acknowledged(call)) {
+          delivery.acknowledged = true;
+          return;
+        }
+      } catch (error) {
+        if (!(error instanceof EndpointUnreachableError)) throw error;
+      }
+      // Measured from the start of the attempt before: "no sooner than intervalMs later".
+      const wait = Math.max(0, options.intervalMs - (Date.now() - started));
+      if (delivery.attempts < max && !cancelled)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, wait);
+        });
+    }
+  })();
+  return delivery;
+}
