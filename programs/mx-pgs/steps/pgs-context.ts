@@ -6,6 +6,7 @@ import type { RunConfig } from '../../../src/run/run-config.ts';
 import { todayInMexico } from '../../../src/util/dates.ts';
 import { type PgsCall, PgsClient, type PgsResult } from '../lib/pgs-client.ts';
 import { syntheticBeneficiario } from '../lib/synthetic.ts';
+import type { MxPgsTarget } from '../lib/target.ts';
 import type { Beneficiario, Institucion, TipoAfiliacion } from '../lib/types.ts';
 import { type PgsDeployment, startPgsDeployment } from '../reference/deployment.ts';
 
@@ -16,7 +17,7 @@ let deployment: Promise<PgsDeployment> | undefined;
 export function pgsDeployment(run: RunConfig): Promise<PgsDeployment> {
   deployment ??= startPgsDeployment({
     journal,
-    ...(run.target?.program === 'mx-pgs' ? { target: run.target } : {}),
+    ...(run.target?.program === 'mx-pgs' ? { target: run.target as MxPgsTarget } : {}),
     ...(run.faults ? { faults: Object.fromEntries(Object.entries(run.faults).map(([role, list]) => [role.toUpperCase(), list])) as Partial<Record<Institucion, string[]>> } : {}),
   });
   return deployment;

@@ -21,6 +21,7 @@ After({ tags: '@pe-ris', ...AFTER }, async function (this: SelloWorld) {
   report(this, newWireFindings(this));
 });
 
-AfterAll(AFTER, async function () {
+// A test-run hook has no step budget (that wraps steps and scenario hooks): cucumber's own timeout bounds it.
+AfterAll({ timeout: 30_000 }, async function () {
   await stopRisDeployment();
 });
