@@ -1,0 +1,185 @@
+import type { SelloWorld } from '../../../src/cucumber/world.ts';
+import { isBlocking } from '../../../src/findings/finding.ts';
+import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
+import { ExchangeJournal } from '../../../src/journal/journal.ts';
+import type { RunConfig } from '../../../src/run/run-config.ts';
+import { awaitCorrelated } from '../../../src/soap/index.ts';
+import { WaitTimeoutError } from '../../../src/util/wait.ts';
+import { fail, type Judged, type JudgedFinding } from '../judges/expectations.ts';
+import { judgeWire } from '../judges/wire.ts';
+import { RU_ROLES, type RuRole } from '../lib/contract.ts';
+import type { RegisterDocumentMetadata } from '../lib/register-document.ts';
+import type { RuEgiszTarget } from '../lib/target.ts';
+import { type RuDeployment, startRuDeployment } from '../reference/deployment.ts';
+import type { ServingDefect } from '../reference/mis.ts';
+
+/** One journal and one deployment per worker process: scenarios share the roles, never the documents. */
+export const journal = new ExchangeJournal();
+let deployment: Promise<RuDeployment> | undefined;
+
+export function ruDeployment(run: RunConfig): Promise<RuDeployment> {
+  const started =
+    deployment ??
+    startRuDeployment({
+      journal,
+      ...(run.target?.program === 'ru-egisz' ? { target: run.target as RuEgiszTarget } : {}),
+      ...(run.faults ? { faults: run.faults as Partial<Record<RuRole, string[]>> } : {}),
+    });
+  deployment = started;
+  return started;
+}
+
+export async function stopRuDeployment(): Promise<void> {
+  const running = deployment;
+  deployment = undefined;
+  if (running) await (await running).stop();
+}
+
+/** Reference runs: the callback retry interval when no target file sets timeouts.callbackMs. */
+export const REFERENCE_CALLBACK_MS = 1000;
+
+/** A document of the scenario, by its alias in the feature. */
+export interface ScenarioDocument {
+  alias: string;
+  localUid?: string;
+  /** The registering MIS's MessageIDs, in order (a RATE_LIMIT repeat adds one). */
+  messageIds: string[];
+  metadata?: RegisterDocumentMetadata;
+  /** The registration as the registering MIS sent it (the first attempt). */
+  request?: ExchangeEntry;
+  sentAt?: string;
+}
+
+export class RuScenario {
+  readonly documents = new Map<string, ScenarioDocument>();
+  /** The exchange the last When step made or judged: what a following Then about "the answer" reads. */
+  last?: ExchangeEntry;
+  /** Several exchanges of one step (a burst over the rate limit, a callback sent twice). */
+  lastBatch: ExchangeEntry[] = [];
+  /** A serving stimulus (withheld or 503 acknowledgement) for the next registration of the stand-in MIS. */
+  nextServing?: ServingDefect;
+
+  constructor(
+    readonly world: SelloWorld,
+    readonly deployment: RuDeployment,
+    /** The role this scenario tests (its @mis / @gateway / @remd tag). */
+    readonly role: RuRole,
+    readonly mark: number,
+  ) {}
+
+  static async create(world: SelloWorld, role: RuRole, mark: number): Promise<RuScenario> {
+    return new RuScenario(world, await ruDeployment(world.run), role, mark);
+  }
+
+  get target(): RuEgiszTarget | undefined {
+    return this.world.run.target?.program === 'ru-egisz' ? (this.world.run.target as RuEgiszTarget) : undefined;
+  }
+
+  get requestMs(): number {
+    return this.target?.timeouts?.requestMs ?? 10_000;
+  }
+
+  get callbackMs(): number {
+    return this.target?.timeouts?.callbackMs ?? REFERENCE_CALLBACK_MS;
+  }
+
+  /** Bound on a wait for what happens after an answer: REMD pulling the file, checking it and calling back. */
+  get propagationMs(): number {
+    return Math.max(this.target?.timeouts?.propagationMs ?? 5000, 2 * this.callbackMs + this.requestMs);
+  }
+
+  /** The role under test runs outside Sello: only what the target file gives reaches it. */
+  get external(): boolean {
+    return this.deployment.sutRole === this.role && this.deployment.local[this.role] === undefined;
+  }
+
+  /** Who the rule of an expectation binds, for the findings of a step. */
+  judged(rule = this.world.primaryRequirement, role: RuRole = this.role): Judged {
+    return { rule, role };
+  }
+
+  document(alias: string): ScenarioDocument {
+    let d = this.documents.get(alias);
+    if (!d) this.documents.set(alias, (d = { alias, messageIds: [] }));
+    return d;
+  }
+
+  registered(alias: string): ScenarioDocument & { localUid: string } {
+    const d = this.documents.get(alias);
+    if (!d?.localUid) throw new Error(`document "${alias}" was not registered in this scenario`);
+    return d as ScenarioDocument & { localUid: string };
+  }
+
+  exchanges(): readonly ExchangeEntry[] {
+    return journal.since(this.mark);
+  }
+
+  /** The first exchange of this scenario (present or arriving within `timeoutMs`) that `match` accepts, else undefined. */
+  async awaitExchange(match: (x: ExchangeEntry) => boolean, timeoutMs: number, what: string): Promise<ExchangeEntry | undefined> {
+    // Only this scenario's exchanges: those recorded since its mark, and those still to come.
+    const scenario = { all: () => this.exchanges(), onRecord: (listener: (x: ExchangeEntry) => void) => journal.onRecord(listener) };
+    try {
+      return await awaitCorrelated(scenario, match, timeoutMs, what);
+    } catch (error) {
+      if (error instanceof WaitTimeoutError) return undefined;
+      throw error;
+    }
+  }
+
+  /** A reference role Sello plays in this scenario (a stand-in), or the role under test when it runs in process. */
+  local<K extends RuRole>(role: K): NonNullable<RuDeployment['local'][K]> {
+    const running = this.deployment.local[role];
+    if (!running) throw new Error(`${role} is the system under test and runs outside Sello: this step cannot drive it`);
+    return running as NonNullable<RuDeployment['local'][K]>;
+  }
+}
+
+const contexts = new WeakMap<SelloWorld, RuScenario>();
+
+export function ru(world: SelloWorld): RuScenario {
+  const context = contexts.get(world);
+  if (!context) throw new Error('ru-egisz steps used in a scenario not tagged @ru-egisz');
+  return context;
+}
+
+export function setRu(world: SelloWorld, context: RuScenario): void {
+  contexts.set(world, context);
+}
+
+export const roleOfTags = (tags: readonly string[]): RuRole | undefined => RU_ROLES.find((r) => tags.includes(`@${r}`));
+
+export const findingKey = (f: JudgedFinding): string => `${f.ruleId}|${f.role ?? ''}|${f.exchangeId ?? ''}|${f.location}|${f.message.en}`;
+
+/** What the scenario's wire shows that is wrong, from the role under test, and was not reported yet (blocking only). */
+export function newWireFindings(world: SelloWorld): JudgedFinding[] {
+  const context = ru(world);
+  const seen = new Set(world.findings.map((f) => findingKey(f as JudgedFinding)));
+  const out: JudgedFinding[] = [];
+  for (const f of judgeWire(context.exchanges(), { sutRole: context.role })) {
+    const key = findingKey(f);
+    if (!isBlocking(f) || seen.has(key) || (f.role !== undefined && f.role !== context.role)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
+}
+
+/** The wire's findings under one rule: a behaviour whose expectation is "what the SUT sent conforms to RR-nn". */
+export function wireFindingsUnder(world: SelloWorld, rule: string): JudgedFinding[] {
+  return newWireFindings(world).filter((f) => f.ruleId === rule);
+}
+
+/**
+ * A consequence (no callback, a refusal) is reported only when the wire shows no cause: a defective message on the way
+ * is the finding, under the rule it breaks.
+ */
+export function reportRootCause(world: SelloWorld, consequences: readonly JudgedFinding[]): void {
+  if (!consequences.some(isBlocking)) {
+    world.report(consequences);
+    return;
+  }
+  const wire = newWireFindings(world);
+  world.report(wire.length > 0 ? wire : consequences);
+}
+
+export const notFound = (j: Judged, ru: string, en: string): JudgedFinding => fail(j, 'not-found', '/soap:Envelope/soap:Body', ru, en);
