@@ -5,7 +5,7 @@ import { ReferenceBooks } from '../../programs/ru-egisz/lib/reference-books.ts';
 import { type RegisterDocumentMetadata, registerDocumentMetadata, sha256Base64 } from '../../programs/ru-egisz/lib/register-document.ts';
 import { fromTarget, type Registers, registersFor } from '../../programs/ru-egisz/lib/registers.ts';
 import { generateSemd194, type Semd194, SNILS_ROOT, semd194Xml } from '../../programs/ru-egisz/lib/semd-194.ts';
-import { checkRegistration, loadSemdValidators, type RegistrationCheck, type RegistrationInput, type SemdValidators } from '../../programs/ru-egisz/lib/semd-check.ts';
+import { checkRegistration, checkRegistrations, loadSemdValidators, type RegistrationCheck, type RegistrationInput, type SemdValidators } from '../../programs/ru-egisz/lib/semd-check.ts';
 import { gostSignatureFixture, signSemd, type TestSigners, testSigners } from '../../programs/ru-egisz/lib/signatures.ts';
 import { formatSnils, generateSnils, snilsCheckDigits } from '../../src/identifiers/ru/snils.ts';
 import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
@@ -234,6 +234,15 @@ test('exhaustive: every stage that can run reports (a wrong doctor SNILS also fa
   const { checks } = await registration({ doc: (d) => void (d.doctor.snils = wrongCheck(d.doctor.snils)) }, { exhaustive: true });
   assert.deepEqual(codes(checks), ['INVALID_DOCTOR_SNILS', 'PERSON_NOT_FOUND', 'XML_VALIDATION_ERROR']);
   assert.ok(checks[2]!.findings.some((f) => f.message.en.startsWith('RU194-42')));
+});
+
+test('registrations checked side by side (one XSD call) each get their own answer', async () => {
+  const good = (await registration()).input;
+  const noRealm = (await registration({ text: (t) => t.replace('<realmCode code="RU"/>', '') })).input;
+  const other = (await registration({}, { seed: 'other' })).input;
+  const answers = await checkRegistrations([good, noRealm, other, noRealm]);
+  assert.deepEqual(answers.map(codes), [[], ['XML_VALIDATION_ERROR'], [], ['XML_VALIDATION_ERROR']]);
+  assert.deepEqual(answers[1], answers[3]);
 });
 
 test('the validators are loaded once per process', async () => {

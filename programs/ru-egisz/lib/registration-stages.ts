@@ -190,5 +190,3 @@ export function digestStage(m: RegisterDocumentMetadata, file: Buffer): Registra
     ),
   ];
 }
-
-/** RR-01: well-formed, then the kind's XSD, then its Schematron; warnings do not refuse. */

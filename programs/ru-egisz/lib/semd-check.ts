@@ -72,12 +72,49 @@ async function loadValidators(dir: string): Promise<SemdValidators> {
   return { xsd, schematron };
 }
 
+type XsdDocument = { text: string; document: Document };
+type XsdWaiter = { doc: XsdDocument; resolve: (f: Finding[]) => void; reject: (e: unknown) => void };
+const xsdQueues = new Map<XsdSchemaSet, XsdWaiter[]>();
+
+/**
+ * libxml2 in WebAssembly starts a worker and compiles the schema on every call (about 0.1 s): the documents of
+ * checks under way at once go to one call, so a batch (checkRegistrations, a busy REMD) pays that once.
+ */
+function xsdFindings(doc: XsdDocument, schema: XsdSchemaSet): Promise<Finding[]> {
+  let queue = xsdQueues.get(schema);
+  if (!queue) {
+    const waiting: XsdWaiter[] = [];
+    queue = waiting;
+    xsdQueues.set(schema, waiting);
+    setImmediate(() => {
+      xsdQueues.delete(schema);
+      validateXsd(
+        waiting.map((w) => w.doc),
+        schema,
+        SEMD_PREFIXES,
+      ).then(
+        (results) => {
+          for (const [i, w] of waiting.entries()) w.resolve(results[i] ?? []);
+        },
+        (error: unknown) => {
+          for (const w of waiting) w.reject(error);
+        },
+      );
+    });
+  }
+  const mine = queue;
+  return new Promise((resolve, reject) => {
+    mine.push({ doc, resolve, reject });
+  });
+}
+
+/** RR-01: well-formed, then the kind's XSD, then its Schematron; warnings do not refuse. */
 async function xmlStage(parsed: ReturnType<typeof parseXml>, validators: SemdValidators): Promise<{ checks: RegistrationCheck[]; document?: Document }> {
   let failed = parsed.findings.filter((f) => f.severity === 'error' || f.severity === 'fatal');
   const document = parsed.document;
   if (document && failed.length === 0) {
     const doc = { text: parsed.text, document };
-    const xsd = (await validateXsd([doc], validators.xsd, SEMD_PREFIXES))[0] ?? [];
+    const xsd = await xsdFindings(doc, validators.xsd);
     failed = [...xsd, ...validateSchematron(validators.schematron, doc, SEMD_PREFIXES)].filter((f) => f.severity === 'error' || f.severity === 'fatal');
   }
   if (failed.length === 0) return { checks: [], document };
@@ -261,4 +298,9 @@ export async function checkRegistration(input: RegistrationInput): Promise<Regis
   if (!stop() && document) out.push(...metadataStage(m, document, books));
   if (!stop() && input.signatures !== undefined) out.push(...signatureStage(input, file, document));
   return merged(out);
+}
+
+/** Many registrations at once (a judge's run, a bench): checked side by side, their XSD validation in one call. */
+export function checkRegistrations(inputs: readonly RegistrationInput[]): Promise<RegistrationCheck[][]> {
+  return Promise.all(inputs.map((input) => checkRegistration(input)));
 }
