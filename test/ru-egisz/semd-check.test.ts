@@ -230,6 +230,14 @@ test('bad input (not XML, empty, another root) is XML_VALIDATION_ERROR, never a 
   }
 });
 
+test('a registration with its fields missing is refused with codes, never a throw', async () => {
+  const { input } = await registration();
+  const empty = {} as RegisterDocumentMetadata;
+  assert.deepEqual(codes(await checkRegistration({ ...input, metadata: empty })), ['NO_SNILS']);
+  const all = await checkRegistration({ ...input, metadata: empty, exhaustive: true });
+  assert.deepEqual(codes(all).slice(0, 3), ['NO_SNILS', 'ORG_NOT_FOUND_IN_FRMO', 'UNKNOWN_ALGORITHM']);
+});
+
 test('exhaustive: every stage that can run reports (a wrong doctor SNILS also fails the Schematron and FRMR)', async () => {
   const { checks } = await registration({ doc: (d) => void (d.doctor.snils = wrongCheck(d.doctor.snils)) }, { exhaustive: true });
   assert.deepEqual(codes(checks), ['INVALID_DOCTOR_SNILS', 'PERSON_NOT_FOUND', 'XML_VALIDATION_ERROR']);
