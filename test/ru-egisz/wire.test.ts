@@ -188,6 +188,9 @@ function callback(d: Doc, r: Result, options: { from?: string; to?: string; mess
   return exchange(options.from ?? 'remd', options.to ?? 'mis', request, ack('registerDocumentResult', messageId));
 }
 
+/** The request's wsa:MessageID as written. */
+const messageIdOf = (x: ExchangeEntry): string => /<wsa:MessageID>([^<]+)</.exec(String(x.request.body))?.[1] ?? '';
+
 const success = (relatesToMessage: string): Result => ({ relatesToMessage, status: 'success', emdrId: '16.62.23.09.000014523', registrationDate: '2024-01-01T00:00:10+03:00' });
 
 /** A clean round: registration, file pull, callback. */
@@ -315,6 +318,37 @@ test('RR-10: REMD’s success callback without an emdrId; an error callback with
   const en = await judgeWire([r2.x, english], s);
   assert.deepEqual(rules(en), ['RR-10'], summary(en).join('\n'));
   assert.match(en[0]!.location, /cb:errors\/cb:item\[1\]\/cb:message$/);
+});
+
+test('RR-10: the MIS answers a Fault to a well-formed callback for its own registration; RR-09: its Fault to an unknown file without a code', async () => {
+  const s = state();
+  const r = register(doc);
+  const cbx = callback(doc, success(r.messageId));
+  const detail = [el(egis('error'), [t(egis('code'), 'WRONG_MESSAGE_ID'), t(egis('message'), 'Неизвестный запрос')])];
+  const withRelates = soapFault12({
+    code: 'Sender',
+    reason: { ru: 'Неизвестный запрос', en: 'Unknown request' },
+    detail,
+    prefixes: PREFIXES,
+    addressing: { action: 'urn:fault', messageId: `urn:uuid:${uuid()}`, relatesTo: messageIdOf(cbx) },
+  });
+  cbx.response!.body = withRelates.body;
+  cbx.status = withRelates.status;
+  const found = await judgeWire([r.x, cbx], s);
+  assert.deepEqual(rules(found), ['RR-10'], summary(found).join('\n'));
+  assert.equal(found[0]?.role, 'mis');
+  assert.equal(found[0]?.side, 'response');
+  const unknown = pull(other);
+  const noCode = soapFault12({
+    code: 'Sender',
+    reason: { ru: 'Нет такого документа', en: 'No such document' },
+    addressing: { action: 'urn:fault', messageId: `urn:uuid:${uuid()}`, relatesTo: messageIdOf(unknown) },
+  });
+  unknown.response!.body = noCode.body;
+  unknown.status = noCode.status;
+  const faulted = await judgeWire([unknown], s);
+  assert.deepEqual(rules(faulted), ['RR-09'], summary(faulted).join('\n'));
+  assert.equal(faulted[0]?.role, 'mis');
 });
 
 test('RR-06: the MIS serves a file whose SHA-256 is not the registered digest', async () => {

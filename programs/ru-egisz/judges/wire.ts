@@ -8,7 +8,7 @@
  * - Faults: RR-09's shape; answers: their own MessageID, RelatesTo naming the request (RR-08, RR-05);
  * - requests: MessageIDs never reused by a sender across the run (RR-05); localUid never reused by a MIS once
  *   registered (RR-13);
- * - callbacks: shape, correlation and echo (RR-10, RR-05), repeats (RR-15);
+ * - callbacks: shape, correlation and echo (RR-10, RR-05), repeats (RR-15), the MIS acknowledging them (RR-10);
  * - the file a MIS serves through getDocumentFile: REMD's whole check (Package C) under each check's rule;
  * - a gateway's relays, both ways (RR-14).
  * Each finding names the role whose message it judges, the exchange and side it was judged on, and an XPath.
@@ -163,6 +163,27 @@ function judgeLocalUidReuse(r: WireRead, state: WireState): JudgedFinding[] {
 }
 
 /**
+ * RR-10: the MIS acknowledges every callback relating to a registration it sent (a success or an error, a repeat
+ * too) with a SOAP answer that is not a Fault — unless the callback itself is at fault on the wire.
+ */
+function judgeAcknowledgement(r: WireRead, state: WireState, seen: readonly JudgedFinding[]): JudgedFinding[] {
+  if (r.op !== 'registerDocumentResult' || r.receiver !== 'mis' || !r.sender || !r.res?.fault) return [];
+  if (seen.some((f) => f.side === 'request')) return [];
+  const result = resultOf(r);
+  const registration = result && state.registrations.get(messageIdKey(result.relatesToMessage));
+  if (registration?.sender !== 'mis' || registration.receiver !== r.sender) return [];
+  return on(r, 'response', 'mis', [
+    finding(
+      'RR-10',
+      'business-rule',
+      `${BODY}/soap:Fault`,
+      `МИС ответила ошибкой на обратный вызов status ${result.status} по своей регистрации ${result.relatesToMessage}; его нужно подтвердить.`,
+      `The MIS answered a Fault to a callback status ${result.status} for its own registration ${result.relatesToMessage}; it must acknowledge it.`,
+    ),
+  ]);
+}
+
+/**
  * Every finding the wire of `exchanges` (one scenario's, in journal order) shows. `state` persists across the
  * worker's scenarios; judging the same exchanges again gives the same findings.
  */
@@ -177,7 +198,7 @@ export async function judgeWire(exchanges: readonly ExchangeEntry[], state: Wire
       state.judged.set(r.x.id, seen);
     }
     out.push(...seen.findings, ...judgeMessageIdReuse(r, state), ...judgeLocalUidReuse(r, state));
-    if (r.op === 'registerDocumentResult') out.push(...judgeCallbackRepeat(r, state));
+    if (r.op === 'registerDocumentResult') out.push(...judgeCallbackRepeat(r, state), ...judgeAcknowledgement(r, state, seen.findings));
   }
   out.push(...judgeRelays(reads));
   return out;
