@@ -396,6 +396,35 @@ test('RR-14: the gateway relays the registration with another department; its ow
   assert.match(found[0]!.location, /department/);
 });
 
+test('RR-14 and RR-05: the gateway hands the MIS REMD’s errors in another order; relaying with the MIS’s MessageID', async () => {
+  const s = state();
+  const fromMis = register(doc, { to: 'gateway' });
+  const relayed = register(doc, { from: 'gateway', clientEntityId: GATEWAY_CLIENT });
+  relayed.x.startedAt = fromMis.x.startedAt;
+  relayed.x.finishedAt = fromMis.x.startedAt;
+  const errors = [
+    { code: 'XML_VALIDATION_ERROR', message: 'СЭМД не прошел проверку XSD' },
+    { code: 'NO_SIGNATURE', message: 'Нет подписи организации' },
+  ];
+  const fromRemd = callback(doc, { relatesToMessage: relayed.messageId, status: 'error', errors }, { to: 'gateway' });
+  const toMis = callback(doc, { relatesToMessage: fromMis.messageId, status: 'error', errors: [...errors].reverse() }, { from: 'gateway' });
+  const clean = await judgeWire([fromMis.x, relayed.x, fromRemd], s);
+  assert.deepEqual(summary(clean), []);
+  const found = await judgeWire([fromMis.x, relayed.x, fromRemd, toMis], s);
+  assert.deepEqual(rules(found), ['RR-14'], summary(found).join('\n'));
+  assert.equal(found[0]?.exchangeId, toMis.id);
+  assert.equal(found[0]?.role, 'gateway');
+  const again = register(other, { to: 'gateway' });
+  const sameId = register(other, { from: 'gateway', clientEntityId: GATEWAY_CLIENT, messageId: again.messageId });
+  sameId.x.startedAt = again.x.startedAt;
+  sameId.x.finishedAt = again.x.startedAt;
+  // REMD's callback about the gateway's registration is REMD's right answer, though the MIS used the same MessageID.
+  const remdAnswer = callback(other, success(again.messageId), { to: 'gateway' });
+  const reused = await judgeWire([again.x, sameId.x, remdAnswer], state());
+  assert.deepEqual(rules(reused), ['RR-05'], summary(reused).join('\n'));
+  assert.deepEqual([...new Set(reused.map((f) => f.role))], ['gateway']);
+});
+
 test('a `sello (mis)` stimulus is not judged (a SOAP 1.1 envelope, a non-UUID MessageID); REMD’s answer to it is', async () => {
   const s = state();
   const soap11 = register(doc, { from: 'sello (mis)' });

@@ -11,7 +11,7 @@ import { readRegisterDocumentResult } from '../lib/messages.ts';
 import { CLASSIFIER_CODES, EMDR_ID, type JudgedFinding } from './expectations.ts';
 import { BODY, childNamed, finding, HEADER, messageIdKey } from './soap-leg.ts';
 import type { WireRead } from './wire-read.ts';
-import type { WireState } from './wire-state.ts';
+import { registrationKey, type WireState } from './wire-state.ts';
 
 const CB = `${BODY}/cb:registerDocumentResult`;
 const CYRILLIC = /[А-Яа-яЁё]/;
@@ -55,7 +55,7 @@ export function judgeCallback(r: WireRead, state: WireState): JudgedFinding[] {
     if (result.registrationDate)
       out.push(finding(rule, 'structure', at('registrationDate'), 'Обратный вызов status error с registrationDate.', 'A callback status error carrying a registrationDate.'));
   }
-  const registration = state.registrations.get(messageIdKey(result.relatesToMessage));
+  const registration = state.registrations.get(registrationKey(r.sender, result.relatesToMessage));
   if (!registration || registration.receiver !== r.sender) {
     out.push(
       finding(

@@ -5,6 +5,7 @@
  * exchange it came from, so judging an exchange again changes nothing.
  */
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
+import { messageIdUuid } from '../../../src/soap/index.ts';
 import { PARTY, RU_ROLES, type RuRole } from '../lib/contract.ts';
 import type { ReferenceBooks } from '../lib/reference-books.ts';
 import type { RegisterDocumentMetadata } from '../lib/register-document.ts';
@@ -44,7 +45,7 @@ export interface WireState {
   books?: ReferenceBooks;
   /** Request MessageIDs by sender role, as UUIDs (lower case) or the text when not one: the first exchange that used each. */
   messageIds: Map<RuRole, Map<string, { exchangeId: string; operation?: string; relatesTo?: string }>>;
-  /** Registrations by their MessageID (UUID, lower case). */
+  /** Registrations by who received them and their MessageID (registrationKey): a gateway may reuse the MIS's MessageID. */
   registrations: Map<string, SeenRegistration>;
   /** Callbacks by `<sender>→<receiver>|<relatesToMessage>`: the first one, to compare repeats with (RR-15). */
   callbacks: Map<string, { exchangeId: string; messageId?: string; result: string }>;
@@ -55,6 +56,9 @@ export interface WireState {
 export function newWireState(options: { sutRole?: RuRole; registers?: Registers; books?: ReferenceBooks } = {}): WireState {
   return { ...options, messageIds: new Map(), registrations: new Map(), callbacks: new Map(), judged: new Map() };
 }
+
+/** The key of a registration: its receiver (the party a callback about it comes from) and its MessageID's UUID. */
+export const registrationKey = (receiver: string, messageId: string): string => `${receiver}|${messageIdUuid(messageId) ?? messageId.trim()}`;
 
 /** The role a journal party is, when it is one of the program's roles (not Sello's stimuli or control calls). */
 export function roleOf(party: string | undefined): RuRole | undefined {

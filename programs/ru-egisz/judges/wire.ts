@@ -22,7 +22,7 @@ import type { JudgedFinding } from './expectations.ts';
 import { judgeRelays } from './relay.ts';
 import { BODY, childNamed, clientEntityIdOf, finding, HEADER, judgeAnswerTransport, judgeFault, judgeRequestTransport, messageIdKey } from './soap-leg.ts';
 import { readWire, type WireRead } from './wire-read.ts';
-import type { WireState } from './wire-state.ts';
+import { registrationKey, type WireState } from './wire-state.ts';
 
 export { newWireState, roleOf, type WireState } from './wire-state.ts';
 
@@ -39,7 +39,7 @@ function record(reads: readonly WireRead[], state: WireState): void {
   for (const r of reads) {
     const id = r.req?.addressing.messageId;
     if (r.op !== 'registerDocument' || !id || !r.req) continue;
-    const key = messageIdKey(id);
+    const key = registrationKey(r.receiver ?? r.x.to, id);
     const known = state.registrations.get(key);
     if (known && known.exchangeId !== r.x.id) continue;
     const metadata = r.req.payload ? readRegisterDocument(r.req.payload).value : undefined;
@@ -61,7 +61,7 @@ function record(reads: readonly WireRead[], state: WireState): void {
   for (const r of reads) {
     const result = r.op === 'registerDocumentResult' ? resultOf(r) : undefined;
     if (result?.status !== 'success') continue;
-    const registration = state.registrations.get(messageIdKey(result.relatesToMessage));
+    const registration = state.registrations.get(registrationKey(r.sender ?? r.x.from, result.relatesToMessage));
     if (registration) registration.registered = true;
   }
 }
@@ -170,7 +170,8 @@ function judgeAcknowledgement(r: WireRead, state: WireState, seen: readonly Judg
   if (r.op !== 'registerDocumentResult' || r.receiver !== 'mis' || !r.sender || !r.res?.fault) return [];
   if (seen.some((f) => f.side === 'request')) return [];
   const result = resultOf(r);
-  const registration = result && state.registrations.get(messageIdKey(result.relatesToMessage));
+  if (!result) return [];
+  const registration = state.registrations.get(registrationKey(r.sender, result.relatesToMessage));
   if (registration?.sender !== 'mis' || registration.receiver !== r.sender) return [];
   return on(r, 'response', 'mis', [
     finding(
