@@ -394,6 +394,14 @@ test('RR-14: the gateway relays the registration with another department; its ow
   assert.deepEqual(rules(found), ['RR-14'], summary(found).join('\n'));
   assert.equal(found[0]?.role, 'gateway');
   assert.match(found[0]!.location, /department/);
+  // The patient's SNILS relayed in the other spelling v1.1 allows is the same value.
+  const spelled = register(other, { to: 'gateway' });
+  const snils = other.metadata.patient.snils;
+  const formatted = `${snils.slice(0, 3)}-${snils.slice(3, 6)}-${snils.slice(6, 9)} ${snils.slice(9)}`;
+  const relayedSpelled = register(other, { from: 'gateway', metadata: { ...other.metadata, patient: { ...other.metadata.patient, snils: formatted } }, clientEntityId: GATEWAY_CLIENT });
+  relayedSpelled.x.startedAt = spelled.x.startedAt;
+  relayedSpelled.x.finishedAt = spelled.x.startedAt;
+  assert.deepEqual(summary(await judgeWire([spelled.x, relayedSpelled.x], state())), []);
 });
 
 test('RR-14 and RR-05: the gateway hands the MIS REMD’s errors in another order; relaying with the MIS’s MessageID', async () => {

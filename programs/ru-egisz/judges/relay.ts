@@ -5,6 +5,7 @@
  * status, fields and errors in order, relatesToMessage the MIS's MessageID), and the file the gateway served REMD
  * against the one it pulled from the MIS (byte for byte, signatures too).
  */
+import { snilsDigits } from '../../../src/identifiers/ru/snils.ts';
 import { sameMessageId } from '../../../src/soap/index.ts';
 import type { RegisterDocumentMetadata, RegisterDocumentResult } from '../lib/contract.ts';
 import { readDocumentFile, readRegisterDocument, readRegisterDocumentResult, readRemdFault } from '../lib/messages.ts';
@@ -21,17 +22,25 @@ const faultCode = (r: WireRead): string | undefined => (r.res?.fault ? (readRemd
 const metadataOf = (r: WireRead): RegisterDocumentMetadata | undefined => (r.req?.payload ? readRegisterDocument(r.req.payload).value : undefined);
 const resultOf = (r: WireRead): RegisterDocumentResult | undefined => (r.req?.payload ? readRegisterDocumentResult(r.req.payload).value : undefined);
 
+/** A SNILS in either spelling v1.1 allows is the same value: compared as its 11 digits. */
+const digits = (snils: string): string => snilsDigits(snils) ?? snils;
+function comparable(m: RegisterDocumentMetadata): RegisterDocumentMetadata {
+  return { ...m, patient: { ...m.patient, snils: digits(m.patient.snils) }, personals: m.personals.map((p) => ({ ...p, snils: digits(p.snils) })) };
+}
+
 /** Fields of the metadata compared one by one (nested ones as JSON: patient, personals, digest, signatures). */
 const METADATA_FIELDS = ['localUid', 'kind', 'creationDateTime', 'organization', 'department', 'patient', 'personals', 'digest', 'signatures'] as const;
 
 /** The MIS's registration and the gateway's relay of it to REMD (RR-14.1, RR-14.2; RR-05.6: its own MessageID). */
 function judgeRegistrationRelay(fromMis: WireRead, relays: readonly WireRead[]): JudgedFinding[] {
   const out: JudgedFinding[] = [];
-  const mis = metadataOf(fromMis);
+  const read = metadataOf(fromMis);
+  const mis = read && comparable(read);
   const misMessageId = fromMis.req?.addressing.messageId;
   const misClient = fromMis.req ? clientEntityIdOf(fromMis.req) : undefined;
   for (const relay of relays) {
-    const sent = metadataOf(relay);
+    const relayed = metadataOf(relay);
+    const sent = relayed && comparable(relayed);
     if (mis && sent) {
       for (const field of METADATA_FIELDS) {
         if (JSON.stringify(mis[field]) === JSON.stringify(sent[field])) continue;
