@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { generateSnils } from '../../../src/identifiers/ru/index.ts';
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
-import type { RuRole } from '../lib/contract.ts';
+import { PARTY, type RuRole } from '../lib/contract.ts';
 import { ReferenceBooks } from '../lib/reference-books.ts';
 import { type Registers, registersFor } from '../lib/registers.ts';
 import { type Signer, type TestSigners, testSigners } from '../lib/signatures.ts';
@@ -106,9 +106,10 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
   };
   try {
     // Who REMD calls back and pulls files from, by the clientEntityId a registration came with; filled as roles start.
-    const systems = new Map<string, { callbackUrl: string; documentFileUrl: string }>();
+    const systems = new Map<string, { callbackUrl: string; documentFileUrl: string; party?: string }>();
     if (sutRole === 'mis' && sut?.clientEntityId && sut.callbackUrl && sut.documentFileUrl) systems.set(sut.clientEntityId, { callbackUrl: sut.callbackUrl, documentFileUrl: sut.documentFileUrl });
-    if (sutRole === 'gateway' && sut?.clientEntityId && sut.callbackUrl && sut.documentFileUrl) systems.set(sut.clientEntityId, { callbackUrl: sut.callbackUrl, documentFileUrl: sut.documentFileUrl });
+    if (sutRole === 'gateway' && sut?.clientEntityId && sut.callbackUrl && sut.documentFileUrl)
+      systems.set(sut.clientEntityId, { callbackUrl: sut.callbackUrl, documentFileUrl: sut.documentFileUrl, party: PARTY.gateway });
     if (toStart.has('remd')) {
       local.remd = await startRemd({
         journal,
@@ -138,7 +139,7 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
         callbackMs,
         timeoutMs,
       });
-      systems.set(SELLO_GATEWAY_CLIENT, { callbackUrl: local.gateway.callbackUrl, documentFileUrl: local.gateway.documentFileUrl });
+      systems.set(SELLO_GATEWAY_CLIENT, { callbackUrl: local.gateway.callbackUrl, documentFileUrl: local.gateway.documentFileUrl, party: PARTY.gateway });
     }
     const gateway: RuEndpoints['gateway'] = local.gateway
       ? { serviceUrl: local.gateway.serviceUrl, callbackUrl: local.gateway.callbackUrl, documentFileUrl: local.gateway.documentFileUrl }

@@ -20,6 +20,7 @@ import { readGetRegistryItem, readRegisterDocument, readRegistrySearch, register
 import type { ReferenceBooks } from '../lib/reference-books.ts';
 import type { Registers } from '../lib/registers.ts';
 import { loadSemdValidators } from '../lib/semd-check.ts';
+import { MAX_CALLBACK_ATTEMPTS } from './callback-delivery.ts';
 import type { Faults, RemdFaultName } from './remd-faults.ts';
 import { acceptWhatSoapRefuses, classifyRemdRefusals, noteRemdRefusal } from './remd-intake.ts';
 import { processRegistration, type RemdSystem } from './remd-processing.ts';
@@ -222,8 +223,10 @@ export async function startRemd(options: RemdOptions): Promise<RunningRemd> {
     },
   );
 
+  // The file pull (timeoutMs), then up to five callback attempts of callbackMs each, callbackMs apart, and some slack.
+  const settleBound = options.timeoutMs + 2 * MAX_CALLBACK_ATTEMPTS * options.callbackMs + 2000;
   const awaitIn = (inbox: Inbox<RemdRegistration>, what: string) => (key: string, timeoutMs?: number) =>
-    awaitCorrelated(inbox, (r) => matches(r, key), timeoutMs ?? options.timeoutMs + 6 * options.callbackMs, `${what} ${key} at the reference REMD`);
+    awaitCorrelated(inbox, (r) => matches(r, key), timeoutMs ?? settleBound, `${what} ${key} at the reference REMD`);
 
   return {
     url: running.url,
