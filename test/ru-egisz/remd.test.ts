@@ -1,131 +1,21 @@
 /**
- * The reference REMD over real sockets: a tiny MIS in the test (hapi + soapRoute) registers signed kind-194 SEMDs,
- * serves getDocumentFile and takes the callbacks; every exchange goes through the journal as it would in a run.
+ * The reference REMD over real sockets: a tiny MIS in the test (hapi + soapRoute, remd-fixtures.ts) registers signed
+ * kind-194 SEMDs, serves getDocumentFile and takes the callbacks; every exchange goes through the journal.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { PARTY, type RegisterDocumentResult } from '../../programs/ru-egisz/lib/contract.ts';
-import {
-  callbackAckBody,
-  documentFileBody,
-  getRegistryItemBody,
-  readGetDocumentFile,
-  readRegisterDocumentResult,
-  readRegistryItem,
-  readRegistryItems,
-  readRemdFault,
-  registerDocumentBody,
-  ruEnvelope,
-  searchRegistryItemBody,
-} from '../../programs/ru-egisz/lib/messages.ts';
-import { ReferenceBooks } from '../../programs/ru-egisz/lib/reference-books.ts';
-import { registersFor } from '../../programs/ru-egisz/lib/registers.ts';
-import { testSigners } from '../../programs/ru-egisz/lib/signatures.ts';
-import { syntheticClinic } from '../../programs/ru-egisz/lib/synthetic.ts';
-import { type DocumentDefect, type PreparedDocument, prepareDocument } from '../../programs/ru-egisz/reference/mis-document.ts';
+import { PARTY } from '../../programs/ru-egisz/lib/contract.ts';
+import { getRegistryItemBody, readRegistryItem, readRegistryItems, searchRegistryItemBody } from '../../programs/ru-egisz/lib/messages.ts';
 import { REMD_FAULTS, type RunningRemd, startRemd } from '../../programs/ru-egisz/reference/remd.ts';
-import { handlersFor, RU_PREFIXES } from '../../programs/ru-egisz/reference/ru-soap.ts';
-import { generateSnils } from '../../src/identifiers/ru/index.ts';
-import { SeededRandom } from '../../src/identifiers/seeded-random.ts';
-import { ExchangeJournal } from '../../src/journal/journal.ts';
-import { type MockServer, startMockServer } from '../../src/mock/mock-server.ts';
-import { awaitCorrelated, Inbox, newUrnUuid, SOAP11_NS, SOAP12_NS, type SoapCallResult, soapCall, soapRoute } from '../../src/soap/index.ts';
-
-const CLIENT = '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
-const CALLBACK_MS = 300;
-const journal = new ExchangeJournal();
-const books = ReferenceBooks.load();
-const rng = new SeededRandom('remd-tests');
-const clinic = syntheticClinic(rng.fork('clinic'));
-const staff = [{ snils: generateSnils(rng.fork('doctor')), position: '49' }];
-const registers = registersFor([{ clinic, staff }]);
-
-interface Taken {
-  result: RegisterDocumentResult;
-  messageId?: string;
-  at: number;
-}
-
-/** The MIS side: documents it serves, the callbacks it takes, and how it answers the next callback of a document. */
-async function tinyMis() {
-  const documents = new Map<string, PreparedDocument>();
-  const callbacks = new Inbox<Taken>();
-  const unavailable = new Set<string>();
-  const server: MockServer = await startMockServer({ name: PARTY.mis, journal }, async (s) => {
-    soapRoute(s, '/mis', {
-      handlers: handlersFor([
-        [
-          'getDocumentFile',
-          ({ payload }) => {
-            const localUid = readGetDocumentFile(payload).value?.localUid ?? '';
-            const doc = documents.get(localUid);
-            if (!doc) return { fault: { code: 'Sender', reason: { ru: 'Нет документа', en: 'No document' } } };
-            return { body: documentFileBody({ localUid, file: doc.file, signatures: doc.signatures }), prefixes: RU_PREFIXES };
-          },
-        ],
-        [
-          'registerDocumentResult',
-          ({ envelope, payload }) => {
-            const result = readRegisterDocumentResult(payload).value!;
-            const messageId = envelope.addressing.messageId;
-            callbacks.push({ result, ...(messageId ? { messageId } : {}), at: Date.now() });
-            if (unavailable.delete(result.localUid)) return { fault: { code: 'Receiver', reason: { ru: 'Недоступен', en: 'Unavailable' }, status: 503 } };
-            return { body: callbackAckBody(), prefixes: RU_PREFIXES };
-          },
-        ],
-      ]),
-    });
-  });
-  const url = `${server.url}/mis`;
-  return { url, documents, callbacks, unavailable, stop: () => server.stop() };
-}
-
-type Mis = Awaited<ReturnType<typeof tinyMis>>;
-let signers: Awaited<ReturnType<typeof testSigners>>;
-let count = 0;
-
-async function document(mis: Mis, defect?: DocumentDefect): Promise<PreparedDocument> {
-  const prepared = await prepareDocument(rng.fork(`doc-${count++}`), { clinic, staff, signers, books }, defect ? { defect } : {});
-  mis.documents.set(prepared.metadata.localUid, prepared);
-  return prepared;
-}
-
-const remdFor = (mis: Mis, extra: { faults?: string[]; requestsPerSecond?: number } = {}): Promise<RunningRemd> =>
-  startRemd({
-    journal,
-    registers,
-    books,
-    systems: (id) => (id === CLIENT ? { callbackUrl: mis.url, documentFileUrl: mis.url } : undefined),
-    callbackMs: CALLBACK_MS,
-    requestsPerSecond: extra.requestsPerSecond ?? 50,
-    timeoutMs: 5000,
-    ...(extra.faults ? { faults: extra.faults } : {}),
-  });
-
-function register(
-  remd: RunningRemd,
-  doc: PreparedDocument,
-  o: { messageId?: string; clientEntityId?: string | null; text?: (t: string) => string; headers?: Record<string, string> } = {},
-): Promise<SoapCallResult> {
-  const clientEntityId = o.clientEntityId === null ? undefined : (o.clientEntityId ?? CLIENT);
-  let text = ruEnvelope('registerDocument', { body: registerDocumentBody(doc.metadata), messageId: o.messageId ?? newUrnUuid(), ...(clientEntityId ? { clientEntityId } : {}) });
-  if (o.text) text = o.text(text);
-  return soapCall(remd.serviceUrl, text, { journal, from: PARTY.mis, to: PARTY.remd, timeoutMs: 5000, ...(o.headers ? { headers: o.headers } : {}) });
-}
-
-const registry = (remd: RunningRemd, op: 'getRegistryItem' | 'searchRegistryItem', body: ReturnType<typeof getRegistryItemBody>) =>
-  soapCall(remd.serviceUrl, ruEnvelope(op, { body, messageId: newUrnUuid(), clientEntityId: CLIENT }), { journal, from: PARTY.mis, to: PARTY.remd, timeoutMs: 5000 });
-
-const callbackFor = (mis: Mis, localUid: string): Promise<Taken> => awaitCorrelated(mis.callbacks, (t) => t.result.localUid === localUid, 10_000, `the callback for ${localUid}`);
-const codeOf = (call: SoapCallResult): string | undefined => (call.answer.fault ? readRemdFault(call.answer)?.code : undefined);
-const codes = (t: Taken): string[] => t.result.errors.map((e) => e.code);
+import { startMockServer } from '../../src/mock/mock-server.ts';
+import { newUrnUuid, SOAP11_NS, SOAP12_NS } from '../../src/soap/index.ts';
+import { books, CALLBACK_MS, callbackFor, clinic, codeOf, codes, document, journal, type Mis, register, registers, registry, remdFor, tinyMis } from './remd-fixtures.ts';
 
 let mis: Mis;
 let remd: RunningRemd;
 
 before(async () => {
-  signers = await testSigners('remd-tests');
   mis = await tinyMis();
   remd = await remdFor(mis);
 });

@@ -40,12 +40,14 @@ export function classifyRemdRefusals(server: Hapi.Server, path: string, faults: 
   });
 }
 
+/** Marks the in-process re-read, so it is served rather than re-read again. */
+const REREAD = 'x-sello-remd-reread';
 const MESSAGE_ID = /(<(?:[\w.-]+:)?MessageID\b[^>]*>)([^<]*)(<\/)/;
 
 /** Planted faults `accept-soap11`, `accept-text-xml`, `accept-non-uuid-message-id`: what SOAP refuses, served. */
 export function acceptWhatSoapRefuses(server: Hapi.Server, path: string, faults: Faults): void {
   server.ext('onPreHandler', async (request, h) => {
-    if (request.path !== path || request.headers['user-agent'] === SELLO_USER_AGENT || !Buffer.isBuffer(request.payload)) return h.continue;
+    if (request.path !== path || request.headers[REREAD] !== undefined || !Buffer.isBuffer(request.payload)) return h.continue;
     let text = request.payload.toString('utf8');
     let changed = false;
     if (faults.has('accept-soap11') && text.includes(SOAP11_NS)) {
@@ -62,7 +64,7 @@ export function acceptWhatSoapRefuses(server: Hapi.Server, path: string, faults:
     }
     if (!changed) return h.continue;
     // Sello's user agent: the mock journal skips the inner call, so the exchange appears once, as it was on the wire.
-    const inner = await server.inject({ method: 'POST', url: path, payload: text, headers: { 'content-type': 'application/soap+xml; charset=UTF-8', 'user-agent': SELLO_USER_AGENT } });
+    const inner = await server.inject({ method: 'POST', url: path, payload: text, headers: { 'content-type': 'application/soap+xml; charset=UTF-8', 'user-agent': SELLO_USER_AGENT, [REREAD]: '1' } });
     const body = swapped ? inner.payload.split(swapped.used).join(swapped.sent) : inner.payload;
     return h
       .response(body)
