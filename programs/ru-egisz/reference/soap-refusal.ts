@@ -42,7 +42,8 @@ export function classifyRefusals(server: Hapi.Server, paths: readonly string[], 
     if (!noted || !paths.includes(request.path) || skip()) return h.continue;
     const fault = classifiedRefusal(noted.refusal);
     if (!fault) return h.continue;
-    const message = soapFault12({ ...fault, ...(noted.messageId ? { addressing: { messageId: newUrnUuid(), relatesTo: noted.messageId } } : {}) });
+    // WS-Addressing on every fault (its Action the generic fault action), related to the request when its MessageID was read.
+    const message = soapFault12({ ...fault, addressing: { messageId: newUrnUuid(), ...(noted.messageId ? { relatesTo: noted.messageId } : {}) } });
     return h.response(message.body).code(message.status).type(message.contentType).takeover();
   });
 }

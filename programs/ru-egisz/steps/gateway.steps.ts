@@ -71,8 +71,8 @@ Then('шлюз возвращает МИС обратный вызов для {s
   this.report(expectCallback(x, { status: r?.status ?? 'success', relatesTo: doc.messageIds[0]!, localUid: doc.localUid }, context.judged('RR-05')));
 });
 
-Then('сообщения шлюза — SOAP 1.2 с WS-Addressing, его clientEntityId и телами по XSD', function (this: SelloWorld) {
-  this.report(wireFindingsUnder(this, 'RR-08'));
+Then('сообщения шлюза — SOAP 1.2 с WS-Addressing, его clientEntityId и телами по XSD', async function (this: SelloWorld) {
+  this.report(await wireFindingsUnder(this, 'RR-08'));
 });
 
 Then(

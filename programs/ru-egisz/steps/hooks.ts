@@ -19,7 +19,7 @@ After({ tags: '@ru-egisz', ...AFTER }, async function (this: SelloWorld) {
   resetStandIns(context);
   for (const exchange of context.exchanges()) this.attach(JSON.stringify(exchange), EXCHANGE_MEDIA_TYPE);
   // Whatever the scenario asserted, every message the role under test sent is judged against its contract.
-  this.report(newWireFindings(this));
+  this.report(await newWireFindings(this));
 });
 
 AfterAll(async function () {

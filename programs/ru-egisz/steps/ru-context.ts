@@ -6,7 +6,7 @@ import type { RunConfig } from '../../../src/run/run-config.ts';
 import { awaitCorrelated } from '../../../src/soap/index.ts';
 import { WaitTimeoutError } from '../../../src/util/wait.ts';
 import { fail, type Judged, type JudgedFinding } from '../judges/expectations.ts';
-import { judgeWire } from '../judges/wire.ts';
+import { judgeWire, newWireState, type WireState } from '../judges/wire.ts';
 import { RU_ROLES, type RuRole } from '../lib/contract.ts';
 import type { RegisterDocumentMetadata } from '../lib/register-document.ts';
 import type { RuEgiszTarget } from '../lib/target.ts';
@@ -148,16 +148,24 @@ export function setRu(world: SelloWorld, context: RuScenario): void {
 
 export const roleOfTags = (tags: readonly string[]): RuRole | undefined => RU_ROLES.find((r) => tags.includes(`@${r}`));
 
-export const findingKey = (f: JudgedFinding): string => `${f.ruleId}|${f.role ?? ''}|${f.exchangeId ?? ''}|${f.location}|${f.message.en}`;
+import { findingKey } from '../judges/wire.ts';
 
-/** What the scenario's wire shows that is wrong, from the role under test, and was not reported yet (blocking only). */
-export function newWireFindings(world: SelloWorld): JudgedFinding[] {
+/** What the wire has shown so far in this worker (MessageIDs, registrations, callbacks), shared by its scenarios. */
+let wireState: WireState | undefined;
+
+/**
+ * What the scenario's wire shows that is wrong and was not reported yet (blocking only), whoever sent it: each finding
+ * names the role whose message it is, so it counts against that role, not against the scenario's tags.
+ */
+export async function newWireFindings(world: SelloWorld): Promise<JudgedFinding[]> {
   const context = ru(world);
+  const { registers, books, sutRole } = context.deployment;
+  wireState ??= newWireState({ registers, books, ...(sutRole ? { sutRole } : {}) });
   const seen = new Set(world.findings.map((f) => findingKey(f as JudgedFinding)));
   const out: JudgedFinding[] = [];
-  for (const f of judgeWire(context.exchanges(), { sutRole: context.role })) {
+  for (const f of await judgeWire(context.exchanges(), wireState)) {
     const key = findingKey(f);
-    if (!isBlocking(f) || seen.has(key) || (f.role !== undefined && f.role !== context.role)) continue;
+    if (!isBlocking(f) || seen.has(key)) continue;
     seen.add(key);
     out.push(f);
   }
@@ -165,20 +173,20 @@ export function newWireFindings(world: SelloWorld): JudgedFinding[] {
 }
 
 /** The wire's findings under one rule: a behaviour whose expectation is "what the SUT sent conforms to RR-nn". */
-export function wireFindingsUnder(world: SelloWorld, rule: string): JudgedFinding[] {
-  return newWireFindings(world).filter((f) => f.ruleId === rule);
+export async function wireFindingsUnder(world: SelloWorld, rule: string): Promise<JudgedFinding[]> {
+  return (await newWireFindings(world)).filter((f) => f.ruleId === rule);
 }
 
 /**
  * A consequence (no callback, a refusal) is reported only when the wire shows no cause: a defective message on the way
  * is the finding, under the rule it breaks.
  */
-export function reportRootCause(world: SelloWorld, consequences: readonly JudgedFinding[]): void {
+export async function reportRootCause(world: SelloWorld, consequences: readonly JudgedFinding[]): Promise<void> {
   if (!consequences.some(isBlocking)) {
     world.report(consequences);
     return;
   }
-  const wire = newWireFindings(world);
+  const wire = await newWireFindings(world);
   world.report(wire.length > 0 ? wire : consequences);
 }
 
