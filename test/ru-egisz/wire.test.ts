@@ -8,6 +8,15 @@ import { before, test } from 'node:test';
 import type { JudgedFinding } from '../../programs/ru-egisz/judges/expectations.ts';
 import { findingKey, judgeWire, newWireState, roleOf, type WireState } from '../../programs/ru-egisz/judges/wire.ts';
 import { ACTION, CALLBACK_NS, EGIS_NS, SERVICE_NS } from '../../programs/ru-egisz/lib/contract.ts';
+import {
+  callbackAckBody,
+  documentFileBody,
+  getDocumentFileBody,
+  registerDocumentAcceptedBody,
+  registerDocumentBody,
+  registerDocumentResultBody,
+  ruEnvelope,
+} from '../../programs/ru-egisz/lib/messages.ts';
 import { ReferenceBooks } from '../../programs/ru-egisz/lib/reference-books.ts';
 import { type RegisterDocumentMetadata, registerDocumentMetadata, sha256Base64 } from '../../programs/ru-egisz/lib/register-document.ts';
 import { registersFor } from '../../programs/ru-egisz/lib/registers.ts';
@@ -216,6 +225,26 @@ test('a clean registration round (register, pull the file, call back, acknowledg
   const first = await judgeWire(xs, s);
   assert.deepEqual(summary(first), []);
   assert.deepEqual(summary(await judgeWire(xs, s)), []);
+});
+
+test('a round written with Package B’s writers (the reference roles’ own envelopes) passes too', async () => {
+  const id = (): string => `urn:uuid:${uuid()}`;
+  const answer = (body: XmlNode, relatesTo: string): string => ruEnvelope('answer', { body, messageId: id(), relatesTo, action: 'urn:answer' });
+  const regId = id();
+  const reg = exchange(
+    'mis',
+    'remd',
+    ruEnvelope('registerDocument', { body: registerDocumentBody(other.metadata), messageId: regId, clientEntityId: MIS_CLIENT }),
+    answer(registerDocumentAcceptedBody(), regId),
+  );
+  const pullId = id();
+  const file = { localUid: other.metadata.localUid, file: other.file, signatures: other.signatures };
+  const pulled = exchange('remd', 'mis', ruEnvelope('getDocumentFile', { body: getDocumentFileBody(other.metadata.localUid), messageId: pullId }), answer(documentFileBody(file), pullId));
+  const cbId = id();
+  const { localUid, kind, organization } = other.metadata;
+  const result = { ...success(regId), localUid, kind, organization, errors: [] };
+  const called = exchange('remd', 'mis', ruEnvelope('registerDocumentResult', { body: registerDocumentResultBody(result), messageId: cbId }), answer(callbackAckBody(), cbId));
+  assert.deepEqual(summary(await judgeWire([reg, pulled, called], state())), []);
 });
 
 test('the readings v1.1 allows pass: a bare MessageID, <op>Request as the body element, getDocumentFile in the service namespace, any wsa:Action', async () => {

@@ -14,11 +14,13 @@
  * Each finding names the role whose message it judges, the exchange and side it was judged on, and an XPath.
  */
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
-import { checkMessage } from '../lib/message-check.ts';
+import { EGIS_NS } from '../lib/contract.ts';
+import { checkFaultDetail, checkMessage, checkTransportHeader } from '../lib/message-check.ts';
 import { readGetDocumentFile, readRegisterDocument } from '../lib/messages.ts';
 import { judgeCallback, judgeCallbackRepeat, resultOf } from './callback-leg.ts';
 import { judgeServedDocument } from './document-leg.ts';
 import type { JudgedFinding } from './expectations.ts';
+import { isVersionMismatch } from './expectations.ts';
 import { judgeRelays } from './relay.ts';
 import { BODY, childNamed, clientEntityIdOf, finding, HEADER, judgeAnswerTransport, judgeFault, judgeRequestTransport, messageIdKey } from './soap-leg.ts';
 import { readWire, type WireRead } from './wire-read.ts';
@@ -73,6 +75,8 @@ async function judgeExchange(r: WireRead, state: WireState): Promise<JudgedFindi
   if (r.sender && req) {
     out.push(...on(r, 'request', r.sender, judgeRequestTransport(req, op)));
     if (op && req.version === '1.2' && req.payload) out.push(...on(r, 'request', r.sender, await checkMessage(op, 'request', req.payload, text(r.x, 'request'))));
+    const header = req.headers.find((h) => h.name.ns === EGIS_NS && h.name.local === 'transportHeader');
+    if (header) out.push(...on(r, 'request', r.sender, await checkTransportHeader(header.element)));
     if (op === 'registerDocumentResult') out.push(...judgeCallback(r, state));
   }
   if (r.receiver && res) out.push(...(await judgeAnswer(r, r.receiver, state)));
@@ -88,7 +92,12 @@ const text = (x: ExchangeEntry, side: 'request' | 'response'): string | undefine
 async function judgeAnswer(r: WireRead, role: string, state: WireState): Promise<JudgedFinding[]> {
   const { req, res, op } = r;
   if (!res) return [];
-  if (res.fault) return on(r, 'response', role, judgeFault(res, r.x.status, req));
+  // SOAP 1.2 Part 2 Appendix A: a SOAP 1.1 request's VersionMismatch may come in a SOAP 1.1 envelope (text/xml).
+  if (req?.version === '1.1' && isVersionMismatch(text(r.x, 'response') ?? '')) return [];
+  if (res.fault) {
+    const detail = res.version === '1.2' ? res.fault.detail : undefined;
+    return on(r, 'response', role, [...judgeFault(res, r.x.status, req), ...(detail ? await checkFaultDetail(detail) : [])]);
+  }
   const out = on(r, 'response', role, judgeAnswerTransport(res, req));
   // RR-08: a SOAP 1.1 envelope is answered VersionMismatch, another media type a Sender Fault (415) — never taken.
   if (req?.version === '1.1' || (req && req.contentType.mediaType !== 'application/soap+xml')) {
