@@ -7,7 +7,8 @@
 import { createRequire } from 'node:module';
 import type { Finding, IssueCode } from '../../../src/findings/finding.ts';
 import type { ExchangeEntry, ExchangeMessage } from '../../../src/journal/exchange.ts';
-import { messageIdUuid, readEnvelope, type SoapEnvelope, sameMessageId, WSA_NS } from '../../../src/soap/index.ts';
+import { messageIdUuid, readEnvelope, SOAP11_NS, SOAP12_NS, type SoapEnvelope, sameMessageId, WSA_NS } from '../../../src/soap/index.ts';
+import { elements, parseXml } from '../../../src/xml/index.ts';
 import type { DocumentFile, RegisterDocumentMetadata, RegisterDocumentResult, RegistryItem, RuRole } from '../lib/contract.ts';
 import { readDocumentFile, readRegisterDocument, readRegisterDocumentResult, readRegistryItem, readRegistryItems, readRemdFault } from '../lib/messages.ts';
 import { sha256Base64 } from '../lib/register-document.ts';
@@ -165,6 +166,8 @@ export function expectFault(x: ExchangeEntry | undefined, e: FaultExpectation, j
   }
   const env = envelopeOf(x, 'response');
   const wanted = [e.soapCode, e.code].filter(Boolean).join(' ') || 'SOAP Fault';
+  // SOAP 1.2 Part 2 Appendix A: a SOAP 1.1 message may be answered by a VersionMismatch Fault in either version.
+  if (e.soapCode === 'VersionMismatch' && isVersionMismatch(bodyText(x.response))) return [];
   if (!env.fault) {
     return [fail(j, 'business-rule', BODY, `Ожидалась ошибка SOAP ${wanted}; пришло HTTP ${x.status} без Fault.`, `Expected SOAP Fault ${wanted}; got HTTP ${x.status} without a Fault.`, x)];
   }
@@ -557,4 +560,17 @@ export function expectSearchFinds(x: ExchangeEntry, localUids: readonly string[]
 /** Something that must not have happened, seen on the wire (a registration, a relay, a callback). */
 export function expectNone(xs: readonly ExchangeEntry[], what: { ru: string; en: string }, j: Judged): JudgedFinding[] {
   return xs.map((x) => fail(j, 'business-rule', BODY, `Не должно было быть: ${what.ru}.`, `Must not have happened: ${what.en}.`, x, 'request'));
+}
+
+/** A VersionMismatch Fault in a SOAP 1.1 or 1.2 envelope: `faultcode` (1.1) or `Code/Value` (1.2) names it. */
+export function isVersionMismatch(text: string): boolean {
+  const parsed = parseXml(text);
+  if (!parsed.document) return false;
+  const envelope = parsed.document.documentElement;
+  if (envelope?.localName !== 'Envelope' || (envelope.namespaceURI !== SOAP11_NS && envelope.namespaceURI !== SOAP12_NS)) return false;
+  for (const fault of [...elements(parsed.document)].filter((el) => el.localName === 'Fault' && el.namespaceURI === envelope.namespaceURI)) {
+    const code = [...elements(parsed.document)].find((el) => el.parentNode === fault && (el.localName === 'faultcode' || el.localName === 'Code'));
+    if (code && /(^|:)VersionMismatch\s*$/.test(code.textContent ?? '')) return true;
+  }
+  return false;
 }

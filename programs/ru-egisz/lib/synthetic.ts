@@ -121,3 +121,9 @@ export function syntheticPassport(rng: SeededRandom, birthDate: string): { serie
     issueDate: issued.endsWith('-02-29') ? issued.replace('-02-29', '-02-28') : issued,
   };
 }
+
+/**
+ * A second FRMO organization of the same legal entity (same OGRN, same staff): what a registration can name in its
+ * metadata while its CDA names the first, so that REMD's only objection is RR-03's. FRMO OIDs are distinct arcs.
+ */
+export const sisterOrganizationOid = (clinic: SyntheticClinic): string => `${clinic.moOid}1`;

@@ -12,7 +12,7 @@ import { PARTY, type RuRole } from '../lib/contract.ts';
 import { ReferenceBooks } from '../lib/reference-books.ts';
 import { type Registers, registersFor } from '../lib/registers.ts';
 import { type Signer, type TestSigners, testSigners } from '../lib/signatures.ts';
-import { type SyntheticClinic, syntheticClinic } from '../lib/synthetic.ts';
+import { type SyntheticClinic, sisterOrganizationOid, syntheticClinic } from '../lib/synthetic.ts';
 import type { PemPair, RuEgiszTarget, TargetOrganization } from '../lib/target.ts';
 import { type RunningGateway, startGateway } from './gateway.ts';
 import { type RunningMis, startMis } from './mis.ts';
@@ -98,7 +98,9 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
   const sello = selloClinic(seed, target?.sello?.organization);
   const selloClient = target?.sello?.clientEntityId ?? SELLO_MIS_CLIENT;
   const sut = target?.sut;
-  const registers = registersFor([sello, ...(sutRole === 'mis' && sut?.organization ? [organizationAsClinic(sut.organization, sello.clinic)] : [])]);
+  // FRMO also lists a sister organization of Sello's clinic (same OGRN and staff): RR-03.3's registration names it.
+  const sister = { clinic: { ...sello.clinic, moOid: sisterOrganizationOid(sello.clinic) }, staff: sello.staff };
+  const registers = registersFor([sello, sister, ...(sutRole === 'mis' && sut?.organization ? [organizationAsClinic(sut.organization, sello.clinic)] : [])]);
   const url = (port: number | undefined, path: string): string => `http://${host}:${port ?? 0}${path}`;
   const local: RuDeployment['local'] = {};
   const stopAll = async (): Promise<void> => {

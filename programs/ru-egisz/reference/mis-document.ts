@@ -12,7 +12,7 @@ import type { ReferenceBooks } from '../lib/reference-books.ts';
 import { type RegisterDocumentMetadata, registerDocumentMetadata, sha256Base64 } from '../lib/register-document.ts';
 import { BOOK, generateSemd194, type Semd194, SNILS_ROOT, semd194Xml } from '../lib/semd-194.ts';
 import { gostSignatureFixture, signSemd, type testSigners } from '../lib/signatures.ts';
-import { type SyntheticClinic, syntheticClinic } from '../lib/synthetic.ts';
+import { type SyntheticClinic, sisterOrganizationOid, syntheticClinic } from '../lib/synthetic.ts';
 
 /** The signers of a clinic: a doctor's certificate for a SNILS, the organization's for an OGRN (lib/signatures.ts). */
 export type MisSigners = Awaited<ReturnType<typeof testSigners>>;
@@ -96,9 +96,6 @@ function cdaText(doc: Semd194, ctx: DocumentContext, defect: DocumentDefect | un
   if (defect === 'no-patient-snils') xml = replaceOnce(xml, new RegExp(`^[ \\t]*<id root="${escapeRe(SNILS_ROOT)}" extension="${doc.patient.snils}"/>\\n`, 'm'), '', "the patient's SNILS");
   if (defect === 'bad-gender-version') xml = replaceOnce(xml, /(<administrativeGenderCode [^>]*codeSystemVersion=")[^"]*"/, `$1${ABSENT_VERSION}"`, 'administrativeGenderCode');
   if (defect === 'bad-position-code') xml = replaceOnce(xml, new RegExp(`<code code="[^"]*"( codeSystem="${escapeRe(BOOK.position)}")`, 'g'), `<code code="${ABSENT_POSITION}"$1`, 'position code');
-  if (typeof defect === 'object' && defect.metadataDiffers === 'organization') {
-    xml = replaceOnce(xml, /(<representedCustodianOrganization>\s*<id root=")[^"]*"/, `$1${syntheticClinic(rng.fork('other-org')).moOid}"`, 'custodian');
-  }
   if (typeof defect === 'object' && defect.metadataDiffers === 'department') {
     xml = replaceOnce(xml, /(<serviceProviderOrganization>\s*<id root=")[^"]*"/, `$1${doc.clinic.moOid}.0.${rng.int(100_000, 999_999)}"`, 'department');
   }
@@ -124,6 +121,10 @@ function metadataFor(doc: Semd194, file: Buffer, defect: DocumentDefect | undefi
       return { ...meta, patient: { ...meta.patient, birthDate: shiftDay(meta.patient.birthDate, 1) } };
     case 'kind':
       return { ...meta, kind: OTHER_KIND };
+    case 'organization':
+      // Another organization FRMO knows, the same doctors on its staff: only RR-03's comparison can tell (a random
+      // OID would be ORG_NOT_FOUND_IN_FRMO first, a changed custodian would fail the Schematron first).
+      return { ...meta, organization: sisterOrganizationOid(doc.clinic) };
     case 'localUid':
       return { ...meta, localUid: rng.fork('other-local-uid').uuid() };
     case 'creationDateTime': {

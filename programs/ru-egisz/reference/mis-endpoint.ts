@@ -107,7 +107,8 @@ export function misHandlers<R extends Registration>(ctx: MisEndpointContext<R>):
     registration.callbacks++;
     const serving = ctx.documents(registration.localUid)?.serving;
     if (registration.callbacks === 1 && serving === 'callback-503') {
-      return { fault: { code: 'Receiver', reason: { ru: 'Сервис МИС временно недоступен', en: 'The MIS service is temporarily unavailable' }, status: 503 } };
+      // Still a Fault RR-09 accepts (a classifier code in env:Detail): the stimulus is the 503, not a malformed answer.
+      return { fault: { ...remdFault('MIS_NOT_AVAILABLE', { ru: 'Сервис МИС временно недоступен', en: 'The MIS service is temporarily unavailable' }, { receiver: true }), status: 503 } };
     }
     if (registration.callbacks === 1 && serving === 'callback-no-ack') {
       // No acknowledgement at all: the answer is held past the sender's timeout, then the connection is dropped.

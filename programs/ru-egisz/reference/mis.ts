@@ -15,7 +15,7 @@ import { soapFault } from '../../../src/mock/error-shape.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer } from '../../../src/mock/mock-server.ts';
 import { awaitCorrelated, Inbox, SOAP11_NS, type SoapCallResult, sameMessageId, soapRoute } from '../../../src/soap/index.ts';
-import { EGIS_NS, PARTY, type RegisterDocumentResult, stimulusParty } from '../lib/contract.ts';
+import { EGIS_NS, PARTY, type RegisterDocumentMetadata, type RegisterDocumentResult, stimulusParty } from '../lib/contract.ts';
 import type { ReferenceBooks } from '../lib/reference-books.ts';
 import type { SyntheticClinic } from '../lib/synthetic.ts';
 import { type DocumentDefect, type MisSigners, type PreparedDocument, prepareDocument } from './mis-document.ts';
@@ -152,7 +152,8 @@ export async function startMis(options: MisOptions): Promise<RunningMis> {
     const outcome = await sendRegistration(prepared.metadata, {
       journal: options.journal,
       url: o.via ?? options.serviceUrl,
-      from: stimulus === undefined ? PARTY.mis : stimulusParty('mis'),
+      // A date Sello chose outside the kind's window is a stimulus too (RR-07.2/07.3): REMD is judged, not this MIS.
+      from: stimulus === undefined && !(o.createdOn !== undefined && outsideKindWindow(prepared.metadata, options.books)) ? PARTY.mis : stimulusParty('mis'),
       to: o.viaParty ?? options.serviceParty ?? PARTY.remd,
       clientEntityId: options.clientEntityId,
       timeoutMs: options.timeoutMs,
@@ -255,4 +256,10 @@ function soap11Accepted(request: Hapi.Request, h: Hapi.ResponseToolkit): Hapi.Li
   if (request.path !== MIS_CALLBACK_PATH || !Buffer.isBuffer(payload) || !payload.includes(SOAP11_NS)) return h.continue;
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="${SOAP11_NS}"><soap:Body><registerDocumentResultResponse xmlns="http://egisz.rosminzdrav.ru/iehr/emdr/callback/"><status>success</status></registerDocumentResultResponse></soap:Body></soap:Envelope>`;
   return h.response(body).code(200).type('text/xml; charset=utf-8').takeover();
+}
+
+/** A registration dated where its kind is not valid: only Sello asks for one (a planted fault aside). */
+function outsideKindWindow(metadata: RegisterDocumentMetadata, books: ReferenceBooks): boolean {
+  const date = metadata.creationDateTime.slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !books.kindValidOn(metadata.kind, date).valid;
 }

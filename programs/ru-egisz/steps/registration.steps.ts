@@ -175,9 +175,10 @@ for (const [text, rule] of [
   ['подписи врача и организации к файлу документа {string} проверяются, СНИЛС врача в сертификате равен СНИЛС legalAuthenticator, в сертификате организации есть ОГРН', 'RR-04'],
 ] as const) {
   // What the MIS sent is judged where it is on the wire (judges/wire.ts); REMD pulling the file puts it there.
-  // A rest parameter: cucumber counts declared parameters, and one more than the text's would mean a callback step.
-  Then(text, REGISTERING, async function (this: SelloWorld, ...args: string[]) {
-    const [alias] = args;
+  // A rest parameter: cucumber counts declared parameters (one more than the text's means a callback step), and it
+  // passes its callback after the text's values, so a text without {string} gets a function here.
+  Then(text, REGISTERING, async function (this: SelloWorld, ...args: unknown[]) {
+    const alias = typeof args[0] === 'string' ? args[0] : undefined;
     const context = ru(this);
     if (alias) await pulledFile(context, alias);
     this.report(await wireFindingsUnder(this, rule));

@@ -61,7 +61,11 @@ export async function registerDocument(context: RuScenario, alias: string, spec:
   doc.messageIds = registered.messageIds;
   const first = registered.messageIds[0];
   // The registration as it was on the wire: Sello's client journaled it, or the stand-in that received it.
-  const request = first ? await context.awaitExchange((x) => isOperation(x, 'registerDocument') && sameId(requestMessageId(x), first), context.requestMs, `registerDocument ${first}`) : undefined;
+  // Sent by this step (a reused MessageID also names an earlier registration).
+  const since = doc.sentAt;
+  const request = first
+    ? await context.awaitExchange((x) => isOperation(x, 'registerDocument') && sameId(requestMessageId(x), first) && x.startedAt >= since, context.requestMs, `registerDocument ${first}`)
+    : undefined;
   if (request) {
     doc.request = request;
     doc.metadata = metadataOf(request);
