@@ -71,13 +71,12 @@ Then('РЭМД не регистрирует документ {string} и не �
   const context = ru(this);
   const doc = context.registered(alias);
   await sleep(Math.min(context.propagationMs, 2 * context.callbackMs));
-  const after = context
-    .exchanges()
-    .filter(
-      (x) =>
-        (isOperation(x, 'getDocumentFile') && envelopeOf(x, 'request').payload?.textContent?.includes(doc.localUid)) ||
-        (isOperation(x, 'registerDocumentResult') && doc.messageIds.some((id) => resultOf(x)?.relatesToMessage === id)),
-    );
+  const after = context.exchanges().filter(
+    (x) =>
+      (isOperation(x, 'getDocumentFile') && envelopeOf(x, 'request').payload?.textContent?.includes(doc.localUid)) ||
+      // By localUid: a reused MessageID also names the earlier registration, whose callback is no fault of this one.
+      (isOperation(x, 'registerDocumentResult') && resultOf(x)?.localUid === doc.localUid),
+  );
   this.report(
     expectNone(
       after,
