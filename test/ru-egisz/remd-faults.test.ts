@@ -123,7 +123,7 @@ const PROBES: Record<RemdFaultName, Probe> = {
       return messageIdUuid(call.answer.addressing.messageId ?? '') === messageIdUuid(messageId) ? "the request's" : 'its own';
     },
   },
-  'accept-soap11': { expected: 'refused 500', observe: (r) => accepted(r, { text: soap11, headers: TEXT_XML }) },
+  'accept-soap11': { expected: 'VALIDATION_ERROR', observe: (r) => accepted(r, { text: soap11, headers: TEXT_XML }) },
   'accept-text-xml': { expected: 'VALIDATION_ERROR', observe: (r) => accepted(r, { headers: TEXT_XML }) },
   'accept-unknown-client-entity-id': { expected: 'VALIDATION_ERROR', observe: (r) => accepted(r, { clientEntityId: newUrnUuid().slice(9) }) },
   'malformed-fault-without-code': { expected: 'VALIDATION_ERROR', observe: (r) => accepted(r, { text: (t) => t.slice(0, t.lastIndexOf('</')) }) },

@@ -83,8 +83,11 @@ describe('reference REMD', () => {
     const malformed = await register(remd, doc, { text: (t) => t.slice(0, t.lastIndexOf('</')) });
     assert.equal(malformed.status, 400);
     assert.ok(codeOf(malformed), 'a classifier code in env:Detail');
+    assert.equal(malformed.answer.addressing.action, 'http://www.w3.org/2005/08/addressing/fault');
     const soap11 = await register(remd, doc, { text: (t) => t.split(SOAP12_NS).join(SOAP11_NS), headers: { 'content-type': 'text/xml; charset=utf-8' } });
-    assert.match(soap11.http.text, /VersionMismatch/);
+    // v1.1 wants the SOAP 1.2 VersionMismatch (RR-08.5), not the SOAP 1.1 one Appendix A would allow.
+    assert.equal(soap11.answer.version, '1.2');
+    assert.equal(soap11.answer.fault?.codeLocal, 'VersionMismatch');
     assert.equal(remd.registrations().filter((r) => r.metadata.localUid === doc.metadata.localUid).length, 0);
   });
 
