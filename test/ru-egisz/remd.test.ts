@@ -175,6 +175,40 @@ describe('reference REMD', () => {
   });
 });
 
+describe('reference REMD under bad input', () => {
+  it('answers every malformed or hostile request with a SOAP 1.2 Fault and keeps what it registered', async () => {
+    const kept = await document(mis);
+    await register(remd, kept);
+    const { result } = await callbackFor(mis, kept.metadata.localUid);
+    const wrap = (body: string): string =>
+      `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${SOAP12_NS}" xmlns:wsa="http://www.w3.org/2005/08/addressing"><env:Header><wsa:Action>x:y</wsa:Action><wsa:MessageID>${newUrnUuid()}</wsa:MessageID></env:Header><env:Body>${body}</env:Body></env:Envelope>`;
+    const svc = 'xmlns="http://egisz.rosminzdrav.ru/iehr/emdr/service/"';
+    const hostile = [
+      '',
+      'not xml at all',
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>',
+      wrap(`${'<a>'.repeat(200)}${'</a>'.repeat(200)}`),
+      wrap(`<registerDocument ${svc}/>`),
+      wrap(`<registerDocument ${svc}><localUid>only</localUid></registerDocument>`),
+      wrap(`<getRegistryItem ${svc}/>`),
+      wrap(`<searchRegistryItem ${svc}><organization>1.2</organization></searchRegistryItem>`),
+      wrap(`<unknownOperation ${svc}/>`),
+      Buffer.from([0xff, 0xfe, 0x00, 0x3c]).toString('latin1'),
+    ];
+    for (const text of hostile) {
+      const call = await register(remd, kept, { text: () => text });
+      assert.ok(call.status >= 400, `HTTP ${call.status} for ${text.slice(0, 60)}`);
+      assert.equal(call.answer.version, '1.2', `a SOAP 1.2 answer for ${text.slice(0, 60)}`);
+      assert.ok(call.answer.fault, `a Fault for ${text.slice(0, 60)}`);
+    }
+    const item = readRegistryItem((await registry(remd, 'getRegistryItem', getRegistryItemBody(result.emdrId!))).answer.payload!).value;
+    assert.equal(item?.localUid, kept.metadata.localUid);
+    const after = await document(mis);
+    await register(remd, after);
+    assert.equal((await callbackFor(mis, after.metadata.localUid)).result.status, 'success');
+  });
+});
+
 describe('reference REMD planted faults', () => {
   const remdBehaviours = (createRequire(import.meta.url)('../../programs/ru-egisz/profiles/requirements.json') as { behaviours: Array<{ id: string; roles: string[] }> }).behaviours
     .filter((b) => b.roles.includes('remd'))
