@@ -7,10 +7,10 @@ import { loadProgram, PROGRAMS, ProgramFolderError, programById, resolveRole } f
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-test('the registry runs mx-pgs then pe-ris; each is one folder with features, steps, a catalogue and a target schema', () => {
+test('the registry runs mx-pgs, pe-ris then ru-egisz; each is one folder with features, steps, a catalogue and a target schema', () => {
   assert.deepEqual(
     PROGRAMS.map((p) => p.id),
-    ['mx-pgs', 'pe-ris'],
+    ['mx-pgs', 'pe-ris', 'ru-egisz'],
   );
   for (const p of PROGRAMS) {
     assert.equal(p.folder, join(root, 'programs', p.id));
@@ -23,7 +23,7 @@ test('the registry runs mx-pgs then pe-ris; each is one folder with features, st
     assert.ok(existsSync(join(p.profilesDir, 'requirements.json')));
     assert.equal((p.targetSchema as { type?: string }).type, 'object');
   }
-  assert.equal(programById('ru-egisz'), undefined);
+  assert.equal(programById('xx-nope'), undefined);
 });
 
 test('a role on the command line is qualified by its program when a bare one would be ambiguous', () => {

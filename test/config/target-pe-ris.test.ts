@@ -46,6 +46,6 @@ test('a pe-ris target cannot use mx-pgs roles or members, and an unknown program
   assert.match(role.message, /\/sut\/role/);
   const mixed = configurationError(() => parseTarget(`${SIHCE}credentials: { IMSS: { clientId: a, clientSecret: b } }\n`, 'm.yaml', {}));
   assert.match(mixed.message, /additional properties \(credentials\)/);
-  const unknown = configurationError(() => parseTarget('program: ru-egisz\nsut: { role: x }\n', 'u.yaml', {}));
-  assert.match(unknown.message, /\/program: must be one of mx-pgs, pe-ris/);
+  const unknown = configurationError(() => parseTarget('program: xx-nope\nsut: { role: x }\n', 'u.yaml', {}));
+  assert.match(unknown.message, /\/program: must be one of mx-pgs, pe-ris, ru-egisz/);
 });

@@ -14,17 +14,17 @@ interface AllureResult {
 // `npm run report:allure` builds one report from every program's allure-results of a certification: each program's
 // results must be there, in its own directory, labelled with the program, none overwriting another's. No Java needed.
 // Run without --quiet, as `npm start` runs: the console's progress formatter must not displace the Allure reporter.
-test('a run over two programs leaves allure-results for both, labelled per program, that one Allure report can combine', async () => {
+test('a run over every program leaves allure-results for each, labelled per program, that one Allure report can combine', async () => {
   const dir = await tempDir('sello-allure-');
   try {
     const out = join(dir, 'out');
-    const run = await runSello(['run', '--out', out, '--tags', '@RIS-FLOW-01.2 or @PGS-API-02']);
+    const run = await runSello(['run', '--out', out, '--tags', '@RIS-FLOW-01.2 or @PGS-API-02 or @RR-10.1']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const cert = join(out, (await readdir(out)).find((n) => n !== 'latest') ?? '');
     const certification = JSON.parse(await readFile(join(cert, 'certification.json'), 'utf8')) as { programs: { program: string; directory: string; totals: { scenarios: number } }[] };
     assert.deepEqual(
       certification.programs.map((p) => p.program),
-      ['mx-pgs', 'pe-ris'],
+      ['mx-pgs', 'pe-ris', 'ru-egisz'],
     );
 
     assert.deepEqual(
