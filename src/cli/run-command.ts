@@ -8,7 +8,7 @@ import parseTagExpression from '@cucumber/tag-expressions';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
 import { describeSut, loadTarget, sutAddress, sutEndpoints, type TargetFile, targetSecrets, unscrubbedVariables } from '../config/target.ts';
 import { SelloWorld } from '../cucumber/world.ts';
-import { PROGRAM_IDS, PROGRAMS, type ProgramDefinition, programById, resolveRole } from '../programs/registry.ts';
+import { PROGRAMS, type ProgramDefinition, programById, resolveRole } from '../programs/registry.ts';
 import { buildReport } from '../report/build-report.ts';
 import { CERTIFICATION_FILE, type Certification, type CertificationProgram } from '../report/certification.ts';
 import { certificationHtml } from '../report/certification-html.ts';
@@ -88,6 +88,13 @@ async function runWithTarget(options: RunOptions, chosen: ProgramDefinition | un
     throw new ConfigurationError('--parallel > 1 runs the reference implementations only; with a target file, run with --parallel 1');
   }
   const programs = chosen ? [chosen] : target ? [programById(target.program)!] : [...PROGRAMS];
+  // A redaction that misses what a program's evidence carries would be worse than none: it would look done.
+  const unredactable = options.redact ? programs.filter((p) => p.redactable === false) : [];
+  if (unredactable.length > 0) {
+    throw new ConfigurationError(
+      `--redact cannot pseudonymize the evidence of ${unredactable.map((p) => p.id).join(', ')} yet (README); run ${programs.length > 1 ? 'the other programs with --program, or ' : ''}without --redact and keep the directory private`,
+    );
+  }
   const faults = parseFaults(options['plant-fault'] ?? [], programs);
   // Catalogues and key are checked before any scenario runs: a typo must not cost a whole run.
   const runs: ProgramRun[] = programs.map((program) => ({ program, catalogue: loadCatalogue(program), faults: faults.get(program.id) ?? {} }));

@@ -64,6 +64,11 @@ export interface ProgramModule {
   mocksOptions?: readonly ProgramOption[];
   /** Starts reference implementations for `sello mocks`. Import them lazily: `sello verify` needs none of them. */
   startMocks(request: MocksRequest): Promise<RunningMocks>;
+  /**
+   * False when `--redact` does not know where its evidence carries people's data (the run is refused rather than
+   * half-redacted). Default true.
+   */
+  redactable?: boolean;
   /** Its HL7 v2 message profiles and rule checks, for `sello validate x.hl7`; loaded lazily like the mocks. */
   hl7v2?(): Promise<import('../hl7v2/rules.ts').Hl7v2Contract>;
 }
