@@ -128,4 +128,34 @@ describe('reference gateway, planted faults', () => {
       await faulty.stop();
     }
   });
+
+  it('rate-limit-immediate-retry repeats at once after RATE_LIMIT, with a new MessageID (only the pause is wrong: RR-17.2)', async () => {
+    let urls = { callbackUrl: '', documentFileUrl: '' };
+    const faulty = await startGateway({
+      journal,
+      remdServiceUrl: remd.serviceUrl,
+      clientEntityId: GATEWAY_CLIENT,
+      systems: () => urls,
+      callbackMs: CALLBACK_MS,
+      faults: ['rate-limit-immediate-retry', 'no-timeout-callback'],
+    });
+    const client = await misFor(journal, faulty.serviceUrl, { seed: 'gw-faulty-2', rateLimitRetries: 0 });
+    urls = { callbackUrl: client.callbackUrl, documentFileUrl: client.documentFileUrl };
+    try {
+      const start = remd.received.length;
+      remd.failNext('RATE_LIMIT');
+      const registration = await client.register();
+      assert.equal(registration.status, 'accepted');
+      const [first, repeat] = remd.received.slice(start).map((r) => r.envelope.addressing.messageId!);
+      assert.ok(first && repeat && !sameMessageId(first, repeat));
+      const relays = journal
+        .all()
+        .filter((x) => x.from === PARTY.gateway && x.to === PARTY.remd)
+        .slice(-2);
+      assert.ok(Date.parse(relays[1]!.startedAt) - Date.parse(relays[0]!.finishedAt) < 1000);
+    } finally {
+      await client.stop();
+      await faulty.stop();
+    }
+  });
 });

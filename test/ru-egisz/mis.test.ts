@@ -153,6 +153,23 @@ describe('reference MIS, planted faults', () => {
     }
   });
 
+  it('ack-without-relates-to acknowledges a callback (taken, not a Fault) with no wsa:RelatesTo; the reference MIS relates its acknowledgement', async () => {
+    const faulty = await misFor(journal, remd.serviceUrl, { faults: ['ack-without-relates-to'], seed: 'faulty-3' });
+    try {
+      for (const m of [mis, faulty]) {
+        const registration = await m.register();
+        const ack = await remd.callBack(m.callbackUrl, remd.callbackEnvelope(success(registration.messageId, registration.document.metadata)));
+        assert.equal(ack.status, 200);
+        assert.equal(ack.answer.fault, undefined);
+        assert.ok(ack.answer.addressing.messageId && ack.answer.addressing.action);
+        assert.equal(ack.answer.addressing.relatesTo.length, m === mis ? 1 : 0);
+        assert.equal(m.registrations().find((r) => r.localUid === registration.localUid)?.result?.status, 'success');
+      }
+    } finally {
+      await faulty.stop();
+    }
+  });
+
   it("repeated-local-uid gives the second document the first one's localUid", async () => {
     const faulty = await misFor(journal, remd.serviceUrl, { faults: ['repeated-local-uid'], seed: 'faulty-2' });
     try {

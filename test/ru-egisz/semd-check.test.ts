@@ -244,6 +244,21 @@ test('exhaustive: every stage that can run reports (a wrong doctor SNILS also fa
   assert.ok(checks[2]!.findings.some((f) => f.message.en.startsWith('RU194-42')));
 });
 
+test("a SNILS check number the Schematron refuses is RR-02's finding within XML_VALIDATION_ERROR; the CDA's other asserts stay RR-01", async () => {
+  const { checks } = await registration(
+    {
+      doc: (d) => void (d.patient.snils = wrongCheck(d.patient.snils)),
+      text: (t) => t.replace('<realmCode code="RU"/>', ''),
+    },
+    { exhaustive: true },
+  );
+  const xml = checks.find((c) => c.code === 'XML_VALIDATION_ERROR');
+  assert.equal(xml?.rule, 'RR-01');
+  const rules = new Map(xml!.findings.map((f) => [f.message.en.split(':')[0], f.ruleId]));
+  assert.equal(rules.get('RU194-32'), 'RR-02');
+  assert.equal(rules.get('RU194-01'), 'RR-01');
+});
+
 test('registrations checked side by side (one XSD call) each get their own answer', async () => {
   const good = (await registration()).input;
   const noRealm = (await registration({ text: (t) => t.replace('<realmCode code="RU"/>', '') })).input;

@@ -8,6 +8,7 @@ import type { SoapEnvelope } from '../../../src/soap/index.ts';
 import { readDocumentFile } from '../lib/messages.ts';
 import { ReferenceBooks } from '../lib/reference-books.ts';
 import type { Registers } from '../lib/registers.ts';
+import { digestStage } from '../lib/registration-stages.ts';
 import { checkRegistration, loadSemdValidators } from '../lib/semd-check.ts';
 import type { JudgedFinding } from './expectations.ts';
 import { BODY, finding, underRule } from './soap-leg.ts';
@@ -26,6 +27,20 @@ const OPEN_REGISTERS: Registers = {
 };
 
 const FILE = `${BODY}/cb:getDocumentFileResponse/cb:file`;
+
+/**
+ * Which of the MIS's registrations of a localUid (in journal order) a file served at `servedAt` is judged against: the
+ * latest one sent by then, unless the MIS registered that localUid more than once (RR-13's finding) — then the one
+ * whose digest the file carries (the MIS may already serve the next document under that localUid), so the reuse is
+ * not reported again as a file or metadata that does not match (RR-06, RR-03).
+ */
+export function servedRegistration(candidates: readonly SeenRegistration[], env: SoapEnvelope, servedAt: string): SeenRegistration | undefined {
+  const latest = candidates.filter((g) => g.startedAt <= servedAt).at(-1);
+  if (candidates.length < 2 || !env.payload) return latest;
+  const file = readDocumentFile(env.payload).value?.file;
+  if (!file) return latest;
+  return candidates.findLast((g) => g.metadata !== undefined && digestStage(g.metadata, file).length === 0) ?? latest;
+}
 
 /**
  * The MIS's getDocumentFile answer `x` (already read as `env`, not a Fault) for `registration`, the registerDocument
@@ -68,7 +83,9 @@ export async function judgeServedDocument(x: ExchangeEntry, env: SoapEnvelope, r
     if (c.rule === 'RR-13') continue;
     const findings = c.findings.length > 0 ? c.findings : [finding(c.rule, 'business-rule', FILE, c.message.ru, c.message.en)];
     for (const f of findings) {
-      const judged = underRule(c.rule, { ...f, message: { ru: `${c.code}: ${f.message.ru ?? f.message.en}`, en: `${c.code}: ${f.message.en}` } });
+      // Each finding keeps the rule it names (one code can gather several: a SNILS in the CDA is RR-02's, not RR-01's).
+      const rule = /^RR-\d+$/.test(f.ruleId) ? f.ruleId : c.rule;
+      const judged = underRule(rule, { ...f, message: { ru: `${c.code}: ${f.message.ru ?? f.message.en}`, en: `${c.code}: ${f.message.en}` } });
       const inRegistration = f.location.startsWith('/svc:registerDocument');
       out.push({ ...judged, role: 'mis', ...(inRegistration ? { exchangeId: registration.exchangeId, side: 'request' as const } : { exchangeId: x.id, side: 'response' as const }) });
     }

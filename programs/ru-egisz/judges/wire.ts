@@ -18,11 +18,11 @@ import { EGIS_NS } from '../lib/contract.ts';
 import { checkFaultDetail, checkMessage, checkTransportHeader } from '../lib/message-check.ts';
 import { readGetDocumentFile, readRegisterDocument } from '../lib/messages.ts';
 import { judgeCallback, judgeCallbackRepeat, resultOf } from './callback-leg.ts';
-import { judgeServedDocument } from './document-leg.ts';
+import { judgeServedDocument, servedRegistration } from './document-leg.ts';
 import type { JudgedFinding } from './expectations.ts';
 import { isVersionMismatch } from './expectations.ts';
 import { judgeRelays } from './relay.ts';
-import { BODY, childNamed, clientEntityIdOf, finding, HEADER, judgeAnswerTransport, judgeFault, judgeRequestTransport, messageIdKey } from './soap-leg.ts';
+import { BODY, childNamed, clientEntityIdOf, finding, HEADER, judgeAnswerTransport, judgeFault, judgeRequestTransport, messageIdKey, underRule } from './soap-leg.ts';
 import { readWire, type WireRead } from './wire-read.ts';
 import { registrationKey, type WireState } from './wire-state.ts';
 
@@ -96,7 +96,7 @@ async function judgeAnswer(r: WireRead, role: string, state: WireState): Promise
   if (req?.version === '1.1' && isVersionMismatch(text(r.x, 'response') ?? '')) return [];
   if (res.fault) {
     const detail = res.version === '1.2' ? res.fault.detail : undefined;
-    return on(r, 'response', role, [...judgeFault(res, r.x.status, req), ...(detail ? await checkFaultDetail(detail) : [])]);
+    return on(r, 'response', role, relayedFaultRelation(r, role, state, [...judgeFault(res, r.x.status, req), ...(detail ? await checkFaultDetail(detail) : [])]));
   }
   const out = on(r, 'response', role, judgeAnswerTransport(res, req));
   // RR-08: a SOAP 1.1 envelope is answered VersionMismatch, another media type a Sender Fault (415) — never taken.
@@ -120,10 +120,25 @@ async function judgeAnswer(r: WireRead, role: string, state: WireState): Promise
   if (op === 'getDocumentFile' && role === 'mis' && req?.payload) {
     const localUid = readGetDocumentFile(req.payload).value?.localUid;
     // The MIS's own registration of that document; a document a Sello stimulus registered is Sello's, not judged.
-    const registration = [...state.registrations.values()].filter((g) => g.sender === 'mis' && g.metadata?.localUid === localUid && g.startedAt <= r.x.startedAt).at(-1);
+    const registration = servedRegistration(
+      [...state.registrations.values()].filter((g) => g.sender === 'mis' && g.metadata?.localUid === localUid),
+      res,
+      r.x.startedAt,
+    );
     if (registration) out.push(...(await judgeServedDocument(r.x, res, registration, state)));
   }
   return out;
+}
+
+/**
+ * RR-14.2: a gateway whose Fault to the MIS relates to the request it relayed to REMD (not to the MIS's) got the relay
+ * wrong — that RelatesTo is RR-14's finding, not a second one of the Fault's shape (RR-09).
+ */
+function relayedFaultRelation(r: WireRead, role: string, state: WireState, findings: ReturnType<typeof finding>[]): ReturnType<typeof finding>[] {
+  if (role !== 'gateway' || r.op !== 'registerDocument' || !r.res) return findings;
+  const relayed = new Set([...state.registrations.values()].filter((g) => g.sender === 'gateway').map((g) => messageIdKey(g.messageId)));
+  if (!r.res.addressing.relatesTo.some((x) => relayed.has(messageIdKey(x.id)))) return findings;
+  return findings.map((f) => (f.ruleId === 'RR-09' && f.location.includes('RelatesTo') ? underRule('RR-14', f) : f));
 }
 
 /** RR-05: a request's MessageID not used before by its sender (a transport retry and a callback's repeat aside). */

@@ -108,6 +108,9 @@ function xsdFindings(doc: XsdDocument, schema: XsdSchemaSet): Promise<Finding[]>
   });
 }
 
+/** Kind 194's Schematron asserts on a SNILS's digits and check number (patient, staff): RR-02, not RR-01. */
+const SNILS_ASSERTS: ReadonlySet<string> = new Set(['RU194-32', 'RU194-42']);
+
 /** RR-01: well-formed, then the kind's XSD, then its Schematron; warnings do not refuse. */
 async function xmlStage(parsed: ReturnType<typeof parseXml>, validators: SemdValidators): Promise<{ checks: RegistrationCheck[]; document?: Document }> {
   let failed = parsed.findings.filter((f) => f.severity === 'error' || f.severity === 'fatal');
@@ -126,7 +129,12 @@ async function xmlStage(parsed: ReturnType<typeof parseXml>, validators: SemdVal
     ru: `СЭМД не прошел проверку XSD или Schematron: ${first.ruleId}: ${first.message.ru ?? first.message.en} — ${atRu}${more.ru}`,
     en: `The SEMD fails its XSD or Schematron: ${first.ruleId}: ${first.message.en} at ${at}${more.en}`,
   };
-  const findings = failed.map((f) => ({ ...f, ruleId: 'RR-01', message: { en: `${f.ruleId}: ${f.message.en}`, ...(f.message.ru ? { ru: `${f.ruleId}: ${f.message.ru}` } : {}) } }));
+  // A SNILS check number is RR-02's, wherever it is written: the check stays REMD's XML_VALIDATION_ERROR, its finding RR-02.
+  const findings = failed.map((f) => ({
+    ...f,
+    ruleId: SNILS_ASSERTS.has(f.ruleId) ? 'RR-02' : 'RR-01',
+    message: { en: `${f.ruleId}: ${f.message.en}`, ...(f.message.ru ? { ru: `${f.ruleId}: ${f.message.ru}` } : {}) },
+  }));
   return { checks: [{ code: 'XML_VALIDATION_ERROR', rule: 'RR-01', message, findings }], document };
 }
 

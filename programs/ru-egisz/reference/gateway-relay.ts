@@ -119,7 +119,7 @@ export class GatewayRelays {
     const immediate = faults.has('rate-limit-immediate-retry');
     const retries = immediate ? 1 : (options.rateLimitRetries ?? 0);
     for (let attempt = 0; ; attempt++) {
-      const messageId = faults.has('reuse-mis-message-id') ? misMessageId : immediate && relay.messageIds[0] ? relay.messageIds[0] : newUrnUuid();
+      const messageId = faults.has('reuse-mis-message-id') ? misMessageId : newUrnUuid();
       relay.messageIds.push(messageId);
       const clientEntityId = faults.has('relay-without-client-entity-id') ? undefined : options.clientEntityId;
       const text = ruEnvelope('registerDocument', { body: registerDocumentBody(metadata), messageId, ...(clientEntityId ? { clientEntityId } : {}) });

@@ -23,7 +23,7 @@ export const MIS_FAULTS = {
   'unknown-file-answered': 'RR-06.2',
   'date-outside-kind': 'RR-07.1',
   'no-client-entity-id': 'RR-08.1',
-  'ack-without-status': 'RR-08.2',
+  'ack-without-relates-to': 'RR-08.2',
   'accept-soap11-callback': 'RR-08.3',
   'file-fault-without-code': 'RR-09.4',
   'fault-on-success-callback': 'RR-10.3',
@@ -70,10 +70,9 @@ const textOf = (findings: ReadonlyArray<{ message: { en: string; ru?: string } }
 
 const answer = (body: SoapReply['body']): SoapReply => ({ body, prefixes: RU_PREFIXES });
 
-/** The acknowledgement of a callback; with `ack-without-status`, a body its XSD refuses (no status). */
-function ack(faults: MisEndpointContext<Registration>['faults']): SoapReply {
-  const body = callbackAckBody();
-  return answer(faults.has('ack-without-status') ? { ...body, children: [] } : body);
+/** The acknowledgement of a callback (planted `ack-without-relates-to` strips its wsa:RelatesTo on the way out: mis.ts). */
+function ack(): SoapReply {
+  return answer(callbackAckBody());
 }
 
 function fileFault(localUid: string, faults: MisEndpointContext<Registration>['faults']): { fault: SoapFault12Options } {
@@ -96,7 +95,7 @@ export function misHandlers<R extends Registration>(ctx: MisEndpointContext<R>):
     const result = read.value;
     const registration = ctx.registrationFor(result.relatesToMessage);
     if (!registration) {
-      if (faults.has('accept-unknown-callback')) return ack(faults);
+      if (faults.has('accept-unknown-callback')) return ack();
       return {
         fault: remdFault('WRONG_MESSAGE_ID', {
           ru: `relatesToMessage ${result.relatesToMessage} не относится ни к одному запросу МИС`,
@@ -114,7 +113,7 @@ export function misHandlers<R extends Registration>(ctx: MisEndpointContext<R>):
       // No acknowledgement at all: the answer is held past the sender's timeout, then the connection is dropped.
       await ctx.hold(ctx.holdMs);
       request.raw.req.socket?.destroy();
-      return ack(faults);
+      return ack();
     }
     if (result.status === 'success' && faults.has('fault-on-success-callback'))
       return { fault: remdFault('VALIDATION_ERROR', { ru: 'Результат не принят', en: 'Result not taken' }, { receiver: true }) };
@@ -123,7 +122,7 @@ export function misHandlers<R extends Registration>(ctx: MisEndpointContext<R>):
     const repeated = (messageId !== undefined && seen.has(messageId.toLowerCase().replace(/^urn:uuid:/, ''))) || registration.result !== undefined;
     if (messageId) seen.add(messageId.toLowerCase().replace(/^urn:uuid:/, ''));
     if (!repeated || faults.has('duplicate-callback-taken-twice')) ctx.take(registration, { result, ...(messageId ? { messageId } : {}), receivedAt: new Date().toISOString() });
-    return ack(faults);
+    return ack();
   };
 
   const file: SoapHandler = ({ payload, request }) => {

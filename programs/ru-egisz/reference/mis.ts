@@ -210,6 +210,7 @@ export async function startMis(options: MisOptions): Promise<RunningMis> {
       });
       classifyRefusals(server, [MIS_CALLBACK_PATH]);
       if (faults.has('accept-soap11-callback')) server.ext('onPreHandler', (request, h) => soap11Accepted(request, h));
+      if (faults.has('ack-without-relates-to')) server.ext('onPreResponse', (request, h) => ackWithoutRelatesTo(request, h));
       server.route({ method: 'POST', path: MIS_CONTROL_PATH, handler: (request, h) => control(request, h, register) });
     },
   );
@@ -256,6 +257,18 @@ function soap11Accepted(request: Hapi.Request, h: Hapi.ResponseToolkit): Hapi.Li
   if (request.path !== MIS_CALLBACK_PATH || !Buffer.isBuffer(payload) || !payload.includes(SOAP11_NS)) return h.continue;
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="${SOAP11_NS}"><soap:Body><registerDocumentResultResponse xmlns="http://egisz.rosminzdrav.ru/iehr/emdr/callback/"><status>success</status></registerDocumentResultResponse></soap:Body></soap:Envelope>`;
   return h.response(body).code(200).type('text/xml; charset=utf-8').takeover();
+}
+
+/** Planted fault `ack-without-relates-to`: the callback's acknowledgement leaves with no wsa:RelatesTo (RR-08.2). */
+function ackWithoutRelatesTo(request: Hapi.Request, h: Hapi.ResponseToolkit): Hapi.Lifecycle.ReturnValue {
+  const response = request.response;
+  if (request.path !== MIS_CALLBACK_PATH || 'isBoom' in response || typeof response.source !== 'string' || !response.source.includes('registerDocumentResultResponse')) return h.continue;
+  const body = response.source.replace(/<([\w.-]+:)?RelatesTo\b[^>]*>[^<]*<\/([\w.-]+:)?RelatesTo>/g, '');
+  return h
+    .response(body)
+    .code(response.statusCode)
+    .type(String(response.headers['content-type'] ?? 'application/soap+xml; charset=UTF-8'))
+    .takeover();
 }
 
 /** A registration dated where its kind is not valid: only Sello asks for one (a planted fault aside). */

@@ -21,7 +21,7 @@ import {
 import { PARTY } from '../lib/contract.ts';
 import { relayedRequest } from './faults.steps.ts';
 import { awaitCallback, callbacksFor } from './registration.steps.ts';
-import { notFound, type RuScenario, ru, wireFindingsUnder } from './ru-context.ts';
+import { notFound, type RuScenario, reportRootCause, ru, wireFindingsUnder } from './ru-context.ts';
 import { pullFile } from './stand-ins.ts';
 import { REGISTERING, RETRYING } from './timeouts.ts';
 
@@ -68,7 +68,12 @@ Then('шлюз возвращает МИС обратный вызов для {s
   const doc = context.registered(alias);
   const x = await awaitCallback(context, alias, PARTY.gateway);
   const r = x ? resultOf(x) : undefined;
-  this.report(expectCallback(x, { status: r?.status ?? 'success', relatesTo: doc.messageIds[0]!, localUid: doc.localUid }, context.judged('RR-05')));
+  // RR-05 is the correlation; what the callback carries is RR-14's (the relay judge and RR-14.3/14.4 compare it with
+  // REMD's). No callback at all: the cause on the wire (a relay REMD refused) is the finding, when there is one.
+  const correlation = expectCallback(x, { status: r?.status ?? 'success', relatesTo: doc.messageIds[0]! }, context.judged('RR-05')).filter(
+    (f) => !f.location.includes('/cb:registerDocumentResult/') || f.location.endsWith('/cb:relatesToMessage'),
+  );
+  await reportRootCause(this, correlation);
 });
 
 Then('сообщения шлюза — SOAP 1.2 с WS-Addressing, его clientEntityId и телами по XSD', async function (this: SelloWorld) {

@@ -61,10 +61,16 @@ export async function registerDocument(context: RuScenario, alias: string, spec:
   doc.messageIds = registered.messageIds;
   const first = registered.messageIds[0];
   // The registration as it was on the wire: Sello's client journaled it, or the stand-in that received it.
-  // Sent by this step (a reused MessageID also names an earlier registration).
+  // Sent by this step (a reused MessageID also names an earlier registration) to where the MIS sent it (a gateway
+  // relaying with the MIS's MessageID sends REMD one too).
   const since = doc.sentAt;
+  const to = viaGateway ? PARTY.gateway : PARTY.remd;
   const request = first
-    ? await context.awaitExchange((x) => isOperation(x, 'registerDocument') && sameId(requestMessageId(x), first) && x.startedAt >= since, context.requestMs, `registerDocument ${first}`)
+    ? await context.awaitExchange(
+        (x) => isOperation(x, 'registerDocument') && x.to === to && sameId(requestMessageId(x), first) && x.startedAt >= since,
+        context.requestMs,
+        `registerDocument ${first}`,
+      )
     : undefined;
   if (request) {
     doc.request = request;
