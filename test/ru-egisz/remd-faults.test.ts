@@ -176,9 +176,13 @@ const PROBES: Record<RemdFaultName, Probe> = {
       return item?.patientSnils && item.patientSnils.replace(/\D/g, '') === done.snils.replace(/\D/g, '') ? 'the patient' : `«${item?.patientSnils}»`;
     },
   },
-  'unknown-emdr-id-internal-error': {
-    expected: 'VALIDATION_ERROR',
-    observe: async (r) => codeOf(await registry(r, 'getRegistryItem', getRegistryItemBody('77.01.99.01.000000001'))) ?? 'no code',
+  'unknown-emdr-id-not-named': {
+    expected: 'VALIDATION_ERROR naming emdrId',
+    observe: async (r) => {
+      const call = await registry(r, 'getRegistryItem', getRegistryItemBody('77.01.99.01.000000001'));
+      const text = Object.values(call.answer.fault?.reason ?? {}).join(' ');
+      return `${codeOf(call) ?? 'no code'}${text.includes('emdrId') ? ' naming emdrId' : ` «${text}»`}`;
+    },
   },
   'search-ignores-patient-snils': {
     expected: '1',

@@ -48,7 +48,7 @@ export const REMD_FAULTS = {
   'no-retry-after-503': 'RR-15.2',
   'no-rate-limit': 'RR-16.1',
   'registry-item-without-patient-snils': 'RR-18.1',
-  'unknown-emdr-id-internal-error': 'RR-18.2',
+  'unknown-emdr-id-not-named': 'RR-18.2',
   'search-ignores-patient-snils': 'RR-18.3',
 } as const;
 

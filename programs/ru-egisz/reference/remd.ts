@@ -179,7 +179,8 @@ export async function startRemd(options: RemdOptions): Promise<RunningRemd> {
     if (!emdrId) return fault('VALIDATION_ERROR', textOf(read.findings, 'emdrId'));
     const item = registry.item(emdrId);
     if (!item) {
-      if (faults.has('unknown-emdr-id-internal-error')) return { fault: { code: 'Receiver', reason: { ru: 'Внутренняя ошибка РЭМД', en: 'Internal error of REMD' } } };
+      // Planted RR-18.2: a well-formed refusal that does not say which field was wrong.
+      if (faults.has('unknown-emdr-id-not-named')) return fault('VALIDATION_ERROR', { ru: 'Запись в реестре не найдена', en: 'No such registry entry' });
       return fault('VALIDATION_ERROR', { ru: `emdrId ${emdrId} не найден в реестре`, en: `emdrId ${emdrId} is not in the registry` });
     }
     return answer(registryItemBody(faults.has('registry-item-without-patient-snils') ? { ...item, patientSnils: '' } : item));

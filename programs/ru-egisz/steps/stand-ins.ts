@@ -7,7 +7,7 @@
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { messageIdUuid, newUrnUuid, type SoapCallResult, soapCall } from '../../../src/soap/index.ts';
 import { sendHttp } from '../../../src/transport/http-client.ts';
-import { envelopeOf, isOperation, metadataOf, requestMessageId } from '../judges/expectations.ts';
+import { isOperation, metadataOf, requestMessageId } from '../judges/expectations.ts';
 import { PARTY, type RegisterDocumentResult, type RegistrySearch, stimulusParty } from '../lib/contract.ts';
 import { getDocumentFileBody, getRegistryItemBody, registerDocumentResultBody, ruEnvelope, searchRegistryItemBody } from '../lib/messages.ts';
 import type { MisStimulus } from '../reference/mis.ts';
@@ -103,20 +103,10 @@ async function registerThroughControl(context: RuScenario, spec: RegistrationSpe
 export async function registryCall(context: RuScenario, request: { emdrId: string } | { search: RegistrySearch }): Promise<SoapCallResult> {
   const op = 'emdrId' in request ? 'getRegistryItem' : 'searchRegistryItem';
   const body = 'emdrId' in request ? getRegistryItemBody(request.emdrId) : searchRegistryItemBody(request.search);
-  const clientEntityId = misClientEntityId(context);
-  const envelope = ruEnvelope(op, { body, messageId: newUrnUuid(), ...(clientEntityId ? { clientEntityId } : {}) });
+  // The deployment's MIS GUID, not one read back from the journal: a scenario run alone has no registration to
+  // read it from, and a stimulus sent with an unknown clientEntityId must not lend it its GUID.
+  const envelope = ruEnvelope(op, { body, messageId: newUrnUuid(), clientEntityId: context.deployment.endpoints.mis.clientEntityId });
   return soapCall(context.deployment.endpoints.remd.serviceUrl, envelope, { journal: journal, from: PARTY.mis, to: PARTY.remd, timeoutMs: context.requestMs });
-}
-
-/** The stand-in MIS's GUID, as its registrations of this run carried it. */
-function misClientEntityId(context: RuScenario): string | undefined {
-  for (const x of journal.all()) {
-    if (x.from !== stimulusParty('mis') && x.from !== PARTY.mis) continue;
-    const header = envelopeOf(x, 'request').headers.find((h) => h.name.local === 'transportHeader');
-    const id = header?.element.getElementsByTagNameNS('*', 'clientEntityId')[0]?.textContent?.trim();
-    if (id) return id;
-  }
-  return context.target?.sello?.clientEntityId;
 }
 
 // ——— Sello (REMD) ———
