@@ -16,7 +16,7 @@ import {
 } from '../judges/expectations.ts';
 import { PARTY } from '../lib/contract.ts';
 import type { MisStimulus } from '../reference/mis.ts';
-import { notFound, type RuScenario, ru, wireFindingsUnder } from './ru-context.ts';
+import { notFound, type RuScenario, reportRootCause, ru, wireFindingsUnder } from './ru-context.ts';
 import { pullFile, registerDocument, registryCall } from './stand-ins.ts';
 import { REGISTERING } from './timeouts.ts';
 
@@ -118,19 +118,20 @@ Then(
     const r = x ? resultOf(x) : undefined;
     if (orRegisters && r?.status === 'success') return;
     const behaviour = context.world.requirements.find((id) => id !== 'RR-10' && id !== 'RR-05' && id !== 'RR-08') ?? 'RR-10';
-    this.report(
-      expectCallback(
-        x,
-        {
-          status: status as 'success' | 'error',
-          ...(code ? { code } : {}),
-          localUid: doc.localUid,
-          ...(doc.messageIds[0] ? { relatesTo: doc.messageIds[0] } : {}),
-          ...(doc.sentAt ? { notBefore: doc.sentAt } : {}),
-        },
-        context.judged(behaviour),
-      ),
+    const findings = expectCallback(
+      x,
+      {
+        status: status as 'success' | 'error',
+        ...(code ? { code } : {}),
+        localUid: doc.localUid,
+        ...(doc.messageIds[0] ? { relatesTo: doc.messageIds[0] } : {}),
+        ...(doc.sentAt ? { notBefore: doc.sentAt } : {}),
+      },
+      context.judged(behaviour),
     );
+    // A callback that came but relates to no MessageID of the registration is not missing: the wire names its fault (RR-05).
+    if (!x) return reportRootCause(this, findings);
+    this.report(findings);
   },
 );
 
