@@ -487,6 +487,10 @@ test('a `sello (mis)` stimulus is not judged (a SOAP 1.1 envelope, a non-UUID Me
   soap11.x.id = 'taken-soap11';
   const taken = await judgeWire([soap11.x], s);
   assert.ok(taken.length > 0 && taken.every((f) => f.role === 'remd' && f.ruleId === 'RR-08'), summary(taken).join('\n'));
+  // Its callback relates to the registration REMD did take: the defect stays RR-08's, not a second one of RR-05's.
+  soap11.x.response!.body = ack('registerDocument', soap11.messageId);
+  const told = await judgeWire([soap11.x, callback(doc, success(soap11.messageId))], state());
+  assert.deepEqual(rules(told), ['RR-08'], summary(told).join('\n'));
 });
 
 test('findingKey tells findings apart by rule, role, exchange, side and location', () => {

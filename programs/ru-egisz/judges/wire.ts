@@ -23,7 +23,7 @@ import type { JudgedFinding } from './expectations.ts';
 import { isVersionMismatch } from './expectations.ts';
 import { judgeRelays } from './relay.ts';
 import { BODY, childNamed, clientEntityIdOf, finding, HEADER, judgeAnswerTransport, judgeFault, judgeRequestTransport, messageIdKey, underRule } from './soap-leg.ts';
-import { readWire, type WireRead } from './wire-read.ts';
+import { readWire, requestAsTaken, type WireRead } from './wire-read.ts';
 import { registrationKey, type WireState } from './wire-state.ts';
 
 export { newWireState, roleOf, type WireState } from './wire-state.ts';
@@ -39,13 +39,14 @@ const accepted = (r: WireRead): boolean => r.res?.version === '1.2' && !r.res.fa
 /** Every registerDocument on the wire, whoever sent it, and every success callback marking one registered. */
 function record(reads: readonly WireRead[], state: WireState): void {
   for (const r of reads) {
-    const id = r.req?.addressing.messageId;
-    if (r.op !== 'registerDocument' || !id || !r.req) continue;
+    const { req, op } = requestAsTaken(r);
+    const id = req?.addressing.messageId;
+    if (op !== 'registerDocument' || !id || !req) continue;
     const key = registrationKey(r.receiver ?? r.x.to, id);
     const known = state.registrations.get(key);
     if (known && known.exchangeId !== r.x.id) continue;
-    const metadata = r.req.payload ? readRegisterDocument(r.req.payload).value : undefined;
-    const client = clientEntityIdOf(r.req);
+    const metadata = req.payload ? readRegisterDocument(req.payload).value : undefined;
+    const client = clientEntityIdOf(req);
     state.registrations.set(key, {
       exchangeId: r.x.id,
       party: r.x.from,
