@@ -28,7 +28,13 @@ export function readContentType(header: string | undefined): ContentType {
   return out;
 }
 
-/** A Content-Type value for a SOAP 1.2 message, with the action parameter quoted when there is one. */
+/** What an HTTP header's quoted-string can carry: visible ASCII and spaces (a control character would be refused). */
+const HEADER_SAFE = /^[\x20-\x7e]*$/;
+
+/**
+ * A Content-Type value for a SOAP 1.2 message, with the action parameter quoted when there is one. The parameter is
+ * optional (RFC 3902): an Action a header cannot carry (a peer's control characters echoed back) is left out of it.
+ */
 export function soap12ContentType(action?: string): string {
-  return action === undefined ? 'application/soap+xml; charset=UTF-8' : `application/soap+xml; charset=UTF-8; action="${action.replace(/["\\]/g, '\\$&')}"`;
+  return action === undefined || !HEADER_SAFE.test(action) ? 'application/soap+xml; charset=UTF-8' : `application/soap+xml; charset=UTF-8; action="${action.replace(/["\\]/g, '\\$&')}"`;
 }
