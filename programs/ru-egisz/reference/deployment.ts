@@ -161,6 +161,8 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
         clientEntityId: selloClient,
         books,
         timeoutMs,
+        // REMD and a gateway wait callbackMs for a callback's acknowledgement (RR-15): holding a little longer is "none".
+        ackHoldMs: callbackMs + 1000,
         seed,
       });
       const endpoints = { callbackUrl: local.mis.callbackUrl, documentFileUrl: local.mis.documentFileUrl };

@@ -52,6 +52,8 @@ export interface MisOptions {
   /** RR-17's wait after RATE_LIMIT (at least MIN_BACKOFF_MS) and how many repeats. */
   backoffMs?: number;
   rateLimitRetries?: number;
+  /** How long the `callback-no-ack` stimulus holds a callback before dropping it: past the caller's wait for an answer. */
+  ackHoldMs?: number;
   /** Journal party of the MIS's own endpoint; `sello (mis)` when it stands in for Sello. */
   name?: string;
 }
@@ -203,7 +205,7 @@ export async function startMis(options: MisOptions): Promise<RunningMis> {
               const timer = setTimeout(release, ms);
               held.add(release);
             }),
-          holdMs: options.timeoutMs + 1000,
+          holdMs: options.ackHoldMs ?? options.timeoutMs + 1000,
         }),
         understood: [{ ns: EGIS_NS, local: 'transportHeader' }],
         onEnvelope: noteRefusal,

@@ -46,7 +46,7 @@ export async function registerDocument(context: RuScenario, alias: string, spec:
   const doc = context.document(alias);
   doc.sentAt = new Date().toISOString();
   const viaGateway = spec.viaGateway ?? context.role === 'gateway';
-  let registered: { localUid: string; messageIds: string[] };
+  let registered: { localUid: string; messageIds: string[]; exchange?: ExchangeEntry };
   if (context.role === 'mis' && context.external) registered = await registerThroughControl(context, spec);
   else {
     const done = await context.local('mis').register({
@@ -55,7 +55,10 @@ export async function registerDocument(context: RuScenario, alias: string, spec:
       ...(spec.createdOn ? { createdOn: spec.createdOn } : {}),
       ...(spec.stimulus ? { stimulus: spec.stimulus } : {}),
     });
-    registered = { localUid: done.localUid, messageIds: done.messageIds };
+    // Sello's own client journaled its first call: no need to find it again (a SOAP 1.1 or broken envelope's
+    // MessageID cannot even be read back).
+    const exchange = done.calls[0]?.exchange;
+    registered = { localUid: done.localUid, messageIds: done.messageIds, ...(exchange ? { exchange } : {}) };
   }
   doc.localUid = registered.localUid;
   doc.messageIds = registered.messageIds;
@@ -65,13 +68,15 @@ export async function registerDocument(context: RuScenario, alias: string, spec:
   // relaying with the MIS's MessageID sends REMD one too).
   const since = doc.sentAt;
   const to = viaGateway ? PARTY.gateway : PARTY.remd;
-  const request = first
-    ? await context.awaitExchange(
-        (x) => isOperation(x, 'registerDocument') && x.to === to && sameId(requestMessageId(x), first) && x.startedAt >= since,
-        context.requestMs,
-        `registerDocument ${first}`,
-      )
-    : undefined;
+  const request = registered.exchange
+    ? registered.exchange
+    : first
+      ? await context.awaitExchange(
+          (x) => isOperation(x, 'registerDocument') && x.to === to && sameId(requestMessageId(x), first) && x.startedAt >= since,
+          context.requestMs,
+          `registerDocument ${first}`,
+        )
+      : undefined;
   if (request) {
     doc.request = request;
     doc.metadata = metadataOf(request);
