@@ -38,10 +38,12 @@ export function deliverCallback(url: string, envelope: string, options: { journa
   const max = options.maxAttempts ?? MAX_CALLBACK_ATTEMPTS;
   delivery.done = (async () => {
     while (!cancelled && delivery.attempts < max) {
-      const started = Date.now();
+      let started = Date.now();
       delivery.attempts++;
       try {
         const call = await soapCall(url, envelope, { journal: options.journal, from: options.from, to: options.to, timeoutMs: options.timeoutMs });
+        // The spacing is judged on the journal's times: count from when the attempt went on the record.
+        started = Math.max(started, Date.parse(call.exchange.startedAt) || started);
         delivery.calls.push(call);
         if (acknowledged(call)) {
           delivery.acknowledged = true;
@@ -49,6 +51,9 @@ export function deliverCallback(url: string, envelope: string, options: { journa
         }
       } catch (error) {
         if (!(error instanceof EndpointUnreachableError)) throw error;
+        // A transport retry is an attempt on the record too: the next one keeps its distance from it.
+        const last = error.exchangeId ? options.journal.all().find((x) => x.id === error.exchangeId) : undefined;
+        if (last) started = Math.max(started, Date.parse(last.startedAt) || started);
       }
       // Measured from the start of the attempt before: "no sooner than intervalMs later".
       const wait = Math.max(0, options.intervalMs - (Date.now() - started));

@@ -178,7 +178,8 @@ export class GatewayRelays {
       journal: this.options.journal,
       from: PARTY.gateway,
       to: PARTY.mis,
-      timeoutMs: this.options.timeoutMs,
+      // As REMD does: a callback not acknowledged within callbackMs is unacknowledged (RR-15), then repeated.
+      timeoutMs: this.options.callbackMs,
       intervalMs: this.options.callbackMs,
       ...(this.options.faults.has('no-callback-retry') ? { maxAttempts: 1 } : {}),
     });
