@@ -128,6 +128,9 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
     if (requestHeaders['user-agent'] === SELLO_USER_AGENT) return;
     const responseHeaders = (response.headers ?? {}) as Record<string, string>;
     const messageId = (request.app as Record<symbol, string | undefined>)[MESSAGE_ID] ?? requestHeaders[messageIdHeader];
+    // A connection dropped before the answer went out (a peer gone, or a mock told to withhold its answer): the
+    // record says no answer came, not the status hapi had prepared.
+    const unanswered = request.raw.req.socket?.destroyed === true && !request.raw.res.writableFinished;
     options.journal.record({
       protocol: 'http',
       observedBy: 'server',
@@ -135,14 +138,14 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
       to: options.name,
       method: request.method.toUpperCase(),
       url: request.url.href,
-      status: response.statusCode,
+      ...(unanswered ? { error: 'the connection was closed before an answer was sent' } : { status: response.statusCode }),
       ...(messageId ? { messageId } : {}),
       startedAt: new Date(request.info.received).toISOString(),
       finishedAt: new Date(request.info.responded || Date.now()).toISOString(),
       request: unauthenticated(request, response.statusCode)
         ? { headers: redactHeaders(requestHeaders), body: undefined, bodyOmitted: `refused by the authentication check (${response.statusCode}): body not journaled` }
         : { headers: redactHeaders(requestHeaders), body: redactBody(bodyForJournal(request.payload)) },
-      response: { headers: redactHeaders(responseHeaders), body: redactBody(bodyForJournal(response.source)) },
+      ...(unanswered ? {} : { response: { headers: redactHeaders(responseHeaders), body: redactBody(bodyForJournal(response.source)) } }),
     });
   });
 

@@ -357,7 +357,9 @@ export function expectOneCallback(callbacks: readonly ExchangeEntry[], j: Judged
 }
 
 /** RR-15: attempts of one callback: same MessageID and body, at least `callbackMs` apart, at most 5, none after the ack. */
-export function expectCallbackRetries(attempts: readonly ExchangeEntry[], callbackMs: number, j: Judged): JudgedFinding[] {
+export function expectCallbackRetries(recorded: readonly ExchangeEntry[], callbackMs: number, j: Judged): JudgedFinding[] {
+  // In the order they were sent: a receiver journals each when it answers, and a withheld one is answered last.
+  const attempts = [...recorded].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   if (attempts.length < 2) {
     return [
       fail(

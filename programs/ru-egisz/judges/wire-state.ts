@@ -44,7 +44,7 @@ export interface WireState {
   /** Reference books (loaded from the program's profiles when absent). */
   books?: ReferenceBooks;
   /** Request MessageIDs by sender role, as UUIDs (lower case) or the text when not one: the first exchange that used each. */
-  messageIds: Map<RuRole, Map<string, { exchangeId: string; operation?: string; relatesTo?: string }>>;
+  messageIds: Map<RuRole, Map<string, { exchangeId: string; operation?: string; relatesTo?: string; body?: string }>>;
   /** Registrations by who received them and their MessageID (registrationKey): a gateway may reuse the MIS's MessageID. */
   registrations: Map<string, SeenRegistration>;
   /** Callbacks by `<sender>→<receiver>|<relatesToMessage>`: the first one, to compare repeats with (RR-15). */

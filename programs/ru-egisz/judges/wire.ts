@@ -151,11 +151,15 @@ function judgeMessageIdReuse(r: WireRead, state: WireState): JudgedFinding[] {
   state.messageIds.set(r.sender, bySender);
   const relatesTo = r.op === 'registerDocumentResult' ? resultOf(r)?.relatesToMessage : undefined;
   const first = bySender.get(key);
+  const body = typeof r.x.request?.body === 'string' ? r.x.request.body : undefined;
   if (!first) {
-    bySender.set(key, { exchangeId: r.x.id, ...(r.op ? { operation: r.op } : {}), ...(relatesTo ? { relatesTo: messageIdKey(relatesTo) } : {}) });
+    bySender.set(key, { exchangeId: r.x.id, ...(r.op ? { operation: r.op } : {}), ...(relatesTo ? { relatesTo: messageIdKey(relatesTo) } : {}), ...(body ? { body } : {}) });
     return [];
   }
   if (first.exchangeId === r.x.id) return [];
+  // The very same message sent again (a retransmission after a dropped connection, seen from the receiving side,
+  // where the sender's retryOf is not known): a reuse is a new request under an old MessageID.
+  if (body !== undefined && first.body === body) return [];
   // The same callback again: RR-15 wants its MessageID kept (and judges its body).
   if (relatesTo && first.operation === r.op && first.relatesTo === messageIdKey(relatesTo)) return [];
   return on(r, 'request', r.sender, [

@@ -14,8 +14,8 @@ import { type Registers, registersFor } from '../lib/registers.ts';
 import { type Signer, type TestSigners, testSigners } from '../lib/signatures.ts';
 import { type SyntheticClinic, sisterOrganizationOid, syntheticClinic } from '../lib/synthetic.ts';
 import type { PemPair, RuEgiszTarget, TargetOrganization } from '../lib/target.ts';
-import { type RunningGateway, startGateway } from './gateway.ts';
-import { type RunningMis, startMis } from './mis.ts';
+import { GATEWAY_CALLBACK_PATH, type RunningGateway, startGateway } from './gateway.ts';
+import { MIS_CALLBACK_PATH, type RunningMis, startMis } from './mis.ts';
 import { type RunningRemd, startRemd } from './remd.ts';
 
 /** Sello's own systems' GUIDs at REMD, when the target file names none (a SUT REMD must register them: README). */
@@ -52,7 +52,15 @@ export interface RuDeploymentOptions {
   only?: readonly RuRole[];
   ports?: { remd?: number; gateway?: number; mis?: number };
   host?: string;
+  /** Sello's clinic, staff and keys: fixed, so that a SUT REMD can list them in its FRMO/FRMR beforehand. */
   seed?: string;
+  /** The run's seed: the documents Sello's MIS writes (a SUT REMD keeps what earlier runs registered). */
+  documentSeed?: string;
+  /**
+   * For a stand-in started alone (`sello mocks --target … --role …`): who Sello's other stand-ins are and the
+   * timeouts, from the target file the run will use (its SUT role is not this process's business).
+   */
+  peersOf?: Pick<RuEgiszTarget, 'sello' | 'timeouts'>;
 }
 
 /** Sello's MIS: the target's `sello.organization`, else a synthetic clinic with two doctors, from the seed. */
@@ -92,17 +100,21 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
   const host = target?.mocks?.host ?? options.host ?? '127.0.0.1';
   const ports = { ...options.ports, ...target?.mocks?.ports };
   const seed = options.seed ?? 'ru-egisz';
-  const timeoutMs = target?.timeouts?.requestMs ?? 10_000;
-  const callbackMs = target?.timeouts?.callbackMs ?? REFERENCE_CALLBACK_MS;
+  const timeouts = target?.timeouts ?? options.peersOf?.timeouts;
+  const selloIdentity = target?.sello ?? options.peersOf?.sello;
+  const timeoutMs = timeouts?.requestMs ?? 10_000;
+  const callbackMs = timeouts?.callbackMs ?? REFERENCE_CALLBACK_MS;
   const books = ReferenceBooks.load();
-  const sello = selloClinic(seed, target?.sello?.organization);
-  const selloClient = target?.sello?.clientEntityId ?? SELLO_MIS_CLIENT;
+  const sello = selloClinic(seed, selloIdentity?.organization);
+  const selloClient = selloIdentity?.clientEntityId ?? SELLO_MIS_CLIENT;
   const sut = target?.sut;
   // FRMO also lists a sister organization of Sello's clinic (same OGRN and staff): RR-03.3's registration names it.
   const sister = { clinic: { ...sello.clinic, moOid: sisterOrganizationOid(sello.clinic) }, staff: sello.staff };
   const registers = registersFor([sello, sister, ...(sutRole === 'mis' && sut?.organization ? [organizationAsClinic(sut.organization, sello.clinic)] : [])]);
   const url = (port: number | undefined, path: string): string => `http://${host}:${port ?? 0}${path}`;
   const local: RuDeployment['local'] = {};
+  // What reaches a stand-in from another process is the SUT's (Sello's own clients journal their calls themselves).
+  const external = sutRole ? { externalParty: PARTY[sutRole] } : {};
   const stopAll = async (): Promise<void> => {
     await Promise.allSettled([local.mis?.stop(), local.gateway?.stop(), local.remd?.stop()]);
   };
@@ -124,6 +136,7 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
         callbackMs,
         requestsPerSecond: REFERENCE_REQUESTS_PER_SECOND,
         timeoutMs,
+        ...external,
       });
     }
     const remdServiceUrl = local.remd?.serviceUrl ?? (sutRole === 'remd' ? sut!.serviceUrl! : url(ports.remd, '/port/emdr'));
@@ -140,6 +153,7 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
         systems: (id) => misSystems.get(id),
         callbackMs,
         timeoutMs,
+        ...external,
       });
       systems.set(SELLO_GATEWAY_CLIENT, { callbackUrl: local.gateway.callbackUrl, documentFileUrl: local.gateway.documentFileUrl, party: PARTY.gateway });
     }
@@ -156,14 +170,15 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
         ...(options.faults?.mis ? { faults: options.faults.mis } : {}),
         clinic: sello.clinic,
         staff: sello.staff,
-        signers: await selloSigners(seed, target?.sello?.certificates),
+        signers: await selloSigners(seed, selloIdentity?.certificates),
         serviceUrl: remdServiceUrl,
         clientEntityId: selloClient,
         books,
         timeoutMs,
         // REMD and a gateway wait callbackMs for a callback's acknowledgement (RR-15): holding a little longer is "none".
         ackHoldMs: callbackMs + 1000,
-        seed,
+        seed: options.documentSeed ?? seed,
+        ...external,
       });
       const endpoints = { callbackUrl: local.mis.callbackUrl, documentFileUrl: local.mis.documentFileUrl };
       systems.set(selloClient, endpoints);
@@ -171,11 +186,20 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
     } else if (sutRole === 'mis' && sut?.clientEntityId && sut.callbackUrl && sut.documentFileUrl) {
       misSystems.set(sut.clientEntityId, { callbackUrl: sut.callbackUrl, documentFileUrl: sut.documentFileUrl });
     }
+    // A stand-in started alone serves Sello's other stand-ins, which the run will start at mocks.ports.
+    const misAtPort = { callbackUrl: url(ports.mis, MIS_CALLBACK_PATH), documentFileUrl: url(ports.mis, MIS_CALLBACK_PATH) };
+    if (!local.mis && sutRole !== 'mis') {
+      systems.set(selloClient, misAtPort);
+      misSystems.set(selloClient, misAtPort);
+    }
+    if (!local.gateway && sutRole !== 'gateway') {
+      systems.set(SELLO_GATEWAY_CLIENT, { callbackUrl: url(ports.gateway, GATEWAY_CALLBACK_PATH), documentFileUrl: url(ports.gateway, GATEWAY_CALLBACK_PATH), party: PARTY.gateway });
+    }
     const mis: RuEndpoints['mis'] = local.mis
       ? { callbackUrl: local.mis.callbackUrl, documentFileUrl: local.mis.documentFileUrl, controlUrl: local.mis.controlUrl, clientEntityId: selloClient }
       : sutRole === 'mis'
         ? { callbackUrl: sut!.callbackUrl!, documentFileUrl: sut!.documentFileUrl!, ...(sut!.controlUrl ? { controlUrl: sut!.controlUrl } : {}), clientEntityId: sut!.clientEntityId! }
-        : { callbackUrl: url(ports.mis, '/mis/emdr/callback'), documentFileUrl: url(ports.mis, '/mis/emdr/callback'), clientEntityId: selloClient };
+        : { ...misAtPort, clientEntityId: selloClient };
     return {
       ...(sutRole ? { sutRole } : {}),
       local,

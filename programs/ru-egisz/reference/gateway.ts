@@ -56,6 +56,8 @@ export interface GatewayOptions {
   rateLimitRetries?: number;
   backoffMs?: number;
   name?: string;
+  /** Journal party of a client this process does not run (Sello's own clients journal themselves): the SUT's role. */
+  externalParty?: string;
 }
 
 export interface RunningGateway {
@@ -77,6 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     {
       name: options.name ?? PARTY.gateway,
       journal: options.journal,
+      ...(options.externalParty ? { partyOf: () => options.externalParty } : {}),
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       errorShape: soapFault('1.2'),

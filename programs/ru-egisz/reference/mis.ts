@@ -56,6 +56,8 @@ export interface MisOptions {
   ackHoldMs?: number;
   /** Journal party of the MIS's own endpoint; `sello (mis)` when it stands in for Sello. */
   name?: string;
+  /** Journal party of a client this process does not run (Sello's own clients journal themselves): the SUT's role. */
+  externalParty?: string;
 }
 
 export interface RegisterOptions {
@@ -183,7 +185,7 @@ export async function startMis(options: MisOptions): Promise<RunningMis> {
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       errorShape: soapFault('1.2'),
-      partyOf: (request) => (request.path === MIS_CONTROL_PATH ? 'sello' : undefined),
+      partyOf: (request) => (request.path === MIS_CONTROL_PATH ? 'sello' : options.externalParty),
     },
     async (server) => {
       soapRoute(server, MIS_CALLBACK_PATH, {

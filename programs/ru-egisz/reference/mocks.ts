@@ -25,6 +25,7 @@ export async function startRuEgiszMocks(request: MocksRequest): Promise<RunningM
     ports,
     faults,
     ...(target?.mocks?.host ? { host: target.mocks.host } : {}),
+    ...(target ? { peersOf: { ...(target.sello ? { sello: target.sello } : {}), ...(target.timeouts ? { timeouts: target.timeouts } : {}) } } : {}),
   });
   const { remd, gateway, mis } = deployment.local;
   const lines: string[] = [];

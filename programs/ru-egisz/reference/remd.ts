@@ -53,6 +53,8 @@ export interface RemdOptions {
   /** Bound on each request REMD makes (getDocumentFile). */
   timeoutMs: number;
   clock?: () => Date;
+  /** Journal party of a client this process does not run (Sello's own clients journal themselves): the SUT's role. */
+  externalParty?: string;
 }
 
 export interface RunningRemd {
@@ -198,6 +200,7 @@ export async function startRemd(options: RemdOptions): Promise<RunningRemd> {
     {
       name: PARTY.remd,
       journal: options.journal,
+      ...(options.externalParty ? { partyOf: () => options.externalParty } : {}),
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       errorShape: soapFault('1.2'),

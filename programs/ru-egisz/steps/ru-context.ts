@@ -22,6 +22,7 @@ export function ruDeployment(run: RunConfig): Promise<RuDeployment> {
     deployment ??
     startRuDeployment({
       journal,
+      documentSeed: run.seed,
       ...(run.target?.program === 'ru-egisz' ? { target: run.target as RuEgiszTarget } : {}),
       ...(run.faults ? { faults: run.faults as Partial<Record<RuRole, string[]>> } : {}),
     });
