@@ -60,7 +60,7 @@ export interface RuDeploymentOptions {
    * For a stand-in started alone (`sello mocks --target … --role …`): who Sello's other stand-ins are and the
    * timeouts, from the target file the run will use (its SUT role is not this process's business).
    */
-  peersOf?: Pick<RuEgiszTarget, 'sello' | 'timeouts'>;
+  peersOf?: Pick<RuEgiszTarget, 'sello' | 'timeouts'> & { gatewayClientEntityId?: string };
 }
 
 /** Sello's MIS: the target's `sello.organization`, else a synthetic clinic with two doctors, from the seed. */
@@ -107,6 +107,7 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
   const books = ReferenceBooks.load();
   const sello = selloClinic(seed, selloIdentity?.organization);
   const selloClient = selloIdentity?.clientEntityId ?? SELLO_MIS_CLIENT;
+  const gatewayClient = options.peersOf?.gatewayClientEntityId ?? SELLO_GATEWAY_CLIENT;
   const sut = target?.sut;
   // FRMO also lists a sister organization of Sello's clinic (same OGRN and staff): RR-03.3's registration names it.
   const sister = { clinic: { ...sello.clinic, moOid: sisterOrganizationOid(sello.clinic) }, staff: sello.staff };
@@ -149,13 +150,13 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
         ...(ports.gateway !== undefined ? { port: ports.gateway } : {}),
         ...(options.faults?.gateway ? { faults: options.faults.gateway } : {}),
         remdServiceUrl,
-        clientEntityId: SELLO_GATEWAY_CLIENT,
+        clientEntityId: gatewayClient,
         systems: (id) => misSystems.get(id),
         callbackMs,
         timeoutMs,
         ...external,
       });
-      systems.set(SELLO_GATEWAY_CLIENT, { callbackUrl: local.gateway.callbackUrl, documentFileUrl: local.gateway.documentFileUrl, party: PARTY.gateway });
+      systems.set(gatewayClient, { callbackUrl: local.gateway.callbackUrl, documentFileUrl: local.gateway.documentFileUrl, party: PARTY.gateway });
     }
     const gateway: RuEndpoints['gateway'] = local.gateway
       ? { serviceUrl: local.gateway.serviceUrl, callbackUrl: local.gateway.callbackUrl, documentFileUrl: local.gateway.documentFileUrl }
@@ -193,7 +194,7 @@ export async function startRuDeployment(options: RuDeploymentOptions): Promise<R
       misSystems.set(selloClient, misAtPort);
     }
     if (!local.gateway && sutRole !== 'gateway') {
-      systems.set(SELLO_GATEWAY_CLIENT, { callbackUrl: url(ports.gateway, GATEWAY_CALLBACK_PATH), documentFileUrl: url(ports.gateway, GATEWAY_CALLBACK_PATH), party: PARTY.gateway });
+      systems.set(gatewayClient, { callbackUrl: url(ports.gateway, GATEWAY_CALLBACK_PATH), documentFileUrl: url(ports.gateway, GATEWAY_CALLBACK_PATH), party: PARTY.gateway });
     }
     const mis: RuEndpoints['mis'] = local.mis
       ? { callbackUrl: local.mis.callbackUrl, documentFileUrl: local.mis.documentFileUrl, controlUrl: local.mis.controlUrl, clientEntityId: selloClient }

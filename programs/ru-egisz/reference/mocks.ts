@@ -3,7 +3,7 @@ import { ExchangeJournal } from '../../../src/journal/journal.ts';
 import type { MocksRequest, RunningMocks } from '../../../src/programs/program.ts';
 import { RU_ROLES, type RuRole } from '../lib/contract.ts';
 import type { RuEgiszTarget } from '../lib/target.ts';
-import { startRuDeployment } from './deployment.ts';
+import { type RuDeploymentOptions, startRuDeployment } from './deployment.ts';
 
 const DEFAULT_BASE_PORT = 7300;
 
@@ -25,7 +25,7 @@ export async function startRuEgiszMocks(request: MocksRequest): Promise<RunningM
     ports,
     faults,
     ...(target?.mocks?.host ? { host: target.mocks.host } : {}),
-    ...(target ? { peersOf: { ...(target.sello ? { sello: target.sello } : {}), ...(target.timeouts ? { timeouts: target.timeouts } : {}) } } : {}),
+    ...(target ? { peersOf: peersOf(target, role) } : {}),
   });
   const { remd, gateway, mis } = deployment.local;
   const lines: string[] = [];
@@ -39,4 +39,20 @@ function checkRole(role: string): RuRole {
   const r = role.toLowerCase() as RuRole;
   if (!RU_ROLES.includes(r)) throw new ConfigurationError(`unknown role '${role}' (${RU_ROLES.join(', ')})`);
   return r;
+}
+
+/**
+ * What a stand-in started alone needs of the target file: the timeouts, and whose identity it takes — the SUT's when
+ * it stands in for the SUT itself (a MIS with the target's organization and clientEntityId, a gateway with its
+ * clientEntityId), else that of Sello's own stand-ins.
+ */
+function peersOf(target: RuEgiszTarget, role: RuRole | undefined): NonNullable<RuDeploymentOptions['peersOf']> {
+  const { sut } = target;
+  const asSut = role !== undefined && role === sut.role;
+  const sello = asSut && role === 'mis' ? { ...(sut.clientEntityId ? { clientEntityId: sut.clientEntityId } : {}), ...(sut.organization ? { organization: sut.organization } : {}) } : target.sello;
+  return {
+    ...(sello ? { sello } : {}),
+    ...(target.timeouts ? { timeouts: target.timeouts } : {}),
+    ...(asSut && role === 'gateway' && sut.clientEntityId ? { gatewayClientEntityId: sut.clientEntityId } : {}),
+  };
 }
