@@ -5,6 +5,7 @@ import type { LocalizedText } from '../findings/finding.ts';
 import type { RuleMeta } from '../rules/rule.ts';
 import { isObject } from '../util/is-object.ts';
 import { parseXml } from '../xml/dom.ts';
+import { elements } from '../xml/locate.ts';
 import type { IntegrityFile } from './model.ts';
 import { type Behaviour, type MessageSelector, type Requirement, stripAt } from './requirement-model.ts';
 
@@ -49,15 +50,35 @@ const stringList = (x: unknown): x is string[] => Array.isArray(x) && x.every((s
 /**
  * A profile a constraint names, hashed for the report's integrity list: a JSON Schema must parse as JSON, an XML
  * profile (XSD, Schematron, any `.xml`) must be well-formed XML, so a broken profile is refused when the catalogue
- * loads rather than when the first message is judged.
+ * loads rather than when the first message is judged. An XML profile brings the local files it includes or imports
+ * (xs:include/import/redefine/override, sch:include): a run is judged against all of them, so all are hashed.
  */
-function readProfileFile(file: string, label: string): IntegrityFile {
-  if (!XML_PROFILE.test(file)) return readJson(file, label).hash;
-  const bytes = readBytes(file, label);
-  const parsed = parseXml(bytes);
-  if (!parsed.document) throw new CatalogueError(`${label} is not well-formed XML: ${parsed.findings[0]?.message.en ?? 'unreadable'}`);
-  return integrityOf(bytes, label);
+function readProfileFiles(file: string, label: string): IntegrityFile[] {
+  if (!XML_PROFILE.test(file)) return [readJson(file, label).hash];
+  const out: IntegrityFile[] = [];
+  const seen = new Set<string>();
+  const queue: Array<[string, string]> = [[path.resolve(file), label]];
+  while (queue.length > 0 && seen.size < MAX_PROFILE_FILES) {
+    const [next, shown] = queue.shift()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const bytes = readBytes(next, shown);
+    const parsed = parseXml(bytes);
+    if (!parsed.document) throw new CatalogueError(`${shown} is not well-formed XML: ${parsed.findings[0]?.message.en ?? 'unreadable'}`);
+    out.push(integrityOf(bytes, shown));
+    for (const e of elements(parsed.document)) {
+      const ref = INCLUDES.test(e.localName ?? '') ? (e.getAttribute('schemaLocation') ?? e.getAttribute('href')) : null;
+      // Remote locations are not read (xsd.ts does not fetch them either); a fragment names a part of a local file.
+      if (!ref || /^[a-z][a-z0-9+.-]*:/i.test(ref)) continue;
+      const local = ref.split('#')[0] ?? '';
+      if (local) queue.push([path.resolve(path.dirname(next), local), path.posix.join(path.posix.dirname(shown), local)]);
+    }
+  }
+  return out;
 }
+
+const INCLUDES = /^(include|import|redefine|override)$/;
+const MAX_PROFILE_FILES = 500;
 
 const XML_PROFILE = /\.(xsd|sch|xml|xsl|xslt)$/i;
 
@@ -196,7 +217,7 @@ export function loadRequirementCatalogue(program: string, dir: string, displayDi
   for (const r of requirements) {
     if (seen.has(r.id)) throw new CatalogueError(`${hash.path}: requirement id ${r.id} appears twice`);
     seen.add(r.id);
-    if (r.schema) files.push(readProfileFile(path.join(dir, r.schema), rel(r.schema)));
+    if (r.schema) for (const f of readProfileFiles(path.join(dir, r.schema), rel(r.schema))) if (!files.some((g) => g.path === f.path)) files.push(f);
   }
   const behaviours = parseBehaviours(data.behaviours, requirements, hash.path);
   return {

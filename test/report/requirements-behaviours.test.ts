@@ -88,11 +88,12 @@ test("the programs' catalogues give every SHALL rule a behaviour for every role 
 });
 
 /** A catalogue whose one profile constraint names `schema` (written with `content`). */
-async function catalogueNaming(schema: string, content: string): Promise<ReturnType<typeof loadRequirementCatalogue>> {
+async function catalogueNaming(schema: string, content: string, others: Record<string, string> = {}): Promise<ReturnType<typeof loadRequirementCatalogue>> {
   const root = await tempDir('h4-xsd-');
   dirs.push(root);
   await mkdir(path.join(root, 'p'));
   await writeFile(path.join(root, 'p', schema), content);
+  for (const [name, text] of Object.entries(others)) await writeFile(path.join(root, 'p', name), text);
   const constraint = { id: 'P-XSD-01', title: text('t'), text: text('t'), source: 's', severity: 'SHALL', schema, judgedBy: [], coveredBy: ['@x'] };
   await writeFile(path.join(root, 'p', 'requirements.json'), JSON.stringify({ program: 'p', version: '1', constraints: [constraint] }));
   return loadRequirementCatalogue('p', path.join(root, 'p'));
@@ -107,6 +108,13 @@ test('a profile constraint may name an XSD: it is hashed into the integrity list
   await assert.rejects(
     catalogueNaming('b.xsd', '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'),
     (e: unknown) => e instanceof CatalogueError && /b\.xsd is not well-formed XML/.test(e.message),
+  );
+  // The files it includes are judged with it, so they are hashed too (a remote location is not read).
+  const including = '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:include schemaLocation="a.xsd"/><xs:import namespace="urn:x" schemaLocation="https://example.org/x.xsd"/></xs:schema>';
+  const withInclude = await catalogueNaming('main.xsd', including, { 'a.xsd': xsd });
+  assert.deepEqual(
+    withInclude.files.map((f) => f.path).filter((p) => p.endsWith('.xsd')),
+    ['profiles/main.xsd', 'profiles/a.xsd'],
   );
   // A JSON schema is still read as JSON.
   await assert.rejects(catalogueNaming('c.json', '<not json/>'), /c\.json is not valid JSON/);
