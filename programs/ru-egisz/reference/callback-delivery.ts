@@ -20,6 +20,9 @@ export interface Delivery {
   cancel(): void;
 }
 
+/** Margin on every wait between attempts, so that "at least intervalMs apart" holds on the record. */
+const TIMER_SLACK_MS = 5;
+
 export function deliverCallback(url: string, envelope: string, options: { journal: ExchangeJournal; from: string; to: string; timeoutMs: number; intervalMs: number; maxAttempts?: number }): Delivery {
   let cancelled = false;
   let timer: NodeJS.Timeout | undefined;
@@ -56,7 +59,8 @@ export function deliverCallback(url: string, envelope: string, options: { journa
         if (last) started = Math.max(started, Date.parse(last.startedAt) || started);
       }
       // Measured from the start of the attempt before: "no sooner than intervalMs later".
-      const wait = Math.max(0, options.intervalMs - (Date.now() - started));
+      // Plus a few ms: timers may fire a millisecond early, and the record's times are whole milliseconds.
+      const wait = Math.max(0, options.intervalMs - (Date.now() - started)) + TIMER_SLACK_MS;
       if (delivery.attempts < max && !cancelled)
         await new Promise<void>((resolve) => {
           wake = resolve;

@@ -8,7 +8,6 @@
  * relayed. Planted faults (GATEWAY_FAULTS) break one gateway behaviour each.
  */
 import type Hapi from '@hapi/hapi';
-import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { soapFault } from '../../../src/mock/error-shape.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer } from '../../../src/mock/mock-server.ts';
@@ -16,6 +15,7 @@ import { SOAP11_NS, soapRoute } from '../../../src/soap/index.ts';
 import { sendHttp } from '../../../src/transport/http-client.ts';
 import { EGIS_NS, PARTY } from '../lib/contract.ts';
 import { GatewayRelays, type Relay } from './gateway-relay.ts';
+import type { ReferenceServerOptions } from './server-options.ts';
 import { classifyRefusals, noteRefusal } from './soap-refusal.ts';
 
 export type { Relay } from './gateway-relay.ts';
@@ -39,11 +39,7 @@ export const GATEWAY_FAULTS = {
 export const GATEWAY_SERVICE_PATH = '/port/emdr';
 export const GATEWAY_CALLBACK_PATH = '/gateway/emdr/callback';
 
-export interface GatewayOptions {
-  journal: ExchangeJournal;
-  host?: string;
-  port?: number;
-  faults?: readonly string[];
+export interface GatewayOptions extends ReferenceServerOptions {
   remdServiceUrl: string;
   /** The gateway's own GUID at REMD. */
   clientEntityId: string;
@@ -56,8 +52,6 @@ export interface GatewayOptions {
   rateLimitRetries?: number;
   backoffMs?: number;
   name?: string;
-  /** Journal party of a client this process does not run (Sello's own clients journal themselves): the SUT's role. */
-  externalParty?: string;
 }
 
 export interface RunningGateway {

@@ -10,7 +10,6 @@
  */
 import type Hapi from '@hapi/hapi';
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
-import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { soapFault } from '../../../src/mock/error-shape.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer } from '../../../src/mock/mock-server.ts';
@@ -21,6 +20,7 @@ import type { SyntheticClinic } from '../lib/synthetic.ts';
 import { type DocumentDefect, type MisSigners, type PreparedDocument, prepareDocument } from './mis-document.ts';
 import { MIS_FAULT_DEFECTS, misHandlers, type ServingDefect } from './mis-endpoint.ts';
 import { MIN_BACKOFF_MS, sendRegistration, type TransportDefect } from './mis-send.ts';
+import type { ReferenceServerOptions } from './server-options.ts';
 import { classifyRefusals, noteRefusal } from './soap-refusal.ts';
 
 export type { DocumentDefect, MisSigners } from './mis-document.ts';
@@ -33,11 +33,7 @@ export type MisStimulus = DocumentDefect | TransportDefect | ServingDefect | 'bu
 export const MIS_CALLBACK_PATH = '/mis/emdr/callback';
 export const MIS_CONTROL_PATH = '/sello/registrations';
 
-export interface MisOptions {
-  journal: ExchangeJournal;
-  host?: string;
-  port?: number;
-  faults?: readonly string[];
+export interface MisOptions extends ReferenceServerOptions {
   clinic: SyntheticClinic;
   /** The clinic's staff as FRMR lists them; each document's doctor is one of them. */
   staff: ReadonlyArray<{ snils: string; position: string }>;
@@ -56,8 +52,6 @@ export interface MisOptions {
   ackHoldMs?: number;
   /** Journal party of the MIS's own endpoint; `sello (mis)` when it stands in for Sello. */
   name?: string;
-  /** Journal party of a client this process does not run (Sello's own clients journal themselves): the SUT's role. */
-  externalParty?: string;
 }
 
 export interface RegisterOptions {

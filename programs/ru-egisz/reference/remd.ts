@@ -10,7 +10,6 @@
  * under test (remd-stimuli.ts); `faults` plants one defect per remd behaviour (remd-faults.ts).
  */
 import type Hapi from '@hapi/hapi';
-import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { soapFault } from '../../../src/mock/error-shape.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer } from '../../../src/mock/mock-server.ts';
@@ -27,6 +26,7 @@ import { processRegistration, type RemdSystem } from './remd-processing.ts';
 import { type RemdRegistration, RemdRegistry } from './remd-registry.ts';
 import { type RemdStimuli, remdStimuli, StimulusState } from './remd-stimuli.ts';
 import { clientEntityIdOf, handlersFor, RU_PREFIXES } from './ru-soap.ts';
+import type { ReferenceServerOptions } from './server-options.ts';
 
 export { REMD_FAULTS, type RemdFaultName } from './remd-faults.ts';
 export type { RemdSystem } from './remd-processing.ts';
@@ -35,12 +35,7 @@ export type { RemdStimuli, SendCallbackOptions } from './remd-stimuli.ts';
 
 export const REMD_SERVICE_PATH = '/port/emdr';
 
-export interface RemdOptions {
-  journal: ExchangeJournal;
-  host?: string;
-  port?: number;
-  /** Planted faults (REMD_FAULTS), for proving the suite catches a broken REMD. */
-  faults?: readonly string[];
+export interface RemdOptions extends ReferenceServerOptions {
   /** FRMO/FRMR as REMD checks them (RR-12). */
   registers: Registers;
   books: ReferenceBooks;
@@ -53,8 +48,6 @@ export interface RemdOptions {
   /** Bound on each request REMD makes (getDocumentFile). */
   timeoutMs: number;
   clock?: () => Date;
-  /** Journal party of a client this process does not run (Sello's own clients journal themselves): the SUT's role. */
-  externalParty?: string;
 }
 
 export interface RunningRemd {
