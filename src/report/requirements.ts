@@ -5,7 +5,7 @@ import type { LocalizedText } from '../findings/finding.ts';
 import type { RuleMeta } from '../rules/rule.ts';
 import { isObject } from '../util/is-object.ts';
 import { parseXml } from '../xml/dom.ts';
-import { elements } from '../xml/locate.ts';
+import { localReferences } from '../xml/references.ts';
 import type { IntegrityFile } from './model.ts';
 import { type Behaviour, type MessageSelector, type Requirement, stripAt } from './requirement-model.ts';
 
@@ -66,18 +66,11 @@ function readProfileFiles(file: string, label: string): IntegrityFile[] {
     const parsed = parseXml(bytes);
     if (!parsed.document) throw new CatalogueError(`${shown} is not well-formed XML: ${parsed.findings[0]?.message.en ?? 'unreadable'}`);
     out.push(integrityOf(bytes, shown));
-    for (const e of elements(parsed.document)) {
-      const ref = INCLUDES.test(e.localName ?? '') ? (e.getAttribute('schemaLocation') ?? e.getAttribute('href')) : null;
-      // Remote locations are not read (xsd.ts does not fetch them either); a fragment names a part of a local file.
-      if (!ref || /^[a-z][a-z0-9+.-]*:/i.test(ref)) continue;
-      const local = ref.split('#')[0] ?? '';
-      if (local) queue.push([path.resolve(path.dirname(next), local), path.posix.join(path.posix.dirname(shown), local)]);
-    }
+    for (const r of localReferences(parsed.document)) queue.push([path.resolve(path.dirname(next), r.file), path.posix.join(path.posix.dirname(shown), r.file)]);
   }
   return out;
 }
 
-const INCLUDES = /^(include|import|redefine|override)$/;
 const MAX_PROFILE_FILES = 500;
 
 const XML_PROFILE = /\.(xsd|sch|xml|xsl|xslt)$/i;

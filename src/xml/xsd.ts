@@ -6,6 +6,7 @@ import type { Finding } from '../findings/finding.ts';
 import { parseXml } from './dom.ts';
 import { XmlSchemaUnusable } from './errors.ts';
 import { elements, locate, type PrefixMap } from './locate.ts';
+import { localReferences } from './references.ts';
 
 /** A set of XSD files as xmllint sees them: paths relative to one folder, so `schemaLocation`s resolve among them. */
 export interface XsdSchemaSet {
@@ -39,11 +40,7 @@ export async function loadXsdSchemaSet(mainPath: string): Promise<XsdSchemaSet> 
     const parsed = parseXml(contents);
     if (!parsed.document) throw new XsdSchemaError(`schema ${path} is not usable XML: ${parsed.findings.map((f) => f.message.en).join('; ')}`);
     read.set(path, contents);
-    for (const e of elements(parsed.document)) {
-      const location = e.getAttribute('schemaLocation');
-      if (e.namespaceURI === 'http://www.w3.org/2001/XMLSchema' && /^(include|import|redefine|override)$/.test(e.localName ?? '') && location && !/^[a-z][a-z0-9+.-]*:/i.test(location))
-        queue.push(resolve(dirname(path), location));
-    }
+    for (const r of localReferences(parsed.document)) if (r.kind === 'xsd') queue.push(resolve(dirname(path), r.file));
   }
   const paths = [...read.keys()];
   const root = paths.reduce(
