@@ -48,6 +48,9 @@ export function messageIdUuid(id: string): string | undefined {
   return UUID.test(bare) ? bare.toLowerCase() : undefined;
 }
 
+/** A MessageID as a key: its UUID in one spelling (bare, lower case), else its text trimmed. */
+export const messageIdKey = (id: string): string => messageIdUuid(id) ?? id.trim();
+
 /** Whether two MessageIDs name the same message: equal, or the same UUID in either form and either case. */
 export function sameMessageId(a: string, b: string): boolean {
   if (a.trim() === b.trim()) return true;

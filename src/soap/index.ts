@@ -1,5 +1,16 @@
 /** SOAP 1.2 with WS-Addressing 1.0 on the wire: read, write, faults, a hapi endpoint, a client, callback correlation. */
-export { type AddressingIn, type AddressingPolicy, checkRelatesTo, type MessageIdForm, messageIdUuid, type RelatesTo, readAddressing, sameMessageId } from './addressing.ts';
+export {
+  type AddressingIn,
+  type AddressingPolicy,
+  checkRelatesTo,
+  childElements,
+  type MessageIdForm,
+  messageIdKey,
+  messageIdUuid,
+  type RelatesTo,
+  readAddressing,
+  sameMessageId,
+} from './addressing.ts';
 export { type ContentType, readContentType, soap12ContentType } from './content-type.ts';
 export { awaitCorrelated, Inbox, type Observable } from './correlate.ts';
 export { type HeaderBlock, type ReadEnvelopeOptions, type ReceivedFault, type Refusal, readEnvelope, type SoapEnvelope } from './envelope-read.ts';

@@ -5,11 +5,11 @@
  * MessageID and body). REMD's callback binds REMD (RR-10); a gateway's binds the gateway: relaying REMD's it owes
  * RR-14, its own ASYNC_RESPONSE_TIMEOUT RR-15.
  */
-import { sameMessageId } from '../../../src/soap/index.ts';
+import { messageIdKey, sameMessageId } from '../../../src/soap/index.ts';
 import type { RegisterDocumentResult } from '../lib/contract.ts';
 import { readRegisterDocumentResult } from '../lib/messages.ts';
 import { CLASSIFIER_CODES, EMDR_ID, type JudgedFinding } from './expectations.ts';
-import { BODY, childNamed, finding, HEADER, messageIdKey } from './soap-leg.ts';
+import { BODY, childNamed, finding, HEADER } from './soap-leg.ts';
 import type { WireRead } from './wire-read.ts';
 import { registrationKey, type WireState } from './wire-state.ts';
 

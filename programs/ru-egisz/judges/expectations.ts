@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type { Finding, IssueCode } from '../../../src/findings/finding.ts';
 import type { ExchangeEntry, ExchangeMessage } from '../../../src/journal/exchange.ts';
-import { messageIdUuid, readEnvelope, SOAP11_NS, SOAP12_NS, type SoapEnvelope, sameMessageId, WSA_NS } from '../../../src/soap/index.ts';
+import { childElements, messageIdUuid, readEnvelope, SOAP11_NS, SOAP12_NS, type SoapEnvelope, sameMessageId, WSA_NS } from '../../../src/soap/index.ts';
 import { elements, parseXml } from '../../../src/xml/index.ts';
 import type { DocumentFile, RegisterDocumentMetadata, RegisterDocumentResult, RegistryItem, RuRole } from '../lib/contract.ts';
 import { readDocumentFile, readRegisterDocument, readRegisterDocumentResult, readRegistryItem, readRegistryItems, readRemdFault } from '../lib/messages.ts';
@@ -133,13 +133,6 @@ export function expectAccepted(x: ExchangeEntry | undefined, j: Judged): JudgedF
       ),
     );
   return out;
-}
-
-function* childElements(parent: { childNodes: { length: number; item(i: number): unknown } }): Generator<Element> {
-  for (let i = 0; i < parent.childNodes.length; i++) {
-    const n = parent.childNodes.item(i) as Element | null;
-    if (n && n.nodeType === 1) yield n;
-  }
 }
 
 export interface FaultExpectation {

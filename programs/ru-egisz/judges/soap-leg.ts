@@ -8,7 +8,7 @@
 import type { Element, Node } from '@xmldom/xmldom';
 import type { Finding, IssueCode } from '../../../src/findings/finding.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
-import { messageIdUuid, readEnvelope, type SoapEnvelope, sameMessageId } from '../../../src/soap/index.ts';
+import { readEnvelope, type SoapEnvelope, sameMessageId } from '../../../src/soap/index.ts';
 import { SOAP_RULES } from '../../../src/soap/soap-findings.ts';
 import { locate } from '../../../src/xml/locate.ts';
 import { CALLBACK_NS, EGIS_NS, OPERATION, type OperationName, SERVICE_NS } from '../lib/contract.ts';
@@ -254,4 +254,3 @@ export function judgeFault(env: SoapEnvelope, status: number | undefined, reques
 }
 
 /** The MessageID as the key RR-05 compares: the UUID in lower case, else the text as written. */
-export const messageIdKey = (id: string): string => messageIdUuid(id) ?? id.trim();

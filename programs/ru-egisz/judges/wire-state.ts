@@ -5,7 +5,7 @@
  * exchange it came from, so judging an exchange again changes nothing.
  */
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
-import { messageIdUuid } from '../../../src/soap/index.ts';
+import { messageIdKey } from '../../../src/soap/index.ts';
 import { PARTY, RU_ROLES, type RuRole } from '../lib/contract.ts';
 import type { ReferenceBooks } from '../lib/reference-books.ts';
 import type { RegisterDocumentMetadata } from '../lib/register-document.ts';
@@ -58,7 +58,7 @@ export function newWireState(options: { sutRole?: RuRole; registers?: Registers;
 }
 
 /** The key of a registration: its receiver (the party a callback about it comes from) and its MessageID's UUID. */
-export const registrationKey = (receiver: string, messageId: string): string => `${receiver}|${messageIdUuid(messageId) ?? messageId.trim()}`;
+export const registrationKey = (receiver: string, messageId: string): string => `${receiver}|${messageIdKey(messageId)}`;
 
 /** The role a journal party is, when it is one of the program's roles (not Sello's stimuli or control calls). */
 export function roleOf(party: string | undefined): RuRole | undefined {

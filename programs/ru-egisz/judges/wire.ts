@@ -14,6 +14,7 @@
  * Each finding names the role whose message it judges, the exchange and side it was judged on, and an XPath.
  */
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
+import { messageIdKey } from '../../../src/soap/index.ts';
 import { EGIS_NS } from '../lib/contract.ts';
 import { checkFaultDetail, checkMessage, checkTransportHeader } from '../lib/message-check.ts';
 import { readGetDocumentFile, readRegisterDocument } from '../lib/messages.ts';
@@ -22,7 +23,7 @@ import { judgeServedDocument, servedRegistration } from './document-leg.ts';
 import type { JudgedFinding } from './expectations.ts';
 import { isVersionMismatch } from './expectations.ts';
 import { judgeRelays } from './relay.ts';
-import { BODY, childNamed, clientEntityIdOf, finding, HEADER, judgeAnswerTransport, judgeFault, judgeRequestTransport, messageIdKey, underRule } from './soap-leg.ts';
+import { BODY, childNamed, clientEntityIdOf, finding, HEADER, judgeAnswerTransport, judgeFault, judgeRequestTransport, underRule } from './soap-leg.ts';
 import { readWire, requestAsTaken, type WireRead } from './wire-read.ts';
 import { registrationKey, type WireState } from './wire-state.ts';
 

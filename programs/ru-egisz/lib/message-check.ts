@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import type { Attr, Element } from '@xmldom/xmldom';
 import type { Finding } from '../../../src/findings/finding.ts';
 import { snilsDigits, validateSnils } from '../../../src/identifiers/ru/snils.ts';
-import { escapeAttribute, escapeText } from '../../../src/soap/index.ts';
+import { childElements, escapeAttribute, escapeText } from '../../../src/soap/index.ts';
 import { loadXsdSchemaSet, parseXml, resolvePath, validateXsd, type XsdSchemaSet } from '../../../src/xml/index.ts';
 import type { OperationName } from './contract.ts';
 import { bodyNames, bodyNamespaces, FAULT_RULE, HEADER_RULE, messageRule, type Side, SNILS_RULE } from './messages/names.ts';
-import { childElements, messageFinding } from './messages/read-kit.ts';
+import { messageFinding } from './messages/read-kit.ts';
 
 const MESSAGES_XSD = fileURLToPath(new URL('../profiles/messages/messages.xsd', import.meta.url));
 let schema: Promise<XsdSchemaSet> | undefined;
@@ -38,7 +38,7 @@ function subtree(root: Element): Element[] {
   while (stack.length > 0) {
     const e = stack.pop()!;
     out.push(e);
-    stack.push(...childElements(e).reverse());
+    stack.push(...[...childElements(e)].reverse());
   }
   return out;
 }
@@ -164,7 +164,7 @@ export async function checkMessage(op: OperationName, side: Side, payload: Eleme
 /** RR-09: a Fault's env:Detail content (egis:error/{code, message}); other detail elements are the peer's own. */
 export async function checkFaultDetail(detail: Element): Promise<Finding[]> {
   try {
-    const errors = childElements(detail).filter((e) => e.localName === 'error');
+    const errors = [...childElements(detail)].filter((e) => e.localName === 'error');
     return (await Promise.all(errors.map((e) => validateElement(e, 'env:Detail/egis:error', FAULT_RULE)))).flat();
   } catch (error) {
     return [checkFailed(FAULT_RULE, 'env:Detail', detail, error)];

@@ -67,18 +67,8 @@ export interface RuDeploymentOptions {
 function selloClinic(seed: string, organization: TargetOrganization | undefined): { clinic: SyntheticClinic; staff: Array<{ snils: string; position: string }> } {
   const rng = new SeededRandom(`${seed}:clinic`);
   const synthetic = syntheticClinic(rng.fork('clinic'));
-  if (!organization) {
-    return { clinic: synthetic, staff: [1, 2].map((n) => ({ snils: generateSnils(rng.fork(`doctor-${n}`)), position: '49' })) };
-  }
-  const clinic: SyntheticClinic = {
-    ...synthetic,
-    moOid: organization.oid,
-    ...(organization.ogrn ? { ogrn: organization.ogrn } : {}),
-    department: { ...synthetic.department, oid: organization.departments[0] ?? synthetic.department.oid },
-    misNumber: organization.misNumber ?? synthetic.misNumber,
-    instance: organization.instance ?? synthetic.instance,
-  };
-  return { clinic, staff: organization.staff.map((s) => ({ snils: s.snils.replace(/\D/g, ''), position: s.position })) };
+  if (organization) return organizationAsClinic(organization, synthetic);
+  return { clinic: synthetic, staff: [1, 2].map((n) => ({ snils: generateSnils(rng.fork(`doctor-${n}`)), position: '49' })) };
 }
 
 /** Signers from the target's PEM files (the same pair whatever SNILS or OGRN is asked for), else self-signed ones. */

@@ -2,7 +2,7 @@
  * The reference MIS's SOAP endpoint: registerDocumentResult (the callback) and getDocumentFile, and the planted
  * faults that break exactly one mis behaviour each (MIS_FAULTS, listed in the planted-defects catalogue).
  */
-import type { SoapFault12Options, SoapHandler, SoapReply } from '../../../src/soap/index.ts';
+import { messageIdKey, type SoapFault12Options, type SoapHandler, type SoapReply } from '../../../src/soap/index.ts';
 import type { DocumentFile, RegisterDocumentResult } from '../lib/contract.ts';
 import { callbackAckBody, documentFileBody, readGetDocumentFile, readRegisterDocumentResult, remdFault } from '../lib/messages.ts';
 import type { DocumentDefect, PreparedDocument } from './mis-document.ts';
@@ -119,8 +119,8 @@ export function misHandlers<R extends Registration>(ctx: MisEndpointContext<R>):
       return { fault: remdFault('VALIDATION_ERROR', { ru: 'Результат не принят', en: 'Result not taken' }, { receiver: true }) };
     if (result.status === 'error' && faults.has('fault-on-error-callback')) return { fault: remdFault('VALIDATION_ERROR', { ru: 'Регистрация не удалась', en: 'The registration failed' }) };
     const messageId = envelope.addressing.messageId;
-    const repeated = (messageId !== undefined && seen.has(messageId.toLowerCase().replace(/^urn:uuid:/, ''))) || registration.result !== undefined;
-    if (messageId) seen.add(messageId.toLowerCase().replace(/^urn:uuid:/, ''));
+    const repeated = (messageId !== undefined && seen.has(messageIdKey(messageId))) || registration.result !== undefined;
+    if (messageId) seen.add(messageIdKey(messageId));
     if (!repeated || faults.has('duplicate-callback-taken-twice')) ctx.take(registration, { result, ...(messageId ? { messageId } : {}), receivedAt: new Date().toISOString() });
     return ack();
   };

@@ -3,7 +3,7 @@
  * from "accepted" to its outcome, the registry of documents it registered (RR-13 identity, RR-18 reads) with their
  * emdrIds, and the requests per clientEntityId in the last second (RR-16).
  */
-import { messageIdUuid } from '../../../src/soap/index.ts';
+import { messageIdKey } from '../../../src/soap/index.ts';
 import type { RegisterDocumentMetadata, RegisterDocumentResult, RegistryItem, RegistrySearch } from '../lib/contract.ts';
 import type { RegistrationCheck } from '../lib/semd-check.ts';
 import type { Delivery } from './callback-delivery.ts';
@@ -25,7 +25,6 @@ export interface RemdRegistration {
 }
 
 /** The key under which a MessageID counts as "the same": its UUID in either spelling, else the text itself. */
-const idKey = (id: string): string => messageIdUuid(id) ?? id.trim();
 
 const digitsOf = (snils: string): string => snils.replace(/\D/g, '');
 
@@ -44,7 +43,7 @@ export class RemdRegistry {
 
   /** Whether `id` was sent before; remembers it either way. */
   seen(id: string): boolean {
-    const key = idKey(id);
+    const key = messageIdKey(id);
     const before = this.#messageIds.has(key);
     this.#messageIds.add(key);
     if (this.#messageIds.size > this.max * 4) this.#messageIds.delete(this.#messageIds.values().next().value as string);

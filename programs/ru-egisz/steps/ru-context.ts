@@ -10,7 +10,7 @@ import { judgeWire, newWireState, type WireState } from '../judges/wire.ts';
 import { RU_ROLES, type RuRole } from '../lib/contract.ts';
 import type { RegisterDocumentMetadata } from '../lib/register-document.ts';
 import type { RuEgiszTarget } from '../lib/target.ts';
-import { type RuDeployment, startRuDeployment } from '../reference/deployment.ts';
+import { REFERENCE_CALLBACK_MS, type RuDeployment, startRuDeployment } from '../reference/deployment.ts';
 import type { ServingDefect } from '../reference/mis.ts';
 
 /** One journal and one deployment per worker process: scenarios share the roles, never the documents. */
@@ -35,9 +35,6 @@ export async function stopRuDeployment(): Promise<void> {
   deployment = undefined;
   if (running) await (await running).stop();
 }
-
-/** Reference runs: the callback retry interval when no target file sets timeouts.callbackMs. */
-export const REFERENCE_CALLBACK_MS = 1000;
 
 /** A document of the scenario, by its alias in the feature. */
 export interface ScenarioDocument {

@@ -5,7 +5,7 @@
  * outside Sello is reached only through what its target file gives.
  */
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
-import { messageIdUuid, newUrnUuid, type SoapCallResult, soapCall } from '../../../src/soap/index.ts';
+import { newUrnUuid, type SoapCallResult, sameMessageId, soapCall } from '../../../src/soap/index.ts';
 import { sendHttp } from '../../../src/transport/http-client.ts';
 import { isOperation, metadataOf, requestMessageId } from '../judges/expectations.ts';
 import { PARTY, type RegisterDocumentResult, type RegistrySearch, stimulusParty } from '../lib/contract.ts';
@@ -85,7 +85,7 @@ export async function registerDocument(context: RuScenario, alias: string, spec:
   return doc;
 }
 
-const sameId = (a: string | undefined, b: string): boolean => a !== undefined && (a === b || (messageIdUuid(a) !== undefined && messageIdUuid(a) === messageIdUuid(b)));
+const sameId = (a: string | undefined, b: string): boolean => a !== undefined && sameMessageId(a, b);
 
 /** An external MIS registers on Sello's demand through its test-control API (POST /sello/registrations). */
 async function registerThroughControl(context: RuScenario, spec: RegistrationSpec): Promise<{ localUid: string; messageIds: string[] }> {

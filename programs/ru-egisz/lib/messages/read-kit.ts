@@ -5,6 +5,7 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import type { Finding, IssueCode, Severity } from '../../../../src/findings/finding.ts';
+import { childElements } from '../../../../src/soap/index.ts';
 import { locate, xpathOf } from '../../../../src/xml/locate.ts';
 import { XPATH_PREFIXES } from './names.ts';
 
@@ -13,12 +14,6 @@ export interface MessageRead<T> {
   value?: T;
   findings: Finding[];
 }
-
-export const childElements = (parent: Element): Element[] => {
-  const out: Element[] = [];
-  for (let c = parent.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) out.push(c as Element);
-  return out;
-};
 
 /** The located finding of a reader or a check: at a node, or (for what is missing) below `parent`. */
 export function messageFinding(rule: string, code: IssueCode, at: Element | { parent: Element; local: string }, message: { ru: string; en: string }, severity: Severity = 'error'): Finding {
@@ -40,7 +35,7 @@ export class Reading {
   ) {}
 
   children(parent: Element, local: string): Element[] {
-    return childElements(parent).filter((c) => c.localName === local);
+    return [...childElements(parent)].filter((c) => c.localName === local);
   }
 
   child(parent: Element, local: string): Element | undefined {
