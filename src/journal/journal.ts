@@ -121,6 +121,8 @@ export class ExchangeJournal {
 
   /** Spills `message`'s body if it is large; returns the bytes it keeps in memory. */
   #keep(message: ExchangeMessage): number {
+    // A tapped (streamed) body is on disk already: reading it back to measure it would pull it into the heap.
+    if (message.spilled) return 0;
     const body = measure(message.body);
     if (!body) return 0;
     if (body.bytes <= this.#limits.spillThresholdBytes) return body.bytes;

@@ -62,6 +62,21 @@ export class SpillFile {
     return { file: this.#file!, offset, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), kind };
   }
 
+  /**
+   * Appends raw bytes at the end, for a body that arrives in chunks (a streamed answer): a file that takes appends
+   * holds one body only, so its bytes stay contiguous whatever else is spilled meanwhile.
+   */
+  append(chunk: Buffer): void {
+    const fd = this.#open();
+    for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done, this.#size + done);
+    this.#size += chunk.length;
+  }
+
+  /** Where the file lies, once something was written. */
+  get path(): string | undefined {
+    return this.#file;
+  }
+
   read(ref: SpilledBody): unknown {
     if (this.#fd === undefined) return `[spilled body of ${ref.bytes} bytes: the spill file is closed]`;
     const data = Buffer.alloc(ref.bytes);

@@ -1,6 +1,7 @@
 import Boom from '@hapi/boom';
 import Hapi from '@hapi/hapi';
-import { redactBody, redactHeaders } from '../journal/exchange.ts';
+import { BodyTap, streamedMessage } from '../journal/body-tap.ts';
+import { type ExchangeEntry, redactBody, redactHeaders } from '../journal/exchange.ts';
 import type { ExchangeJournal } from '../journal/journal.ts';
 import { SELLO_USER_AGENT } from '../transport/http-client.ts';
 import { asListenError } from '../transport/listen-error.ts';
@@ -131,22 +132,30 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
     // A connection dropped before the answer went out (a peer gone, or a mock told to withhold its answer): the
     // record says no answer came, not the status hapi had prepared.
     const unanswered = request.raw.req.socket?.destroyed === true && !request.raw.res.writableFinished;
-    options.journal.record({
-      protocol: 'http',
-      observedBy: 'server',
-      from: options.partyOf?.(request) ?? requestHeaders['x-institucion'] ?? requestHeaders['user-agent'] ?? 'client',
-      to: options.name,
-      method: request.method.toUpperCase(),
-      url: request.url.href,
-      ...(unanswered ? { error: 'the connection was closed before an answer was sent' } : { status: response.statusCode }),
-      ...(messageId ? { messageId } : {}),
-      startedAt: new Date(request.info.received).toISOString(),
-      finishedAt: new Date(request.info.responded || Date.now()).toISOString(),
-      request: unauthenticated(request, response.statusCode)
-        ? { headers: redactHeaders(requestHeaders), body: undefined, bodyOmitted: `refused by the authentication check (${response.statusCode}): body not journaled` }
-        : { headers: redactHeaders(requestHeaders), body: redactBody(bodyForJournal(request.payload)) },
-      ...(unanswered ? {} : { response: { headers: redactHeaders(responseHeaders), body: redactBody(bodyForJournal(response.source)) } }),
-    });
+    const record = (responseMessage: ExchangeEntry['response']) =>
+      options.journal.record({
+        protocol: 'http',
+        observedBy: 'server',
+        from: options.partyOf?.(request) ?? requestHeaders['x-institucion'] ?? requestHeaders['user-agent'] ?? 'client',
+        to: options.name,
+        method: request.method.toUpperCase(),
+        url: request.url.href,
+        ...(unanswered ? { error: 'the connection was closed before an answer was sent' } : { status: response.statusCode }),
+        ...(messageId ? { messageId } : {}),
+        startedAt: new Date(request.info.received).toISOString(),
+        finishedAt: new Date(request.info.responded || Date.now()).toISOString(),
+        request: unauthenticated(request, response.statusCode)
+          ? { headers: redactHeaders(requestHeaders), body: undefined, bodyOmitted: `refused by the authentication check (${response.statusCode}): body not journaled` }
+          : { headers: redactHeaders(requestHeaders), body: redactBody(bodyForJournal(request.payload)) },
+        ...(unanswered || !responseMessage ? {} : { response: responseMessage }),
+      });
+    // A streamed answer copied as it went out (BodyTap): on the record once its last byte is in the spill file.
+    if (response.source instanceof BodyTap) {
+      const headers = redactHeaders(responseHeaders);
+      void response.source.result.then((tapped) => record(streamedMessage(headers, tapped)));
+      return;
+    }
+    record({ headers: redactHeaders(responseHeaders), body: redactBody(bodyForJournal(response.source)) });
   });
 
   return server;

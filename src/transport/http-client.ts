@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type ExchangeEntry, type RawHeader, redactBody, redactHeaders, redactRawHeaders } from '../journal/exchange.ts';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { BodyTap, streamedMessage } from '../journal/body-tap.ts';
+import { type ExchangeEntry, type ExchangeMessage, type RawHeader, redactBody, redactHeaders, redactRawHeaders } from '../journal/exchange.ts';
 import type { ExchangeJournal } from '../journal/journal.ts';
-import { exchangeOnce, type WireResponse } from './http-wire.ts';
+import { exchangeOnce, exchangeReading, type WireRequest } from './http-wire.ts';
 import { type InfrastructureCause, InfrastructureError } from './infrastructure-error.ts';
 
 /** The system under test (or a mock) could not be reached at all: an infrastructure error, not a conformance one. */
@@ -71,6 +74,70 @@ interface Failure {
  * `retryOf`. What still fails is an EndpointUnreachableError naming the cause and the last attempt's exchange.
  */
 export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): Promise<HttpResponse> {
+  return sendRetrying(journal, request, exchangeOnce, ({ status, rawHeaders, text }, record) => {
+    const responseHeaders = joinHeaders(rawHeaders);
+    const json = text === '' ? undefined : parseJsonOrUndefined(text);
+    const exchange = record(status, { headers: redactHeaders(responseHeaders), rawHeaders: redactRawHeaders(rawHeaders), body: redactBody(json ?? text) });
+    return { status, headers: responseHeaders, rawHeaders, text, json, exchange };
+  });
+}
+
+export interface StreamedHttpResponse<T> {
+  status: number;
+  headers: Record<string, string>;
+  /** What `read` made of the body. */
+  read: T;
+  /** The journal entry, its response body tapped to disk (see src/journal/body-tap.ts). */
+  exchange: ExchangeEntry;
+}
+
+/**
+ * As sendHttp, for answers too large to hold: `read` gets the body as a stream while a copy goes to the journal's
+ * record byte for byte, so a judge reads exactly what the reader read. `read` should consume the whole stream; what it
+ * leaves is drained so the record is complete.
+ */
+export async function sendHttpStreaming<T>(
+  journal: ExchangeJournal,
+  request: HttpRequest,
+  read: (answer: { status: number; headers: Record<string, string>; body: Readable }) => Promise<T>,
+): Promise<StreamedHttpResponse<T>> {
+  const once = (wire: WireRequest) =>
+    exchangeReading(wire, async (status, rawHeaders, body) => {
+      // JSON reads back as structure, like any journaled body; NDJSON and the rest as text.
+      const contentType = joinHeaders(rawHeaders)['content-type'] ?? '';
+      const tap = new BodyTap(/json/i.test(contentType) && !/ndjson/i.test(contentType) ? 'json' : 'text');
+      // The reader gets its own stream: one that stops early (or breaks out of a for-await, which destroys what it
+      // reads) leaves the tap draining the rest onto the record.
+      const forReader = new PassThrough();
+      pipeline(body, tap, (error) => (error ? forReader.destroy(error) : forReader.end()));
+      tap.on('data', (chunk: Buffer) => {
+        if (!forReader.destroyed && !forReader.write(chunk)) {
+          tap.pause();
+          forReader.once('drain', () => tap.resume());
+        }
+      });
+      forReader.once('close', () => tap.resume());
+      const value = await read({ status, headers: joinHeaders(rawHeaders), body: forReader });
+      await finished(tap).catch(() => undefined);
+      return { value, tapped: await tap.result };
+    });
+  return sendRetrying(journal, request, once, ({ status, rawHeaders, read: { value, tapped } }, record) => {
+    const headers = joinHeaders(rawHeaders);
+    const exchange = record(status, streamedMessage(redactHeaders(headers), tapped, redactRawHeaders(rawHeaders)));
+    return { status, headers, read: value, exchange };
+  });
+}
+
+/**
+ * The one way a request is sent and journaled: a transient connection error before any answer is retried once;
+ * an answer is journaled by `answered` through `record`.
+ */
+async function sendRetrying<A, R>(
+  journal: ExchangeJournal,
+  request: HttpRequest,
+  once: (wire: WireRequest) => Promise<A>,
+  answered: (answer: A, record: (status: number, response: ExchangeMessage) => ExchangeEntry) => R,
+): Promise<R> {
   // Header names are case-insensitive: normalise so a caller's Content-Type replaces the default instead of doubling it.
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': SELLO_USER_AGENT };
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
@@ -94,9 +161,9 @@ export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): 
   for (;;) {
     const startedAt = new Date().toISOString();
     const entryBase = { ...base, startedAt, ...(retryOf ? { retryOf } : {}) };
-    let answer: WireResponse;
+    let answer: A;
     try {
-      answer = await exchangeOnce({ method: request.method, url: request.url, headers, ...(payload !== undefined ? { body: payload } : {}), timeoutMs });
+      answer = await once({ method: request.method, url: request.url, headers, ...(payload !== undefined ? { body: payload } : {}), timeoutMs });
     } catch (error) {
       const failure = classify(error, timeoutMs);
       const status = (error as { status?: number }).status;
@@ -112,16 +179,7 @@ export async function sendHttp(journal: ExchangeJournal, request: HttpRequest): 
       }
       throw new EndpointUnreachableError(request.url, failure.reason, failure.cause, entry.id);
     }
-    const { status, rawHeaders, text } = answer;
-    const responseHeaders = joinHeaders(rawHeaders);
-    const json = text === '' ? undefined : parseJsonOrUndefined(text);
-    const exchange = journal.record({
-      ...entryBase,
-      status,
-      finishedAt: new Date().toISOString(),
-      response: { headers: redactHeaders(responseHeaders), rawHeaders: redactRawHeaders(rawHeaders), body: redactBody(json ?? text) },
-    });
-    return { status, headers: responseHeaders, rawHeaders, text, json, exchange };
+    return answered(answer, (status, response) => journal.record({ ...entryBase, status, finishedAt: new Date().toISOString(), response }));
   }
 }
 

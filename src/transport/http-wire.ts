@@ -38,9 +38,17 @@ export class WireTimeoutError extends Error {
  * the request may have been acted on.
  */
 export function exchangeOnce(request: WireRequest): Promise<WireResponse> {
+  return exchangeReading(request, async (_status, _rawHeaders, body) => ({ text: await readText(body) })).then(({ status, rawHeaders, read }) => ({ status, rawHeaders, text: read.text }));
+}
+
+/**
+ * As exchangeOnce, but the body goes to `read` as a stream (decoded) instead of being collected: for answers too large
+ * to hold (a whole clinical record, an export file). The deadline still covers the whole body.
+ */
+export function exchangeReading<T>(request: WireRequest, read: (status: number, rawHeaders: RawHeader[], body: Readable) => Promise<T>): Promise<{ status: number; rawHeaders: RawHeader[]; read: T }> {
   const url = new URL(request.url);
   const client = url.protocol === 'https:' ? https : http;
-  return new Promise<WireResponse>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     let status: number | undefined;
     let expired = false;
     const fail = (error: Error): void => {
@@ -58,9 +66,9 @@ export function exchangeOnce(request: WireRequest): Promise<WireResponse> {
     req.once('response', (res) => {
       status = res.statusCode ?? 0;
       const rawHeaders = headerLines(res.rawHeaders);
-      readText(decoded(res, res.headers['content-encoding'])).then((text) => {
+      read(status, rawHeaders, decoded(res, res.headers['content-encoding'])).then((value) => {
         clearTimeout(timer);
-        resolve({ status: status!, rawHeaders, text });
+        resolve({ status: status!, rawHeaders, read: value });
       }, fail);
     });
     req.end(request.body);
