@@ -27,6 +27,11 @@ export interface MockServerOptions {
   messageIdHeader?: string;
   /** Who sent a request, for the journal (default: the X-Institucion header, else the user agent). */
   partyOf?: (request: Hapi.Request) => string | undefined;
+  /**
+   * Who answered, for the journal, when it is not `name`: a stand-in answering with a deliberate stimulus (a defect
+   * the scenario plants to see how the role under test reacts) journals it under another party, which no judge binds.
+   */
+  answeringParty?: (request: Hapi.Request) => string | undefined;
 }
 
 export interface MockServer {

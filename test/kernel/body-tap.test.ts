@@ -105,3 +105,21 @@ test('a reader that stops early still leaves the whole body on the record', asyn
     clientJournal.close();
   }
 });
+
+test('a stand-in answering with a stimulus journals it under the party it names, other answers under its own', async () => {
+  const own = new ExchangeJournal();
+  const standIn = await startMockServer({ name: 'IMSS', journal: own, answeringParty: (r) => (r.query.estimulo ? 'sello (imss-ece)' : undefined) }, async (server: Hapi.Server) => {
+    server.route({ method: 'GET', path: '/x', handler: () => ({ ok: true }) });
+  });
+  try {
+    await fetch(`${standIn.url}/x`);
+    await fetch(`${standIn.url}/x?estimulo=1`);
+    assert.deepEqual(
+      own.all().map((x) => x.to),
+      ['IMSS', 'sello (imss-ece)'],
+    );
+  } finally {
+    await standIn.stop();
+    own.close();
+  }
+});
