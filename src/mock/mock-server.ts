@@ -142,7 +142,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
         protocol: 'http',
         observedBy: 'server',
         from: options.partyOf?.(request) ?? requestHeaders['x-institucion'] ?? requestHeaders['user-agent'] ?? 'client',
-        to: options.name,
+        to: options.answeringParty?.(request) ?? options.name,
         method: request.method.toUpperCase(),
         url: request.url.href,
         ...(unanswered ? { error: 'the connection was closed before an answer was sent' } : { status: response.statusCode }),
