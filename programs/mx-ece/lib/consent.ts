@@ -23,7 +23,7 @@ export function consentFor(record: PatientRecord, recipient: Institution, opts: 
     patient: { identifier: { system: SYSTEM.curp, value: record.curp } },
     dateTime: period.start,
     organization: [{ identifier: { system: SYSTEM.clues, value: clues }, display: 'IMSS' }],
-    policyRule: { coding: [{ system: TERMINOLOGY.actCode, code: 'OPTIN' }] },
+    policy: [{ uri: 'urn:sello:mx-ece:politica:transferencia-expediente' }],
     provision: {
       type: 'permit',
       period,
