@@ -8,6 +8,7 @@ import { seloVersion } from './repo.ts';
 const runCommand = async (...a: Parameters<typeof import('./run-command.ts').runCommand>) => (await import('./run-command.ts')).runCommand(...a);
 const mocksCommand = async (...a: Parameters<typeof import('./mocks-command.ts').mocksCommand>) => (await import('./mocks-command.ts')).mocksCommand(...a);
 const validateCommand = async (...a: Parameters<typeof import('./validate-command.ts').validateCommand>) => (await import('./validate-command.ts')).validateCommand(...a);
+const mergeCommand = async (...a: Parameters<typeof import('./merge-command.ts').mergeCommand>) => (await import('./merge-command.ts')).mergeCommand(...a);
 const verifyCommand = async (...a: Parameters<typeof import('./verify-command.ts').verifyCommand>) => (await import('./verify-command.ts')).verifyCommand(...a);
 const diffCommand = async (...a: Parameters<typeof import('./diff-command.ts').diffCommand>) => (await import('./diff-command.ts')).diffCommand(...a);
 const keygenCommand = async (...a: Parameters<typeof import('./keygen-command.ts').keygenCommand>) => (await import('./keygen-command.ts')).keygenCommand(...a);
@@ -80,9 +81,24 @@ function program(exitCode: { value: number }, version: string, programs: readonl
     .option('--xsd <file>', 'XML: the main XSD (its includes and imports are read from beside it)')
     .option('--schematron <file>', 'XML: an ISO Schematron (queryBinding xslt2), run after the XSD')
     .option('--phase <id>', 'XML: the Schematron phase (default: its defaultPhase)')
+    .option('--shard <i/N>', 'judge only shard i of N (0-based, e.g. $JOB_COMPLETION_INDEX/N): file k of the sorted listing goes to shard k mod N; see docs/sharding.md')
+    .option('--out <file>', 'write a signed shard result (counts, first findings per rule, inputs and profiles hashed) for sello merge; per-document output is then left out')
+    .option('--signing-key <file>', 'Ed25519 private key (sello keygen) for --out; default an ephemeral key')
     .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], _options, command: Command) => {
       exitCode.value = await validateCommand(paths, flagValues(command));
+    });
+
+  sello
+    .command('merge')
+    .description('merge the signed results of sello validate --shard i/N --out into one signed report (sello verify reads it)')
+    .argument('<shard-results...>', 'every shard result file, 0 … N-1')
+    .requiredOption('--out <dir>', 'a new or empty directory for the merged, signed report')
+    .option('--signing-key <file>', 'Ed25519 private key (sello keygen); default an ephemeral key')
+    .option('--public-key <file>', 'refuse shards not signed by this key')
+    .option('--trust-dir <dir>', 'refuse shards not signed by one of these keys')
+    .action(async (files: string[], _options, command: Command) => {
+      exitCode.value = await mergeCommand(files, flagValues(command));
     });
 
   sello

@@ -1,13 +1,20 @@
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
+import { parseJsonDocument } from '../fhir/stream/json-document.ts';
+import { judgeNdjson } from '../fhir/stream/ndjson.ts';
 import { type Finding, isBlocking, toOperationOutcome } from '../findings/finding.ts';
 import { limitFinding } from '../findings/limits.ts';
-import { PROGRAMS_ROOT, programProfilesDir } from '../programs/layout.ts';
-import { readLines } from '../util/read-lines.ts';
+import { PROGRAMS_ROOT, programProfilesDir, REPO_ROOT } from '../programs/layout.ts';
+import { ephemeralKey, KeyError, loadSigningKey } from '../report/integrity.ts';
+import { listingOf, parseShard } from '../shard/partition.ts';
+import { profileSet, sha256OfJson } from '../shard/profiles.ts';
+import { writeShardResult } from '../shard/result.ts';
+import { ShardSession } from '../shard/session.ts';
 import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
+import { seloVersion } from './repo.ts';
 
 /**
  * `sello validate FILE|DIR… [--profile ID]`: checks message files before whole scenarios are run.
@@ -15,6 +22,8 @@ import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts
  * - FHIR JSON (`resourceType`) and NDJSON: base R4 plus `meta.profile`, or `--profile <canonical URL>`.
  * - other JSON with `--profile PROGRAM/SCHEMA` (e.g. mx-pgs/beneficiario): the program's JSON Schema.
  * - `.xml`: well-formedness, then `--xsd FILE` and `--schematron FILE` (a regulator's official files) when given.
+ * With `--shard i/N` only shard i of the sorted listing (docs/sharding.md); with `--out FILE` the signed shard result
+ * for `sello merge` is written and per-document output is left out.
  * Exit 0 no error, 3 errors found, 4 bad invocation.
  */
 /**
@@ -79,16 +88,29 @@ export interface ValidateOptions {
   xsd?: string;
   schematron?: string;
   phase?: string;
+  shard?: string;
+  out?: string;
+  'signing-key'?: string;
 }
 
 export async function validateCommand(paths: string[], options: ValidateOptions): Promise<number> {
   if (paths.length === 0) throw new ConfigurationError('sello validate needs at least one FILE or directory');
   const schemaProfile = jsonSchemaProfile(options.profile);
-  const files = (await Promise.all(paths.map(expand))).flat();
-  if (files.length === 0) throw new ConfigurationError(`no document to validate in ${paths.join(', ')} (looked for ${[...VALIDATABLE].join(' ')} files)`);
-  const judge = async (value: unknown): Promise<Finding[]> =>
-    schemaProfile ? schemaProfile.registry.validate(schemaProfile.schema, value, `${schemaProfile.program}/${schemaProfile.schema}`) : validateFhir(value, options.profile);
+  const listed = (await Promise.all(paths.map(expand))).flat();
+  if (listed.length === 0) throw new ConfigurationError(`no document to validate in ${paths.join(', ')} (looked for ${[...VALIDATABLE].join(' ')} files)`);
+  const session = await shardSession(listed, options);
+  const files = session?.files ?? listed;
+  const usedProfiles = new Set<string>();
+  const judge = async (value: unknown): Promise<Finding[]> => {
+    if (schemaProfile) return schemaProfile.registry.validate(schemaProfile.schema, value, `${schemaProfile.program}/${schemaProfile.schema}`);
+    if (session) for (const url of profilesOf(value, options.profile)) usedProfiles.add(url);
+    return validateFhir(value, options.profile);
+  };
   const printer = resultPrinter(options.format);
+  const report = async (r: DocumentResult): Promise<void> => {
+    session?.record(r.file, r.entry, r.findings);
+    if (!options.out) await printer.print(r);
+  };
   for (let index = 0; index < files.length; index++) {
     const file = files[index] as string;
     const kind = fileKind(file);
@@ -96,26 +118,19 @@ export async function validateCommand(paths: string[], options: ValidateOptions)
       // A run of XML files goes to the XSD engine at once: it compiles the schema once per call.
       let end = index;
       while (end < files.length && fileKind(files[end] as string) === 'xml') end++;
-      for await (const result of validateXml(files.slice(index, end), options)) await printer.print(result);
+      for await (const result of validateXml(files.slice(index, end), options)) await report(result);
       index = end - 1;
       continue;
     }
     if (kind === 'hl7v2') {
       const { validateHl7File } = await import('../hl7v2/index.ts');
-      await printer.print({ file, findings: await validateHl7File(file, { ...(await hl7v2Contract()), ...(options.profile ? { profile: options.profile } : {}) }) });
+      await report({ file, findings: await validateHl7File(file, { ...(await hl7v2Contract()), ...(options.profile ? { profile: options.profile } : {}) }) });
       continue;
     }
     if (kind === 'ndjson') {
       try {
-        for await (const line of readLines(file, MAX_DOCUMENT_BYTES)) {
-          if ('tooLongBytes' in line) {
-            await printer.print({ file, entry: line.number, findings: [tooLargeFinding(line.tooLongBytes, { en: 'The line', es: 'La línea' })] });
-            continue;
-          }
-          if (line.text.trim() === '') continue;
-          const parsed = parseJsonDocument(line.text);
-          await printer.print({ file, entry: line.number, findings: parsed.ok ? await judge(parsed.value) : [parsed.finding] });
-        }
+        const source = session ? session.hashedRead(file) : createReadStream(file);
+        for await (const line of judgeNdjson(source, judge, { maxLineBytes: MAX_DOCUMENT_BYTES })) await report({ file, entry: line.line, findings: line.findings });
       } catch (error) {
         if (error instanceof ConfigurationError) throw error;
         throw new ConfigurationError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
@@ -124,11 +139,18 @@ export async function validateCommand(paths: string[], options: ValidateOptions)
     }
     const size = (await stat(file)).size;
     if (size > MAX_DOCUMENT_BYTES) {
-      await printer.print({ file, findings: [tooLargeFinding(size, { en: 'The file', es: 'El archivo' })] });
+      await report({ file, findings: [tooLargeFinding(size, { en: 'The file', es: 'El archivo' })] });
       continue;
     }
     const parsed = parseJsonDocument(await readText(file));
-    await printer.print({ file, findings: parsed.ok ? await judge(parsed.value) : [parsed.finding] });
+    await report({ file, findings: parsed.ok ? await judge(parsed.value) : [parsed.finding] });
+  }
+  if (session) {
+    const { documents, withErrors } = session.totals;
+    if (options.out) await writeShard(session, options, schemaProfile?.program, usedProfiles);
+    else await printer.finish();
+    console.error(`shard ${session.spec.index}/${session.spec.count}: ${session.files.length} of ${session.listing.files.length} file(s), ${documents} document(s), ${withErrors} with errors`);
+    return withErrors > 0 ? EXIT.conformanceFailure : EXIT.passed;
   }
   const { documents, withErrors } = await printer.finish();
   if (documents === 0) throw new ConfigurationError(`no document to validate: ${files.join(', ')} hold only blank lines`);
@@ -185,24 +207,6 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-function parseJsonDocument(text: string): { ok: true; value: unknown } | { ok: false; finding: Finding } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return {
-      ok: false,
-      finding: {
-        ruleId: 'JSON-PARSE',
-        severity: 'fatal',
-        code: 'structure',
-        location: '',
-        locationKind: 'json-pointer',
-        message: { en: `Not JSON: ${(error as Error).message}`, es: `No es JSON: ${(error as Error).message}` },
-      },
-    };
-  }
-}
-
 /** `PROGRAM/SCHEMA` names a JSON Schema profile; a URL names a FHIR profile; absent: FHIR by meta.profile. */
 function jsonSchemaProfile(profile: string | undefined): { program: string; schema: string; registry: SchemaRegistry } | undefined {
   if (!profile || /^https?:|^urn:/.test(profile) || !profile.includes('/')) return undefined;
@@ -231,26 +235,77 @@ async function hl7v2Contract(): Promise<import('../hl7v2/index.ts').Hl7v2Contrac
 
 let fhirValidator: Promise<import('../fhir/index.ts').FhirValidator> | undefined;
 
-async function validateFhir(resource: unknown, profile: string | undefined): Promise<Finding[]> {
-  fhirValidator ??= (async () => {
-    const { createFhirValidator } = await import('../fhir/index.ts');
-    const programs = await readdir(PROGRAMS_ROOT);
-    const profileDirs: string[] = [];
-    for (const program of programs) {
-      const dir = join(programProfilesDir(program), 'fhir');
-      if (
-        await stat(dir).then(
-          (s) => s.isDirectory(),
-          () => false,
-        )
+/** Every program's FHIR profile directory: the validator loads them all, and a shard's profile set hashes them all. */
+async function fhirProfileDirs(): Promise<string[]> {
+  const profileDirs: string[] = [];
+  for (const program of (await readdir(PROGRAMS_ROOT)).sort()) {
+    const dir = join(programProfilesDir(program), 'fhir');
+    if (
+      await stat(dir).then(
+        (s) => s.isDirectory(),
+        () => false,
       )
-        profileDirs.push(dir);
-    }
-    return createFhirValidator({ profileDirs });
-  })();
-  const validator = await fhirValidator;
+    )
+      profileDirs.push(dir);
+  }
+  return profileDirs;
+}
+
+const loadFhirValidator = () =>
+  (fhirValidator ??= (async () => {
+    const { createFhirValidator } = await import('../fhir/index.ts');
+    return createFhirValidator({ profileDirs: await fhirProfileDirs() });
+  })());
+
+async function validateFhir(resource: unknown, profile: string | undefined): Promise<Finding[]> {
+  const validator = await loadFhirValidator();
   if (profile && !validator.registry.structureDefinition(profile)) {
     throw new ConfigurationError(`unknown FHIR profile ${profile} (not in base R4 nor in programs/*/profiles/fhir)`);
   }
   return validator.validate(resource, profile ? { profile } : {});
+}
+
+/** `--shard i/N` (or `--out` alone: the one shard 0/1 of everything) over the sorted listing of every input. */
+async function shardSession(listed: string[], options: ValidateOptions): Promise<ShardSession | undefined> {
+  if (!options.shard && !options.out) return undefined;
+  const spec = options.shard ? parseShard(options.shard) : { index: 0, count: 1 };
+  if (typeof spec === 'string') throw new ConfigurationError(spec);
+  return new ShardSession(spec, await listingOf(listed));
+}
+
+/** The profiles a resource is judged against: the one asked for, or those of meta.profile (bounded: 20). */
+function profilesOf(value: unknown, profile: string | undefined): string[] {
+  if (profile) return [profile];
+  const declared = (value as { meta?: { profile?: unknown } } | null)?.meta?.profile;
+  return Array.isArray(declared) ? declared.filter((u): u is string => typeof u === 'string').slice(0, 20) : [];
+}
+
+async function writeShard(session: ShardSession, options: ValidateOptions, schemaProgram: string | undefined, used: ReadonlySet<string>): Promise<void> {
+  let key = ephemeralKey();
+  if (options['signing-key']) {
+    try {
+      key = await loadSigningKey(options['signing-key']);
+    } catch (error) {
+      if (error instanceof KeyError) throw new ConfigurationError(error.message);
+      throw error;
+    }
+  }
+  const registry = used.size > 0 && !schemaProgram ? (await loadFhirValidator()).registry : undefined;
+  const known = [...used].flatMap((url) => {
+    const definition = registry?.structureDefinition(url);
+    return definition ? [{ url, sha256: sha256OfJson(definition) }] : [];
+  });
+  const requested = Object.fromEntries((['profile', 'xsd', 'schematron', 'phase'] as const).flatMap((k) => (options[k] ? [[k, options[k]]] : [])));
+  const profiles = await profileSet({
+    root: REPO_ROOT,
+    dirs: schemaProgram ? [join(programProfilesDir(schemaProgram), 'schemas')] : await fhirProfileDirs(),
+    files: [options.xsd, options.schematron].filter((f): f is string => f !== undefined),
+    requested,
+    used: known,
+  });
+  try {
+    await writeShardResult(options.out!, await session.result(await seloVersion(), profiles, key));
+  } catch (error) {
+    throw new ConfigurationError(`cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }

@@ -9,7 +9,15 @@ export type FileLine = { number: number; text: string } | { number: number; tooL
  * fails with "Invalid string length"); a line past the limit is skipped to its end and reported by its size.
  * Lines end at LF; a CR before it is dropped.
  */
-export async function* readLines(file: string, maxLineBytes: number): AsyncGenerator<FileLine> {
+export function readLines(file: string, maxLineBytes: number): AsyncGenerator<FileLine> {
+  return readLinesFrom(createReadStream(file), maxLineBytes);
+}
+
+/**
+ * The same over any source of chunks (an HTTP response, a file stream): the source is pulled one chunk at a time, so
+ * a slow consumer holds the producer back (a socket stops reading) instead of queueing what it has not judged yet.
+ */
+export async function* readLinesFrom(source: AsyncIterable<Uint8Array | string>, maxLineBytes: number): AsyncGenerator<FileLine> {
   let parts: Buffer[] = [];
   let held = 0;
   let overflow = 0;
@@ -37,8 +45,8 @@ export async function* readLines(file: string, maxLineBytes: number): AsyncGener
     parts.push(piece);
     held += piece.length;
   };
-  for await (const chunk of createReadStream(file)) {
-    const bytes = chunk as Buffer;
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (let newline = bytes.indexOf(0x0a, start); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
       take(bytes.subarray(start, newline));

@@ -1,0 +1,68 @@
+import { type Finding, finding } from '../../findings/finding.ts';
+import { limitFinding } from '../../findings/limits.ts';
+import { readLinesFrom } from '../../util/read-lines.ts';
+import { parseJsonDocument } from './json-document.ts';
+
+/** Judges one resource of a line; may be synchronous (the FHIR validator is) or not (a program's judge). */
+export type ResourceJudge = (resource: unknown, line: number) => Finding[] | Promise<Finding[]>;
+
+export interface NdjsonLineResult {
+  /** 1-based line number in the stream. */
+  line: number;
+  /** The line's resourceType when it parsed as an object that has one. */
+  resourceType?: string;
+  findings: Finding[];
+}
+
+export interface NdjsonJudgeOptions {
+  /** The longest line judged; a longer one is a SELLO-LIMIT finding, its bytes are not kept. */
+  maxLineBytes: number;
+  /**
+   * The resource type every line must have (a Bulk Data output file holds one type per file, its manifest entry's
+   * `type`): a line of another type is an NDJSON-TYPE error and is not judged further.
+   */
+  expectedType?: string;
+}
+
+/** A Bulk Data file's lines are all of its declared type (FHIR Bulk Data Access, output file requirements). */
+export const NDJSON_TYPE_RULE = 'NDJSON-TYPE';
+
+const tooLong = (bytes: number, max: number): Finding =>
+  limitFinding({
+    en: `The line has ${bytes} bytes, more than Sello reads as one resource (${max}); it was not judged.`,
+    es: `La línea tiene ${bytes} bytes, más de lo que Sello lee como un recurso (${max}); no se evaluó.`,
+  });
+
+const wrongType = (found: unknown, expected: string): Finding =>
+  finding(NDJSON_TYPE_RULE, 'error', 'invalid', '/resourceType', {
+    en: `The line is a ${typeof found === 'string' ? found : 'value without resourceType'}; every line of this file must be a ${expected}.`,
+    es: `La línea es ${typeof found === 'string' ? `un ${found}` : 'un valor sin resourceType'}; cada línea de este archivo debe ser un ${expected}.`,
+  });
+
+/**
+ * Every line of an NDJSON stream (a file, an HTTP response body) judged as it arrives: one line is held at a time,
+ * and the next chunk is read only when the consumer asks for the next result, so a slow consumer slows the source
+ * (backpressure) and memory does not grow with the stream. Blank lines are skipped; nothing is kept after a line's
+ * result is yielded.
+ */
+export async function* judgeNdjson(source: AsyncIterable<Uint8Array | string>, judge: ResourceJudge, options: NdjsonJudgeOptions): AsyncGenerator<NdjsonLineResult> {
+  for await (const line of readLinesFrom(source, options.maxLineBytes)) {
+    if ('tooLongBytes' in line) {
+      yield { line: line.number, findings: [tooLong(line.tooLongBytes, options.maxLineBytes)] };
+      continue;
+    }
+    if (line.text.trim() === '') continue;
+    const parsed = parseJsonDocument(line.text);
+    if (!parsed.ok) {
+      yield { line: line.number, findings: [parsed.finding] };
+      continue;
+    }
+    const value = parsed.value as { resourceType?: unknown } | null;
+    const resourceType = value !== null && typeof value === 'object' && typeof value.resourceType === 'string' ? value.resourceType : undefined;
+    if (options.expectedType !== undefined && resourceType !== options.expectedType) {
+      yield { line: line.number, ...(resourceType ? { resourceType } : {}), findings: [wrongType(value?.resourceType, options.expectedType)] };
+      continue;
+    }
+    yield { line: line.number, ...(resourceType ? { resourceType } : {}), findings: await judge(parsed.value, line.number) };
+  }
+}
