@@ -84,7 +84,7 @@ export function cdaSummary(record: PatientRecord, opts: { now: Date }): string {
   const now = cdaTime(opts.now.toISOString());
   const unit = `<id root="${OID.clues}" extension="${a(clues)}"/><name>${t(String(record.organization.name ?? 'IMSS'))}</name>`;
   return [
-    '<?xml version="1.0" encoding="UTF-8"?>\n',
+    '<?xml version="1.0" encoding="UTF-8"?>',
     `<ClinicalDocument xmlns="${CDA_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`,
     `<realmCode code="MX"/><typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/><templateId root="${OID.giisA001Template}"/>`,
     `<id root="${a(String(p.id ?? ''))}" extension="${a(now)}"/>`,
@@ -99,5 +99,5 @@ export function cdaSummary(record: PatientRecord, opts: { now: Date }): string {
     medications(of('MedicationRequest')),
     results(of('Observation')),
     '</structuredBody></component></ClinicalDocument>\n',
-  ].join('');
+  ].join('\n');
 }
