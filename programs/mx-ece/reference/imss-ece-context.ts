@@ -16,7 +16,18 @@ export interface EceContext {
   exportPolls(): number;
   retryAfterSeconds: number;
   linesPerFile: number;
+  /** Planted for one scenario, by CURP: fault keys its $everything answer carries as a stimulus (not a defect of the role). */
+  stimuli: Map<string, string[]>;
 }
+
+/** What a route notes on a request for the journal. */
+export interface EceRequestApp {
+  /** The answer is a deliberate stimulus: journaled under Sello's party, so no judge binds imss-ece to it. */
+  stimulus?: boolean;
+}
+
+/** The journal party of a stimulus Sello's imss-ece answers with. */
+export const STIMULUS_PARTY = 'sello (imss-ece)';
 
 /** The requesting institution, as `X-Institucion` names it. */
 export function institutionOf(request: Hapi.Request): string | undefined {

@@ -8,13 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import Boom from '@hapi/boom';
 import type Hapi from '@hapi/hapi';
+import { BodyTap } from '../../../src/journal/body-tap.ts';
+import { FaultSet } from '../../../src/mock/faults.ts';
 import { documentBundle, documentBundleChunks } from '../lib/expediente.ts';
 import type { PatientRecord } from '../lib/record.ts';
 import { withinRetention } from '../lib/retention.ts';
 import { consentId, consentProblem, padronDisagreements } from './consent.ts';
 import { plantBundleFaults } from './ece-bundle-faults.ts';
 import { BUNDLE_FAULTS, plantRecordFaults, TRUNCATED_NOTES } from './ece-faults.ts';
-import { curpOfIdentifier, type EceContext, institutionOf, parametersOf, single } from './imss-ece-context.ts';
+import { curpOfIdentifier, type EceContext, type EceRequestApp, institutionOf, parametersOf, single } from './imss-ece-context.ts';
 import type { HeldRecord } from './imss-ece-store.ts';
 import { FHIR_JSON, refuse } from './outcome.ts';
 import { consultaPadron, readConsent } from './pgs-client.ts';
@@ -97,13 +99,19 @@ function fromParams(params: Map<string, string>): Ask | string {
 
 async function everything(ctx: EceContext, request: Hapi.Request, h: Hapi.ResponseToolkit, ask: Ask): Promise<Hapi.ResponseObject> {
   const now = new Date();
-  const { faults } = ctx;
+  let { faults } = ctx;
   const institution = institutionOf(request);
   const skipConsent = faults.has('ece-no-consent-check');
   if (!institution) return refuse(h, 400, { es: 'falta la cabecera X-Institucion', en: 'the X-Institucion header is missing', expression: 'X-Institucion' });
   if (!ask.consent && !skipConsent) return refuse(h, 400, { rule: 'RE-01', es: 'falta el parámetro consent', en: 'the consent parameter is missing', expression: 'consent', code: 'required' });
   if (!ask.curp) return refuse(h, 404, { es: `no hay Patient/${request.params.id ?? ''}`, en: `no Patient/${request.params.id ?? ''}` });
   const curp = ask.curp;
+  const stimulus = ctx.stimuli.get(curp);
+  if (stimulus) {
+    // A defect a scenario plants to see how a receiver under test reacts: served, and journaled as Sello's.
+    (request.app as EceRequestApp).stimulus = true;
+    faults = new FaultSet([...faults.list(), ...stimulus]);
+  }
   if (!skipConsent) {
     const id = consentId(ask.consent ?? '');
     const consent = id ? await readConsent(ctx.pgs, id) : undefined;
@@ -130,18 +138,18 @@ async function everything(ctx: EceContext, request: Hapi.Request, h: Hapi.Respon
     const list = disagreements.join('; ');
     return refuse(h, 422, { rule: 'RE-03', es: `el expediente no coincide con el padrón: ${list}`, en: `the record disagrees with the padrón: ${list}`, expression: 'Patient', code: 'business-rule' });
   }
-  const record = recordToSend(ctx, held.record, now);
+  const record = recordToSend(faults, held.record, now);
   const opts = { now, bundleId: randomUUID() };
   if (BUNDLE_FAULTS.some((f) => faults.has(f))) {
     const old = held.record.clinical.filter((r) => !withinRetention(r, now));
     return h.response(JSON.stringify(plantBundleFaults(documentBundle(record, opts), faults, curp, old))).type(FHIR_JSON);
   }
-  return h.response(Readable.from(gathered(documentBundleChunks(record, opts)), { objectMode: false })).type(FHIR_JSON);
+  // Copied to the record as it goes out (BodyTap): the judges read the whole answer back as a stream.
+  return h.response(Readable.from(gathered(documentBundleChunks(record, opts)), { objectMode: false }).pipe(new BodyTap('json'))).type(FHIR_JSON);
 }
 
 /** What the source sends of a record at `now`: its last 7 years (RE-02), with the record faults planted. */
-function recordToSend(ctx: EceContext, record: PatientRecord, now: Date): PatientRecord {
-  const { faults } = ctx;
+function recordToSend(faults: FaultSet, record: PatientRecord, now: Date): PatientRecord {
   // Too strict: judged as if a month later, which drops the entries of the window's first month.
   const judgedAt = faults.has('ece-retention-too-strict') ? new Date(now.getTime() + 30 * DAY) : now;
   let clinical = record.clinical.filter((r) => withinRetention(r, judgedAt));

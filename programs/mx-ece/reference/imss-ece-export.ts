@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import Boom from '@hapi/boom';
 import type Hapi from '@hapi/hapi';
+import { BodyTap } from '../../../src/journal/body-tap.ts';
 import { NDJSON_TYPES } from '../lib/contract.ts';
 import { type CohortJob, EXPORT_TYPES, runCohort } from './imss-ece-cohort.ts';
 import { type EceContext, institutionOf, parametersOf, single } from './imss-ece-context.ts';
@@ -115,7 +116,7 @@ export function exportPlugin(ctx: EceContext): Hapi.Plugin<void> {
           const file = job?.done?.files.get(String(request.params.file));
           if (!job || !file) return unknown(h, `${String(request.params.job)}/${String(request.params.file)}`);
           const type = ctx.faults.has('ece-ndjson-wrong-content-type') ? 'application/json' : 'application/fhir+ndjson';
-          return h.response(Readable.from(file.lines(), { objectMode: false })).type(type);
+          return h.response(Readable.from(file.lines(), { objectMode: false }).pipe(new BodyTap('text'))).type(type);
         },
       });
     },

@@ -12,7 +12,7 @@ import { INSTITUTION_OF, PATH } from '../lib/contract.ts';
 import { recordFromTransaction } from '../lib/expediente.ts';
 import type { PatientRecord } from '../lib/record.ts';
 import { badCommand, controlRoute, isObject } from './control.ts';
-import type { EceContext } from './imss-ece-context.ts';
+import { type EceContext, type EceRequestApp, STIMULUS_PARTY } from './imss-ece-context.ts';
 import { everythingPlugin } from './imss-ece-everything.ts';
 import { exportPlugin } from './imss-ece-export.ts';
 import { EceRecords } from './imss-ece-store.ts';
@@ -41,6 +41,12 @@ export interface RunningImssEce {
   /** Holds a record as the control API would; returns the Patient id. */
   load(record: PatientRecord): string;
   setExportPolls(n: number): void;
+  /**
+   * A stimulus for the receiver under test: the $everything answer for `curp` carries these defects (fault keys of
+   * this role, e.g. `ece-old-entries`), journaled as Sello's, until cleared.
+   */
+  stimulate(curp: string, defects: readonly string[]): void;
+  clearStimuli(): void;
   stop(): Promise<void>;
 }
 
@@ -56,6 +62,7 @@ export async function startImssEce(options: ImssEceOptions): Promise<RunningImss
     exportPolls: () => polls,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     linesPerFile: options.linesPerFile ?? 10_000,
+    stimuli: new Map(),
   };
   const server = await startMockServer(
     {
@@ -65,6 +72,7 @@ export async function startImssEce(options: ImssEceOptions): Promise<RunningImss
       journal: options.journal,
       errorShape: eceErrorShape,
       partyOf: (r) => (r.headers['x-institucion'] as string | undefined) ?? options.externalParty,
+      answeringParty: (r) => ((r.app as EceRequestApp).stimulus ? STIMULUS_PARTY : undefined),
     },
     async (hapi) => {
       await hapi.register([{ plugin: everythingPlugin(ctx) }, { plugin: exportPlugin(ctx) }]);
@@ -94,6 +102,8 @@ export async function startImssEce(options: ImssEceOptions): Promise<RunningImss
     setExportPolls: (n) => {
       polls = n;
     },
+    stimulate: (curp, defects) => ctx.stimuli.set(curp, [...defects]),
+    clearStimuli: () => ctx.stimuli.clear(),
     stop: () => server.stop(),
   };
 }
