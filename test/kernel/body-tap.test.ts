@@ -123,3 +123,17 @@ test('a stand-in answering with a stimulus journals it under the party it names,
     own.close();
   }
 });
+
+test('a body too large for the evidence is named there by its size and sha256, a small one is whole', async () => {
+  const { exchangeEvidence, EVIDENCE_BODY_BYTES } = await import('../../src/journal/evidence.ts');
+  const own = new ExchangeJournal();
+  try {
+    const big = 'x'.repeat(EVIDENCE_BODY_BYTES + 10);
+    const entry = own.record({ protocol: 'http', from: 'sello', to: 'IMSS', startedAt: '', finishedAt: '', request: { headers: {}, body: big }, response: { headers: {}, body: { ok: true } } });
+    const evidence = JSON.parse(exchangeEvidence(entry)) as { request: { body: string }; response: { body: unknown } };
+    assert.match(evidence.request.body, new RegExp(`^\\[body of ${EVIDENCE_BODY_BYTES + 10} bytes, sha256 ${createHash('sha256').update(big).digest('hex')}`));
+    assert.deepEqual(evidence.response.body, { ok: true });
+  } finally {
+    own.close();
+  }
+});
