@@ -1,0 +1,144 @@
+/**
+ * RE-06: the ExpedienteBundle is a FHIR document as CONTRACT.md lays it out: `document` with identifier and timestamp,
+ * the Composition first (final, LOINC 11503-0, subject, author, custodian), the Patient second, every entry with a
+ * fullUrl and referenced from the Composition, every reference resolving inside the Bundle. Judged entry by entry
+ * (`add`, then `finish`) so a streaming judge can feed it a 50,000-note record; what it keeps is one set of fullUrls
+ * and the references not yet resolved.
+ */
+import type { Finding } from '../../../../src/findings/finding.ts';
+import { isObject } from '../../../../src/util/is-object.ts';
+import { SYSTEM } from '../../lib/contract.ts';
+import { reFinding, text } from './shared.ts';
+
+const re06 = (location: string, es: string, en: string): Finding => reFinding('RE-06', location, { es, en }, 'structure');
+
+/** Every `reference` string inside a resource, with its FHIRPath; contained (`#…`) references are left out. */
+function references(value: unknown, path: string, out: { ref: string; location: string }[]): void {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) references(v, `${path}[${i}]`, out);
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'reference' && typeof v === 'string') {
+      if (!v.startsWith('#')) out.push({ ref: v, location: `${path}.reference` });
+    } else if (typeof v === 'object' && v !== null && k !== 'contained') references(v, `${path}.${k}`, out);
+  }
+}
+
+export class DocumentStructure {
+  private readonly findings: Finding[] = [];
+  /** fullUrls and `Type/id` of the entries seen. */
+  private readonly known = new Set<string>();
+  /** References whose target has not been seen yet. */
+  private readonly pending = new Map<string, string[]>();
+  /** What the Composition references; undefined until it is seen. */
+  private compositionRefs: Set<string> | undefined;
+  /** Entries seen before the Composition, checked against it at the end. */
+  private readonly early: { keys: string[]; index: number }[] = [];
+  private count = 0;
+
+  /** The Bundle's own fields (type, identifier, timestamp): given with the first entry or before it. */
+  head(bundle: Record<string, unknown>): void {
+    if (bundle.resourceType !== 'Bundle' || bundle.type !== 'document')
+      this.findings.push(re06('Bundle.type', 'El expediente debe ser un Bundle de tipo document.', 'The record must be a Bundle of type document.'));
+    if (!isObject(bundle.identifier)) this.findings.push(re06('Bundle.identifier', 'El Bundle document debe tener identifier.', 'The document Bundle must have an identifier.'));
+    if (typeof bundle.timestamp !== 'string') this.findings.push(re06('Bundle.timestamp', 'El Bundle document debe tener timestamp.', 'The document Bundle must have a timestamp.'));
+  }
+
+  add(entry: unknown, index: number): void {
+    this.count++;
+    const at = `Bundle.entry[${index}]`;
+    const e = isObject(entry) ? entry : {};
+    const resource = isObject(e.resource) ? e.resource : undefined;
+    const fullUrl = text(e.fullUrl);
+    if (!fullUrl) this.findings.push(re06(`${at}.fullUrl`, 'Cada entrada del documento debe tener fullUrl.', 'Every entry of the document must have a fullUrl.'));
+    if (!resource) {
+      this.findings.push(re06(`${at}.resource`, 'La entrada no tiene recurso.', 'The entry has no resource.'));
+      return;
+    }
+    const type = String(resource.resourceType);
+    if (index === 0) this.composition(resource, `${at}.resource`);
+    if (index === 1 && (type !== 'Patient' || !this.hasCurp(resource))) {
+      this.findings.push(re06(`${at}.resource`, `La segunda entrada debe ser el Patient con CURP; es ${type}.`, `The second entry must be the Patient with a CURP; it is ${type}.`));
+    }
+    const keys = [fullUrl, typeof resource.id === 'string' ? `${type}/${resource.id}` : undefined].filter((k): k is string => !!k);
+    for (const k of keys) {
+      this.known.add(k);
+      this.pending.delete(k);
+    }
+    if (index > 0) {
+      if (this.compositionRefs) this.checkReferenced(keys, index);
+      else this.early.push({ keys, index });
+    }
+    const refs: { ref: string; location: string }[] = [];
+    references(resource, `${at}.resource`, refs);
+    for (const { ref, location } of refs) {
+      if (this.resolves(ref)) continue;
+      const list = this.pending.get(ref) ?? [];
+      list.push(location);
+      this.pending.set(ref, list);
+    }
+  }
+
+  finish(): Finding[] {
+    if (this.count === 0) this.findings.push(re06('Bundle.entry', 'El documento no tiene entradas.', 'The document has no entries.'));
+    if (!this.compositionRefs && this.count > 0) this.compositionRefs = new Set();
+    for (const e of this.early) this.checkReferenced(e.keys, e.index);
+    this.early.length = 0;
+    for (const [ref, locations] of this.pending) {
+      for (const location of locations) this.findings.push(re06(location, `La referencia ${ref} no apunta a ninguna entrada del Bundle.`, `Reference ${ref} resolves to no entry of the Bundle.`));
+    }
+    this.pending.clear();
+    return this.findings;
+  }
+
+  private resolves(ref: string): boolean {
+    if (this.known.has(ref)) return true;
+    const relative = /([A-Za-z]+\/[A-Za-z0-9\-.]{1,64})$/.exec(ref)?.[1];
+    return relative !== undefined && !ref.startsWith('urn:') && this.known.has(relative);
+  }
+
+  private hasCurp(patient: Record<string, unknown>): boolean {
+    return Array.isArray(patient.identifier) && patient.identifier.some((i) => isObject(i) && i.system === SYSTEM.curp && typeof i.value === 'string');
+  }
+
+  private checkReferenced(keys: string[], index: number): void {
+    const refs = this.compositionRefs as Set<string>;
+    if (keys.some((k) => refs.has(k))) return;
+    this.findings.push(
+      re06(
+        `Bundle.entry[${index}]`,
+        'La entrada no está referenciada desde la Composition (sección, sujeto, autor o custodio).',
+        'The entry is not referenced from the Composition (a section, subject, author or custodian).',
+      ),
+    );
+  }
+
+  private composition(c: Record<string, unknown>, at: string): void {
+    if (c.resourceType !== 'Composition') {
+      this.findings.push(re06(at, `La primera entrada debe ser la Composition; es ${String(c.resourceType)}.`, `The first entry must be the Composition; it is ${String(c.resourceType)}.`));
+      return;
+    }
+    const refs: { ref: string; location: string }[] = [];
+    references(c, at, refs);
+    this.compositionRefs = new Set(refs.map((r) => r.ref));
+    if (c.status !== 'final') this.findings.push(re06(`${at}.status`, 'La Composition debe tener status final.', 'The Composition must have status final.'));
+    const types = isObject(c.type) && Array.isArray(c.type.coding) ? c.type.coding : [];
+    if (!types.some((t) => isObject(t) && t.system === SYSTEM.loinc && t.code === '11503-0'))
+      this.findings.push(re06(`${at}.type`, 'La Composition debe ser de tipo LOINC 11503-0 (Medical records).', 'The Composition must be of type LOINC 11503-0 (Medical records).'));
+    for (const field of ['subject', 'author', 'custodian']) {
+      if (c[field] === undefined) this.findings.push(re06(`${at}.${field}`, `La Composition debe tener ${field}.`, `The Composition must have a ${field}.`));
+    }
+  }
+}
+
+/** RE-06 for a whole Bundle. */
+export function re06Structure(bundle: unknown): Finding[] {
+  const judge = new DocumentStructure();
+  const b = isObject(bundle) ? bundle : {};
+  judge.head(b);
+  const entries = Array.isArray(b.entry) ? b.entry : [];
+  for (const [i, e] of entries.entries()) judge.add(e, i);
+  return judge.finish();
+}
