@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { documentBundle, transactionBundle } from '../../programs/mx-ece/lib/expediente.ts';
+import { ndjsonByType } from '../../programs/mx-ece/lib/ndjson.ts';
 import type { FhirResource } from '../../programs/mx-ece/lib/record.ts';
 import { consentFor, generateRecord } from '../../programs/mx-ece/lib/synthetic-record.ts';
 import { createFhirValidator } from '../../src/fhir/index.ts';
@@ -32,6 +33,18 @@ describe('mx-ece FHIR profiles', () => {
       assert.equal(show(errors(consentFor(record, 'ISSSTE', { now, id: `c${i}` }))), '');
       assert.equal(show(errors(consentFor(record, 'IMSS-BIENESTAR', { now, id: `e${i}`, expired: true }))), '');
     }
+  });
+
+  it('accept every NDJSON line of an export, each on its own', () => {
+    const records = [0, 1, 2].map((i) => generateRecord(new SeededRandom(`nd${i}`), { now }));
+    let lines = 0;
+    for (const [type, list] of ndjsonByType(records, { now })) {
+      for (const line of list) {
+        assert.equal(show(errors(JSON.parse(line))), '', type);
+        lines++;
+      }
+    }
+    assert.ok(lines > 60);
   });
 
   const record = generateRecord(new SeededRandom('broken'), { now });
