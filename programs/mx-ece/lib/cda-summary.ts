@@ -6,7 +6,7 @@
  */
 import { escapeAttribute as a, escapeText as t } from '../../../src/soap/index.ts';
 import { OID, SYSTEM } from './contract.ts';
-import type { FhirResource, PatientRecord } from './record.ts';
+import { type FhirResource, identifierValue, type PatientRecord } from './record.ts';
 import { TERMINOLOGY } from './resources.ts';
 import { SUMMARY_TYPE, withinRetention } from './retention.ts';
 
@@ -28,43 +28,49 @@ export function cdaTime(value: string): string {
 
 type Coding = { system?: string; code?: string; display?: string };
 const coding = (r: FhirResource, field: string): Coding => ((r[field] as { coding?: Coding[] } | undefined)?.coding ?? [])[0] ?? {};
-const identifier = (r: FhirResource, system: string): string => (r.identifier as { system?: string; value?: string }[] | undefined)?.find((i) => i.system === system)?.value ?? '';
 
-function problems(conditions: FhirResource[]): string {
-  const rows = conditions.map((c) => coding(c, 'code'));
-  const text = rows.map((c) => `<item>${t(`${c.code ?? ''} ${c.display ?? ''}`)}</item>`).join('');
-  const entries = conditions
-    .map((c, i) => {
-      const code = rows[i] ?? {};
-      return `<entry><observation classCode="OBS" moodCode="EVN"><code code="282291009" codeSystem="2.16.840.1.113883.6.96" displayName="Diagnosis"/><statusCode code="completed"/><effectiveTime value="${a(cdaTime(String(c.recordedDate ?? '')))}"/><value xsi:type="CD" code="${a(code.code ?? '')}" codeSystem="${CDA_OID.cie10}" codeSystemName="CIE-10" displayName="${a(code.display ?? '')}"/></observation></entry>`;
-    })
-    .join('');
-  return section('11450-4', 'Diagnósticos', text, entries);
+/** A body section: one list item and one CDA entry per resource. */
+function entrySection(loinc: string, title: string, resources: FhirResource[], item: (r: FhirResource) => string, entry: (r: FhirResource) => string): string {
+  return section(loinc, title, resources.map((r) => `<item>${t(item(r))}</item>`).join(''), resources.map((r) => `<entry>${entry(r)}</entry>`).join(''));
 }
 
-function medications(requests: FhirResource[]): string {
-  const rows = requests.map((m) => coding(m, 'medicationCodeableConcept'));
-  const text = rows.map((c) => `<item>${t(`${c.code ?? ''} ${c.display ?? ''}`)}</item>`).join('');
-  const entries = requests
-    .map((m, i) => {
-      const code = rows[i] ?? {};
-      return `<entry><substanceAdministration classCode="SBADM" moodCode="INT"><effectiveTime value="${a(cdaTime(String(m.authoredOn ?? '')))}"/><consumable><manufacturedProduct><manufacturedMaterial><code code="${a(code.code ?? '')}" codeSystem="${CDA_OID.cnis}" codeSystemName="CNIS" displayName="${a(code.display ?? '')}"/></manufacturedMaterial></manufacturedProduct></consumable></substanceAdministration></entry>`;
-    })
-    .join('');
-  return section('10160-0', 'Medicamentos', text, entries);
-}
+const problems = (conditions: FhirResource[]): string =>
+  entrySection(
+    '11450-4',
+    'Diagnósticos',
+    conditions,
+    (c) => `${coding(c, 'code').code ?? ''} ${coding(c, 'code').display ?? ''}`,
+    (c) => {
+      const code = coding(c, 'code');
+      return `<observation classCode="OBS" moodCode="EVN"><code code="282291009" codeSystem="2.16.840.1.113883.6.96" displayName="Diagnosis"/><statusCode code="completed"/><effectiveTime value="${a(cdaTime(String(c.recordedDate ?? '')))}"/><value xsi:type="CD" code="${a(code.code ?? '')}" codeSystem="${CDA_OID.cie10}" codeSystemName="CIE-10" displayName="${a(code.display ?? '')}"/></observation>`;
+    },
+  );
 
-function results(observations: FhirResource[]): string {
-  const rows = observations.map((o) => ({ code: coding(o, 'code'), q: (o.valueQuantity ?? {}) as { value?: number; code?: string } }));
-  const text = rows.map((r) => `<item>${t(`${r.code.display ?? r.code.code ?? ''}: ${r.q.value ?? ''} ${r.q.code ?? ''}`)}</item>`).join('');
-  const entries = observations
-    .map((o, i) => {
-      const { code, q } = rows[i] ?? { code: {}, q: {} };
-      return `<entry><observation classCode="OBS" moodCode="EVN"><code code="${a(code.code ?? '')}" codeSystem="${CDA_OID.loinc}" codeSystemName="LOINC" displayName="${a(code.display ?? '')}"/><statusCode code="completed"/><effectiveTime value="${a(cdaTime(String(o.effectiveDateTime ?? '')))}"/><value xsi:type="PQ" value="${a(String(q.value ?? ''))}" unit="${a(q.code ?? '1')}"/></observation></entry>`;
-    })
-    .join('');
-  return section('30954-2', 'Resultados de laboratorio', text, entries);
-}
+const medications = (requests: FhirResource[]): string =>
+  entrySection(
+    '10160-0',
+    'Medicamentos',
+    requests,
+    (m) => `${coding(m, 'medicationCodeableConcept').code ?? ''} ${coding(m, 'medicationCodeableConcept').display ?? ''}`,
+    (m) => {
+      const code = coding(m, 'medicationCodeableConcept');
+      return `<substanceAdministration classCode="SBADM" moodCode="INT"><effectiveTime value="${a(cdaTime(String(m.authoredOn ?? '')))}"/><consumable><manufacturedProduct><manufacturedMaterial><code code="${a(code.code ?? '')}" codeSystem="${CDA_OID.cnis}" codeSystemName="CNIS" displayName="${a(code.display ?? '')}"/></manufacturedMaterial></manufacturedProduct></consumable></substanceAdministration>`;
+    },
+  );
+
+const quantity = (o: FhirResource): { value?: number; code?: string } => (o.valueQuantity ?? {}) as { value?: number; code?: string };
+const results = (observations: FhirResource[]): string =>
+  entrySection(
+    '30954-2',
+    'Resultados de laboratorio',
+    observations,
+    (o) => `${coding(o, 'code').display ?? coding(o, 'code').code ?? ''}: ${quantity(o).value ?? ''} ${quantity(o).code ?? ''}`,
+    (o) => {
+      const code = coding(o, 'code');
+      const q = quantity(o);
+      return `<observation classCode="OBS" moodCode="EVN"><code code="${a(code.code ?? '')}" codeSystem="${CDA_OID.loinc}" codeSystemName="LOINC" displayName="${a(code.display ?? '')}"/><statusCode code="completed"/><effectiveTime value="${a(cdaTime(String(o.effectiveDateTime ?? '')))}"/><value xsi:type="PQ" value="${a(String(q.value ?? ''))}" unit="${a(q.code ?? '1')}"/></observation>`;
+    },
+  );
 
 function section(loinc: string, title: string, items: string, entries: string): string {
   const text = items ? `<text><list>${items}</list></text>` : '<text>Sin registros en los últimos 7 años.</text>';
@@ -79,7 +85,7 @@ export function cdaSummary(record: PatientRecord, opts: { now: Date }): string {
   const family = (url: string): string | undefined => name._family?.extension?.find((e) => e.url === url)?.valueString;
   const families = [family(TERMINOLOGY.fathersFamily) ?? name.family ?? '', family(TERMINOLOGY.mothersFamily)].filter((f): f is string => !!f);
   const gender = p.gender === 'male' ? 'M' : p.gender === 'female' ? 'F' : 'UN';
-  const clues = identifier(record.organization, SYSTEM.clues);
+  const clues = identifierValue(record.organization, SYSTEM.clues);
   const doctor = ((record.practitioner.name as { family?: string; given?: string[] }[] | undefined) ?? [])[0] ?? {};
   const now = cdaTime(opts.now.toISOString());
   const unit = `<id root="${OID.clues}" extension="${a(clues)}"/><name>${t(String(record.organization.name ?? 'IMSS'))}</name>`;

@@ -3,16 +3,15 @@
  * record to one receiving institution, in force from 30 days before `now` for a year, or ended yesterday when expired.
  */
 import { type Institution, PROFILE, SYSTEM } from './contract.ts';
-import type { FhirResource, PatientRecord } from './record.ts';
+import { type FhirResource, identifierValue, instant, type PatientRecord } from './record.ts';
 import { TERMINOLOGY } from './resources.ts';
 
 const DAY = 86_400_000;
-const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export function consentFor(record: PatientRecord, recipient: Institution, opts: { now: Date; id: string; expired?: boolean }): FhirResource {
   const now = opts.now.getTime();
-  const clues = (record.organization.identifier as { system: string; value: string }[]).find((i) => i.system === SYSTEM.clues)?.value ?? '';
-  const period = opts.expired ? { start: iso(now - 400 * DAY), end: iso(now - DAY) } : { start: iso(now - 30 * DAY), end: iso(now + 365 * DAY) };
+  const clues = identifierValue(record.organization, SYSTEM.clues);
+  const period = opts.expired ? { start: instant(now - 400 * DAY), end: instant(now - DAY) } : { start: instant(now - 30 * DAY), end: instant(now + 365 * DAY) };
   return {
     resourceType: 'Consent',
     id: opts.id,

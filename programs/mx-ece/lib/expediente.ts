@@ -7,7 +7,7 @@
 import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { cdaSummary } from './cda-summary.ts';
 import { PROFILE, PROFILE_BASE, SYSTEM } from './contract.ts';
-import { type FhirResource, type PatientRecord, reference } from './record.ts';
+import { type FhirResource, instant, type PatientRecord, reference } from './record.ts';
 import { SUMMARY_TYPE, withinRetention } from './retention.ts';
 
 export { CLINICAL_TYPES, clinicalDate, dateWithin, isSummary, withinRetention, yearsBefore } from './retention.ts';
@@ -31,8 +31,6 @@ export interface DocumentOptions {
   bundleId: string;
 }
 
-const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
-
 /** The ResumenCdaMx DocumentReference carrying the record's CDA summary. */
 export function summaryReference(record: PatientRecord, opts: DocumentOptions): FhirResource {
   const xml = cdaSummary(record, { now: opts.now });
@@ -43,7 +41,7 @@ export function summaryReference(record: PatientRecord, opts: DocumentOptions): 
     status: 'current',
     type: { coding: [{ system: SYSTEM.loinc, code: SUMMARY_TYPE, display: 'Summary of episode note' }] },
     subject: reference(record.patient),
-    date: iso(opts.now),
+    date: instant(opts.now),
     author: [reference(record.organization)],
     custodian: reference(record.organization),
     content: [
@@ -85,7 +83,7 @@ function parts(record: PatientRecord, opts: DocumentOptions): Parts {
     status: 'final',
     type: { coding: [{ system: SYSTEM.loinc, code: '11503-0', display: 'Medical records' }] },
     subject: reference(record.patient),
-    date: iso(opts.now),
+    date: instant(opts.now),
     author: [reference(record.organization), reference(record.practitioner)],
     title: 'Expediente clínico electrónico',
     custodian: reference(record.organization),
@@ -101,7 +99,7 @@ function parts(record: PatientRecord, opts: DocumentOptions): Parts {
     meta: { profile: [PROFILE.bundle] },
     identifier: { system: 'urn:ietf:rfc:3986', value: `urn:uuid:${new SeededRandom(`${opts.bundleId}|identifier`).uuid()}` },
     type: 'document',
-    timestamp: iso(opts.now),
+    timestamp: instant(opts.now),
   };
   return { head, resources: [composition, record.patient, record.organization, record.practitioner, ...kept, summary] };
 }

@@ -45,6 +45,16 @@ export interface Beneficiario {
   unidadAdscripcion: string;
 }
 
+/** A FHIR instant without milliseconds when they are zero (2026-06-01T12:00:00Z). */
+export const instant = (at: number | Date): string => new Date(at).toISOString().replace('.000Z', 'Z');
+
+/** The value of a resource's identifier of `system`, or ''. */
+export function identifierValue(resource: FhirResource, system: string): string {
+  const ids = Array.isArray(resource.identifier) ? (resource.identifier as { system?: unknown; value?: unknown }[]) : [];
+  const value = ids.find((i) => i?.system === system)?.value;
+  return typeof value === 'string' ? value : '';
+}
+
 export const reference = (resource: FhirResource): { reference: string } => ({ reference: `urn:uuid:${resource.id}` });
 
 /** The id an `urn:uuid:` reference names, or undefined for any other reference. */

@@ -7,7 +7,7 @@
 import { generateCurp, generateNss, generatePerson, SeededRandom } from '../../../src/identifiers/mx/index.ts';
 import { ageAt, cie10Codes, cie10Misfit, cnisCodes, imssClues, labCodes } from './catalogs.ts';
 import { PROFILE, RETENTION_YEARS, SYSTEM } from './contract.ts';
-import type { Beneficiario, FhirResource, PatientRecord } from './record.ts';
+import { type Beneficiario, type FhirResource, identifierValue, instant, type PatientRecord } from './record.ts';
 import { type Context, condition, encounter, medicationRequest, note, observation, TERMINOLOGY } from './resources.ts';
 import { yearsBefore } from './retention.ts';
 
@@ -23,7 +23,6 @@ export interface RecordOptions {
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** Chronic diagnoses a patient may carry from a given age, with the share of patients who do. */
 const CHRONIC: readonly { code: string; fromAge: number; share: number }[] = [
@@ -107,7 +106,7 @@ export function generateRecord(rng: SeededRandom, opts: RecordOptions): PatientR
   const person = generatePerson(rng.fork('person'));
   const dated = rng.fork('birth');
   const birthMs = yearsBefore(now, dated.int(yearsBack + 1, 85)).getTime() - dated.int(0, 364) * DAY;
-  const birthDate = iso(birthMs).slice(0, 10);
+  const birthDate = instant(birthMs).slice(0, 10);
   const curp = generateCurp(rng.fork('curp'), { ...person, fechaNacimiento: birthDate, entidad: person.entidadNacimiento });
   const gender = person.sexo === 'H' ? 'male' : 'female';
   const clues = opts.clues ?? rng.fork('clues').pick(imssClues());
@@ -168,15 +167,15 @@ function history(rng: SeededRandom, ctx: Context, h: HistoryInput): FhirResource
   const cie10 = cie10Codes();
   const labs = labCodes();
   const cnis = cnisCodes();
-  const ageNow = ageAt(h.birthDate, iso(h.now.getTime()));
+  const ageNow = ageAt(h.birthDate, instant(h.now.getTime()));
   const chronic = CHRONIC.filter((c) => ageNow >= c.fromAge && rng.next() < c.share && cie10Misfit(cie10[c.code] ?? { title: '' }, h.gender, ageNow) === undefined).map((c) => c.code);
   const times = encounterTimes(rng, h.now, h.yearsBack, h.birthMs);
   const out: FhirResource[] = [];
   const encounters: { enc: FhirResource; ms: number; text: string }[] = [];
   for (const ms of times) {
-    const start = iso(ms);
+    const start = instant(ms);
     const age = ageAt(h.birthDate, start);
-    const enc = encounter(h.nextId(), ctx, start, iso(ms + 20 * MINUTE));
+    const enc = encounter(h.nextId(), ctx, start, instant(ms + 20 * MINUTE));
     let code = chronic.length > 0 && rng.next() < 0.6 ? rng.pick(chronic) : rng.pick(ACUTE);
     const fits = (c: string): boolean => cie10[c] !== undefined && cie10Misfit(cie10[c], h.gender, age) === undefined && (ms > h.birthMs + 365 * DAY || !chronic.includes(c));
     if (!fits(code)) code = 'Z000';
@@ -206,7 +205,7 @@ function history(rng: SeededRandom, ctx: Context, h: HistoryInput): FhirResource
     if (!e) break;
     const round = Math.floor(k / encounters.length);
     const text = `Nota de evolución ${round + 1}. ${e.text}`;
-    out.push(note(h.nextId(), ctx, e.enc, iso(e.ms + (round % 600) * 1000), Buffer.from(text, 'utf8').toString('base64')));
+    out.push(note(h.nextId(), ctx, e.enc, instant(e.ms + (round % 600) * 1000), Buffer.from(text, 'utf8').toString('base64')));
   }
   return out;
 }
@@ -217,7 +216,7 @@ export function beneficiarioOf(record: PatientRecord, rng?: SeededRandom): Benef
   const ext = (url: string): string | undefined => name?._family?.extension?.find((e) => e.url === url)?.valueString;
   const draws = rng ?? new SeededRandom(`beneficiario:${record.curp}`);
   const entidad = String(draws.int(1, 32)).padStart(2, '0');
-  const clues = (record.organization.identifier as { system: string; value: string }[]).find((i) => i.system === SYSTEM.clues)?.value ?? '';
+  const clues = identifierValue(record.organization, SYSTEM.clues);
   return {
     curp: record.curp,
     nombre: (name?.given ?? []).join(' '),
