@@ -85,6 +85,14 @@ describe('mx-ece ExpedienteBundle', () => {
     assert.throws(() => recordFromTransaction({ resourceType: 'Bundle', entry: [] }), RangeError);
   });
 
+  it('writes NDJSON of what changed after _since only', () => {
+    const stamped = structuredClone(record);
+    stamped.patient.meta = { ...stamped.patient.meta, lastUpdated: '2026-05-01T00:00:00Z' };
+    const files = ndjsonByType([stamped], { now, since: '2026-04-01T00:00:00Z' });
+    assert.deepEqual([...files.keys()], ['Patient']);
+    assert.equal(ndjsonByType([stamped], { now, since: '2026-05-01T00:00:00Z' }).size, 0);
+  });
+
   it('writes NDJSON with Type/id references and no old entry', () => {
     const files = ndjsonByType([record], { now, types: ['Patient', 'Condition'] });
     assert.deepEqual([...files.keys()].sort(), ['Condition', 'Patient']);

@@ -20,14 +20,16 @@ export function ndjsonLine(resource: FhirResource, typeOf: ReadonlyMap<string, s
   });
 }
 
-/** Lines per resource type for the given records, optionally only some types. */
-export function ndjsonByType(records: Iterable<PatientRecord>, opts: { now: Date; types?: readonly string[] }): Map<string, string[]> {
+/** Lines per resource type for the given records; optionally only some types, and only what changed after `since` (meta.lastUpdated). */
+export function ndjsonByType(records: Iterable<PatientRecord>, opts: { now: Date; types?: readonly string[]; since?: string }): Map<string, string[]> {
+  const since = opts.since === undefined ? undefined : Date.parse(opts.since);
   const out = new Map<string, string[]>();
   for (const record of records) {
     const resources = exportedResources(record, opts.now);
     const typeOf = new Map(resources.map((r) => [r.id ?? '', r.resourceType]));
     for (const r of resources) {
       if (opts.types && !opts.types.includes(r.resourceType)) continue;
+      if (since !== undefined && !(Date.parse(String(r.meta?.lastUpdated)) > since)) continue;
       const lines = out.get(r.resourceType) ?? [];
       lines.push(ndjsonLine(r, typeOf));
       out.set(r.resourceType, lines);

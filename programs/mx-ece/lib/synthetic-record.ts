@@ -177,7 +177,9 @@ function history(rng: SeededRandom, ctx: Context, h: HistoryInput): FhirResource
     const age = ageAt(h.birthDate, start);
     const enc = encounter(h.nextId(), ctx, start, instant(ms + 20 * MINUTE));
     let code = chronic.length > 0 && rng.next() < 0.6 ? rng.pick(chronic) : rng.pick(ACUTE);
-    const fits = (c: string): boolean => cie10[c] !== undefined && cie10Misfit(cie10[c], h.gender, age) === undefined && (ms > h.birthMs + 365 * DAY || !chronic.includes(c));
+    // The catalogue's limits are what a code may carry; a synthetic pregnancy also keeps to the usual ages (16–45).
+    const pregnancyAge = (c: string): boolean => !(c.startsWith('O') || c.startsWith('Z34')) || (age >= 16 && age <= 45);
+    const fits = (c: string): boolean => cie10[c] !== undefined && cie10Misfit(cie10[c], h.gender, age) === undefined && pregnancyAge(c);
     if (!fits(code)) code = 'Z000';
     const entry = cie10[code] ?? { title: code };
     const isChronic = chronic.includes(code);
