@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { readBundleStream } from '../../src/fhir/stream/bundle.ts';
+import { judgeNdjson, readBundleStream } from '../../src/fhir/stream/index.ts';
 
 // A collection (not a heap sample) is what tells memory kept from garbage not yet collected.
 setFlagsFromString('--expose-gc');
@@ -59,4 +59,32 @@ test('a 50,000-entry Bundle (~60 MB) is read in memory that does not grow with t
   console.log(
     `# heap after GC: entry 5,000 ${((heapAt.get(4_999) ?? 0) / 2 ** 20).toFixed(1)} MB, entry 50,000 ${((heapAt.get(count - 1) ?? 0) / 2 ** 20).toFixed(1)} MB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   );
+});
+
+test('NDJSON: 200,000 lines judged with heap after GC flat from line 20,000 to 200,000', async () => {
+  const count = 200_000;
+  async function* lines(): AsyncGenerator<string> {
+    let piece = '';
+    for (let i = 0; i < count; i++) {
+      piece += `{"resourceType":"Observation","id":"o${i}","status":"final","code":{"text":"${'x'.repeat(200)}"}}\n`;
+      if (piece.length > 60_000) {
+        yield piece;
+        piece = '';
+      }
+    }
+    yield piece;
+  }
+  const heapAt = new Map<number, number>();
+  let judged = 0;
+  for await (const result of judgeNdjson(lines(), () => [], { maxLineBytes: 1024 })) {
+    judged++;
+    if (result.line === 20_000 || result.line === count) {
+      gc();
+      heapAt.set(result.line, process.memoryUsage().heapUsed);
+    }
+  }
+  assert.equal(judged, count);
+  const growthMb = ((heapAt.get(count) ?? 0) - (heapAt.get(20_000) ?? 0)) / 2 ** 20;
+  // 180,000 lines of ~280 bytes kept would be over 50 MB.
+  assert.ok(growthMb < 8, `heap grew ${growthMb.toFixed(1)} MB from line 20,000 to 200,000`);
 });

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { createFhirValidator } from '../../src/fhir/index.ts';
-import { type BundlePart, bundleParts, readBundleStream } from '../../src/fhir/stream/bundle.ts';
-import { judgeNdjson, NDJSON_TYPE_RULE, type NdjsonLineResult } from '../../src/fhir/stream/ndjson.ts';
+import { atEntry, type BundlePart, bundleParts, judgeNdjson, NDJSON_TYPE_RULE, type NdjsonLineResult, readBundleStream } from '../../src/fhir/stream/index.ts';
 import { LIMIT_RULE } from '../../src/findings/limits.ts';
 
 const validator = createFhirValidator();
@@ -97,9 +96,12 @@ test('a Bundle streams its top-level members and each entry with its index, in d
   );
   const second = parts.find((p) => p.kind === 'entry' && p.index === 1) as { value: { resource: unknown } };
   assert.deepEqual(second.value, BUNDLE.entry[1]);
-  assert.ok(
-    judge(second.value.resource).some((f) => f.severity === 'error'),
-    "the entry's resource is judged like any resource",
+  const errors = atEntry(judge(second.value.resource), 1).filter((f) => f.severity === 'error');
+  assert.ok(errors.length > 0, "the entry's resource is judged like any resource");
+  // Located in the Bundle, as a judge of the whole document reports them.
+  assert.deepEqual(
+    errors.map((f) => f.location),
+    ['Bundle.entry[1].resource.gender'],
   );
 });
 
@@ -121,7 +123,8 @@ test('unreadable Bundles are findings, never a throw: not JSON, not an object, c
     ['[1,2]', 'JSON-STRUCTURE'],
     ['{"entry":[1]}', 'JSON-STRUCTURE'],
     ['{"resourceType":"Bundle" "x"}', 'JSON-PARSE'],
-    [`{"entry":[${'['.repeat(200)}${']'.repeat(200)}]}`, LIMIT_RULE],
+    [`{"entry":[{"a":${'['.repeat(200)}${']'.repeat(200)}}]}`, LIMIT_RULE],
+    ['\uFEFF{"entry":[{"resourceType":"Patient"},2]}', 'JSON-STRUCTURE'],
   ];
   for (const [text, rule] of cases) {
     const { findings } = await readBundleStream(chunks(text), { onEntry: () => {} }, { maxEntryBytes: 10_000 });

@@ -1,6 +1,7 @@
-import { Readable } from 'node:stream';
-import { parser } from 'stream-json';
+import { StringDecoder } from 'node:string_decoder';
+import { getManyValues, isMany, none } from 'stream-chain/defs.js';
 import Assembler from 'stream-json/assembler.js';
+import { jsonParser } from 'stream-json/parser.js';
 import { type Finding, finding } from '../../findings/finding.ts';
 import { limitFinding, tooDeepFinding } from '../../findings/limits.ts';
 import { MAX_JSON_DEPTH } from '../../util/json-depth.ts';
@@ -71,98 +72,112 @@ const closes = (name: string): boolean => name === 'endObject' || name === 'endA
  * the source itself (a dropped connection) are thrown, not reported as findings.
  */
 export async function* bundleParts(source: AsyncIterable<Uint8Array | string>, options: BundleStreamOptions): AsyncGenerator<BundlePart> {
-  let sourceError: unknown;
-  async function* counted(): AsyncGenerator<Uint8Array | string> {
+  // The bare tokenizer, called once per piece: tokens come as arrays, with no promise per token.
+  const tokenize = jsonParser({ packValues: true, streamValues: false, maxDepth: MAX_JSON_DEPTH, maxPackedLength: options.maxEntryBytes }) as (text: string | typeof none) => unknown;
+  const reader = new BundleReader(options.maxEntryBytes);
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  const feed = (text: string | typeof none): BundlePart[] => {
+    let tokens: Token[];
     try {
-      for await (const chunk of source) {
-        const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        // Small pieces: the parser checks a held string's length once per piece, whatever size the source's chunks are.
-        for (let at = 0; at < buffer.length; at += PIECE_BYTES) {
-          yield buffer.subarray(at, at + PIECE_BYTES);
-        }
-      }
+      const out = tokenize(text);
+      tokens = out === none ? [] : isMany(out) ? (getManyValues(out) as Token[]) : [out as Token];
     } catch (error) {
-      sourceError = error;
-      throw error;
+      return [{ kind: 'finding', finding: reader.tokenizerFailed((error as Error).message) }];
+    }
+    return reader.take(tokens);
+  };
+  for await (const chunk of source) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // Small pieces: the tokenizer checks a held string's length once per piece, and the parts of one piece are few.
+    for (let at = 0; at < buffer.length; at += PIECE_BYTES) {
+      let text = decoder.write(buffer.subarray(at, at + PIECE_BYTES));
+      if (first && text.length > 0) {
+        first = false;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      yield* feed(text);
+      if (reader.stopped) return;
     }
   }
-  const input = Readable.from(counted(), { objectMode: false });
-  const tokens = parser.asStream({ packValues: true, streamValues: false, maxDepth: MAX_JSON_DEPTH, maxPackedLength: options.maxEntryBytes });
-  input.on('error', (error) => tokens.destroy(error));
-  input.pipe(tokens);
-  const iterator = (tokens as AsyncIterable<Token>)[Symbol.asyncIterator]();
-  let level = 0; // 0 before the root, 1 inside it, 2 inside its entry array
-  let key: string | undefined;
-  let entries = 0;
-  let open: Open | undefined;
-  try {
-    for (;;) {
-      let next: IteratorResult<Token>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        if (sourceError !== undefined) throw sourceError;
-        const message = (error as Error).message ?? String(error);
-        // The parser reads ahead of the tokens taken: an entry not begun here yet is the next one.
-        const where = open?.target.kind === 'entry' ? `/entry/${open.target.index}` : open ? `/${open.target.name}` : level === 2 ? `/entry/${entries}` : '';
-        yield {
-          kind: 'finding',
-          finding: /maxDepth/.test(message) ? tooDeepFinding('json-pointer', where) : /maxPackedLength/.test(message) ? tooLong(where, options.maxEntryBytes) : notJsonFinding(message, where),
-        };
-        return;
-      }
-      if (next.done) {
-        if (level !== 0 || open) yield { kind: 'finding', finding: notJsonFinding('the text ends inside the Bundle') };
-        return;
-      }
-      const token = next.value;
-      if (open) {
-        if (opens(token.name)) open.depth++;
-        else if (closes(token.name)) open.depth--;
-        open.size += sizeOf(token);
-        if (open.assembler && open.size > options.maxEntryBytes) open.assembler = undefined;
-        open.assembler?.consume(token as never);
-        if (open.depth === 0) {
-          const done = open;
-          open = undefined;
-          const location = done.target.kind === 'entry' ? `/entry/${done.target.index}` : `/${done.target.name}`;
-          if (!done.assembler) yield { kind: 'finding', finding: tooLarge(location, options.maxEntryBytes), ...(done.target.kind === 'entry' ? { index: done.target.index } : {}) };
-          else if (done.target.kind === 'entry') yield { kind: 'entry', index: done.target.index, value: done.assembler.current };
-          else yield { kind: 'member', name: done.target.name, value: done.assembler.current };
-        }
-        continue;
-      }
-      if (level === 0) {
-        if (token.name !== 'startObject') {
-          yield { kind: 'finding', finding: notObject({ en: 'The document', es: 'El documento' }, '') };
-          return;
-        }
-        level = 1;
-      } else if (level === 1) {
-        if (token.name === 'keyValue') key = String(token.value);
-        else if (token.name === 'endObject') level = 0;
-        else if (key === 'entry' && token.name === 'startArray') level = 2;
-        else open = begin({ kind: 'member', name: key ?? '' }, token);
-        if (open && open.depth === 0) {
-          const done = open;
-          open = undefined;
-          yield { kind: 'member', name: (done.target as { name: string }).name, value: done.assembler?.current };
-        }
-      } else if (token.name === 'endArray') level = 1;
-      else {
-        open = begin({ kind: 'entry', index: entries++ }, token);
-        if (open.depth === 0) {
-          const done = open;
-          open = undefined;
-          const index = (done.target as { index: number }).index;
-          yield { kind: 'finding', finding: notObject({ en: `Entry ${index}`, es: `La entrada ${index}` }, `/entry/${index}`), index };
-          return;
-        }
-      }
+  yield* feed(decoder.end());
+  if (!reader.stopped) yield* feed(none);
+  if (!reader.stopped) yield* reader.ended();
+}
+
+/** The token state machine: top-level members, the entry array's items, the limits. */
+class BundleReader {
+  stopped = false;
+  private level = 0; // 0 before the root, 1 inside it, 2 inside its entry array
+  private key: string | undefined;
+  private entries = 0;
+  private open: Open | undefined;
+
+  constructor(private readonly maxEntryBytes: number) {}
+
+  private stop(f: Finding, index?: number): BundlePart {
+    this.stopped = true;
+    return { kind: 'finding', finding: f, ...(index !== undefined ? { index } : {}) };
+  }
+
+  tokenizerFailed(message: string): Finding {
+    this.stopped = true;
+    const open = this.open;
+    // The tokenizer reads a whole piece ahead of the tokens taken: an entry not begun here yet is the next one.
+    const where = open?.target.kind === 'entry' ? `/entry/${open.target.index}` : open ? `/${open.target.name}` : this.level === 2 ? `/entry/${this.entries}` : '';
+    return /maxDepth/.test(message) ? tooDeepFinding('json-pointer', where) : /maxPackedLength/.test(message) ? tooLong(where, this.maxEntryBytes) : notJsonFinding(message, where);
+  }
+
+  ended(): BundlePart[] {
+    return this.level !== 0 || this.open ? [this.stop(notJsonFinding('the text ends inside the Bundle'))] : [];
+  }
+
+  take(tokens: readonly Token[]): BundlePart[] {
+    const parts: BundlePart[] = [];
+    for (const token of tokens) {
+      const part = this.token(token);
+      if (part) parts.push(part);
+      if (this.stopped) break;
     }
-  } finally {
-    input.destroy();
-    tokens.destroy();
+    return parts;
+  }
+
+  private token(token: Token): BundlePart | undefined {
+    const open = this.open;
+    if (open) {
+      if (opens(token.name)) open.depth++;
+      else if (closes(token.name)) open.depth--;
+      open.size += sizeOf(token);
+      if (open.assembler && open.size > this.maxEntryBytes) open.assembler = undefined;
+      open.assembler?.consume(token as never);
+      return open.depth === 0 ? this.close() : undefined;
+    }
+    if (this.level === 0) {
+      if (token.name !== 'startObject') return this.stop(notObject({ en: 'The document', es: 'El documento' }, ''));
+      this.level = 1;
+    } else if (this.level === 1) {
+      if (token.name === 'keyValue') this.key = String(token.value);
+      else if (token.name === 'endObject') this.level = 0;
+      else if (this.key === 'entry' && token.name === 'startArray') this.level = 2;
+      else {
+        this.open = begin({ kind: 'member', name: this.key ?? '' }, token);
+        if (this.open.depth === 0) return this.close();
+      }
+    } else if (token.name === 'endArray') this.level = 1;
+    else {
+      const index = this.entries++;
+      if (token.name !== 'startObject') return this.stop(notObject({ en: `Entry ${index}`, es: `La entrada ${index}` }, `/entry/${index}`), index);
+      this.open = begin({ kind: 'entry', index }, token);
+    }
+    return undefined;
+  }
+
+  private close(): BundlePart {
+    const done = this.open!;
+    this.open = undefined;
+    const location = done.target.kind === 'entry' ? `/entry/${done.target.index}` : `/${done.target.name}`;
+    if (!done.assembler) return { kind: 'finding', finding: tooLarge(location, this.maxEntryBytes), ...(done.target.kind === 'entry' ? { index: done.target.index } : {}) };
+    return done.target.kind === 'entry' ? { kind: 'entry', index: done.target.index, value: done.assembler.current } : { kind: 'member', name: done.target.name, value: done.assembler.current };
   }
 }
 
@@ -194,4 +209,16 @@ export async function readBundleStream(source: AsyncIterable<Uint8Array | string
     } else findings.push(part.finding);
   }
   return { entries, findings };
+}
+
+/**
+ * Findings of an entry's resource judged alone, located in the Bundle: `Patient.gender` becomes
+ * `Bundle.entry[3].resource.gender`, `/gender` becomes `/entry/3/resource/gender`; other kinds are left as they are.
+ */
+export function atEntry(findings: readonly Finding[], index: number): Finding[] {
+  return findings.map((f) => {
+    if (f.locationKind === 'fhirpath') return { ...f, location: `Bundle.entry[${index}].resource${f.location.replace(/^[A-Z][A-Za-z]*/, '')}` };
+    if (f.locationKind === 'json-pointer') return { ...f, location: `/entry/${index}/resource${f.location}` };
+    return { ...f };
+  });
 }
