@@ -9,10 +9,9 @@ import { type Finding, isBlocking, toOperationOutcome } from '../findings/findin
 import { limitFinding } from '../findings/limits.ts';
 import { PROGRAMS_ROOT, programProfilesDir, REPO_ROOT } from '../programs/layout.ts';
 import { ephemeralKey, KeyError, loadSigningKey } from '../report/integrity.ts';
-import { listingOf, parseShard } from '../shard/partition.ts';
 import { profileSet, sha256OfJson } from '../shard/profiles.ts';
 import { writeShardResult } from '../shard/result.ts';
-import { ShardSession } from '../shard/session.ts';
+import { profilesOf, type ShardSession, shardSession } from '../shard/session.ts';
 import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
 import { seloVersion } from './repo.ts';
 
@@ -98,7 +97,7 @@ export async function validateCommand(paths: string[], options: ValidateOptions)
   const schemaProfile = jsonSchemaProfile(options.profile);
   const listed = (await Promise.all(paths.map(expand))).flat();
   if (listed.length === 0) throw new ConfigurationError(`no document to validate in ${paths.join(', ')} (looked for ${[...VALIDATABLE].join(' ')} files)`);
-  const session = await shardSession(listed, options);
+  const session = options.shard || options.out ? await shardSession(listed, options.shard) : undefined;
   const files = session?.files ?? listed;
   const usedProfiles = new Set<string>();
   const judge = async (value: unknown): Promise<Finding[]> => {
@@ -263,21 +262,6 @@ async function validateFhir(resource: unknown, profile: string | undefined): Pro
     throw new ConfigurationError(`unknown FHIR profile ${profile} (not in base R4 nor in programs/*/profiles/fhir)`);
   }
   return validator.validate(resource, profile ? { profile } : {});
-}
-
-/** `--shard i/N` (or `--out` alone: the one shard 0/1 of everything) over the sorted listing of every input. */
-async function shardSession(listed: string[], options: ValidateOptions): Promise<ShardSession | undefined> {
-  if (!options.shard && !options.out) return undefined;
-  const spec = options.shard ? parseShard(options.shard) : { index: 0, count: 1 };
-  if (typeof spec === 'string') throw new ConfigurationError(spec);
-  return new ShardSession(spec, await listingOf(listed));
-}
-
-/** The profiles a resource is judged against: the one asked for, or those of meta.profile (bounded: 20). */
-function profilesOf(value: unknown, profile: string | undefined): string[] {
-  if (profile) return [profile];
-  const declared = (value as { meta?: { profile?: unknown } } | null)?.meta?.profile;
-  return Array.isArray(declared) ? declared.filter((u): u is string => typeof u === 'string').slice(0, 20) : [];
 }
 
 async function writeShard(session: ShardSession, options: ValidateOptions, schemaProgram: string | undefined, used: ReadonlySet<string>): Promise<void> {

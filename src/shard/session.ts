@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { ConfigurationError } from '../config/errors.ts';
 import type { Finding } from '../findings/finding.ts';
 import { type SigningKey, sha256File } from '../report/integrity.ts';
-import { type Listing, type ShardSpec, shardFiles } from './partition.ts';
+import { type Listing, listingOf, parseShard, type ShardSpec, shardFiles } from './partition.ts';
 import { type ProfileSet, type ShardResult, signShardResult } from './result.ts';
 import { Tally } from './tally.ts';
 
@@ -65,4 +66,18 @@ export class ShardSession {
   get totals() {
     return this.tally.totals;
   }
+}
+
+/** `--shard i/N` (absent: the one shard 0/1 of everything) over the sorted listing of every input. */
+export async function shardSession(listed: readonly string[], shard: string | undefined): Promise<ShardSession> {
+  const spec = shard ? parseShard(shard) : { index: 0, count: 1 };
+  if (typeof spec === 'string') throw new ConfigurationError(spec);
+  return new ShardSession(spec, await listingOf(listed));
+}
+
+/** The profiles a resource is judged against: the one asked for, or those of meta.profile (bounded: 20). */
+export function profilesOf(value: unknown, profile: string | undefined): string[] {
+  if (profile) return [profile];
+  const declared = (value as { meta?: { profile?: unknown } } | null)?.meta?.profile;
+  return Array.isArray(declared) ? declared.filter((u): u is string => typeof u === 'string').slice(0, 20) : [];
 }
