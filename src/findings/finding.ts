@@ -77,7 +77,8 @@ export interface OperationOutcomeIssue {
   details: {
     coding: { system: string; code: string }[];
     text: string;
-    extension?: { url: string; extension: { url: string; valueCode?: string; valueString?: string }[] }[];
+    /** The translation extension's context is a string: it sits on `text`'s element, not on the CodeableConcept. */
+    _text?: { extension: { url: string; extension: { url: string; valueCode?: string; valueString?: string }[] }[] };
   };
   expression?: string[];
   location?: string[];
@@ -101,15 +102,17 @@ export function toOperationOutcomeIssue(f: Finding): OperationOutcomeIssue {
     },
   };
   if (localText && localLang) {
-    issue.details.extension = [
-      {
-        url: TRANSLATION_EXT,
-        extension: [
-          { url: 'lang', valueCode: 'en' },
-          { url: 'content', valueString: f.message.en },
-        ],
-      },
-    ];
+    issue.details._text = {
+      extension: [
+        {
+          url: TRANSLATION_EXT,
+          extension: [
+            { url: 'lang', valueCode: 'en' },
+            { url: 'content', valueString: f.message.en },
+          ],
+        },
+      ],
+    };
   }
   if (f.locationKind === 'fhirpath') issue.expression = [f.location];
   else issue.location = [f.location];

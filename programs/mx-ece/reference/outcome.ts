@@ -29,15 +29,18 @@ export function operationOutcome(status: number, refusal: Refusal, severity: 'er
         details: {
           ...(refusal.rule ? { coding: [{ system: SYSTEM.rules, code: refusal.rule }] } : {}),
           text: refusal.rule ? `${refusal.rule}: ${refusal.es}` : refusal.es,
-          extension: [
-            {
-              url: TRANSLATION,
-              extension: [
-                { url: 'lang', valueCode: 'en' },
-                { url: 'content', valueString: refusal.rule ? `${refusal.rule}: ${refusal.en}` : refusal.en },
-              ],
-            },
-          ],
+          // The translation extension's context is a string element: it goes on text's, not on the CodeableConcept.
+          _text: {
+            extension: [
+              {
+                url: TRANSLATION,
+                extension: [
+                  { url: 'lang', valueCode: 'en' },
+                  { url: 'content', valueString: refusal.rule ? `${refusal.rule}: ${refusal.en}` : refusal.en },
+                ],
+              },
+            ],
+          },
         },
         ...(refusal.expression ? { expression: [refusal.expression] } : {}),
       },

@@ -321,5 +321,5 @@ test('OperationOutcome: one issue per finding, FHIRPath expression, Spanish text
   assert.equal(issue.code, 'structure');
   assert.deepEqual(issue.expression, ['Patient.unknownElement']);
   assert.equal(issue.details.text, "Propiedad no reconocida 'unknownElement'");
-  assert.equal(issue.details.extension?.[0]?.extension[1]?.valueString, "Unrecognized property 'unknownElement'");
+  assert.equal(issue.details._text?.extension[0]?.extension[1]?.valueString, "Unrecognized property 'unknownElement'");
 });
