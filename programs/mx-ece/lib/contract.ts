@@ -18,10 +18,25 @@ export const INSTITUTION_OF: Readonly<Record<EceRole, Institution>> = {
   'ssa-pgs': 'SSA',
 };
 
+/**
+ * Journal parties are role ids (the report matches a party to the role it plays by name); requests carry the
+ * institution code in `X-Institucion`, which names the sending role.
+ */
+export function roleOfInstitution(code: string | undefined): EceRole | undefined {
+  const c = code?.trim().toUpperCase();
+  return ECE_ROLES.find((r) => INSTITUTION_OF[r] === c);
+}
+
 /** Default ports of `sello mocks --program mx-ece` (mx-pgs 7101…, pe-ris 7201…, ru-egisz 7301…). */
 export const DEFAULT_PORTS: Readonly<Record<EceRole, number>> = { 'imss-ece': 7401, issste: 7402, 'imss-bienestar': 7403, 'ssa-pgs': 7404 };
 
 export const HEADER = { institution: 'x-institucion', messageId: 'x-message-id' } as const;
+
+/**
+ * Sello's own imss-ece marks an answer that carries a stimulus (a defect planted to see how a receiver under test
+ * reacts) with this header; judges honour it only when imss-ece is not the system under test.
+ */
+export const STIMULUS_HEADER = 'x-sello-estimulo';
 
 export const SYSTEM = {
   curp: 'urn:oid:2.16.840.1.113883.4.629',

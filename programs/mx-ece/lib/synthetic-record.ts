@@ -87,7 +87,7 @@ function encounterTimes(rng: SeededRandom, now: Date, yearsBack: number, birthMs
   const times: number[] = [];
   const windowStart = yearsBefore(now, RETENTION_YEARS).getTime();
   if (from < windowStart - 31 * DAY) {
-    times.push(rng.int(from / MINUTE, (windowStart - 31 * DAY) / MINUTE) * MINUTE);
+    times.push(rng.int(Math.ceil(from / MINUTE), Math.floor((windowStart - 31 * DAY) / MINUTE)) * MINUTE);
     times.push(windowStart + 2 * DAY);
   }
   const count = rng.int(8, 16);

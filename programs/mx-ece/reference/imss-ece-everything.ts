@@ -10,6 +10,7 @@ import Boom from '@hapi/boom';
 import type Hapi from '@hapi/hapi';
 import { BodyTap } from '../../../src/journal/body-tap.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
+import { STIMULUS_HEADER } from '../lib/contract.ts';
 import { documentBundle, documentBundleChunks } from '../lib/expediente.ts';
 import type { PatientRecord } from '../lib/record.ts';
 import { withinRetention } from '../lib/retention.ts';
@@ -142,10 +143,13 @@ async function everything(ctx: EceContext, request: Hapi.Request, h: Hapi.Respon
   const opts = { now, bundleId: randomUUID() };
   if (BUNDLE_FAULTS.some((f) => faults.has(f))) {
     const old = held.record.clinical.filter((r) => !withinRetention(r, now));
-    return h.response(JSON.stringify(plantBundleFaults(documentBundle(record, opts), faults, curp, old))).type(FHIR_JSON);
+    const planted = h.response(JSON.stringify(plantBundleFaults(documentBundle(record, opts), faults, curp, old))).type(FHIR_JSON);
+    // Said on the wire too: a client-side record of a stimulus must not count against imss-ece either.
+    return stimulus ? planted.header(STIMULUS_HEADER, stimulus.join(',')) : planted;
   }
   // Copied to the record as it goes out (BodyTap): the judges read the whole answer back as a stream.
-  return h.response(Readable.from(gathered(documentBundleChunks(record, opts)), { objectMode: false }).pipe(new BodyTap('json'))).type(FHIR_JSON);
+  const streamed = h.response(Readable.from(gathered(documentBundleChunks(record, opts)), { objectMode: false }).pipe(new BodyTap('json'))).type(FHIR_JSON);
+  return stimulus ? streamed.header(STIMULUS_HEADER, stimulus.join(',')) : streamed;
 }
 
 /** What the source sends of a record at `now`: its last 7 years (RE-02), with the record faults planted. */

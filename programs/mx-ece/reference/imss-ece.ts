@@ -8,7 +8,7 @@
 
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer } from '../../../src/mock/mock-server.ts';
-import { INSTITUTION_OF, PATH } from '../lib/contract.ts';
+import { INSTITUTION_OF, PATH, roleOfInstitution } from '../lib/contract.ts';
 import { recordFromTransaction } from '../lib/expediente.ts';
 import type { PatientRecord } from '../lib/record.ts';
 import { badCommand, controlRoute, isObject } from './control.ts';
@@ -66,12 +66,12 @@ export async function startImssEce(options: ImssEceOptions): Promise<RunningImss
   };
   const server = await startMockServer(
     {
-      name: INSTITUTION_OF['imss-ece'],
+      name: 'imss-ece',
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       journal: options.journal,
       errorShape: eceErrorShape,
-      partyOf: (r) => (r.headers['x-institucion'] as string | undefined) ?? options.externalParty,
+      partyOf: (r) => roleOfInstitution(r.headers['x-institucion'] as string | undefined) ?? (r.headers['x-institucion'] as string | undefined) ?? options.externalParty,
       answeringParty: (r) => ((r.app as EceRequestApp).stimulus ? STIMULUS_PARTY : undefined),
     },
     async (hapi) => {

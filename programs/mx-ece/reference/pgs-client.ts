@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { sendHttp } from '../../../src/transport/http-client.ts';
-import { PATH } from '../lib/contract.ts';
+import { PATH, roleOfInstitution } from '../lib/contract.ts';
 
 export interface PgsCaller {
   journal: ExchangeJournal;
@@ -20,8 +20,8 @@ const get = (caller: PgsCaller, path: string, accept: string) =>
     method: 'GET',
     url: `${caller.baseUrl.replace(/\/$/, '')}${path}`,
     headers: { accept, 'x-institucion': caller.institution, 'x-message-id': randomUUID() },
-    from: caller.institution,
-    to: 'SSA',
+    from: roleOfInstitution(caller.institution) ?? caller.institution,
+    to: 'ssa-pgs',
     timeoutMs: caller.timeoutMs,
   });
 

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sendHttp } from '../../../src/transport/http-client.ts';
 import type { ExportCommand, ExportOutcome } from '../lib/contract.ts';
-import { PATH } from '../lib/contract.ts';
+import { PATH, roleOfInstitution } from '../lib/contract.ts';
 import type { ReceiverContext } from './receiver-context.ts';
 import { streamGet } from './stream-get.ts';
 
@@ -23,7 +23,14 @@ export async function runExport(ctx: ReceiverContext, command: ExportCommand): P
     if (command._since !== undefined) query.set('_since', command._since);
   }
   const call = (method: string, url: string, headers: Record<string, string> = {}) =>
-    sendHttp(ctx.journal, { method, url, headers: { 'x-institucion': ctx.institution, ...headers }, from: ctx.institution, to: 'IMSS', timeoutMs: ctx.timeoutMs });
+    sendHttp(ctx.journal, {
+      method,
+      url,
+      headers: { 'x-institucion': ctx.institution, ...headers },
+      from: roleOfInstitution(ctx.institution) ?? ctx.institution,
+      to: 'imss-ece',
+      timeoutMs: ctx.timeoutMs,
+    });
   const base = command.fuente.replace(/\/$/, '');
   const kickOff = await call('GET', `${base}${PATH.export.replace(/^\/fhir/, '')}${query.size > 0 ? `?${query}` : ''}`, {
     accept: 'application/fhir+json',
@@ -74,7 +81,13 @@ export function retryAfterMs(value: string | undefined): number {
 async function eachLine(ctx: ReceiverContext, url: string, onLine: (line: string) => void): Promise<void> {
   await streamGet(
     ctx.journal,
-    { url, headers: { accept: 'application/fhir+ndjson', 'x-institucion': ctx.institution }, from: ctx.institution, to: 'IMSS', timeoutMs: ctx.largeTimeoutMs },
+    {
+      url,
+      headers: { accept: 'application/fhir+ndjson', 'x-institucion': ctx.institution },
+      from: roleOfInstitution(ctx.institution) ?? ctx.institution,
+      to: 'imss-ece',
+      timeoutMs: ctx.largeTimeoutMs,
+    },
     async (answer) => {
       if (answer.status !== 200) return;
       let rest = '';

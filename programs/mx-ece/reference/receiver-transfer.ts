@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import type { TransferCommand, TransferOutcome } from '../lib/contract.ts';
-import { PATH, SYSTEM } from '../lib/contract.ts';
+import { PATH, roleOfInstitution, SYSTEM } from '../lib/contract.ts';
 import type { FhirResource } from '../lib/record.ts';
 import { withinRetention } from '../lib/retention.ts';
 import { padronDisagreements } from './consent.ts';
@@ -26,7 +26,7 @@ export async function transfer(ctx: ReceiverContext, command: TransferCommand): 
   const url = `${command.fuente.replace(/\/$/, '')}${PATH.everything.replace(/^\/fhir/, '')}?${query}`;
   return streamGet(
     ctx.journal,
-    { url, headers: { accept: 'application/fhir+json', 'x-institucion': ctx.institution }, from: ctx.institution, to: 'IMSS', timeoutMs: ctx.largeTimeoutMs },
+    { url, headers: { accept: 'application/fhir+json', 'x-institucion': ctx.institution }, from: roleOfInstitution(ctx.institution) ?? ctx.institution, to: 'imss-ece', timeoutMs: ctx.largeTimeoutMs },
     async (answer): Promise<TransferOutcome> => {
       if (answer.status !== 200) {
         const text = await readAll(answer.body).catch(() => '');

@@ -76,7 +76,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
   };
   const server = await startMockServer(
     {
-      name: institution,
+      name: options.role,
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       journal: options.journal,

@@ -12,7 +12,7 @@ import { isBlocking } from '../../../src/findings/finding.ts';
 import { validateCurp } from '../../../src/identifiers/mx/index.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer } from '../../../src/mock/mock-server.ts';
-import { INSTITUTION_OF, PATH } from '../lib/contract.ts';
+import { INSTITUTION_OF, PATH, roleOfInstitution } from '../lib/contract.ts';
 import type { Beneficiario, FhirResource } from '../lib/record.ts';
 import { consentProblem, consentRecipients, inPeriod } from './consent.ts';
 import { badCommand, controlRoute, isObject } from './control.ts';
@@ -75,12 +75,12 @@ export async function startSsaPgs(options: SsaPgsOptions): Promise<RunningSsaPgs
   };
   const server = await startMockServer(
     {
-      name: INSTITUTION_OF['ssa-pgs'],
+      name: 'ssa-pgs',
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       journal: options.journal,
       errorShape: eceErrorShape,
-      partyOf: (r) => (r.headers['x-institucion'] as string | undefined) ?? options.externalParty,
+      partyOf: (r) => roleOfInstitution(r.headers['x-institucion'] as string | undefined) ?? (r.headers['x-institucion'] as string | undefined) ?? options.externalParty,
     },
     async (hapi) => {
       hapi.route({ method: 'GET', path: '/pgs/v1/beneficiarios/{curp}', handler: consulta });

@@ -1,0 +1,137 @@
+/**
+ * Setting the scene: synthetic IMSS patients loaded at the source, their padrón records and consents at the SSA —
+ * through the control APIs, whoever plays those roles — and the stimuli Sello's own imss-ece answers a receiver with.
+ */
+import { Given } from '@cucumber/cucumber';
+import type { SelloWorld } from '../../../src/cucumber/world.ts';
+import { type Institution, LARGE_RECORD_NOTES, PATH } from '../lib/contract.ts';
+import { transactionBundle } from '../lib/expediente.ts';
+import type { Beneficiario } from '../lib/record.ts';
+import { beneficiarioOf, consentFor, generateRecord } from '../lib/synthetic-record.ts';
+import { type EceScenario, ece, type ScenarioPatient, SELLO } from './ece-context.ts';
+import { REQUESTING } from './timeouts.ts';
+
+type PadronVariant = 'conoce' | 'no-conoce' | 'otra-fecha';
+
+async function loadPatient(context: EceScenario, alias: string, opts: { notes?: number; padron?: PadronVariant }): Promise<ScenarioPatient> {
+  const now = new Date();
+  const rng = context.rng(alias);
+  const record = generateRecord(rng.fork('historial'), { now, ...(opts.notes !== undefined ? { notes: opts.notes } : {}) });
+  const loaded = await context.send({
+    method: 'POST',
+    url: `${context.control('imss-ece')}${PATH.loadRecord}`,
+    body: transactionBundle(record),
+    from: SELLO,
+    to: 'imss-ece',
+    headers: { 'content-type': 'application/fhir+json' },
+  });
+  if (loaded.status >= 300) throw new Error(`IMSS's control API did not load "${alias}" (${loaded.status}): ${loaded.text.slice(0, 300)}`);
+  const patient: ScenarioPatient = { alias, record, curp: record.curp, consents: new Map(), loadedAt: now };
+  const padron = opts.padron ?? 'conoce';
+  if (padron !== 'no-conoce') {
+    const beneficiario: Beneficiario = beneficiarioOf(record, rng.fork('padron'));
+    if (padron === 'otra-fecha') beneficiario.fechaNacimiento = otherBirthDate(beneficiario.fechaNacimiento);
+    const registered = await context.send({ method: 'POST', url: `${context.control('ssa-pgs')}${PATH.loadBeneficiario}`, body: beneficiario, from: SELLO, to: 'ssa-pgs' });
+    if (registered.status >= 300) throw new Error(`the SSA's control API did not register "${alias}" in the padrón (${registered.status}): ${registered.text.slice(0, 300)}`);
+    patient.beneficiario = beneficiario;
+  }
+  context.patients.set(alias, patient);
+  return patient;
+}
+
+/** A birth date a year earlier: the CURP's date no longer agrees, which is what the padrón must then show. */
+function otherBirthDate(date: string): string {
+  const year = Number(date.slice(0, 4)) - 1;
+  const day = date.slice(5) === '02-29' ? '02-28' : date.slice(5);
+  return `${year}-${day}`;
+}
+
+export async function registerConsent(context: EceScenario, alias: string, to: Institution, expired: boolean): Promise<string> {
+  const patient = context.patient(alias);
+  const id = context.idFor('consentimiento', alias, to);
+  const consent = consentFor(patient.record, to, { now: new Date(), id, ...(expired ? { expired } : {}) });
+  const answer = await context.send({
+    method: 'POST',
+    url: `${context.control('ssa-pgs')}${PATH.loadConsent}`,
+    body: consent,
+    from: SELLO,
+    to: 'ssa-pgs',
+    headers: { 'content-type': 'application/fhir+json' },
+  });
+  if (answer.status >= 300) throw new Error(`the SSA's control API did not register the consent of "${alias}" (${answer.status}): ${answer.text.slice(0, 300)}`);
+  const given = (answer.json as { id?: unknown } | undefined)?.id;
+  const registered = typeof given === 'string' && given !== '' ? given : id;
+  patient.consents.set(to, registered);
+  context.consents.push({ patient, to, id: registered });
+  return registered;
+}
+
+/** When a scenario ends its consents are registered again as inactive: a consent posted with the same id replaces it. */
+export async function revokeConsents(context: EceScenario): Promise<void> {
+  await Promise.allSettled(
+    context.consents.map(({ patient, to, id }) => {
+      const revoked = { ...consentFor(patient.record, to, { now: new Date(), id }), status: 'inactive' };
+      return context.send({ method: 'POST', url: `${context.control('ssa-pgs')}${PATH.loadConsent}`, body: revoked, from: SELLO, to: 'ssa-pgs', headers: { 'content-type': 'application/fhir+json' } });
+    }),
+  );
+}
+
+Given('un paciente {string} de IMSS con {int} años de historial', REQUESTING, async function (this: SelloWorld, alias: string, years: number) {
+  if (years !== 9) throw new Error('the synthetic histories reach back 9 years (some entries older than the 7-year window)');
+  await loadPatient(ece(this), alias, {});
+});
+
+Given('un paciente {string} de IMSS con entradas apenas dentro de los 7 años', REQUESTING, async function (this: SelloWorld, alias: string) {
+  // Every synthetic history has an encounter two days inside the window (lib/synthetic-record.ts).
+  await loadPatient(ece(this), alias, {});
+});
+
+Given('un paciente {string} de IMSS con {int} notas médicas', REQUESTING, async function (this: SelloWorld, alias: string, notes: number) {
+  if (notes !== LARGE_RECORD_NOTES) throw new Error(`the large record has ${LARGE_RECORD_NOTES} notes`);
+  await loadPatient(ece(this), alias, { notes });
+});
+
+Given('un paciente {string} de IMSS que el padrón no conoce', REQUESTING, async function (this: SelloWorld, alias: string) {
+  await loadPatient(ece(this), alias, { padron: 'no-conoce' });
+});
+
+Given('un paciente {string} de IMSS cuyo registro en el padrón tiene otra fecha de nacimiento', REQUESTING, async function (this: SelloWorld, alias: string) {
+  await loadPatient(ece(this), alias, { padron: 'otra-fecha' });
+});
+
+Given('que {string} consintió la transferencia a {institucion}', REQUESTING, async function (this: SelloWorld, alias: string, to: Institution) {
+  await registerConsent(ece(this), alias, to, false);
+});
+
+Given('que el consentimiento de {string} a {institucion} venció', REQUESTING, async function (this: SelloWorld, alias: string, to: Institution) {
+  await registerConsent(ece(this), alias, to, true);
+});
+
+Given('que Sello anota el instante presente', async function (this: SelloWorld) {
+  const context = ece(this);
+  // meta.lastUpdated has whole seconds at most sources: the next patient must be loaded in a later second.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  context.noted = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+});
+
+/** Stimuli: only Sello's imss-ece can be told to answer wrongly, and only a receiver is tested that way. */
+function standInImss(context: EceScenario) {
+  const imss = context.deployment.imss;
+  if (!imss) throw new Error('imss-ece is the system under test: Sello cannot plant a stimulus in its answers');
+  return imss;
+}
+
+Given('que IMSS entregará el expediente de {string} con sus entradas de más de 7 años', async function (this: SelloWorld, alias: string) {
+  const context = ece(this);
+  standInImss(context).stimulate(context.patient(alias).curp, ['ece-old-entries']);
+});
+
+Given('que IMSS entregará el expediente de {string} con otra fecha de nacimiento que la del padrón', async function (this: SelloWorld, alias: string) {
+  const context = ece(this);
+  standInImss(context).stimulate(context.patient(alias).curp, ['ece-patient-birthdate-off']);
+});
+
+Given('que IMSS responderá 202 con Retry-After de 1 segundo dos veces antes del manifiesto', async function (this: SelloWorld) {
+  standInImss(ece(this)).setExportPolls(2);
+});
