@@ -13,6 +13,7 @@ import { SYSTEM } from '../lib/contract.ts';
 import type { FhirResource } from '../lib/record.ts';
 import { eceValidator } from './fhir-check.ts';
 import { fail, type JudgedFinding, on, underRule, type Verdict } from './judged.ts';
+import { rootRule } from './root-rule.ts';
 import { type PatientFacts, patientFacts, re02Entry, re04Entry } from './rules/index.ts';
 import type { ExportFile } from './wire-state.ts';
 
@@ -97,7 +98,7 @@ export async function judgeExportFile(x: ExchangeEntry, role: Verdict['role'], f
   )) {
     summary.lines++;
     // A line of another type, or one that is not JSON, breaks the file's contract (RE-10), whatever the engine names it.
-    lineFindings.push(...result.findings.map((f) => (f.ruleId.startsWith('FHIR-') || /^RE-\d/.test(f.ruleId) ? f : underRule('RE-10', f))));
+    lineFindings.push(...result.findings.map(rootRule).map((f) => (f.ruleId.startsWith('FHIR-') || /^RE-\d/.test(f.ruleId) || /^[a-z]+-\d+$/.test(f.ruleId) ? f : underRule('RE-10', f))));
   }
   if (file.count !== undefined && file.count !== summary.lines) {
     out.push(
