@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadProgram, PROGRAMS, ProgramFolderError, programById, resolveRole } from '../src/programs/registry.ts';
+import { tempDir } from './support/temp-dir.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-test('the registry runs mx-pgs, pe-ris then ru-egisz; each is one folder with features, steps, a catalogue and a target schema', () => {
+test('the registry runs mx-pgs, pe-ris, ru-egisz then mx-ece; each is one folder with features, steps, a catalogue and a target schema', () => {
   assert.deepEqual(
     PROGRAMS.map((p) => p.id),
-    ['mx-pgs', 'pe-ris', 'ru-egisz'],
+    ['mx-pgs', 'pe-ris', 'ru-egisz', 'mx-ece'],
   );
   for (const p of PROGRAMS) {
     assert.equal(p.folder, join(root, 'programs', p.id));
@@ -38,7 +39,15 @@ test('a role on the command line is qualified by its program when a bare one wou
 });
 
 test('a folder whose program.ts names another id, or has none, is refused with the reason', async () => {
-  await assert.rejects(loadProgram(join(root, 'programs', 'mx-ece')), (e: unknown) => e instanceof ProgramFolderError && /has no program\.ts/.test((e as Error).message));
+  // Removed when the process exits (test/support/temp-dir.ts).
+  const empty = await tempDir('sello-no-program-');
+  await assert.rejects(loadProgram(empty), (e: unknown) => e instanceof ProgramFolderError && /has no program\.ts/.test((e as Error).message));
+});
+
+test('a role two listed programs share (issste) is refused bare and resolves qualified', () => {
+  assert.match((resolveRole('issste') as { error: string }).error, /mx-pgs\/issste or mx-ece\/issste/);
+  const qualified = resolveRole('mx-ece/issste');
+  assert.ok(!('error' in qualified) && qualified.program.id === 'mx-ece' && qualified.role === 'issste');
 });
 
 test('the example program of the README loads from its folder, outside programs.json, with every part found by its id', async () => {

@@ -80,7 +80,7 @@ test('a behaviour cannot bind a role its requirement does not bind', async () =>
 });
 
 test("the programs' catalogues give every SHALL rule a behaviour for every role it binds", () => {
-  for (const program of ['mx-pgs', 'pe-ris', 'ru-egisz']) {
+  for (const program of ['mx-pgs', 'pe-ris', 'ru-egisz', 'mx-ece']) {
     const c = programById(program)!.loadCatalogue();
     if (c.behaviours.length === 0) continue;
     assert.deepEqual(c.missingBehaviours, [], `${program}: SHALL rule × role without a behaviour`);
