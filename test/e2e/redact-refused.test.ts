@@ -11,6 +11,9 @@ test('--redact is refused (exit 4) for a program whose evidence the redactor can
     const one = await runSello(['run', '--program', 'ru-egisz', '--quiet', '--redact', '--out', out, '--tags', '@RR-10.1']);
     assert.equal(one.code, 4, one.stdout + one.stderr);
     assert.match(one.stderr, /--redact cannot pseudonymize the evidence of ru-egisz/);
+    const ece = await runSello(['run', '--program', 'mx-ece', '--quiet', '--redact', '--out', out, '--tags', '@RE-14.3']);
+    assert.equal(ece.code, 4, ece.stdout + ece.stderr);
+    assert.match(ece.stderr, /--redact cannot pseudonymize the evidence of mx-ece/);
     const all = await runSello(['run', '--quiet', '--redact', '--out', out, '--tags', '@RR-10.1 or @PGS-API-02']);
     assert.equal(all.code, 4, all.stdout + all.stderr);
     assert.match(all.stderr, /run the other programs with --program, or without --redact/);
