@@ -1,8 +1,5 @@
-import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { freePorts, latestReport, removeTempDir, runSello, startSelloMocks, tempDir } from './sello-process.ts';
+import { certifyExternal } from './sello-process.ts';
 
 // Each ru-egisz role as a SUT outside Sello's process: a second copy of the reference role, started with
 // `sello mocks --program ru-egisz --target … --role …`, stands in for a vendor's system. A few behaviours per role keep
@@ -13,29 +10,16 @@ const GUID = { mis: '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5', gateway: '0a1b2c3d-4
 const ORGANIZATION =
   '{"oid":"1.2.643.5.1.13.13.12.2.32.8022","ogrn":"5195990637750","misNumber":892,"instance":1,"departments":["1.2.643.5.1.13.13.12.2.32.8022.0.250316"],"staff":[{"snils":"08596866447","position":"49"},{"snils":"79912241337","position":"49"}]}';
 
-async function certify(role: 'remd' | 'mis' | 'gateway', sutLines: (port: number) => string, peers: string, tags: string, fault?: string): Promise<void> {
-  const dir = await tempDir('sello-ru-target-');
-  const [port, a, b] = await freePorts(3);
-  const target = join(dir, `${role}.yaml`);
+function certify(role: 'remd' | 'mis' | 'gateway', sutLines: (port: number) => string, peers: string, tags: string, fault?: string): Promise<void> {
   const [p1, p2] = peers.split(',');
-  await writeFile(target, `program: ru-egisz\nsut:\n  role: ${role}\n${sutLines(port!)}mocks:\n  ports: { ${p1}: ${a}, ${p2}: ${b} }\ntimeouts: { callbackMs: 1000 }\n`);
-  const sut = await startSelloMocks(['--program', 'ru-egisz', '--target', target, '--role', role, '--port', String(port), ...(fault ? ['--plant-fault', `${role}:${fault}`] : [])]);
-  try {
-    const out = join(dir, 'reports');
-    const result = await runSello(['run', '--quiet', '--target', target, '--out', out, '--tags', tags], {}, 180_000);
-    const report = await latestReport(out);
-    assert.deepEqual([report.sut.role, report.sut.kind], [role, 'external']);
-    if (fault) {
-      assert.equal(result.code, 3, result.stdout + result.stderr);
-      assert.equal(report.verdict, 'FAILED');
-    } else {
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-      assert.equal(report.verdict, 'PASSED');
-    }
-  } finally {
-    await sut.stop();
-    await removeTempDir(dir);
-  }
+  return certifyExternal({
+    program: 'ru-egisz',
+    role,
+    peers: 2,
+    target: (port, [a, b]) => `program: ru-egisz\nsut:\n  role: ${role}\n${sutLines(port)}mocks:\n  ports: { ${p1}: ${a}, ${p2}: ${b} }\ntimeouts: { callbackMs: 1000 }\n`,
+    tags,
+    ...(fault ? { fault } : {}),
+  });
 }
 
 const remd = (port: number) => `  serviceUrl: http://127.0.0.1:${port}/port/emdr\n`;

@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +31,9 @@ export function runSello(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs 
   });
 }
 
-export { tempDir } from '../support/temp-dir.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+export { tempDir };
 
 /** Tests leave nothing behind in the system's temporary folder. */
 export async function removeTempDir(dir: string): Promise<void> {
@@ -49,7 +52,9 @@ export interface ReportJson {
   features: { scenarios: { name: string; status: string; tags: string[]; findings: { ruleId: string; location: string }[] }[] }[];
 }
 
-export { freePort, freePorts } from '../../src/transport/free-port.ts';
+import { freePort, freePorts } from '../../src/transport/free-port.ts';
+
+export { freePort, freePorts };
 
 /** `sello mocks …` in the background, resolved once it prints its endpoints (bounded wait). */
 export async function startSelloMocks(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<{ child: ChildProcess; output: string; stop(): Promise<void> }> {
@@ -84,3 +89,38 @@ export async function startSelloMocks(args: string[], env: NodeJS.ProcessEnv = {
 }
 
 export const allFindings = (report: ReportJson) => report.features.flatMap((f) => f.scenarios.flatMap((s) => s.findings));
+
+export interface ExternalSut {
+  program: string;
+  role: string;
+  /** The target file's text, given the port the SUT listens on and one free port per peer role (in `peers` order). */
+  target: (port: number, peerPorts: number[]) => string;
+  peers: number;
+  tags: string;
+  /** A planted defect of the SUT: the run must then fail (exit 3). */
+  fault?: string;
+}
+
+/**
+ * A role as a SUT outside Sello's process: a second copy of its reference implementation, started with `sello mocks
+ * --program P --target … --role R`, stands in for a vendor's system; `sello run --target` must certify it (PASSED,
+ * exit 0), or fail it when a defect is planted (FAILED, exit 3), with the SUT reported as external.
+ */
+export async function certifyExternal(sut: ExternalSut): Promise<void> {
+  const dir = await tempDir(`sello-${sut.program}-target-`);
+  const [port, ...peerPorts] = await freePorts(sut.peers + 1);
+  const target = join(dir, `${sut.role}.yaml`);
+  await writeFile(target, sut.target(port!, peerPorts));
+  const mocks = await startSelloMocks(['--program', sut.program, '--target', target, '--role', sut.role, '--port', String(port), ...(sut.fault ? ['--plant-fault', `${sut.role}:${sut.fault}`] : [])]);
+  try {
+    const out = join(dir, 'reports');
+    const result = await runSello(['run', '--quiet', '--target', target, '--out', out, '--tags', sut.tags], {}, 180_000);
+    const report = await latestReport(out);
+    assert.deepEqual([report.sut.role, report.sut.kind], [sut.role, 'external']);
+    assert.equal(result.code, sut.fault ? 3 : 0, result.stdout + result.stderr);
+    assert.equal(report.verdict, sut.fault ? 'FAILED' : 'PASSED');
+  } finally {
+    await mocks.stop();
+    await removeTempDir(dir);
+  }
+}
