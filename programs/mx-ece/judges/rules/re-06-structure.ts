@@ -26,6 +26,12 @@ function references(value: unknown, path: string, out: { ref: string; location: 
   }
 }
 
+/**
+ * A copy of a string that shares no memory with the text it was cut from: a streaming parser's values are slices of
+ * its read buffer, and a slice kept in a set would keep the whole buffer alive — for a 50,000-note record, the record.
+ */
+const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+
 export class DocumentStructure {
   private readonly findings: Finding[] = [];
   /** fullUrls and `Type/id` of the entries seen. */
@@ -64,7 +70,7 @@ export class DocumentStructure {
     }
     const keys = [fullUrl, typeof resource.id === 'string' ? `${type}/${resource.id}` : undefined].filter((k): k is string => !!k);
     for (const k of keys) {
-      this.known.add(k);
+      this.known.add(own(k));
       this.pending.delete(k);
     }
     if (index > 0) {
@@ -76,8 +82,8 @@ export class DocumentStructure {
     for (const { ref, location } of refs) {
       if (this.resolves(ref)) continue;
       const list = this.pending.get(ref) ?? [];
-      list.push(location);
-      this.pending.set(ref, list);
+      list.push(own(location));
+      this.pending.set(own(ref), list);
     }
   }
 
@@ -122,7 +128,7 @@ export class DocumentStructure {
     }
     const refs: { ref: string; location: string }[] = [];
     references(c, at, refs);
-    this.compositionRefs = new Set(refs.map((r) => r.ref));
+    this.compositionRefs = new Set(refs.map((r) => own(r.ref)));
     if (c.status !== 'final') this.findings.push(re06(`${at}.status`, 'La Composition debe tener status final.', 'The Composition must have status final.'));
     const types = isObject(c.type) && Array.isArray(c.type.coding) ? c.type.coding : [];
     if (!types.some((t) => isObject(t) && t.system === SYSTEM.loinc && t.code === '11503-0'))
