@@ -154,7 +154,7 @@ async function bench(): Promise<void> {
     rounds: perRound,
   };
   console.log(JSON.stringify(results, null, 2));
-  writeFileSync(new URL(`mx-ece-export.results.${resources}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(new URL(`mx-ece-export.results.${resources}${only ? `.${only}` : ''}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 }
 
 if (process.argv.includes('--judge')) await judge(arg('--judge', 'sello'), arg('--url', ''));
