@@ -82,6 +82,13 @@ test('sello validate --shard i/3 in 3 processes, then sello merge: the totals of
     assert.equal(refusedTwice.code, 4);
     assert.match(refusedTwice.stderr, /shard 0\/3 given twice/);
 
+    // Shard 1 judged against another profile than the others: not the same rules.
+    const otherRules = join(dir, 's1-other-profile.json');
+    await runSello(['validate', input, '--shard', '1/3', '--out', otherRules, '--profile', 'http://hl7.org/fhir/StructureDefinition/Observation', ...signed]);
+    const refusedRules = await runSello(['merge', files[0]!, otherRules, files[2]!, '--out', join(dir, 'm7')]);
+    assert.equal(refusedRules.code, 4);
+    assert.match(refusedRules.stderr, /s1-other-profile\.json judged against another profile set/);
+
     // Shard 1 of a listing with one more file: not the same export, whatever its index says.
     await writeFile(join(input, 'Extra.ndjson'), '{"resourceType":"Patient"}\n');
     const foreign = join(dir, 's1-foreign.json');
