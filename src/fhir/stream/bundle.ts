@@ -69,7 +69,9 @@ const closes = (name: string): boolean => name === 'endObject' || name === 'endA
 /**
  * A FHIR Bundle (JSON) read from a stream entry by entry: one entry is held at a time, and the source is read only as
  * fast as the consumer takes the parts (backpressure), so memory does not grow with the number of entries. Errors of
- * the source itself (a dropped connection) are thrown, not reported as findings.
+ * the source itself (a dropped connection) are thrown, not reported as findings. The strings of a part may be slices
+ * of the text piece they were read from (V8 keeps the piece alive while the slice lives): a judge that keeps strings
+ * across entries (the ids it will resolve references against) keeps copies of them.
  */
 export async function* bundleParts(source: AsyncIterable<Uint8Array | string>, options: BundleStreamOptions): AsyncGenerator<BundlePart> {
   // The bare tokenizer, called once per piece: tokens come as arrays, with no promise per token.
