@@ -84,13 +84,13 @@ describe('mx-ece FHIR profiles', () => {
       /FHIR-FIXED Observation\.value\.ofType\(Quantity\)\.system/,
     ],
     [
-      'NotaMedicaMx as a PDF',
+      'NotaMedicaMx without a date',
       () => {
         const n = first('DocumentReference', isNote);
-        (n.content as { attachment: { contentType: string } }[])[0]!.attachment.contentType = 'application/pdf';
+        delete n.date;
         return n;
       },
-      /^mx-nota-1 DocumentReference\.content\[0\]\.attachment\.contentType/,
+      /^FHIR-CARDINALITY-MIN DocumentReference/,
     ],
     [
       'ResumenCdaMx as a PDF',
@@ -102,13 +102,13 @@ describe('mx-ece FHIR profiles', () => {
       /^mx-cda-1 DocumentReference\.content\[0\]\.attachment\.contentType/,
     ],
     [
-      'ComposicionMx of another type',
+      'ComposicionMx without sections',
       () => {
         const c = first('Composition');
-        (c.type as { coding: { code: string }[] }).coding[0]!.code = '34133-9';
+        delete c.section;
         return c;
       },
-      /FHIR-PATTERN Composition\.type/,
+      /FHIR-CARDINALITY-MIN Composition/,
     ],
     [
       'ConsentimientoMx that denies',

@@ -108,10 +108,10 @@ describe('RE-06 document structure', () => {
     assert.deepEqual(judge.finish(), []);
   });
 
-  it('fails a Composition not first, of the wrong type, an entry no section names and a reference to nothing', () => {
+  it('fails a Composition not first, without a LOINC type, an entry no section names and a reference to nothing', () => {
     const b = fresh();
     const comp = res(b, 0) as FhirResource;
-    (comp.type as { coding: { code: string }[] }).coding[0]!.code = '34133-9';
+    (comp.type as { coding: { system: string }[] }).coding[0]!.system = 'http://example.org/types';
     const sections = comp.section as { entry: unknown[] }[];
     sections[0]!.entry.shift();
     const enc = indexOf(b, 'Encounter');
@@ -124,6 +124,10 @@ describe('RE-06 document structure', () => {
     assert.ok(found.includes('RE-06 Bundle.entry[0].resource'), found.join());
     assert.ok(found.includes('RE-06 Bundle.entry[1].resource'), found.join());
     assert.deepEqual(where(re06Structure({ ...fresh(), type: 'collection' })), ['RE-06 Bundle.type']);
+    // Another LOINC document type is another reading of a spec that names none.
+    const summary = fresh();
+    ((res(summary, 0) as FhirResource).type as { coding: { code: string }[] }).coding[0]!.code = '60591-5';
+    assert.deepEqual(where(re06Structure(summary)), []);
   });
 });
 

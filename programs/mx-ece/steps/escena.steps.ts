@@ -4,9 +4,11 @@
  */
 import { Given } from '@cucumber/cucumber';
 import type { SelloWorld } from '../../../src/cucumber/world.ts';
+import type { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { type Institution, LARGE_RECORD_NOTES, PATH } from '../lib/contract.ts';
 import { transactionBundle } from '../lib/expediente.ts';
-import type { Beneficiario } from '../lib/record.ts';
+import type { Beneficiario, PatientRecord } from '../lib/record.ts';
+import { withinRetention } from '../lib/retention.ts';
 import { beneficiarioOf, consentFor, generateRecord } from '../lib/synthetic-record.ts';
 import { type EceScenario, ece, type ScenarioPatient, SELLO } from './ece-context.ts';
 import { REQUESTING } from './timeouts.ts';
@@ -16,7 +18,7 @@ type PadronVariant = 'conoce' | 'no-conoce' | 'otra-fecha';
 async function loadPatient(context: EceScenario, alias: string, opts: { notes?: number; padron?: PadronVariant }): Promise<ScenarioPatient> {
   const now = new Date();
   const rng = context.rng(alias);
-  const record = generateRecord(rng.fork('historial'), { now, ...(opts.notes !== undefined ? { notes: opts.notes } : {}) });
+  const record = completeHistory(rng, now, opts.notes);
   const loaded = await context.send({
     method: 'POST',
     url: `${context.control('imss-ece')}${PATH.loadRecord}`,
@@ -37,6 +39,18 @@ async function loadPatient(context: EceScenario, alias: string, opts: { notes?: 
   }
   context.patients.set(alias, patient);
   return patient;
+}
+
+/**
+ * A history with something of every kind inside the 7-year window (diagnoses, labs, prescriptions, notes), so that a
+ * scenario judging codes always has codes to judge: the seeded draws are tried in turn, the same ones on every run.
+ */
+function completeHistory(rng: SeededRandom, now: Date, notes: number | undefined): PatientRecord {
+  for (let attempt = 0; ; attempt++) {
+    const record = generateRecord(rng.fork(attempt === 0 ? 'historial' : `historial-${attempt}`), { now, ...(notes !== undefined ? { notes } : {}) });
+    const kinds = new Set(record.clinical.filter((r) => withinRetention(r, now)).map((r) => r.resourceType));
+    if (['Encounter', 'Condition', 'Observation', 'MedicationRequest', 'DocumentReference'].every((k) => kinds.has(k)) || attempt === 20) return record;
+  }
 }
 
 /** A birth date a year earlier: the CURP's date no longer agrees, which is what the padrón must then show. */

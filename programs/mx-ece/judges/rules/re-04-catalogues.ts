@@ -126,16 +126,9 @@ function lab({ resource, location }: Located): Finding[] {
 }
 
 function medication({ resource, location }: Located): Finding[] {
+  // The spec names no system for medications: a clave under the contract's CNIS system must be in the catalogue; a
+  // medication named in text, or coded in another system, carries nothing Sello can hold against the catalogue.
   const cnis = codings(resource, 'medicationCodeableConcept').filter((c) => c.coding.system === SYSTEM.cnis);
-  if (cnis.length === 0)
-    return [
-      reFinding(
-        'RE-04',
-        `${location}.medicationCodeableConcept`,
-        { es: `La prescripción no tiene clave del CNIS (${SYSTEM.cnis}).`, en: `The prescription has no CNIS clave (${SYSTEM.cnis}).` },
-        'code-invalid',
-      ),
-    ];
   const out: Finding[] = [];
   for (const { coding, index } of cnis) {
     const code = text(coding.code) ?? '';

@@ -1,6 +1,6 @@
 /**
  * RE-06: the ExpedienteBundle is a FHIR document as CONTRACT.md lays it out: `document` with identifier and timestamp,
- * the Composition first (final, LOINC 11503-0, subject, author, custodian), the Patient second, every entry with a
+ * the Composition first (final, a LOINC document type, subject, author, custodian), the Patient second, every entry with a
  * fullUrl and referenced from the Composition, every reference resolving inside the Bundle. Judged entry by entry
  * (`add`, then `finish`) so a streaming judge can feed it a 50,000-note record; what it keeps is one set of fullUrls
  * and the references not yet resolved.
@@ -131,8 +131,15 @@ export class DocumentStructure {
     this.compositionRefs = new Set(refs.map((r) => own(r.ref)));
     if (c.status !== 'final') this.findings.push(re06(`${at}.status`, 'La Composition debe tener status final.', 'The Composition must have status final.'));
     const types = isObject(c.type) && Array.isArray(c.type.coding) ? c.type.coding : [];
-    if (!types.some((t) => isObject(t) && t.system === SYSTEM.loinc && t.code === '11503-0'))
-      this.findings.push(re06(`${at}.type`, 'La Composition debe ser de tipo LOINC 11503-0 (Medical records).', 'The Composition must be of type LOINC 11503-0 (Medical records).'));
+    // The spec names no document type: any LOINC one is accepted (Sello sends 11503-0 Medical records).
+    if (!types.some((t) => isObject(t) && t.system === SYSTEM.loinc && typeof t.code === 'string'))
+      this.findings.push(
+        re06(
+          `${at}.type`,
+          'La Composition debe tener un tipo de documento LOINC (p. ej. 11503-0, Medical records).',
+          'The Composition must have a LOINC document type (e.g. 11503-0, Medical records).',
+        ),
+      );
     for (const field of ['subject', 'author', 'custodian']) {
       if (c[field] === undefined) this.findings.push(re06(`${at}.${field}`, `La Composition debe tener ${field}.`, `The Composition must have a ${field}.`));
     }
