@@ -15,7 +15,7 @@ import type { Beneficiario, FhirResource } from '../lib/record.ts';
 import { CLINICAL_TYPES, isSummary } from '../lib/retention.ts';
 import { eceValidator } from './fhir-check.ts';
 import { on, type Verdict } from './judged.ts';
-import { rootRule } from './root-rule.ts';
+import { rootRules } from './root-rule.ts';
 import { DocumentStructure, type Located, type PatientFacts, patientFacts, re02Entry, re03Padron, re04Entry, re07Summary } from './rules/index.ts';
 
 /** One entry assembled at a time; a larger one is a SELLO-LIMIT finding, not a crash. */
@@ -101,7 +101,7 @@ export async function judgeRecordAnswer(x: ExchangeEntry, role: Verdict['role'],
   findings.push(...(await re07Summary(summaryEntry, patientEntry ? curpOf(patientEntry.resource) : undefined)));
   const bytes = x.response?.spilled?.bytes ?? 0;
   if (bytes > 0 && bytes <= WHOLE_BUNDLE_BYTES) findings.push(...(await wholeBundleFindings(x, validator)));
-  return { findings: on({ role, x, side: 'response' }, findings.map(rootRule)), summary };
+  return { findings: on({ role, x, side: 'response' }, rootRules(findings)), summary };
 }
 
 /** The Bundle-level part of ExpedienteBundle (slices, Bundle invariants): entries were judged one by one already. */

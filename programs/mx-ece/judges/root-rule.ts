@@ -27,6 +27,21 @@ const RULE_OF_CHECK: Readonly<Record<string, string>> = {
 /** The check a finding comes from: its rule id, or the engine's id the RE-07 text starts with (`GIIS-32: …`). */
 const checkOf = (f: Finding): string => (f.ruleId in RULE_OF_CHECK ? f.ruleId : (/^\[?(GIIS-\d+)\]?:?/.exec(f.message.en)?.[1] ?? f.ruleId));
 
+/** GIIS-A001 asserts that compare the CDA's patient with its own CURP. */
+const AGAINST_CDA_CURP = new Set(['GIIS-14', 'GIIS-15']);
+
+/**
+ * The findings of one record, each under the rule it shows broken. When the CDA carries another CURP than the Bundle's
+ * (RE-07), its birth date or sex disagreeing with that CURP is a consequence of the wrong CURP, not of the patient's
+ * data (RE-03): those stay RE-07's.
+ */
+export function rootRules(findings: readonly Finding[]): Finding[] {
+  const wrongCdaCurp = findings.some((f) => f.ruleId === 'RE-07' && CDA_CURP_MISMATCH.test(f.message.en));
+  return findings.map((f) => (wrongCdaCurp && AGAINST_CDA_CURP.has(checkOf(f)) ? f : rootRule(f)));
+}
+
+const CDA_CURP_MISMATCH = /^The CDA summary(?:'s CURP \(| carries no CURP)/;
+
 export function rootRule(f: Finding): Finding {
   const rule = RULE_OF_CHECK[checkOf(f)];
   return rule ? underRule(rule, f) : f;
