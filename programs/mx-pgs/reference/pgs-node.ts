@@ -222,7 +222,10 @@ export class PgsNode {
       if (!record) {
         return this.#respond(h, { status: 404, body: { acuse: acuseForCode(caller.messageId, 'PGS-404', 'path:curp', 'CURP no registrada en el padrón') } });
       }
-      const shown = this.options.faults.has('consulta-swaps-apellidos') ? { ...record, primerApellido: record.segundoApellido, segundoApellido: record.primerApellido } : record;
+      // Two equal surnames swapped look the same: the planted defect must still show, so the second becomes XX then.
+      const shown = this.options.faults.has('consulta-swaps-apellidos')
+        ? { ...record, primerApellido: record.segundoApellido, segundoApellido: record.primerApellido === record.segundoApellido ? 'XX' : record.primerApellido }
+        : record;
       return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), beneficiario: shown } });
     }
     const faults = this.options.faults;
