@@ -108,26 +108,40 @@ describe('RE-06 document structure', () => {
     assert.deepEqual(judge.finish(), []);
   });
 
-  it('fails a Composition not first, without a LOINC type, an entry no section names and a reference to nothing', () => {
+  it('fails a Composition not first, without a LOINC type and a reference to nothing; warns of an entry nothing references', () => {
     const b = fresh();
     const comp = res(b, 0) as FhirResource;
     (comp.type as { coding: { system: string }[] }).coding[0]!.system = 'http://example.org/types';
-    const sections = comp.section as { entry: unknown[] }[];
-    sections[0]!.entry.shift();
-    const enc = indexOf(b, 'Encounter');
+    const entries = b.entry as unknown[];
+    entries.push({ fullUrl: 'urn:uuid:0f0f0f0f-0000-4000-8000-000000000001', resource: { resourceType: 'Organization', id: 'huerfana', name: 'Nadie la referencia' } });
+    const orphan = entries.length - 1;
     const cond = indexOf(b, 'Condition');
     (res(b, cond).subject as { reference: string }).reference = 'urn:uuid:00000000-0000-4000-8000-000000000000';
-    assert.deepEqual(where(re06Structure(b)), ['RE-06 Bundle.entry[0].resource.type', `RE-06 Bundle.entry[${enc}]`, `RE-06 Bundle.entry[${cond}].resource.subject.reference`]);
+    assert.deepEqual(where(re06Structure(b)), ['RE-06 Bundle.entry[0].resource.type', `RE-06 Bundle.entry[${orphan}]`, `RE-06 Bundle.entry[${cond}].resource.subject.reference`]);
+    assert.equal(re06Structure(b).find((f) => f.location === `Bundle.entry[${orphan}]`)?.severity, 'warning');
     const swapped = fresh();
     (swapped.entry as unknown[]).reverse();
     const found = where(re06Structure(swapped));
     assert.ok(found.includes('RE-06 Bundle.entry[0].resource'), found.join());
-    assert.ok(found.includes('RE-06 Bundle.entry[1].resource'), found.join());
     assert.deepEqual(where(re06Structure({ ...fresh(), type: 'collection' })), ['RE-06 Bundle.type']);
     // Another LOINC document type is another reading of a spec that names none.
     const summary = fresh();
     ((res(summary, 0) as FhirResource).type as { coding: { code: string }[] }).coding[0]!.code = '60591-5';
     assert.deepEqual(where(re06Structure(summary)), []);
+  });
+
+  it('accepts the Patient anywhere after the Composition and an entry only another entry references; not a document without a Patient', () => {
+    const b = fresh();
+    const entries = b.entry as unknown[];
+    const patient = indexOf(b, 'Patient');
+    const [moved] = entries.splice(patient, 1);
+    entries.push(moved);
+    const sections = (res(b, 0) as FhirResource).section as { entry: unknown[] }[];
+    sections[0]!.entry.shift();
+    assert.deepEqual(where(re06Structure(b)), []);
+    const without = fresh();
+    (without.entry as unknown[]).splice(indexOf(without, 'Patient'), 1);
+    assert.ok(where(re06Structure(without)).includes('RE-06 Bundle.entry'), where(re06Structure(without)).join());
   });
 });
 

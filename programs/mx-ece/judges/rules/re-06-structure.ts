@@ -1,6 +1,6 @@
 /**
  * RE-06: the ExpedienteBundle is a FHIR document as CONTRACT.md lays it out: `document` with identifier and timestamp,
- * the Composition first (final, a LOINC document type, subject, author, custodian), the Patient second, every entry with a
+ * the Composition first (final, a LOINC document type, subject, author, custodian), a Patient with a CURP, every entry with a
  * fullUrl and referenced from the Composition, every reference resolving inside the Bundle. Judged entry by entry
  * (`add`, then `finish`) so a streaming judge can feed it a 50,000-note record; what it keeps is one set of fullUrls
  * and the references not yet resolved.
@@ -32,6 +32,11 @@ function references(value: unknown, path: string, out: { ref: string; location: 
  */
 const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
 
+/** `Type/id` of a relative or absolute literal reference; none for `urn:uuid:` and the like. */
+function relativeOf(ref: string): string | undefined {
+  return ref.startsWith('urn:') ? undefined : /([A-Za-z]+\/[A-Za-z0-9\-.]{1,64})$/.exec(ref)?.[1];
+}
+
 export class DocumentStructure {
   private readonly findings: Finding[] = [];
   /** fullUrls and `Type/id` of the entries seen. */
@@ -40,8 +45,11 @@ export class DocumentStructure {
   private readonly pending = new Map<string, string[]>();
   /** What the Composition references; undefined until it is seen. */
   private compositionRefs: Set<string> | undefined;
-  /** Entries seen before the Composition, checked against it at the end. */
+  /** Entries the Composition does not name (or seen before it): fine if another entry references them. */
   private readonly early: { keys: string[]; index: number }[] = [];
+  /** Every reference any entry makes (owned copies): what makes an entry the Composition does not name part of it. */
+  private readonly referenced = new Set<string>();
+  private patients = 0;
   private count = 0;
 
   /** The Bundle's own fields (type, identifier, timestamp): given with the first entry or before it. */
@@ -65,21 +73,20 @@ export class DocumentStructure {
     }
     const type = String(resource.resourceType);
     if (index === 0) this.composition(resource, `${at}.resource`);
-    if (index === 1 && (type !== 'Patient' || !this.hasCurp(resource))) {
-      this.findings.push(re06(`${at}.resource`, `La segunda entrada debe ser el Patient con CURP; es ${type}.`, `The second entry must be the Patient with a CURP; it is ${type}.`));
-    }
+    // FHIR puts only the Composition first; where the Patient sits is the writer's choice.
+    if (type === 'Patient' && this.hasCurp(resource)) this.patients++;
     const keys = [fullUrl, typeof resource.id === 'string' ? `${type}/${resource.id}` : undefined].filter((k): k is string => !!k);
     for (const k of keys) {
       this.known.add(own(k));
       this.pending.delete(k);
     }
-    if (index > 0) {
-      if (this.compositionRefs) this.checkReferenced(keys, index);
-      else this.early.push({ keys, index });
-    }
+    if (index > 0 && !(this.compositionRefs && keys.some((k) => this.compositionRefs!.has(k)))) this.early.push({ keys: keys.map(own), index });
     const refs: { ref: string; location: string }[] = [];
     references(resource, `${at}.resource`, refs);
     for (const { ref, location } of refs) {
+      this.referenced.add(own(ref));
+      const relative = relativeOf(ref);
+      if (relative) this.referenced.add(own(relative));
       if (this.resolves(ref)) continue;
       const list = this.pending.get(ref) ?? [];
       list.push(own(location));
@@ -92,6 +99,7 @@ export class DocumentStructure {
     if (!this.compositionRefs && this.count > 0) this.compositionRefs = new Set();
     for (const e of this.early) this.checkReferenced(e.keys, e.index);
     this.early.length = 0;
+    if (this.count > 0 && this.patients === 0) this.findings.push(re06('Bundle.entry', 'El documento no trae el Patient con CURP.', 'The document carries no Patient with a CURP.'));
     for (const [ref, locations] of this.pending) {
       for (const location of locations) this.findings.push(re06(location, `La referencia ${ref} no apunta a ninguna entrada del Bundle.`, `Reference ${ref} resolves to no entry of the Bundle.`));
     }
@@ -101,24 +109,27 @@ export class DocumentStructure {
 
   private resolves(ref: string): boolean {
     if (this.known.has(ref)) return true;
-    const relative = /([A-Za-z]+\/[A-Za-z0-9\-.]{1,64})$/.exec(ref)?.[1];
-    return relative !== undefined && !ref.startsWith('urn:') && this.known.has(relative);
+    const relative = relativeOf(ref);
+    return relative !== undefined && this.known.has(relative);
   }
 
   private hasCurp(patient: Record<string, unknown>): boolean {
     return Array.isArray(patient.identifier) && patient.identifier.some((i) => isObject(i) && i.system === SYSTEM.curp && typeof i.value === 'string');
   }
 
+  /** A document holds what its Composition references, directly or through the entries it references. */
   private checkReferenced(keys: string[], index: number): void {
     const refs = this.compositionRefs as Set<string>;
-    if (keys.some((k) => refs.has(k))) return;
-    this.findings.push(
-      re06(
+    if (keys.some((k) => refs.has(k) || this.referenced.has(k))) return;
+    // A warning, as the HL7 validator reports an unreachable entry: FHIR does not forbid it (a Consent carried along).
+    this.findings.push({
+      ...re06(
         `Bundle.entry[${index}]`,
-        'La entrada no está referenciada desde la Composition (sección, sujeto, autor o custodio).',
-        'The entry is not referenced from the Composition (a section, subject, author or custodian).',
+        'Nada del documento referencia esta entrada (ni la Composition ni otra entrada).',
+        'Nothing in the document references this entry (neither the Composition nor another entry).',
       ),
-    );
+      severity: 'warning',
+    });
   }
 
   private composition(c: Record<string, unknown>, at: string): void {
