@@ -88,8 +88,10 @@ When('ISSSTE cancela la exportación', REQUESTING, async function (this: SelloWo
 When('ISSSTE consulta en IMSS una URL de estado que no existe', REQUESTING, async function (this: SelloWorld) {
   const context = ece(this);
   if (!context.statusUrl) throw new Error('no export was kicked off in this scenario');
+  // A job named in the query (…/$export-poll-status?_jobId=…) or in the path: the name is changed where it is.
   const url = new URL(context.statusUrl);
-  url.pathname = `${url.pathname.replace(/\/$/, '')}-no-existe`;
+  if ([...url.searchParams].length > 0) for (const [name, value] of [...url.searchParams]) url.searchParams.set(name, `${value}-no-existe`);
+  else url.pathname = `${url.pathname.replace(/\/$/, '')}-no-existe`;
   const answer = await context.send({ method: 'GET', url: url.href, headers: { accept: 'application/fhir+json', 'x-institucion': 'ISSSTE' }, from: selloAs('ISSSTE'), to: 'imss-ece' });
   context.last = answer.exchange;
 });
