@@ -9,7 +9,7 @@ import { placeEvidence, redactExchange, writeAtomic, writeExchanges, writeRedact
 import { renderTestReports, testReportIds } from './fhir-testreport.ts';
 import { renderHtml } from './html.ts';
 import type { SigningKey } from './integrity.ts';
-import { DERIVED_DIRS, ephemeralKey, hashRunFiles, REPORT_FILE, SIGNATURE_FILE, signDetached, signedPayload } from './integrity.ts';
+import { DERIVED_DIRS, ephemeralKey, hashRunFiles, integrityInfo, REPORT_FILE, SIGNATURE_FILE, signDetached, signedPayload } from './integrity.ts';
 import { renderJunit } from './junit.ts';
 import { linkFindings } from './link-findings.ts';
 import type { CatalogueInfo, EvidenceItem, ExchangeEntry, FeatureReport, RedactionInfo, ReportModel, ScenarioExchange, ScenarioReport, ScenarioStatus, SutInfo } from './model.ts';
@@ -215,19 +215,10 @@ export async function buildReport(opts: BuildReportOptions): Promise<ReportModel
       ...testReportIds(features).map((id, i) => ({ path: `fhir/${id}.json`, description: `FHIR R4 TestReport of ${features[i]?.uri ?? id}` })),
     ],
     redaction,
-    integrity: {
-      algorithm: 'SHA-256',
-      files: [],
-      signature: {
-        file: SIGNATURE_FILE,
-        format: 'JWS compact serialization, detached payload (RFC 7515 Appendix F)',
-        alg: 'EdDSA',
-        payload: 'RFC 8785 canonical JSON of report.json',
-        key: key.kind,
-        keyThumbprint: key.thumbprint,
-      },
-      notCovered: DERIVED_DIRS.map((d) => ({ ...d })),
-    },
+    integrity: integrityInfo(
+      key,
+      DERIVED_DIRS.map((d) => ({ ...d })),
+    ),
   };
 
   let personFilter: OutputFilter | undefined;

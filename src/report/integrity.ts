@@ -1,6 +1,7 @@
 import { hashFiles } from './integrity/files.ts';
-import { listRunFiles } from './integrity/verify-run.ts';
-import type { IntegrityFile } from './model.ts';
+import type { SigningKey } from './integrity/keys.ts';
+import { listRunFiles, SIGNATURE_FILE } from './integrity/verify-run.ts';
+import type { IntegrityFile, IntegrityInfo } from './model.ts';
 
 /*
  * Evidence integrity: report.json lists the SHA-256 of every other file of the run directory, and is signed
@@ -49,4 +50,24 @@ export {
 /** Every regular file of a run directory except report.json, its signature and derived output, hashed. */
 export async function hashRunFiles(dir: string): Promise<IntegrityFile[]> {
   return hashFiles(dir, await listRunFiles(dir));
+}
+
+/**
+ * The `integrity` block of a report.json signed with `key` (a run's report, a merged shard report): its `files` are
+ * filled in once the directory is written.
+ */
+export function integrityInfo(key: SigningKey, notCovered: IntegrityInfo['notCovered'] = []): IntegrityInfo {
+  return {
+    algorithm: 'SHA-256',
+    files: [],
+    signature: {
+      file: SIGNATURE_FILE,
+      format: 'JWS compact serialization, detached payload (RFC 7515 Appendix F)',
+      alg: 'EdDSA',
+      payload: 'RFC 8785 canonical JSON of report.json',
+      key: key.kind,
+      keyThumbprint: key.thumbprint,
+    },
+    notCovered,
+  };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { hashRunFiles, REPORT_FILE, SIGNATURE_FILE, type SigningKey, signDetached, signedPayload } from '../report/integrity.ts';
+import { hashRunFiles, integrityInfo, REPORT_FILE, SIGNATURE_FILE, type SigningKey, signDetached, signedPayload } from '../report/integrity.ts';
+import type { IntegrityInfo } from '../report/model.ts';
 import { shardFiles } from './partition.ts';
 import type { ProfileSet, ShardResult } from './result.ts';
 import { addTotals, type FindingExample, mergeFirst, type Totals } from './tally.ts';
@@ -21,19 +22,7 @@ export interface MergedReport {
   profiles: Omit<ProfileSet, 'used'> & { used: ProfileSet['used'] };
   totals: Totals;
   first: Record<string, FindingExample[]>;
-  integrity: {
-    algorithm: 'SHA-256';
-    files: { path: string; sha256: string; bytes: number }[];
-    signature: {
-      file: typeof SIGNATURE_FILE;
-      format: 'JWS compact serialization, detached payload (RFC 7515 Appendix F)';
-      alg: 'EdDSA';
-      payload: 'RFC 8785 canonical JSON of report.json';
-      key: 'ephemeral' | 'provided';
-      keyThumbprint: string;
-    };
-    notCovered: { path: string; why: string }[];
-  };
+  integrity: IntegrityInfo;
 }
 
 /**
@@ -105,19 +94,7 @@ export function mergedReport(results: readonly { file: string; result: ShardResu
       ordered.map((r) => r.result.first),
       fileOrder,
     ),
-    integrity: {
-      algorithm: 'SHA-256',
-      files: [],
-      signature: {
-        file: SIGNATURE_FILE,
-        format: 'JWS compact serialization, detached payload (RFC 7515 Appendix F)',
-        alg: 'EdDSA',
-        payload: 'RFC 8785 canonical JSON of report.json',
-        key: key.kind,
-        keyThumbprint: key.thumbprint,
-      },
-      notCovered: [],
-    },
+    integrity: integrityInfo(key),
   };
 }
 
