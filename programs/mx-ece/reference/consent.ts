@@ -2,7 +2,9 @@
  * What the source and the receivers decide from the registry's answers: whether a consent is in force for a request
  * (CONTRACT.md "The padrón and the consent registry") and whether a Patient agrees with its padrón record (RE-03).
  */
+import { re03Padron } from '../judges/rules/index.ts';
 import { SYSTEM } from '../lib/contract.ts';
+import type { Beneficiario, FhirResource } from '../lib/record.ts';
 
 type Json = Record<string, unknown>;
 
@@ -54,38 +56,18 @@ export function consentProblem(consent: Json, curp: string | undefined, institut
   return undefined;
 }
 
-const SEX: Record<string, string[]> = { H: ['male'], M: ['female'], X: ['other', 'unknown'] };
-
-const folded = (s: unknown): string =>
-  String(s ?? '')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toUpperCase()
-    .trim();
-
 export interface PadronLeniency {
   ignoreBirthDate?: boolean;
 }
 
-/** Where a FHIR Patient disagrees with its padrón record (sex, birth date, first family name); empty when it agrees. */
-export function padronDisagreements(patient: Json, beneficiario: Json, lenient: PadronLeniency = {}): string[] {
-  const out: string[] = [];
-  if (!(SEX[String(beneficiario.sexo)] ?? []).includes(String(patient.gender))) out.push(`sexo ${String(beneficiario.sexo)} / gender ${String(patient.gender)}`);
-  if (!lenient.ignoreBirthDate && beneficiario.fechaNacimiento !== patient.birthDate) out.push(`fechaNacimiento ${String(beneficiario.fechaNacimiento)} / birthDate ${String(patient.birthDate)}`);
-  const name = ((patient.name as Json[] | undefined) ?? [])[0];
-  if (!sameFirstFamily(name, folded(beneficiario.primerApellido))) out.push(`primerApellido ${String(beneficiario.primerApellido)} / family ${String(name?.family)}`);
-  return out;
-}
-
-const FATHERS_FAMILY = 'http://hl7.org/fhir/StructureDefinition/humanname-fathers-family';
-
-/** `family` is both surnames ("PÉREZ LÓPEZ"); the first is its fathers-family extension when given, else its start. */
-function sameFirstFamily(name: Json | undefined, primer: string): boolean {
-  const exts = ((name?._family as Json | undefined)?.extension ?? []) as Json[];
-  const fathers = Array.isArray(exts) ? exts.find((e) => e.url === FATHERS_FAMILY)?.valueString : undefined;
-  if (fathers !== undefined) return folded(fathers) === primer;
-  const family = folded(name?.family);
-  return primer !== '' && (family === primer || family.startsWith(`${primer} `));
+/**
+ * Where a FHIR Patient disagrees with its padrón record (its CURP, sex, birth date, first family name), in the words of
+ * RE-03's judge: the source refuses and a receiver rejects on exactly what the judge would report. Empty when it agrees.
+ */
+export function padronDisagreements(patient: Json, beneficiario: Beneficiario, lenient: PadronLeniency = {}): string[] {
+  return re03Padron({ patient: { resource: patient as FhirResource, location: 'Patient' }, curpAsked: beneficiario.curp, beneficiario })
+    .filter((f) => !(lenient.ignoreBirthDate && f.location === 'Patient.birthDate'))
+    .map((f) => `${f.message.es ?? f.message.en} / ${f.message.en}`);
 }
 
 export function patientCurp(patient: Json): string | undefined {

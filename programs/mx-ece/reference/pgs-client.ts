@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { sendHttp } from '../../../src/transport/http-client.ts';
 import { PATH, roleOfInstitution } from '../lib/contract.ts';
+import type { Beneficiario } from '../lib/record.ts';
 
 export interface PgsCaller {
   journal: ExchangeJournal;
@@ -26,9 +27,10 @@ const get = (caller: PgsCaller, path: string, accept: string) =>
   });
 
 /** The padrón record of `curp`, or undefined when the padrón does not know it (404). */
-export async function consultaPadron(caller: PgsCaller, curp: string): Promise<Json | undefined> {
+/** The padrón's record of `curp` as mx-pgs's consulta answers it (a node may add members), or undefined when unknown. */
+export async function consultaPadron(caller: PgsCaller, curp: string): Promise<Beneficiario | undefined> {
   const answer = await get(caller, PATH.padron(curp), 'application/json');
-  if (answer.status === 200) return (answer.json as { beneficiario?: Json } | undefined)?.beneficiario;
+  if (answer.status === 200) return (answer.json as { beneficiario?: Beneficiario } | undefined)?.beneficiario;
   if (answer.status === 404) return undefined;
   throw new Error(`ssa-pgs answered the consulta of ${curp} with ${answer.status}`);
 }
