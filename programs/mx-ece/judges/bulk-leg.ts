@@ -5,6 +5,7 @@
  */
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { RECEIVER_ROLES } from '../lib/contract.ts';
+import { retryAfterMs } from '../lib/retry-after.ts';
 import { fail, isRecord, type JudgedFinding, jsonBody, type Verdict } from './judged.ts';
 import type { EceWireState, ExportJob } from './wire-state.ts';
 
@@ -62,14 +63,8 @@ export function judgeKickoffResponse(x: ExchangeEntry, role: Verdict['role']): J
   ];
 }
 
-/** Retry-After in milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3), measured from the answer. */
-export function retryAfterMs(x: ExchangeEntry): number | undefined {
-  const value = x.response?.headers['retry-after']?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.parse(x.finishedAt));
-}
+/** The Retry-After of a status answer, in milliseconds after it was answered. */
+const retryAfterOf = (x: ExchangeEntry): number | undefined => retryAfterMs(x.response?.headers['retry-after'], Date.parse(x.finishedAt));
 
 /** RE-09.1: the status answers — in progress 202 (Retry-After is a SHOULD: a warning), done 200 with a manifest. */
 export function judgeStatusResponse(x: ExchangeEntry, role: Verdict['role'], job: ExportJob | undefined): JudgedFinding[] {
@@ -88,7 +83,7 @@ export function judgeStatusResponse(x: ExchangeEntry, role: Verdict['role'], job
         ];
   }
   if (x.status === 202) {
-    return retryAfterMs(x) === undefined
+    return retryAfterOf(x) === undefined
       ? [
           fail(
             v,
@@ -157,7 +152,7 @@ export function judgePollTiming(job: ExportJob): JudgedFinding[] {
     const previous = polls[i - 1];
     const poll = polls[i]!;
     if (!previous || !poll.role || previous.role !== poll.role) continue;
-    const wait = retryAfterMs(previous.x);
+    const wait = retryAfterOf(previous.x);
     if (wait === undefined || previous.x.status !== 202) continue;
     const waited = Date.parse(poll.x.startedAt) - Date.parse(previous.x.finishedAt);
     if (waited + POLL_TOLERANCE_MS < wait) {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sendHttp } from '../../../src/transport/http-client.ts';
 import type { ExportCommand, ExportOutcome } from '../lib/contract.ts';
 import { PATH, roleOfInstitution } from '../lib/contract.ts';
+import { retryAfterMs } from '../lib/retry-after.ts';
 import type { ReceiverContext } from './receiver-context.ts';
 import { streamGet } from './stream-get.ts';
 
@@ -49,7 +50,8 @@ export async function runExport(ctx: ReceiverContext, command: ExportCommand): P
     }
     if (status.status === 200) manifest = status.json as Manifest;
     else if (status.status !== 202 || Date.now() > deadline) return FAILED;
-    else await sleep(faults.has('rx-ignores-retry-after') ? 50 : retryAfterMs(status.headers['retry-after']));
+    // At least a second, absent or unreadable Retry-After included: the least the contract lets a source ask for.
+    else await sleep(faults.has('rx-ignores-retry-after') ? 50 : Math.max(1000, retryAfterMs(status.headers['retry-after'], Date.now()) ?? 1000));
     if (polls > 10_000) return FAILED;
   }
   const recursos: Record<string, number> = {};
@@ -67,14 +69,6 @@ export async function runExport(ctx: ReceiverContext, command: ExportCommand): P
     });
   }
   return { estado: 'completado', recursos, errores: faults.has('rx-ignores-errors') ? 0 : errores };
-}
-
-/** Retry-After as seconds or an HTTP date; one second when absent or unreadable (the least the contract allows). */
-export function retryAfterMs(value: string | undefined): number {
-  if (value === undefined) return 1000;
-  if (/^\d+$/.test(value.trim())) return Math.max(1, Number(value.trim())) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? 1000 : Math.max(1000, at - Date.now());
 }
 
 /** Reads an NDJSON file line by line as it streams; a non-200 answer counts no lines. */
