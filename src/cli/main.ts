@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationError, EXIT, InfrastructureError } from '../config/errors.ts';
 import { PROGRAMS, type ProgramDefinition } from '../programs/registry.ts';
+import { addFhirOptions } from './fhir-options.ts';
 import type { MocksOptions } from './mocks-command.ts';
 import { seloVersion } from './repo.ts';
 
@@ -73,7 +74,7 @@ function program(exitCode: { value: number }, version: string, programs: readonl
     exitCode.value = await mocksCommand(flagValues(command) as MocksOptions);
   });
 
-  sello
+  const validate = sello
     .command('validate')
     .description('judge message files: FHIR JSON/NDJSON by meta.profile or --profile URL, .hl7 by MSH-9, JSON Schema with --profile mx-pgs/beneficiario, .xml by --xsd and --schematron')
     .argument('<paths...>', 'files or directories')
@@ -84,10 +85,10 @@ function program(exitCode: { value: number }, version: string, programs: readonl
     .option('--shard <i/N>', 'judge only shard i of N (0-based, e.g. $JOB_COMPLETION_INDEX/N): file k of the sorted listing goes to shard k mod N; see docs/sharding.md')
     .option('--out <file>', 'write a signed shard result (counts, first findings per rule, inputs and profiles hashed) for sello merge; per-document output is then left out')
     .option('--signing-key <file>', 'Ed25519 private key (sello keygen) for --out; default an ephemeral key')
-    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
-    .action(async (paths: string[], _options, command: Command) => {
-      exitCode.value = await validateCommand(paths, flagValues(command));
-    });
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'));
+  addFhirOptions(validate).action(async (paths: string[], _options, command: Command) => {
+    exitCode.value = await validateCommand(paths, flagValues(command));
+  });
 
   sello
     .command('merge')

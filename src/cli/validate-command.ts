@@ -13,6 +13,7 @@ import { profileSet, sha256OfJson } from '../shard/profiles.ts';
 import { writeShardResult } from '../shard/result.ts';
 import { profilesOf, type ShardSession, shardSession } from '../shard/session.ts';
 import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
+import { createCliFhirValidator, type FhirCliOptions } from './fhir-options.ts';
 import { seloVersion } from './repo.ts';
 
 /**
@@ -81,7 +82,7 @@ const tooLargeFinding = (bytes: number, what: { en: string; es: string }): Findi
     es: `${what.es} tiene ${bytes} bytes, más de lo que Sello lee como un documento (${MAX_DOCUMENT_BYTES}); no se evaluó.`,
   });
 
-export interface ValidateOptions {
+export interface ValidateOptions extends FhirCliOptions {
   profile?: string;
   format?: string;
   xsd?: string;
@@ -103,7 +104,7 @@ export async function validateCommand(paths: string[], options: ValidateOptions)
   const judge = async (value: unknown): Promise<Finding[]> => {
     if (schemaProfile) return schemaProfile.registry.validate(schemaProfile.schema, value, `${schemaProfile.program}/${schemaProfile.schema}`);
     if (session) for (const url of profilesOf(value, options.profile)) usedProfiles.add(url);
-    return validateFhir(value, options.profile);
+    return validateFhir(value, options.profile, options);
   };
   const printer = resultPrinter(options.format);
   const report = async (r: DocumentResult): Promise<void> => {
@@ -250,16 +251,13 @@ async function fhirProfileDirs(): Promise<string[]> {
   return profileDirs;
 }
 
-const loadFhirValidator = () =>
-  (fhirValidator ??= (async () => {
-    const { createFhirValidator } = await import('../fhir/index.ts');
-    return createFhirValidator({ profileDirs: await fhirProfileDirs() });
-  })());
+/** One validator per process: the first call's FHIR options (--ig, --validate-references, --examples) are the command's. */
+const loadFhirValidator = (options: FhirCliOptions = {}) => (fhirValidator ??= (async () => createCliFhirValidator(await fhirProfileDirs(), options))());
 
-async function validateFhir(resource: unknown, profile: string | undefined): Promise<Finding[]> {
-  const validator = await loadFhirValidator();
+async function validateFhir(resource: unknown, profile: string | undefined, options: FhirCliOptions): Promise<Finding[]> {
+  const validator = await loadFhirValidator(options);
   if (profile && !validator.registry.structureDefinition(profile)) {
-    throw new ConfigurationError(`unknown FHIR profile ${profile} (not in base R4 nor in programs/*/profiles/fhir)`);
+    throw new ConfigurationError(`unknown FHIR profile ${profile} (not in base R4, programs/*/profiles/fhir nor any --ig)`);
   }
   return validator.validate(resource, profile ? { profile } : {});
 }

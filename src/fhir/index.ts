@@ -9,12 +9,14 @@
 import { type Finding, type OperationOutcome, toOperationOutcome } from '../findings/finding.ts';
 import type { InvariantEvaluator, TerminologyService } from './contracts.ts';
 import { DefinitionRegistry } from './definitions/registry.ts';
+import { loadIgs } from './ig/load.ts';
 import { createInvariantEvaluator } from './invariants/index.ts';
 import { createTerminology } from './terminology/index.ts';
 import { StructuralValidator, type ValidateOptions } from './validator/validator.ts';
 
 export { DefinitionRegistry } from './definitions/registry.ts';
 export { generateSnapshot, type SnapshotIssue, type SnapshotResult } from './definitions/snapshot.ts';
+export { IgLoadError, type IgLoadResult, loadIg } from './ig/load.ts';
 export { StructuralValidator, type StructuralValidatorOptions, type ValidateOptions } from './validator/validator.ts';
 
 export interface FhirValidatorOptions {
@@ -28,6 +30,23 @@ export interface FhirValidatorOptions {
   securityChecks?: boolean;
   /** Report absent must-support elements of profiles as information findings (default true). */
   mustSupport?: boolean;
+  /**
+   * Implementation guides and supporting material, loaded after profileDirs (later wins): JSON files, folders of them,
+   * FHIR package folders or package `.tgz` files (src/fhir/ig/load.ts). A path that cannot be used throws IgLoadError.
+   */
+  igs?: string[];
+  /**
+   * The HL7 validator's validateReference = CHECK_EXISTS_AND_TYPE for references that do not resolve inside the
+   * resource, its Bundle or its Parameters: they must resolve (Sello resolves nothing outside, so they are errors,
+   * example URLs aside when allowed) and canonicals must name a known resource of a type the element allows.
+   * References that resolve locally are always checked against their targets. Default false.
+   */
+  validateReferences?: boolean;
+  /**
+   * The example-URL policy: 'allow' (default, the HL7 test suite's spec mode) lets example.org / acme.com URLs and
+   * extensions through unresolved; 'reject' reports them as errors (the HL7 validator CLI without -allow-example-urls).
+   */
+  exampleUrls?: 'allow' | 'reject';
 }
 
 export interface FhirValidator {
@@ -42,6 +61,7 @@ export interface FhirValidator {
 
 export function createFhirValidator(options: FhirValidatorOptions = {}): FhirValidator {
   const registry = new DefinitionRegistry(options.profileDirs ? { profileDirs: options.profileDirs } : {});
+  if (options.igs) loadIgs(registry, options.igs);
   const terminology = options.terminology ?? createTerminology(registry);
   const invariants = options.invariants ?? createInvariantEvaluator();
   const structural = new StructuralValidator(registry, {
@@ -49,6 +69,8 @@ export function createFhirValidator(options: FhirValidatorOptions = {}): FhirVal
     invariants,
     ...(options.securityChecks !== undefined ? { securityChecks: options.securityChecks } : {}),
     ...(options.mustSupport !== undefined ? { mustSupport: options.mustSupport } : {}),
+    ...(options.validateReferences !== undefined ? { validateReferences: options.validateReferences } : {}),
+    ...(options.exampleUrls !== undefined ? { exampleUrls: options.exampleUrls } : {}),
   });
   return {
     registry,

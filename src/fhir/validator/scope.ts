@@ -13,6 +13,10 @@ export interface StructuralValidatorOptions {
   securityChecks?: boolean;
   /** Report absent must-support elements of profiles as information (default true). */
   mustSupport?: boolean;
+  /** References that do not resolve locally must resolve (src/fhir/index.ts FhirValidatorOptions). */
+  validateReferences?: boolean;
+  /** 'reject': example.org / acme.com URLs and extensions are errors (default 'allow'). */
+  exampleUrls?: 'allow' | 'reject';
 }
 
 export interface ValidateOptions {
