@@ -14,22 +14,55 @@ export interface WaitOptions {
   what: string;
   timeoutMs: number;
   intervalMs?: number;
+  /**
+   * The event the wait is for (a journal entry recorded, a callback received): `subscribe(wake)` calls `wake` on
+   * each, the probe runs again at once, and the wait ends as soon as one satisfies it rather than at the next
+   * interval; `intervalMs` stays as a fallback for what no event announces. Returns the unsubscribe.
+   */
+  wakeOn?: (wake: () => void) => () => void;
 }
 
 /**
  * Polls `probe` until it returns a value other than undefined. A probe may also return
  * `{ pending: description }` to say what it saw, which ends up in the timeout message.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | { pending: string }> | T | undefined | { pending: string }, { what, timeoutMs, intervalMs = 100 }: WaitOptions): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | { pending: string }> | T | undefined | { pending: string },
+  { what, timeoutMs, intervalMs = 100, wakeOn }: WaitOptions,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: string | undefined;
-  for (;;) {
-    const result = await withinDeadline(probe, deadline, what, timeoutMs, last);
-    if (result !== undefined && !isPending(result)) return result as T;
-    if (result !== undefined && isPending(result)) last = result.pending;
-    if (Date.now() >= deadline) throw new WaitTimeoutError(what, timeoutMs, last);
-    await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
+  // An event during a probe is not lost: the next pause is skipped.
+  let woken = false;
+  let wake: (() => void) | undefined;
+  const unsubscribe = wakeOn?.(() => {
+    woken = true;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      woken = false;
+      const result = await withinDeadline(probe, deadline, what, timeoutMs, last);
+      if (result !== undefined && !isPending(result)) return result as T;
+      if (result !== undefined && isPending(result)) last = result.pending;
+      if (Date.now() >= deadline) throw new WaitTimeoutError(what, timeoutMs, last);
+      if (!woken) await pause(Math.min(intervalMs, Math.max(0, deadline - Date.now())), (resume) => (wake = resume));
+      wake = undefined;
+    }
+  } finally {
+    unsubscribe?.();
   }
+}
+
+/** Sleeps `ms`, or less when `onWake`'s resume is called. */
+function pause(ms: number, onWake: (resume: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    onWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** A probe that never settles (a hung socket) must not stretch the wait past its deadline. */
