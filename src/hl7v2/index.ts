@@ -61,6 +61,8 @@ export {
   type MllpListener,
   type MllpListenerEvent,
   type MllpListenerOptions,
+  MllpPool,
+  type MllpPoolOptions,
   type MllpReply,
   type MllpSendOptions,
   sendMllp,

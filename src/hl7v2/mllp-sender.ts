@@ -31,6 +31,8 @@ export class MllpConnection {
   private readonly queue: MllpEvent[] = [];
   private waiter: (() => void) | undefined;
   private closed: { reason: 'closed-before-reply' | 'socket-error'; detail: string } | undefined;
+  /** Told once the socket has closed, whoever closed it (a pool drops the connection then). */
+  onClose: (() => void) | undefined;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -46,6 +48,7 @@ export class MllpConnection {
       this.queue.push(...this.deframer.abort());
       this.closed ??= { reason: 'closed-before-reply', detail: 'the peer closed the connection' };
       this.waiter?.();
+      this.onClose?.();
     });
     socket.on('error', (error) => {
       this.closed = { reason: 'socket-error', detail: error.message };
@@ -134,6 +137,11 @@ export class MllpConnection {
       });
       this.waiter = undefined;
     }
+  }
+
+  /** False once the peer closed the connection or it broke: a pool must not send on it again. */
+  get isOpen(): boolean {
+    return this.closed === undefined && !this.socket.destroyed;
   }
 
   close(): void {

@@ -38,4 +38,5 @@ export {
   type MllpListenerOptions,
   startMllpListener,
 } from './mllp-listener.ts';
+export { MllpPool, type MllpPoolOptions } from './mllp-pool.ts';
 export { exchangeMllp, MllpConnection, MllpError, type MllpFailure, type MllpReply, type MllpSendOptions, sendMllp } from './mllp-sender.ts';

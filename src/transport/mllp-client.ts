@@ -4,7 +4,7 @@
  * URL — so the report shows the v2 leg next to the FHIR one. Uses Sello's own MLLP sender (src/hl7v2/mllp.ts):
  * node-hl7-client cannot send the broken frames a conformance test needs (see that file).
  */
-import { exchangeMllp, frameMllp, type MllpReply, parseEr7, valueAt } from '../hl7v2/index.ts';
+import { exchangeMllp, frameMllp, type MllpPool, type MllpReply, parseEr7, valueAt } from '../hl7v2/index.ts';
 import type { MllpFailure } from '../hl7v2/mllp.ts';
 import { decodeWithEncoding } from '../hl7v2/mllp.ts';
 import type { ExchangeJournal } from '../journal/journal.ts';
@@ -27,6 +27,8 @@ export interface V2Send {
   timeoutMs?: number;
   /** When false, the exchange is left to the listener to journal (both ends are Sello's, in this process). */
   journal?: boolean;
+  /** Persistent connections to `to` (src/hl7v2/mllp-pool.ts); without it each exchange has a connection of its own. */
+  pool?: MllpPool;
 }
 
 export const mllpUrl = (t: MllpTarget): string => `mllp://${t.host}:${t.port}`;
@@ -84,7 +86,8 @@ export async function sendV2(journal: ExchangeJournal, send: V2Send & { retryOnc
   let retryOf: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const startedAt = new Date().toISOString();
-    const reply = await exchangeMllp(send.to.host, send.to.port, bytes, { timeoutMs: send.timeoutMs ?? 5000 });
+    const timeoutMs = send.timeoutMs ?? 5000;
+    const reply = send.pool ? await send.pool.exchange(bytes, { timeoutMs }) : await exchangeMllp(send.to.host, send.to.port, bytes, { timeoutMs });
     let exchangeId: string | undefined;
     if (send.journal !== false) {
       const framingErrors = reply.ok ? reply.framing.filter((f) => f.severity === 'error') : [];

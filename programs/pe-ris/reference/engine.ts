@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type Hapi from '@hapi/hapi';
 import { toOperationOutcome } from '../../../src/findings/finding.ts';
-import { parseEr7, valueAt } from '../../../src/hl7v2/index.ts';
+import { MllpPool, parseEr7, valueAt } from '../../../src/hl7v2/index.ts';
 import type { ExchangeJournal } from '../../../src/journal/journal.ts';
 import { fhirOperationOutcome } from '../../../src/mock/error-shape.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
@@ -33,6 +33,9 @@ import { unavailableReply } from './unavailable.ts';
 import { plantV2Faults } from './v2-faults.ts';
 
 export const ENGINE_SIHCE_HOOK = '/notificaciones/sihce';
+
+/** Persistent MLLP connections the engine holds to SIHCE. */
+export const ENGINE_MLLP_CONNECTIONS = 4;
 
 export interface EngineConfig {
   journal: ExchangeJournal;
@@ -69,6 +72,9 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   const host = config.host ?? '127.0.0.1';
   const sequencers = new Map<string, EventSequencer<{ eventNumber: number; focusRef: string; focus?: Record<string, unknown> }>>();
   let subscribed: Promise<void> | undefined;
+  // As Mirth's MLLP sender keeps its connection: a few persistent connections to SIHCE, each message waiting for its
+  // ACK (correlated by MSA-2), the rest queued. A connection per message made SIHCE refuse or drop senders under load.
+  const toSihce = new MllpPool({ host: config.sihce.mllp.host, port: config.sihce.mllp.port, connections: ENGINE_MLLP_CONNECTIONS });
   /** While "down", the SIHCE notification endpoint answers 503: every attempt SIHCE makes stays on the record. */
   let unavailable = false;
 
@@ -146,6 +152,10 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
               message,
               timeoutMs: config.timeoutMs ?? 5000,
               journal: config.journalMllp !== false,
+              pool: toSihce,
+              // A persistent connection SIHCE closed just as a message went out: sent again on a new one (same MSH-10,
+              // which SIHCE must not process twice), both attempts on the record.
+              retryOnce: true,
               ...(faults.has('latin1-bytes') ? { bytes: Buffer.from(message, 'latin1') } : {}),
             });
             const m = parseEr7(message);
@@ -246,6 +256,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
     stop: async () => {
       await toQhali.drain(1000);
       toQhali.stop();
+      toSihce.close();
       await server.stop();
     },
   };
