@@ -269,10 +269,15 @@ function dedupeStatuses(events: readonly LegEvent[]): string[] {
  * Retries with back-off while the receiver was down: at least two failed attempts of one event, spaced by waits that
  * do not shrink (25 ms of jitter allowed) and no faster than 20 a second; and a later attempt that got through.
  */
+/** A `retryOf` attempt is Sello's HTTP client repeating one refused connection, not the notifier's own policy. */
+const ownAttempts = (e: LegEvent): ExchangeEntry[] => e.attempts.filter((a) => a.retryOf === undefined);
+
+/** The notifier's own attempts of one event that the receiver did not acknowledge (refused, failed or non-2xx). */
+export const failedAttempts = (e: LegEvent): number => ownAttempts(e).filter((a) => a.error !== undefined || (a.status ?? 0) >= 300).length;
+
 export function checkBackoff(events: readonly LegEvent[], leg: string): JudgedFinding[] {
-  // A `retryOf` attempt is Sello's HTTP client repeating one refused connection, not the notifier's own policy.
-  const own = (e: LegEvent): ExchangeEntry[] => e.attempts.filter((a) => a.retryOf === undefined);
-  const retried = events.filter((e) => own(e).filter((a) => a.error !== undefined || (a.status ?? 0) >= 300).length >= 2);
+  const own = ownAttempts;
+  const retried = events.filter((e) => failedAttempts(e) >= 2);
   if (retried.length === 0) {
     return [
       fail('RIS-NOT-01', 'incomplete', 'Bundle', `${leg}: no se reintentó ninguna notificación mientras el receptor estaba caído.`, `${leg}: no notification was retried while the receiver was down.`),

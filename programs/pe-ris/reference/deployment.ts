@@ -10,8 +10,18 @@ import { PARTY, type RisRole } from '../lib/constants.ts';
 import type { EndpointKind, RisEndpoints } from '../lib/endpoints.ts';
 import type { PeRisTarget } from '../lib/target.ts';
 import { type RunningEngine, startEngine } from './engine.ts';
+import type { BackoffPolicy } from './notifier.ts';
 import { type RunningQhali, startQhali } from './qhali.ts';
+import { FRAME_TIMEOUT_LOOPBACK_MS } from './sihce/mllp.ts';
 import { type RunningSihce, startSihce } from './sihce.ts';
+
+/**
+ * The reference notifiers' back-off in a deployment: 100 ms, 200 ms, 400 ms… up to 5 s. The pe-ris contract asks for
+ * back-off, not a schedule; starting at 100 ms (twice the judge's flood bound, judges/expectations.ts checkBackoff)
+ * lets an outage scenario see two retries within a third of a second, and a receiver that stays down still costs a
+ * request every 5 s at most.
+ */
+export const DEPLOYMENT_BACKOFF: BackoffPolicy = Object.freeze({ firstMs: 100, factor: 2, maxMs: 5000 });
 
 export type { EndpointKind, RisEndpoints } from '../lib/endpoints.ts';
 
@@ -56,6 +66,9 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
         ...(ports.sihceMllp !== undefined ? { mllpPort: ports.sihceMllp } : {}),
         ...(options.faults?.sihce ? { faults: options.faults.sihce } : {}),
         journalInboundMllp: sutRole === 'engine',
+        // An engine under test sends across a network and may stall mid-frame; Sello's own sender, in this process, does not.
+        ...(sutRole === 'engine' ? {} : { frameTimeoutMs: FRAME_TIMEOUT_LOOPBACK_MS }),
+        backoff: DEPLOYMENT_BACKOFF,
         timeoutMs,
         subscriberHosts: [target?.sut.notificationUrl, target?.sut.fhirBaseUrl, target?.sut.controlUrl].flatMap((u) => (u ? [new URL(u).hostname] : [])),
         ...(subscriptionAuthorization ? { subscriptionWriteToken: subscriptionAuthorization.slice('Bearer '.length) } : {}),
@@ -92,6 +105,7 @@ export async function startRisDeployment(options: RisDeploymentOptions): Promise
         ...(options.faults?.engine ? { faults: options.faults.engine } : {}),
         // Both ends in this process: the SIHCE listener is Sello's, but it journals inbound only for an external engine.
         journalMllp: true,
+        backoff: DEPLOYMENT_BACKOFF,
         timeoutMs,
       });
     }

@@ -34,6 +34,8 @@ export interface SihceConfig {
   faults?: readonly string[];
   /** Journal MLLP messages the listener receives (when the sender is not Sello's own, e.g. an external engine). */
   journalInboundMllp?: boolean;
+  /** Silence allowed inside an open MLLP frame (sihce/mllp.ts FRAME_TIMEOUT_MS by default). */
+  frameTimeoutMs?: number;
   backoff?: BackoffPolicy;
   /** How long a notification waits for the subscriber's answer (the target's requestMs). */
   timeoutMs?: number;
@@ -81,7 +83,12 @@ export async function startSihce(config: SihceConfig): Promise<RunningSihce> {
     validator: peRisValidator(),
     skip: ['RP-01', 'RP-02', 'RP-03', 'RP-04', 'RP-05', 'RP-06', 'RP-07', 'RP-08'].filter((r) => faults.has(`skip-${r}`)),
   };
-  const mllp = new SihceMllp(ctx, { host, port: config.mllpPort ?? 0, journalInbound: config.journalInboundMllp ?? false });
+  const mllp = new SihceMllp(ctx, {
+    host,
+    port: config.mllpPort ?? 0,
+    journalInbound: config.journalInboundMllp ?? false,
+    ...(config.frameTimeoutMs ? { frameTimeoutMs: config.frameTimeoutMs } : {}),
+  });
 
   const server: MockServer = await startMockServer(
     {

@@ -1,10 +1,10 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { SelloWorld } from '../../../src/cucumber/world.ts';
-import { sleep, WaitTimeoutError, waitFor } from '../../../src/util/wait.ts';
-import { type Aviso, checkAvisos, checkBackoff, checkLeg, fail, type JudgedFinding, legEvents } from '../judges/expectations.ts';
+import { WaitTimeoutError, waitFor } from '../../../src/util/wait.ts';
+import { type Aviso, checkAvisos, checkBackoff, checkLeg, fail, failedAttempts, type JudgedFinding, legEvents } from '../judges/expectations.ts';
 import { subscriptionResource } from '../judges/notifications.ts';
 import { PARTY, TOPIC_SEGUIMIENTO } from '../lib/constants.ts';
-import { type RisScenario, reportRootCause, ris } from './ris-context.ts';
+import { onRoleExchange, type RisScenario, reportRootCause, ris } from './ris-context.ts';
 import { WAITING } from './timeouts.ts';
 
 function local<K extends 'qhali' | 'engine' | 'sihce'>(context: RisScenario, role: K): NonNullable<RisScenario['deployment']['local'][K]> {
@@ -33,14 +33,38 @@ Given('que el motor deja de recibir notificaciones del SIHCE', WAITING, async fu
   await engine.down();
 });
 
-When('Qhali vuelve a recibir notificaciones tras {int} segundos', WAITING, async function (this: SelloWorld, seconds: number) {
-  await sleep(seconds * 1000);
-  await local(ris(this), 'qhali').up();
+/**
+ * The receiver comes back once the notifier has retried an event `retries` times while it was down: the event the
+ * outage waits for (the back-off check needs two retries, three failed attempts), not a fixed time. Bounded by
+ * propagationMs: a notifier that never retries leaves the receiver down that long, and the Then steps say so.
+ */
+async function downUntilRetried(world: SelloWorld, from: string, to: string, retries: number): Promise<void> {
+  const context = ris(world);
+  const followUpId = lastFollowUp(context);
+  try {
+    await waitFor(
+      () => {
+        const most = Math.max(0, ...legEvents(context.exchanges(), from, to, followUpId).events.map(failedAttempts));
+        return most > retries ? true : { pending: `${most} failed attempt(s) of one event` };
+      },
+      { what: `${retries} retries of a notification ${from} → ${to} of ${followUpId} while the receiver is down`, timeoutMs: context.propagationMs, wakeOn: onRoleExchange },
+    );
+  } catch (error) {
+    // No retry is a finding of the Then steps (RIS-NOT-01), judged on the wire, not an error of this step.
+    if (!(error instanceof WaitTimeoutError)) throw error;
+  }
+}
+
+When('Qhali vuelve a recibir notificaciones después de {int} reintentos del motor', WAITING, async function (this: SelloWorld, retries: number) {
+  const qhali = local(ris(this), 'qhali');
+  await downUntilRetried(this, PARTY.engine, PARTY.qhali, retries);
+  await qhali.up();
 });
 
-When('el motor vuelve a recibir notificaciones tras {int} segundos', WAITING, async function (this: SelloWorld, seconds: number) {
-  await sleep(seconds * 1000);
-  await local(ris(this), 'engine').up();
+When('el motor vuelve a recibir notificaciones después de {int} reintentos del SIHCE', WAITING, async function (this: SelloWorld, retries: number) {
+  const engine = local(ris(this), 'engine');
+  await downUntilRetried(this, PARTY.sihce, PARTY.engine, retries);
+  await engine.up();
 });
 
 Given('que la suscripción del motor se registra otra vez en el SIHCE, con el mismo criterio y el mismo endpoint', async function (this: SelloWorld) {
@@ -71,9 +95,15 @@ Given('que el motor entrega a Qhali las notificaciones repetidas y en desorden',
   ris(this).chaos = true;
 });
 
-/** Qhali's notices for the citizen, once they are as many as the changes (bounded wait), plus a grace for extra ones. */
+/**
+ * Qhali's notices for the citizen, once they are as many as the changes (a bounded wait, woken by each delivery on the
+ * wire), and once the notifiers Sello runs have nothing left to send: what they still had queued — a redelivery, a
+ * second copy — is on the record before Qhali's notices are read for the verdict. A notifier under test gives no such
+ * event and the pe-ris contract no quiet window, so its notices are judged as they stand then.
+ */
 async function avisosOf(world: SelloWorld, followUpId: string, expected: number): Promise<Aviso[]> {
   const context = ris(world);
+  const deadline = Date.now() + context.propagationMs;
   let last: Aviso[] = [];
   try {
     await waitFor(
@@ -81,14 +111,15 @@ async function avisosOf(world: SelloWorld, followUpId: string, expected: number)
         last = await context.client.qhaliAvisos(followUpId);
         return last.length >= expected ? last : { pending: `${last.length} notice(s): ${last.map((a) => a.estado).join(', ')}` };
       },
-      { what: `Qhali's ${expected} notices of follow-up ${followUpId}`, timeoutMs: context.propagationMs, intervalMs: 150 },
+      { what: `Qhali's ${expected} notices of follow-up ${followUpId}`, timeoutMs: context.propagationMs, intervalMs: 150, wakeOn: onRoleExchange },
     );
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
   }
-  await sleep(400);
-  last = await context.client.qhaliAvisos(followUpId);
-  return last;
+  // SIHCE's notifiers first: what they deliver, the engine queues towards Qhali before it answers.
+  const { sihce, engine } = context.deployment.local;
+  for (const notifier of [...(sihce?.notifiers() ?? []), ...(engine ? [engine.toQhali] : [])]) await notifier.drain(Math.max(0, deadline - Date.now()));
+  return context.client.qhaliAvisos(followUpId);
 }
 
 Then('Qhali avisa a {string} de cada cambio una sola vez y en orden', WAITING, async function (this: SelloWorld, alias: string) {

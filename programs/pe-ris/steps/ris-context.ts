@@ -9,7 +9,7 @@ import type { RunConfig } from '../../../src/run/run-config.ts';
 import type { JudgedFinding } from '../judges/expectations.ts';
 import { findingKey, judgeWire } from '../judges/wire.ts';
 import type { RisRole } from '../lib/constants.ts';
-import { RisClient } from '../lib/ris-client.ts';
+import { RisClient, SELLO } from '../lib/ris-client.ts';
 import type { PeRisTarget } from '../lib/target.ts';
 import type { TriageFacts } from '../lib/v2-messages.ts';
 import { type RisDeployment, startRisDeployment } from '../reference/deployment.ts';
@@ -32,6 +32,17 @@ export async function stopRisDeployment(): Promise<void> {
   deployment = undefined;
   if (running) await (await running).stop();
 }
+
+const SELLO_PARTIES: ReadonlySet<string> = new Set(Object.values(SELLO));
+
+/**
+ * `wakeOn` for a wait on the roles' traffic: each exchange a role records (a notification delivered or refused, an
+ * MLLP message answered) wakes the wait at once. Sello's own calls do not: a probe that asks a role makes one.
+ */
+export const onRoleExchange = (wake: () => void): (() => void) =>
+  journal.onRecord((entry) => {
+    if (!SELLO_PARTIES.has(entry.from)) wake();
+  });
 
 /** A synthetic citizen of the scenario, and what happened to her or him. */
 export interface Citizen {

@@ -248,8 +248,9 @@ When('se pide a Qhali triar a(l) {persona} {string} sin su consentimiento', asyn
 Then('Qhali no envía ningún triaje', async function (this: SelloWorld) {
   const context = ris(this);
   const answer = context.lastExchange().response?.body as { enviado?: boolean } | undefined;
-  // Whatever Qhali says, the wire decides: a short grace for a triage sent after the answer.
-  await new Promise((r) => setTimeout(r, 500));
+  // Whatever Qhali says, the wire decides. The control API answers once Qhali has sent the triage or decided not to
+  // (its answer carries SIHCE's status when it sent one), so that answer is the event: a triage on its way is on the
+  // record by then, and the contract gives no window in which one may still leave.
   const sent = context.exchanges().filter(isTriagePost);
   const findings = sent.map(
     (x): JudgedFinding => ({

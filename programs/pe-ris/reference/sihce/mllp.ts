@@ -19,7 +19,17 @@ export interface SihceMllpOptions {
   port: number;
   /** Journal MLLP messages the listener receives (when the sender is not Sello's own, e.g. an external engine). */
   journalInbound: boolean;
+  /** Silence allowed inside an open frame before it is answered AR (default FRAME_TIMEOUT_MS). */
+  frameTimeoutMs?: number;
 }
+
+/**
+ * Silence inside an open frame before AR, facing a sender across a network (an engine under test). The pe-ris contract
+ * names no value; a sender in this process (Sello) never pauses mid-frame unless on purpose, so the deployment gives
+ * it less (FRAME_TIMEOUT_LOOPBACK_MS) and the scenario of a frame that never closes gets its AR sooner.
+ */
+export const FRAME_TIMEOUT_MS = 2000;
+export const FRAME_TIMEOUT_LOOPBACK_MS = 300;
 
 const SENDER = { application: V2_APPLICATION.sihce, facility: V2_APPLICATION.facility };
 
@@ -62,7 +72,7 @@ export class SihceMllp {
       port: this.opts.port,
       onMessage: (text, info) => this.#onMessage(text, info),
       idleMs: 150,
-      frameTimeoutMs: 2000,
+      frameTimeoutMs: this.opts.frameTimeoutMs ?? FRAME_TIMEOUT_MS,
       // A vendor's framing slip: the ACK frame ends with FS and no CR.
       ...(faults.has('ack-without-cr') ? { frame: (reply: string) => Buffer.concat([Buffer.from([0x0b]), Buffer.from(reply, 'utf8'), Buffer.from([0x1c])]) } : {}),
       answerFraming: !faults.has('garbage-unanswered'),
