@@ -2,13 +2,18 @@
  * Bundle rules: an index of the entries by fullUrl, built once per Bundle, through which references
  * resolve in O(1) (the FHIR rules: absolute references match a fullUrl, relative ones are resolved against
  * the referring entry's RESTful base, `_history/n` selects meta.versionId), plus the entry-level checks of
- * the HL7 validator (absolute fullUrl, fullUrl/id agreement, bdl-7 uniqueness, document references).
+ * the HL7 validator (absolute fullUrl, fullUrl/id agreement, bdl-7 uniqueness, document references), and the
+ * type-specific rules of spec-rules/bundle-types.ts (links, search results).
  */
 import type { Finding } from '../../findings/finding.ts';
 import type { CompiledDefinition } from './compile.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { isAbsoluteUrl } from './primitives.ts';
+import { checkBundleLinks, checkFullUrlIdentity, checkSearchSet } from './spec-rules/bundle-types.ts';
+import { checkBundleSignature } from './spec-rules/signature.ts';
+
+const NO_TYPES: ReadonlySet<string> = new Set();
 
 interface IndexedEntry {
   index: number;
@@ -70,9 +75,19 @@ const DOCUMENT_REFERENCES: [string, string][] = [
 
 type Resolve = (ref: string, from: { bundle: BundleIndex | undefined; fullUrl: string | undefined }) => { index: number; resource: unknown }[];
 
-export function checkBundle(index: BundleIndex, scope: { path: string; run: { findings: Finding[] } }, base: CompiledDefinition, resolve: Resolve): void {
+export function checkBundle(
+  index: BundleIndex,
+  scope: { path: string; run: { findings: Finding[] } },
+  base: CompiledDefinition,
+  resolve: Resolve,
+  resourceTypes: ReadonlySet<string> = NO_TYPES,
+): void {
   const findings = scope.run.findings;
   const path = scope.path;
+  const context = { path, findings, resourceTypes };
+  checkBundleLinks(index.bundle, index.type, context);
+  if (index.type === 'searchset') checkSearchSet(index.bundle, index.entries, context);
+  checkBundleSignature(index.bundle, path, findings);
   const seen = new Map<string, number>();
   const bdl7 = base.root.invariants.find((i) => i.native === 'bdl-7');
   for (let i = 0; i < index.entries.length; i++) {
@@ -83,23 +98,7 @@ export function checkBundle(index: BundleIndex, scope: { path: string; run: { fi
     const resource = isObject(e.resource) ? e.resource : undefined;
     if (fullUrl !== undefined && !isAbsoluteUrl(fullUrl)) {
       findings.push(issue(RULE.bundleFullUrl, 'error', 'invalid', entryPath, text(`The fullUrl must be an absolute URL (not '${fullUrl}')`, `El fullUrl debe ser una URL absoluta (no '${fullUrl}')`)));
-    } else if (fullUrl && resource && /^https?:/.test(fullUrl)) {
-      const m = RESTFUL.exec(fullUrl);
-      if (m && m[2] === resource.resourceType && typeof resource.id === 'string' && m[3] !== resource.id) {
-        findings.push(
-          issue(
-            RULE.bundleFullUrl,
-            'error',
-            'invalid',
-            entryPath,
-            text(
-              `The fullUrl '${fullUrl}' looks like a RESTful server URL, so it must end with the correct type and id (/${String(resource.resourceType)}/${resource.id})`,
-              `El fullUrl '${fullUrl}' parece una URL RESTful, así que debe terminar con el tipo e id correctos (/${String(resource.resourceType)}/${resource.id})`,
-            ),
-          ),
-        );
-      }
-    }
+    } else if (fullUrl && resource) checkFullUrlIdentity(fullUrl, resource, entryPath, context);
     if (bdl7 && fullUrl && index.type !== 'history') {
       const meta = resource && isObject(resource.meta) ? resource.meta : undefined;
       const key = fullUrl + '\u0000' + (typeof meta?.versionId === 'string' ? meta.versionId : '');

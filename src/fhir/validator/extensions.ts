@@ -10,6 +10,7 @@ import { issue, RULE, text } from './messages.ts';
 import { isAbsoluteUrl } from './primitives.ts';
 import { checkInvariants } from './rules.ts';
 import type { Item, ResourceScope } from './scope.ts';
+import { extraExtensionContexts } from './spec-rules/errata.ts';
 import { EXTENSION_BASE, elementOnlyInvariants, exampleExtensionDomain, XVER } from './support.ts';
 
 export function validateExtension(
@@ -151,6 +152,7 @@ export function checkExtensionContext(
     }
     if (names.has(expr)) return;
   }
+  if (extraExtensionContexts(url).some((p) => names.has(p))) return;
   scope.run.findings.push(
     issue(
       RULE.extensionContext,

@@ -124,7 +124,7 @@ export function resourceChecks(sv: ValidatorContext, scope: ResourceScope, base:
       );
     }
   }
-  if (scope.ownBundle) checkBundle(scope.ownBundle, scope, base, (ref, from) => sv.resolveInBundle(ref, from));
+  if (scope.ownBundle) checkBundle(scope.ownBundle, scope, base, (ref, from) => sv.resolveInBundle(ref, from), sv.resourceTypes);
   if (scope.type === 'StructureDefinition') checkStructureDefinition(sv, scope);
   if (scope.type === 'SearchParameter') checkSearchParameter(sv, scope);
   if (scope.type === 'ValueSet') checkValueSetParameters(sv, scope);

@@ -62,6 +62,20 @@ export function validatePrimitive(sv: ValidatorContext, item: Item, def: CElemen
         for (const p of checkXhtml(v)) {
           findings.push(issue(p.key, 'error', 'invariant', item.path, text(`Constraint failed: ${p.key}: ${p.en}`, `Restricción incumplida: ${p.key}: ${p.es}`)));
         }
+      } else if (type.code === 'markdown' && looksLikeHtml(v)) {
+        // GFM would pass raw HTML through; the presentation layer escapes it (or SHOULD): a warning, as the reference has it
+        findings.push(
+          issue(
+            RULE.markdownHtml,
+            'warning',
+            'invalid',
+            item.path,
+            text(
+              'The markdown contains content that appears to be an embedded HTML tag. This will (or SHOULD) be escaped by the presentation layer',
+              'El markdown contiene lo que parece una etiqueta HTML incrustada. La capa de presentación la escapará (o DEBERÍA)',
+            ),
+          ),
+        );
       } else if (sv.options.securityChecks && looksLikeHtml(v)) {
         findings.push(
           issue(

@@ -12,6 +12,7 @@ import { checkReference } from './references.ts';
 import { checkBinding, checkInvariants } from './rules.ts';
 import type { Container, Item, ResourceScope } from './scope.ts';
 import { assignSlices, checkSliceCounts } from './slicing.ts';
+import { checkCodingSystem, checkIdentifierSystem } from './spec-rules/datatypes.ts';
 import { describeKind, EMPTY } from './support.ts';
 import { checkAttachment, validateNested, validatePrimitive } from './values.ts';
 
@@ -20,6 +21,32 @@ import { checkAttachment, validateNested, validatePrimitive } from './values.ts'
  * type's). `typeName` and `hostDef` give the context in which extensions are used.
  */
 export function walkComplex(
+  sv: ValidatorContext,
+  obj: Record<string, unknown>,
+  hostDef: CElement,
+  container: Container,
+  path: string,
+  scope: ResourceScope,
+  isResourceRoot: boolean,
+  typeName: string,
+  extensionUrl: string | undefined,
+): void {
+  if (hostDef.path !== 'StructureDefinition.snapshot') {
+    walkObject(sv, obj, hostDef, container, path, scope, isResourceRoot, typeName, extensionUrl);
+    return;
+  }
+  // A snapshot repeats the element ids of the differential by design (ElementDefinition.id is the element's path
+  // and slice name, profiling.html#id): its ids are unique among themselves, as the reference validator checks them.
+  const outer = scope.elementIds;
+  scope.elementIds = new Map();
+  try {
+    walkObject(sv, obj, hostDef, container, path, scope, isResourceRoot, typeName, extensionUrl);
+  } finally {
+    scope.elementIds = outer;
+  }
+}
+
+function walkObject(
   sv: ValidatorContext,
   obj: Record<string, unknown>,
   hostDef: CElement,
@@ -49,7 +76,19 @@ export function walkComplex(
       (present ??= []).push(jc);
       continue;
     }
-    if (key === 'fhir_comments') continue;
+    if (key === 'fhir_comments') {
+      // DSTU2's JSON carried comments in fhir_comments; R4 JSON has no comment property (json.html), so it is unknown
+      findings.push(
+        issue(
+          RULE.jsonComments,
+          'error',
+          'structure',
+          `${path}.${key}`,
+          text("Unrecognized property 'fhir_comments' (R4 JSON has no comments)", "Propiedad no reconocida 'fhir_comments' (el JSON de R4 no tiene comentarios)"),
+        ),
+      );
+      continue;
+    }
     findings.push(
       issue(
         RULE.unknownElement,
@@ -146,6 +185,8 @@ export function walkComplex(
   }
   if (typeName === 'Attachment') checkAttachment(sv, obj, path, scope);
   if (typeName === 'Reference') checkReference(sv, obj, hostDef, path, scope);
+  else if (typeName === 'Coding') checkCodingSystem(sv, obj, path, scope);
+  else if (typeName === 'Identifier') checkIdentifierSystem(obj, path, scope);
 }
 
 /** Cardinality, slicing and content of the values one element has in an object. */

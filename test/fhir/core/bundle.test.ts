@@ -12,6 +12,8 @@ const encounter = (subject: string): Record<string, unknown> => ({
   class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER' },
   subject: { reference: subject },
 });
+/** An Encounter at a RESTful fullUrl ending in Encounter/e: the fullUrl names its id (Bundle.entry.fullUrl). */
+const encounterE = (subject: string): Record<string, unknown> => ({ ...encounter(subject), id: 'e' });
 
 test('entries are validated as resources, at Bundle.entry[i].resource', () => {
   const fs = validate({ resourceType: 'Bundle', type: 'collection', entry: [entry('urn:uuid:2b4a6d1e-0b5e-4d8e-9f3e-000000000001', { resourceType: 'Patient', gender: 'x', bogus: 1 })] });
@@ -34,7 +36,7 @@ test('references resolve by fullUrl: urn:uuid, absolute, and relative to a RESTf
       entry(u1, patient('a'), { request: { method: 'POST', url: 'Patient' } }),
       entry('urn:uuid:7f1c3c7e-3c7e-4c7e-8c7e-000000000002', encounter(u1), { request: { method: 'POST', url: 'Encounter' } }),
       entry('http://x.test/fhir/Patient/b', patient('b'), { request: { method: 'PUT', url: 'Patient/b' } }),
-      entry('http://x.test/fhir/Encounter/e', encounter('Patient/b'), { request: { method: 'PUT', url: 'Encounter/e' } }),
+      entry('http://x.test/fhir/Encounter/e', encounterE('Patient/b'), { request: { method: 'PUT', url: 'Encounter/e' } }),
     ],
   });
   assert.deepEqual(errors(fs), [], show(fs));
@@ -57,13 +59,13 @@ test('an unresolved urn: reference is an error in self-contained Bundles, a warn
 test('two entries with the same fullUrl: bdl-7, and references to it are ambiguous; versions tell them apart', () => {
   const url = 'http://x.test/fhir/Patient/p';
   const versioned = (v: string): Record<string, unknown> => ({ ...patient('p'), meta: { versionId: v } });
-  const dup = validate({ resourceType: 'Bundle', type: 'collection', entry: [entry(url, patient('p')), entry(url, patient('p')), entry('http://x.test/fhir/Encounter/e', encounter('Patient/p'))] });
+  const dup = validate({ resourceType: 'Bundle', type: 'collection', entry: [entry(url, patient('p')), entry(url, patient('p')), entry('http://x.test/fhir/Encounter/e', encounterE('Patient/p'))] });
   assert.deepEqual(at(dup, 'bdl-7'), ['Bundle.entry[1]'], show(dup));
   assert.deepEqual(at(dup, 'FHIR-REFERENCE-AMBIGUOUS'), ['Bundle.entry[2].resource.subject'], show(dup));
   const ok = validate({
     resourceType: 'Bundle',
     type: 'collection',
-    entry: [entry(url, versioned('1')), entry(url, versioned('2')), entry('http://x.test/fhir/Encounter/e', encounter('Patient/p/_history/2'))],
+    entry: [entry(url, versioned('1')), entry(url, versioned('2')), entry('http://x.test/fhir/Encounter/e', encounterE('Patient/p/_history/2'))],
   });
   assert.deepEqual(errors(ok), [], show(ok));
 });
