@@ -85,6 +85,7 @@ function program(exitCode: { value: number }, version: string, programs: readonl
     .option('--shard <i/N>', 'judge only shard i of N (0-based, e.g. $JOB_COMPLETION_INDEX/N): file k of the sorted listing goes to shard k mod N; see docs/sharding.md')
     .option('--out <file>', 'write a signed shard result (counts, first findings per rule, inputs and profiles hashed) for sello merge; per-document output is then left out')
     .option('--signing-key <file>', 'Ed25519 private key (sello keygen) for --out; default an ephemeral key')
+    .option('--threads <n>', 'NDJSON: judge lines on n worker threads (results in line order; each thread loads its own validator)', '1')
     .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'));
   addFhirOptions(validate).action(async (paths: string[], _options, command: Command) => {
     exitCode.value = await validateCommand(paths, flagValues(command));

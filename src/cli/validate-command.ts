@@ -1,11 +1,11 @@
-import { once } from 'node:events';
 import { createReadStream, existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
 import { parseJsonDocument } from '../fhir/stream/json-document.ts';
 import { judgeNdjson } from '../fhir/stream/ndjson.ts';
-import { type Finding, isBlocking, toOperationOutcome } from '../findings/finding.ts';
+import { judgeNdjsonThreaded } from '../fhir/stream/ndjson-threads.ts';
+import type { Finding } from '../findings/finding.ts';
 import { limitFinding } from '../findings/limits.ts';
 import { PROGRAMS_ROOT, programProfilesDir, REPO_ROOT } from '../programs/layout.ts';
 import { ephemeralKey, KeyError, loadSigningKey } from '../report/integrity.ts';
@@ -15,6 +15,7 @@ import { profilesOf, type ShardSession, shardSession } from '../shard/session.ts
 import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
 import { createCliFhirValidator, type FhirCliOptions } from './fhir-options.ts';
 import { seloVersion } from './repo.ts';
+import { type DocumentResult, resultPrinter } from './validate-output.ts';
 
 /**
  * `sello validate FILE|DIR… [--profile ID]`: checks message files before whole scenarios are run.
@@ -32,50 +33,6 @@ import { seloVersion } from './repo.ts';
  */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-interface DocumentResult {
-  file: string;
-  entry?: number;
-  findings: Finding[];
-}
-
-/**
- * Writes to stdout, waiting when the reader is slower than the validator: on a pipe, Node queues what the reader has
- * not taken yet, and a cohort's worth of queued output is what made memory grow with file size.
- */
-async function out(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
-}
-
-/** Results are printed as they come and not kept: memory does not grow with the number of documents. */
-function resultPrinter(format: string | undefined) {
-  let documents = 0;
-  let withErrors = 0;
-  return {
-    async print(r: DocumentResult): Promise<void> {
-      const errors = r.findings.filter(isBlocking).length;
-      if (errors > 0) withErrors++;
-      if (format === 'json') {
-        const item = JSON.stringify({ file: r.file, ...(r.entry ? { line: r.entry } : {}), outcome: toOperationOutcome(r.findings) }, null, 2).replace(/\n/g, '\n  ');
-        await out(`${documents === 0 ? '[\n  ' : ',\n  '}${item}`);
-      } else {
-        const name = r.entry ? `${r.file}:${r.entry}` : r.file;
-        const lines = [`${name}: ${errors === 0 ? 'valid' : `${errors} error(s)`}${r.findings.length > errors ? `, ${r.findings.length - errors} other finding(s)` : ''}`];
-        for (const f of r.findings)
-          lines.push(
-            `  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}${f.position ? ` (line ${f.position.line}, col ${f.position.column})` : ''}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}`,
-          );
-        await out(`${lines.join('\n')}\n`);
-      }
-      documents++;
-    },
-    async finish(): Promise<{ documents: number; withErrors: number }> {
-      if (format === 'json') await out(documents === 0 ? '[]\n' : '\n]\n');
-      else if (documents > 0) await out(`${documents} document(s), ${withErrors} with errors\n`);
-      return { documents, withErrors };
-    },
-  };
-}
-
 const tooLargeFinding = (bytes: number, what: { en: string; es: string }): Finding =>
   limitFinding({
     en: `${what.en} has ${bytes} bytes, more than Sello reads as one document (${MAX_DOCUMENT_BYTES}); it was not judged.`,
@@ -91,6 +48,21 @@ export interface ValidateOptions extends FhirCliOptions {
   shard?: string;
   out?: string;
   'signing-key'?: string;
+  threads?: string;
+}
+
+const JUDGE_MODULE = new URL('./validate-judge.ts', import.meta.url).href;
+
+/**
+ * `--threads N`: NDJSON lines judged by N worker threads, results in line order. One by default: each thread loads
+ * its own validator (~0.3 s and ~100 MB), which pays only on large files. JSON Schema profiles and shard runs (whose
+ * session records each resource's profiles) stay on the main thread.
+ */
+function threadCount(value: string | undefined, serialOnly: boolean): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigurationError(`--threads must be a whole number from 1 to 64, got ${value}`);
+  return serialOnly ? 1 : n;
 }
 
 export async function validateCommand(paths: string[], options: ValidateOptions): Promise<number> {
@@ -107,6 +79,7 @@ export async function validateCommand(paths: string[], options: ValidateOptions)
     return validateFhir(value, options.profile, options);
   };
   const printer = resultPrinter(options.format);
+  const threads = threadCount(options.threads, schemaProfile !== undefined || session !== undefined);
   const report = async (r: DocumentResult): Promise<void> => {
     session?.record(r.file, r.entry, r.findings);
     if (!options.out) await printer.print(r);
@@ -129,10 +102,17 @@ export async function validateCommand(paths: string[], options: ValidateOptions)
     }
     if (kind === 'ndjson') {
       try {
-        const source = session ? session.hashedRead(file) : createReadStream(file);
-        for await (const line of judgeNdjson(source, judge, { maxLineBytes: MAX_DOCUMENT_BYTES })) await report({ file, entry: line.line, findings: line.findings });
+        // 1 MB reads rather than 64 KB: splitting a 20 MB file into lines took 48 ms instead of 67 ms.
+        const source = session ? session.hashedRead(file) : createReadStream(file, { highWaterMark: 1024 * 1024 });
+        const lines =
+          threads > 1
+            ? judgeNdjsonThreaded(source, { threads, maxLineBytes: MAX_DOCUMENT_BYTES, judgeModule: JUDGE_MODULE, judgeData: { profile: options.profile, options } })
+            : judgeNdjson(source, judge, { maxLineBytes: MAX_DOCUMENT_BYTES });
+        for await (const line of lines) await report({ file, entry: line.line, findings: line.findings });
       } catch (error) {
         if (error instanceof ConfigurationError) throw error;
+        // A thread's ConfigurationError (an unknown --profile) arrives as a plain Error that kept its name.
+        if ((error as Error).name === 'ConfigurationError') throw new ConfigurationError((error as Error).message);
         throw new ConfigurationError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       }
       continue;
@@ -252,9 +232,9 @@ async function fhirProfileDirs(): Promise<string[]> {
 }
 
 /** One validator per process: the first call's FHIR options (--ig, --validate-references, --examples) are the command's. */
-const loadFhirValidator = (options: FhirCliOptions = {}) => (fhirValidator ??= (async () => createCliFhirValidator(await fhirProfileDirs(), options))());
+export const loadFhirValidator = (options: FhirCliOptions = {}) => (fhirValidator ??= (async () => createCliFhirValidator(await fhirProfileDirs(), options))());
 
-async function validateFhir(resource: unknown, profile: string | undefined, options: FhirCliOptions): Promise<Finding[]> {
+export async function validateFhir(resource: unknown, profile: string | undefined, options: FhirCliOptions): Promise<Finding[]> {
   const validator = await loadFhirValidator(options);
   if (profile && !validator.registry.structureDefinition(profile)) {
     throw new ConfigurationError(`unknown FHIR profile ${profile} (not in base R4, programs/*/profiles/fhir nor any --ig)`);

@@ -1,6 +1,6 @@
 import { type Finding, finding } from '../../findings/finding.ts';
 import { limitFinding } from '../../findings/limits.ts';
-import { readLinesFrom } from '../../util/read-lines.ts';
+import { type FileLine, readLinesFrom } from '../../util/read-lines.ts';
 import { parseJsonDocument } from './json-document.ts';
 
 /** Judges one resource of a line; may be synchronous (the FHIR validator is) or not (a program's judge). */
@@ -40,6 +40,23 @@ const wrongType = (found: unknown, expected: string): Finding =>
   });
 
 /**
+ * One line read judged: a line too long, not JSON or of the wrong type gets its finding, any other the judge's
+ * findings. A blank line has no result. Shared by the serial reader below and the threads of ndjson-threads.ts.
+ */
+export async function judgeLine(line: FileLine, judge: ResourceJudge, options: NdjsonJudgeOptions): Promise<NdjsonLineResult | undefined> {
+  if ('tooLongBytes' in line) return { line: line.number, findings: [tooLong(line.tooLongBytes, options.maxLineBytes)] };
+  if (line.text.trim() === '') return undefined;
+  const parsed = parseJsonDocument(line.text);
+  if (!parsed.ok) return { line: line.number, findings: [parsed.finding] };
+  const value = parsed.value as { resourceType?: unknown } | null;
+  const resourceType = value !== null && typeof value === 'object' && typeof value.resourceType === 'string' ? value.resourceType : undefined;
+  if (options.expectedType !== undefined && resourceType !== options.expectedType) {
+    return { line: line.number, ...(resourceType ? { resourceType } : {}), findings: [wrongType(value?.resourceType, options.expectedType)] };
+  }
+  return { line: line.number, ...(resourceType ? { resourceType } : {}), findings: await judge(parsed.value, line.number) };
+}
+
+/**
  * Every line of an NDJSON stream (a file, an HTTP response body) judged as it arrives: one line is held at a time,
  * and the next chunk is read only when the consumer asks for the next result, so a slow consumer slows the source
  * (backpressure) and memory does not grow with the stream. Blank lines are skipped; nothing is kept after a line's
@@ -47,22 +64,7 @@ const wrongType = (found: unknown, expected: string): Finding =>
  */
 export async function* judgeNdjson(source: AsyncIterable<Uint8Array | string>, judge: ResourceJudge, options: NdjsonJudgeOptions): AsyncGenerator<NdjsonLineResult> {
   for await (const line of readLinesFrom(source, options.maxLineBytes)) {
-    if ('tooLongBytes' in line) {
-      yield { line: line.number, findings: [tooLong(line.tooLongBytes, options.maxLineBytes)] };
-      continue;
-    }
-    if (line.text.trim() === '') continue;
-    const parsed = parseJsonDocument(line.text);
-    if (!parsed.ok) {
-      yield { line: line.number, findings: [parsed.finding] };
-      continue;
-    }
-    const value = parsed.value as { resourceType?: unknown } | null;
-    const resourceType = value !== null && typeof value === 'object' && typeof value.resourceType === 'string' ? value.resourceType : undefined;
-    if (options.expectedType !== undefined && resourceType !== options.expectedType) {
-      yield { line: line.number, ...(resourceType ? { resourceType } : {}), findings: [wrongType(value?.resourceType, options.expectedType)] };
-      continue;
-    }
-    yield { line: line.number, ...(resourceType ? { resourceType } : {}), findings: await judge(parsed.value, line.number) };
+    const result = await judgeLine(line, judge, options);
+    if (result) yield result;
   }
 }
