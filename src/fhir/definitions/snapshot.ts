@@ -91,7 +91,7 @@ class SnapshotBuilder {
 
   constructor(
     private readonly sd: StructureDefinition,
-    private readonly base: StructureDefinition,
+    base: StructureDefinition,
     private readonly resolve: Resolver,
   ) {
     this.elements = clone(base.snapshot?.element ?? []);
@@ -131,6 +131,7 @@ class SnapshotBuilder {
         });
       }
       lastIndex = Math.max(lastIndex, index);
+      this.checkChoicePath(this.elements[index]!, d, i);
       this.merge(this.elements[index]!, d, i);
     }
     this.checkSlicing(diff, ids);
@@ -202,6 +203,34 @@ class SnapshotBuilder {
     }
     this.noMatch(id, diffIndex);
     return -1;
+  }
+
+  /**
+   * A differential path that renames a choice element (`Observation.valueQuantity`) must name a type after
+   * the stem: the HL7 generator reads anything else as the plain path, which must then be `value[x]`.
+   */
+  private checkChoicePath(element: ElementDefinition, d: ElementDefinition, diffIndex: number): void {
+    const target = element.path ?? '';
+    const path = d.path ?? '';
+    if (!path || !target.endsWith('[x]') || path === target) return;
+    const base = target.slice(target.lastIndexOf('.') + 1);
+    const last = path.slice(path.lastIndexOf('.') + 1);
+    const stem = base.slice(0, -3);
+    if (last === base) return;
+    if (last.startsWith(stem) && this.isTypeName(last.slice(stem.length))) return;
+    this.issues.push({
+      severity: 'error',
+      message: `The path must be '${path.slice(0, path.length - last.length)}${base}' not '${path}' when the type list is not constrained`,
+      diffIndex,
+    });
+  }
+
+  private isTypeName(name: string): boolean {
+    if (!/^[A-Z][A-Za-z]*$/.test(name)) return false;
+    const kind = (sd: StructureDefinition | undefined): string | undefined => (sd as { kind?: string } | undefined)?.kind;
+    const complex = kind(this.resolve(CORE_PREFIX + name));
+    if (complex === 'complex-type' || complex === 'primitive-type') return true;
+    return kind(this.resolve(CORE_PREFIX + name[0]!.toLowerCase() + name.slice(1))) === 'primitive-type';
   }
 
   private restrictChoice(element: ElementDefinition, typeName: string): void {
