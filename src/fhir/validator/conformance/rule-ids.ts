@@ -44,4 +44,6 @@ export const CONFORMANCE_RULE = {
   sdDerivation: 'FHIR-SD-DERIVATION',
   /** Element paths start with the type; no slicing on the differential's root (SD_PATH_TYPE_MISMATCH, SD_NO_SLICING_ON_ROOT). */
   sdPath: 'FHIR-SD-PATH',
+  /** ElementDefinition constraints its types allow, snapshot elements typed, fixed/pattern/default of an element type (SD_ILLEGAL_CHARACTERISTICS, SD_NO_TYPES_OR_CONTENTREF, SD_VALUE_TYPE_IILEGAL). */
+  sdElement: 'FHIR-SD-ELEMENT',
 } as const;

@@ -5,18 +5,21 @@
  * changes it, every element path starts with the type, no slicing at the root of a differential, and the
  * snapshot generated from a differential-only definition reports what the differential cannot express.
  */
+import { CORE_SD_PREFIX } from '../../definitions/registry.ts';
 import type { ValidatorContext } from '../context.ts';
 import { isObject } from '../json.ts';
 import { RULE } from '../messages.ts';
 import type { ResourceScope } from '../scope.ts';
 import { list, report, str } from './report.ts';
 import { CONFORMANCE_RULE as R } from './rule-ids.ts';
+import { checkElements } from './sd-elements.ts';
 
 export function checkStructureDefinition(sv: ValidatorContext, scope: ResourceScope): void {
   const sd = scope.resource;
   const path = scope.path;
   const type = str(sd.type);
   checkElementPaths(scope, type);
+  checkElements(scope, (code) => sv.registry.structureDefinition(code.includes(':') ? code : CORE_SD_PREFIX + code) !== undefined);
   const baseUrl = str(sd.baseDefinition);
   if (!baseUrl) return;
   const base = sv.registry.structureDefinition(baseUrl) as Record<string, unknown> | undefined;
