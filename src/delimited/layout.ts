@@ -31,6 +31,12 @@ export interface Layout<T> {
   columns: readonly ColumnSpec[];
   /** Builds the typed record from fields that passed their checks (one array of repeats per column). */
   toRecord(fields: readonly (readonly string[])[]): T;
+  /**
+   * Optional shortcut for big files: the record of a data line every column check would accept, read in one pass,
+   * or undefined to have the line split and checked column by column (which names what is wrong). It may turn
+   * down lines the checks accept, never accept one they refuse, and must return what toRecord would.
+   */
+  readValid?(line: string): T | undefined;
 }
 
 export const headerRow = (layout: Layout<unknown>, format: DelimitedFormat): string => layout.columns.map((c) => c.name).join(format.fieldSeparator);

@@ -123,6 +123,8 @@ export class DelimitedParser<T> {
       };
     }
     const { line, text } = raw;
+    const valid = this.layout.readValid?.(text);
+    if (valid !== undefined) return { type: 'row', line, record: valid };
     const parts = text.split(this.format.fieldSeparator);
     const key = (parts[0] ?? '').trim();
     const columns = this.layout.columns;

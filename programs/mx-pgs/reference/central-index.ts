@@ -6,7 +6,7 @@ import { TOO_DEEP_MESSAGE } from '../../../src/util/json-depth.ts';
 import { classifyCoverage } from '../judges/rules/index.ts';
 import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
 import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
-import type { PersonaIndice } from '../lib/confronta/match.ts';
+import type { ConfrontaIndex, PersonaIndice } from '../lib/confronta/match.ts';
 import type { AlertaIndice, EstatusAfiliacion, EventoIndice, Institucion, TipoAfiliacion } from '../lib/types.ts';
 import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
 
@@ -19,20 +19,29 @@ export interface AfiliacionIndice {
   actualizadoEn: string;
 }
 
+/** One CURP in the index: its coverage and the identity each institution reported, found with one lookup. */
+interface EntradaIndice {
+  afiliaciones: Map<Institucion, AfiliacionIndice>;
+  /** Kept apart from the afiliaciones so the consulta-indice answer keeps its shape; read by the batch confronta. */
+  personas: Map<Institucion, PersonaIndice>;
+}
+
 /**
  * The SSA central PGS index: who is affiliated where, fed by every node's state changes (RN-09), flagging
  * double coverage (RN-08). Flags are reported, never used to reject: the convenio asks for confronta, not refusal.
  */
-export class CentralIndex {
-  readonly #byCurp = new Map<string, Map<Institucion, AfiliacionIndice>>();
-  /** Kept apart from the afiliaciones so the consulta-indice answer keeps its shape; read by the batch confronta. */
-  readonly #personas = new Map<string, Map<Institucion, PersonaIndice>>();
+export class CentralIndex implements ConfrontaIndex {
+  readonly #byCurp = new Map<string, EntradaIndice>();
 
   constructor(private readonly faults: FaultSet = new FaultSet()) {}
 
   apply(event: EventoIndice): void {
-    const affiliations = this.#byCurp.get(event.curp) ?? new Map<Institucion, AfiliacionIndice>();
-    affiliations.set(event.institucion, {
+    let entry = this.#byCurp.get(event.curp);
+    if (!entry) {
+      entry = { afiliaciones: new Map(), personas: new Map() };
+      this.#byCurp.set(event.curp, entry);
+    }
+    entry.afiliaciones.set(event.institucion, {
       institucion: event.institucion,
       tipo: event.tipo,
       estatus: event.estatus,
@@ -40,20 +49,22 @@ export class CentralIndex {
       ...(event.vigenciaFin ? { vigenciaFin: event.vigenciaFin } : {}),
       actualizadoEn: new Date().toISOString(),
     });
-    this.#byCurp.set(event.curp, affiliations);
-    const personas = this.#personas.get(event.curp) ?? new Map<Institucion, PersonaIndice>();
     const { nombre, primerApellido, segundoApellido, fechaNacimiento } = event;
-    personas.set(event.institucion, { nombre, primerApellido, segundoApellido, fechaNacimiento });
-    this.#personas.set(event.curp, personas);
+    entry.personas.set(event.institucion, { nombre, primerApellido, segundoApellido, fechaNacimiento });
   }
 
   /** The identity each institution last reported for a CURP (MISMA_CURP_DATOS_DISTINTOS compares with it). */
   personas(curp: string): ReadonlyMap<Institucion, PersonaIndice> | undefined {
-    return this.#personas.get(curp);
+    return this.#byCurp.get(curp)?.personas;
+  }
+
+  /** What the batch confronta reads of a CURP: one lookup a padrón line, and most lines are not in the index. */
+  lookup(curp: string): EntradaIndice | undefined {
+    return this.#byCurp.get(curp);
   }
 
   consult(curp: string): { afiliaciones: AfiliacionIndice[]; alertas: AlertaIndice[] } | undefined {
-    const affiliations = this.#byCurp.get(curp);
+    const affiliations = this.#byCurp.get(curp)?.afiliaciones;
     if (!affiliations) return undefined;
     const afiliaciones = [...affiliations.values()];
     // Planted: an index that reads every affiliation as current, or never raises one of the two alerts.

@@ -41,7 +41,7 @@ function charsetOf(contentType: string | undefined): string | undefined {
  */
 export function registerConfronta(server: Hapi.Server, node: PgsNode, index: CentralIndex, faults?: FaultSet, limits: { maxInflatedBytes?: number } = {}): void {
   // Planted: a confronta that matches the file against itself only, never against the index.
-  const matchedAgainst = faults?.has('confronta-ignores-index') ? { consult: () => undefined, personas: () => undefined } : index;
+  const matchedAgainst = faults?.has('confronta-ignores-index') ? { lookup: () => undefined } : index;
   server.route({
     method: 'POST',
     path: CONFRONTA_PATH,

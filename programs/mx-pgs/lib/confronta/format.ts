@@ -19,8 +19,10 @@ import {
 } from '../../../../src/delimited/index.ts';
 import type { Finding, LocalizedText } from '../../../../src/findings/finding.ts';
 import type { EstatusAfiliacion, Institucion, Sexo, TipoAfiliacion } from '../types.ts';
+import { type PadronLinea, readPadronLine } from './padron-line.ts';
 
 export { type ColumnSpec, type Layout, latin1Chunks, latin1ChunksSync, type RawLine, toLatin1 } from '../../../../src/delimited/index.ts';
+export type { PadronLinea } from './padron-line.ts';
 
 export const FIELD_SEPARATOR = '|';
 export const REPEAT_SEPARATOR = '&';
@@ -87,24 +89,6 @@ export function formatFecha(iso: string): string {
   return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 }
 
-/** One padrón line as the node declares it (dates as YYYY-MM-DD, as in the online API). */
-export interface PadronLinea {
-  curp: string;
-  nombre: string;
-  primerApellido: string;
-  /** `XX` when the person has a single surname (an empty field is read as XX, as the online record writes it). */
-  segundoApellido: string;
-  fechaNacimiento: string;
-  sexo: Sexo;
-  institucion: Institucion;
-  /** The current number first; earlier ones (re-affiliation) after it, `&`-joined in the file. */
-  numerosAfiliacion: string[];
-  tipo: TipoAfiliacion;
-  estatus: EstatusAfiliacion;
-  vigenciaInicio: string;
-  vigenciaFin?: string;
-}
-
 export const PADRON_COLUMNS = [
   'CURP',
   'NOMBRE',
@@ -163,6 +147,7 @@ export const PADRON_LAYOUT: Layout<PadronLinea> = {
       ...(fin ? { vigenciaFin: isoOf(fin) } : {}),
     };
   },
+  readValid: readPadronLine,
 };
 
 /** Per-line results; RESUMEN is the trailer only. */

@@ -24,8 +24,8 @@ export interface PersonaIndice {
 
 /** What the matching needs from the central index; CentralIndex provides it. */
 export interface ConfrontaIndex {
-  consult(curp: string): { afiliaciones: readonly CoberturaAfiliacion[] } | undefined;
-  personas(curp: string): ReadonlyMap<Institucion, PersonaIndice> | undefined;
+  /** Every institution's coverage of a CURP and the identity each reported; undefined when no one reported it. */
+  lookup(curp: string): { afiliaciones: ReadonlyMap<Institucion, CoberturaAfiliacion>; personas: ReadonlyMap<Institucion, PersonaIndice> } | undefined;
 }
 
 export interface Hallazgo {
@@ -60,8 +60,8 @@ const normalizeSurname = (value: string): string => {
   return n === '' || n === 'X' ? 'XX' : n;
 };
 
-function coverage(record: PadronLinea, line: number, institucion: Institucion, index: ConfrontaIndex): Hallazgo[] {
-  const others = (index.consult(record.curp)?.afiliaciones ?? []).filter((a) => a.institucion !== institucion);
+function coverage(record: PadronLinea, line: number, institucion: Institucion, afiliaciones: ReadonlyMap<Institucion, CoberturaAfiliacion>): Hallazgo[] {
+  const others = [...afiliaciones.values()].filter((a) => a.institucion !== institucion);
   // The uploaded line stands for the uploader's affiliation: the file is its current padrón, the index may lag.
   const combined: CoberturaAfiliacion[] = [...others, { institucion, tipo: record.tipo, estatus: record.estatus }];
   const vigentes = combined.filter((a) => a.estatus === 'VIGENTE');
@@ -75,9 +75,7 @@ function coverage(record: PadronLinea, line: number, institucion: Institucion, i
   });
 }
 
-function sameIdentity(record: PadronLinea, line: number, index: ConfrontaIndex): Hallazgo[] {
-  const personas = index.personas(record.curp);
-  if (!personas) return [];
+function sameIdentity(record: PadronLinea, line: number, personas: ReadonlyMap<Institucion, PersonaIndice>): Hallazgo[] {
   const differences: string[] = [];
   for (const [institucion, p] of personas) {
     const fields: string[] = [];
@@ -107,7 +105,10 @@ export function matchLine(record: PadronLinea, line: number, institucion: Instit
     return [{ resultado: 'CURP_INVALIDA', detalle: `linea ${line}: ${curpFindings.map((f) => `${f.message.es ?? f.message.en} (${f.ruleId})`).join('; ')}` }];
   }
   // An invalid CURP is never matched: the index only holds CURPs that passed RN-01, so any hit would be a coincidence.
-  return [...coverage(record, line, institucion, index), ...sameIdentity(record, line, index)];
+  const entry = index.lookup(record.curp);
+  // Most lines name someone no institution reported: nothing to cross, and one Map lookup is all they cost.
+  if (!entry) return [];
+  return [...coverage(record, line, institucion, entry.afiliaciones), ...sameIdentity(record, line, entry.personas)];
 }
 
 /** A line the parser could not read: one FORMATO_INVALIDO whose detail lists every field at fault. */
