@@ -144,6 +144,9 @@ function checkString(type: string, s: string): PrimitiveProblem | undefined {
       if (RE.whitespace.test(s)) {
         return problem('format', `URI values cannot have whitespace ('${s}')`, `Los valores URI no pueden contener espacios ('${s}')`);
       }
+      // OIDs and UUIDs as URIs are urn:oid: and urn:uuid: (datatypes.html#oid, #uuid); 'oid:' and 'uuid:' are no schemes
+      if (s.startsWith('oid:')) return problem('format', `URI values cannot start with oid: ('${s}')`, `Los valores URI no pueden empezar por oid: ('${s}')`);
+      if (s.startsWith('uuid:')) return problem('format', `URI values cannot start with uuid: ('${s}')`, `Los valores URI no pueden empezar por uuid: ('${s}')`);
       if (s.startsWith('urn:oid:') && !RE.oid.test(s)) return invalid('OID', s);
       if (s.startsWith('urn:uuid:') && !RE.uuid.test(s)) return invalid('UUID', s);
       return undefined;

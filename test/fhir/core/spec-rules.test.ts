@@ -88,6 +88,18 @@ test('Coding.system is an absolute URI and not a value set URL; Identifier.syste
   assert.deepEqual(at(good, 'FHIR-CODING-SYSTEM-VALUESET').concat(at(good, 'FHIR-CODING-SYSTEM-RELATIVE')), [], show(good));
 });
 
+test('OIDs and UUIDs as URIs are urn:oid: and urn:uuid:, not oid: or uuid:', () => {
+  const fs = validate({
+    resourceType: 'Patient',
+    identifier: [
+      { system: 'oid:1.2.3', value: 'a' },
+      { system: 'uuid:2b4a6d1e-0b5e-4d8e-9f3e-000000000001', value: 'b' },
+      { system: 'urn:oid:1.2.3', value: 'c' },
+    ],
+  });
+  assert.deepEqual(at(errors(fs), 'FHIR-PRIMITIVE-FORMAT'), ['Patient.identifier[0].system', 'Patient.identifier[1].system'], show(fs));
+});
+
 test('fhir_comments is not R4 JSON', () => {
   const fs = validate({ resourceType: 'Patient', fhir_comments: ['a comment'] });
   assert.deepEqual(at(errors(fs), 'FHIR-JSON-COMMENTS'), ['Patient.fhir_comments'], show(fs));
