@@ -16,7 +16,7 @@ import { StructuralValidator, type ValidateOptions } from './validator/validator
 
 export { DefinitionRegistry } from './definitions/registry.ts';
 export { generateSnapshot, type SnapshotIssue, type SnapshotResult } from './definitions/snapshot.ts';
-export { IgLoadError, type IgLoadResult, loadIg } from './ig/load.ts';
+export { type IgCatalog, IgLoadError, type IgLoadResult, loadIg } from './ig/load.ts';
 export { StructuralValidator, type StructuralValidatorOptions, type ValidateOptions } from './validator/validator.ts';
 
 export interface FhirValidatorOptions {
@@ -61,7 +61,7 @@ export interface FhirValidator {
 
 export function createFhirValidator(options: FhirValidatorOptions = {}): FhirValidator {
   const registry = new DefinitionRegistry(options.profileDirs ? { profileDirs: options.profileDirs } : {});
-  if (options.igs) loadIgs(registry, options.igs);
+  const catalog = options.igs ? loadIgs(registry, options.igs) : undefined;
   const terminology = options.terminology ?? createTerminology(registry);
   const invariants = options.invariants ?? createInvariantEvaluator();
   const structural = new StructuralValidator(registry, {
@@ -71,6 +71,7 @@ export function createFhirValidator(options: FhirValidatorOptions = {}): FhirVal
     ...(options.mustSupport !== undefined ? { mustSupport: options.mustSupport } : {}),
     ...(options.validateReferences !== undefined ? { validateReferences: options.validateReferences } : {}),
     ...(options.exampleUrls !== undefined ? { exampleUrls: options.exampleUrls } : {}),
+    ...(catalog ? { knownCanonicals: catalog.canonicals, globalProfiles: catalog.globalProfiles } : {}),
   });
   return {
     registry,

@@ -75,8 +75,39 @@ function directoryFiles(dir: string): string[] {
   return jsonFiles(dir, true);
 }
 
-/** Loads one `--ig` path into the registry. */
-export function loadIg(registry: DefinitionRegistry, path: string): IgLoadResult {
+/**
+ * What the IGs say beyond the registry's definitions: the canonical URL of every resource they hold (a Questionnaire,
+ * a Library …, for canonical references to resolve) and the profiles their ImplementationGuide resources declare
+ * global for a resource type.
+ */
+export interface IgCatalog {
+  canonicals: Map<string, string>;
+  globalProfiles: Map<string, string[]>;
+}
+
+export const emptyCatalog = (): IgCatalog => ({ canonicals: new Map(), globalProfiles: new Map() });
+
+function catalogue(catalog: IgCatalog, value: unknown): void {
+  if (!value || typeof value !== 'object') return;
+  const r = value as Record<string, unknown>;
+  if (r.resourceType === 'Bundle' && Array.isArray(r.entry)) {
+    for (const e of r.entry) catalogue(catalog, (e as { resource?: unknown } | null)?.resource);
+    return;
+  }
+  if (typeof r.resourceType !== 'string') return;
+  if (typeof r.url === 'string') catalog.canonicals.set(r.url, r.resourceType);
+  if (r.resourceType === 'ImplementationGuide' && Array.isArray(r.global)) {
+    for (const g of r.global as { type?: unknown; profile?: unknown }[]) {
+      if (typeof g?.type !== 'string' || typeof g.profile !== 'string') continue;
+      const list = catalog.globalProfiles.get(g.type) ?? [];
+      if (!list.includes(g.profile)) list.push(g.profile);
+      catalog.globalProfiles.set(g.type, list);
+    }
+  }
+}
+
+/** Loads one `--ig` path into the registry (and what it says beyond definitions into `catalog`). */
+export function loadIg(registry: DefinitionRegistry, path: string, catalog: IgCatalog = emptyCatalog()): IgLoadResult {
   let isDirectory: boolean;
   try {
     isDirectory = statSync(path).isDirectory();
@@ -87,6 +118,7 @@ export function loadIg(registry: DefinitionRegistry, path: string): IgLoadResult
   const add = (value: unknown): void => {
     result.files++;
     result.resources += registry.add(value);
+    catalogue(catalog, value);
   };
   if (isDirectory) {
     for (const file of directoryFiles(path)) add(parse(read(file), file));
@@ -113,6 +145,7 @@ export function loadIg(registry: DefinitionRegistry, path: string): IgLoadResult
 }
 
 /** Loads every path in order (later ones win where they define the same canonical URL). */
-export function loadIgs(registry: DefinitionRegistry, paths: readonly string[]): IgLoadResult[] {
-  return paths.map((p) => loadIg(registry, p));
+export function loadIgs(registry: DefinitionRegistry, paths: readonly string[]): IgCatalog & { results: IgLoadResult[] } {
+  const catalog = emptyCatalog();
+  return { ...catalog, results: paths.map((p) => loadIg(registry, p, catalog)) };
 }

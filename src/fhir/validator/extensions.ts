@@ -8,6 +8,7 @@ import { containerFor } from './items.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { isAbsoluteUrl } from './primitives.ts';
+import { isExampleUrl } from './reference-forms.ts';
 import { checkInvariants } from './rules.ts';
 import type { Item, ResourceScope } from './scope.ts';
 import { extraExtensionContexts } from './spec-rules/errata.ts';
@@ -94,7 +95,7 @@ export function validateExtension(
       findings.push(
         issue(RULE.extensionUnknown, 'information', 'informational', item.path, text(`Cross-version extension ${plainUrl} is not validated`, `La extensión entre versiones ${plainUrl} no se valida`)),
       );
-    } else if (exampleExtensionDomain(plainUrl!)) {
+    } else if (exampleExtensionDomain(plainUrl!) && !(sv.options.exampleUrls === 'reject' && isExampleUrl(plainUrl!))) {
       findings.push(
         issue(
           RULE.extensionUnknown,

@@ -17,6 +17,10 @@ export interface StructuralValidatorOptions {
   validateReferences?: boolean;
   /** 'reject': example.org / acme.com URLs and extensions are errors (default 'allow'). */
   exampleUrls?: 'allow' | 'reject';
+  /** Canonical URL → resource type of what the loaded IGs define beyond the registry's types (Questionnaire, Library …). */
+  knownCanonicals?: ReadonlyMap<string, string>;
+  /** Resource type → profiles every resource of that type is validated against (ImplementationGuide.global of the IGs). */
+  globalProfiles?: ReadonlyMap<string, string[]>;
 }
 
 export interface ValidateOptions {

@@ -6,7 +6,7 @@ import type { ValidatorContext } from './context.ts';
 import { containerFor } from './items.ts';
 import { deepEqual, isObject, matchesPattern } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
-import { allowedTargets } from './references.ts';
+import { allowedTargets } from './reference-forms.ts';
 import type { Item, ResourceScope, Run, SliceTest } from './scope.ts';
 import { containerOf, navigateJson } from './support.ts';
 

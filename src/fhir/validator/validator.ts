@@ -66,7 +66,9 @@ export class StructuralValidator implements ValidatorContext {
     const type = typeof resource.resourceType === 'string' ? resource.resourceType : 'Resource';
     // The walk recurses on the resource's depth: past the limit a finding says so instead of the stack overflowing.
     if (jsonValueTooDeep(resource)) return [tooDeepFinding('fhirpath', type)];
-    validateResource(this, resource, type, run, undefined, options.profile ? [options.profile] : [], true, undefined, undefined);
+    // profiles an IG declares global for the type (ImplementationGuide.global) apply to every resource of that type
+    const profiles = [...(options.profile ? [options.profile] : []), ...(this.options.globalProfiles?.get(type) ?? [])];
+    validateResource(this, resource, type, run, undefined, profiles, true, undefined, undefined);
     return dedupe(run.findings);
   }
 

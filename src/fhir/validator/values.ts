@@ -9,8 +9,10 @@ import { collectItems, typeDefinition } from './items.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { base64Size, checkPrimitive } from './primitives.ts';
+import { checkUriValue } from './reference-forms.ts';
 import { checkBinding } from './rules.ts';
 import type { Item, ResourceScope } from './scope.ts';
+import { conforms } from './slicing.ts';
 import { WHITESPACE_END, WHITESPACE_START } from './support.ts';
 import { checkXhtml, looksLikeHtml } from './xhtml.ts';
 
@@ -90,6 +92,7 @@ export function validatePrimitive(sv: ValidatorContext, item: Item, def: CElemen
           ),
         );
       }
+      if (type.code === 'uri' || type.code === 'url' || type.code === 'canonical') checkUriValue(sv, v, def, type, item.path, scope);
     }
     if (def.fixed !== undefined && v !== def.fixed) {
       findings.push(
@@ -180,9 +183,11 @@ export function validateNested(sv: ValidatorContext, item: Item, def: CElement, 
   const isEntry = def.basePath === 'Bundle.entry.resource';
   const bundle = isEntry ? (scope.ownBundle ?? scope.bundle) : scope.bundle;
   const fullUrl = isEntry ? (typeof owner.fullUrl === 'string' ? owner.fullUrl : undefined) : scope.fullUrl;
-  const extra = scope.baseWalk ? [] : type.profiles;
+  const extra = scope.baseWalk ? (typeof rt === 'string' && sv.options.globalProfiles?.get(rt)) || [] : type.profiles;
   if (!scope.baseWalk && extra.length === 0) return;
-  sv.validateResource(sv, v, item.path, scope.run, scope, extra, scope.baseWalk, bundle, fullUrl, contained);
+  // several profiles on a type are alternatives (ElementDefinition.type.profile): one that holds is enough
+  const holding = !scope.baseWalk && extra.length > 1 ? extra.find((p) => conforms(sv, v, p, { ...scope, bundle, fullUrl })) : undefined;
+  sv.validateResource(sv, v, item.path, scope.run, scope, holding ? [holding] : extra, scope.baseWalk, bundle, fullUrl, contained);
 }
 
 export function checkAttachment(sv: ValidatorContext, obj: Record<string, unknown>, path: string, scope: ResourceScope): void {
