@@ -67,11 +67,20 @@ const INCONVENIENT_WORDS: ReadonlySet<string> = new Set(
    WUEY`.split(/\s+/),
 );
 
+/** A character's index in CURP_ALPHABET, by arithmetic (validation runs it 17 times a CURP); -1 outside it. */
+function alphabetValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x4e) return c - 0x41 + 10;
+  if (c === 0xd1) return 24;
+  if (c >= 0x4f && c <= 0x5a) return c - 0x4f + 25;
+  return -1;
+}
+
 export function curpCheckDigit(first17: string): string {
   if (first17.length !== 17) throw new RangeError(`curpCheckDigit needs 17 characters, got ${first17.length}`);
   let sum = 0;
   for (let i = 0; i < 17; i++) {
-    const v = CURP_ALPHABET.indexOf(first17.charAt(i));
+    const v = alphabetValue(first17.charCodeAt(i));
     if (v < 0) throw new RangeError(`curpCheckDigit: '${first17.charAt(i)}' is not in the CURP alphabet`);
     sum += v * (18 - i);
   }
