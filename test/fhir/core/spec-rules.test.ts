@@ -44,6 +44,8 @@ test('the searched types come from the self link path or its _type parameter', (
   const entry = { fullUrl: 'http://x.test/fhir/Patient/1', resource: patient('1'), search: { mode: 'match' } };
   assert.deepEqual(at(validate(searchset([self('http://x.test/fhir/?_type=Observation,Patient')], [entry])), 'FHIR-BUNDLE-SEARCH-TYPE'), []);
   assert.deepEqual(at(validate(searchset([self('http://x.test/fhir/?_type=Observation')], [entry])), 'FHIR-BUNDLE-SEARCH-TYPE'), ['Bundle.entry[0].resource']);
+  // a malformed escape in the server's self link is no reason to fail
+  assert.deepEqual(at(validate(searchset([self('http://x.test/fhir/?_type=Patient%E0%A4%A')], [entry])), 'FHIR-BUNDLE-SEARCH-TYPE'), ['Bundle.entry[0].resource']);
 });
 
 test('a paging or self link relation appears once; paging relations outside searchset and history are warned about', () => {

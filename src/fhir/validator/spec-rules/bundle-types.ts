@@ -59,6 +59,15 @@ export function checkBundleLinks(bundle: Record<string, unknown>, type: string |
   });
 }
 
+/** A malformed %-escape is left as written: a self link is the server's text, not something to fail on. */
+function decoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** The resource types a search URL asks for: its last path segment when a type, else its `_type` parameter. */
 export function searchTypes(url: string | undefined, resourceTypes: ReadonlySet<string>): string[] {
   if (!url) return [];
@@ -68,7 +77,7 @@ export function searchTypes(url: string | undefined, resourceTypes: ReadonlySet<
   if (resourceTypes.has(last)) return [last];
   if (q < 0) return [];
   const types: string[] = [];
-  for (const param of url.slice(q + 1).split('&')) if (param.startsWith('_type=')) types.push(...decodeURIComponent(param.slice(6)).split(','));
+  for (const param of url.slice(q + 1).split('&')) if (param.startsWith('_type=')) types.push(...decoded(param.slice(6)).split(','));
   return types;
 }
 
