@@ -48,7 +48,8 @@ test('a renamed choice element names a type after its stem', () => {
 });
 
 test('an element constraint fits its types, and snapshot values are of an element type', () => {
-  const bound = (code: string) => profile({}, [{ id: 'Observation.status', path: 'Observation.status', type: [{ code }], binding: { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/observation-status|4.0.1' } }]);
+  const bound = (code: string) =>
+    profile({}, [{ id: 'Observation.status', path: 'Observation.status', type: [{ code }], binding: { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/observation-status|4.0.1' } }]);
   assert.deepEqual(at(validate(bound('code')), R.sdElement), []);
   const date = validate(bound('date'));
   assert.deepEqual(at(date, R.sdElement), ['StructureDefinition.differential.element[0]'], show(date));
@@ -58,7 +59,14 @@ test('an element constraint fits its types, and snapshot values are of an elemen
   assert.deepEqual(at(range, R.sdElement), ['StructureDefinition.differential.element[0]'], show(range));
 
   const snapshot = (element: Record<string, unknown>) =>
-    profile({ snapshot: { element: [{ id: 'Observation', path: 'Observation', min: 0, max: '*' }, { id: 'Observation.status', path: 'Observation.status', min: 1, max: '1', ...element }] } });
+    profile({
+      snapshot: {
+        element: [
+          { id: 'Observation', path: 'Observation', min: 0, max: '*' },
+          { id: 'Observation.status', path: 'Observation.status', min: 1, max: '1', ...element },
+        ],
+      },
+    });
   assert.deepEqual(at(validate(snapshot({ type: [{ code: 'code' }], fixedCode: 'final' })), R.sdElement), []);
   assert.deepEqual(at(validate(snapshot({ type: [{ code: 'code' }], fixedString: 'final' })), R.sdElement), ['StructureDefinition.snapshot.element[1].fixedString']);
   assert.deepEqual(at(validate(snapshot({})), R.sdElement), ['StructureDefinition.snapshot.element[1]']);

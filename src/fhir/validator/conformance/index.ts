@@ -3,6 +3,7 @@ import type { ValidatorContext } from '../context.ts';
 import type { ResourceScope } from '../scope.ts';
 import { checkCapabilityStatement } from './capability-statement.ts';
 import { checkCodeSystem } from './code-system.ts';
+import { checkOperationDefinition } from './operation-definition.ts';
 import { checkSearchParameter } from './search-parameter.ts';
 import { checkStructureDefinition } from './structure-definition.ts';
 import { checkValueSet } from './value-set.ts';
@@ -13,6 +14,7 @@ const CHECKS: Record<string, (sv: ValidatorContext, scope: ResourceScope) => voi
   CapabilityStatement: checkCapabilityStatement,
   ValueSet: checkValueSet,
   CodeSystem: (_sv, scope) => checkCodeSystem(scope),
+  OperationDefinition: checkOperationDefinition,
 };
 
 export function conformanceChecks(sv: ValidatorContext, scope: ResourceScope): void {

@@ -46,4 +46,6 @@ export const CONFORMANCE_RULE = {
   sdPath: 'FHIR-SD-PATH',
   /** ElementDefinition constraints its types allow, snapshot elements typed, fixed/pattern/default of an element type (SD_ILLEGAL_CHARACTERISTICS, SD_NO_TYPES_OR_CONTENTREF, SD_VALUE_TYPE_IILEGAL). */
   sdElement: 'FHIR-SD-ELEMENT',
+  /** OperationDefinition in/out profiles resolve to Parameters profiles consistent with the parameters (OPDEF_PROFILE_*). */
+  operationProfile: 'FHIR-OPERATION-PROFILE',
 } as const;
