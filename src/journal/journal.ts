@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExchangeEntry, ExchangeMessage } from './exchange.ts';
 import { type SpilledBody, SpillFile } from './spill.ts';
+import { bodyTextOf, dropBodyText } from './text-body.ts';
 
 export type NewExchange = Omit<ExchangeEntry, 'id'>;
 
@@ -21,6 +22,13 @@ export const JOURNAL_MAX_BODY_BYTES_IN_MEMORY = 32 * 1024 * 1024;
  * live mark covers are dropped from memory (a spilled body stays in the spill file).
  */
 export const JOURNAL_MAX_ENTRIES_IN_MEMORY = 20_000;
+/**
+ * Entries held that no live mark covers (none when no scenario runs: `sello mocks`, a bench): nobody will read them
+ * by `since()`, so only the latest few stay, for `all()` (a retry looking up its last failure). Every entry a mock
+ * keeps survives the young generation and is copied into the old one; keeping 20,000 of them cost a loaded mock a
+ * third of its CPU. Past this the oldest unmarked entries are dropped (a spilled body stays in the spill file).
+ */
+export const JOURNAL_MAX_UNMARKED_ENTRIES = 1_000;
 /** Bytes the spill file may grow to; past it a large body is not kept, and its entry says so (`bodyOmitted`). */
 export const JOURNAL_MAX_SPILL_BYTES = 1024 ** 3;
 /**
@@ -33,6 +41,7 @@ export interface JournalLimits {
   spillThresholdBytes?: number;
   maxBodyBytesInMemory?: number;
   maxEntriesInMemory?: number;
+  maxUnmarkedEntries?: number;
   maxSpillBytes?: number;
   /** Directory of the spill file; default a temp directory removed when the process exits. */
   spillDir?: string;
@@ -63,6 +72,7 @@ export class ExchangeJournal {
       spillThresholdBytes: limits.spillThresholdBytes ?? JOURNAL_SPILL_THRESHOLD_BYTES,
       maxBodyBytesInMemory: limits.maxBodyBytesInMemory ?? JOURNAL_MAX_BODY_BYTES_IN_MEMORY,
       maxEntriesInMemory: limits.maxEntriesInMemory ?? JOURNAL_MAX_ENTRIES_IN_MEMORY,
+      maxUnmarkedEntries: limits.maxUnmarkedEntries ?? JOURNAL_MAX_UNMARKED_ENTRIES,
       maxSpillBytes: limits.maxSpillBytes ?? JOURNAL_MAX_SPILL_BYTES,
     };
     this.#spill = new SpillFile(limits.spillDir);
@@ -88,7 +98,7 @@ export class ExchangeJournal {
     return mark;
   }
 
-  /** The scenario of `mark` is done: its entries may be dropped from memory once the journal is full. */
+  /** The scenario of `mark` is done: its entries may be dropped from memory (JOURNAL_MAX_UNMARKED_ENTRIES). */
   release(mark: number): void {
     const at = this.#liveMarks.indexOf(mark);
     if (at >= 0) this.#liveMarks.splice(at, 1);
@@ -99,7 +109,7 @@ export class ExchangeJournal {
     return this.#entries.slice(Math.max(0, mark - this.#base));
   }
 
-  /** The entries in memory (all of them until JOURNAL_MAX_ENTRIES_IN_MEMORY is reached). */
+  /** The entries in memory: every entry of a live mark, and the latest JOURNAL_MAX_UNMARKED_ENTRIES before them. */
   all(): readonly ExchangeEntry[] {
     return this.#entries;
   }
@@ -123,7 +133,7 @@ export class ExchangeJournal {
   #keep(message: ExchangeMessage): number {
     // A tapped (streamed) body is on disk already: reading it back to measure it would pull it into the heap.
     if (message.spilled) return 0;
-    const body = measure(message.body);
+    const body = measure(message);
     if (!body) return 0;
     if (body.bytes <= this.#limits.spillThresholdBytes) return body.bytes;
     this.#spillBody(message, body);
@@ -141,6 +151,7 @@ export class ExchangeJournal {
     Object.defineProperty(message, 'spilled', { value: ref, enumerable: false, configurable: true });
     // Read back on each access and not cached, so a reader holding the entry does not pin the body.
     Object.defineProperty(message, 'body', { get: () => spill.read(ref), enumerable: true, configurable: true });
+    dropBodyText(message);
   }
 
   #spillOldest(): void {
@@ -149,7 +160,7 @@ export class ExchangeJournal {
       if (this.#inMemory[i] === 0) continue;
       const entry = this.#entries[i]!;
       for (const message of [entry.request, entry.response]) {
-        const body = message && !message.spilled ? measure(message.body) : undefined;
+        const body = message && !message.spilled ? measure(message) : undefined;
         if (message && body) this.#spillBody(message, body);
       }
       this.#bodyBytes -= this.#inMemory[i]!;
@@ -158,12 +169,13 @@ export class ExchangeJournal {
   }
 
   #dropOldest(): void {
-    const max = this.#limits.maxEntriesInMemory;
-    if (this.#entries.length <= max) return;
-    // Down to 90% at once, so a full journal does not shift its arrays on every record.
-    const protectedFrom = this.#liveMarks.length > 0 ? Math.min(...this.#liveMarks) : Infinity;
-    const wanted = this.#entries.length - Math.floor(max * 0.9);
-    const count = Math.min(wanted, Math.max(0, protectedFrom - this.#base));
+    const { maxEntriesInMemory: max, maxUnmarkedEntries: maxUnmarked } = this.#limits;
+    // Entries before the oldest live mark are no running scenario's: those may go, oldest first, never a later one.
+    const unmarked = this.#liveMarks.length > 0 ? Math.max(0, Math.min(...this.#liveMarks) - this.#base) : this.#entries.length;
+    // In batches (down to 90% of a limit at once), so a full journal does not shift its arrays on every record.
+    const overTotal = this.#entries.length > max ? this.#entries.length - Math.floor(max * 0.9) : 0;
+    const overUnmarked = unmarked > maxUnmarked + Math.ceil(maxUnmarked / 10) ? unmarked - Math.floor(maxUnmarked * 0.9) : 0;
+    const count = Math.min(Math.max(overTotal, overUnmarked), unmarked);
     if (count <= 0) return;
     this.#entries.splice(0, count);
     for (const bytes of this.#inMemory.splice(0, count)) this.#bodyBytes -= bytes;
@@ -172,7 +184,11 @@ export class ExchangeJournal {
   }
 }
 
-function measure(body: unknown): { text: string; bytes: number; kind: SpilledBody['kind'] } | undefined {
+function measure(message: ExchangeMessage): { text: string; bytes: number; kind: SpilledBody['kind'] } | undefined {
+  // A body journaled as text (a mock's): measured as it is, never parsed to be serialised again.
+  const journaled = bodyTextOf(message);
+  if (journaled) return { ...journaled, bytes: Buffer.byteLength(journaled.text) };
+  const body = message.body;
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string') return { text: body, bytes: Buffer.byteLength(body), kind: 'text' };
   try {

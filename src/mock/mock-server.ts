@@ -1,8 +1,9 @@
 import Boom from '@hapi/boom';
 import Hapi from '@hapi/hapi';
 import { BodyTap, streamedMessage } from '../journal/body-tap.ts';
-import { type ExchangeEntry, redactBody, redactHeaders } from '../journal/exchange.ts';
+import { type ExchangeEntry, type ExchangeMessage, redactBody, redactHeaders } from '../journal/exchange.ts';
 import type { ExchangeJournal } from '../journal/journal.ts';
+import { type BodyText, journaledText, journaledValue, textBodyMessage } from '../journal/text-body.ts';
 import { SELLO_USER_AGENT } from '../transport/http-client.ts';
 import { asListenError } from '../transport/listen-error.ts';
 import { jsonTextTooDeep, jsonValueTooDeep, TOO_DEEP_MESSAGE } from '../util/json-depth.ts';
@@ -144,14 +145,14 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
         from: options.partyOf?.(request) ?? requestHeaders['x-institucion'] ?? requestHeaders['user-agent'] ?? 'client',
         to: options.answeringParty?.(request) ?? options.name,
         method: request.method.toUpperCase(),
-        url: request.url.href,
+        url: journalUrl(server, request),
         ...(unanswered ? { error: 'the connection was closed before an answer was sent' } : { status: response.statusCode }),
         ...(messageId ? { messageId } : {}),
         startedAt: new Date(request.info.received).toISOString(),
         finishedAt: new Date(request.info.responded || Date.now()).toISOString(),
         request: unauthenticated(request, response.statusCode)
           ? { headers: redactHeaders(requestHeaders), body: undefined, bodyOmitted: `refused by the authentication check (${response.statusCode}): body not journaled` }
-          : { headers: redactHeaders(requestHeaders), body: redactBody(bodyForJournal(request.payload)) },
+          : journaledMessage(redactHeaders(requestHeaders), request.payload),
         ...(unanswered || !responseMessage ? {} : { response: responseMessage }),
       });
     // A streamed answer copied as it went out (BodyTap): on the record once its last byte is in the spill file.
@@ -160,7 +161,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
       void response.source.result.then((tapped) => record(streamedMessage(headers, tapped)));
       return;
     }
-    record({ headers: redactHeaders(responseHeaders), body: redactBody(bodyForJournal(response.source)) });
+    record(journaledMessage(redactHeaders(responseHeaders), response.source));
   });
 
   return server;
@@ -170,22 +171,36 @@ const unauthenticated = (request: Hapi.Request, status: number): boolean => (sta
 
 const isStream = (value: unknown): boolean => typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
 
-function bodyForJournal(payload: unknown): unknown {
+/** What hapi's `request.url.href` says (the host asked, the path and query sent), without parsing a URL per request. */
+const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*$/;
+const PLAIN_HOST = /^[a-z0-9.-]+(:\d+)?$/;
+function journalUrl(server: Hapi.Server, request: Hapi.Request): string {
+  const raw = request.raw.req.url ?? '';
+  const host = request.info.host;
+  // Anything WHATWG URL parsing would rewrite (dot segments, a fragment, characters it escapes, an odd host): hapi's.
+  if (!PLAIN_PATH.test(raw) || raw.includes('/.') || !host || !PLAIN_HOST.test(host)) return request.url?.href ?? raw;
+  return `${server.info.protocol}://${host}${raw}`;
+}
+
+/** A message as the journal keeps it: its body as the text it serialises to (src/journal/text-body.ts), redacted. */
+function journaledMessage(headers: Record<string, string>, payload: unknown): ExchangeMessage {
+  const body = journalBody(payload);
+  return body && 'text' in body ? textBodyMessage({ headers }, body) : { headers, body: body?.value };
+}
+
+function journalBody(payload: unknown): BodyText | { value: unknown } | undefined {
   if (payload === null || payload === undefined) return undefined;
   // A streamed body (a confronta upload, a streamed answer) is neither bounded nor serialisable: the route journals a summary.
-  if (isStream(payload)) return "[streamed body: see the route's summary]";
+  if (isStream(payload)) return { value: "[streamed body: see the route's summary]" };
   if (Buffer.isBuffer(payload)) {
     if (payload.length === 0) return undefined;
-    const text = payload.toString('utf8');
     // Refused as too deep: journaled as the text it was, never parsed into something deep.
-    if (jsonTextTooDeep(payload)) return text;
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
+    return journaledText(payload.toString('utf8'), true, jsonTextTooDeep(payload));
   }
-  return payload;
+  // A handler's text answer (XML, a form) reads back as the string it was.
+  if (typeof payload === 'string') return payload === '' ? { value: '' } : journaledText(payload, false);
+  if (typeof payload === 'object') return journaledValue(payload) ?? { value: redactBody(payload) };
+  return { value: payload };
 }
 
 export async function startMockServer(options: MockServerOptions, register: (server: Hapi.Server) => Promise<void>): Promise<MockServer> {

@@ -9,6 +9,11 @@ export interface ClientCredential {
 }
 
 const TOKEN_LIFETIME_SECONDS = 3600;
+/**
+ * Tokens remembered as verified, so a client's every request is not an HMAC: a certification's clients hold a few
+ * dozen; a node under load, one per client. Past this the oldest is forgotten (and verified again when it returns).
+ */
+export const VERIFIED_TOKENS_KEPT = 1024;
 
 export type TokenCheck = { ok: true; party: string } | { ok: false; reason: string };
 
@@ -16,10 +21,13 @@ export type TokenCheck = { ok: true; party: string } | { ok: false; reason: stri
  * OAuth2 client-credentials (RFC 6749 §4.4) with bearer tokens that carry their own proof: the client, its party and
  * the expiry, signed with a key derived from the client's secret. Sello's mocks are new every run, but a vendor's
  * node may keep a token for its whole `expires_in`: a token a previous run issued to the same credentials must still
- * be honoured, or the next run would blame the node for Sello's amnesia. Nothing is stored, so nothing needs purging.
+ * be honoured, or the next run would blame the node for Sello's amnesia. Only a bounded memo of tokens already
+ * verified is kept (their expiry is still checked on every use).
  */
 export class TokenAuthority {
   readonly #clients = new Map<string, ClientCredential>();
+  /** Verified token → its party and expiry (ms); insertion order is age. */
+  readonly #verified = new Map<string, { party: string; expiresAt: number }>();
 
   /**
    * `issuer` names the authorization server (e.g. the node `IMSS`): a token of another node is not this node's, even
@@ -44,12 +52,18 @@ export class TokenAuthority {
     if (!authorization) return { ok: false, reason: 'missing bearer token' };
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match?.[1]) return { ok: false, reason: 'authorization is not a bearer token' };
-    const parts = match[1].split('.');
+    const token = match[1];
+    const known = this.#verified.get(token);
+    if (known) return known.expiresAt < Date.now() ? { ok: false, reason: 'expired token' } : { ok: true, party: known.party };
+    const parts = token.split('.');
     const client = parts.length === 4 ? this.#clients.get(unb64(parts[0]!)) : undefined;
     if (!client || unb64(parts[1]!) !== client.party || !sameSecret(this.#sign(client, parts.slice(0, 3).join('.')), parts[3]!)) {
       return { ok: false, reason: 'unknown token' };
     }
-    if (parseInt(parts[2]!, 36) < Date.now()) return { ok: false, reason: 'expired token' };
+    const expiresAt = parseInt(parts[2]!, 36);
+    if (expiresAt < Date.now()) return { ok: false, reason: 'expired token' };
+    this.#verified.set(token, { party: client.party, expiresAt });
+    if (this.#verified.size > VERIFIED_TOKENS_KEPT) this.#verified.delete(this.#verified.keys().next().value!);
     return { ok: true, party: client.party };
   }
 

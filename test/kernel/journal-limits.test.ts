@@ -107,3 +107,15 @@ test('spillInto: journals spill into the run directory given, and removeSpills l
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('with no live mark only the latest unmarked entries stay; a mark taken later keeps its scenario past that ring', () => {
+  const journal = new ExchangeJournal({ maxUnmarkedEntries: 50 });
+  for (let i = 0; i < 500; i++) journal.record(exchange(`/idle${i}`, undefined));
+  assert.ok(journal.all().length <= 55, `${journal.all().length} unmarked entries held`);
+  assert.equal(journal.all().at(-1)?.url, '/idle499', 'the newest are the ones kept');
+  assert.equal(journal.stats.dropped, 500 - journal.all().length);
+  const mark = journal.mark();
+  for (let i = 0; i < 200; i++) journal.record(exchange(`/s${i}`, undefined));
+  assert.equal(journal.since(mark).length, 200, 'a live scenario keeps every entry, past the unmarked ring');
+  assert.equal(journal.since(mark)[0]?.url, '/s0');
+});
