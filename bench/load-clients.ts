@@ -10,10 +10,8 @@
  *
  * node --import tsx bench/load-clients.ts [--seconds 60] [--clients 1000] [--quick]   (quick: 5 s, 100 clients)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +26,23 @@ import { generatePersonPe } from '../src/identifiers/pe/person.ts';
 import { SeededRandom } from '../src/identifiers/seeded-random.ts';
 import { freePorts } from '../src/transport/free-port.ts';
 import { todayInMexico } from '../src/util/dates.ts';
+import {
+  agentFor,
+  type Call,
+  type Clients,
+  type HttpAsk,
+  hold,
+  httpClient,
+  httpClients,
+  type Load,
+  type Memory,
+  type MllpStats,
+  memoryOf,
+  REQUEST_TIMEOUT_MS,
+  type Server,
+  send,
+  startServer,
+} from './load-harness.ts';
 import type { LoadMockConfig } from './load-mock.ts';
 
 const args = process.argv.slice(2);
@@ -38,8 +53,6 @@ const option = (name: string, fallback: number): number => {
 const quick = args.includes('--quick');
 const SECONDS = option('seconds', quick ? 5 : 60);
 const CLIENTS = option('clients', quick ? 100 : 1000);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const REQUEST_TIMEOUT_MS = 30_000;
 /** A real MLLP sender waits before it reconnects; without a pause an evicted client would evict another at once. */
 const MLLP_RECONNECT_PAUSE_MS = 1000;
 
@@ -50,139 +63,6 @@ const fdNote =
     ? `open-file limit ${openFiles} ≥ ${CLIENTS} clients + 256: the sockets fit on each side`
     : `open-file limit ${openFiles} < ${CLIENTS} clients + 256: raise it (ulimit -n) or the clients get EMFILE, which says nothing about the mock`;
 console.log(fdNote);
-
-interface Memory {
-  rssMb: number;
-  peakMb: number;
-  heapUsedMb?: number;
-}
-
-const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
-
-function memoryOf(pid: number): Memory {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
-}
-
-interface Server {
-  child: ChildProcess;
-  endpoints: Record<string, unknown>;
-  /** Two full GCs in the child (--expose-gc), then its memory. */
-  collect(): Promise<Memory>;
-  stop(): Promise<void>;
-}
-
-/** A mock (bench/load-mock.ts) or a peer (bench/load-peer.ts) in its own process, ready once it sends { ready }. */
-async function startServer(script: string, argv: string[], config?: LoadMockConfig): Promise<Server> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...argv], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { ...process.env, ...(config ? { SELLO_LOAD_MOCK: JSON.stringify(config) } : {}) },
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const endpoints = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} ${argv.join(' ')} not ready within 60 s:\n${output}`)), 60_000);
-    child.on('message', (m: { ready?: Record<string, unknown> }) => {
-      if (!m.ready) return;
-      clearTimeout(timer);
-      resolve(m.ready);
-    });
-    child.once('exit', (code) => reject(new Error(`${script} ${argv.join(' ')} exited (${code}) before it was ready:\n${output}`)));
-  });
-  return {
-    child,
-    endpoints,
-    collect: () =>
-      new Promise((resolve) => {
-        const onMessage = (m: { gc?: NodeJS.MemoryUsage }) => {
-          if (!m.gc) return;
-          child.off('message', onMessage);
-          resolve({ ...memoryOf(child.pid!), heapUsedMb: mb(m.gc.heapUsed) });
-        };
-        child.on('message', onMessage);
-        child.send('gc');
-      }),
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
-interface Outcome {
-  ok: boolean;
-  code: string;
-  ms: number;
-  /** The answer's body, kept for the first of each unexpected code so the report says what it was. */
-  body?: string;
-}
-
-/** One client's next request; `ok` false when the answer is not what a valid request gets. */
-type Call = () => Promise<Outcome>;
-
-interface HttpAsk {
-  method: string;
-  url: string;
-  headers?: Record<string, string>;
-  body?: string;
-  /** The status a valid request gets. */
-  ok: number;
-}
-
-function send(agent: Agent, ask: HttpAsk): Promise<Outcome & { body: string }> {
-  const target = new URL(ask.url);
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const req = request(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname + target.search,
-        method: ask.method,
-        headers: { 'x-message-id': randomUUID(), ...ask.headers },
-        timeout: REQUEST_TIMEOUT_MS,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ ok: res.statusCode === ask.ok, code: String(res.statusCode), ms: performance.now() - started, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
-    req.on('error', (e: NodeJS.ErrnoException) => resolve({ ok: false, code: e.code ?? e.message, ms: performance.now() - started, body: '' }));
-    req.end(ask.body);
-  });
-}
-
-/**
- * An HTTP client: `next(n)` is its n-th request (from 0). With `token`, its first request asks for one and every later
- * request carries it, as a PGS client does.
- */
-function httpClient(agent: Agent, next: (n: number, token: string) => HttpAsk, token?: HttpAsk): Call {
-  let n = 0;
-  let bearer = '';
-  return async () => {
-    if (token && !bearer) {
-      const got = await send(agent, token);
-      if (got.ok) bearer = (JSON.parse(got.body) as { access_token: string }).access_token;
-      return got;
-    }
-    return send(agent, next(n++, bearer));
-  };
-}
-
-interface MllpStats {
-  /** Connections the server closed under a client that had not asked it to: evictions, and refusals after their AR. */
-  closedByServer: number;
-  reconnects: number;
-  /** ACKs that arrived with no message outstanding: the listener's refusal on accepting (AR, ERR 207), or an ACK later than the client's timeout. */
-  unsolicited: Record<string, number>;
-}
 
 const ackCodeOf = (ack: string): string => {
   const msa = /\rMSA\|([A-Z]{2})/.exec(ack)?.[1];
@@ -244,49 +124,6 @@ function mllpClient(host: string, port: number, message: (n: number) => string, 
   };
 }
 
-interface Load {
-  completed: number;
-  perSecond: number;
-  /** Valid answers only (200/201, ACK AA): what the ratios compare; an evicted MLLP client's failures are not service. */
-  okPerSecond: number;
-  outcomes: Record<string, number>;
-  /** The start of the first answer of each unexpected code. */
-  samples: Record<string, string>;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-/** `clients` loops, each issuing its next call when the last one answered, until the time is up. */
-async function hold(calls: Call[], seconds: number): Promise<Load> {
-  const outcomes: Record<string, number> = {};
-  const samples: Record<string, string> = {};
-  const latencies: number[] = [];
-  let ok = 0;
-  const end = Date.now() + seconds * 1000;
-  await Promise.all(
-    calls.map(async (call) => {
-      while (Date.now() < end) {
-        const o = await call();
-        outcomes[o.code] = (outcomes[o.code] ?? 0) + 1;
-        if (!o.ok) {
-          if (o.body && !(o.code in samples)) samples[o.code] = o.body.slice(0, 400);
-          // A refused connection answers at once: pace it so one dead client does not spin.
-          if (o.ms < 1) await new Promise((r) => setTimeout(r, 50));
-          continue;
-        }
-        ok++;
-        if (latencies.length < 5_000_000) latencies.push(o.ms);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const completed = Object.values(outcomes).reduce((a, b) => a + b, 0);
-  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-  return { completed, perSecond: Math.round(completed / seconds), okPerSecond: Math.round(ok / seconds), outcomes, samples, p50Ms: at(0.5), p99Ms: at(0.99) };
-}
-
-type Clients = { calls: Call[]; health: Call; close(): void; mllp?: MllpStats };
-
 interface Target {
   name: string;
   /** What a client sends, for the report. */
@@ -294,29 +131,6 @@ interface Target {
   peer?: boolean;
   /** Starts the measured server (and any unmeasured helper it talks to), and prepares the clients. */
   start(clients: number): Promise<{ server: Server; helpers: Server[]; clients: Clients }>;
-}
-
-const agentFor = (clients: number) => new Agent({ keepAlive: true, maxSockets: clients });
-
-/** HTTP clients sharing one keep-alive agent (a socket each); the health check on an agent of its own, fresh socket. */
-function httpClients(clients: number, make: (agent: Agent, i: number) => Call): Clients {
-  const agent = agentFor(clients);
-  return {
-    calls: Array.from({ length: clients }, (_, i) => make(agent, i)),
-    health: async () => {
-      const fresh = agentFor(1);
-      const call = make(fresh, clients);
-      try {
-        let o = await call();
-        // A PGS client's first call is its token: the valid request that must still be served comes after it.
-        if (o.ok && o.code === '200') o = await call();
-        return o;
-      } finally {
-        fresh.destroy();
-      }
-    },
-    close: () => agent.destroy(),
-  };
 }
 
 /** MLLP clients on a connection each; the health check on a fresh connection, which the listener must still take. */

@@ -5,13 +5,14 @@
  * and cannot point a lone engine at a SIHCE in another process without a target file.
  *
  * node --expose-gc --import tsx bench/load-mock.ts ROLE, configured by SELLO_LOAD_MOCK (JSON), run with an IPC channel:
- * it sends { ready: endpoints } once listening; on 'gc' it collects twice and answers { gc: memoryUsage }.
+ * it sends { ready: endpoints } once listening; on 'gc' it collects twice and answers { gc: memoryUsage, journal: stats }.
  */
 
 import { startPgsNode } from '../programs/mx-pgs/reference/start-node.ts';
 import { startEngine } from '../programs/pe-ris/reference/engine.ts';
 import { startQhali } from '../programs/pe-ris/reference/qhali.ts';
 import { startSihce } from '../programs/pe-ris/reference/sihce.ts';
+import { SELLO_MIS_CLIENT, startRuDeployment } from '../programs/ru-egisz/reference/deployment.ts';
 import { ExchangeJournal } from '../src/journal/journal.ts';
 import type { ClientCredential } from '../src/mock/oauth.ts';
 
@@ -71,8 +72,13 @@ async function start(): Promise<{ endpoints: Record<string, unknown>; stop(): Pr
       const qhali = await startQhali({ journal, port: config.port });
       return { endpoints: { notificationUrl: qhali.notificationUrl, controlUrl: qhali.controlUrl }, stop: () => qhali.stop() };
     }
+    case 'remd': {
+      // REMD answers only the systems it knows (RR-08.7): Sello's MIS and gateway start beside it, idle.
+      const ru = await startRuDeployment({ journal, ports: { remd: config.port } });
+      return { endpoints: { serviceUrl: ru.endpoints.remd.serviceUrl, clientEntityId: SELLO_MIS_CLIENT }, stop: () => ru.stop() };
+    }
     default:
-      throw new Error(`unknown role ${role} (pgs-ssa, pgs-imss, sihce, engine, qhali)`);
+      throw new Error(`unknown role ${role} (pgs-ssa, pgs-imss, sihce, engine, qhali, remd)`);
   }
 }
 
@@ -82,7 +88,7 @@ process.on('message', (m) => {
   if (m !== 'gc') return;
   gc?.();
   gc?.();
-  process.send?.({ gc: process.memoryUsage(), collected: gc !== undefined });
+  process.send?.({ gc: process.memoryUsage(), collected: gc !== undefined, journal: journal.stats });
 });
 const stop = async () => {
   await running.stop();

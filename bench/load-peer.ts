@@ -1,31 +1,67 @@
 /**
- * The peer of bench/load-clients.ts: the least a server can do on the same socket — node:http answering a fixed JSON
- * body, or a net server answering every MLLP frame with a fixed ACK. Run as its own process so its RSS is its own,
- * with the same IPC protocol as bench/load-mock.ts ({ ready } once listening; 'gc' → { gc: memoryUsage }).
- * Usage: node --expose-gc --import tsx bench/load-peer.ts http|mllp PORT
+ * The peers of the load benches: the least a server can do on the same socket — node:http answering a fixed JSON
+ * body, or a net server answering every MLLP frame with a fixed ACK (bench/load-clients.ts) — and bare hapi
+ * (bench/mock-throughput.ts): the framework the mocks are built on, with the mock's route (same method and path
+ * pattern) answering the mock's own answer, fixed, so the difference is what the mock does per request. Run as its
+ * own process so its RSS is its own, with the same IPC protocol as bench/load-mock.ts ({ ready } once listening;
+ * 'gc' → { gc: memoryUsage }).
+ * Usage: node --expose-gc --import tsx bench/load-peer.ts http|mllp|hapi PORT   (hapi: routes in SELLO_LOAD_PEER)
  */
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import Hapi from '@hapi/hapi';
 import { frameMllp, MllpDeframer } from '../src/hl7v2/mllp-frame.ts';
+
+/** A route of the bare hapi peer: the mock's method and path pattern, and the answer the mock gave. */
+export interface PeerRoute {
+  method: string;
+  path: string;
+  status: number;
+  contentType: string;
+  /** JSON answers are given as the value, so hapi serialises them on each answer as it does a mock's. */
+  body: unknown;
+}
 
 const [mode, portText] = process.argv.slice(2);
 const port = Number(portText);
 const BODY = JSON.stringify({ resourceType: 'Patient', id: 'peer', active: true });
 const ACK = frameMllp('MSH|^~\\&|PEER|PEER|BENCH|BENCH|20250314143000||ACK^A04^ACK|1|P|2.5\rMSA|AA|1\r');
 
+async function bareHapi(): Promise<void> {
+  const routes = JSON.parse(process.env.SELLO_LOAD_PEER ?? '[]') as PeerRoute[];
+  const hapi = Hapi.server({ host: '127.0.0.1', port });
+  for (const r of routes) {
+    hapi.route({
+      method: r.method as Hapi.RouteDefMethods,
+      path: r.path,
+      // The body read whole, as the mocks read theirs; not parsed (a mock parses what it needs itself).
+      ...(r.method === 'GET' ? {} : { options: { payload: { parse: false, output: 'data' } } }),
+      handler: (_request, h) =>
+        h
+          .response(r.body as object)
+          .code(r.status)
+          .type(r.contentType),
+    });
+  }
+  await hapi.start();
+  process.send?.({ ready: { url: hapi.info.uri } });
+}
+
 const server =
-  mode === 'mllp'
-    ? createNetServer((socket) => {
-        const deframer = new MllpDeframer();
-        socket.on('data', (chunk) => {
-          for (const event of deframer.push(chunk)) if (event.kind === 'message') socket.write(ACK);
+  mode === 'hapi'
+    ? undefined
+    : mode === 'mllp'
+      ? createNetServer((socket) => {
+          const deframer = new MllpDeframer();
+          socket.on('data', (chunk) => {
+            for (const event of deframer.push(chunk)) if (event.kind === 'message') socket.write(ACK);
+          });
+          socket.on('error', () => socket.destroy());
+        })
+      : createHttpServer((req, res) => {
+          req.resume();
+          req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(BODY));
         });
-        socket.on('error', () => socket.destroy());
-      })
-    : createHttpServer((req, res) => {
-        req.resume();
-        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(BODY));
-      });
 const gc = (globalThis as { gc?: () => void }).gc;
 process.on('message', (m) => {
   if (m !== 'gc') return;
@@ -35,4 +71,5 @@ process.on('message', (m) => {
 });
 process.once('SIGTERM', () => process.exit(0));
 process.once('disconnect', () => process.exit(0));
-server.listen(port, '127.0.0.1', () => process.send?.({ ready: { url: `http://127.0.0.1:${port}`, mllp: { host: '127.0.0.1', port } } }));
+if (server) server.listen(port, '127.0.0.1', () => process.send?.({ ready: { url: `http://127.0.0.1:${port}`, mllp: { host: '127.0.0.1', port } } }));
+else await bareHapi();
