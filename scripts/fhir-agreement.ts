@@ -6,14 +6,15 @@
  *
  * A case agrees when Sello reports no error where the reference reports none, and at least one where it reports
  * some. Plain cases (no `options` in expected.json) are counted apart from option cases: those the reference ran with
- * extra material or settings. Of the settings, Sello is given the one it has (`security-checks`); the StructureDefinitions
- * of the sample are registered first, since option cases name profiles that other cases of the sample define.
+ * extra material or settings. Of the settings, Sello is given those it has (`security-checks`, `validateReference`,
+ * `examples`: false); the StructureDefinitions of the sample are registered first, since option cases name profiles
+ * that other cases of the sample define. Supporting files the sample does not carry are not given.
  * Prints each sample's rates and every disagreement with both sides' messages.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFhirValidator, type FhirValidator } from '../src/fhir/index.ts';
+import { createFhirValidator, type FhirValidator, type FhirValidatorOptions } from '../src/fhir/index.ts';
 import { type Finding, isBlocking } from '../src/findings/finding.ts';
 import type { ExpectedEntry } from './fhir-corpus-sample.ts';
 
@@ -41,6 +42,15 @@ export interface Agreement {
 const rate = (t: Tally): string => (t.total === 0 ? 'n/a' : `${((100 * t.agree) / t.total).toFixed(1)} %`);
 export const percent = (t: Tally): number => (t.total === 0 ? 100 : (100 * t.agree) / t.total);
 
+/** The reference run's settings that Sello has an equivalent of (the test runner allows example URLs by default). */
+export function settingsOf(options: Record<string, unknown> | undefined): FhirValidatorOptions {
+  const settings: FhirValidatorOptions = {};
+  if (options?.['security-checks'] === true) settings.securityChecks = true;
+  if (typeof options?.validateReference === 'string' && options.validateReference !== 'IGNORE') settings.validateReferences = true;
+  if (options?.examples === false) settings.exampleUrls = 'reject';
+  return settings;
+}
+
 /** Measures one sample directory (cases/ + expected.json). */
 export function measureAgreement(dir: string): Agreement {
   const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<string, ExpectedEntry>;
@@ -60,13 +70,14 @@ export function measureAgreement(dir: string): Agreement {
     resources.set(f, resource);
     if ((resource as { resourceType?: unknown })?.resourceType === 'StructureDefinition') definitions.push(resource);
   }
-  const validators = new Map<boolean, FhirValidator>();
-  const validatorFor = (securityChecks: boolean): FhirValidator => {
-    let v = validators.get(securityChecks);
+  const validators = new Map<string, FhirValidator>();
+  const validatorFor = (settings: FhirValidatorOptions): FhirValidator => {
+    const key = JSON.stringify(settings);
+    let v = validators.get(key);
     if (!v) {
-      v = createFhirValidator({ securityChecks });
+      v = createFhirValidator(settings);
       for (const d of definitions) v.registry.add(d);
-      validators.set(securityChecks, v);
+      validators.set(key, v);
     }
     return v;
   };
@@ -74,7 +85,7 @@ export function measureAgreement(dir: string): Agreement {
   for (const f of files) {
     const ref = expected[f]!;
     const tally = ref.options ? result.options : result.plain;
-    const validator = validatorFor(ref.options?.['security-checks'] === true);
+    const validator = validatorFor(settingsOf(ref.options));
     const errors = validator.validate(resources.get(f)).filter(isBlocking);
     tally.total++;
     if (errors.length > 0 === ref.expectedErrors > 0) tally.agree++;
