@@ -181,3 +181,15 @@ test("the example-URL policy: 'allow' by default, 'reject' makes example URLs an
   assert.deepEqual(errors(patient), []);
   assert.ok(rules(errors(patient, { exampleUrls: 'reject' })).includes('FHIR-EXTENSION-UNKNOWN'));
 });
+
+test('contained resources have distinct ids, and a canonical resource’s own url is absolute, contained or not', () => {
+  const obs = (ids: string[]) => observation({ reference: '#p' }, { contained: ids.map((id) => ({ resourceType: 'Patient', id })) });
+  assert.ok(errors(obs(['p', 'p'])).some((f) => f.ruleId === 'FHIR-CONTAINED-ID' && f.message.en.includes(': p')));
+  assert.deepEqual(errors(obs(['p'])), []);
+  const vs = (url: string) => ({ resourceType: 'ValueSet', text: narrative, status: 'active', url });
+  assert.ok(rules(errors(vs('ValueSet/x'))).includes('FHIR-CANONICAL-FORM'));
+  assert.deepEqual(errors(vs('http://sello.test/fhir/ValueSet/x')), []);
+  const holder = (url: string) => ({ ...vs('http://sello.test/fhir/ValueSet/outer'), compose: { include: [{ valueSet: ['#v'] }] }, contained: [{ ...vs(url), id: 'v' }] });
+  assert.ok(errors(holder('vs1')).some((f) => f.message.en.includes('in contained resources must be absolute')));
+  assert.deepEqual(errors(holder('http://sello.test/fhir/ValueSet/inner')), []);
+});

@@ -21,6 +21,8 @@ export const REFERENCE_RULE = {
   canonicalForm: 'FHIR-CANONICAL-FORM',
   /** With the example policy 'reject': example.org / acme.com URLs are not allowed. */
   exampleUrl: 'FHIR-EXAMPLE-URL',
+  /** The contained resources of a resource have distinct ids ('#id' must name one). */
+  containedId: 'FHIR-CONTAINED-ID',
 } as const;
 
 /** The HL7 validator's example domains (BaseValidator.isExampleUrl). */
@@ -117,7 +119,24 @@ function canonicalTypes(sv: ValidatorContext, url: string): string[] {
  */
 export function checkUriValue(sv: ValidatorContext, value: string, def: CElement, type: CType, path: string, scope: ResourceScope): void {
   const findings = scope.run.findings;
-  if (def.basePath === 'Bundle.entry.fullUrl' || definingUrl(sv, def)) return;
+  if (def.basePath === 'Bundle.entry.fullUrl') return;
+  if (definingUrl(sv, def)) {
+    // a canonical resource's own url is an absolute URI (CodeSystem.url …: "an absolute URI"), contained or not
+    if (!isAbsoluteUrl(value)) {
+      findings.push(
+        issue(
+          REFERENCE_RULE.canonicalForm,
+          'error',
+          'invalid',
+          path,
+          scope.contained
+            ? text(`Canonical URLs in contained resources must be absolute URLs if present (${value})`, `Las URL canónicas de los recursos contenidos deben ser absolutas (${value})`)
+            : text(`Canonical URLs must be absolute URLs if they are not fragment references (${value})`, `Las URL canónicas deben ser absolutas salvo las referencias a fragmento (${value})`),
+        ),
+      );
+    }
+    return;
+  }
   if (sv.options.exampleUrls === 'reject' && def.basePath !== 'Extension.value[x]' && isExampleUrl(value)) {
     findings.push(
       issue(REFERENCE_RULE.exampleUrl, 'error', 'invalid', path, text(`Example URLs are not allowed in this context (${value})`, `No se permiten URL de ejemplo en este contexto (${value})`)),
@@ -182,4 +201,21 @@ export function checkUriValue(sv: ValidatorContext, value: string, def: CElement
       ),
     );
   }
+}
+
+const containedIds = new WeakMap<object, Map<string, unknown>>();
+
+/** RESOURCE_DUPLICATE_CONTAINED_ID: two contained resources of one resource with the same id. */
+export function checkContainedId(owner: Record<string, unknown>, contained: Record<string, unknown>, path: string, scope: ResourceScope): void {
+  if (typeof contained.id !== 'string' || !Array.isArray(owner.contained)) return;
+  let ids = containedIds.get(owner);
+  if (!ids) {
+    ids = new Map();
+    for (const c of owner.contained) if (isObject(c) && typeof c.id === 'string' && !ids.has(c.id)) ids.set(c.id, c);
+    containedIds.set(owner, ids);
+  }
+  if (ids.get(contained.id) === contained) return;
+  scope.run.findings.push(
+    issue(REFERENCE_RULE.containedId, 'error', 'invalid', path, text(`Duplicate ID for contained resource: ${contained.id}`, `Id duplicado de recurso contenido: ${contained.id}`)),
+  );
 }

@@ -9,7 +9,7 @@ import { collectItems, typeDefinition } from './items.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { base64Size, checkPrimitive } from './primitives.ts';
-import { checkUriValue } from './reference-forms.ts';
+import { checkContainedId, checkUriValue } from './reference-forms.ts';
 import { checkBinding } from './rules.ts';
 import type { Item, ResourceScope } from './scope.ts';
 import { conforms } from './slicing.ts';
@@ -180,6 +180,7 @@ export function validateNested(sv: ValidatorContext, item: Item, def: CElement, 
     );
   }
   const contained = def.basePath === 'DomainResource.contained';
+  if (contained && scope.baseWalk) checkContainedId(owner, v, item.path, scope);
   const isEntry = def.basePath === 'Bundle.entry.resource';
   const bundle = isEntry ? (scope.ownBundle ?? scope.bundle) : scope.bundle;
   const fullUrl = isEntry ? (typeof owner.fullUrl === 'string' ? owner.fullUrl : undefined) : scope.fullUrl;
