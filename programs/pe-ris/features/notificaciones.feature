@@ -12,7 +12,7 @@ Característica: Notificaciones de cambios de estado, aunque el receptor caiga u
     Y que Qhali deja de recibir notificaciones
     Cuando el SIHCE cambia el estado del seguimiento de "Lucía" a "in-progress"
     Y el SIHCE cambia el estado del seguimiento de "Lucía" a "completed"
-    Y Qhali vuelve a recibir notificaciones después de 2 reintentos del motor
+    Y Qhali vuelve a recibir notificaciones después de 1 reintento del motor
     Entonces Qhali avisa a "Lucía" de cada cambio una sola vez y en orden
     Y el motor reintentó las notificaciones a Qhali con espera creciente
 
@@ -23,7 +23,7 @@ Característica: Notificaciones de cambios de estado, aunque el receptor caiga u
     Y que el motor deja de recibir notificaciones del SIHCE
     Cuando el SIHCE cambia el estado del seguimiento de "Elmer" a "in-progress"
     Y el SIHCE cambia el estado del seguimiento de "Elmer" a "completed"
-    Y el motor vuelve a recibir notificaciones después de 2 reintentos del SIHCE
+    Y el motor vuelve a recibir notificaciones después de 1 reintento del SIHCE
     Entonces Qhali avisa a "Elmer" de cada cambio una sola vez y en orden
     Y el SIHCE reintentó las notificaciones al motor con espera creciente
 

@@ -18,8 +18,8 @@ import { type RunningSihce, startSihce } from './sihce.ts';
 /**
  * The reference notifiers' back-off in a deployment: 100 ms, 200 ms, 400 ms… up to 5 s. The pe-ris contract asks for
  * back-off, not a schedule; starting at 100 ms (twice the judge's flood bound, judges/expectations.ts checkBackoff)
- * lets an outage scenario see two retries within a third of a second, and a receiver that stays down still costs a
- * request every 5 s at most.
+ * lets an outage scenario see a retry 100 ms after the first failure and the delivery 200 ms later, and a receiver
+ * that stays down still costs a request every 5 s at most.
  */
 export const DEPLOYMENT_BACKOFF: BackoffPolicy = Object.freeze({ firstMs: 100, factor: 2, maxMs: 5000 });
 

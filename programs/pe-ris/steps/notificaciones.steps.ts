@@ -35,8 +35,9 @@ Given('que el motor deja de recibir notificaciones del SIHCE', WAITING, async fu
 
 /**
  * The receiver comes back once the notifier has retried an event `retries` times while it was down: the event the
- * outage waits for (the back-off check needs two retries, three failed attempts), not a fixed time. Bounded by
- * propagationMs: a notifier that never retries leaves the receiver down that long, and the Then steps say so.
+ * outage waits for, not a fixed time. One retry is enough for the back-off check: two failed attempts and the one
+ * that gets through are two waits to compare. Bounded by propagationMs: a notifier that never retries leaves the
+ * receiver down that long, and the Then steps say so.
  */
 async function downUntilRetried(world: SelloWorld, from: string, to: string, retries: number): Promise<void> {
   const context = ris(world);
@@ -55,13 +56,13 @@ async function downUntilRetried(world: SelloWorld, from: string, to: string, ret
   }
 }
 
-When('Qhali vuelve a recibir notificaciones después de {int} reintentos del motor', WAITING, async function (this: SelloWorld, retries: number) {
+When('Qhali vuelve a recibir notificaciones después de {int} reintento(s) del motor', WAITING, async function (this: SelloWorld, retries: number) {
   const qhali = local(ris(this), 'qhali');
   await downUntilRetried(this, PARTY.engine, PARTY.qhali, retries);
   await qhali.up();
 });
 
-When('el motor vuelve a recibir notificaciones después de {int} reintentos del SIHCE', WAITING, async function (this: SelloWorld, retries: number) {
+When('el motor vuelve a recibir notificaciones después de {int} reintento(s) del SIHCE', WAITING, async function (this: SelloWorld, retries: number) {
   const engine = local(ris(this), 'engine');
   await downUntilRetried(this, PARTY.sihce, PARTY.engine, retries);
   await engine.up();
