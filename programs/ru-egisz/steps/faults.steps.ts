@@ -2,7 +2,6 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { newUrnUuid } from '../../../src/soap/index.ts';
-import { sleep } from '../../../src/util/wait.ts';
 import {
   envelopeOf,
   expectAcknowledged,
@@ -23,6 +22,9 @@ import { callbacksFor } from './registration.steps.ts';
 import { notFound, type RuScenario, ru } from './ru-context.ts';
 import { nextRegisterFault, pullFile, registerDocument, sendCallback, withholdCallbacks } from './stand-ins.ts';
 import { REGISTERING, RETRYING } from './timeouts.ts';
+
+/** Timers fire late, never early: what a repeat scheduled callbackMs after an attempt may add. */
+const CALLBACK_SPACING_SLACK_MS = 200;
 
 const TRANSPORT: ReadonlyArray<readonly [RegExp, (context: RuScenario) => TransportDefect]> = [
   [/^ с MessageID, который не UUID$/, () => 'non-uuid-message-id'],
@@ -66,16 +68,28 @@ Then(
   },
 );
 
-/** Nothing may follow a refused registration: waited for as long as a callback would have taken. */
+/**
+ * Nothing follows a refusal within the window the target gives a callback (`timeouts.callbackMs`: REMD pulls the file
+ * and calls back within it after accepting), counted from the refusal's answer; the wait ends early on what would
+ * prove the refusal was not one (a file pull or a callback for it).
+ */
+async function nothingFollows(context: RuScenario, refusedAt: string | undefined, follows: (x: ExchangeEntry) => boolean, what: string): Promise<ExchangeEntry[]> {
+  const left = (Date.parse(refusedAt ?? '') || Date.now()) + context.callbackMs - Date.now();
+  if (left > 0) await context.awaitExchange(follows, left, what);
+  return context.exchanges().filter(follows);
+}
+
 Then('РЭМД не регистрирует документ {string} и не присылает обратного вызова', REGISTERING, async function (this: SelloWorld, alias: string) {
   const context = ru(this);
   const doc = context.registered(alias);
-  await sleep(Math.min(context.propagationMs, 2 * context.callbackMs));
-  const after = context.exchanges().filter(
+  const after = await nothingFollows(
+    context,
+    context.last?.finishedAt,
     (x) =>
       (isOperation(x, 'getDocumentFile') && envelopeOf(x, 'request').payload?.textContent?.includes(doc.localUid)) ||
       // By localUid: a reused MessageID also names the earlier registration, whose callback is no fault of this one.
       (isOperation(x, 'registerDocumentResult') && resultOf(x)?.localUid === doc.localUid),
+    `a file pull or callback for the refused ${doc.localUid} (none expected)`,
   );
   this.report(
     expectNone(
@@ -86,9 +100,10 @@ Then('РЭМД не регистрирует документ {string} и не �
   );
 });
 
-Then('шлюз ничего не переслал РЭМД', REGISTERING, async function (this: SelloWorld) {
+Then('шлюз ничего не переслал РЭМД', REGISTERING, function (this: SelloWorld) {
   const context = ru(this);
-  await sleep(Math.min(context.propagationMs, context.callbackMs));
+  // The gateway relays before it answers (it answers "accepted" only once REMD has, and relays REMD's faults): its
+  // refusal, already on the record, is the event; the contract gives no window for a relay after it.
   const relayed = context.exchanges().filter((x) => x.from === PARTY.gateway && x.to === PARTY.remd);
   this.report(expectNone(relayed, { ru: 'шлюз переслал РЭМД отклоненный запрос', en: 'the gateway relayed a refused request to REMD' }, context.judged()));
 });
@@ -109,9 +124,18 @@ Then('запросы сверх лимита получают ошибку SOAP 
 
 Then('на запросы, отклоненные RATE_LIMIT, РЭМД ничего не регистрирует и не присылает обратных вызовов', REGISTERING, async function (this: SelloWorld) {
   const context = ru(this);
-  await sleep(Math.min(context.propagationMs, 2 * context.callbackMs));
-  const refusedIds = context.lastBatch.filter((x) => envelopeOf(x, 'response').fault).map((x) => requestMessageId(x));
-  const after = context.exchanges().filter((x) => isOperation(x, 'registerDocumentResult') && refusedIds.includes(resultOf(x)?.relatesToMessage));
+  const refused = context.lastBatch.filter((x) => envelopeOf(x, 'response').fault);
+  const refusedIds = refused.map((x) => requestMessageId(x));
+  const lastRefusal = refused
+    .map((x) => x.finishedAt)
+    .sort()
+    .at(-1);
+  const after = await nothingFollows(
+    context,
+    lastRefusal,
+    (x) => isOperation(x, 'registerDocumentResult') && refusedIds.includes(resultOf(x)?.relatesToMessage),
+    'a callback for a request refused with RATE_LIMIT (none expected)',
+  );
   this.report(expectNone(after, { ru: 'обратный вызов на отклоненный RATE_LIMIT запрос', en: 'a callback for a request refused with RATE_LIMIT' }, context.judged('RR-16')));
 });
 
@@ -214,8 +238,12 @@ Then(
   async function (this: SelloWorld, alias: string) {
     const context = ru(this);
     await context.awaitExchange(() => callbacksFor(context, alias, PARTY.remd).length >= 2, context.propagationMs + 2 * context.callbackMs, `a repeated callback for ${alias}`);
-    // After the acknowledged attempt, one more callbackMs: a repeat then would break "stops once acknowledged".
-    await sleep(context.callbackMs + 200);
+    // Kept negative wait: the target's callbackMs is the spacing of callback retries (RR-15), so a repeat after the
+    // acknowledged attempt would come callbackMs after it (+ CALLBACK_SPACING_SLACK_MS of timer slack); the wait
+    // ends early when one comes.
+    const acknowledged = callbacksFor(context, alias, PARTY.remd).at(-1);
+    const left = (Date.parse(acknowledged?.finishedAt ?? '') || Date.now()) + context.callbackMs + CALLBACK_SPACING_SLACK_MS - Date.now();
+    if (left > 0) await context.awaitExchange(() => callbacksFor(context, alias, PARTY.remd).length >= 3, left, `a callback for ${alias} after the acknowledged one (none expected)`);
     this.report(expectCallbackRetries(callbacksFor(context, alias, PARTY.remd), context.callbackMs, context.judged('RR-15')));
   },
 );
