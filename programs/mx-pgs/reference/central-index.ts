@@ -8,6 +8,7 @@ import { checkWellFormed } from '../judges/rules/rn-10-mensaje-bien-formado.ts';
 import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
 import type { ConfrontaIndex, PersonaIndice } from '../lib/confronta/match.ts';
 import type { AlertaIndice, EstatusAfiliacion, EventoIndice, Institucion, TipoAfiliacion } from '../lib/types.ts';
+import { CurpFilter } from './curp-filter.ts';
 import { PGS_BASE_PATH, type PgsNode } from './pgs-node.ts';
 
 export interface AfiliacionIndice {
@@ -32,6 +33,8 @@ interface EntradaIndice {
  */
 export class CentralIndex implements ConfrontaIndex {
   readonly #byCurp = new Map<string, EntradaIndice>();
+  /** Lets the confronta skip the Map for CURPs the index has never heard of, which is most padrón lines. */
+  readonly #known = new CurpFilter(() => this.#byCurp.keys());
 
   constructor(private readonly faults: FaultSet = new FaultSet()) {}
 
@@ -40,6 +43,7 @@ export class CentralIndex implements ConfrontaIndex {
     if (!entry) {
       entry = { afiliaciones: new Map(), personas: new Map() };
       this.#byCurp.set(event.curp, entry);
+      this.#known.add(event.curp);
     }
     entry.afiliaciones.set(event.institucion, {
       institucion: event.institucion,
@@ -60,7 +64,7 @@ export class CentralIndex implements ConfrontaIndex {
 
   /** What the batch confronta reads of a CURP: one lookup a padrón line, and most lines are not in the index. */
   lookup(curp: string): EntradaIndice | undefined {
-    return this.#byCurp.get(curp);
+    return this.#known.mayHave(curp) ? this.#byCurp.get(curp) : undefined;
   }
 
   consult(curp: string): { afiliaciones: AfiliacionIndice[]; alertas: AlertaIndice[] } | undefined {
