@@ -3,18 +3,16 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ConfigurationError, EXIT } from '../config/errors.ts';
 import { parseJsonDocument } from '../fhir/stream/json-document.ts';
-import { judgeNdjson } from '../fhir/stream/ndjson.ts';
+import { judgeNdjson, type ResourceJudge } from '../fhir/stream/ndjson.ts';
 import { judgeNdjsonThreaded } from '../fhir/stream/ndjson-threads.ts';
 import type { Finding } from '../findings/finding.ts';
 import { limitFinding } from '../findings/limits.ts';
-import { PROGRAMS_ROOT, programProfilesDir, REPO_ROOT } from '../programs/layout.ts';
-import { ephemeralKey, KeyError, loadSigningKey } from '../report/integrity.ts';
-import { profileSet, sha256OfJson } from '../shard/profiles.ts';
-import { writeShardResult } from '../shard/result.ts';
-import { profilesOf, type ShardSession, shardSession } from '../shard/session.ts';
-import { loadSchemaDir, type SchemaRegistry } from '../validation/json-schema.ts';
-import { createCliFhirValidator, type FhirCliOptions } from './fhir-options.ts';
+import { programProfilesDir, REPO_ROOT } from '../programs/layout.ts';
+import type { ShardSession } from '../shard/session.ts';
+import type { SchemaRegistry } from '../validation/json-schema.ts';
+import type { FhirCliOptions } from './fhir-options.ts';
 import { seloVersion } from './repo.ts';
+import { createJudge, fhirProfileDirs, loadFhirValidator, validateFhir } from './validate-judge.ts';
 import { type DocumentResult, resultPrinter } from './validate-output.ts';
 
 /**
@@ -67,22 +65,26 @@ function threadCount(value: string | undefined, serialOnly: boolean): number {
 
 export async function validateCommand(paths: string[], options: ValidateOptions): Promise<number> {
   if (paths.length === 0) throw new ConfigurationError('sello validate needs at least one FILE or directory');
-  const schemaProfile = jsonSchemaProfile(options.profile);
+  const schemaProfile = await jsonSchemaProfile(options.profile);
   const listed = (await Promise.all(paths.map(expand))).flat();
   if (listed.length === 0) throw new ConfigurationError(`no document to validate in ${paths.join(', ')} (looked for ${[...VALIDATABLE].join(' ')} files)`);
-  const session = options.shard || options.out ? await shardSession(listed, options.shard) : undefined;
+  // Shards, signing and JSON Schema are loaded only when asked for: a plain FHIR run starts without them.
+  const shards = options.shard || options.out ? await import('../shard/session.ts') : undefined;
+  const session = shards ? await shards.shardSession(listed, options.shard) : undefined;
   const files = session?.files ?? listed;
   const usedProfiles = new Set<string>();
   const judge = async (value: unknown): Promise<Finding[]> => {
     if (schemaProfile) return schemaProfile.registry.validate(schemaProfile.schema, value, `${schemaProfile.program}/${schemaProfile.schema}`);
-    if (session) for (const url of profilesOf(value, options.profile)) usedProfiles.add(url);
+    if (session) for (const url of shards?.profilesOf(value, options.profile) ?? []) usedProfiles.add(url);
     return validateFhir(value, options.profile, options);
   };
+  // NDJSON lines without a JSON Schema profile or a shard session: the loaded validator called directly, no promise per line.
+  const lineJudge = async (): Promise<ResourceJudge> => (schemaProfile || session ? judge : createJudge({ profile: options.profile, options }));
   const printer = resultPrinter(options.format);
   const threads = threadCount(options.threads, schemaProfile !== undefined || session !== undefined);
-  const report = async (r: DocumentResult): Promise<void> => {
+  const report = (r: DocumentResult): Promise<void> | undefined => {
     session?.record(r.file, r.entry, r.findings);
-    if (!options.out) await printer.print(r);
+    return options.out ? undefined : printer.print(r);
   };
   for (let index = 0; index < files.length; index++) {
     const file = files[index] as string;
@@ -107,8 +109,11 @@ export async function validateCommand(paths: string[], options: ValidateOptions)
         const lines =
           threads > 1
             ? judgeNdjsonThreaded(source, { threads, maxLineBytes: MAX_DOCUMENT_BYTES, judgeModule: JUDGE_MODULE, judgeData: { profile: options.profile, options } })
-            : judgeNdjson(source, judge, { maxLineBytes: MAX_DOCUMENT_BYTES });
-        for await (const line of lines) await report({ file, entry: line.line, findings: line.findings });
+            : judgeNdjson(source, await lineJudge(), { maxLineBytes: MAX_DOCUMENT_BYTES });
+        for await (const line of lines) {
+          const printed = report({ file, entry: line.line, findings: line.findings });
+          if (printed) await printed;
+        }
       } catch (error) {
         if (error instanceof ConfigurationError) throw error;
         // A thread's ConfigurationError (an unknown --profile) arrives as a plain Error that kept its name.
@@ -188,9 +193,10 @@ async function readText(file: string): Promise<string> {
 }
 
 /** `PROGRAM/SCHEMA` names a JSON Schema profile; a URL names a FHIR profile; absent: FHIR by meta.profile. */
-function jsonSchemaProfile(profile: string | undefined): { program: string; schema: string; registry: SchemaRegistry } | undefined {
+async function jsonSchemaProfile(profile: string | undefined): Promise<{ program: string; schema: string; registry: SchemaRegistry } | undefined> {
   if (!profile || /^https?:|^urn:/.test(profile) || !profile.includes('/')) return undefined;
   const [program, schema] = profile.split('/', 2) as [string, string];
+  const { loadSchemaDir } = await import('../validation/json-schema.ts');
   let registry: SchemaRegistry;
   try {
     if (!/^[a-z0-9-]+$/.test(program) || !existsSync(join(programProfilesDir(program), 'schemas'))) throw new Error('none');
@@ -213,36 +219,10 @@ async function hl7v2Contract(): Promise<import('../hl7v2/index.ts').Hl7v2Contrac
   return program.hl7v2();
 }
 
-let fhirValidator: Promise<import('../fhir/index.ts').FhirValidator> | undefined;
-
-/** Every program's FHIR profile directory: the validator loads them all, and a shard's profile set hashes them all. */
-async function fhirProfileDirs(): Promise<string[]> {
-  const profileDirs: string[] = [];
-  for (const program of (await readdir(PROGRAMS_ROOT)).sort()) {
-    const dir = join(programProfilesDir(program), 'fhir');
-    if (
-      await stat(dir).then(
-        (s) => s.isDirectory(),
-        () => false,
-      )
-    )
-      profileDirs.push(dir);
-  }
-  return profileDirs;
-}
-
-/** One validator per process: the first call's FHIR options (--ig, --validate-references, --examples) are the command's. */
-export const loadFhirValidator = (options: FhirCliOptions = {}) => (fhirValidator ??= (async () => createCliFhirValidator(await fhirProfileDirs(), options))());
-
-export async function validateFhir(resource: unknown, profile: string | undefined, options: FhirCliOptions): Promise<Finding[]> {
-  const validator = await loadFhirValidator(options);
-  if (profile && !validator.registry.structureDefinition(profile)) {
-    throw new ConfigurationError(`unknown FHIR profile ${profile} (not in base R4, programs/*/profiles/fhir nor any --ig)`);
-  }
-  return validator.validate(resource, profile ? { profile } : {});
-}
-
 async function writeShard(session: ShardSession, options: ValidateOptions, schemaProgram: string | undefined, used: ReadonlySet<string>): Promise<void> {
+  const { ephemeralKey, KeyError, loadSigningKey } = await import('../report/integrity.ts');
+  const { profileSet, sha256OfJson } = await import('../shard/profiles.ts');
+  const { writeShardResult } = await import('../shard/result.ts');
   let key = ephemeralKey();
   if (options['signing-key']) {
     try {

@@ -30,16 +30,19 @@ export function batchedWriter(stream: NodeJS.WritableStream & { writableNeedDrai
   const waitForReader = async (): Promise<void> => {
     if (stream.writableNeedDrain && !stream.errored && !stream.destroyed) await once(stream, 'drain');
   };
+  /** A promise only when the reader must be waited for: no promise per document otherwise. */
+  const write = (text: string): Promise<void> | undefined => {
+    if (stream.writableNeedDrain && !stream.errored && !stream.destroyed) return waitForReader().then(() => write(text));
+    pending += text;
+    if (pending.length >= BATCH_CHARS) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+    return undefined;
+  };
   return {
-    async write(text: string): Promise<void> {
-      await waitForReader();
-      pending += text;
-      if (pending.length >= BATCH_CHARS) flush();
-      else if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    },
+    write,
     async end(): Promise<void> {
       flush();
       await waitForReader();
@@ -67,21 +70,22 @@ export function resultPrinter(format: string | undefined, out = batchedWriter(pr
     return `${template.parts[0]}${r.entry}${template.parts[1]}`;
   };
   return {
-    async print(r: DocumentResult): Promise<void> {
+    print(r: DocumentResult): Promise<void> | undefined {
       const errors = r.findings.filter(isBlocking).length;
       if (errors > 0) withErrors++;
-      if (format === 'json') {
-        await out.write(`${documents === 0 ? '[\n  ' : ',\n  '}${jsonItem(r)}`);
-      } else {
+      let text: string;
+      if (format === 'json') text = `${documents === 0 ? '[\n  ' : ',\n  '}${jsonItem(r)}`;
+      else {
         const name = r.entry ? `${r.file}:${r.entry}` : r.file;
         const lines = [`${name}: ${errors === 0 ? 'valid' : `${errors} error(s)`}${r.findings.length > errors ? `, ${r.findings.length - errors} other finding(s)` : ''}`];
         for (const f of r.findings)
           lines.push(
             `  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}${f.position ? ` (line ${f.position.line}, col ${f.position.column})` : ''}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}`,
           );
-        await out.write(`${lines.join('\n')}\n`);
+        text = `${lines.join('\n')}\n`;
       }
       documents++;
+      return out.write(text);
     },
     async finish(): Promise<{ documents: number; withErrors: number }> {
       if (format === 'json') await out.write(documents === 0 ? '[]\n' : '\n]\n');

@@ -24,6 +24,9 @@ const BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then
 function thread(options: ThreadedJudgeOptions) {
   const worker = new Worker(BOOT, {
     eval: true,
+    // A young generation larger than the default: each line's parsed JSON and findings die young, and fewer, larger
+    // scavenges cost less per line.
+    resourceLimits: { maxYoungGenerationSizeMb: 64 },
     workerData: {
       judgeModule: options.judgeModule,
       judgeData: options.judgeData,

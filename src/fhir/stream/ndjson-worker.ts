@@ -12,7 +12,8 @@ parentPort?.on('message', async ({ id, lines }: { id: number; lines: FileLine[] 
     const j = await judge;
     const results: NdjsonLineResult[] = [];
     for (const line of lines) {
-      const result = await judgeLine(line, j, data.options);
+      const judged = judgeLine(line, j, data.options);
+      const result = judged instanceof Promise ? await judged : judged;
       if (result) results.push(result);
     }
     parentPort?.postMessage({ id, results });

@@ -42,8 +42,9 @@ const wrongType = (found: unknown, expected: string): Finding =>
 /**
  * One line read judged: a line too long, not JSON or of the wrong type gets its finding, any other the judge's
  * findings. A blank line has no result. Shared by the serial reader below and the threads of ndjson-threads.ts.
+ * A synchronous judge gets a synchronous result: no promise per line on the FHIR validator's path.
  */
-export async function judgeLine(line: FileLine, judge: ResourceJudge, options: NdjsonJudgeOptions): Promise<NdjsonLineResult | undefined> {
+export function judgeLine(line: FileLine, judge: ResourceJudge, options: NdjsonJudgeOptions): NdjsonLineResult | undefined | Promise<NdjsonLineResult> {
   if ('tooLongBytes' in line) return { line: line.number, findings: [tooLong(line.tooLongBytes, options.maxLineBytes)] };
   if (line.text.trim() === '') return undefined;
   const parsed = parseJsonDocument(line.text);
@@ -53,7 +54,9 @@ export async function judgeLine(line: FileLine, judge: ResourceJudge, options: N
   if (options.expectedType !== undefined && resourceType !== options.expectedType) {
     return { line: line.number, ...(resourceType ? { resourceType } : {}), findings: [wrongType(value?.resourceType, options.expectedType)] };
   }
-  return { line: line.number, ...(resourceType ? { resourceType } : {}), findings: await judge(parsed.value, line.number) };
+  const findings = judge(parsed.value, line.number);
+  if (findings instanceof Promise) return findings.then((f) => (resourceType ? { line: line.number, resourceType, findings: f } : { line: line.number, findings: f }));
+  return resourceType ? { line: line.number, resourceType, findings } : { line: line.number, findings };
 }
 
 /**
@@ -64,7 +67,8 @@ export async function judgeLine(line: FileLine, judge: ResourceJudge, options: N
  */
 export async function* judgeNdjson(source: AsyncIterable<Uint8Array | string>, judge: ResourceJudge, options: NdjsonJudgeOptions): AsyncGenerator<NdjsonLineResult> {
   for await (const line of readLinesFrom(source, options.maxLineBytes)) {
-    const result = await judgeLine(line, judge, options);
+    const judged = judgeLine(line, judge, options);
+    const result = judged instanceof Promise ? await judged : judged;
     if (result) yield result;
   }
 }
