@@ -1,72 +1,157 @@
 /**
- * One tool in a fresh process: `node --import tsx bench/child.ts sello|peer [singles] [bundlePasses] [snapshotFile]`.
- * Prints JSON lines: `first` as soon as the first validation result exists (cold start, measured from
- * the process's time origin), then `done` with the process's peak memory after the whole workload, so
- * each tool's memory is its own and not the sum of both.
+ * Each tool in its own process, for bench/run.ts, and the memory probe every bench uses on its children.
+ *
+ *   node --import tsx bench/child.ts sello|medplum|fhirjs cold|base|profiles [singles] [bundlePasses]
+ *
+ * Prints JSON lines: `first` as soon as the first validation result exists (cold start, from the process's time
+ * origin), then for `base` / `profiles` one `done` line with the timed rates and the process's peak memory. `base`
+ * is base R4 on every side: the workloads' `meta.profile` are stripped, so no tool follows a profile. `profiles`
+ * validates each single against its profile, leaving out those the peer cannot load; Medplum re-parses a profile on
+ * every call, so the time its parse alone takes over the same calls is measured apart and reported beside the total.
  */
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StructureDefinition } from '@medplum/fhirtypes';
+import { fileURLToPath } from 'node:url';
 import type { Finding } from '../src/findings/finding.ts';
-import { loadSelloEngine, PROFILE_DIRS, REPO_ROOT } from '../test/fhir/profiles/engine.ts';
-import { loadMedplumPeer } from './peer-medplum.ts';
+
+/** The kernel's high-water mark of a child's resident memory (VmHWM), sampled every 100 ms until it exits. */
+export async function measureChild(child: ChildProcess): Promise<{ code: number | null; seconds: number; peakRssMb: number }> {
+  const started = process.hrtime.bigint();
+  let peak = 0;
+  const sample = (): void => {
+    try {
+      peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0));
+    } catch {
+      // The process has exited between two samples: its last sample stands.
+    }
+  };
+  const timer = setInterval(sample, 100);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearInterval(timer);
+  return { code, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: Math.round(peak / 1024) };
+}
 
 type Validate = (resource: Record<string, unknown>, profile: string | undefined) => Finding[];
-
-const [tool, singlesArg, passesArg, snapshotFile] = process.argv.slice(2);
 const emit = (o: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify(o)}\n`);
 };
-
-// The first input is read before tooling loads: reading a fixture is not the validator's cold start.
-const firstInput = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/fhir/pe-ris/valid/paciente-dni.json'), 'utf8')) as Record<string, unknown>;
 const FIRST_PROFILE = 'https://www.gob.pe/minsa/RENHICE/fhir/StructureDefinition/PacientePe';
 
-let validate: Validate;
-let firstProfile: string | undefined = FIRST_PROFILE;
-const loadStart = performance.now();
-if (tool === 'sello') {
-  const engine = await loadSelloEngine();
-  if (!engine.ok) {
-    emit({ event: 'unavailable', reason: engine.reason });
-    process.exit(0);
+/** Every `meta.profile` removed, deep (a Bundle's entries too): what base R4 validation of the same content sees. */
+export function stripProfiles(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripProfiles);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'meta' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const { profile: _profile, ...rest } = v as Record<string, unknown>;
+      if (Object.keys(rest).length > 0) out[k] = rest;
+    } else out[k] = stripProfiles(v);
   }
-  const validator = engine.createFhirValidator({ profileDirs: PROFILE_DIRS.map((d) => join(REPO_ROOT, d)) });
-  validate = (r, p) => validator.validate(r, p === undefined ? {} : { profile: p });
-} else if (tool === 'peer') {
-  // The peer's cold start is base R4 (its own definitions): Sello's snapshots are not the peer's cost.
-  const peer = await loadMedplumPeer();
-  validate = (r, p) => peer.validate(r, p);
-  firstProfile = undefined;
-} else {
-  throw new Error(`child.ts: tool must be sello or peer, got ${String(tool)}`);
+  return out;
 }
-const findings = validate(firstInput, firstProfile);
-emit({ event: 'first', sinceProcessStartMs: performance.now(), loadAndFirstMs: performance.now() - loadStart, findings: findings.length });
 
-const singlesCount = Number(singlesArg ?? '0');
-const passes = Number(passesArg ?? '0');
-if (singlesCount > 0 || passes > 0) {
-  if (tool === 'peer' && snapshotFile) {
-    // Profiles for the memory run, so the peer checks what Sello checks.
-    const snapshots = JSON.parse(readFileSync(snapshotFile, 'utf8')) as StructureDefinition[];
-    const peer = await loadMedplumPeer(snapshots);
+const rate = (count: number, ms: number): number => Math.round(count / (ms / 1000));
+function timed(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+async function runTool(tool: string, workload: string, singlesCount: number, passes: number): Promise<void> {
+  const { REPO_ROOT, PROFILE_DIRS, loadSelloEngine } = await import('../test/fhir/profiles/engine.ts');
+  // The first input is read before tooling loads: reading a fixture is not the validator's cold start.
+  const firstInput = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/fhir/pe-ris/valid/paciente-dni.json'), 'utf8')) as Record<string, unknown>;
+  const loadStart = performance.now();
+  let validate: Validate;
+  let firstProfile: string | undefined;
+  let medplumParse: ((profile: string) => void) | undefined;
+  let loadable: (profile: string) => boolean = () => true;
+  if (tool === 'sello') {
+    const engine = await loadSelloEngine();
+    if (!engine.ok) return emit({ event: 'unavailable', reason: engine.reason });
+    const validator = engine.createFhirValidator({ profileDirs: PROFILE_DIRS.map((d) => join(REPO_ROOT, d)) });
+    validate = (r, p) => validator.validate(r, p === undefined ? {} : { profile: p });
+    // What the peer cannot load (bench/run.ts passes it) is left out of Sello's profile run too.
+    const excluded = new Set(JSON.parse(process.env.BENCH_EXCLUDE_PROFILES ?? '[]') as string[]);
+    loadable = (p) => !excluded.has(p);
+    // Sello's cold start is with a profile (the issue's target); the peers' is base R4, their fastest.
+    firstProfile = FIRST_PROFILE;
+  } else if (tool === 'medplum') {
+    const { loadMedplumPeer } = await import('./peer-medplum.ts');
+    let peer = await loadMedplumPeer();
     validate = (r, p) => peer.validate(r, p);
+    if (workload === 'profiles') {
+      const { selloProfileSnapshots } = await import('./sello-snapshots.ts');
+      const snapshots = (await selloProfileSnapshots()).snapshots;
+      peer = await loadMedplumPeer(snapshots);
+      loadable = (p) => peer.profiles.has(p);
+      const core = await import('@medplum/core');
+      const byUrl = new Map(snapshots.map((s) => [s.url, s]));
+      medplumParse = (p) => core.parseStructureDefinition(byUrl.get(p) as never);
+    }
+  } else if (tool === 'fhirjs') {
+    const { loadFhirJsPeer } = await import('./peer-fhirjs.ts');
+    const peer = await loadFhirJsPeer();
+    validate = (r) => peer.validate(r);
+    loadable = () => false;
+  } else {
+    throw new Error(`child.ts: tool must be sello, medplum or fhirjs, got ${tool}`);
   }
+  const findings = validate(firstInput, firstProfile);
+  emit({ event: 'first', sinceProcessStartMs: performance.now(), loadAndFirstMs: performance.now() - loadStart, findings: findings.length });
+  if (workload === 'cold') return;
+
   const { bigBundle, singles } = await import('./workloads.ts');
-  const items = singles(singlesCount);
-  const bundle = bigBundle();
-  let heapPeak = process.memoryUsage().heapUsed;
-  const sample = (): void => {
-    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-  };
-  items.forEach((item, i) => {
-    validate(item.resource, item.profile);
-    if (i % 500 === 0) sample();
-  });
-  for (let i = 0; i < passes; i++) {
-    validate(bundle.resource, bundle.profile);
-    sample();
+  const errorsOf = (fs: Finding[]): number => fs.filter((f) => f.severity === 'error' || f.severity === 'fatal').length;
+  if (workload === 'base') {
+    const items = singles(singlesCount).map((i) => stripProfiles(i.resource) as Record<string, unknown>);
+    const bundle = stripProfiles(bigBundle(1000).resource) as Record<string, unknown>;
+    const entries = (bundle['entry'] as unknown[]).length;
+    let errors = 0;
+    for (const r of items.slice(0, 2000)) errors += errorsOf(validate(r, undefined));
+    validate(bundle, undefined);
+    const singlesMs = timed(() => {
+      for (const r of items) validate(r, undefined);
+    });
+    const bundleMs = timed(() => {
+      for (let i = 0; i < passes; i++) validate(bundle, undefined);
+    });
+    return emit({
+      event: 'done',
+      singlesPerSecond: rate(items.length, singlesMs),
+      bundlePerSecond: rate(entries * passes, bundleMs),
+      errorsOnFirst2000: errors,
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    });
   }
-  emit({ event: 'done', maxRssKb: process.resourceUsage().maxRSS, heapPeakBytes: heapPeak });
+  // profiles: only the singles whose profile the peer (Medplum) loads, for Sello too, so both do the same work.
+  const all = singles(singlesCount);
+  const excluded = [...new Set(all.map((i) => i.profile).filter((p) => !loadable(p)))].sort();
+  const items = all.filter((i) => loadable(i.profile));
+  for (const i of items.slice(0, 1000)) validate(i.resource, i.profile);
+  const totalMs = timed(() => {
+    for (const i of items) validate(i.resource, i.profile);
+  });
+  const parseMs = medplumParse
+    ? timed(() => {
+        for (const i of items) medplumParse?.(i.profile);
+      })
+    : 0;
+  emit({
+    event: 'done',
+    resources: items.length,
+    excludedProfiles: excluded,
+    perSecond: rate(items.length, totalMs),
+    profileParseMs: Math.round(parseMs),
+    perSecondWithoutParse: rate(items.length, Math.max(1, totalMs - parseMs)),
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [tool = '', workload = 'cold', singlesArg, passesArg] = process.argv.slice(2);
+  await runTool(tool, workload, Number(singlesArg ?? 10_000), Number(passesArg ?? 5));
 }

@@ -14,13 +14,14 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cohortLines } from '../programs/mx-ece/lib/cohort.ts';
 import type { Finding } from '../src/findings/finding.ts';
+import { measureChild } from './child.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name: string, fallback: string): string => (process.argv.includes(name) ? (process.argv[process.argv.indexOf(name) + 1] ?? fallback) : fallback);
@@ -93,29 +94,16 @@ async function serve(resources: number): Promise<{ url: string; close: () => voi
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/Patient/$export/output.ndjson`, close: () => server.close() };
 }
 
-const peakRssKb = (pid: number): number => {
-  try {
-    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-};
-
 async function measure(side: string, url: string): Promise<JudgeReport & { peakRssMb: number; resourcesPerSecond: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--judge', side, '--url', url], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => {
     out += c.toString('utf8');
   });
-  let peak = 0;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, peakRssKb(child.pid ?? 0));
-  }, 100);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearInterval(timer);
+  const { code, peakRssMb } = await measureChild(child);
   if (code !== 0) throw new Error(`${side} judge exited ${code}`);
   const report = JSON.parse(out.trim().split('\n').pop() ?? '{}') as JudgeReport;
-  return { ...report, seconds: Number(report.seconds.toFixed(1)), resourcesPerSecond: Math.round(report.resources / report.seconds), peakRssMb: Math.round(peak / 1024) };
+  return { ...report, seconds: Number(report.seconds.toFixed(1)), resourcesPerSecond: Math.round(report.resources / report.seconds), peakRssMb };
 }
 
 async function bench(): Promise<void> {

@@ -1,116 +1,81 @@
 /**
- * `npm run bench`: Sello's FHIR validator against the peer (@medplum/core validateResource), in the same
- * process and run, on (a) one 1,000-entry Bundle and (b) 10,000 single resources, after warm-up; plus
- * cold start and peak memory measured in fresh child processes (one per tool, so memory is not shared),
- * and "findings right": how many of the invalid corpus's planted defects each tool reports.
- * Prints a table and writes bench/results.json. `--quick` shrinks the workloads for a smoke run.
+ * `npm run bench`: Sello's FHIR validator against two named peers, @medplum/core `validateResource` and FHIR.js
+ * (`fhir`, `new Fhir().validate`). The headline is base R4 on every side, each tool in its own process
+ * (bench/child.ts), ROUNDS rounds in alternating order with the ratio of every round. Beside it: profile runs (Sello
+ * and Medplum only — FHIR.js loads no profile — leaving out the profiles Medplum cannot load, with Medplum's
+ * per-call profile parse timed apart), cold start (the library and `sello validate --profile` through the CLI),
+ * peak memory, and "findings right" on the invalid corpus. Writes bench/results.json.
+ * `--quick` shrinks the workloads for a smoke run.
  *
  * Numbers are reported, never asserted: a benchmark that fails a build on a slow CI machine teaches nothing.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../src/findings/finding.ts';
 import { isError, issueFound, readCorpus } from '../test/fhir/profiles/corpus-files.ts';
 import { loadSelloEngine, PROFILE_DIRS, REPO_ROOT } from '../test/fhir/profiles/engine.ts';
+import { stripProfiles } from './child.ts';
+import { loadFhirJsPeer } from './peer-fhirjs.ts';
 import { loadMedplumPeer } from './peer-medplum.ts';
 import { selloProfileSnapshots } from './sello-snapshots.ts';
-import { bigBundle, type Item, singles } from './workloads.ts';
+import { singles } from './workloads.ts';
 
 const quick = process.argv.includes('--quick');
 const SINGLES = quick ? 1_000 : 10_000;
 const BUNDLE_PASSES = quick ? 1 : 5;
-const ROUNDS = quick ? 1 : 3;
-const COLD_RUNS = quick ? 1 : 3;
+const PROFILE_SINGLES = quick ? 200 : 1_000;
+const ROUNDS = quick ? 1 : 5;
+const COLD_RUNS = quick ? 1 : 5;
 const TARGET_RATIO = 5;
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
-
-type Validate = (item: Item) => Finding[];
-
-interface Tool {
-  name: string;
-  validate: Validate;
-}
+const TOOLS = ['sello', 'medplum', 'fhirjs'] as const;
+type ToolName = (typeof TOOLS)[number];
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
+const ratio = (a: number | undefined, b: number | undefined): number => Number(((a ?? 0) / Math.max(1, b ?? 0)).toFixed(2));
 
-function time(fn: () => void): number {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** Resources per second over `rounds` timed passes; the median pass is reported. */
-function throughput(tool: Tool, items: readonly Item[], resourcesPerItem: number, repeat: number): number {
-  const ms = time(() => {
-    for (let r = 0; r < repeat; r++) for (const item of items) tool.validate(item);
-  });
-  return (items.length * resourcesPerItem * repeat) / (ms / 1000);
-}
-
-interface ChildResult {
-  first?: { sinceProcessStartMs: number; loadAndFirstMs: number; wallMs: number };
-  done?: { maxRssKb: number; heapPeakBytes: number };
-  unavailable?: string;
-  error?: string;
-}
-
-function runChild(tool: 'sello' | 'peer', args: string[]): Promise<ChildResult> {
+/** One child process; its JSON lines by event, and the wall time from spawn to exit. */
+function runChild(args: string[], env: Record<string, string> = {}): Promise<{ events: Record<string, Record<string, unknown>>; wallMs: number; error?: string }> {
   return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/child.ts'), tool, ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
     });
-    const result: ChildResult = {};
-    let buffer = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        let msg: Record<string, unknown>;
-        try {
-          msg = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          continue;
-        }
-        if (msg['event'] === 'first') {
-          result.first = {
-            sinceProcessStartMs: Number(msg['sinceProcessStartMs']),
-            loadAndFirstMs: Number(msg['loadAndFirstMs']),
-            wallMs: Number(process.hrtime.bigint() - started) / 1e6,
-          };
-        } else if (msg['event'] === 'done') {
-          result.done = { maxRssKb: Number(msg['maxRssKb']), heapPeakBytes: Number(msg['heapPeakBytes']) };
-        } else if (msg['event'] === 'unavailable') {
-          result.unavailable = String(msg['reason']);
-        }
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
     });
     child.on('close', (code) => {
-      if (code !== 0 && !result.unavailable) result.error = `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`;
-      resolve(result);
+      const events: Record<string, Record<string, unknown>> = {};
+      for (const line of out.split('\n')) {
+        try {
+          const msg = JSON.parse(line) as Record<string, unknown>;
+          events[String(msg['event'])] = msg;
+        } catch {
+          // Not one of the child's JSON lines (e.g. sello validate's own output).
+        }
+      }
+      resolve({ events, wallMs: performance.now() - started, ...(code !== 0 && code !== 3 ? { error: `exit ${code}: ${err.trim().split('\n').slice(-3).join(' / ')}` } : {}) });
     });
   });
 }
+const tool = (name: ToolName, workload: string, extra: string[] = [], env: Record<string, string> = {}) =>
+  runChild(['--import', 'tsx', join(REPO_ROOT, 'bench/child.ts'), name, workload, ...extra], env);
 
 interface FindingsRight {
   defects: number;
   /** Planted defects reported at the expected place with the expected severity (rule ids are Sello's vocabulary). */
   reported: number;
-  /** Also with the expected rule id (Sello only: the peer has no shared rule vocabulary). */
+  /** Also with the expected rule id (Sello only: the peers have no shared rule vocabulary). */
   reportedWithRuleId: number;
   validFiles: number;
   /** Valid corpus files on which the tool reports at least one error. */
@@ -119,13 +84,14 @@ interface FindingsRight {
   falsePositives: string[];
 }
 
-function findingsRight(tool: Tool): FindingsRight {
-  const corpus = readCorpus();
+type Validate = (resource: Record<string, unknown>, profile: string) => Finding[];
+
+function findingsRight(validate: Validate): FindingsRight {
   const out: FindingsRight = { defects: 0, reported: 0, reportedWithRuleId: 0, validFiles: 0, falsePositiveFiles: 0, missed: [], falsePositives: [] };
-  for (const c of corpus) {
+  for (const c of readCorpus()) {
     let findings: Finding[];
     try {
-      findings = tool.validate({ resource: c.resource, profile: c.profile });
+      findings = validate(c.resource, c.profile);
     } catch (error) {
       findings = [{ ruleId: 'CRASH', severity: 'fatal', code: 'exception', location: '', locationKind: 'fhirpath', message: { en: (error as Error).message } }];
     }
@@ -148,8 +114,6 @@ function findingsRight(tool: Tool): FindingsRight {
   return out;
 }
 
-const errorsOn = (tool: Tool, items: readonly Item[]): number => items.reduce((n, i) => n + tool.validate(i).filter(isError).length, 0);
-
 function gitCommit(): string | undefined {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
@@ -158,182 +122,124 @@ function gitCommit(): string | undefined {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
+// --- findings right (in this process: not timed) -------------------------------------------------------------------
 
 const engine = await loadSelloEngine();
+if (!engine.ok) throw new Error(`Sello's FHIR engine is not available: ${engine.reason}`);
 const snapshotLoad = await selloProfileSnapshots();
-const peerValidator = await loadMedplumPeer(snapshotLoad.snapshots);
-const peer: Tool = { name: 'peer (@medplum/core validateResource)', validate: (i) => peerValidator.validate(i.resource, i.profile) };
-// Medplum re-parses a profile's snapshot on every validateResource call (its API takes the
-// StructureDefinition, not a compiled schema), so its base-R4 path is shown too: the fastest the peer goes.
-const peerBase: Tool = { name: 'peer, base R4 only', validate: (i) => peerValidator.validate(i.resource, undefined) };
-let sello: Tool | undefined;
-if (engine.ok) {
-  const v = engine.createFhirValidator({ profileDirs: PROFILE_DIRS.map((d) => join(REPO_ROOT, d)) });
-  sello = { name: 'Sello createFhirValidator', validate: (i) => v.validate(i.resource, { profile: i.profile }) };
-} else {
-  console.log(`\nSello's FHIR engine is not available: ${engine.reason}.`);
-  console.log('Only the peer half runs; Sello figures and the ratio will appear once src/fhir/index.ts exports createFhirValidator.\n');
-}
-const tools: Tool[] = sello ? [sello, peer, peerBase] : [peer, peerBase];
+const medplum = await loadMedplumPeer(snapshotLoad.snapshots);
+const fhirjs = await loadFhirJsPeer();
+const sello = engine.createFhirValidator({ profileDirs: PROFILE_DIRS.map((d) => join(REPO_ROOT, d)) });
+const findings = {
+  sello: findingsRight((r, p) => sello.validate(r, { profile: p })),
+  medplum: findingsRight((r, p) => medplum.validate(r, p)),
+  // Base R4 (profiles stripped): what each tool says without the program's profiles.
+  selloBaseR4: findingsRight((r) => sello.validate(stripProfiles(r), {})),
+  medplumBaseR4: findingsRight((r) => medplum.validate(stripProfiles(r) as Record<string, unknown>)),
+  fhirjsBaseR4: findingsRight((r) => fhirjs.validate(stripProfiles(r) as Record<string, unknown>)),
+};
+// Profiles Medplum cannot load (its parser refuses Sello's snapshot): left out of both sides' profile runs.
+const excluded = [...new Set(singles(SINGLES).map((i) => i.profile))].filter((p) => !medplum.profiles.has(p)).sort();
+console.log(`peer profiles: ${snapshotLoad.note}; Medplum cannot load: ${excluded.join(', ') || 'none'}`);
 
-const items = singles(SINGLES);
-const bundle = bigBundle(1000);
-const bundleEntries = (bundle.resource['entry'] as unknown[]).length;
+// --- headline: base R4, each tool its own process, ROUNDS rounds --------------------------------------------------
 
-console.log(`workloads: ${bundleEntries}-entry Bundle × ${BUNDLE_PASSES} passes, ${items.length} single resources; ${ROUNDS} round(s) after warm-up`);
-console.log(`peer profiles: ${snapshotLoad.note}`);
-
-// Findings first: it also warms every code path the timed loops take.
-const findings = new Map(tools.map((t) => [t.name, findingsRight(t)]));
-const validWorkloadErrors = new Map(tools.map((t) => [t.name, { singles: errorsOn(t, items.slice(0, 200)), bundle: errorsOn(t, [bundle]) }]));
-
-for (const t of tools) {
-  for (const item of items.slice(0, Math.min(2_000, items.length))) t.validate(item);
-  t.validate(bundle);
-  t.validate(bundle);
-}
-
-const bundleRps = new Map<string, number[]>(tools.map((t) => [t.name, []]));
-const singleRps = new Map<string, number[]>(tools.map((t) => [t.name, []]));
+const rounds: Record<string, unknown>[] = [];
+const profileRounds: Record<string, unknown>[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  // Alternating who goes first keeps GC debt and CPU boost from favouring one tool.
-  const order = round % 2 === 0 ? tools : [...tools].reverse();
-  for (const t of order) bundleRps.get(t.name)?.push(throughput(t, [bundle], bundleEntries, BUNDLE_PASSES));
-  for (const t of order) singleRps.get(t.name)?.push(throughput(t, items, 1, 1));
+  // Alternating who goes first: the machine warms (page cache, CPU clock) for whoever runs later.
+  const order = round % 2 === 0 ? TOOLS : [...TOOLS].reverse();
+  const base: Record<string, Record<string, unknown>> = {};
+  for (const name of order) {
+    const r = await tool(name, 'base', [String(SINGLES), String(BUNDLE_PASSES)]);
+    base[name] = r.events['done'] ?? { error: r.error ?? 'no result' };
+  }
+  const n = (t: ToolName, k: string): number => Number(base[t]?.[k] ?? 0);
+  rounds.push({
+    round: round + 1,
+    ...base,
+    ratio: {
+      singlesOverMedplum: ratio(n('sello', 'singlesPerSecond'), n('medplum', 'singlesPerSecond')),
+      singlesOverFhirJs: ratio(n('sello', 'singlesPerSecond'), n('fhirjs', 'singlesPerSecond')),
+      bundleOverMedplum: ratio(n('sello', 'bundlePerSecond'), n('medplum', 'bundlePerSecond')),
+      bundleOverFhirJs: ratio(n('sello', 'bundlePerSecond'), n('fhirjs', 'bundlePerSecond')),
+    },
+  });
+  const profiles: Record<string, Record<string, unknown>> = {};
+  for (const name of round % 2 === 0 ? (['sello', 'medplum'] as const) : (['medplum', 'sello'] as const)) {
+    const r = await tool(name, 'profiles', [String(PROFILE_SINGLES)], { BENCH_EXCLUDE_PROFILES: JSON.stringify(excluded) });
+    profiles[name] = r.events['done'] ?? { error: r.error ?? 'no result' };
+  }
+  profileRounds.push({
+    round: round + 1,
+    ...profiles,
+    ratio: {
+      overMedplum: ratio(Number(profiles['sello']?.['perSecond']), Number(profiles['medplum']?.['perSecond'])),
+      overMedplumWithoutItsParse: ratio(Number(profiles['sello']?.['perSecond']), Number(profiles['medplum']?.['perSecondWithoutParse'])),
+    },
+  });
+  console.log(`round ${round + 1}: ${JSON.stringify(rounds.at(-1))}\n  profiles: ${JSON.stringify(profileRounds.at(-1))}`);
 }
-const mainMaxRssKb = process.resourceUsage().maxRSS;
 
-// Fresh processes: cold start and each tool's own peak memory.
-const snapshotDir = mkdtempSync(join(tmpdir(), 'sello-bench-'));
-process.once('exit', () => rmSync(snapshotDir, { recursive: true, force: true }));
-const snapshotFile = join(snapshotDir, 'snapshots.json');
-writeFileSync(snapshotFile, JSON.stringify(snapshotLoad.snapshots));
-const cold = async (tool: 'sello' | 'peer'): Promise<ChildResult[]> => {
-  const runs: ChildResult[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) runs.push(await runChild(tool, []));
-  return runs;
-};
-const selloCold = engine.ok ? await cold('sello') : [];
-const peerCold = await cold('peer');
-const selloMemory = engine.ok ? await runChild('sello', [String(SINGLES), String(BUNDLE_PASSES)]) : undefined;
-const peerMemory = await runChild('peer', [String(SINGLES), String(BUNDLE_PASSES), snapshotFile]);
+// --- cold start: the library's first result, and the CLI with a profile spawn to exit ------------------------------
 
-const coldSummary = (runs: ChildResult[]) => {
-  const ok = runs.filter((r) => r.first);
-  if (ok.length === 0) return { error: runs.map((r) => r.error ?? r.unavailable).join('; ') || 'not run' };
-  return {
-    runs: ok.length,
-    sinceProcessStartMs: median(ok.map((r) => r.first?.sinceProcessStartMs ?? 0)),
-    loadAndFirstMs: median(ok.map((r) => r.first?.loadAndFirstMs ?? 0)),
-    spawnToFirstResultMs: median(ok.map((r) => r.first?.wallMs ?? 0)),
+const PACIENTE = 'test/fixtures/fhir/pe-ris/valid/paciente-dni.json';
+const PACIENTE_PE = 'https://www.gob.pe/minsa/RENHICE/fhir/StructureDefinition/PacientePe';
+const cold: Record<string, unknown> = {};
+for (const name of TOOLS) {
+  const runs = [];
+  for (let i = 0; i < COLD_RUNS; i++) runs.push((await tool(name, 'cold')).events['first'] ?? {});
+  cold[name] = {
+    profile: name === 'sello' ? PACIENTE_PE : 'none (base R4)',
+    sinceProcessStartMs: Math.round(median(runs.map((r) => Number(r['sinceProcessStartMs'])))),
+    loadAndFirstMs: Math.round(median(runs.map((r) => Number(r['loadAndFirstMs'])))),
   };
-};
+}
+const cliRuns: number[] = [];
+for (let i = 0; i < COLD_RUNS; i++) cliRuns.push((await runChild([join(REPO_ROOT, 'bin/sello.mjs'), 'validate', '--profile', PACIENTE_PE, PACIENTE])).wallMs);
+const cliCold = { command: `sello validate --profile ${PACIENTE_PE} ${PACIENTE}`, spawnToExitMs: Math.round(median(cliRuns)), runsMs: cliRuns.map(Math.round), targetMs: 1000 };
 
-const toolResult = (t: Tool | undefined, memory: ChildResult | undefined, coldRuns: ChildResult[]) =>
-  t === undefined
-    ? null
-    : {
-        name: t.name,
-        bundleResourcesPerSecond: median(bundleRps.get(t.name) ?? []),
-        singleResourcesPerSecond: median(singleRps.get(t.name) ?? []),
-        bundleRounds: bundleRps.get(t.name),
-        singleRounds: singleRps.get(t.name),
-        coldStart: coldSummary(coldRuns),
-        memory: memory?.done ? { maxRssMb: memory.done.maxRssKb / 1024, heapPeakMb: memory.done.heapPeakBytes / 1024 / 1024 } : { error: memory?.error ?? memory?.unavailable ?? 'not run' },
-        errorsOnValidWorkload: validWorkloadErrors.get(t.name),
-        findingsRight: findings.get(t.name),
-      };
+// --- summary -------------------------------------------------------------------------------------------------------
 
-const selloResult = toolResult(sello, selloMemory, selloCold);
-const peerResult = toolResult(peer, peerMemory, peerCold);
-const peerBaseResult = {
-  name: peerBase.name,
-  bundleResourcesPerSecond: median(bundleRps.get(peerBase.name) ?? []),
-  singleResourcesPerSecond: median(singleRps.get(peerBase.name) ?? []),
-  findingsRight: findings.get(peerBase.name),
-};
-const ratio =
-  selloResult && peerResult
-    ? {
-        bundle: selloResult.bundleResourcesPerSecond / peerResult.bundleResourcesPerSecond,
-        singles: selloResult.singleResourcesPerSecond / peerResult.singleResourcesPerSecond,
-        bundleVsPeerBaseOnly: selloResult.bundleResourcesPerSecond / peerBaseResult.bundleResourcesPerSecond,
-        singlesVsPeerBaseOnly: selloResult.singleResourcesPerSecond / peerBaseResult.singleResourcesPerSecond,
-      }
-    : null;
-
+const med = (k: string, src = rounds): number => median(src.map((r) => Number((r['ratio'] as Record<string, number>)[k])));
+const perTool = (t: ToolName, k: string): number => Math.round(median(rounds.map((r) => Number((r[t] as Record<string, unknown>)?.[k] ?? 0))));
+const headline = Object.fromEntries(
+  TOOLS.map((t) => [t, { singlesPerSecond: perTool(t, 'singlesPerSecond'), bundlePerSecond: perTool(t, 'bundlePerSecond'), maxRssMb: perTool(t, 'maxRssMb'), threads: 1 }]),
+);
 const results = {
   generatedAt: new Date().toISOString(),
   commit: gitCommit(),
   quick,
   environment: { node: process.version, platform: `${process.platform} ${process.arch}`, cpu: cpus()[0]?.model, cpus: cpus().length, totalMemoryMb: Math.round(totalmem() / 1024 / 1024) },
-  workloads: { bundleEntries, bundlePasses: BUNDLE_PASSES, singles: items.length, rounds: ROUNDS, coldRuns: COLD_RUNS },
-  peerProfiles: snapshotLoad.note,
-  selloAvailable: engine.ok,
-  selloUnavailableReason: engine.ok ? undefined : engine.reason,
-  sello: selloResult,
-  peer: peerResult,
-  peerBaseOnly: peerBaseResult,
-  ratioSelloOverPeer: ratio,
+  workloads: { singles: SINGLES, bundleEntries: 1000, bundlePasses: BUNDLE_PASSES, profileSingles: PROFILE_SINGLES, rounds: ROUNDS, coldRuns: COLD_RUNS },
+  headline: { what: 'base R4 (meta.profile stripped), each tool in its own process, median of the rounds', ...headline },
+  ratios: {
+    singlesOverMedplum: med('singlesOverMedplum'),
+    singlesOverFhirJs: med('singlesOverFhirJs'),
+    bundleOverMedplum: med('bundleOverMedplum'),
+    bundleOverFhirJs: med('bundleOverFhirJs'),
+    profilesOverMedplum: med('overMedplum', profileRounds),
+    profilesOverMedplumWithoutItsParse: med('overMedplumWithoutItsParse', profileRounds),
+  },
+  rounds,
+  profileRuns: { peerProfiles: snapshotLoad.note, excludedProfiles: excluded, rounds: profileRounds },
+  coldStart: { library: cold, cli: cliCold },
+  findingsRight: findings,
   targetRatio: TARGET_RATIO,
-  targetMet: ratio ? ratio.bundle >= TARGET_RATIO && ratio.singles >= TARGET_RATIO : null,
-  mainProcessMaxRssMb: mainMaxRssKb / 1024,
 };
 writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 
-// ---------------------------------------------------------------------------------------------
-// Table
-
-const fmt = (n: number | undefined, digits = 0): string => (n === undefined || !Number.isFinite(n) ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-const rows: [string, string, string, string][] = [];
-const cell = (r: typeof selloResult, f: (x: NonNullable<typeof selloResult>) => string): string => (r ? f(r) : 'n/a (engine missing)');
-const coldCell = (r: NonNullable<typeof selloResult>): string =>
-  'error' in r.coldStart ? `error: ${r.coldStart.error}` : `${fmt(r.coldStart.sinceProcessStartMs)} ms (load+first ${fmt(r.coldStart.loadAndFirstMs)} ms)`;
-const memCell = (r: NonNullable<typeof selloResult>): string => ('error' in r.memory ? `error: ${r.memory.error}` : `${fmt(r.memory.maxRssMb)} MB RSS, heap ${fmt(r.memory.heapPeakMb)} MB`);
-const fr = (r: NonNullable<typeof selloResult>): string => {
-  const f = r.findingsRight;
-  return f ? `${f.reported}/${f.defects}` : '—';
-};
-rows.push([
-  'Bundle (1,000 entries), resources/s',
-  cell(selloResult, (r) => fmt(r.bundleResourcesPerSecond)),
-  cell(peerResult, (r) => fmt(r.bundleResourcesPerSecond)),
-  ratio ? `${fmt(ratio.bundle, 1)}×` : '—',
-]);
-rows.push([
-  `${fmt(items.length)} single resources, resources/s`,
-  cell(selloResult, (r) => fmt(r.singleResourcesPerSecond)),
-  cell(peerResult, (r) => fmt(r.singleResourcesPerSecond)),
-  ratio ? `${fmt(ratio.singles, 1)}×` : '—',
-]);
-rows.push([
-  '  peer on base R4 only (no profile), resources/s',
-  '',
-  `bundle ${fmt(peerBaseResult.bundleResourcesPerSecond)}, singles ${fmt(peerBaseResult.singleResourcesPerSecond)}`,
-  ratio ? `${fmt(ratio.bundleVsPeerBaseOnly, 1)}× / ${fmt(ratio.singlesVsPeerBaseOnly, 1)}×` : '—',
-]);
-rows.push(['cold start to first result (fresh process)', cell(selloResult, coldCell), cell(peerResult, coldCell), '']);
-rows.push(['peak memory (own child process)', cell(selloResult, memCell), cell(peerResult, memCell), '']);
-rows.push(['planted defects reported (location+severity)', cell(selloResult, fr), cell(peerResult, fr), '']);
-rows.push(['  … with Sello rule id too', cell(selloResult, (r) => `${r.findingsRight?.reportedWithRuleId ?? 0}/${r.findingsRight?.defects ?? 0}`), 'n/a', '']);
-rows.push([
-  'valid corpus files with an error',
-  cell(selloResult, (r) => `${r.findingsRight?.falsePositiveFiles ?? 0}/${r.findingsRight?.validFiles ?? 0}`),
-  cell(peerResult, (r) => `${r.findingsRight?.falsePositiveFiles ?? 0}/${r.findingsRight?.validFiles ?? 0}`),
-  '',
-]);
-const header: [string, string, string, string] = ['', 'Sello', 'peer (Medplum)', 'Sello/peer'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-console.log(`\n${line(header)}\n| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
-for (const r of rows) console.log(line(r));
-if (ratio) {
-  console.log(`\ntarget Sello/peer ≥ ${TARGET_RATIO}×: ${results.targetMet ? 'met' : 'NOT met'} (bundle ${fmt(ratio.bundle, 1)}×, singles ${fmt(ratio.singles, 1)}×)`);
-}
-for (const t of tools.filter((x) => x !== peerBase)) {
-  const f = findings.get(t.name);
-  if (f && f.missed.length) console.log(`\n${t.name} missed ${f.missed.length}:\n  ${f.missed.join('\n  ')}`);
-  if (f && f.falsePositives.length) console.log(`${t.name} reports errors on valid files:\n  ${f.falsePositives.join('\n  ')}`);
-}
-console.log(`\nwrote ${RESULTS}`);
+const fmt = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const fr = (f: FindingsRight): string => `${f.reported}/${f.defects} (valid files with an error ${f.falsePositiveFiles}/${f.validFiles})`;
+console.log(`
+base R4, own process each, median of ${ROUNDS} rounds (1 thread each):
+  singles resources/s  Sello ${fmt(headline.sello?.singlesPerSecond ?? 0)} · Medplum ${fmt(headline.medplum?.singlesPerSecond ?? 0)} · FHIR.js ${fmt(headline.fhirjs?.singlesPerSecond ?? 0)}
+  bundle  resources/s  Sello ${fmt(headline.sello?.bundlePerSecond ?? 0)} · Medplum ${fmt(headline.medplum?.bundlePerSecond ?? 0)} · FHIR.js ${fmt(headline.fhirjs?.bundlePerSecond ?? 0)}
+  ratios per round     singles/Medplum ${rounds.map((r) => (r['ratio'] as Record<string, number>)['singlesOverMedplum']).join(' ')} · singles/FHIR.js ${rounds.map((r) => (r['ratio'] as Record<string, number>)['singlesOverFhirJs']).join(' ')}
+                       bundle/Medplum ${rounds.map((r) => (r['ratio'] as Record<string, number>)['bundleOverMedplum']).join(' ')} · bundle/FHIR.js ${rounds.map((r) => (r['ratio'] as Record<string, number>)['bundleOverFhirJs']).join(' ')}
+  peak RSS MB          Sello ${headline.sello?.maxRssMb} · Medplum ${headline.medplum?.maxRssMb} · FHIR.js ${headline.fhirjs?.maxRssMb}
+profiles (left out: ${excluded.join(', ') || 'none'}): Sello/Medplum ${results.ratios.profilesOverMedplum}× (without Medplum's per-call parse ${results.ratios.profilesOverMedplumWithoutItsParse}×)
+cold start: library Sello ${JSON.stringify(cold['sello'])}; CLI ${cliCold.command}: ${cliCold.spawnToExitMs} ms spawn to exit
+findings right: Sello ${fr(findings.sello)} · Medplum ${fr(findings.medplum)} · base R4: Sello ${fr(findings.selloBaseR4)} · Medplum ${fr(findings.medplumBaseR4)} · FHIR.js ${fr(findings.fhirjsBaseR4)}
+target Sello/Medplum ≥ ${TARGET_RATIO}× (base R4): ${results.ratios.singlesOverMedplum >= TARGET_RATIO && results.ratios.bundleOverMedplum >= TARGET_RATIO ? 'met' : 'NOT met'}
+wrote ${RESULTS}`);
