@@ -67,7 +67,7 @@ test('readTar refuses a truncated or non-tar archive instead of returning garbag
   assert.throws(() => readTar(header), /truncated/);
 });
 
-test('sello validate --ig: exit 3 with the profile broken, 0 when it holds, 4 for an unusable IG', () => {
+test('sello validate --ig: exit 3 with the profile broken, 0 when it holds, 4 for an unusable IG; --examples and --validate-references', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, ['bin/sello.mjs', 'validate', ...args], { cwd: ROOT, encoding: 'utf8' });
   const broken = run('--ig', FIXTURES + 'ig.tgz', FIXTURES + 'patient-no-birthdate.json');
   assert.equal(broken.status, 3, broken.stdout + broken.stderr);
@@ -77,4 +77,13 @@ test('sello validate --ig: exit 3 with the profile broken, 0 when it holds, 4 fo
   const bad = run('--ig', FIXTURES + 'ig-broken', FIXTURES + 'patient-with-birthdate.json');
   assert.equal(bad.status, 4, bad.stdout + bad.stderr);
   assert.match(bad.stderr, /--ig: .*StructureDefinition-truncated\.json is not JSON/);
+  // the other FHIR options reach the validator: an example URL passes by default and fails under --examples reject
+  const example = FIXTURES + 'corpus/dr-example-org.json';
+  assert.equal(run(example).status, 0);
+  const rejected = run('--examples', 'reject', example);
+  assert.equal(rejected.status, 3, rejected.stdout + rejected.stderr);
+  assert.match(rejected.stdout, /FHIR-EXAMPLE-URL/);
+  const unresolved = run('--validate-references', FIXTURES + 'corpus/parameters-reference-bad.json');
+  assert.equal(unresolved.status, 3, unresolved.stdout + unresolved.stderr);
+  assert.match(unresolved.stdout, /Unable to resolve resource with reference 'Patient\/2'/);
 });
