@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CONFORMANCE_RULE as R } from '../../../src/fhir/validator/conformance/rule-ids.ts';
 import { RULE } from '../../../src/fhir/validator/messages.ts';
-import { at, errors, show, validate } from '../core/helpers.ts';
+import { at, errors, show, validate, validator } from '../core/helpers.ts';
 
 const PARAMETER = 'http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter';
 const EXPRESSION = 'http://hl7.org/fhir/StructureDefinition/cqf-expression';
@@ -34,8 +34,40 @@ test('a filter value fits its operator and a boolean property', () => {
   assert.deepEqual(at(validate(filter('notSelectable', '=', '1')), R.valueSetFilter), ['ValueSet.compose.include[0].filter[0]']);
   assert.deepEqual(at(validate(filter('anything', 'exists', 'yes')), R.valueSetFilter), ['ValueSet.compose.include[0].filter[0]']);
   assert.deepEqual(at(validate(filter('anything', '=', 'yes')), R.valueSetFilter), []);
-  // SNOMED CT has its own property rules in the reference: nothing is assumed about them
-  assert.deepEqual(at(validate(vs({ system: 'http://snomed.info/sct', filter: [{ property: 'inactive', op: '=', value: '1' }] })), R.valueSetFilter), []);
+  // LOINC has its own property rules in the reference: nothing is assumed about them; SNOMED CT's inactive is boolean
+  assert.deepEqual(at(validate(vs({ system: 'http://loinc.org', filter: [{ property: 'notSelectable', op: '=', value: '1' }] })), R.valueSetFilter), []);
+  assert.deepEqual(at(validate(vs({ system: 'http://snomed.info/sct', filter: [{ property: 'inactive', op: 'in', value: 'true,1' }] })), R.valueSetFilter).length, 1);
+  assert.deepEqual(at(validate(filter('effectiveDate', '=', 'ge2020-01-01')), R.valueSetFilter), []);
+  assert.deepEqual(at(validate(filter('effectiveDate', '=', '01/01/2020')), R.valueSetFilter).length, 1);
+  assert.deepEqual(at(validate(filter('anything', 'regex', '[')), R.valueSetFilter), []);
+});
+
+test('a filter on a property the code system declares takes a value of its type', () => {
+  const cs = {
+    resourceType: 'CodeSystem',
+    url: 'http://example.org/CodeSystem/typed',
+    status: 'active',
+    content: 'complete',
+    property: [
+      { code: 'rank', type: 'integer' },
+      { code: 'related', type: 'Coding' },
+      { code: 'note', type: 'string' },
+    ],
+    concept: [{ code: 'a' }],
+  };
+  validator().registry.add(cs);
+  const filter = (property: string, value: string) => validate(vs({ system: cs.url, filter: [{ property, op: '=', value }] }));
+  assert.deepEqual(at(filter('rank', 'gt3'), R.valueSetFilter), []);
+  assert.deepEqual(at(filter('rank', 'three'), R.valueSetFilter).length, 1);
+  assert.deepEqual(at(filter('related', 'http://example.org/cs#a'), R.valueSetFilter), []);
+  assert.equal(filter('related', 'a').find((f) => f.ruleId === R.valueSetFilter)?.severity, 'error');
+  assert.equal(filter('related', 'http://example.org/cs|a').find((f) => f.ruleId === R.valueSetFilter)?.severity, 'warning');
+  assert.deepEqual(at(filter('note', 'anything at all'), R.valueSetFilter), []);
+  // codes of a code system known here with all its concepts
+  assert.deepEqual(at(filter('concept', 'a'), R.valueSetFilter), []);
+  assert.equal(filter('concept', 'zz').find((f) => f.ruleId === R.valueSetFilter)?.severity, 'error');
+  assert.equal(filter('related', `${cs.url}#zz`).find((f) => f.ruleId === R.valueSetFilter)?.severity, 'error');
+  assert.deepEqual(at(validate(vs({ system: 'http://example.org/unknown', filter: [{ property: 'concept', op: 'is-a', value: 'zz' }] })), R.valueSetFilter), []);
 });
 
 test('a parameterised filter is FHIRPath over declared parameters, each used', () => {

@@ -10,20 +10,9 @@ import { isObject } from '../json.ts';
 import { RULE } from '../messages.ts';
 import type { ResourceScope } from '../scope.ts';
 import { CQF_EXPRESSION, fhirpathParser, STANDARD_VARIABLES, VALUESET_PARAMETER } from '../support.ts';
+import { checkFilterValue } from './filter-values.ts';
 import { list, report, str } from './report.ts';
 import { CONFORMANCE_RULE as R } from './rule-ids.ts';
-
-/** Systems the reference checks with their own property rules (SNOMED CT, LOINC, RxNorm, UCUM, CPT, BCP-47). */
-const OWN_RULES = new Set([
-  'http://snomed.info/sct',
-  'http://loinc.org',
-  'http://www.nlm.nih.gov/research/umls/rxnorm',
-  'http://unitsofmeasure.org',
-  'http://www.ama-assn.org/go/cpt',
-  'urn:ietf:bcp:47',
-]);
-/** The standard concept properties of boolean type (R4 codesystem.html#defined-props). */
-const BOOLEAN_PROPERTIES = new Set(['inactive', 'notSelectable']);
 
 interface Parameter {
   name: string;
@@ -127,31 +116,7 @@ function checkFilter(sv: ValidatorContext, scope: ResourceScope, f: Record<strin
     );
   }
   for (const e of expressions) checkExpression(scope, e.expression, e.path, parameters);
-  if (value === undefined || typeof f.property !== 'string') return;
-  const op = str(f.op);
-  const values = op === 'in' || op === 'not-in' ? value.split(',') : [value];
-  if (op !== 'exists' && !(system && isBooleanProperty(sv, system, f.property))) return;
-  for (const v of values) {
-    if (v === 'true' || v === 'false') continue;
-    report(
-      scope,
-      R.valueSetFilter,
-      'error',
-      'invalid',
-      path,
-      `The value for a filter based on property '${f.property}' must be either 'true' or 'false', not '${v}'`,
-      `El valor de un filtro sobre la propiedad '${f.property}' debe ser 'true' o 'false', no '${v}'`,
-    );
-  }
-}
-
-/** A property of boolean type: as the code system (if known) declares it, else a standard boolean property. */
-function isBooleanProperty(sv: ValidatorContext, system: string, property: string): boolean {
-  if (OWN_RULES.has(system)) return false;
-  const cs = sv.registry.codeSystem(system) as Record<string, unknown> | undefined;
-  const declared = list(cs?.property).find((p) => isObject(p) && p.code === property) as Record<string, unknown> | undefined;
-  if (declared && typeof declared.type === 'string') return declared.type === 'boolean';
-  return BOOLEAN_PROPERTIES.has(property);
+  checkFilterValue(sv, scope, f, system, path);
 }
 
 function checkExpression(scope: ResourceScope, x: Record<string, unknown>, path: string, parameters: Parameter[]): void {
