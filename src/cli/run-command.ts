@@ -17,6 +17,7 @@ import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import type { OutputFilter } from '../report/output-filter.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
 import { type RunConfig, worldParametersOf } from '../run/run-config.ts';
+import { chooseWorkers, readTimings, recordTiming, type Timings } from '../run/worker-count.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
 import { withFilteredOutput } from '../util/filtered-output.ts';
 import { filterStrings, MIN_SECRET_LENGTH, secretScrubber } from '../util/secret-scrubber.ts';
@@ -63,6 +64,7 @@ interface ProgramOutcome {
  * `reports/latest` points at the newest run directory either way.
  */
 export async function runCommand(options: RunOptions): Promise<number> {
+  startedAfterMs ??= performance.now();
   // A program folder given by path must be loaded before the target file, whose `program` it may name.
   const chosen = await chosenProgram(options.program);
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
@@ -118,10 +120,12 @@ async function runWithTarget(options: RunOptions, chosen: ProgramDefinition | un
   const seed = options.seed ?? runId;
   const single = runs.length === 1;
 
+  // What each program's scenarios took in earlier runs here: --parallel is the most workers a program gets (worker-count.ts).
+  const timings = await readTimings(reportsDir);
   const outcomes: ProgramOutcome[] = [];
   for (const run of runs) {
     const outDir = single ? runDir : join(runDir, run.program.id);
-    outcomes.push(await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single, outputFilter }));
+    outcomes.push(await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single, outputFilter, reportsDir, timings }));
   }
   if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey, outputFilter);
   await pointLatest(reportsDir, runId);
@@ -152,7 +156,12 @@ interface ProgramContext {
   signingKey: SigningKey;
   single: boolean;
   outputFilter: OutputFilter | undefined;
+  reportsDir: string;
+  timings: Timings;
 }
+
+/** How long this process took to reach the run command (Node, tsx, the CLI's modules): what a worker's start repeats. */
+let startedAfterMs: number | undefined;
 
 /** Inside the run directory, where the journals spill; never there when the directory is hashed. */
 const JOURNAL_SPILL_DIR = '.journal-spill';
@@ -198,12 +207,20 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   }
   await mkdir(ctx.outDir, { recursive: true });
   if (!options.quiet && !ctx.single) console.log(`\n== ${program.id}: ${program.title}`);
+  const loading = performance.now();
   const support = await loadSupport(runConfiguration, environment);
   if ((support as unknown as { World?: unknown }).World !== SelloWorld) {
     throw new ConfigurationError(`${program.stepsGlob} does not install Sello's support: add steps/sello.ts calling installSelloSupport()`);
   }
+  // A worker boots as this process did (Node, tsx, the CLI) and loads the same steps: that much before its first scenario.
+  const bootSeconds = (performance.now() - loading + (startedAfterMs ?? 0)) / 1000;
+  const { workers, reason } = chooseWorkers(ctx.parallel, ctx.timings[program.id], bootSeconds);
+  if (reason) console.log(`--parallel ${ctx.parallel}: ${program.id} ${reason}`);
+  const runStarted = performance.now();
   try {
-    await runCucumber({ ...runConfiguration, support }, environment);
+    await runCucumber({ ...runConfiguration, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 }, support }, environment);
+    // Only a run that went to its end says what the suite takes.
+    await recordTiming(ctx.reportsDir, program.id, workers, (performance.now() - runStarted) / 1000);
   } finally {
     // Every worker removed its own spills in AfterAll; what a worker that died left behind goes before the signing.
     await rm(runConfig.spillDir!, { recursive: true, force: true });

@@ -1,0 +1,101 @@
+/**
+ * How many cucumber workers a program's run takes. `--parallel N` is an upper bound, not an order: each worker is a
+ * process of its own that boots Node, loads the program's steps and starts its reference mocks before its first
+ * scenario, so a suite that runs in less than that in one process is slower split (mx-pgs: 1.4 s of scenarios, 1.3 s
+ * to boot a worker). What a suite takes is only known once it ran: every run records, in the reports directory, how
+ * long each program's scenarios took with how many workers (`.sello-timings.json`, not part of any run directory),
+ * and the next run takes the worker count that was — or, from the one-process time and the boot this run measures,
+ * would be — quickest. With nothing recorded for the program, the count asked is taken (and recorded).
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const TIMINGS_FILE = '.sello-timings.json';
+
+/** Seconds a program's scenarios took in its last runs (cucumber's whole run, workers' boot included), by worker count. */
+export type ProgramTimings = Record<string, number[]>;
+/**
+ * Runs remembered per worker count. Their quickest is what the suite takes: on a shared machine other processes only
+ * ever add to a run's time, so one slow run must not flip the choice.
+ */
+export const TIMINGS_KEPT = 5;
+export type Timings = Record<string, ProgramTimings>;
+
+export interface WorkerChoice {
+  workers: number;
+  /** Why fewer workers than asked, for the output; absent when the count asked is taken. */
+  reason?: string;
+}
+
+/**
+ * A parallel run has to beat the one-process time by this share to be chosen over it: a measure on a shared machine
+ * moves by that much from one run to the next, and one process is the cheaper bet.
+ */
+const MARGIN = 0.9;
+
+const seconds = (s: number): string => `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+
+/**
+ * The worker count for `requested`, from what the program's earlier runs took (`history`) and what starting one
+ * worker costs now (`bootSeconds`: this process's own start and the loading of the program's steps, which each worker
+ * repeats).
+ */
+export function chooseWorkers(requested: number, history: ProgramTimings | undefined, bootSeconds: number): WorkerChoice {
+  if (requested <= 1) return { workers: 1 };
+  const quickest = (w: number): number | undefined => {
+    const runs = history?.[String(w)];
+    return Array.isArray(runs) && runs.length > 0 ? Math.min(...runs) : undefined;
+  };
+  const serial = quickest(1);
+  // Nothing known of the program in one process: nothing says the count asked is too many.
+  if (serial === undefined) return { workers: requested };
+  let best = 1;
+  let bestSeconds = serial;
+  let measured = true;
+  for (let w = 2; w <= requested; w++) {
+    const recorded = quickest(w);
+    const estimate = recorded ?? serial / w + bootSeconds;
+    if (estimate < bestSeconds * MARGIN) {
+      best = w;
+      bestSeconds = estimate;
+      measured = recorded !== undefined;
+    }
+  }
+  if (best === requested) return { workers: best };
+  const asked = quickest(requested);
+  const why =
+    asked !== undefined
+      ? `its scenarios took ${seconds(asked)} at best with ${requested} workers, ${seconds(bestSeconds)} ${best === 1 ? 'in one process' : `with ${best}`}`
+      : `its scenarios take ${seconds(serial)} in one process, and a worker takes about ${seconds(bootSeconds)} to start`;
+  return {
+    workers: best,
+    reason: `${best === 1 ? 'runs in one process' : `runs on ${best} workers`}, not ${requested}: ${why}${measured ? '' : ' (estimated)'} (${TIMINGS_FILE})`,
+  };
+}
+
+export async function readTimings(reportsDir: string): Promise<Timings> {
+  try {
+    const parsed = JSON.parse(await readFile(join(reportsDir, TIMINGS_FILE), 'utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Timings) : {};
+  } catch {
+    // None yet, or not ours to trust: the run goes as asked and writes a new one.
+    return {};
+  }
+}
+
+/** Records what a program's scenarios took with `workers` workers; the file is rewritten whole, atomically. */
+export async function recordTiming(reportsDir: string, program: string, workers: number, took: number): Promise<void> {
+  const timings = await readTimings(reportsDir);
+  const entry = typeof timings[program] === 'object' && timings[program] !== null ? timings[program] : {};
+  const runs = Array.isArray(entry[String(workers)]) ? entry[String(workers)]!.filter((x) => typeof x === 'number') : [];
+  entry[String(workers)] = [...runs, Math.round(took * 100) / 100].slice(-TIMINGS_KEPT);
+  timings[program] = entry;
+  const file = join(reportsDir, TIMINGS_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, `${JSON.stringify(timings, null, 2)}\n`);
+    await rename(temp, file);
+  } catch {
+    // A timing not written costs the next run its choice, never this run its report.
+  }
+}
