@@ -28,6 +28,15 @@ test('include.system is an absolute URI without a |version', () => {
   assert.equal(trailing.find((f) => f.ruleId === R.valueSetIncludeVersion)?.severity, 'warning', show(trailing));
 });
 
+test('listed concepts are codes of a complete code system known here', () => {
+  const status = 'http://hl7.org/fhir/observation-status';
+  assert.deepEqual(at(validate(vs({ system: status, concept: [{ code: 'final' }] })), R.valueSetIncludeConcept), []);
+  assert.deepEqual(at(validate(vs({ system: status, concept: [{ code: 'final' }, { code: 'finished' }] })), R.valueSetIncludeConcept), ['ValueSet.compose.include[0].concept[1]']);
+  // a system Sello does not hold, or another version of it, is left to a terminology server
+  assert.deepEqual(at(validate(vs({ system: 'http://example.org/cs', concept: [{ code: 'finished' }] })), R.valueSetIncludeConcept), []);
+  assert.deepEqual(at(validate(vs({ system: status, version: '5.0.0', concept: [{ code: 'finished' }] })), R.valueSetIncludeConcept), []);
+});
+
 test('a filter value fits its operator and a boolean property', () => {
   const filter = (property: string, op: string, value: string) => vs({ system: 'http://example.org/cs', filter: [{ property, op, value }] });
   assert.deepEqual(at(validate(filter('notSelectable', '=', 'true')), R.valueSetFilter), []);

@@ -55,7 +55,7 @@ function propertyRule(sv: ValidatorContext, system: string | undefined, property
 const indexes = new WeakMap<object, CodeSystemIndex>();
 
 /** Whether a code is in a code system known here with all its concepts; undefined when that cannot be told. */
-function hasCode(sv: ValidatorContext, system: string, code: string): boolean | undefined {
+export function hasCode(sv: ValidatorContext, system: string, code: string): boolean | undefined {
   const cs = sv.registry.codeSystem(system);
   if (!cs || cs.content !== 'complete') return undefined;
   let index = indexes.get(cs);

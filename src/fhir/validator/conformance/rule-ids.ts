@@ -22,6 +22,8 @@ export const CONFORMANCE_RULE = {
   valueSetIncludeSystem: 'FHIR-VALUESET-INCLUDE-SYSTEM',
   /** include.system written `url|version` (VALUESET_REFERENCE_INVALID_TYPE_NO_VERSION_0..3). */
   valueSetIncludeVersion: 'FHIR-VALUESET-INCLUDE-VERSION',
+  /** include.concept codes exist in their (locally known, complete) code system (VALUESET_INCLUDE_INVALID_CONCEPT_CODE). */
+  valueSetIncludeConcept: 'FHIR-VALUESET-INCLUDE-CONCEPT',
   /** A filter's value: an `exists` value that is not a boolean, a value and an expression at once (VALUESET_BAD_FILTER_*). */
   valueSetFilter: 'FHIR-VALUESET-FILTER',
   /** The language of a filter value expression must be text/fhirpath (VALUESET_BAD_FILTER_EXPR_LANG). */

@@ -10,7 +10,7 @@ import { isObject } from '../json.ts';
 import { RULE } from '../messages.ts';
 import type { ResourceScope } from '../scope.ts';
 import { CQF_EXPRESSION, fhirpathParser, STANDARD_VARIABLES, VALUESET_PARAMETER } from '../support.ts';
-import { checkFilterValue } from './filter-values.ts';
+import { checkFilterValue, hasCode } from './filter-values.ts';
 import { list, report, str } from './report.ts';
 import { CONFORMANCE_RULE as R } from './rule-ids.ts';
 
@@ -90,8 +90,27 @@ function checkInclude(sv: ValidatorContext, scope: ResourceScope, inc: Record<st
         : 'ValueSet.compose.include.system debe ser una URI absoluta',
     );
   }
+  if (system !== undefined) checkConcepts(sv, scope, inc, system, version, path);
   list(inc.filter).forEach((f, j) => {
     if (isObject(f)) checkFilter(sv, scope, f, system, `${path}.filter[${j}]`, parameters);
+  });
+}
+
+/** Listed concepts are codes of their system, where that code system is known here with all its concepts (and the version asked). */
+function checkConcepts(sv: ValidatorContext, scope: ResourceScope, inc: Record<string, unknown>, system: string, version: string | undefined, path: string): void {
+  if (version !== undefined && sv.registry.codeSystem(system)?.version !== version) return;
+  list(inc.concept).forEach((c, k) => {
+    const code = isObject(c) ? str(c.code) : undefined;
+    if (code === undefined || hasCode(sv, system, code) !== false) return;
+    report(
+      scope,
+      R.valueSetIncludeConcept,
+      'error',
+      'business-rule',
+      `${path}.concept[${k}]`,
+      `The code '${code}' is not valid in the system ${system} (Unknown code '${code}' in the CodeSystem '${system}')`,
+      `El código '${code}' no es válido en el sistema ${system}`,
+    );
   });
 }
 
