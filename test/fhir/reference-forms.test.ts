@@ -193,3 +193,22 @@ test('contained resources have distinct ids, and a canonical resource’s own ur
   assert.ok(errors(holder('vs1')).some((f) => f.message.en.includes('in contained resources must be absolute')));
   assert.deepEqual(errors(holder('http://sello.test/fhir/ValueSet/inner')), []);
 });
+
+test('a chain of 3,000 profiled targets is judged without exhausting the stack', () => {
+  const n = 3000;
+  const entries: [string, unknown][] = [];
+  for (let i = 0; i < n; i++) {
+    entries.push([
+      `http://x.org/fhir/Patient/p${i}`,
+      {
+        resourceType: 'Patient',
+        id: `p${i}`,
+        text: narrative,
+        meta: { profile: [LINKED_PROFILE] },
+        birthDate: '1970-01-01',
+        link: [{ other: { reference: `Patient/p${(i + 1) % n}` }, type: 'seealso' }],
+      },
+    ]);
+  }
+  assert.deepEqual(errors(collection(entries)), []);
+});

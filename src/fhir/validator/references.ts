@@ -54,6 +54,13 @@ function inParameters(ref: string, scope: ResourceScope): Record<string, unknown
 
 /** Profiles being checked right now, per node: a reference cycle between profiled targets is taken as conforming. */
 const checking = new WeakMap<object, Set<string>>();
+/**
+ * Checking a target walks its own references, whose targets are checked in turn: a long chain of profiled targets
+ * would recurse as deep as the chain. Past this depth the targets further along are not checked (each is still
+ * validated as an entry of its own), so no input can exhaust the stack.
+ */
+const MAX_TARGET_DEPTH = 16;
+let targetDepth = 0;
 
 /** Reference_REF_CantMatchChoice: the target must conform to one of the element's profiles for its type. */
 function checkTargetProfiles(sv: ValidatorContext, type: CType | undefined, ref: string, target: Target, targetType: string, path: string, scope: ResourceScope): void {
@@ -65,7 +72,7 @@ function checkTargetProfiles(sv: ValidatorContext, type: CType | undefined, ref:
     const sd = sv.definition(p);
     if (sd?.type === targetType) candidates.push(p);
   }
-  if (candidates.length === 0) return;
+  if (candidates.length === 0 || targetDepth >= MAX_TARGET_DEPTH) return;
   let busy = checking.get(target.resource);
   if (!busy) checking.set(target.resource, (busy = new Set()));
   const from = { ...scope, fullUrl: target.fullUrl };
@@ -73,9 +80,11 @@ function checkTargetProfiles(sv: ValidatorContext, type: CType | undefined, ref:
   for (const p of candidates) {
     if (busy.has(p)) return;
     busy.add(p);
+    targetDepth++;
     try {
       ok = conforms(sv, target.resource, p, from);
     } finally {
+      targetDepth--;
       busy.delete(p);
     }
     if (ok) return;
