@@ -11,7 +11,7 @@ Característica: La institución receptora exporta su cohorte como lo dice la Bu
     Y un paciente "Saúl" de IMSS que el padrón no conoce
     Y que "Dora" consintió la transferencia a <institución>
     Y que "Saúl" consintió la transferencia a <institución>
-    Y que IMSS responderá 202 con Retry-After de 1 segundo dos veces antes del manifiesto
+    Y que IMSS responderá 202 con Retry-After de 1 segundo una vez antes del manifiesto
     Cuando Sello pide a <institución> exportar su cohorte de IMSS
     Entonces <institución> inició la exportación con Accept application/fhir+json y Prefer respond-async
     Y <institución> esperó al menos Retry-After entre dos consultas
@@ -49,7 +49,7 @@ Característica: La institución receptora exporta su cohorte como lo dice la Bu
   Esquema del escenario: la institución receptora cancela con DELETE cuando se le pide
     Dado un paciente "Iris" de IMSS con 9 años de historial
     Y que "Iris" consintió la transferencia a <institución>
-    Y que IMSS responderá 202 con Retry-After de 1 segundo dos veces antes del manifiesto
+    Y que IMSS responderá 202 con Retry-After de 1 segundo una vez antes del manifiesto
     Cuando Sello pide a <institución> exportar su cohorte de IMSS y cancelarla
     Entonces <institución> canceló la exportación con DELETE y no consultó más
 

@@ -17,6 +17,27 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d
 /** Jobs kept at once; past it the oldest go (a receiver reads its files right after the manifest). */
 const MAX_JOBS = 200;
 
+/**
+ * How long a status poll of an unfinished job waits for it to finish before answering 202: well under any client's
+ * request timeout, and longer than a small cohort takes to write.
+ */
+const STATUS_HOLD_MS = 2000;
+
+/** Resolves when `work` settles or after `ms`, whichever comes first. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 interface Job {
   id: string;
   request: string;
@@ -80,9 +101,11 @@ export function exportPlugin(ctx: EceContext): Hapi.Plugin<void> {
       server.route({
         method: 'GET',
         path: '/fhir/_export/{job}',
-        handler: (request, h) => {
+        handler: async (request, h) => {
           const job = jobs.get(String(request.params.job));
           if (!job) return unknown(h, String(request.params.job));
+          // A job about to finish is answered when it has, not with "come back in a second" (Retry-After's least).
+          if (job.pollsLeft === 0 && !job.done && !job.failed) await settledWithin(job.work, STATUS_HOLD_MS);
           if (job.failed) return refuse(h, 500, { es: `la exportación falló: ${job.failed}`, en: `the export failed: ${job.failed}`, code: 'exception' });
           if (job.pollsLeft > 0 || !job.done) {
             job.pollsLeft = Math.max(0, job.pollsLeft - 1);

@@ -121,12 +121,20 @@ Given('que el consentimiento de {string} a {institucion} venció', REQUESTING, a
   await registerConsent(ece(this), alias, to, true);
 });
 
+/** Resolves once the clock has reached `at` (epoch ms): the event a whole-second timestamp needs, not a guess. */
+async function clockReaches(at: number): Promise<void> {
+  while (Date.now() < at) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+}
+
 Given('que Sello anota el instante presente', async function (this: SelloWorld) {
   const context = ece(this);
-  // meta.lastUpdated has whole seconds at most sources: the next patient must be loaded in a later second.
-  await new Promise((resolve) => setTimeout(resolve, 1100));
-  context.noted = new Date().toISOString();
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  // meta.lastUpdated has whole seconds at most sources (truncated or rounded): what was loaded before carries at most
+  // the next whole second S, so the noted instant is S + 0.5 s, and what is loaded after must be stamped S + 1 or
+  // later — the clock reaching S + 1 is the event each waits for (between 1 and 2 s in all, not 2.2 s).
+  const next = Math.floor(Date.now() / 1000) * 1000 + 1000;
+  await clockReaches(next + 500);
+  context.noted = new Date(next + 500).toISOString();
+  await clockReaches(next + 1000);
 });
 
 /** Stimuli: only Sello's imss-ece can be told to answer wrongly, and only a receiver is tested that way. */
@@ -146,6 +154,7 @@ Given('que IMSS entregará el expediente de {string} con otra fecha de nacimient
   standInImss(context).stimulate(context.patient(alias).curp, ['ece-patient-birthdate-off']);
 });
 
-Given('que IMSS responderá 202 con Retry-After de 1 segundo dos veces antes del manifiesto', async function (this: SelloWorld) {
-  standInImss(ece(this)).setExportPolls(2);
+Given('que IMSS responderá 202 con Retry-After de 1 segundo una vez antes del manifiesto', async function (this: SelloWorld) {
+  // One in-progress answer gives the two polls RE-09.2 compares; Retry-After: 1 is the contract's least.
+  standInImss(ece(this)).setExportPolls(1);
 });

@@ -245,8 +245,8 @@ Then('{institucion} esperó al menos Retry-After entre dos consultas', REQUESTIN
         kickoff,
         'RE-09',
         'status',
-        `${institution} consultó el estado ${polls.length} vez/veces; IMSS respondió 202 dos veces antes del manifiesto.`,
-        `${institution} polled the status ${polls.length} time(s); IMSS answered 202 twice before the manifest.`,
+        `${institution} consultó el estado ${polls.length} vez/veces; IMSS respondió 202 antes del manifiesto.`,
+        `${institution} polled the status ${polls.length} time(s); IMSS answered 202 before the manifest.`,
       ),
     ]);
 });

@@ -15,6 +15,9 @@ Before({ tags: '@mx-ece', ...BEFORE }, async function (this: SelloWorld, { pickl
   const role = roleOfTags(tags);
   if (!role) throw new Error(`scenario "${pickle.name}" names no role under test (@imss-ece, @issste, @imss-bienestar or @ssa-pgs)`);
   setEce(this, await EceScenario.create(this, role, stableScenarioKey(pickle), journal.mark()));
+  // Sello's imss-ece reports a job in progress (202, Retry-After: 1 — the contract's least) only where the scenario
+  // judges the status answers (RE-09); elsewhere a job is done when first polled, and no export waits a second for it.
+  ece(this).deployment.imss?.setExportPolls(tags.includes('@RE-09') ? 1 : 0);
 });
 
 After({ tags: '@mx-ece', ...AFTER }, async function (this: SelloWorld) {
@@ -22,7 +25,6 @@ After({ tags: '@mx-ece', ...AFTER }, async function (this: SelloWorld) {
   // What the scenario set up must not leak into the next one: its consents (export cohorts) and Sello's stimuli.
   await revokeConsents(context);
   context.deployment.imss?.clearStimuli();
-  context.deployment.imss?.setExportPolls(1);
   for (const exchange of context.exchanges()) this.attach(exchangeEvidence(exchange), EXCHANGE_MEDIA_TYPE);
   // Whatever the scenario asserted, every message it exchanged is judged against its leg (judges/wire.ts).
   this.report(await newWireFindings(this));
