@@ -143,7 +143,7 @@ export function readPadronLine(t: string): PadronLinea | undefined {
   const vigenciaFin = finVacio ? undefined : fecha(t, starts[11]!, ends[11]!);
   if (!fechaNacimiento || !sexo || !institucion || !numerosAfiliacion || !tipo || !estatus || !vigenciaInicio || (!finVacio && !vigenciaFin)) return undefined;
   // A pipe is never inside a field here, so no record value needs cleaning; the key order is toRecord's.
-  return {
+  const record: PadronLinea = {
     curp: t.slice(0, 18),
     nombre: t.slice(starts[1], ends[1]),
     primerApellido: t.slice(starts[2], ends[2]),
@@ -155,6 +155,8 @@ export function readPadronLine(t: string): PadronLinea | undefined {
     tipo,
     estatus,
     vigenciaInicio,
-    ...(vigenciaFin ? { vigenciaFin } : {}),
   };
+  // Added, not spread: a spread in the literal is a generic copy on every line.
+  if (vigenciaFin) record.vigenciaFin = vigenciaFin;
+  return record;
 }
