@@ -27,12 +27,10 @@ describe('mx-ece synthetic cohort', () => {
     assert.ok(lines > 50);
   });
 
-  it('generates more than 100,000 resources a second, lazily', () => {
-    const started = performance.now();
+  // Its speed is the bench's (bench/mx-ece-export.ts generates 1 M resources while sending them).
+  it('generates lazily: the first resources of a cohort of a billion patients come at once', () => {
     let n = 0;
-    for (const _ of cohortResources('speed', { patients: 3000, now })) n++;
-    const perSecond = n / ((performance.now() - started) / 1000);
-    assert.ok(n > 100_000, String(n));
-    assert.ok(perSecond > 100_000, `${Math.round(perSecond)} resources/s`);
+    for (const _ of cohortResources('speed', { patients: 1_000_000_000, now })) if (++n === 1000) break;
+    assert.equal(n, 1000);
   });
 });

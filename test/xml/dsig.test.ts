@@ -81,9 +81,7 @@ describe('detached XMLDSig', () => {
   });
 
   it('the same seed reuses the key pair, so a second certificate is quick and verifies with the same key', async () => {
-    const started = performance.now();
     const again = await selfSignedCertificate([{ oid: '2.5.4.3', value: 'Signer 2' }], { seed: 'dsig-test' });
-    assert.ok(performance.now() - started < 500);
     assert.equal(again.privateKeyPem, key.privateKeyPem);
     assert.notEqual(again.certificatePem, key.certificatePem);
   });

@@ -21,14 +21,11 @@ test('base definitions: StructureDefinitions, ValueSets and CodeSystems by canon
   assert.ok(!r.resourceTypes().has('DomainResource'));
 });
 
-test('lazy start: a registry answers its first structure lookup well under the cold-start budget', () => {
-  const t = performance.now();
+// The cold start itself is measured by the bench (bench/run.ts), not timed here.
+test('lazy start: a fresh registry answers its first structure and value set lookups', () => {
   const r = new DefinitionRegistry();
-  r.structureDefinition('http://hl7.org/fhir/StructureDefinition/Observation');
-  r.valueSet('http://hl7.org/fhir/ValueSet/observation-status');
-  const ms = performance.now() - t;
-  console.log(`first Observation definition and ValueSet: ${ms.toFixed(0)} ms`);
-  assert.ok(ms < 1000, `${ms} ms`);
+  assert.equal(r.structureDefinition('http://hl7.org/fhir/StructureDefinition/Observation')?.type, 'Observation');
+  assert.equal(r.valueSet('http://hl7.org/fhir/ValueSet/observation-status')?.url, 'http://hl7.org/fhir/ValueSet/observation-status');
 });
 
 test('bundle files are indexed without parsing, entries parsed on demand and kept', () => {
