@@ -35,9 +35,18 @@ function options(c: Case): FhirValidatorOptions {
   };
 }
 
+// cases with the same material and settings share a validator (and its compiled definitions)
+const validators = new Map<string, ReturnType<typeof createFhirValidator>>();
+const validatorFor = (opts: FhirValidatorOptions) => {
+  const key = JSON.stringify(opts);
+  let v = validators.get(key);
+  if (!v) validators.set(key, (v = createFhirValidator(opts)));
+  return v;
+};
+
 function errors(c: Case, opts: FhirValidatorOptions): string[] {
   const profile = c.profile ? (read(c.profile).url as string) : undefined;
-  return createFhirValidator(opts)
+  return validatorFor(opts)
     .validate(read(c.file), profile ? { profile } : {})
     .filter(isBlocking)
     .map((f) => `${f.ruleId} @ ${f.location}: ${f.message.en}`);
