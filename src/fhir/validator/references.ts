@@ -149,6 +149,7 @@ export function checkReference(sv: ValidatorContext, obj: Record<string, unknown
       const matches = sv.resolveInBundle(ref, scope);
       if (matches.length > 1) {
         findings.push(issue(RULE.referenceAmbiguous, 'error', 'invalid', path, text(`Multiple matches in bundle for reference ${ref}`, `Varias coincidencias en el bundle para la referencia ${ref}`)));
+        reported = true;
       } else if (matches.length === 1) {
         const entry = scope.bundle.entries[matches[0]!.index];
         const rt = matches[0]!.resource;
