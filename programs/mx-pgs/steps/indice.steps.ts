@@ -3,7 +3,7 @@ import { DEFAULT_BUDGET } from '../../../src/cucumber/timeouts.ts';
 import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import { WaitTimeoutError, waitFor } from '../../../src/util/wait.ts';
 import type { AlertaIndice, EstatusAfiliacion, Institucion } from '../lib/types.ts';
-import { pgs } from './pgs-context.ts';
+import { onNodeExchange, pgs } from './pgs-context.ts';
 
 // The waits below end at the propagation limit and report RN-09/RN-08 findings; the step budget must outlast the
 // wait plus the poll in flight when it ends, so the verdict is a finding, not a step timeout.
@@ -40,7 +40,7 @@ async function expectIndex(world: SelloWorld, curp: string, expectation: IndexEx
         if (view && expectation.accept(view)) return view;
         return { pending: view ? JSON.stringify({ afiliaciones: view.afiliaciones, alertas: view.alertas }) : 'CURP ausente del índice' };
       },
-      { what: expectation.what, timeoutMs: context.propagationMs },
+      { what: expectation.what, timeoutMs: context.propagationMs, wakeOn: onNodeExchange },
     );
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;

@@ -23,6 +23,15 @@ export function pgsDeployment(run: RunConfig): Promise<PgsDeployment> {
   return deployment;
 }
 
+/**
+ * `wakeOn` for a wait on what the nodes do (a report to the central index): each exchange a node records wakes it at
+ * once. Sello's own calls (`sello:…`) do not: the probe that asks the index makes one.
+ */
+export const onNodeExchange = (wake: () => void): (() => void) =>
+  journal.onRecord((entry) => {
+    if (!entry.from.startsWith('sello:')) wake();
+  });
+
 export async function stopPgsDeployment(): Promise<void> {
   const running = deployment;
   // Reset first: a later run in the same process (sello run over every program) starts afresh.
