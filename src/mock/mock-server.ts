@@ -161,7 +161,8 @@ export async function createMockServer(options: MockServerOptions): Promise<Hapi
       void response.source.result.then((tapped) => record(streamedMessage(headers, tapped)));
       return;
     }
-    record(journaledMessage(redactHeaders(responseHeaders), response.source));
+    const sent = sentJson(response);
+    record(sent === undefined ? journaledMessage(redactHeaders(responseHeaders), response.source) : textBodyMessage({ headers: redactHeaders(responseHeaders) }, journaledText(sent, true)));
   });
 
   return server;
@@ -180,6 +181,18 @@ function journalUrl(server: Hapi.Server, request: Hapi.Request): string {
   // Anything WHATWG URL parsing would rewrite (dot segments, a fragment, characters it escapes, an odd host): hapi's.
   if (!PLAIN_PATH.test(raw) || raw.includes('/.') || !host || !PLAIN_HOST.test(host)) return request.url?.href ?? raw;
   return `${server.info.protocol}://${host}${raw}`;
+}
+
+/**
+ * The JSON text hapi sent for a handler's plain value: hapi keeps it on the response once serialised (its payload's
+ * data), so the journal need not serialise the value a second time. Undefined for anything else (a string, a buffer, a
+ * stream, a hapi that keeps it elsewhere): then the value is serialised here.
+ */
+function sentJson(response: Hapi.ResponseObject): string | undefined {
+  const source = response.source as unknown;
+  if (typeof source !== 'object' || source === null || Buffer.isBuffer(source) || isStream(source)) return undefined;
+  const data = (response as unknown as { _payload?: { _data?: unknown } })._payload?._data;
+  return typeof data === 'string' && data !== '' ? data : undefined;
 }
 
 /** A message as the journal keeps it: its body as the text it serialises to (src/journal/text-body.ts), redacted. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { get } from 'node:http';
 import { after, before, test } from 'node:test';
 import type Hapi from '@hapi/hapi';
 import { ExchangeJournal } from '../../src/journal/journal.ts';
@@ -26,6 +27,7 @@ before(async () => {
         path: '/items/{id}',
         handler: (request, h) => h.response({ id: request.params.id, received: request.payload }).code(201),
       });
+      server.route({ method: 'POST', path: '/token', handler: () => ({ access_token: 'live-token-123', token_type: 'Bearer', nested: [{ password: 'pw-456' }] }) });
       server.route({ method: 'POST', path: '/sink', handler: (request, h) => h.response({ bytes: JSON.stringify(request.payload).length }) });
       server.route({
         method: 'GET',
@@ -168,4 +170,18 @@ test('a Cookie sent to a mock never reaches the journal', async () => {
   });
   await response.text();
   assert.ok(!JSON.stringify(lastEntry()).includes('s3ss10n-v4lue'), `journaled cookie: ${lastEntry().request.headers.cookie}`);
+});
+
+test('a JSON answer holding secrets is journaled as the value with the secrets redacted; odd URLs are journaled as hapi reads them', async () => {
+  const mark = journal.mark();
+  const answer = await fetch(`${mock.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=x&client_secret=s3cr3t-789' });
+  assert.equal(((await answer.json()) as { access_token: string }).access_token, 'live-token-123', 'the client gets the answer whole');
+  // Sent as is (fetch would resolve the dot segments itself).
+  await new Promise((done) => get({ host: new URL(mock.url).hostname, port: new URL(mock.url).port, path: '/a/./b/../items%20x?q=1' }, (r) => r.resume().on('end', done)));
+  const [token, odd] = journal.since(mark);
+  assert.deepEqual(token?.response?.body, { access_token: '[redacted]', token_type: 'Bearer', nested: [{ password: '[redacted]' }] });
+  assert.deepEqual(token?.request.body, { grant_type: 'x', client_secret: '[redacted]' });
+  assert.ok(!/live-token-123|pw-456|s3cr3t-789/.test(JSON.stringify(token)), 'no secret reaches the journal');
+  assert.equal(token?.url, `${mock.url}/token`);
+  assert.equal(odd?.url, `${mock.url}/a/items%20x?q=1`, 'dot segments resolved as a URL parser does');
 });
