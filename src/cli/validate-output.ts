@@ -59,6 +59,9 @@ function cleanItemTemplate(file: string): [string, string] {
 
 const pretty = (value: unknown): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
 
+const findingLine = (f: Finding): string =>
+  `  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}${f.position ? ` (line ${f.position.line}, col ${f.position.column})` : ''}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}\n`;
+
 /** Results are printed as they come and not kept: memory does not grow with the number of documents. */
 export function resultPrinter(format: string | undefined, out = batchedWriter(process.stdout)) {
   let documents = 0;
@@ -77,12 +80,8 @@ export function resultPrinter(format: string | undefined, out = batchedWriter(pr
       if (format === 'json') text = `${documents === 0 ? '[\n  ' : ',\n  '}${jsonItem(r)}`;
       else {
         const name = r.entry ? `${r.file}:${r.entry}` : r.file;
-        const lines = [`${name}: ${errors === 0 ? 'valid' : `${errors} error(s)`}${r.findings.length > errors ? `, ${r.findings.length - errors} other finding(s)` : ''}`];
-        for (const f of r.findings)
-          lines.push(
-            `  ${f.severity.toUpperCase()} [${f.ruleId}] ${f.location || '/'}${f.position ? ` (line ${f.position.line}, col ${f.position.column})` : ''}: ${f.message.es ?? f.message.ru ?? ''}${f.message.es || f.message.ru ? ' / ' : ''}${f.message.en}`,
-          );
-        text = `${lines.join('\n')}\n`;
+        text = `${name}: ${errors === 0 ? 'valid' : `${errors} error(s)`}${r.findings.length > errors ? `, ${r.findings.length - errors} other finding(s)` : ''}\n`;
+        for (const f of r.findings) text += findingLine(f);
       }
       documents++;
       return out.write(text);

@@ -31,7 +31,8 @@ export async function* readLinesFrom(source: AsyncIterable<Uint8Array | string>,
       overflow = 0;
       return line;
     }
-    let buffer = Buffer.concat(parts, held);
+    // A line within one chunk is a view of it: decoded as it is, not copied first.
+    let buffer = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, held);
     if (buffer.length > 0 && buffer[buffer.length - 1] === 0x0d) buffer = buffer.subarray(0, buffer.length - 1);
     parts = [];
     held = 0;

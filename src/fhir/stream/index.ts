@@ -4,4 +4,5 @@
  */
 export { atEntry, type BundleHandlers, type BundlePart, type BundleStreamOptions, bundleParts, readBundleStream } from './bundle.ts';
 export { notJsonFinding, parseJsonDocument } from './json-document.ts';
-export { judgeNdjson, NDJSON_TYPE_RULE, type NdjsonJudgeOptions, type NdjsonLineResult, type ResourceJudge } from './ndjson.ts';
+export { judgeLine, judgeNdjson, NDJSON_TYPE_RULE, type NdjsonJudgeOptions, type NdjsonLineResult, type ResourceJudge } from './ndjson.ts';
+export { judgeNdjsonThreaded, type ThreadedJudgeOptions } from './ndjson-threads.ts';
