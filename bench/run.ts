@@ -163,6 +163,10 @@ for (let round = 0; round < ROUNDS; round++) {
       singlesOverFhirJs: ratio(n('sello', 'singlesPerSecond'), n('fhirjs', 'singlesPerSecond')),
       bundleOverMedplum: ratio(n('sello', 'bundlePerSecond'), n('medplum', 'bundlePerSecond')),
       bundleOverFhirJs: ratio(n('sello', 'bundlePerSecond'), n('fhirjs', 'bundlePerSecond')),
+      singlesPerCpuSecondOverMedplum: ratio(n('sello', 'singlesPerCpuSecond'), n('medplum', 'singlesPerCpuSecond')),
+      singlesPerCpuSecondOverFhirJs: ratio(n('sello', 'singlesPerCpuSecond'), n('fhirjs', 'singlesPerCpuSecond')),
+      bundlePerCpuSecondOverMedplum: ratio(n('sello', 'bundlePerCpuSecond'), n('medplum', 'bundlePerCpuSecond')),
+      bundlePerCpuSecondOverFhirJs: ratio(n('sello', 'bundlePerCpuSecond'), n('fhirjs', 'bundlePerCpuSecond')),
     },
   });
   const profiles: Record<string, Record<string, unknown>> = {};
@@ -204,7 +208,17 @@ const cliCold = { command: `sello validate --profile ${PACIENTE_PE} ${PACIENTE}`
 const med = (k: string, src = rounds): number => median(src.map((r) => Number((r['ratio'] as Record<string, number>)[k])));
 const perTool = (t: ToolName, k: string): number => Math.round(median(rounds.map((r) => Number((r[t] as Record<string, unknown>)?.[k] ?? 0))));
 const headline = Object.fromEntries(
-  TOOLS.map((t) => [t, { singlesPerSecond: perTool(t, 'singlesPerSecond'), bundlePerSecond: perTool(t, 'bundlePerSecond'), maxRssMb: perTool(t, 'maxRssMb'), threads: 1 }]),
+  TOOLS.map((t) => [
+    t,
+    {
+      singlesPerSecond: perTool(t, 'singlesPerSecond'),
+      bundlePerSecond: perTool(t, 'bundlePerSecond'),
+      singlesPerCpuSecond: perTool(t, 'singlesPerCpuSecond'),
+      bundlePerCpuSecond: perTool(t, 'bundlePerCpuSecond'),
+      maxRssMb: perTool(t, 'maxRssMb'),
+      threads: 1,
+    },
+  ]),
 );
 const results = {
   generatedAt: new Date().toISOString(),
@@ -213,11 +227,8 @@ const results = {
   environment: { node: process.version, platform: `${process.platform} ${process.arch}`, cpu: cpus()[0]?.model, cpus: cpus().length, totalMemoryMb: Math.round(totalmem() / 1024 / 1024) },
   workloads: { singles: SINGLES, bundleEntries: 1000, bundlePasses: BUNDLE_PASSES, profileSingles: PROFILE_SINGLES, rounds: ROUNDS, coldRuns: COLD_RUNS },
   headline: { what: 'base R4 (meta.profile stripped), each tool in its own process, median of the rounds', ...headline },
-  ratios: {
-    singlesOverMedplum: med('singlesOverMedplum'),
-    singlesOverFhirJs: med('singlesOverFhirJs'),
-    bundleOverMedplum: med('bundleOverMedplum'),
-    bundleOverFhirJs: med('bundleOverFhirJs'),
+  ratios: <Record<string, number>>{
+    ...Object.fromEntries(Object.keys((rounds[0]?.['ratio'] as Record<string, number>) ?? {}).map((k) => [k, med(k)])),
     profilesOverMedplum: med('overMedplum', profileRounds),
     profilesOverMedplumWithoutItsParse: med('overMedplumWithoutItsParse', profileRounds),
   },
@@ -237,9 +248,10 @@ base R4, own process each, median of ${ROUNDS} rounds (1 thread each):
   bundle  resources/s  Sello ${fmt(headline.sello?.bundlePerSecond ?? 0)} · Medplum ${fmt(headline.medplum?.bundlePerSecond ?? 0)} · FHIR.js ${fmt(headline.fhirjs?.bundlePerSecond ?? 0)}
   ratios per round     singles/Medplum ${rounds.map((r) => (r['ratio'] as Record<string, number>)['singlesOverMedplum']).join(' ')} · singles/FHIR.js ${rounds.map((r) => (r['ratio'] as Record<string, number>)['singlesOverFhirJs']).join(' ')}
                        bundle/Medplum ${rounds.map((r) => (r['ratio'] as Record<string, number>)['bundleOverMedplum']).join(' ')} · bundle/FHIR.js ${rounds.map((r) => (r['ratio'] as Record<string, number>)['bundleOverFhirJs']).join(' ')}
+  per CPU second       singles/Medplum ${results.ratios['singlesPerCpuSecondOverMedplum']} · singles/FHIR.js ${results.ratios['singlesPerCpuSecondOverFhirJs']} · bundle/Medplum ${results.ratios['bundlePerCpuSecondOverMedplum']} · bundle/FHIR.js ${results.ratios['bundlePerCpuSecondOverFhirJs']} (medians)
   peak RSS MB          Sello ${headline.sello?.maxRssMb} · Medplum ${headline.medplum?.maxRssMb} · FHIR.js ${headline.fhirjs?.maxRssMb}
 profiles (left out: ${excluded.join(', ') || 'none'}): Sello/Medplum ${results.ratios.profilesOverMedplum}× (without Medplum's per-call parse ${results.ratios.profilesOverMedplumWithoutItsParse}×)
 cold start: library Sello ${JSON.stringify(cold['sello'])}; CLI ${cliCold.command}: ${cliCold.spawnToExitMs} ms spawn to exit
 findings right: Sello ${fr(findings.sello)} · Medplum ${fr(findings.medplum)} · base R4: Sello ${fr(findings.selloBaseR4)} · Medplum ${fr(findings.medplumBaseR4)} · FHIR.js ${fr(findings.fhirjsBaseR4)}
-target Sello/Medplum ≥ ${TARGET_RATIO}× (base R4): ${results.ratios.singlesOverMedplum >= TARGET_RATIO && results.ratios.bundleOverMedplum >= TARGET_RATIO ? 'met' : 'NOT met'}
+target Sello/Medplum ≥ ${TARGET_RATIO}× (base R4): ${Number(results.ratios['singlesOverMedplum']) >= TARGET_RATIO && Number(results.ratios['bundleOverMedplum']) >= TARGET_RATIO ? 'met' : 'NOT met'}
 wrote ${RESULTS}`);
