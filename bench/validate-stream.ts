@@ -161,6 +161,8 @@ async function run(side: Side, file: string, resources: number, planted: Map<num
     exit: measured.code,
     seconds: Number(measured.seconds.toFixed(2)),
     resourcesPerSecond: Math.round(resources / measured.seconds),
+    cpuSeconds: Number(measured.cpuSeconds.toFixed(2)),
+    resourcesPerCpuSecond: Math.round(resources / Math.max(0.01, measured.cpuSeconds)),
     peakRssMb: measured.peakRssMb,
     linesWithErrors: errors.size,
     plantedFound,
@@ -189,8 +191,20 @@ async function bench(): Promise<void> {
       results[side.name] = await run(side, file, resources, planted, dir);
       console.log(`round ${round + 1} ${side.name}: ${JSON.stringify(results[side.name])}`);
     }
-    const r = (a: string, b: string): number => Number(((results[a]?.resourcesPerSecond ?? 0) / Math.max(1, results[b]?.resourcesPerSecond ?? 0)).toFixed(2));
-    perRound.push({ round: round + 1, ...results, ratio: { overMedplum: r('sello', 'medplum'), overFhirJs: r('sello', 'fhirjs'), threads2OverMedplum: r('sello --threads 2', 'medplum') } });
+    const r = (a: string, b: string, k: 'resourcesPerSecond' | 'resourcesPerCpuSecond' = 'resourcesPerSecond'): number =>
+      Number(((results[a]?.[k] ?? 0) / Math.max(1, results[b]?.[k] ?? 0)).toFixed(2));
+    perRound.push({
+      round: round + 1,
+      ...results,
+      ratio: {
+        overMedplum: r('sello', 'medplum'),
+        overFhirJs: r('sello', 'fhirjs'),
+        threads2OverMedplum: r('sello --threads 2', 'medplum'),
+        threads2OverFhirJs: r('sello --threads 2', 'fhirjs'),
+        perCpuSecondOverMedplum: r('sello', 'medplum', 'resourcesPerCpuSecond'),
+        perCpuSecondOverFhirJs: r('sello', 'fhirjs', 'resourcesPerCpuSecond'),
+      },
+    });
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const ratios = perRound.map((p) => p.ratio as Record<string, number>);
@@ -199,11 +213,7 @@ async function bench(): Promise<void> {
     file: { megabytes, resources, planted: planted.size, plantedByKind, plantedRules: Object.fromEntries(Object.entries(PLANTED).map(([k, v]) => [k, `${v.type}: ${v.rule}`])) },
     sides: SIDES.map((s) => ({ name: s.name, threads: s.threads, command: s.sello ? `sello ${s.args('cohort.ndjson').slice(1).join(' ')} > out.txt` : `${s.name} over readline > out.txt` })),
     rounds: perRound,
-    medianRatio: {
-      overMedplum: median(ratios.map((r) => r.overMedplum ?? 0)),
-      overFhirJs: median(ratios.map((r) => r.overFhirJs ?? 0)),
-      threads2OverMedplum: median(ratios.map((r) => r.threads2OverMedplum ?? 0)),
-    },
+    medianRatio: Object.fromEntries(Object.keys(ratios[0] ?? {}).map((k) => [k, median(ratios.map((r) => r[k] ?? 0))])),
     target: { overMedplum: 5, overFhirJs: 2 },
   };
   console.log(JSON.stringify({ file: results.file, medianRatio: results.medianRatio }, null, 2));
