@@ -61,6 +61,11 @@ export interface RegisterOptions {
   via?: string;
   viaParty?: string;
   stimulus?: MisStimulus;
+  /**
+   * A burst (RR-16's "at once"): the document is prepared and signed first, and sent when `together` lets it — once
+   * every document of the burst is ready — so the requests reach REMD together however long signing took.
+   */
+  together?: { arrive(): Promise<void> };
 }
 
 export interface MisRegistration {
@@ -145,6 +150,7 @@ export async function startMis(options: MisOptions): Promise<RunningMis> {
       callbacks: 0,
     };
     registrations.push(registration);
+    await o.together?.arrive();
     const previous = registrations.at(-2)?.messageIds[0];
     const defect = transportDefect(stimulus) ?? (stimulus === undefined && faults.has('no-client-entity-id') ? 'no-client-entity-id' : undefined);
     const outcome = await sendRegistration(prepared.metadata, {

@@ -20,7 +20,7 @@ import { PARTY, type RegisterDocumentResult, stimulusParty } from '../lib/contra
 import type { TransportDefect } from '../reference/mis-send.ts';
 import { callbacksFor } from './registration.steps.ts';
 import { notFound, type RuScenario, ru } from './ru-context.ts';
-import { nextRegisterFault, pullFile, registerDocument, sendCallback, withholdCallbacks } from './stand-ins.ts';
+import { barrier, nextRegisterFault, pullFile, registerDocument, sendCallback, withholdCallbacks } from './stand-ins.ts';
 import { REGISTERING, RETRYING } from './timeouts.ts';
 
 /** Timers fire late, never early: what a repeat scheduled callbackMs after an attempt may add. */
@@ -48,7 +48,10 @@ When(/^Sello \(МИС\) отправляет (РЭМД|шлюзу) registerDocum
 When('Sello \\(МИС) отправляет РЭМД сразу больше registerDocument, чем limits.requestsPerSecond', REGISTERING, async function (this: SelloWorld) {
   const context = ru(this);
   const limit = context.target?.sut.limits?.requestsPerSecond ?? 5;
-  const docs = await Promise.all(Array.from({ length: 2 * limit + 2 }, (_, i) => registerDocument(context, `лимит-${i}`, { stimulus: 'burst' })));
+  const count = 2 * limit + 2;
+  // Prepared and signed first, then sent together: signing one at a time on a busy machine must not spread the burst.
+  const together = barrier(count, context.requestMs);
+  const docs = await Promise.all(Array.from({ length: count }, (_, i) => registerDocument(context, `лимит-${i}`, { stimulus: 'burst', together })));
   context.lastBatch = docs.map((d) => d.request).filter((x): x is ExchangeEntry => x !== undefined);
 });
 

@@ -20,6 +20,28 @@ export interface RegistrationSpec {
   stimulus?: MisStimulus;
   /** Through the gateway (the default in a @gateway scenario). */
   viaGateway?: boolean;
+  /** Sent together with the rest of a burst (reference/mis.ts RegisterOptions.together). */
+  together?: { arrive(): Promise<void> };
+}
+
+/**
+ * Lets `count` parties go on together: each `arrive()` resolves once all have arrived, or after `timeoutMs` (a party
+ * that failed before arriving must not hold the others for ever).
+ */
+export function barrier(count: number, timeoutMs: number): { arrive(): Promise<void> } {
+  let arrived = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const timer = setTimeout(open, timeoutMs);
+  void opened.then(() => clearTimeout(timer));
+  return {
+    arrive: () => {
+      if (++arrived >= count) open();
+      return opened;
+    },
+  };
 }
 
 /** Sello's stand-in REMD's stimuli (reference/remd.ts, Package D). */
@@ -54,6 +76,7 @@ export async function registerDocument(context: RuScenario, alias: string, spec:
       viaParty: viaGateway ? PARTY.gateway : PARTY.remd,
       ...(spec.createdOn ? { createdOn: spec.createdOn } : {}),
       ...(spec.stimulus ? { stimulus: spec.stimulus } : {}),
+      ...(spec.together ? { together: spec.together } : {}),
     });
     // Sello's own client journaled its first call: no need to find it again (a SOAP 1.1 or broken envelope's
     // MessageID cannot even be read back).
