@@ -16,7 +16,8 @@ import { ResultTally } from './confronta-tally.ts';
 
 const [side, file, knownFile] = process.argv.slice(2);
 if (!side || !file || !knownFile) throw new Error('usage: confronta-child.ts floor|direct|http <padrón> <known.json>');
-const known = JSON.parse(readFileSync(knownFile, 'utf8')) as PersonaConocida[];
+/** The bench's list of known people, read where it is used and then dropped: it is input, not any side's memory. */
+const readKnown = (): PersonaConocida[] => JSON.parse(readFileSync(knownFile, 'utf8')) as PersonaConocida[];
 const emit = (o: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify(o)}\n`);
 };
@@ -29,7 +30,7 @@ const now = () => ({ wall: performance.now(), cpu: process.cpuUsage() });
 
 /** Everyone the bench knows is TITULAR VIGENTE at IMSS, so an ISSSTE line with their CURP is a DOBLE_AFILIACION. */
 function loadIndex(index: CentralIndex): void {
-  for (const p of known) {
+  for (const p of readKnown()) {
     index.apply({
       evento: 'ALTA',
       institucion: 'IMSS',
@@ -49,7 +50,7 @@ function loadIndex(index: CentralIndex): void {
 
 if (side === 'floor') {
   // The least a confronta can do: read each line, cut its CURP, look it up in a Map of the index.
-  const index = new Map(known.map((p) => [p.curp, p]));
+  const index = new Map(readKnown().map((p) => [p.curp, 1]));
   const started = now();
   let lines = -1;
   let hits = 0;
