@@ -217,10 +217,13 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   const { workers, reason } = chooseWorkers(ctx.parallel, ctx.timings[program.id], bootSeconds);
   if (reason) console.log(`--parallel ${ctx.parallel}: ${program.id} ${reason}`);
   const runStarted = performance.now();
+  const cpuBefore = process.cpuUsage();
   try {
     await runCucumber({ ...runConfiguration, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 }, support }, environment);
     // Only a run that went to its end says what the suite takes.
-    await recordTiming(ctx.reportsDir, program.id, workers, (performance.now() - runStarted) / 1000);
+    const cpu = process.cpuUsage(cpuBefore);
+    // In one process the scenarios and the reference mocks all run here: this process's CPU is the suite's.
+    await recordTiming(ctx.reportsDir, program.id, workers, (performance.now() - runStarted) / 1000, workers === 1 ? (cpu.user + cpu.system) / 1e6 : undefined);
   } finally {
     // Every worker removed its own spills in AfterAll; what a worker that died left behind goes before the signing.
     await rm(runConfig.spillDir!, { recursive: true, force: true });

@@ -12,7 +12,10 @@ import { join } from 'node:path';
 
 export const TIMINGS_FILE = '.sello-timings.json';
 
-/** Seconds a program's scenarios took in its last runs (cucumber's whole run, workers' boot included), by worker count. */
+/**
+ * Seconds a program's scenarios took in its last runs (cucumber's whole run, workers' boot included), by worker count;
+ * under `cpu`, the CPU seconds of its one-process runs (scenarios and reference mocks all in that process).
+ */
 export type ProgramTimings = Record<string, number[]>;
 /**
  * Runs remembered per worker count. Their quickest is what the suite takes: on a shared machine other processes only
@@ -49,12 +52,15 @@ export function chooseWorkers(requested: number, history: ProgramTimings | undef
   const serial = quickest(1);
   // Nothing known of the program in one process: nothing says the count asked is too many.
   if (serial === undefined) return { workers: requested };
+  // A count never run is estimated as if no second CPU were free (a shared machine, or a CI runner's): splitting
+  // overlaps the suite's waits, never its CPU work. A split that the CPUs do speed up shows once it has run.
+  const cpu = Math.min(...(history?.cpu ?? []).filter((x) => typeof x === 'number'));
   let best = 1;
   let bestSeconds = serial;
   let measured = true;
   for (let w = 2; w <= requested; w++) {
     const recorded = quickest(w);
-    const estimate = recorded ?? serial / w + bootSeconds;
+    const estimate = recorded ?? Math.max(serial / w, Number.isFinite(cpu) ? cpu : 0) + bootSeconds;
     if (estimate < bestSeconds * MARGIN) {
       best = w;
       bestSeconds = estimate;
@@ -66,7 +72,7 @@ export function chooseWorkers(requested: number, history: ProgramTimings | undef
   const why =
     asked !== undefined
       ? `its scenarios took ${seconds(asked)} at best with ${requested} workers, ${seconds(bestSeconds)} ${best === 1 ? 'in one process' : `with ${best}`}`
-      : `its scenarios take ${seconds(serial)} in one process, and a worker takes about ${seconds(bootSeconds)} to start`;
+      : `its scenarios take ${seconds(serial)} in one process${Number.isFinite(cpu) ? ` (${seconds(cpu)} of CPU)` : ''}, and a worker takes about ${seconds(bootSeconds)} to start`;
   return {
     workers: best,
     reason: `${best === 1 ? 'runs in one process' : `runs on ${best} workers`}, not ${requested}: ${why}${measured ? '' : ' (estimated)'} (${TIMINGS_FILE})`,
@@ -83,12 +89,19 @@ export async function readTimings(reportsDir: string): Promise<Timings> {
   }
 }
 
-/** Records what a program's scenarios took with `workers` workers; the file is rewritten whole, atomically. */
-export async function recordTiming(reportsDir: string, program: string, workers: number, took: number): Promise<void> {
+/**
+ * Records what a program's scenarios took with `workers` workers (and, in one process, the CPU they took); the file is
+ * rewritten whole, atomically.
+ */
+export async function recordTiming(reportsDir: string, program: string, workers: number, took: number, cpuSeconds?: number): Promise<void> {
   const timings = await readTimings(reportsDir);
   const entry = typeof timings[program] === 'object' && timings[program] !== null ? timings[program] : {};
-  const runs = Array.isArray(entry[String(workers)]) ? entry[String(workers)]!.filter((x) => typeof x === 'number') : [];
-  entry[String(workers)] = [...runs, Math.round(took * 100) / 100].slice(-TIMINGS_KEPT);
+  const add = (key: string, value: number): void => {
+    const runs = Array.isArray(entry[key]) ? entry[key]!.filter((x) => typeof x === 'number') : [];
+    entry[key] = [...runs, Math.round(value * 100) / 100].slice(-TIMINGS_KEPT);
+  };
+  add(String(workers), took);
+  if (workers === 1 && cpuSeconds !== undefined) add('cpu', cpuSeconds);
   timings[program] = entry;
   const file = join(reportsDir, TIMINGS_FILE);
   const temp = `${file}.${process.pid}.tmp`;

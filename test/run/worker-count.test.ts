@@ -17,6 +17,15 @@ test('--parallel is an upper bound: the count asked, unless what the suite took 
   assert.equal(chooseWorkers(4, { '1': [80], '2': [30] }, 1.5).workers, 4, '80/4 + 1.5 estimated beats 30 measured');
 });
 
+test('a count never run is estimated as if no second CPU were free: a split overlaps waits, not CPU work', () => {
+  // ru-egisz: 83 s in one process, 78 s of it CPU; mx-ece: 61 s, mostly waiting.
+  const cpuBound = chooseWorkers(2, { '1': [83], cpu: [78] }, 1.5);
+  assert.equal(cpuBound.workers, 1);
+  assert.match(cpuBound.reason ?? '', /83 s in one process \(78 s of CPU\)/);
+  assert.equal(chooseWorkers(2, { '1': [61], cpu: [20] }, 1.5).workers, 2);
+  assert.equal(chooseWorkers(2, { '1': [83], '2': [50], cpu: [78] }, 1.5).workers, 2, 'once run, what the split took decides');
+});
+
 test('the quickest of the recorded runs decides, and a parallel run must beat one process by a margin', () => {
   assert.equal(chooseWorkers(2, { '1': [3.9, 13.3], '2': [7.2] }, 1.3).workers, 1, 'one slow serial run does not flip it');
   assert.equal(chooseWorkers(2, { '1': [20], '2': [14] }, 1.3).workers, 2);
@@ -29,13 +38,12 @@ test('timings are recorded per program and worker count, the last few kept; a br
   const dir = await tempDir('worker-count-');
   assert.deepEqual(await readTimings(dir), {});
   for (let i = 1; i <= TIMINGS_KEPT + 2; i++) await recordTiming(dir, 'p', 1, i);
-  await recordTiming(dir, 'p', 2, 0.5);
+  await recordTiming(dir, 'p', 2, 0.5, 9);
+  await recordTiming(dir, 'p', 1, 8, 4);
   const timings = await readTimings(dir);
-  assert.deepEqual(
-    timings.p?.['1'],
-    Array.from({ length: TIMINGS_KEPT }, (_, i) => i + 3),
-  );
+  assert.deepEqual(timings.p?.['1'], [...Array.from({ length: TIMINGS_KEPT - 1 }, (_, i) => i + 4), 8]);
   assert.deepEqual(timings.p?.['2'], [0.5]);
+  assert.deepEqual(timings.p?.cpu, [4], 'CPU is recorded for one-process runs only');
   await writeFile(join(dir, TIMINGS_FILE), '{not json');
   assert.deepEqual(await readTimings(dir), {});
 });
