@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Document, Element } from '@xmldom/xmldom';
-import { memoryPages, validateXML } from 'xmllint-wasm';
+import type { ErrorDetail, XmlDocument, XsdValidator } from 'libxml2-wasm';
 import type { Finding } from '../findings/finding.ts';
 import { parseXml } from './dom.ts';
 import { XmlSchemaUnusable } from './errors.ts';
 import { elements, locate, type PrefixMap } from './locate.ts';
 import { localReferences } from './references.ts';
 
-/** A set of XSD files as xmllint sees them: paths relative to one folder, so `schemaLocation`s resolve among them. */
+/** A set of XSD files as libxml2 sees them: paths relative to one folder, so `schemaLocation`s resolve among them. */
 export interface XsdSchemaSet {
   /** Relative path of the schema documents are validated against (the first of `files`). */
   main: string;
@@ -22,7 +22,7 @@ const MAX_SCHEMA_FILES = 500;
 
 /**
  * Reads a main XSD and, recursively, every local file its `xs:include` / `xs:import` / `xs:redefine` names.
- * xmllint-wasm does no I/O of its own, so the whole set is handed to it; remote `schemaLocation`s are left out.
+ * libxml2 reads the set from memory only (a schema compiles the same wherever it runs); remote `schemaLocation`s are left out.
  */
 export async function loadXsdSchemaSet(mainPath: string): Promise<XsdSchemaSet> {
   const read = new Map<string, string>();
@@ -60,54 +60,111 @@ export interface XsdDocument {
   document: Document;
 }
 
-/** Input handed to one xmllint run: the worker's memory is sized from it, and a larger cohort is split. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024;
-const INPUT_DIR = 'sello-input';
+/** URL base under which a set's files are handed to libxml2 while its schema compiles (nothing else is read). */
+const SCHEMA_URL = 'sello-xsd:///';
+/** Files of the set being compiled: compilation is synchronous, so one set at a time. */
+let compiling: ReadonlyMap<string, Uint8Array> | undefined;
+const open = new Map<number, { bytes: Uint8Array; at: number }>();
+let nextFd = 1;
+
+type Libxml2 = typeof import('libxml2-wasm');
+let loaded: Promise<Libxml2> | undefined;
 
 /**
- * Validates documents against an XSD set with libxml2 (xmllint-wasm). Each call starts a worker and compiles the
- * schema anew (xmllint-wasm keeps nothing between calls), so many documents go to one call: the schema is
- * compiled once per batch. Returns the findings of each document, in order.
+ * libxml2-wasm is loaded on the first validation, not with the module: under tsx its 1 MB module costs ~0.5 s of CPU
+ * and ~100 MB to load, which a process that validates no XSD (most of them) should not pay.
  */
-export async function validateXsd(documents: readonly XsdDocument[], schema: XsdSchemaSet, prefixes: PrefixMap = {}): Promise<Finding[][]> {
-  const results: Finding[][] = documents.map(() => []);
-  let start = 0;
-  while (start < documents.length) {
-    let end = start;
-    let bytes = 0;
-    while (end < documents.length && (end === start || bytes + (documents[end] as XsdDocument).text.length * 3 <= MAX_BATCH_BYTES)) bytes += (documents[end++] as XsdDocument).text.length * 3;
-    await validateBatch(documents, start, end, bytes, schema, prefixes, results);
-    start = end;
-  }
-  return results;
+function libxml2(): Promise<Libxml2> {
+  loaded ??= import('libxml2-wasm').then((lib) => {
+    registerSchemaProvider(lib);
+    return lib;
+  });
+  return loaded;
 }
 
-async function validateBatch(documents: readonly XsdDocument[], start: number, end: number, bytes: number, schema: XsdSchemaSet, prefixes: PrefixMap, results: Finding[][]): Promise<void> {
-  const names = new Map<string, number>();
-  const xml = [];
-  for (let i = start; i < end; i++) {
-    const fileName = `${INPUT_DIR}/doc-${i}.xml`;
-    names.set(fileName, i);
-    xml.push({ fileName, contents: (documents[i] as XsdDocument).text });
-  }
-  const schemaBytes = schema.files.reduce((n, f) => n + f.contents.length, 0);
-  // libxml2 holds every document's tree and the compiled schema at once: ~10× the text, in 64 KiB pages.
-  const pages = Math.min(memoryPages.max, Math.max(memoryPages.defaultMaxMemoryPages, Math.ceil(((bytes + schemaBytes) * 10) / 65536) + 256));
-  let output: string;
+function registerSchemaProvider(lib: Libxml2): void {
+  lib.xmlRegisterInputProvider({
+    match: (url) => url.startsWith(SCHEMA_URL),
+    open: (url) => {
+      const bytes = compiling?.get(url.slice(SCHEMA_URL.length));
+      if (!bytes) return undefined;
+      open.set(nextFd, { bytes, at: 0 });
+      return nextFd++;
+    },
+    read: (fd, buffer) => {
+      const file = open.get(fd);
+      if (!file) return -1;
+      const n = Math.min(buffer.length, file.bytes.length - file.at);
+      buffer.set(file.bytes.subarray(file.at, file.at + n));
+      file.at += n;
+      return n;
+    },
+    close: (fd) => open.delete(fd),
+  });
+}
+
+/**
+ * One compiled schema per set object, kept as long as the set is: compiling costs ~50 ms and a certification checks
+ * hundreds of messages against the same few sets. libxml2-wasm frees a validator whose set is collected.
+ */
+const compiled = new WeakMap<XsdSchemaSet, { validator: XsdValidator; schemaDocument: XmlDocument }>();
+
+function validatorFor(lib: Libxml2, schema: XsdSchemaSet): XsdValidator {
+  const cached = compiled.get(schema);
+  if (cached) return cached.validator;
+  const main = schema.files.find((f) => f.fileName === schema.main);
+  if (!main) throw new XsdSchemaError(`schema set has no file ${schema.main}`);
+  const encoder = new TextEncoder();
+  compiling = new Map(schema.files.map((f) => [f.fileName, encoder.encode(f.contents)]));
+  let schemaDocument: XmlDocument | undefined;
   try {
-    const main = schema.files.find((f) => f.fileName === schema.main) as { fileName: string; contents: string };
-    const result = await validateXML({ xml, schema: [main], preload: schema.files.filter((f) => f !== main), maxMemoryPages: pages });
-    output = result.rawOutput;
+    schemaDocument = lib.XmlDocument.fromString(main.contents, { url: `${SCHEMA_URL}${main.fileName}`, encoding: 'utf-8', option: lib.ParseOption.XML_PARSE_NONET });
+    const validator = lib.XsdValidator.fromDoc(schemaDocument);
+    // The compiled schema may point into its document's tree, so the document lives as long as the validator.
+    compiled.set(schema, { validator, schemaDocument });
+    return validator;
   } catch (error) {
-    throw new XsdSchemaError(`xmllint could not use schema ${schema.main}: ${(error as Error).message.trim().split('\n').slice(0, 5).join(' | ')}`);
+    schemaDocument?.dispose();
+    const details = error instanceof lib.XmlLibError ? error.details.map((d) => `${d.file ? `${d.file.replace(SCHEMA_URL, '')}:` : ''}${d.line}: ${d.message.trim()}`) : [(error as Error).message];
+    throw new XsdSchemaError(`libxml2 could not use schema ${schema.main}: ${details.slice(0, 5).join(' | ')}`);
+  } finally {
+    compiling = undefined;
   }
-  for (const line of output.split('\n')) {
-    const m = /^(.+?\.xml):(\d+): (.*)$/.exec(line);
-    const index = m ? names.get(m[1] as string) : undefined;
-    if (!m || index === undefined) continue;
-    const doc = documents[index] as XsdDocument;
-    results[index]?.push(xsdFinding(doc, Number(m[2]), m[3] as string, prefixes));
+}
+
+/**
+ * Validates documents against an XSD set with libxml2 (libxml2-wasm, in this process): the schema is compiled once
+ * per set and kept, each document is parsed by libxml2, validated and freed. Returns the findings of each document,
+ * in order, each list in document order; a document libxml2 cannot parse gets its parse errors as findings.
+ */
+export async function validateXsd(documents: readonly XsdDocument[], schema: XsdSchemaSet, prefixes: PrefixMap = {}): Promise<Finding[][]> {
+  const lib = await libxml2();
+  const validator = validatorFor(lib, schema);
+  return documents.map((doc) => validateOne(lib, validator, doc, prefixes));
+}
+
+function validateOne(lib: Libxml2, validator: XsdValidator, doc: XsdDocument, prefixes: PrefixMap): Finding[] {
+  let parsed: XmlDocument;
+  try {
+    // The text is already decoded: an encoding declaration in it must not make libxml2 decode it again.
+    parsed = lib.XmlDocument.fromString(doc.text, { encoding: 'utf-8', option: lib.ParseOption.XML_PARSE_NONET });
+  } catch (error) {
+    return libxml2Details(lib, error).map((d) => xsdFinding(doc, d, prefixes));
   }
+  try {
+    validator.validate(parsed);
+    return [];
+  } catch (error) {
+    return libxml2Details(lib, error).map((d) => xsdFinding(doc, d, prefixes));
+  } finally {
+    parsed.dispose();
+  }
+}
+
+/** libxml2's diagnostics of a failed parse or validation; an internal error (no details) is one diagnostic too. */
+function libxml2Details(lib: Libxml2, error: unknown): ErrorDetail[] {
+  if (error instanceof lib.XmlLibError && error.details.length > 0) return error.details;
+  return [{ message: (error as Error).message, level: 2, line: 0, col: 0 }];
 }
 
 /** `XSD-` + the class of libxml2's message, so that a rule id is stable across documents and wordings of a value. */
@@ -127,22 +184,25 @@ export function xsdRuleId(message: string): string {
 }
 
 /**
- * libxml2 gives a line only (that of the element's start tag, ended with its `>`): the element of that name whose
- * start tag covers the line is the one meant; its attribute when the message names one.
+ * libxml2 names the element by its node path, as xmlGetNodePath writes it, and gives its line:
+ * the path is followed in Sello's tree; without one, the element of the message's name whose start tag covers the
+ * line is the one meant. Its attribute when the message names one.
  */
-function xsdFinding(doc: XsdDocument, line: number, raw: string, prefixes: PrefixMap): Finding {
-  const message = raw.replace(/^element [^:]+: Schemas validity error : /, '').replace(/^.*?Schemas validity error : /, '');
+function xsdFinding(doc: XsdDocument, detail: ErrorDetail, prefixes: PrefixMap): Finding {
+  const message = detail.message.trim();
+  const line = detail.line;
   const named = /Element '(?:\{([^}]*)\})?([^']+)'(?:, attribute '(?:\{([^}]*)\})?([^']+)')?/.exec(message);
-  let node: Element | undefined;
-  const lineStarts = lineOffsets(doc.text);
-  for (const e of elements(doc.document)) {
+  let node: Element | undefined = detail.xpath ? followNodePath(doc.document, detail.xpath) : undefined;
+  if (node && named && (node.localName !== named[2] || (node.namespaceURI ?? '') !== (named[1] ?? ''))) node = undefined;
+  const lineStarts = node || line < 1 ? [] : lineOffsets(doc.text);
+  for (const e of node || line < 1 ? [] : elements(doc.document)) {
     if (named && (e.localName !== named[2] || (e.namespaceURI ?? '') !== (named[1] ?? ''))) continue;
     const from = e.lineNumber ?? 0;
     if (from > line) break;
     if (from <= line && startTagEndLine(doc.text, lineStarts, e) >= line) node = e;
   }
   const attribute = node && named?.[4] ? (named[3] ? node.getAttributeNodeNS(named[3], named[4]) : node.getAttributeNode(named[4])) : null;
-  const where = node ? locate(attribute ?? node, prefixes) : { location: '', position: { line, column: 1 } };
+  const where = node ? locate(attribute ?? node, prefixes) : { location: '', ...(line > 0 ? { position: { line, column: Math.max(1, detail.col) } } : {}) };
   return {
     ruleId: xsdRuleId(message),
     severity: 'error',
@@ -152,6 +212,29 @@ function xsdFinding(doc: XsdDocument, line: number, raw: string, prefixes: Prefi
     ...(where.position ? { position: where.position } : {}),
     message: { en: `XSD: ${message}`, ru: `Нарушение XSD-схемы: ${message}` },
   };
+}
+
+/** The element an xmlGetNodePath path names: steps `*`, `name` or `prefix:name`, each `[n]` among the siblings it counts. */
+function followNodePath(document: Document, path: string): Element | undefined {
+  let current: Document | Element = document;
+  for (const step of path.split('/').slice(1)) {
+    const m = /^(\*|[^[\]]+)(?:\[(\d+)\])?$/.exec(step);
+    if (!m) return undefined;
+    const [, name, index = '1'] = m;
+    const colon = (name as string).indexOf(':');
+    let n = Number(index);
+    let found: Element | undefined;
+    for (let c = current.firstChild; c && !found; c = c.nextSibling) {
+      if (c.nodeType !== 1) continue;
+      const e = c as Element;
+      // `*` stands for any element (libxml2 writes it for the default namespace); a name is matched with its prefix.
+      const counts = name === '*' || (colon === -1 ? !e.prefix && e.localName === name : e.prefix === name?.slice(0, colon) && e.localName === name?.slice(colon + 1));
+      if (counts && --n === 0) found = e;
+    }
+    if (!found) return undefined;
+    current = found;
+  }
+  return current === document ? undefined : (current as Element);
 }
 
 function lineOffsets(text: string): number[] {

@@ -52,7 +52,7 @@ test('validateXsd: many documents in one run, each finding back on its own docum
   for (const [i, r] of results.entries()) assert.equal(r.length, i % 3 === 2 ? 4 : 0, `document ${i}`);
 });
 
-test('validateXsd: a schema xmllint cannot use is an XsdSchemaError (the invocation is wrong, not the document)', async () => {
+test('validateXsd: a schema libxml2 cannot use is an XsdSchemaError (the invocation is wrong, not the document)', async () => {
   const dir = await tempDir('sello-xsd-');
   await writeFile(join(dir, 'bad.xsd'), '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a" type="nope"/></xs:schema>');
   await writeFile(join(dir, 'broken.xsd'), '<xs:schema');
@@ -60,6 +60,48 @@ test('validateXsd: a schema xmllint cannot use is an XsdSchemaError (the invocat
   await assert.rejects(loadXsdSchemaSet(join(dir, 'missing.xsd')), XsdSchemaError);
   const set = await loadXsdSchemaSet(join(dir, 'bad.xsd'));
   await assert.rejects(validateXsd([load('cda-valid.xml')], set), XsdSchemaError);
+});
+
+test('validateXsd: a text libxml2 cannot parse is a finding with its line and column, and the next document is still judged', async () => {
+  const set = await loadXsdSchemaSet(join(FIXTURES, 'cda-mini.xsd'));
+  const valid = load('cda-valid.xml');
+  // The tree was built from a good text; libxml2 reads the text itself, so a text gone bad must not crash the check.
+  const [broken, after] = await validateXsd([{ text: '<ClinicalDocument xmlns="urn:hl7-org:v3">\n  <id>', document: valid.document }, valid], set);
+  assert.ok(broken && broken.length > 0);
+  assert.equal(broken[0]?.ruleId, 'XSD-invalid');
+  assert.equal(broken[0]?.position?.line, 2);
+  assert.ok(broken[0]?.message.en.startsWith('XSD: '));
+  assert.deepEqual(after, []);
+});
+
+test('validateXsd: an encoding declaration does not make libxml2 decode the already decoded text again', async () => {
+  const set = await loadXsdSchemaSet(join(FIXTURES, 'cda-mini.xsd'));
+  const valid = load('cda-valid.xml');
+  const text = valid.text.replace(/^<\?xml[^>]*\?>/, '<?xml version="1.0" encoding="windows-1251"?>');
+  assert.notEqual(text, valid.text);
+  const invalid = load('cda-invalid.xml');
+  const cyrillicText = invalid.text.replace('encoding="UTF-8"', 'encoding="KOI8-R"').replace('not-an-oid', 'не-OID');
+  const [declared, cyrillic] = await validateXsd(
+    [
+      { text, document: valid.document },
+      { text: cyrillicText, document: invalid.document },
+    ],
+    set,
+  );
+  assert.deepEqual(declared, []);
+  assert.ok(
+    cyrillic?.some((f) => f.message.en.includes("The value 'не-OID'")),
+    JSON.stringify(cyrillic),
+  );
+});
+
+test('validateXsd: a set validated again and again gives the same findings (its compiled schema is kept)', async () => {
+  const set = await loadXsdSchemaSet(join(FIXTURES, 'cda-mini.xsd'));
+  const invalid = load('cda-invalid.xml');
+  const first = await validateXsd([invalid], set);
+  for (let i = 0; i < 200; i++) assert.deepEqual(await validateXsd([invalid], set), first);
+  const other = await loadXsdSchemaSet(join(FIXTURES, 'cda-mini.xsd'));
+  assert.deepEqual(await validateXsd([invalid], other), first);
 });
 
 test('xsdRuleId: stable classes of libxml2 messages', () => {
