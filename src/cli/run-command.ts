@@ -120,12 +120,12 @@ async function runWithTarget(options: RunOptions, chosen: ProgramDefinition | un
   const seed = options.seed ?? runId;
   const single = runs.length === 1;
 
-  // What each program's scenarios took in earlier runs here: --parallel is the most workers a program gets (worker-count.ts).
-  const timings = await readTimings(reportsDir);
+  // What each program's scenarios took in earlier full runs: --parallel is the most workers a program gets (worker-count.ts).
+  const timings = await readTimings();
   const outcomes: ProgramOutcome[] = [];
   for (const run of runs) {
     const outDir = single ? runDir : join(runDir, run.program.id);
-    outcomes.push(await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single, outputFilter, reportsDir, timings }));
+    outcomes.push(await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single, outputFilter, timings }));
   }
   if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey, outputFilter);
   await pointLatest(reportsDir, runId);
@@ -156,7 +156,6 @@ interface ProgramContext {
   signingKey: SigningKey;
   single: boolean;
   outputFilter: OutputFilter | undefined;
-  reportsDir: string;
   timings: Timings;
 }
 
@@ -214,7 +213,9 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   }
   // A worker boots as this process did (Node, tsx, the CLI) and loads the same steps: that much before its first scenario.
   const bootSeconds = (performance.now() - loading + (startedAfterMs ?? 0)) / 1000;
-  const { workers, reason } = chooseWorkers(ctx.parallel, ctx.timings[program.id], bootSeconds);
+  // Only a program's whole suite on the reference implementations is what the timings describe.
+  const whole = !options.tags && Object.keys(run.faults).length === 0 && !target;
+  const { workers, reason } = whole ? chooseWorkers(ctx.parallel, ctx.timings[program.id], bootSeconds) : { workers: ctx.parallel, reason: undefined };
   if (reason) console.log(`--parallel ${ctx.parallel}: ${program.id} ${reason}`);
   const runStarted = performance.now();
   const cpuBefore = process.cpuUsage();
@@ -223,7 +224,7 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     // Only a run that went to its end says what the suite takes.
     const cpu = process.cpuUsage(cpuBefore);
     // In one process the scenarios and the reference mocks all run here: this process's CPU is the suite's.
-    await recordTiming(ctx.reportsDir, program.id, workers, (performance.now() - runStarted) / 1000, workers === 1 ? (cpu.user + cpu.system) / 1e6 : undefined);
+    if (whole) await recordTiming(program.id, workers, (performance.now() - runStarted) / 1000, workers === 1 ? (cpu.user + cpu.system) / 1e6 : undefined);
   } finally {
     // Every worker removed its own spills in AfterAll; what a worker that died left behind goes before the signing.
     await rm(runConfig.spillDir!, { recursive: true, force: true });

@@ -2,15 +2,23 @@
  * How many cucumber workers a program's run takes. `--parallel N` is an upper bound, not an order: each worker is a
  * process of its own that boots Node, loads the program's steps and starts its reference mocks before its first
  * scenario, so a suite that runs in less than that in one process is slower split (mx-pgs: 1.4 s of scenarios, 1.3 s
- * to boot a worker). What a suite takes is only known once it ran: every run records, in the reports directory, how
- * long each program's scenarios took with how many workers (`.sello-timings.json`, not part of any run directory),
- * and the next run takes the worker count that was — or, from the one-process time and the boot this run measures,
- * would be — quickest. With nothing recorded for the program, the count asked is taken (and recorded).
+ * to boot a worker). What a suite takes is only known once it ran: every full run of a program (no --tags, no planted
+ * defect, no target file) records how long its scenarios took with how many workers in a cache file of the user's
+ * (timingsFile()), and the next takes the worker count that was — or, from the one-process time and CPU and the boot
+ * this run measures, would be — quickest. With nothing recorded for the program, the count asked is taken.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 
-export const TIMINGS_FILE = '.sello-timings.json';
+/**
+ * Where the timings are kept: SELLO_TIMINGS_FILE, else the user's cache (XDG_CACHE_HOME or ~/.cache, sello/timings.json):
+ * outside any reports directory, so a run directory stays the only thing a run adds there, and runs into fresh
+ * directories (CI's) learn from each other.
+ */
+export function timingsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SELLO_TIMINGS_FILE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sello', 'timings.json');
+}
 
 /**
  * Seconds a program's scenarios took in its last runs (cucumber's whole run, workers' boot included), by worker count;
@@ -53,14 +61,15 @@ export function chooseWorkers(requested: number, history: ProgramTimings | undef
   // Nothing known of the program in one process: nothing says the count asked is too many.
   if (serial === undefined) return { workers: requested };
   // A count never run is estimated as if no second CPU were free (a shared machine, or a CI runner's): splitting
-  // overlaps the suite's waits, never its CPU work. A split that the CPUs do speed up shows once it has run.
+  // overlaps the suite's waits, never its CPU work, and the w workers' boots, all at once, take w boots' time. A split
+  // that the CPUs do speed up shows once it has run.
   const cpu = Math.min(...(history?.cpu ?? []).filter((x) => typeof x === 'number'));
   let best = 1;
   let bestSeconds = serial;
   let measured = true;
   for (let w = 2; w <= requested; w++) {
     const recorded = quickest(w);
-    const estimate = recorded ?? Math.max(serial / w, Number.isFinite(cpu) ? cpu : 0) + bootSeconds;
+    const estimate = recorded ?? Math.max(serial / w, Number.isFinite(cpu) ? cpu : 0) + w * bootSeconds;
     if (estimate < bestSeconds * MARGIN) {
       best = w;
       bestSeconds = estimate;
@@ -75,13 +84,13 @@ export function chooseWorkers(requested: number, history: ProgramTimings | undef
       : `its scenarios take ${seconds(serial)} in one process${Number.isFinite(cpu) ? ` (${seconds(cpu)} of CPU)` : ''}, and a worker takes about ${seconds(bootSeconds)} to start`;
   return {
     workers: best,
-    reason: `${best === 1 ? 'runs in one process' : `runs on ${best} workers`}, not ${requested}: ${why}${measured ? '' : ' (estimated)'} (${TIMINGS_FILE})`,
+    reason: `${best === 1 ? 'runs in one process' : `runs on ${best} workers`}, not ${requested}: ${why}${measured ? '' : ' (estimated)'} (${timingsFile()})`,
   };
 }
 
-export async function readTimings(reportsDir: string): Promise<Timings> {
+export async function readTimings(file: string = timingsFile()): Promise<Timings> {
   try {
-    const parsed = JSON.parse(await readFile(join(reportsDir, TIMINGS_FILE), 'utf8')) as unknown;
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Timings) : {};
   } catch {
     // None yet, or not ours to trust: the run goes as asked and writes a new one.
@@ -93,8 +102,8 @@ export async function readTimings(reportsDir: string): Promise<Timings> {
  * Records what a program's scenarios took with `workers` workers (and, in one process, the CPU they took); the file is
  * rewritten whole, atomically.
  */
-export async function recordTiming(reportsDir: string, program: string, workers: number, took: number, cpuSeconds?: number): Promise<void> {
-  const timings = await readTimings(reportsDir);
+export async function recordTiming(program: string, workers: number, took: number, cpuSeconds?: number, file: string = timingsFile()): Promise<void> {
+  const timings = await readTimings(file);
   const entry = typeof timings[program] === 'object' && timings[program] !== null ? timings[program] : {};
   const add = (key: string, value: number): void => {
     const runs = Array.isArray(entry[key]) ? entry[key]!.filter((x) => typeof x === 'number') : [];
@@ -103,9 +112,9 @@ export async function recordTiming(reportsDir: string, program: string, workers:
   add(String(workers), took);
   if (workers === 1 && cpuSeconds !== undefined) add('cpu', cpuSeconds);
   timings[program] = entry;
-  const file = join(reportsDir, TIMINGS_FILE);
   const temp = `${file}.${process.pid}.tmp`;
   try {
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(temp, `${JSON.stringify(timings, null, 2)}\n`);
     await rename(temp, file);
   } catch {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chooseWorkers, readTimings, recordTiming, TIMINGS_FILE, TIMINGS_KEPT } from '../../src/run/worker-count.ts';
+import { chooseWorkers, readTimings, recordTiming, TIMINGS_KEPT, timingsFile } from '../../src/run/worker-count.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 test('--parallel is an upper bound: the count asked, unless what the suite took says fewer is quicker', () => {
@@ -14,7 +14,7 @@ test('--parallel is an upper bound: the count asked, unless what the suite took 
   assert.equal(small.workers, 1);
   assert.match(small.reason ?? '', /one process.*1\.4 s.*1\.3 s/);
   assert.equal(chooseWorkers(2, { '1': [80] }, 1.5).workers, 2, 'a long suite is split');
-  assert.equal(chooseWorkers(4, { '1': [80], '2': [30] }, 1.5).workers, 4, '80/4 + 1.5 estimated beats 30 measured');
+  assert.equal(chooseWorkers(4, { '1': [80], '2': [30] }, 1.5).workers, 4, '80/4 + 4 boots of 1.5 estimated beats 30 measured');
 });
 
 test('a count never run is estimated as if no second CPU were free: a split overlaps waits, not CPU work', () => {
@@ -35,15 +35,17 @@ test('the quickest of the recorded runs decides, and a parallel run must beat on
 });
 
 test('timings are recorded per program and worker count, the last few kept; a broken file is ignored', async () => {
-  const dir = await tempDir('worker-count-');
-  assert.deepEqual(await readTimings(dir), {});
-  for (let i = 1; i <= TIMINGS_KEPT + 2; i++) await recordTiming(dir, 'p', 1, i);
-  await recordTiming(dir, 'p', 2, 0.5, 9);
-  await recordTiming(dir, 'p', 1, 8, 4);
-  const timings = await readTimings(dir);
+  const file = join(await tempDir('worker-count-'), 'cache', 'sello', 'timings.json');
+  assert.deepEqual(await readTimings(file), {});
+  for (let i = 1; i <= TIMINGS_KEPT + 2; i++) await recordTiming('p', 1, i, undefined, file);
+  await recordTiming('p', 2, 0.5, 9, file);
+  await recordTiming('p', 1, 8, 4, file);
+  const timings = await readTimings(file);
   assert.deepEqual(timings.p?.['1'], [...Array.from({ length: TIMINGS_KEPT - 1 }, (_, i) => i + 4), 8]);
   assert.deepEqual(timings.p?.['2'], [0.5]);
   assert.deepEqual(timings.p?.cpu, [4], 'CPU is recorded for one-process runs only');
-  await writeFile(join(dir, TIMINGS_FILE), '{not json');
-  assert.deepEqual(await readTimings(dir), {});
+  await writeFile(file, '{not json');
+  assert.deepEqual(await readTimings(file), {});
+  assert.equal(timingsFile({ XDG_CACHE_HOME: '/c' }), '/c/sello/timings.json');
+  assert.equal(timingsFile({ SELLO_TIMINGS_FILE: '/t.json', XDG_CACHE_HOME: '/c' }), '/t.json');
 });
