@@ -4,12 +4,14 @@
  * the gateway's two faces. Everything goes over real sockets and lands in the journal; a role under test that runs
  * outside Sello is reached only through what its target file gives.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { newUrnUuid, type SoapCallResult, sameMessageId, soapCall } from '../../../src/soap/index.ts';
 import { sendHttp } from '../../../src/transport/http-client.ts';
 import { isOperation, metadataOf, requestMessageId } from '../judges/expectations.ts';
 import { PARTY, type RegisterDocumentResult, type RegistrySearch, stimulusParty } from '../lib/contract.ts';
 import { getDocumentFileBody, getRegistryItemBody, registerDocumentResultBody, ruEnvelope, searchRegistryItemBody } from '../lib/messages.ts';
+import { REFERENCE_REQUESTS_PER_SECOND } from '../reference/deployment.ts';
 import type { MisStimulus } from '../reference/mis.ts';
 import { asSoap11 } from '../reference/ru-soap.ts';
 import { journal, type RuScenario, type ScenarioDocument } from './ru-context.ts';
@@ -63,9 +65,30 @@ export function registrationUrl(context: RuScenario, viaGateway: boolean): strin
   return context.deployment.endpoints.remd.serviceUrl;
 }
 
+/** When this process's MIS last sent registrations: scenarios follow one another under one clientEntityId. */
+const recentSends: number[] = [];
+/** RR-16's window, with room for a request that reaches REMD a little after it left. */
+const RATE_WINDOW_MS = 1100;
+
+/**
+ * RR-16 counts registerDocument per clientEntityId and second across scenarios, not within one: the MIS keeps under
+ * the declared limit (all but the burst that tests it), so that fast scenarios in a row are not refused RATE_LIMIT.
+ */
+async function keepUnderRateLimit(context: RuScenario, burst: boolean): Promise<void> {
+  const limit = Math.min(context.target?.sut.limits?.requestsPerSecond ?? REFERENCE_REQUESTS_PER_SECOND, REFERENCE_REQUESTS_PER_SECOND);
+  for (;;) {
+    const now = Date.now();
+    while (recentSends.length > 0 && now - (recentSends[0] as number) >= RATE_WINDOW_MS) recentSends.shift();
+    if (burst || recentSends.length < Math.max(1, limit - 1)) break;
+    await sleep(RATE_WINDOW_MS - (now - (recentSends[0] as number)));
+  }
+  recentSends.push(Date.now());
+}
+
 /** The MIS registers a document (a stimulus when `spec` has one); the scenario remembers it under `alias`. */
 export async function registerDocument(context: RuScenario, alias: string, spec: RegistrationSpec = {}): Promise<ScenarioDocument> {
   const doc = context.document(alias);
+  await keepUnderRateLimit(context, spec.stimulus === 'burst');
   doc.sentAt = new Date().toISOString();
   const viaGateway = spec.viaGateway ?? context.role === 'gateway';
   let registered: { localUid: string; messageIds: string[]; exchange?: ExchangeEntry };
