@@ -1,5 +1,5 @@
 /**
- * Time to validate XML with Sello's XML engine: XSD (xmllint-wasm) and Schematron (SaxonJS), one document and 1,000.
+ * Time to validate XML with Sello's XML engine: XSD (libxml2-wasm, in process) and Schematron (SaxonJS), one document and 1,000.
  * `node --import tsx bench/xml-validate.ts [--docs 1000] [--targets 40]`. The documents are synthetic CDA-like
  * documents valid against test/xml/fixtures/cda-mini.xsd, grown to a SEMD's size by repeating recordTarget (each
  * with 3 ids); every tenth one carries a planted defect so that both engines report something. Prints JSON.
