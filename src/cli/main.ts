@@ -46,7 +46,7 @@ function program(exitCode: { value: number }, version: string, programs: readonl
     .option('--program <id>', `one program (${ids}); with neither --program nor a target, every program, one report each`)
     .option('--target <file>', 'target file (YAML or JSON) naming the program, the role your system plays and its endpoints')
     .option('--tags <expr>', 'cucumber tag expression limiting the scenarios, e.g. "@RN-05"')
-    .option('--parallel <n>', 'scenario workers (reference runs only)', '1')
+    .option('--parallel <n>', 'most scenario workers per program (reference runs only; fewer when earlier runs show fewer is quicker)', '1')
     .option('--seed <seed>', 'replays the same synthetic people and message ids (the report records the seed of every run)')
     .option('--out <dir>', 'reports directory', 'reports')
     .addOption(new Option('--plant-fault <[program/]role:fault>', "plant a defect in a reference implementation (Sello's own self-tests)").argParser(repeatable))
