@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import type { JudgedFinding } from '../../programs/ru-egisz/judges/expectations.ts';
+import { expectCallbackRetries, type JudgedFinding } from '../../programs/ru-egisz/judges/expectations.ts';
 import { findingKey, judgeWire, newWireState, roleOf, type WireState } from '../../programs/ru-egisz/judges/wire.ts';
 import { ACTION, CALLBACK_NS, EGIS_NS, SERVICE_NS } from '../../programs/ru-egisz/lib/contract.ts';
 import {
@@ -498,4 +498,16 @@ test('findingKey tells findings apart by rule, role, exchange, side and location
   assert.equal(findingKey(f), findingKey({ ...f, message: { en: 'other words' } }));
   assert.notEqual(findingKey(f), findingKey({ ...f, role: 'remd' }));
   assert.notEqual(findingKey(f), findingKey({ ...f, side: 'response' }));
+});
+
+test('RR-15 repeat spacing is read on the receiver’s clock: a repeat seen a fifth of callbackMs early passes (the first arrival was late), one at half the interval fails', () => {
+  const first = callback(doc, { relatesToMessage: 'urn:uuid:00000000-0000-4000-8000-000000000999', status: 'success', emdrId: 'E-1' });
+  const unacknowledged = { ...first, status: 503 };
+  const repeatAt = (ms: number): ExchangeEntry => ({ ...first, id: `${first.id}-r${ms}`, startedAt: new Date(Date.parse(first.startedAt) + ms).toISOString() });
+  const j = { rule: 'RR-15', role: 'remd' as const };
+  assert.deepEqual(expectCallbackRetries([unacknowledged, repeatAt(1000)], 1000, j), []);
+  assert.deepEqual(expectCallbackRetries([unacknowledged, repeatAt(820)], 1000, j), []);
+  const early = expectCallbackRetries([unacknowledged, repeatAt(500)], 1000, j);
+  assert.equal(early.length, 1, JSON.stringify(early));
+  assert.match(early[0]!.message.en, /Repeated after 500 ms, sooner than callbackMs \(1000 ms\)/);
 });
