@@ -4,6 +4,7 @@
  * `body` — instead of a deep, redacted copy of its object graph (a clone and a serialisation per message, and several
  * times the bytes on the heap). What a reader gets is what it got before: the parsed JSON value, or the text.
  */
+import { jsonTextTooDeep } from '../util/json-depth.ts';
 import { redactBody } from '../util/redaction.ts';
 import type { ExchangeMessage } from './exchange.ts';
 import type { SpilledBody } from './spill.ts';
@@ -28,23 +29,6 @@ const REDACTION_DEPTH = 64;
 /** Whether text starts like a JSON value (worth parsing when read); XML, forms and plain text do not. */
 const looksJson = (text: string): boolean => /^\s*[[{"\d-]|^\s*(true|false|null)\s*$/.test(text);
 
-/** Nesting deeper than `max`, counted over the characters (strings skipped): no parse, no recursion. */
-function deeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return false;
-}
-
 function parseOrText(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -60,7 +44,7 @@ function parseOrText(text: string): unknown {
  */
 export function journaledText(text: string, parseable: boolean, tooDeep = false): BodyText {
   if (!parseable || tooDeep || !looksJson(text)) return { text: MAY_HOLD_SECRET.test(text) ? (redactBody(text) as string) : text, kind: 'text' };
-  if (!MAY_HOLD_SECRET.test(text) && !deeperThan(text, REDACTION_DEPTH)) return { text, kind: 'json' };
+  if (!MAY_HOLD_SECRET.test(text) && !jsonTextTooDeep(text, REDACTION_DEPTH)) return { text, kind: 'json' };
   const value = parseOrText(text);
   if (typeof value === 'string' && value === text) return { text: redactBody(text) as string, kind: 'text' };
   return { text: JSON.stringify(redactBody(value)), kind: 'json' };
@@ -76,7 +60,7 @@ export function journaledValue(value: unknown): BodyText | undefined {
     return undefined;
   }
   if (text === undefined) return undefined;
-  if (!MAY_HOLD_SECRET.test(text) && !deeperThan(text, REDACTION_DEPTH)) return { text, kind: 'json' };
+  if (!MAY_HOLD_SECRET.test(text) && !jsonTextTooDeep(text, REDACTION_DEPTH)) return { text, kind: 'json' };
   return { text: JSON.stringify(redactBody(value)), kind: 'json' };
 }
 
