@@ -99,7 +99,7 @@ describe('report.html in a browser', { skip: missing }, () => {
     assert.deepEqual(errors, []);
   });
 
-  test('1,000 scenarios: self-contained, interactive (filter applied, a failure opened) within a generous bound', async (t) => {
+  test('1,000 scenarios: self-contained, interactive (filter applied, a failure opened)', async (t) => {
     const { model, exchanges } = syntheticReport(1000);
     const dir = await tempDir('sello-1000-');
     const file = path.join(dir, 'report.html');
@@ -115,12 +115,12 @@ describe('report.html in a browser', { skip: missing }, () => {
     const failedIssste = model.features.flatMap((f) => f.scenarios).filter((s) => s.status === 'failed' && s.roles.includes('issste')).length;
     assert.equal(await page.locator('#f-count').textContent(), `${failedIssste} / 1000`);
     await page.locator('article.sc:not([hidden]) .sc-h').first().click();
-    await page.locator('article.sc:not([hidden]) mark.cur').first().waitFor();
+    // Usable at that size means the opened failure shows its marked evidence; the wait's own timeout bounds it, and
+    // how long it took is a diagnostic, not a verdict (speed is bench/'s).
+    await page.locator('article.sc:not([hidden]) mark.cur').first().waitFor({ timeout: 30_000 });
     const interactive = Date.now() - started;
     await page.screenshot({ path: await screenshotPath('5-thousand-filtered.png') });
     t.diagnostic(`report.html for 1,000 scenarios: ${(bytes / 1e6).toFixed(2)} MB; ready ${ready} ms; filter applied and a failure opened ${interactive} ms after navigation`);
-    // Generous on purpose: this proves the page is usable at that size, it is not a benchmark.
-    assert.ok(interactive < 20_000, `took ${interactive} ms`);
     assert.deepEqual(errors, []);
   });
 });
