@@ -32,6 +32,14 @@ export class DelimitedParser<T> {
     return this.#items(this.#splitter.push(chunk));
   }
 
+  /**
+   * One line a caller cut itself (a reader that scans the bytes to judge most lines without a string); the header
+   * item for the first line, undefined after a wrong header. Not to be mixed with push() on one parser.
+   */
+  line(raw: RawLine): ParsedItem<T> | undefined {
+    return this.#items([raw])[0];
+  }
+
   end(): ParsedItem<T>[] {
     const items = this.#items(this.#splitter.end());
     if (this.#header === 'pending') {

@@ -59,7 +59,7 @@ const CURP_RE = /^[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[A-
  * second letter is replaced by X, so a CURP that still spells one was not issued by RENAPO.
  * List as in python-stdnum (stdnum/mx/curp.py).
  */
-const INCONVENIENT_WORDS: ReadonlySet<string> = new Set(
+export const INCONVENIENT_WORDS: ReadonlySet<string> = new Set(
   `BACA BAKA BUEI BUEY CACA CACO CAGA CAGO CAKA CAKO COGE COGI COJA COJE COJI COJO COLA CULO FALO FETO
    GETA GUEI GUEY JETA JOTO KACA KACO KAGA KAGO KAKA KAKO KOGE KOGI KOJA KOJE KOJI KOJO KOLA KULO LILO
    LOCA LOCO LOKA LOKO MAME MAMO MEAR MEAS MEON MIAR MION MOCO MOKO MULA MULO NACA NACO PEDA PEDO PENE
