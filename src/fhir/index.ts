@@ -71,7 +71,7 @@ export function createFhirValidator(options: FhirValidatorOptions = {}): FhirVal
     ...(options.mustSupport !== undefined ? { mustSupport: options.mustSupport } : {}),
     ...(options.validateReferences !== undefined ? { validateReferences: options.validateReferences } : {}),
     ...(options.exampleUrls !== undefined ? { exampleUrls: options.exampleUrls } : {}),
-    ...(catalog ? { knownCanonicals: catalog.canonicals, globalProfiles: catalog.globalProfiles } : {}),
+    ...(catalog ? { knownCanonicals: catalog.canonicals, globalProfiles: catalog.globalProfiles, questionnaires: catalog.questionnaires } : {}),
   });
   return {
     registry,

@@ -83,9 +83,11 @@ function directoryFiles(dir: string): string[] {
 export interface IgCatalog {
   canonicals: Map<string, string>;
   globalProfiles: Map<string, string[]>;
+  /** The Questionnaires by canonical URL (and url|version): QuestionnaireResponses are checked against them. */
+  questionnaires: Map<string, Record<string, unknown>>;
 }
 
-export const emptyCatalog = (): IgCatalog => ({ canonicals: new Map(), globalProfiles: new Map() });
+export const emptyCatalog = (): IgCatalog => ({ canonicals: new Map(), globalProfiles: new Map(), questionnaires: new Map() });
 
 function catalogue(catalog: IgCatalog, value: unknown): void {
   if (!value || typeof value !== 'object') return;
@@ -96,6 +98,10 @@ function catalogue(catalog: IgCatalog, value: unknown): void {
   }
   if (typeof r.resourceType !== 'string') return;
   if (typeof r.url === 'string') catalog.canonicals.set(r.url, r.resourceType);
+  if (r.resourceType === 'Questionnaire' && typeof r.url === 'string') {
+    catalog.questionnaires.set(r.url, r);
+    if (typeof r.version === 'string') catalog.questionnaires.set(`${r.url}|${r.version}`, r);
+  }
   if (r.resourceType === 'ImplementationGuide' && Array.isArray(r.global)) {
     for (const g of r.global as { type?: unknown; profile?: unknown }[]) {
       if (typeof g?.type !== 'string' || typeof g.profile !== 'string') continue;

@@ -21,6 +21,8 @@ export interface StructuralValidatorOptions {
   knownCanonicals?: ReadonlyMap<string, string>;
   /** Resource type → profiles every resource of that type is validated against (ImplementationGuide.global of the IGs). */
   globalProfiles?: ReadonlyMap<string, string[]>;
+  /** Canonical URL → Questionnaire of the loaded IGs, for QuestionnaireResponses that name one (questionnaire/). */
+  questionnaires?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 export interface ValidateOptions {
