@@ -7,7 +7,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ConfrontaSession } from '../programs/mx-pgs/lib/confronta/match.ts';
-import type { PersonaConocida } from '../programs/mx-pgs/lib/confronta/padron-file.ts';
+import { altaTitularImss, type PersonaConocida } from '../programs/mx-pgs/lib/confronta/padron-file.ts';
 import { PgsClient } from '../programs/mx-pgs/lib/pgs-client.ts';
 import { CentralIndex } from '../programs/mx-pgs/reference/central-index.ts';
 import { startPgsDeployment } from '../programs/mx-pgs/reference/deployment.ts';
@@ -30,22 +30,7 @@ const now = () => ({ wall: performance.now(), cpu: process.cpuUsage() });
 
 /** Everyone the bench knows is TITULAR VIGENTE at IMSS, so an ISSSTE line with their CURP is a DOBLE_AFILIACION. */
 function loadIndex(index: CentralIndex): void {
-  for (const p of readKnown()) {
-    index.apply({
-      evento: 'ALTA',
-      institucion: 'IMSS',
-      curp: p.curp,
-      tipo: 'TITULAR',
-      estatus: 'VIGENTE',
-      vigenciaInicio: '2020-01-01',
-      nombre: p.nombre,
-      primerApellido: p.primerApellido,
-      segundoApellido: p.segundoApellido,
-      fechaNacimiento: p.fechaNacimiento,
-      sexo: p.sexo,
-      ocurridoEn: '2025-01-01T00:00:00Z',
-    });
-  }
+  for (const p of readKnown()) index.apply(altaTitularImss(p));
 }
 
 if (side === 'floor') {

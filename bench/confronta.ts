@@ -4,6 +4,7 @@
  * generated file, each side in its own process (bench/confronta-child.ts), rounds alternating the order.
  *
  *   node --import tsx bench/confronta.ts [--lines 10000000] [--rounds 3]     (--lines 200000 for a smoke run)
+ *   CHILD_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/p' node --import tsx bench/confronta.ts …   (profiles each side)
  *
  * The file is a seeded synthetic ISSSTE padrón (lib/confronta/padron-file.ts) with planted CURP_INVALIDA, generic
  * CURPs, known IMSS TITULARES (DOBLE_AFILIACION) and some of them under another name (MISMA_CURP_DATOS_DISTINTOS);
@@ -17,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { sendConfronta } from '../programs/mx-pgs/lib/confronta/client.ts';
-import { generatePadronFile, type PersonaConocida, type PlantedCounts } from '../programs/mx-pgs/lib/confronta/padron-file.ts';
+import { generatePadronFile, mixedIsssteOptions, type PersonaConocida, type PlantedCounts } from '../programs/mx-pgs/lib/confronta/padron-file.ts';
 import { generatePerson, SeededRandom } from '../src/identifiers/mx/index.ts';
 import { measureChild } from './child.ts';
 import { ResultTally, type TallySummary } from './confronta-tally.ts';
@@ -43,15 +44,7 @@ async function generate(): Promise<PlantedCounts> {
   const rng = new SeededRandom('bench-confronta');
   const known: PersonaConocida[] = Array.from({ length: KNOWN }, (_, i) => generatePerson(rng.fork(`known-${i}`)));
   writeFileSync(knownFile, JSON.stringify(known));
-  const { stream, planted } = generatePadronFile(rng.fork('padron'), LINES, {
-    institucion: 'ISSSTE',
-    today: '2025-06-15',
-    invalidCurpShare: 0.01,
-    genericCurpShare: 0.01,
-    mismatchShare: 0.005,
-    doubleShare: 0.02,
-    known,
-  });
+  const { stream, planted } = generatePadronFile(rng.fork('padron'), LINES, mixedIsssteOptions(known));
   await pipeline(stream, createWriteStream(padron));
   return planted;
 }
@@ -66,7 +59,9 @@ interface Side {
   counts: Record<string, number>;
 }
 
-const childArgs = (side: string): string[] => ['--import', 'tsx', join(root, 'bench/confronta-child.ts'), side, padron, knownFile];
+/** CHILD_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`) go to every side's process: NODE_OPTIONS refuses --cpu-prof. */
+const childFlags = (process.env.CHILD_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const childArgs = (side: string): string[] => [...childFlags, '--import', 'tsx', join(root, 'bench/confronta-child.ts'), side, padron, knownFile];
 
 /** JSON lines from a child, one promise per awaited event. */
 function events(child: ChildProcess): (name: string) => Promise<Record<string, unknown>> {

@@ -67,6 +67,11 @@ export class CentralIndex implements ConfrontaIndex {
     return this.#known.mayHave(curp) ? this.#byCurp.get(curp) : undefined;
   }
 
+  /** False only when no institution reported the CURP in b[from, to): the confronta asks this before any string. */
+  mayHoldCurp(b: Uint8Array, from: number, to: number): boolean {
+    return this.#known.mayHaveBytes(b, from, to);
+  }
+
   consult(curp: string): { afiliaciones: AfiliacionIndice[]; alertas: AlertaIndice[] } | undefined {
     const affiliations = this.#byCurp.get(curp)?.afiliaciones;
     if (!affiliations) return undefined;

@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { sendConfronta } from '../../../programs/mx-pgs/lib/confronta/client.ts';
 import { parseResultado, parseResumen } from '../../../programs/mx-pgs/lib/confronta/format.ts';
-import { generatePadronFile } from '../../../programs/mx-pgs/lib/confronta/padron-file.ts';
+import { altaTitularImss, generatePadronFile, mixedIsssteOptions } from '../../../programs/mx-pgs/lib/confronta/padron-file.ts';
 import { PgsClient } from '../../../programs/mx-pgs/lib/pgs-client.ts';
 import { startPgsDeployment } from '../../../programs/mx-pgs/reference/deployment.ts';
 import { generatePerson, SeededRandom } from '../../../src/identifiers/mx/index.ts';
@@ -43,33 +43,10 @@ test(`${LINES.toLocaleString('en')} padrón lines stream through the SSA route i
   try {
     const index = deployment.local.SSA!.index!;
     const known = Array.from({ length: KNOWN }, (_, i) => generatePerson(new SeededRandom('bounded-known').fork(String(i))));
-    for (const p of known) {
-      index.apply({
-        evento: 'ALTA',
-        institucion: 'IMSS',
-        curp: p.curp,
-        tipo: 'TITULAR',
-        estatus: 'VIGENTE',
-        vigenciaInicio: '2020-01-01',
-        nombre: p.nombre,
-        primerApellido: p.primerApellido,
-        segundoApellido: p.segundoApellido,
-        fechaNacimiento: p.fechaNacimiento,
-        sexo: p.sexo,
-        ocurridoEn: new Date().toISOString(),
-      });
-    }
+    for (const p of known) index.apply(altaTitularImss(p));
     const token = await new PgsClient(journal, deployment.endpoints, deployment.credentials).token('SSA', 'ISSSTE');
     const send = (n: number, seed: string) => {
-      const file = generatePadronFile(new SeededRandom(seed), n, {
-        institucion: 'ISSSTE',
-        today: '2025-06-15',
-        invalidCurpShare: 0.01,
-        genericCurpShare: 0.01,
-        mismatchShare: 0.005,
-        doubleShare: 0.02,
-        known,
-      });
+      const file = generatePadronFile(new SeededRandom(seed), n, mixedIsssteOptions(known));
       return { file, reply: sendConfronta({ baseUrl: deployment.endpoints.SSA.baseUrl, token, institucion: 'ISSSTE', body: file.stream }) };
     };
 

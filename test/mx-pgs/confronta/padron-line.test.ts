@@ -65,6 +65,13 @@ test('the one-pass reader accepts the well-formed lines a confronta is made of, 
   assert.deepEqual(readPadronLine(EDGES[0]!), base);
 });
 
+test('a character outside Latin-1 is never read as the byte it would be cut to', () => {
+  // U+0141 (Ł) cut to its low byte is 0x41, an A: a reader on bytes would accept the name.
+  const line = formatPadronLine(base).replace('PEÑA', 'PE\u0141A');
+  assert.equal(readPadronLine(line), undefined);
+  assert.equal(readPadronLine(formatPadronLine(base).replace('PEÑA', 'PEAA'))?.primerApellido, 'PEAA');
+});
+
 test('with or without the one-pass reader, the parser reads every generated and edge line the same', () => {
   for (const line of [...GENERATED, ...EDGES]) assert.deepEqual(read(PADRON_LAYOUT, line), read(CHECKED_ONLY, line), line);
 });

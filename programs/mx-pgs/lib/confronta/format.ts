@@ -16,6 +16,7 @@ import {
   type Layout,
   lineWriter,
   oneOf,
+  type RawLine,
 } from '../../../../src/delimited/index.ts';
 import type { Finding, LocalizedText } from '../../../../src/findings/finding.ts';
 import type { EstatusAfiliacion, Institucion, Sexo, TipoAfiliacion } from '../types.ts';
@@ -211,6 +212,12 @@ export class DelimitedParser<T> {
 
   push(chunk: Uint8Array): ParsedItem<T>[] {
     return this.#parser.push(chunk).map(withCurp);
+  }
+
+  /** One line the caller cut itself (see the engine's DelimitedParser.line); not to be mixed with push(). */
+  line(raw: RawLine): ParsedItem<T> | undefined {
+    const item = this.#parser.line(raw);
+    return item && withCurp(item);
   }
 
   end(): ParsedItem<T>[] {

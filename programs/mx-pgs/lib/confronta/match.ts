@@ -7,7 +7,24 @@ import type { Finding } from '../../../../src/findings/finding.ts';
 import { GENERIC_CURP, parseCurp, validateCurp } from '../../../../src/identifiers/mx/index.ts';
 import { type CoberturaAfiliacion, classifyCoverage } from '../../judges/rules/index.ts';
 import { CONTRIBUTIVAS, type Institucion } from '../types.ts';
-import { DelimitedParser, formatFecha, formatResultadoLine, headerLine, PADRON_LAYOUT, type PadronLinea, type ParsedItem, RESULTADO_LAYOUT, RESULTADOS, RESUMEN, type Resultado } from './format.ts';
+import { isGenericCurpAt, isValidCurpAt } from './curp-bytes.ts';
+import {
+  DelimitedParser,
+  formatFecha,
+  formatResultadoLine,
+  headerLine,
+  LineSplitter,
+  MAX_LINE_BYTES,
+  PADRON_LAYOUT,
+  type PadronLinea,
+  type ParsedItem,
+  type RawLine,
+  RESULTADO_LAYOUT,
+  RESULTADOS,
+  RESUMEN,
+  type Resultado,
+} from './format.ts';
+import { bytesEqual, CAMPO, fieldEnd, fieldStart, padronRecord, scanPadronLine } from './padron-line.ts';
 
 /** DGIS accepts the generic CURP in a batch up to this share of its lines (identifiers.md). */
 export const GENERIC_CURP_MAX_SHARE = 0.15;
@@ -26,6 +43,11 @@ export interface PersonaIndice {
 export interface ConfrontaIndex {
   /** Every institution's coverage of a CURP and the identity each reported; undefined when no one reported it. */
   lookup(curp: string): { afiliaciones: ReadonlyMap<Institucion, CoberturaAfiliacion>; personas: ReadonlyMap<Institucion, PersonaIndice> } | undefined;
+  /**
+   * False only when lookup would find nothing for the CURP in Latin-1 bytes b[from, to): lets the session clear
+   * most lines without a string. Without it every line is looked up.
+   */
+  mayHoldCurp?(b: Uint8Array, from: number, to: number): boolean;
 }
 
 export interface Hallazgo {
@@ -118,12 +140,23 @@ function unreadable(findings: readonly Finding[]): Hallazgo[] {
 
 const ORDER = new Map<string, number>(RESULTADOS.map((r, i) => [r, i]));
 
+const LF = 0x0a;
+const CR = 0x0d;
+
 /**
  * One confronta upload: bytes in, result-file lines out (without line ends), in input order. Synchronous per
  * chunk, so the caller decides the pacing (backpressure) and nothing waits per line.
+ *
+ * Lines are cut in the chunk itself, and a well-formed line of the uploader's with a valid CURP the index has
+ * never heard of — most of a padrón — is counted there, from its bytes, with nothing allocated. Every other line
+ * becomes a record or a parser item as before; a line that straddles two chunks goes through the engine's splitter.
  */
 export class ConfrontaSession {
   readonly #parser = new DelimitedParser(PADRON_LAYOUT);
+  /** Joins the lines that straddle chunks and bounds them; its own line numbers are not used, the session counts. */
+  readonly #edges = new LineSplitter();
+  #line = 0;
+  readonly #institucionBytes: readonly number[];
   readonly #resumen: ResumenConfronta = {
     lineas: 0,
     sinHallazgos: 0,
@@ -137,7 +170,9 @@ export class ConfrontaSession {
   constructor(
     readonly institucion: Institucion,
     private readonly index: ConfrontaIndex,
-  ) {}
+  ) {
+    this.#institucionBytes = [...institucion].map((c) => c.charCodeAt(0));
+  }
 
   /** Set once the first line is read: findings not empty means the file is not a padrón file. */
   get header(): { line: number; findings: Finding[] } | undefined {
@@ -152,14 +187,35 @@ export class ConfrontaSession {
   static readonly RESULT_HEADER = headerLine(RESULTADO_LAYOUT);
 
   push(chunk: Uint8Array): string[] {
-    return this.#lines(this.#parser.push(chunk));
+    const out: string[] = [];
+    // After a wrong header nothing else is read (the parser would return nothing either).
+    if (this.#header && this.#header.findings.length > 0) return out;
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const first = b.indexOf(LF);
+    if (first === -1) {
+      this.#cut(this.#edges.push(b), out);
+      return out;
+    }
+    // The chunk's first line may finish one the previous chunk started; the splitter holds that part.
+    this.#cut(this.#edges.push(b.subarray(0, first + 1)), out);
+    // The header is read by now (it is the first line, which always comes through the splitter).
+    if (this.#header?.findings.length !== 0) return out;
+    let start = first + 1;
+    for (let nl = b.indexOf(LF, start); nl !== -1; nl = b.indexOf(LF, start)) {
+      this.#inChunk(b, start, nl, out);
+      start = nl + 1;
+    }
+    if (start < b.length) this.#edges.push(b.subarray(start));
+    return out;
   }
 
   /** The rows still pending, the file-level generic-CURP row when the share is exceeded, and the RESUMEN trailer. */
   end(): string[] {
     if (this.#ended) return [];
     this.#ended = true;
-    const out = this.#lines(this.#parser.end());
+    const out: string[] = [];
+    this.#cut(this.#edges.end(), out);
+    for (const item of this.#parser.end()) this.#take(item, out);
     if (this.#header?.findings.length !== 0) return out;
     const r = this.#resumen;
     if (r.curpGenerica > GENERIC_CURP_MAX_SHARE * r.lineas) {
@@ -205,16 +261,55 @@ export class ConfrontaSession {
     return { linea: item.line, curp, hallazgos };
   }
 
-  #lines(items: ParsedItem<PadronLinea>[]): string[] {
-    const out: string[] = [];
-    for (const item of items) {
-      if (item.type === 'header') {
-        this.#header = { line: item.line, findings: item.findings };
-        continue;
-      }
-      const fila = this.judge(item);
-      if (fila) out.push(formatResultadoLine({ curp: fila.curp, resultados: fila.hallazgos.map((h) => h.resultado), detalles: fila.hallazgos.map((h) => h.detalle) }));
+  /** Lines the engine's splitter completed, numbered in the session's count. */
+  #cut(raws: RawLine[], out: string[]): void {
+    for (const raw of raws) this.#take(this.#parser.line({ ...raw, line: ++this.#line }), out);
+  }
+
+  /** The line in b[from, lf) (lf is its LF), read where it lies in the chunk. */
+  #inChunk(b: Buffer, from: number, lf: number, out: string[]): void {
+    const line = ++this.#line;
+    if (lf - from > MAX_LINE_BYTES) {
+      this.#take(this.#parser.line({ line, tooLongBytes: lf - from }), out);
+      return;
     }
-    return out;
+    const to = lf > from && b[lf - 1] === CR ? lf - 1 : lf;
+    if (!scanPadronLine(b, from, to)) {
+      this.#take(this.#parser.line({ line, text: b.toString('latin1', from, to) }), out);
+      return;
+    }
+    if (this.#clean(b, from)) {
+      this.#resumen.lineas++;
+      this.#resumen.sinHallazgos++;
+      return;
+    }
+    this.#take({ type: 'row', line, record: padronRecord(b) }, out);
+  }
+
+  /**
+   * The line scanPadronLine just accepted gives matchLine nothing: the uploader's own, and either the generic CURP
+   * (counted here, as judge does) or a valid CURP unknown to the index. Only a CURP the index's pre-filter cannot
+   * rule out costs a string, for the lookup itself.
+   */
+  #clean(b: Buffer, curpAt: number): boolean {
+    if (!bytesEqual(b, fieldStart(CAMPO.INSTITUCION), fieldEnd(CAMPO.INSTITUCION), this.#institucionBytes)) return false;
+    if (isGenericCurpAt(b, curpAt)) {
+      this.#resumen.curpGenerica++;
+      return true;
+    }
+    if (!isValidCurpAt(b, curpAt)) return false;
+    const index = this.index;
+    if (index.mayHoldCurp?.(b, curpAt, curpAt + 18) === false) return true;
+    return index.lookup(b.toString('latin1', curpAt, curpAt + 18)) === undefined;
+  }
+
+  #take(item: ParsedItem<PadronLinea> | undefined, out: string[]): void {
+    if (!item) return;
+    if (item.type === 'header') {
+      this.#header = { line: item.line, findings: item.findings };
+      return;
+    }
+    const fila = this.judge(item);
+    if (fila) out.push(formatResultadoLine({ curp: fila.curp, resultados: fila.hallazgos.map((h) => h.resultado), detalles: fila.hallazgos.map((h) => h.detalle) }));
   }
 }

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { latin1ChunksSync } from '../../../../src/delimited/index.ts';
 import { curpCheckDigit, GENERIC_CURP, generateNss, generatePerson, type SeededRandom } from '../../../../src/identifiers/mx/index.ts';
-import type { Institucion, Sexo } from '../types.ts';
+import type { EventoIndice, Institucion, Sexo } from '../types.ts';
 import { daysInMonth, formatPadronLine, headerLine, PADRON_LAYOUT, type PadronLinea } from './format.ts';
 
 /** Someone the central index already knows (e.g. registered at IMSS), to plant confronta hits. */
@@ -164,4 +164,22 @@ export function generatePadronFile(rng: SeededRandom, n: number, opts: PadronFil
     yield* generatePadronLines(rng, n, opts, planted);
   }
   return { stream: Readable.from(latin1ChunksSync(lines(), opts.lineEnding ?? '\r\n'), { objectMode: false }), planted };
+}
+
+/**
+ * The central-index event that makes a known person TITULAR VIGENTE at IMSS: an ISSSTE padrón line with their CURP
+ * is then a DOBLE_AFILIACION (and a MISMA_CURP_DATOS_DISTINTOS when it names them otherwise).
+ */
+export function altaTitularImss(p: PersonaConocida, ocurridoEn = '2025-01-01T00:00:00Z'): EventoIndice {
+  const { curp, nombre, primerApellido, segundoApellido, fechaNacimiento, sexo } = p;
+  return { evento: 'ALTA', institucion: 'IMSS', curp, tipo: 'TITULAR', estatus: 'VIGENTE', vigenciaInicio: '2020-01-01', nombre, primerApellido, segundoApellido, fechaNacimiento, sexo, ocurridoEn };
+}
+
+/**
+ * An ISSSTE padrón with every kind of confronta result planted against `known` (registered with altaTitularImss):
+ * 1 % invalid CURPs, 1 % the generic CURP, 2 % known people as the index has them, 0.5 % under another name.
+ * The bench and the bounded-memory test read the same mix.
+ */
+export function mixedIsssteOptions(known: readonly PersonaConocida[]): PadronFileOptions {
+  return { institucion: 'ISSSTE', today: '2025-06-15', invalidCurpShare: 0.01, genericCurpShare: 0.01, mismatchShare: 0.005, doubleShare: 0.02, known };
 }
