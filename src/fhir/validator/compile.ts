@@ -10,6 +10,7 @@ import { typeCode } from '../definitions/snapshot.ts';
 import { effectiveExpression } from '../invariants/index.ts';
 import { compileFast, compileGuard, type FastCheck, type GuardCheck } from './fast-invariants.ts';
 import { isPrimitiveType } from './primitives.ts';
+import type { ValueLimit, ValueRange } from './value-range.ts';
 
 export interface CType {
   code: string;
@@ -75,6 +76,8 @@ export interface CElement {
   mustSupport: boolean;
   isModifier: boolean;
   maxLength?: number;
+  /** ElementDefinition.minValue[x] / maxValue[x] (value-range.ts). */
+  valueRange?: ValueRange;
   sliceName?: string;
   slicing?: CSlicing;
   slices: CElement[];
@@ -195,16 +198,19 @@ function compileType(t: NonNullable<ElementDefinition['type']>[number]): CType {
   return { code, profiles, targetProfiles: t.targetProfile ?? [], key: code + '|' + (profiles[0] ?? ''), primitive: isPrimitiveType(code) };
 }
 
-function valueWithPrefix(e: ElementDefinition, prefix: string): unknown {
+/** `minValueDate: '2025-01-01'` → { type: 'Date', value }. */
+function limitWithPrefix(e: ElementDefinition, prefix: string): ValueLimit | undefined {
   const rec = e as unknown as Record<string, unknown>;
   for (const key in rec) {
     if (key.startsWith(prefix) && key.length > prefix.length) {
       const c = key.charCodeAt(prefix.length);
-      if (c >= 65 && c <= 90) return rec[key];
+      if (c >= 65 && c <= 90) return { type: key.slice(prefix.length), value: rec[key] };
     }
   }
   return undefined;
 }
+
+const valueWithPrefix = (e: ElementDefinition, prefix: string): unknown => limitWithPrefix(e, prefix)?.value;
 
 function makeElement(e: ElementDefinition, sd: CompiledDefinition): CElement {
   const path = e.path ?? '';
@@ -240,6 +246,9 @@ function makeElement(e: ElementDefinition, sd: CompiledDefinition): CElement {
     if (e.binding.valueSet) el.binding.valueSet = e.binding.valueSet;
   }
   if (e.maxLength !== undefined) el.maxLength = e.maxLength;
+  const minValue = limitWithPrefix(e, 'minValue');
+  const maxValue = limitWithPrefix(e, 'maxValue');
+  if (minValue || maxValue) el.valueRange = { ...(minValue ? { min: minValue } : {}), ...(maxValue ? { max: maxValue } : {}) };
   if (e.sliceName) el.sliceName = e.sliceName;
   if (e.contentReference) el.contentReference = e.contentReference.slice(e.contentReference.indexOf('#') + 1);
   if (e.slicing) {
