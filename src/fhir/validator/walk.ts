@@ -14,6 +14,7 @@ import type { Container, Item, ResourceScope } from './scope.ts';
 import { assignSlices, checkSliceCounts } from './slicing.ts';
 import { checkCodingSystem, checkIdentifierSystem } from './spec-rules/datatypes.ts';
 import { describeKind, EMPTY } from './support.ts';
+import { checkValueRange } from './value-range.ts';
 import { checkAttachment, validateNested, validatePrimitive } from './values.ts';
 
 /**
@@ -311,6 +312,7 @@ export function validateItem(sv: ValidatorContext, item: Item, def: CElement, sc
     }
     if (def.binding && code) checkBinding(sv, def, code, v, item.path, scope);
   }
+  if (def.valueRange && code) checkValueRange(item.value, def.valueRange, code, item.path, scope);
   if (def.invariants.length > 1 || (def.invariants.length === 1 && !def.invariants[0]!.native)) {
     checkInvariants(sv, def.invariants, item.value, item.path, scope, code ?? 'Element', def.basePath);
   }
