@@ -109,7 +109,10 @@ export async function sendHttpStreaming<T>(
       // The reader gets its own stream: one that stops early (or breaks out of a for-await, which destroys what it
       // reads) leaves the tap draining the rest onto the record.
       const forReader = new PassThrough();
-      pipeline(body, tap, (error) => (error ? forReader.destroy(error) : forReader.end()));
+      // Ended once the tap's readable side has given its last chunk, not when its writable side finished: a paused
+      // tap may still hold the tail then, which a reader ended early would never get (the record would have it).
+      pipeline(body, tap, (error) => error && forReader.destroy(error));
+      tap.once('end', () => forReader.destroyed || forReader.end());
       tap.on('data', (chunk: Buffer) => {
         if (!forReader.destroyed && !forReader.write(chunk)) {
           tap.pause();
