@@ -16,8 +16,9 @@ import { ephemeralKey, KeyError, loadSigningKey, type SigningKey, signCertificat
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import type { OutputFilter } from '../report/output-filter.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
+import { readReferenceTimings, scaleReference } from '../run/reference-timings.ts';
 import { type RunConfig, worldParametersOf } from '../run/run-config.ts';
-import { chooseWorkers, readTimings, recordTiming, type Timings } from '../run/worker-count.ts';
+import { chooseWorkers, readTimings, recordTiming, type Timings, type WorkerChoice } from '../run/worker-count.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
 import { withFilteredOutput } from '../util/filtered-output.ts';
 import { filterStrings, MIN_SECRET_LENGTH, secretScrubber } from '../util/secret-scrubber.ts';
@@ -65,6 +66,7 @@ interface ProgramOutcome {
  */
 export async function runCommand(options: RunOptions): Promise<number> {
   startedAfterMs ??= performance.now();
+  startedAfterCpu ??= process.cpuUsage();
   // A program folder given by path must be loaded before the target file, whose `program` it may name.
   const chosen = await chosenProgram(options.program);
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
@@ -161,6 +163,8 @@ interface ProgramContext {
 
 /** How long this process took to reach the run command (Node, tsx, the CLI's modules): what a worker's start repeats. */
 let startedAfterMs: number | undefined;
+/** The CPU that start took: beside its time, how much a busy machine stretched it (reference-timings.ts). */
+let startedAfterCpu: NodeJS.CpuUsage | undefined;
 
 /** Inside the run directory, where the journals spill; never there when the directory is hashed. */
 const JOURNAL_SPILL_DIR = '.journal-spill';
@@ -215,7 +219,9 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   const bootSeconds = (performance.now() - loading + (startedAfterMs ?? 0)) / 1000;
   // Only a program's whole suite on the reference implementations is what the timings describe.
   const whole = !options.tags && Object.keys(run.faults).length === 0 && !target;
-  const { workers, reason } = whole ? chooseWorkers(ctx.parallel, ctx.timings[program.id], bootSeconds) : { workers: ctx.parallel, reason: undefined };
+  const startSeconds = (startedAfterMs ?? 0) / 1000;
+  const startCpuSeconds = startedAfterCpu ? (startedAfterCpu.user + startedAfterCpu.system) / 1e6 : undefined;
+  const { workers, reason } = await workersFor(run, ctx, { whole, startSeconds, bootSeconds });
   if (reason) console.log(`--parallel ${ctx.parallel}: ${program.id} ${reason}`);
   const runStarted = performance.now();
   const cpuBefore = process.cpuUsage();
@@ -224,7 +230,7 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     // Only a run that went to its end says what the suite takes.
     const cpu = process.cpuUsage(cpuBefore);
     // In one process the scenarios and the reference mocks all run here: this process's CPU is the suite's.
-    if (whole) await recordTiming(program.id, workers, (performance.now() - runStarted) / 1000, workers === 1 ? (cpu.user + cpu.system) / 1e6 : undefined);
+    if (whole) await recordTiming(program.id, { workers, seconds: (performance.now() - runStarted) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, startSeconds, startCpuSeconds, bootSeconds });
   } finally {
     // Every worker removed its own spills in AfterAll; what a worker that died left behind goes before the signing.
     await rm(runConfig.spillDir!, { recursive: true, force: true });
@@ -253,6 +259,19 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   printSummary(report, ctx.outDir, target);
   const code = exitCodeOf(report.verdict);
   return { program: program.id, dir: ctx.single ? '.' : program.id, report, code };
+}
+
+/**
+ * The workers a program's scenarios get under --parallel N (worker-count.ts), from the user's timings of its whole
+ * suite and its reference timings; SELLO_PARALLEL_EXACT=1 takes N as asked (scripts/reference-timings.ts measures each
+ * count so).
+ */
+async function workersFor(run: ProgramRun, ctx: ProgramContext, now: { whole: boolean; startSeconds: number; bootSeconds: number }): Promise<WorkerChoice> {
+  if (ctx.parallel <= 1 || process.env.SELLO_PARALLEL_EXACT === '1') return { workers: ctx.parallel };
+  const found = await readReferenceTimings(run.program.folder);
+  const reference = found && run.selected ? scaleReference(found, { startSeconds: now.startSeconds, scenarios: run.selected, whole: now.whole }) : undefined;
+  // The user's timings are of whole suites: a selection, or a suite with a planted defect, goes by the reference alone.
+  return chooseWorkers(ctx.parallel, now.whole ? ctx.timings[run.program.id] : undefined, now.bootSeconds, reference);
 }
 
 /** The program's own tag, the SUT's role with a target file, and the user's selection. */
