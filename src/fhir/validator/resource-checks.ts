@@ -10,6 +10,7 @@ import type { ValidatorContext } from './context.ts';
 import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { checkResourceId } from './primitives.ts';
+import { checkQuestionnaireResponse } from './questionnaire/response.ts';
 import { checkInvariants } from './rules.ts';
 import type { ResourceScope, Run } from './scope.ts';
 import { withoutNarrativeRule } from './support.ts';
@@ -127,4 +128,5 @@ export function resourceChecks(sv: ValidatorContext, scope: ResourceScope, base:
   }
   if (scope.ownBundle) checkBundle(scope.ownBundle, scope, base, (ref, from) => sv.resolveInBundle(ref, from), sv.resourceTypes);
   conformanceChecks(sv, scope);
+  if (scope.type === 'QuestionnaireResponse') checkQuestionnaireResponse(sv, scope);
 }
