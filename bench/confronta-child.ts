@@ -1,6 +1,6 @@
 /**
  * One side of the confronta bench in its own process: `node --import tsx bench/confronta-child.ts floor|direct|http
- * <padrón file> <known.json>`. Prints JSON lines; `done` carries the wall and CPU seconds of the work (the index
+ * <padrón file> <known.json> [read chunk bytes]`. Prints JSON lines; `done` carries the wall and CPU seconds of the work (the index
  * loaded before the clock starts) and the counts the parent checks. `http` prints `ready` with the SSA node's URL and
  * a token, and serves until stdin closes. The parent samples each child's peak RSS (measureChild).
  */
@@ -14,8 +14,10 @@ import { startPgsDeployment } from '../programs/mx-pgs/reference/deployment.ts';
 import { ExchangeJournal } from '../src/journal/journal.ts';
 import { ResultTally } from './confronta-tally.ts';
 
-const [side, file, knownFile] = process.argv.slice(2);
-if (!side || !file || !knownFile) throw new Error('usage: confronta-child.ts floor|direct|http <padrón> <known.json>');
+const [side, file, knownFile, readBytes] = process.argv.slice(2);
+if (!side || !file || !knownFile) throw new Error('usage: confronta-child.ts floor|direct|http <padrón> <known.json> [read chunk bytes]');
+/** The parent's chunk size, the same for every side; 64 KiB is fs's default. */
+const highWaterMark = Number(readBytes) || 64 * 1024;
 /** The bench's list of known people, read where it is used and then dropped: it is input, not any side's memory. */
 const readKnown = (): PersonaConocida[] => JSON.parse(readFileSync(knownFile, 'utf8')) as PersonaConocida[];
 const emit = (o: Record<string, unknown>): void => {
@@ -39,7 +41,7 @@ if (side === 'floor') {
   const started = now();
   let lines = -1;
   let hits = 0;
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
+  for await (const line of createInterface({ input: createReadStream(file, { highWaterMark }), crlfDelay: Number.POSITIVE_INFINITY })) {
     lines++;
     if (index.has(line.slice(0, line.indexOf('|')))) hits++;
   }
@@ -53,7 +55,7 @@ if (side === 'floor') {
   const tally = new ResultTally();
   // The route writes the result header itself; the session's lines come after it.
   tally.lines([ConfrontaSession.RESULT_HEADER]);
-  for await (const chunk of createReadStream(file)) tally.lines(session.push(chunk as Buffer));
+  for await (const chunk of createReadStream(file, { highWaterMark })) tally.lines(session.push(chunk as Buffer));
   tally.lines(session.end());
   emit({ event: 'done', ...timing(started), ...tally.summary() });
 } else if (side === 'http') {

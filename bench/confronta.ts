@@ -34,6 +34,8 @@ const ROUNDS = arg('--rounds', 3);
 /** People the central index holds (TITULAR VIGENTE at IMSS); the file's known lines are drawn from them. */
 const KNOWN = 100_000;
 const TARGET = { linesPerSecond: 500_000, peakRssMbUnder: 512 };
+/** Every side reads the file in chunks of this size (the floor's readline, the session, the HTTP upload alike). */
+const READ_BYTES = 1 << 20;
 
 const dir = mkdtempSync(join(tmpdir(), 'sello-bench-confronta-'));
 if (!process.env.KEEP) process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -54,6 +56,8 @@ interface Side {
   linesPerSecond: number;
   /** Lines per second of the process's own CPU time (user + system): steadier than wall time on a shared machine. */
   linesPerCpuSecond: number;
+  /** Over HTTP: lines per CPU-second of the client (this process: reading the file, sending, tallying the answer). */
+  clientLinesPerCpuSecond?: number;
   peakRssMb: number;
   /** What the side's result says, to be compared with what was planted. */
   counts: Record<string, number>;
@@ -61,7 +65,7 @@ interface Side {
 
 /** CHILD_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`) go to every side's process: NODE_OPTIONS refuses --cpu-prof. */
 const childFlags = (process.env.CHILD_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-const childArgs = (side: string): string[] => [...childFlags, '--import', 'tsx', join(root, 'bench/confronta-child.ts'), side, padron, knownFile];
+const childArgs = (side: string): string[] => [...childFlags, '--import', 'tsx', join(root, 'bench/confronta-child.ts'), side, padron, knownFile, String(READ_BYTES)];
 
 /** JSON lines from a child, one promise per awaited event. */
 function events(child: ChildProcess): (name: string) => Promise<Record<string, unknown>> {
@@ -118,15 +122,18 @@ async function overHttp(): Promise<Side> {
   const next = events(child);
   const ready = (await next('ready')) as { baseUrl: string; token: string };
   const started = performance.now();
-  const reply = await sendConfronta({ baseUrl: ready.baseUrl, token: ready.token, institucion: 'ISSSTE', body: createReadStream(padron), idleTimeoutMs: 120_000 });
+  const clientCpu = process.cpuUsage();
+  const body = createReadStream(padron, { highWaterMark: READ_BYTES });
+  const reply = await sendConfronta({ baseUrl: ready.baseUrl, token: ready.token, institucion: 'ISSSTE', body, idleTimeoutMs: 120_000 });
   if (reply.status !== 200) throw new Error(`confronta answered ${reply.status}`);
   const tally = new ResultTally();
   for await (const chunk of reply.body) tally.bytes(chunk as Buffer);
   const seconds = (performance.now() - started) / 1000;
+  const client = process.cpuUsage(clientCpu);
   child.stdin!.end();
   const done = (await next('done')) as unknown as Done;
   const { peakRssMb } = await measured;
-  return side(seconds, done, peakRssMb, countsOf(tally.summary()));
+  return { ...side(seconds, done, peakRssMb, countsOf(tally.summary())), clientLinesPerCpuSecond: Math.round(LINES / ((client.user + client.system) / 1e6)) };
 }
 
 function expected(planted: PlantedCounts): { sello: Record<string, number>; floorHits: number } {

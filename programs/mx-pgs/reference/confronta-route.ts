@@ -4,7 +4,7 @@ import type { Finding } from '../../../src/findings/finding.ts';
 import type { FaultSet } from '../../../src/mock/faults.ts';
 import { markUnauthenticated } from '../../../src/mock/mock-server.ts';
 import { acuseForCode, buildAcuse } from '../lib/acuse.ts';
-import { CONFRONTA_CONTENT_TYPE, latin1Chunks } from '../lib/confronta/format.ts';
+import { CONFRONTA_CONTENT_TYPE, toLatin1 } from '../lib/confronta/format.ts';
 import { ConfrontaSession } from '../lib/confronta/match.ts';
 import type { Acuse } from '../lib/types.ts';
 import type { CentralIndex } from './central-index.ts';
@@ -17,6 +17,8 @@ export const CONFRONTA_PATH = `${PGS_BASE_PATH}/confronta`;
  * 1.5 GB; 4 GiB leaves room for long names and repeats without letting a runaway upload announce itself as valid.
  */
 const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+/** About what one answer write carries (Latin-1: a character is a byte). */
+const RESULT_CHUNK_CHARS = 64 * 1024;
 const LATIN1_CHARSETS = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1']);
 
 /** Header-row errors are RN-10 (malformed message) in the acuse; the format rule id stays readable in the text. */
@@ -98,26 +100,39 @@ export function registerConfronta(server: Hapi.Server, node: PgsNode, index: Cen
       if (headerFindings.length > 0) return refuse(400, buildAcuse(caller.messageId, headerFindings.map(underRn10)));
 
       const reading = upload;
-      async function* resultLines(): AsyncGenerator<string> {
-        yield ConfrontaSession.RESULT_HEADER;
-        yield* first;
+      // Result lines go out in Latin-1 buffers of about 64 KiB: an await per result line (hundreds of thousands in a
+      // big padrón) or a socket write per upload chunk cost more than the matching of all the lines without one.
+      let pending = '';
+      const add = (lines: readonly string[]): void => {
+        if (lines.length > 0) pending += `${lines.join('\r\n')}\r\n`;
+      };
+      const take = (): Buffer => {
+        const chunk = toLatin1(pending);
+        pending = '';
+        return chunk;
+      };
+      async function* resultChunks(): AsyncGenerator<Buffer> {
+        add([ConfrontaSession.RESULT_HEADER, ...first]);
         try {
           for (let next = await input.next(); !next.done; next = await input.next()) {
             bytes += next.value.length;
-            yield* session.push(next.value);
+            add(session.push(next.value));
+            if (pending.length >= RESULT_CHUNK_CHARS) yield take();
           }
         } catch (error) {
           if (!(error instanceof InflatedTooLarge || error instanceof BadCompression)) throw error;
           // The 200 is out: the result ends without its RESUMEN row, which is how a cut-short result is told.
           evidence.interrumpido = error.message;
           bytes += await reading.drain();
+          if (pending) yield take();
           return;
         }
-        yield* session.end();
+        add(session.end());
+        yield take();
       }
       async function* body(): AsyncGenerator<Buffer> {
         try {
-          yield* latin1Chunks(resultLines(), '\r\n');
+          yield* resultChunks();
         } finally {
           evidence.bytesLeidos = bytes;
           // hapi has taken its stream from the response by the time this runs (the body is only read after marshal).
