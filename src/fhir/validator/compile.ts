@@ -10,7 +10,6 @@ import { typeCode } from '../definitions/snapshot.ts';
 import { effectiveExpression } from '../invariants/index.ts';
 import { compileFast, compileGuard, type FastCheck, type GuardCheck } from './fast-invariants.ts';
 import { isPrimitiveType } from './primitives.ts';
-import type { ValueLimit, ValueRange } from './value-range.ts';
 
 export interface CType {
   code: string;
@@ -54,6 +53,17 @@ export interface JsonChild {
   primitive: boolean;
   /** Location segment: the name, or `value.ofType(Quantity)` for a choice. */
   label: string;
+}
+
+/** One minValue[x]/maxValue[x]: the type suffix of the property (`Integer`, `Date`, `Quantity`, `Duration` …) and its value. */
+export interface ValueLimit {
+  type: string;
+  value: unknown;
+}
+
+export interface ValueRange {
+  min?: ValueLimit;
+  max?: ValueLimit;
 }
 
 export interface CElement {

@@ -7,6 +7,7 @@
  * validator warns; a Duration limit on a date is relative to now (R5's reading, which the HL7 validator applies to R4).
  */
 import type { Severity } from '../../findings/finding.ts';
+import type { ValueLimit, ValueRange } from './compile.ts';
 import { isObject } from './json.ts';
 import { issue, text } from './messages.ts';
 import type { ResourceScope } from './scope.ts';
@@ -18,17 +19,6 @@ export const VALUE_RANGE_RULE = {
   /** A value above ElementDefinition.maxValue[x] (Type_Specific_Checks_DT_*_GT, TYPE_SPECIFIC_CHECKS_DT_QTY_MAX_*). */
   max: 'FHIR-MAX-VALUE',
 } as const;
-
-/** One limit: the type suffix of the minValue[x]/maxValue[x] property (`Integer`, `Date`, `Quantity`, `Duration` …) and its value. */
-export interface ValueLimit {
-  type: string;
-  value: unknown;
-}
-
-export interface ValueRange {
-  min?: ValueLimit;
-  max?: ValueLimit;
-}
 
 const UCUM = 'http://unitsofmeasure.org';
 const QUANTITY_TYPES = new Set(['Quantity', 'Age', 'Count', 'Distance', 'Duration', 'SimpleQuantity', 'MoneyQuantity']);
