@@ -41,7 +41,6 @@ interface RunFigures {
   seconds: number;
   cpu?: number;
   start: number;
-  startCpu?: number;
   boot: number;
   scenarios: number;
 }
@@ -70,8 +69,7 @@ async function runOnce(id: string, workers: number): Promise<RunFigures | undefi
     }
     const report = JSON.parse(await readFile(join(out, 'latest', 'report.json'), 'utf8')) as { totals: { scenarios: number } };
     const cpu = first('cpu');
-    const startCpu = first('startCpu');
-    return { workers, seconds, ...(cpu !== undefined ? { cpu } : {}), start, ...(startCpu !== undefined ? { startCpu } : {}), boot, scenarios: report.totals.scenarios };
+    return { workers, seconds, ...(cpu !== undefined ? { cpu } : {}), start, boot, scenarios: report.totals.scenarios };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -110,15 +108,12 @@ for (const id of ids) {
     process.exitCode = 1;
     continue;
   }
-  const quickestStart = runs.reduce((a, b) => (b.start < a.start ? b : a));
   const byCount = (w: number): number[] => runs.filter((r) => r.workers === w).map((r) => r.seconds);
   const record: ReferenceRecord & { about: string } = {
     about:
       "Reference timings of this program's whole suite for `sello run --parallel N` before the user's own runs have recorded any (src/run/reference-timings.ts). Regenerate: node --import tsx scripts/reference-timings.ts ID",
     scenarios: runs[0]!.scenarios,
-    startSeconds: quickestStart.start,
-    // From the same run as the start: their ratio is how stretched that run's work was.
-    ...(quickestStart.startCpu !== undefined ? { startCpuSeconds: quickestStart.startCpu } : {}),
+    startSeconds: least(runs.map((r) => r.start)),
     bootSeconds: least(runs.map((r) => r.boot)),
     seconds: Object.fromEntries(counts.filter((w) => byCount(w).length > 0).map((w) => [String(w), least(byCount(w))])),
     cpuSeconds: least(cpu),

@@ -66,7 +66,6 @@ interface ProgramOutcome {
  */
 export async function runCommand(options: RunOptions): Promise<number> {
   startedAfterMs ??= performance.now();
-  startedAfterCpu ??= process.cpuUsage();
   // A program folder given by path must be loaded before the target file, whose `program` it may name.
   const chosen = await chosenProgram(options.program);
   const target = options.target ? await loadTarget(resolve(options.target)) : undefined;
@@ -163,8 +162,6 @@ interface ProgramContext {
 
 /** How long this process took to reach the run command (Node, tsx, the CLI's modules): what a worker's start repeats. */
 let startedAfterMs: number | undefined;
-/** The CPU that start took: beside its time, how much a busy machine stretched it (reference-timings.ts). */
-let startedAfterCpu: NodeJS.CpuUsage | undefined;
 
 /** Inside the run directory, where the journals spill; never there when the directory is hashed. */
 const JOURNAL_SPILL_DIR = '.journal-spill';
@@ -220,7 +217,6 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   // Only a program's whole suite on the reference implementations is what the timings describe.
   const whole = !options.tags && Object.keys(run.faults).length === 0 && !target;
   const startSeconds = (startedAfterMs ?? 0) / 1000;
-  const startCpuSeconds = startedAfterCpu ? (startedAfterCpu.user + startedAfterCpu.system) / 1e6 : undefined;
   const { workers, reason } = await workersFor(run, ctx, { whole, startSeconds, bootSeconds });
   if (reason) console.log(`--parallel ${ctx.parallel}: ${program.id} ${reason}`);
   const runStarted = performance.now();
@@ -230,7 +226,7 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     // Only a run that went to its end says what the suite takes.
     const cpu = process.cpuUsage(cpuBefore);
     // In one process the scenarios and the reference mocks all run here: this process's CPU is the suite's.
-    if (whole) await recordTiming(program.id, { workers, seconds: (performance.now() - runStarted) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, startSeconds, startCpuSeconds, bootSeconds });
+    if (whole) await recordTiming(program.id, { workers, seconds: (performance.now() - runStarted) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, startSeconds, bootSeconds });
   } finally {
     // Every worker removed its own spills in AfterAll; what a worker that died left behind goes before the signing.
     await rm(runConfig.spillDir!, { recursive: true, force: true });

@@ -6,9 +6,9 @@
  *
  * It is carried over to this machine by one factor, how long this process took to reach the run command (Node, tsx,
  * the CLI's modules — the same work on every run, measured the same way beside the reference) over the same figure
- * recorded with the reference. Only the parts of a suite that are work scale by it; its waits (timers, a target's
- * callback intervals) take as long on any machine. Every figure is carried over so as to favour fewer workers when in
- * doubt: a split that turns out slower than one process is the thing `--parallel` must never do.
+ * recorded with the reference. A suite's work scales by it; its waits (timers, a target's callback intervals) take as
+ * long on any machine. Every figure is carried over so as to favour fewer workers when in doubt: a split that turns out
+ * slower than one process is the thing `--parallel` must never do.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,11 +21,6 @@ export interface ReferenceRecord {
   scenarios: number;
   /** Seconds from process start to the run command: the gauge of the machine's speed. */
   startSeconds: number;
-  /**
-   * The CPU seconds of that start: its time over its CPU is how much the machine's other work stretched work when the
-   * reference was measured, which tells the suite's work from its waits (absent: taken as not stretched).
-   */
-  startCpuSeconds?: number;
   /** What a worker's start took: the gauge above and the loading of this program's steps. */
   bootSeconds: number;
   /** Wall seconds of the scenarios by worker count (the quickest of the rounds). */
@@ -40,7 +35,7 @@ export interface ReferenceRecord {
 export interface ScaledReference {
   /** One process. */
   serial: number;
-  /** The time one process's work takes (its CPU, as stretched as this machine stretches it now). */
+  /** CPU of one process. */
   cpu: number;
   /** Measured splits, by worker count (whole-suite runs only). */
   splits: Record<string, number>;
@@ -84,13 +79,13 @@ export function scaleReference(reference: { record: ReferenceRecord; file: strin
   const factor = Math.max(QUICKEST_FACTOR, now.startSeconds / record.startSeconds);
   const share = now.scenarios / record.scenarios;
   const serial = record.seconds['1']!;
-  // The scenarios' CPU can be no more than their time in one process. Their work took that CPU stretched as the start
-  // was; what is left of the time is waiting. On a busy machine a suite waits for a CPU too, and a wait for a CPU is
-  // work, which a quicker machine shortens.
+  // The scenarios' CPU can be no more than their time in one process. What is left of that time is at most their waits:
+  // on a busy machine it is also waiting for a CPU, which is work. So one process is taken at the lesser of all of it
+  // scaled and only its CPU scaled: on a slower machine than the reference's the first is too much, on a quicker one
+  // the second; the lesser is never more than the suite takes, and an underestimate of one process only ever keeps a
+  // program in one process.
   const cpu = Math.min(record.cpuSeconds, serial);
-  const stretch = positive(record.startCpuSeconds) ? Math.max(1, record.startSeconds / record.startCpuSeconds) : 1;
-  const work = Math.min(serial, cpu * stretch);
-  const waits = serial - work;
+  const serialNow = Math.min(serial * factor, serial - cpu + cpu * factor);
   const splits: Record<string, number> = {};
   if (now.whole) {
     // How a split's time divides into work, waits and its workers' starts is unknown: it is taken to shrink with
@@ -98,8 +93,8 @@ export function scaleReference(reference: { record: ReferenceRecord; file: strin
     for (const [w, s] of Object.entries(record.seconds)) if (w !== '1') splits[w] = s * Math.max(factor, 1) * Math.max(share, 1);
   }
   return {
-    serial: (waits + work * factor) * share,
-    cpu: work * factor * share,
+    serial: serialNow * share,
+    cpu: cpu * factor * share,
     splits,
     boot: record.bootSeconds * factor,
     factor,

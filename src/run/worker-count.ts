@@ -25,7 +25,7 @@ export function timingsFile(env: NodeJS.ProcessEnv = process.env): string {
 /**
  * Seconds a program's scenarios took in its last runs (cucumber's whole run, workers' boot included), by worker count;
  * under `cpu`, the CPU seconds of its one-process runs (scenarios and reference mocks all in that process); under
- * `start`, `startCpu` and `boot`, the process's start (time and CPU) and a worker's start measured in each run.
+ * `start` and `boot`, the process's and a worker's start measured in each run.
  */
 export type ProgramTimings = Record<string, number[]>;
 /**
@@ -121,7 +121,6 @@ export interface RunTiming {
   cpuSeconds?: number;
   /** This process's start and a worker's start as measured for the choice: what scripts/reference-timings.ts keeps. */
   startSeconds?: number;
-  startCpuSeconds?: number;
   bootSeconds?: number;
 }
 
@@ -137,7 +136,6 @@ export async function recordTiming(program: string, run: RunTiming, file: string
   add(String(run.workers), run.seconds);
   if (run.workers === 1) add('cpu', run.cpuSeconds);
   add('start', run.startSeconds);
-  add('startCpu', run.startCpuSeconds);
   add('boot', run.bootSeconds);
   timings[program] = entry;
   const temp = `${file}.${process.pid}.tmp`;
