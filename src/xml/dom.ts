@@ -1,6 +1,7 @@
 import { DOMParser, type Document, type Element, ParseError } from '@xmldom/xmldom';
 import type { Finding, SourcePosition } from '../findings/finding.ts';
 import { limitFinding } from '../findings/limits.ts';
+import { readWellFormed } from './fast-read.ts';
 
 /**
  * An XML document is read whole (DOM, XSD, Schematron all need it in memory): past this it is refused. A CDA with
@@ -139,6 +140,9 @@ export function parseXml(input: string | Buffer, options: ParseXmlOptions = {}):
   const text = decoded.replace(/^\uFEFF/, '');
   const declared = /^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
   if (declared && !/^utf-?8$/i.test(declared)) return { text, findings: [encodingFinding(`the document declares encoding ${declared}`)] };
+  // What is certainly well-formed gets the same tree without xmldom's parser; the rest, its findings included, is xmldom's.
+  const read = readWellFormed(text, maxDepth);
+  if (read) return { document: read, text, findings: [] };
   const doctype = doctypeAt(text);
   if (doctype !== -1) {
     return {
