@@ -160,8 +160,11 @@ export function readAddressing(headers: ReadonlyArray<Element>, policy: Addressi
   return { addressing, findings, ...(fault ? { fault } : {}) };
 }
 
-export function* childElements(parent: Element): Generator<Element> {
-  for (let c = parent.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) yield c as Element;
+/** The element children of `parent`, in order (an array: every reader walks them, most more than once). */
+export function childElements(parent: Element): Element[] {
+  const out: Element[] = [];
+  for (let c = parent.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) out.push(c as Element);
+  return out;
 }
 
 /**

@@ -11,10 +11,11 @@ export interface ContentType {
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const PARAMETER = new RegExp(`^\\s*;\\s*(${TOKEN})=(?:(${TOKEN})|"((?:[^"\\\\]|\\\\.)*)")`);
+const MEDIA_TYPE = new RegExp(`^\\s*(${TOKEN}/${TOKEN})`);
 
 /** Never throws; an unreadable header is an empty media type (which no SOAP route accepts). */
 export function readContentType(header: string | undefined): ContentType {
-  const m = header === undefined ? null : new RegExp(`^\\s*(${TOKEN}/${TOKEN})`).exec(header);
+  const m = header === undefined ? null : MEDIA_TYPE.exec(header);
   if (!m || header === undefined) return { mediaType: '' };
   const out: ContentType = { mediaType: m[1]!.toLowerCase() };
   let rest = header.slice(m[0].length);

@@ -33,14 +33,19 @@ export function nameUnwritable(text: string): string {
   return text.replace(NOT_XML, (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
+/** Anything either escape may change (surrogates even in pairs, so the exact check decides): most text has none. */
+const NEEDS_ESCAPE = /[<>&"\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Text content: `<` and `&` escaped, `>` too (so `]]>` cannot appear), CR as `&#13;` (a parser would turn it into LF). */
 export function escapeText(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(NOT_XML, '\uFFFD').replace(/[<>&\r]/g, (c) => TEXT_ESCAPES[c]!);
 }
 const TEXT_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '\r': '&#13;' };
 
 /** An attribute value in double quotes: tab, CR and LF as character references (attribute normalisation would make them spaces). */
 export function escapeAttribute(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(NOT_XML, '\uFFFD').replace(/[<>&"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c]!);
 }
 const ATTRIBUTE_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
