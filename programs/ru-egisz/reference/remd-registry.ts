@@ -1,5 +1,5 @@
 /**
- * What the reference REMD remembers: every wsa:MessageID it was sent (RR-05: none may come twice), each registration
+ * What the reference REMD remembers: the wsa:MessageIDs it was sent while a reuse can matter (RR-05, message-id-memory.ts), each registration
  * from "accepted" to its outcome, the registry of documents it registered (RR-13 identity, RR-18 reads) with their
  * emdrIds, and the requests per clientEntityId in the last second (RR-16).
  */
@@ -7,6 +7,7 @@ import { messageIdKey } from '../../../src/soap/index.ts';
 import type { RegisterDocumentMetadata, RegisterDocumentResult, RegistryItem, RegistrySearch } from '../lib/contract.ts';
 import type { RegistrationCheck } from '../lib/semd-check.ts';
 import type { Delivery } from './callback-delivery.ts';
+import { MessageIdMemory } from './message-id-memory.ts';
 
 export interface RemdRegistration {
   /** The registerDocument's wsa:MessageID, as the request spelled it. */
@@ -24,30 +25,28 @@ export interface RemdRegistration {
   withheld?: boolean;
 }
 
-/** The key under which a MessageID counts as "the same": its UUID in either spelling, else the text itself. */
-
 const digitsOf = (snils: string): string => snils.replace(/\D/g, '');
 
 export class RemdRegistry {
   readonly registrations: RemdRegistration[] = [];
-  readonly #messageIds = new Set<string>();
+  readonly #messageIds: MessageIdMemory;
   readonly #items = new Map<string, RegistryItem>();
   readonly #recent = new Map<string, number[]>();
   #serial = 14_000;
 
   constructor(
     private readonly clock: () => Date,
+    /** How long a MessageID is remembered at least: past the settling of the registration it may have started. */
+    messageIdWindowMs: number,
     /** Registrations kept: a REMD left running must not grow without end (the oldest is forgotten first). */
     private readonly max = 10_000,
-  ) {}
+  ) {
+    this.#messageIds = new MessageIdMemory(() => clock().getTime(), messageIdWindowMs, max * 2);
+  }
 
-  /** Whether `id` was sent before; remembers it either way. */
+  /** Whether `id` was sent within the window (its UUID in either spelling counts as the same); remembers it either way. */
   seen(id: string): boolean {
-    const key = messageIdKey(id);
-    const before = this.#messageIds.has(key);
-    this.#messageIds.add(key);
-    if (this.#messageIds.size > this.max * 4) this.#messageIds.delete(this.#messageIds.values().next().value as string);
-    return before;
+    return this.#messageIds.seen(messageIdKey(id));
   }
 
   /** RR-16: whether one more request of `client` now would exceed `perSecond`; counts it when it would not. */

@@ -71,7 +71,10 @@ export async function startRemd(options: RemdOptions): Promise<RunningRemd> {
   const faults = new FaultSet(options.faults);
   const planted: Faults = { has: (name: RemdFaultName) => faults.has(name) };
   const clock = options.clock ?? (() => new Date());
-  const registry = new RemdRegistry(clock);
+  // The file pull (timeoutMs), then up to five callback attempts of callbackMs each, callbackMs apart, and some slack.
+  const settleBound = options.timeoutMs + 2 * MAX_CALLBACK_ATTEMPTS * options.callbackMs + 2000;
+  // A reused MessageID is refused while anything can still relate to the first: a minute at least, past any settling.
+  const registry = new RemdRegistry(clock, Math.max(60_000, 2 * settleBound));
   const received = new Inbox<RemdRegistration>();
   const settled = new Inbox<RemdRegistration>();
   const state = new StimulusState();
@@ -220,8 +223,6 @@ export async function startRemd(options: RemdOptions): Promise<RunningRemd> {
     },
   );
 
-  // The file pull (timeoutMs), then up to five callback attempts of callbackMs each, callbackMs apart, and some slack.
-  const settleBound = options.timeoutMs + 2 * MAX_CALLBACK_ATTEMPTS * options.callbackMs + 2000;
   const awaitIn = (inbox: Inbox<RemdRegistration>, what: string) => (key: string, timeoutMs?: number) =>
     awaitCorrelated(inbox, (r) => matches(r, key), timeoutMs ?? settleBound, `${what} ${key} at the reference REMD`);
 

@@ -3,7 +3,8 @@
  * operation a lenient receiver serves (the plan's readers accept `<op>Request` and getDocumentFile in either
  * namespace), and the classifier code of a received fault.
  */
-import { SOAP11_NS, SOAP12_NS, type SoapCallResult, type SoapEnvelope, type SoapHandler } from '../../../src/soap/index.ts';
+import type { Element } from '@xmldom/xmldom';
+import { childElements, SOAP11_NS, SOAP12_NS, type SoapCallResult, type SoapEnvelope, type SoapHandler } from '../../../src/soap/index.ts';
 import { CALLBACK_NS, EGIS_NS, OPERATION, type OperationName, SERVICE_NS } from '../lib/contract.ts';
 import { readRemdFault } from '../lib/messages.ts';
 
@@ -34,6 +35,17 @@ export const asSoap11 = (envelope: string): string => envelope.split(SOAP12_NS).
 /** `egis:transportHeader/egis:authInfo/egis:clientEntityId` of a received request, trimmed (undefined when absent or empty). */
 export function clientEntityIdOf(envelope: SoapEnvelope): string | undefined {
   const block = envelope.headers.find((h) => h.name.ns === EGIS_NS && h.name.local === 'transportHeader');
-  const id = block?.element.getElementsByTagNameNS(EGIS_NS, 'clientEntityId')[0]?.textContent?.trim();
+  const id = block ? firstDescendant(block.element, EGIS_NS, 'clientEntityId')?.textContent?.trim() : undefined;
   return id ? id : undefined;
+}
+
+/** The first descendant so named, in document order, as getElementsByTagNameNS(…)[0] finds it without building its live list. */
+function firstDescendant(root: Element, ns: string, local: string): Element | undefined {
+  const stack = childElements(root).reverse();
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (e.namespaceURI === ns && e.localName === local) return e;
+    stack.push(...childElements(e).reverse());
+  }
+  return undefined;
 }
