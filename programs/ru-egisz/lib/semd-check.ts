@@ -73,39 +73,10 @@ async function loadValidators(dir: string): Promise<SemdValidators> {
 }
 
 type XsdDocument = { text: string; document: Document };
-type XsdWaiter = { doc: XsdDocument; resolve: (f: Finding[]) => void; reject: (e: unknown) => void };
-const xsdQueues = new Map<XsdSchemaSet, XsdWaiter[]>();
 
-/**
- * libxml2 in WebAssembly starts a worker and compiles the schema on every call (about 0.1 s): the documents of
- * checks under way at once go to one call, so a batch (checkRegistrations, a busy REMD) pays that once.
- */
-function xsdFindings(doc: XsdDocument, schema: XsdSchemaSet): Promise<Finding[]> {
-  let queue = xsdQueues.get(schema);
-  if (!queue) {
-    const waiting: XsdWaiter[] = [];
-    queue = waiting;
-    xsdQueues.set(schema, waiting);
-    setImmediate(() => {
-      xsdQueues.delete(schema);
-      validateXsd(
-        waiting.map((w) => w.doc),
-        schema,
-        SEMD_PREFIXES,
-      ).then(
-        (results) => {
-          for (const [i, w] of waiting.entries()) w.resolve(results[i] ?? []);
-        },
-        (error: unknown) => {
-          for (const w of waiting) w.reject(error);
-        },
-      );
-    });
-  }
-  const mine = queue;
-  return new Promise((resolve, reject) => {
-    mine.push({ doc, resolve, reject });
-  });
+/** One document's XSD findings: libxml2 runs in process and keeps the compiled schema (src/xml/xsd.ts), so nothing is gained by batching. */
+async function xsdFindings(doc: XsdDocument, schema: XsdSchemaSet): Promise<Finding[]> {
+  return (await validateXsd([doc], schema, SEMD_PREFIXES))[0] ?? [];
 }
 
 /** Kind 194's Schematron asserts on a SNILS's digits and check number (patient, staff): RR-02, not RR-01. */
