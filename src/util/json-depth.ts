@@ -25,14 +25,27 @@ export function jsonTextTooDeep(text: string | Buffer, max = MAX_JSON_DEPTH): bo
   return false;
 }
 
-/** Whether a parsed value nests arrays and objects deeper than `max`, walked with a stack of its own. */
+/**
+ * Whether a parsed value nests arrays and objects deeper than `max`. The recursion stops at `max` levels, so the
+ * stack it uses is bounded whatever the value; nothing is allocated on the way (every validated resource pays this).
+ */
 export function jsonValueTooDeep(value: unknown, max = MAX_JSON_DEPTH): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  return value !== null && typeof value === 'object' && deeperThan(value, 1, max);
+}
+
+function deeperThan(node: object, depth: number, max: number): boolean {
+  if (depth > max) return true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i];
+      if (child !== null && typeof child === 'object' && deeperThan(child, depth + 1, max)) return true;
+    }
+    return false;
+  }
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const child: unknown = (node as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && deeperThan(child, depth + 1, max)) return true;
   }
   return false;
 }
