@@ -6,7 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigurationError } from '../config/errors.ts';
-import type { ResourceJudge } from '../fhir/stream/ndjson.ts';
+import type { SyncResourceJudge } from '../fhir/stream/ndjson.ts';
 import type { Finding } from '../findings/finding.ts';
 import { PROGRAMS_ROOT, programProfilesDir } from '../programs/layout.ts';
 import { createCliFhirValidator, type FhirCliOptions } from './fhir-options.ts';
@@ -41,7 +41,7 @@ export async function validateFhir(resource: unknown, profile: string | undefine
 }
 
 /** The loaded validator called directly: no promise per resource. An unknown profile is refused before any line. */
-export async function createJudge(data: { profile?: string | undefined; options: FhirCliOptions }): Promise<ResourceJudge> {
+export async function createJudge(data: { profile?: string | undefined; options: FhirCliOptions }): Promise<SyncResourceJudge> {
   const validator = await loadFhirValidator(data.options);
   if (data.profile) await validateFhir({ resourceType: 'Basic' }, data.profile, data.options);
   const options = data.profile ? { profile: data.profile } : {};

@@ -74,7 +74,8 @@ export function resultPrinter(format: string | undefined, out = batchedWriter(pr
   };
   return {
     print(r: DocumentResult): Promise<void> | undefined {
-      const errors = r.findings.filter(isBlocking).length;
+      let errors = 0;
+      for (const f of r.findings) if (isBlocking(f)) errors++;
       if (errors > 0) withErrors++;
       let text: string;
       if (format === 'json') text = `${documents === 0 ? '[\n  ' : ',\n  '}${jsonItem(r)}`;

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { type FileLine, readLinesFrom } from '../../util/read-lines.ts';
+import { type FileLine, readLineBatchesFrom } from '../../util/read-lines.ts';
 import type { NdjsonJudgeOptions, NdjsonLineResult } from './ndjson.ts';
 
 export interface ThreadedJudgeOptions extends NdjsonJudgeOptions {
@@ -70,6 +70,11 @@ function thread(options: ThreadedJudgeOptions) {
  * consumer still holds the source back. The results are the serial reader's, line for line (same judgeLine).
  */
 export async function* judgeNdjsonThreaded(source: AsyncIterable<Uint8Array | string>, options: ThreadedJudgeOptions): AsyncGenerator<NdjsonLineResult> {
+  for await (const batch of judgeNdjsonThreadedBatches(source, options)) yield* batch;
+}
+
+/** The same, each batch a thread judged at once (see judgeNdjsonBatches). */
+export async function* judgeNdjsonThreadedBatches(source: AsyncIterable<Uint8Array | string>, options: ThreadedJudgeOptions): AsyncGenerator<NdjsonLineResult[]> {
   const threads = Array.from({ length: Math.max(1, options.threads) }, () => thread(options));
   // A batch that fails before it is awaited must not become an unhandled rejection: its error is thrown when its turn comes.
   const quiet = <T>(p: Promise<T>): Promise<T> => {
@@ -86,15 +91,17 @@ export async function* judgeNdjsonThreaded(source: AsyncIterable<Uint8Array | st
       batch = [];
       chars = 0;
     };
-    for await (const line of readLinesFrom(source, options.maxLineBytes)) {
-      batch.push(line);
-      chars += 'text' in line ? line.text.length : 0;
-      if (batch.length < BATCH_LINES && chars < BATCH_CHARS) continue;
-      send();
-      while (out.length >= threads.length * 2) yield* await (out.shift() as Promise<NdjsonLineResult[]>);
+    for await (const lines of readLineBatchesFrom(source, options.maxLineBytes)) {
+      for (const line of lines) {
+        batch.push(line);
+        chars += 'text' in line ? line.text.length : 0;
+        if (batch.length < BATCH_LINES && chars < BATCH_CHARS) continue;
+        send();
+        while (out.length >= threads.length * 2) yield await (out.shift() as Promise<NdjsonLineResult[]>);
+      }
     }
     if (batch.length > 0) send();
-    while (out.length > 0) yield* await (out.shift() as Promise<NdjsonLineResult[]>);
+    while (out.length > 0) yield await (out.shift() as Promise<NdjsonLineResult[]>);
   } finally {
     await Promise.all(threads.map((t) => t.stop()));
   }

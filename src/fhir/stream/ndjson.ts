@@ -1,10 +1,11 @@
 import { type Finding, finding } from '../../findings/finding.ts';
 import { limitFinding } from '../../findings/limits.ts';
-import { type FileLine, readLinesFrom } from '../../util/read-lines.ts';
+import { type FileLine, readLineBatchesFrom, readLinesFrom } from '../../util/read-lines.ts';
 import { parseJsonDocument } from './json-document.ts';
 
 /** Judges one resource of a line; may be synchronous (the FHIR validator is) or not (a program's judge). */
 export type ResourceJudge = (resource: unknown, line: number) => Finding[] | Promise<Finding[]>;
+export type SyncResourceJudge = (resource: unknown, line: number) => Finding[];
 
 export interface NdjsonLineResult {
   /** 1-based line number in the stream. */
@@ -44,9 +45,12 @@ const wrongType = (found: unknown, expected: string): Finding =>
  * findings. A blank line has no result. Shared by the serial reader below and the threads of ndjson-threads.ts.
  * A synchronous judge gets a synchronous result: no promise per line on the FHIR validator's path.
  */
+export function judgeLine(line: FileLine, judge: SyncResourceJudge, options: NdjsonJudgeOptions): NdjsonLineResult | undefined;
+export function judgeLine(line: FileLine, judge: ResourceJudge, options: NdjsonJudgeOptions): NdjsonLineResult | undefined | Promise<NdjsonLineResult>;
 export function judgeLine(line: FileLine, judge: ResourceJudge, options: NdjsonJudgeOptions): NdjsonLineResult | undefined | Promise<NdjsonLineResult> {
   if ('tooLongBytes' in line) return { line: line.number, findings: [tooLong(line.tooLongBytes, options.maxLineBytes)] };
-  if (line.text.trim() === '') return undefined;
+  // A resource's line starts with '{': only other lines pay for the blank test.
+  if (line.text.charCodeAt(0) !== 0x7b && line.text.trim() === '') return undefined;
   const parsed = parseJsonDocument(line.text);
   if (!parsed.ok) return { line: line.number, findings: [parsed.finding] };
   const value = parsed.value as { resourceType?: unknown } | null;
@@ -69,6 +73,22 @@ export async function* judgeNdjson(source: AsyncIterable<Uint8Array | string>, j
   for await (const line of readLinesFrom(source, options.maxLineBytes)) {
     const judged = judgeLine(line, judge, options);
     const result = judged instanceof Promise ? await judged : judged;
+    if (result) yield result;
+  }
+}
+
+/**
+ * The same with a synchronous judge, a read chunk at a time: each chunk's results are a synchronous iterable that
+ * judges a line when it is asked for, so a consumer pays one promise per chunk (~4,000 lines of a cohort) rather than
+ * per line, and still holds one line's result at a time.
+ */
+export async function* judgeNdjsonBatches(source: AsyncIterable<Uint8Array | string>, judge: SyncResourceJudge, options: NdjsonJudgeOptions): AsyncGenerator<Iterable<NdjsonLineResult>> {
+  for await (const lines of readLineBatchesFrom(source, options.maxLineBytes)) yield judged(lines, judge, options);
+}
+
+function* judged(lines: Iterable<FileLine>, judge: SyncResourceJudge, options: NdjsonJudgeOptions): Generator<NdjsonLineResult> {
+  for (const line of lines) {
+    const result = judgeLine(line, judge, options);
     if (result) yield result;
   }
 }
