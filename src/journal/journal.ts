@@ -187,7 +187,7 @@ export class ExchangeJournal {
 function measure(message: ExchangeMessage): { text: string; bytes: number; kind: SpilledBody['kind'] } | undefined {
   // A body journaled as text (a mock's): measured as it is, never parsed to be serialised again.
   const journaled = bodyTextOf(message);
-  if (journaled) return { ...journaled, bytes: Buffer.byteLength(journaled.text) };
+  if (journaled) return { text: journaled.text, kind: journaled.kind, bytes: Buffer.byteLength(journaled.text) };
   const body = message.body;
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string') return { text: body, bytes: Buffer.byteLength(body), kind: 'text' };

@@ -26,6 +26,22 @@ const MAY_HOLD_SECRET = /secret|token|passw|\\u/i;
 /** redactBody's depth: deeper text takes the slow path, which cuts it there. */
 const REDACTION_DEPTH = 64;
 
+/**
+ * Whether JSON text nests deeper than REDACTION_DEPTH. Nesting needs an opening bracket per level, so text with no
+ * more `{` and `[` than that cannot: counted by indexOf (native, skipping everything between brackets), which settles
+ * a mock's every small answer without walking it character by character in JavaScript; only text with more openers is
+ * scanned for its depth.
+ */
+function tooDeepToKeep(text: string): boolean {
+  let openers = 0;
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) {
+      if (++openers > REDACTION_DEPTH) return jsonTextTooDeep(text, REDACTION_DEPTH);
+    }
+  }
+  return false;
+}
+
 /** Whether text starts like a JSON value (worth parsing when read); XML, forms and plain text do not. */
 const looksJson = (text: string): boolean => /^\s*[[{"\d-]|^\s*(true|false|null)\s*$/.test(text);
 
@@ -44,7 +60,7 @@ function parseOrText(text: string): unknown {
  */
 export function journaledText(text: string, parseable: boolean, tooDeep = false): BodyText {
   if (!parseable || tooDeep || !looksJson(text)) return { text: MAY_HOLD_SECRET.test(text) ? (redactBody(text) as string) : text, kind: 'text' };
-  if (!MAY_HOLD_SECRET.test(text) && !jsonTextTooDeep(text, REDACTION_DEPTH)) return { text, kind: 'json' };
+  if (!MAY_HOLD_SECRET.test(text) && !tooDeepToKeep(text)) return { text, kind: 'json' };
   const value = parseOrText(text);
   if (typeof value === 'string' && value === text) return { text: redactBody(text) as string, kind: 'text' };
   return { text: JSON.stringify(redactBody(value)), kind: 'json' };
@@ -60,7 +76,7 @@ export function journaledValue(value: unknown): BodyText | undefined {
     return undefined;
   }
   if (text === undefined) return undefined;
-  if (!MAY_HOLD_SECRET.test(text) && !jsonTextTooDeep(text, REDACTION_DEPTH)) return { text, kind: 'json' };
+  if (!MAY_HOLD_SECRET.test(text) && !tooDeepToKeep(text)) return { text, kind: 'json' };
   return { text: JSON.stringify(redactBody(value)), kind: 'json' };
 }
 
