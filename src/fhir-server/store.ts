@@ -23,6 +23,11 @@ export class FhirStore {
   readonly #sameIdentifier: ((stored: string, wanted: string) => boolean) | undefined;
   readonly #data = new Map<string, Map<string, Resource>>();
   readonly #deleted = new Set<string>();
+  /**
+   * A stored resource's JSON text, made on its first readJson: a stored object is never changed in place (an update
+   * stores a new one, and readers get clones), so its text holds until it is replaced, and goes with it.
+   */
+  readonly #json = new WeakMap<Resource, string>();
   #seq = 0;
 
   constructor(options: FhirStoreOptions = {}) {
@@ -64,6 +69,19 @@ export class FhirStore {
   read(type: string, id: string): Resource | undefined {
     const r = this.#data.get(type)?.get(id);
     return r ? structuredClone(r) : undefined;
+  }
+
+  /**
+   * A stored resource as the JSON text of what read() gives (JSON.stringify's), and its versionId: a read answered
+   * with this text is neither cloned nor serialised again.
+   */
+  readJson(type: string, id: string): { text: string; versionId: string | undefined } | undefined {
+    const r = this.#data.get(type)?.get(id);
+    if (!r) return undefined;
+    let text = this.#json.get(r);
+    if (text === undefined) this.#json.set(r, (text = JSON.stringify(r)));
+    const versionId = (r.meta as { versionId?: unknown } | undefined)?.versionId;
+    return { text, versionId: versionId === undefined ? undefined : String(versionId) };
   }
 
   wasDeleted(type: string, id: string): boolean {

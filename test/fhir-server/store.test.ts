@@ -51,3 +51,21 @@ test('two spellings of one identifier find each other only when the program says
   assert.equal(lenient.search('Patient', new URLSearchParams({ identifier: '12345678' })).resources.length, 1);
   assert.equal(lenient.search('Patient', new URLSearchParams({ identifier: '87654321' })).resources.length, 0);
 });
+
+test('readJson is the JSON text of what read gives, with its versionId, and follows updates and deletes', () => {
+  const store = new FhirStore();
+  const created = store.create({ resourceType: 'Patient', active: true, name: [{ family: 'Quispe' }] });
+  const id = String(created.id);
+  const first = store.readJson('Patient', id)!;
+  assert.equal(first.text, JSON.stringify(store.read('Patient', id)));
+  assert.equal(first.versionId, '1');
+  assert.equal(store.readJson('Patient', id)!.text, first.text);
+  store.update('Patient', id, { resourceType: 'Patient', id, active: false });
+  const second = store.readJson('Patient', id)!;
+  assert.equal(second.text, JSON.stringify(store.read('Patient', id)));
+  assert.equal(second.versionId, '2');
+  assert.equal((JSON.parse(second.text) as { active: boolean }).active, false);
+  store.delete('Patient', id);
+  assert.equal(store.readJson('Patient', id), undefined);
+  assert.equal(store.readJson('Encounter', id), undefined);
+});

@@ -7,6 +7,8 @@ import type { Beneficiario, PadronView } from '../lib/types.ts';
 export class Padron implements PadronView {
   readonly #byCurp = new Map<string, Beneficiario>();
   readonly #curpByNss = new Map<string, string>();
+  /** A stored record's JSON text, made on its first jsonOf: records are replaced whole, never changed in place. */
+  readonly #json = new WeakMap<Beneficiario, string>();
 
   byCurp(curp: string): Beneficiario | undefined {
     return this.#byCurp.get(curp);
@@ -15,6 +17,15 @@ export class Padron implements PadronView {
   byNss(nss: string): Beneficiario | undefined {
     const curp = this.#curpByNss.get(nss);
     return curp === undefined ? undefined : this.#byCurp.get(curp);
+  }
+
+  /** JSON.stringify of byCurp(curp), kept with the record it was made of: a consulta under load sends it as it is. */
+  jsonOf(curp: string): string | undefined {
+    const record = this.#byCurp.get(curp);
+    if (!record) return undefined;
+    let text = this.#json.get(record);
+    if (text === undefined) this.#json.set(record, (text = JSON.stringify(record)));
+    return text;
   }
 
   /** The NSS index holds TITULARES only: a BENEFICIARIO shares its titular's NSS (contract v1.1). */

@@ -4,7 +4,7 @@ import type { Finding } from '../../../src/findings/finding.ts';
 import { isBlocking } from '../../../src/findings/finding.ts';
 import type { FaultSet } from '../../../src/mock/faults.ts';
 import { IdempotencyCache } from '../../../src/mock/idempotency.ts';
-import { JSON_DEPTH_CHECKED_BY_HANDLER, markUnauthenticated, payloadTooDeep } from '../../../src/mock/mock-server.ts';
+import { JSON_DEPTH_CHECKED_BY_HANDLER, jsonTextResponse, markUnauthenticated, payloadTooDeep } from '../../../src/mock/mock-server.ts';
 import type { TokenAuthority } from '../../../src/mock/oauth.ts';
 import { TOO_DEEP_MESSAGE } from '../../../src/util/json-depth.ts';
 import { evaluatePgsRules } from '../judges/rules/index.ts';
@@ -28,7 +28,8 @@ export interface PgsNodeOptions {
 }
 
 type Caller = { party: Institucion; messageId: string };
-type Reply = { status: number; body: Record<string, unknown> & { acuse: Acuse } };
+/** `beneficiarioJson`: the text of `body.beneficiario` when it is a stored record as it is (Padron.jsonOf). */
+type Reply = { status: number; body: Record<string, unknown> & { acuse: Acuse }; beneficiarioJson?: string };
 
 /**
  * The reference behaviour of one PGS node (IMSS, ISSSTE or SSA): the contract of mx-pgs.md, checked in this order —
@@ -103,7 +104,10 @@ export class PgsNode {
     const faults = this.options.faults;
     if (faults.has('echo-wrong-message-id')) reply.body.acuse.messageId = randomUUID();
     if (faults.has('not-found-as-200') && reply.status === 404) reply.status = 200;
-    const response = h.response(reply.body).code(reply.status).header('x-message-id', reply.body.acuse.messageId);
+    // A consulta's record goes out as the text the padrón keeps of it: the same bytes hapi would write for the body.
+    const json = reply.beneficiarioJson;
+    const answer = json !== undefined ? jsonTextResponse(h, `{"acuse":${JSON.stringify(reply.body.acuse)},"beneficiario":${json}}`) : h.response(reply.body);
+    const response = answer.code(reply.status).header('x-message-id', reply.body.acuse.messageId);
     return faults.has('latin1-charset') ? response.type('application/json; charset=iso-8859-1') : response;
   }
 
@@ -226,7 +230,8 @@ export class PgsNode {
       const shown = this.options.faults.has('consulta-swaps-apellidos')
         ? { ...record, primerApellido: record.segundoApellido, segundoApellido: record.primerApellido === record.segundoApellido ? 'XX' : record.primerApellido }
         : record;
-      return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), beneficiario: shown } });
+      const json = shown === record ? this.padron.jsonOf(record.curp) : undefined;
+      return this.#respond(h, { status: 200, body: { acuse: buildAcuse(caller.messageId, []), beneficiario: shown }, ...(json === undefined ? {} : { beneficiarioJson: json }) });
     }
     const faults = this.options.faults;
     const query = request.query as Record<string, string | string[] | undefined>;

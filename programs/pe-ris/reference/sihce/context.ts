@@ -13,7 +13,7 @@ import { reply } from './reply.ts';
 import type { SihceSubscriptions } from './subscriptions.ts';
 
 // the plugins import these from here; they live in reply.ts so that subscriptions.ts can use them without an import cycle
-export { FHIR_JSON, refuse, reply } from './reply.ts';
+export { FHIR_JSON, refuse, reply, replyJsonText } from './reply.ts';
 
 export const FHIR_BASE_PATH = '/fhir';
 

@@ -8,7 +8,7 @@ import type { Resource } from '../../../../src/fhir-server/store.ts';
 import type { Finding } from '../../../../src/findings/finding.ts';
 import { isObject } from '../../../../src/util/is-object.ts';
 import { checkResource, simpleOutcome } from '../../judges/triage-check.ts';
-import { badJson, FHIR_BASE_PATH, notFound, parseBody, RAW_PAYLOAD, refuse, reply, SIHCE_TYPES, type SihceContext } from './context.ts';
+import { badJson, FHIR_BASE_PATH, notFound, parseBody, RAW_PAYLOAD, refuse, reply, replyJsonText, SIHCE_TYPES, type SihceContext } from './context.ts';
 import { sameSubscription } from './subscriptions.ts';
 
 /** Types only the CRUD scenarios touch: the read-drops-element defect stays off the journey's resources. */
@@ -164,14 +164,17 @@ export const restPlugin: Hapi.Plugin<SihceContext> = {
         const type = typeOf(request);
         if (!type) return notFound(ctx, h, `El tipo de recurso ${String(request.params.type)}`);
         const id = String(request.params.id);
-        const resource = store.read(type, id);
-        if (resource && faults.has('read-drops-element') && CRUD_ONLY.has(type)) {
+        const dropsElement = faults.has('read-drops-element') && CRUD_ONLY.has(type);
+        // The stored text as it is (a read under load is otherwise a clone and a serialisation of the same resource).
+        const stored = dropsElement ? undefined : store.readJson(type, id);
+        if (stored) return replyJsonText(h, 200, stored.text, { etag: `W/"${String(stored.versionId)}"` });
+        const resource = dropsElement ? store.read(type, id) : undefined;
+        if (resource) {
           // A server that does not persist an element it accepted: the last one written is gone on read.
           const keys = Object.keys(resource).filter((k) => !['resourceType', 'id', 'meta'].includes(k));
           const { [keys.at(-1) ?? '']: _dropped, ...rest } = resource;
           return reply(h, 200, rest);
         }
-        if (resource) return reply(h, 200, resource, { etag: `W/"${String((resource.meta as { versionId?: string }).versionId)}"` });
         if (store.wasDeleted(type, id)) return reply(h, 410, simpleOutcome('deleted' as Finding['code'], `${type}/${id} fue eliminado.`, `${type}/${id} was deleted.`, 'FHIR-API'));
         return notFound(ctx, h, `${type}/${id}`);
       },
