@@ -91,10 +91,11 @@ export function chooseWorkers(requested: number, history: ProgramTimings | undef
   }
   if (best === requested) return { workers: best };
   const asked = quickest(requested);
+  const referenceSplit = reference?.splits[String(requested)];
   const why =
     asked !== undefined
       ? `its scenarios took ${seconds(asked)} at best with ${requested} workers, ${seconds(bestSeconds)} ${best === 1 ? 'in one process' : `with ${best}`}`
-      : `its scenarios take ${seconds(serial)} in one process${cpu !== undefined ? ` (${seconds(cpu)} of CPU)` : ''}, and a worker takes about ${seconds(boot)} to start`;
+      : `${referenceSplit !== undefined ? `its reference measured ${seconds(referenceSplit)} with ${requested} workers; ` : ''}its scenarios take ${seconds(serial)} in one process${cpu !== undefined ? ` (${seconds(cpu)} of CPU)` : ''}, and a worker takes about ${seconds(boot)} to start`;
   const source = recordedSerial !== undefined || reference === undefined ? timingsFile() : `${reference.file}: the program's reference timings, ×${reference.factor.toFixed(2)} for this machine`;
   return {
     workers: best,

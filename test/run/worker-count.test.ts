@@ -74,7 +74,7 @@ test('a split the reference measured is taken at the slower of that measure and 
   // Estimated 30/2 + 2 = 17 s, but the reference saw 2 workers take 28 s (one long scenario at the end, say).
   const slowSplit = chooseWorkers(2, undefined, 1, reference({ serial: 30, cpu: 6, splits: { '2': 28 } }));
   assert.equal(slowSplit.workers, 1);
-  assert.match(slowSplit.reason ?? '', /30 s in one process/);
+  assert.match(slowSplit.reason ?? '', /its reference measured 28 s with 2 workers; its scenarios take 30 s in one process/);
   assert.equal(chooseWorkers(2, undefined, 1, reference({ serial: 30, cpu: 6, splits: { '2': 12 } })).workers, 2, 'the estimate 17 s decides then');
 });
 
@@ -85,7 +85,7 @@ test("the user's own timings take precedence over the reference once recorded", 
   const own = chooseWorkers(2, { '1': [2], cpu: [1.5] }, 1, split);
   assert.equal(own.workers, 1);
   assert.match(own.reason ?? '', /2\.0 s in one process \(1\.5 s of CPU\)/);
-  assert.doesNotMatch(own.reason ?? '', /reference/, "the figures quoted are the user's, and so is the file named");
+  assert.doesNotMatch(own.reason ?? '', /reference timings/, "the one-process figure quoted is the user's, and so is the file named");
   assert.equal(chooseWorkers(2, { '1': [30], '2': [29] }, 1, reference({ serial: 100, cpu: 1 })).workers, 1, "the user's measured split decides over the reference");
   // A user who only ever ran split: the reference's one-process time is what the split is held against.
   assert.equal(chooseWorkers(2, { '2': [4] }, 1, reference()).workers, 1);
