@@ -4,30 +4,22 @@
  */
 import { Given } from '@cucumber/cucumber';
 import type { SelloWorld } from '../../../src/cucumber/world.ts';
-import type { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
+import { SeededRandom } from '../../../src/identifiers/seeded-random.ts';
 import { type Institution, LARGE_RECORD_NOTES, PATH } from '../lib/contract.ts';
 import { transactionBundle } from '../lib/expediente.ts';
 import type { Beneficiario, PatientRecord } from '../lib/record.ts';
 import { withinRetention } from '../lib/retention.ts';
 import { beneficiarioOf, consentFor, generateRecord } from '../lib/synthetic-record.ts';
 import { type EceScenario, ece, type ScenarioPatient, SELLO } from './ece-context.ts';
-import { REQUESTING } from './timeouts.ts';
+import { LARGE_LOAD_REQUESTS, REQUESTING } from './timeouts.ts';
 
 type PadronVariant = 'conoce' | 'no-conoce' | 'otra-fecha';
 
-async function loadPatient(context: EceScenario, alias: string, opts: { notes?: number; padron?: PadronVariant }): Promise<ScenarioPatient> {
+async function loadPatient(context: EceScenario, alias: string, opts: { large?: boolean; padron?: PadronVariant }): Promise<ScenarioPatient> {
   const now = new Date();
-  const rng = context.rng(alias);
-  const record = completeHistory(rng, now, opts.notes);
-  const loaded = await context.send({
-    method: 'POST',
-    url: `${context.control('imss-ece')}${PATH.loadRecord}`,
-    body: transactionBundle(record),
-    from: SELLO,
-    to: 'imss-ece',
-    headers: { 'content-type': 'application/fhir+json' },
-  });
-  if (loaded.status >= 300) throw new Error(`IMSS's control API did not load "${alias}" (${loaded.status}): ${loaded.text.slice(0, 300)}`);
+  const rng = opts.large ? largeRecordRng(context) : context.rng(alias);
+  const record = opts.large ? largeRecord(context, now) : completeHistory(rng, now, undefined);
+  await loadRecord(context, alias, record, opts.large === true);
   const patient: ScenarioPatient = { alias, record, curp: record.curp, consents: new Map(), loadedAt: now };
   const padron = opts.padron ?? 'conoce';
   if (padron !== 'no-conoce') {
@@ -39,6 +31,44 @@ async function loadPatient(context: EceScenario, alias: string, opts: { notes?: 
   }
   context.patients.set(alias, patient);
   return patient;
+}
+
+/**
+ * The source gets the record through its control API, as a vendor's imss-ece must. Sello's own imss-ece, in this
+ * process, takes a large record from the hand instead: posting 60 MB of JSON to it costs seconds of serialising,
+ * parsing and journaling on the one thread that also serves and judges the scenario, and proves nothing (no rule
+ * judges a control API). The small records keep the control API, so its path runs in every reference run too.
+ */
+async function loadRecord(context: EceScenario, alias: string, record: PatientRecord, large: boolean): Promise<void> {
+  const own = context.deployment.imss;
+  if (large && own) {
+    own.load(record);
+    return;
+  }
+  const loaded = await context.send({
+    method: 'POST',
+    url: `${context.control('imss-ece')}${PATH.loadRecord}`,
+    body: transactionBundle(record),
+    from: SELLO,
+    to: 'imss-ece',
+    headers: { 'content-type': 'application/fhir+json' },
+    // Test equipment taking a whole history: a large one is several requests' worth of work at the source.
+    ...(large ? { timeoutMs: LARGE_LOAD_REQUESTS * context.requestMs } : {}),
+  });
+  if (loaded.status >= 300) throw new Error(`IMSS's control API did not load "${alias}" (${loaded.status}): ${loaded.text.slice(0, 300)}`);
+}
+
+/**
+ * The 50,000-note record, drawn once per worker from the run's seed alone (not the scenario's): every scenario that
+ * needs it gets the same one, as it would if each drew its own from that seed, without 0.7 s of generation and
+ * ~100 MB of heap per scenario. Its patient is one person: each scenario registers and revokes its own consent.
+ */
+let large: { seed: string; record: PatientRecord } | undefined;
+const largeRecordRng = (context: EceScenario): SeededRandom => new SeededRandom(`${context.world.run.seed}:expediente-grande`);
+function largeRecord(context: EceScenario, now: Date): PatientRecord {
+  const seed = context.world.run.seed;
+  if (large?.seed !== seed) large = { seed, record: completeHistory(largeRecordRng(context), now, LARGE_RECORD_NOTES) };
+  return large.record;
 }
 
 /**
@@ -102,7 +132,7 @@ Given('un paciente {string} de IMSS con entradas apenas dentro de los 7 años', 
 
 Given('un paciente {string} de IMSS con {int} notas médicas', REQUESTING, async function (this: SelloWorld, alias: string, notes: number) {
   if (notes !== LARGE_RECORD_NOTES) throw new Error(`the large record has ${LARGE_RECORD_NOTES} notes`);
-  await loadPatient(ece(this), alias, { notes });
+  await loadPatient(ece(this), alias, { large: true });
 });
 
 Given('un paciente {string} de IMSS que el padrón no conoce', REQUESTING, async function (this: SelloWorld, alias: string) {

@@ -8,6 +8,8 @@ import { withBudget } from '../../../src/cucumber/timeouts.ts';
 
 /** Loading a scene, asking for one record. */
 export const REQUESTING = withBudget(6, 2, 60_000);
+/** A 50,000-note history posted to a source's control API (test equipment, ~60 MB) may take this many requestMs. */
+export const LARGE_LOAD_REQUESTS = 3;
 /** A whole Bulk export, or a receiver told to run one. */
 export const EXPORTING = withBudget(12, 4, 120_000);
 /** Before: the deployment may start on first use. */
