@@ -5,10 +5,8 @@
  * a 50,000-note record is never one string.
  */
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import Boom from '@hapi/boom';
 import type Hapi from '@hapi/hapi';
-import { BodyTap } from '../../../src/journal/body-tap.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { STIMULUS_HEADER } from '../lib/contract.ts';
 import { documentBundle, documentBundleChunks } from '../lib/expediente.ts';
@@ -21,6 +19,7 @@ import { curpOfIdentifier, type EceContext, type EceRequestApp, institutionOf, p
 import type { HeldRecord } from './imss-ece-store.ts';
 import { FHIR_JSON, refuse } from './outcome.ts';
 import { consultaPadron, readConsent } from './pgs-client.ts';
+import { streamedAnswer } from './streamed-answer.ts';
 
 const DAY = 86_400_000;
 /** Chunks of the Bundle text are gathered to about this size before they are written. */
@@ -147,8 +146,8 @@ async function everything(ctx: EceContext, request: Hapi.Request, h: Hapi.Respon
     // Said on the wire too: a client-side record of a stimulus must not count against imss-ece either.
     return stimulus ? planted.header(STIMULUS_HEADER, stimulus.join(',')) : planted;
   }
-  // Copied to the record as it goes out (BodyTap): the judges read the whole answer back as a stream.
-  const streamed = h.response(Readable.from(gathered(documentBundleChunks(record, opts)), { objectMode: false }).pipe(new BodyTap('json'))).type(FHIR_JSON);
+  // On the record as it goes out: the judges read the whole answer back as a stream.
+  const streamed = h.response(streamedAnswer(request, gathered(documentBundleChunks(record, opts)), 'json')).type(FHIR_JSON);
   return stimulus ? streamed.header(STIMULUS_HEADER, stimulus.join(',')) : streamed;
 }
 

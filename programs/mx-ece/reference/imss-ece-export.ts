@@ -4,14 +4,13 @@
  * the status answers 202 with Retry-After a configured number of times, then the manifest.
  */
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import Boom from '@hapi/boom';
 import type Hapi from '@hapi/hapi';
-import { BodyTap } from '../../../src/journal/body-tap.ts';
 import { NDJSON_TYPES } from '../lib/contract.ts';
 import { type CohortJob, EXPORT_TYPES, runCohort } from './imss-ece-cohort.ts';
 import { type EceContext, institutionOf, parametersOf, single } from './imss-ece-context.ts';
 import { FHIR_JSON, operationOutcome, refuse } from './outcome.ts';
+import { streamedAnswer } from './streamed-answer.ts';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 /** Jobs kept at once; past it the oldest go (a receiver reads its files right after the manifest). */
@@ -139,7 +138,7 @@ export function exportPlugin(ctx: EceContext): Hapi.Plugin<void> {
           const file = job?.done?.files.get(String(request.params.file));
           if (!job || !file) return unknown(h, `${String(request.params.job)}/${String(request.params.file)}`);
           const type = ctx.faults.has('ece-ndjson-wrong-content-type') ? 'application/json' : 'application/fhir+ndjson';
-          return h.response(Readable.from(file.lines(), { objectMode: false }).pipe(new BodyTap('text'))).type(type);
+          return h.response(streamedAnswer(request, file.lines(), 'text')).type(type);
         },
       });
     },

@@ -3,9 +3,7 @@
  * the padrón consulta (RE-03: it refuses a Patient that disagrees), only entries of the last 7 years imported
  * (RE-02), and a large record read entry by entry as it streams (RE-05): nothing holds the whole Bundle.
  */
-import { pipeline } from 'node:stream';
-import { pick } from 'stream-json/filters/pick.js';
-import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { bundleParts } from '../../../src/fhir/stream/bundle.ts';
 import type { TransferCommand, TransferOutcome } from '../lib/contract.ts';
 import { PATH, roleOfInstitution, SYSTEM } from '../lib/contract.ts';
 import type { FhirResource } from '../lib/record.ts';
@@ -16,6 +14,9 @@ import { ruleOf } from './outcome.ts';
 import { consultaPadron } from './pgs-client.ts';
 import type { ReceiverContext } from './receiver-context.ts';
 import { readAll, streamGet } from './stream-get.ts';
+
+/** The largest entry the receiver assembles, in characters of its JSON text: past it the record is refused. */
+const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
 export async function transfer(ctx: ReceiverContext, command: TransferCommand): Promise<TransferOutcome> {
   const { faults } = ctx;
@@ -36,9 +37,11 @@ export async function transfer(ctx: ReceiverContext, command: TransferCommand): 
       let notes = 0;
       let refused: string | undefined;
       // Each entry is assembled alone and dropped once counted: memory stays that of one entry.
-      const entries = pipeline(answer.body, pick.withParserAsStream({ filter: 'entry' }), streamArray.asStream(), () => {});
-      for await (const item of entries as AsyncIterable<{ value: { resource?: FhirResource } }>) {
-        const resource = item.value?.resource;
+      for await (const part of bundleParts(answer.body, { maxEntryBytes: MAX_ENTRY_BYTES })) {
+        // Text it cannot read (not JSON, an entry past its limit) is not a record it can import: refused, naming why.
+        if (part.kind === 'finding') return { estado: 'rechazado', regla: part.finding.ruleId, recursos: {} };
+        if (part.kind !== 'entry') continue;
+        const resource = (part.value as { resource?: FhirResource } | null)?.resource;
         if (!resource || typeof resource.resourceType !== 'string') continue;
         if (resource.resourceType === 'Patient' && beneficiario && padronDisagreements(resource, beneficiario).length > 0) refused = 'RE-03';
         if (!faults.has('rx-imports-old-entries') && !withinRetention(resource, now)) continue;
