@@ -12,17 +12,35 @@ import { reFinding, text } from './shared.ts';
 
 const re06 = (location: string, es: string, en: string): Finding => reFinding('RE-06', location, { es, en }, 'structure');
 
-/** Every `reference` string inside a resource, with its FHIRPath; contained (`#…`) references are left out. */
-function references(value: unknown, path: string, out: { ref: string; location: string }[]): void {
+/** Where a walk is, as segments after a root (`Bundle.entry[3].resource`): joined only for a finding. */
+type Path = (string | number)[];
+const fhirPath = (path: Path): string => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+
+/** Every `reference` string inside a resource, given with where it is; contained (`#…`) references are left out. */
+function walkReferences(value: unknown, path: Path, found: (ref: string, path: Path) => void): void {
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) references(v, `${path}[${i}]`, out);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'object' || v === null) continue;
+      path.push(i);
+      walkReferences(v, path, found);
+      path.pop();
+    }
     return;
   }
   if (!isObject(value)) return;
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in value) {
+    const v = value[k];
     if (k === 'reference' && typeof v === 'string') {
-      if (!v.startsWith('#')) out.push({ ref: v, location: `${path}.reference` });
-    } else if (typeof v === 'object' && v !== null && k !== 'contained') references(v, `${path}.${k}`, out);
+      if (v.startsWith('#')) continue;
+      path.push(k);
+      found(v, path);
+      path.pop();
+    } else if (typeof v === 'object' && v !== null && k !== 'contained') {
+      path.push(k);
+      walkReferences(v, path, found);
+      path.pop();
+    }
   }
 }
 
@@ -81,17 +99,7 @@ export class DocumentStructure {
       this.pending.delete(k);
     }
     if (index > 0 && !(this.compositionRefs && keys.some((k) => this.compositionRefs!.has(k)))) this.early.push({ keys: keys.map(own), index });
-    const refs: { ref: string; location: string }[] = [];
-    references(resource, `${at}.resource`, refs);
-    for (const { ref, location } of refs) {
-      this.referenced.add(own(ref));
-      const relative = relativeOf(ref);
-      if (relative) this.referenced.add(own(relative));
-      if (this.resolves(ref)) continue;
-      const list = this.pending.get(ref) ?? [];
-      list.push(own(location));
-      this.pending.set(own(ref), list);
-    }
+    walkReferences(resource, [`${at}.resource`], (ref, path) => this.reference(ref, path));
   }
 
   finish(): Finding[] {
@@ -105,6 +113,21 @@ export class DocumentStructure {
     }
     this.pending.clear();
     return this.findings;
+  }
+
+  /** A reference an entry makes: noted as making its target part of the document, kept pending until it resolves. */
+  private reference(ref: string, path: Path): void {
+    // The same few targets (the Patient, the author, an Encounter) are referenced by thousands of entries.
+    if (!this.referenced.has(ref)) {
+      this.referenced.add(own(ref));
+      const relative = relativeOf(ref);
+      if (relative) this.referenced.add(own(relative));
+    }
+    if (this.resolves(ref)) return;
+    const location = own(fhirPath(path));
+    const list = this.pending.get(ref);
+    if (list) list.push(location);
+    else this.pending.set(own(ref), [location]);
   }
 
   private resolves(ref: string): boolean {
@@ -137,9 +160,9 @@ export class DocumentStructure {
       this.findings.push(re06(at, `La primera entrada debe ser la Composition; es ${String(c.resourceType)}.`, `The first entry must be the Composition; it is ${String(c.resourceType)}.`));
       return;
     }
-    const refs: { ref: string; location: string }[] = [];
-    references(c, at, refs);
-    this.compositionRefs = new Set(refs.map((r) => own(r.ref)));
+    const refs = new Set<string>();
+    walkReferences(c, [at], (ref) => refs.add(own(ref)));
+    this.compositionRefs = refs;
     if (c.status !== 'final') this.findings.push(re06(`${at}.status`, 'La Composition debe tener status final.', 'The Composition must have status final.'));
     const types = isObject(c.type) && Array.isArray(c.type.coding) ? c.type.coding : [];
     // The spec names no document type: any LOINC one is accepted (Sello sends 11503-0 Medical records).
