@@ -8,7 +8,7 @@
 
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer } from '../../../src/mock/mock-server.ts';
-import { INSTITUTION_OF, PATH, roleOfInstitution } from '../lib/contract.ts';
+import { INSTITUTION_OF, PATH } from '../lib/contract.ts';
 import { recordFromTransaction } from '../lib/expediente.ts';
 import type { PatientRecord } from '../lib/record.ts';
 import { badCommand, controlRoute, isObject } from './control.ts';
@@ -17,7 +17,7 @@ import { everythingPlugin } from './imss-ece-everything.ts';
 import { exportPlugin } from './imss-ece-export.ts';
 import { EceRecords } from './imss-ece-store.ts';
 import { eceErrorShape } from './outcome.ts';
-import type { EceServerOptions } from './server-options.ts';
+import { type EceServerOptions, institutionParty } from './server-options.ts';
 
 /** A 50,000-note history loaded through the control API is ~60 MB of JSON. */
 const MAX_RECORD_BYTES = 256 * 1024 * 1024;
@@ -71,7 +71,7 @@ export async function startImssEce(options: ImssEceOptions): Promise<RunningImss
       ...(options.port !== undefined ? { port: options.port } : {}),
       journal: options.journal,
       errorShape: eceErrorShape,
-      partyOf: (r) => roleOfInstitution(r.headers['x-institucion'] as string | undefined) ?? (r.headers['x-institucion'] as string | undefined) ?? options.externalParty,
+      partyOf: institutionParty(options),
       answeringParty: (r) => ((r.app as EceRequestApp).stimulus ? STIMULUS_PARTY : undefined),
     },
     async (hapi) => {

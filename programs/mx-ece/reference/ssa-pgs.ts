@@ -12,12 +12,12 @@ import { isBlocking } from '../../../src/findings/finding.ts';
 import { validateCurp } from '../../../src/identifiers/mx/index.ts';
 import { FaultSet } from '../../../src/mock/faults.ts';
 import { startMockServer } from '../../../src/mock/mock-server.ts';
-import { INSTITUTION_OF, PATH, roleOfInstitution } from '../lib/contract.ts';
+import { PATH } from '../lib/contract.ts';
 import type { Beneficiario, FhirResource } from '../lib/record.ts';
 import { consentProblem, consentRecipients, inPeriod } from './consent.ts';
 import { badCommand, controlRoute, isObject } from './control.ts';
 import { eceErrorShape, FHIR_JSON, refuse } from './outcome.ts';
-import type { EceServerOptions } from './server-options.ts';
+import { type EceServerOptions, institutionParty } from './server-options.ts';
 
 export interface SsaPgsOptions extends EceServerOptions {
   beneficiarios?: readonly Beneficiario[];
@@ -80,7 +80,7 @@ export async function startSsaPgs(options: SsaPgsOptions): Promise<RunningSsaPgs
       ...(options.port !== undefined ? { port: options.port } : {}),
       journal: options.journal,
       errorShape: eceErrorShape,
-      partyOf: (r) => roleOfInstitution(r.headers['x-institucion'] as string | undefined) ?? (r.headers['x-institucion'] as string | undefined) ?? options.externalParty,
+      partyOf: institutionParty(options),
     },
     async (hapi) => {
       hapi.route({ method: 'GET', path: '/pgs/v1/beneficiarios/{curp}', handler: consulta });
