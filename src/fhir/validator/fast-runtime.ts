@@ -88,42 +88,58 @@ export const CHOICE_TYPES = new Set([
   'Meta',
 ]);
 
-/** Children named `name` of the nodes, flattening arrays; `value` also finds `valueString` etc. */
+/** `_name` for each name navigated: built once, not on every step of every invariant. */
+const extNames = new Map<string, string>();
+
+/**
+ * Children named `name` of the nodes, flattening arrays; `value` also finds `valueString` etc. Nothing found is the
+ * shared empty collection (never written to): most steps of most invariants find nothing, and an array each was a
+ * good part of what validation allocated.
+ */
 export function navigate(nodes: readonly Node[], name: string): Node[] {
-  const out: Node[] = [];
+  let ext = extNames.get(name);
+  if (ext === undefined) extNames.set(name, (ext = '_' + name));
+  let out: Node[] | undefined;
   for (const n of nodes) {
     if (n === null || typeof n !== 'object' || Array.isArray(n) || n === EXT_ONLY) continue;
     const obj = n as Record<string, unknown>;
     const v = obj[name];
     if (v !== undefined) {
-      push(out, v, obj['_' + name]);
+      out = push(out, v, obj[ext]);
       continue;
     }
-    const ext = obj['_' + name];
-    if (ext !== undefined) {
+    const extPart = obj[ext];
+    if (extPart !== undefined) {
       // a primitive present only through its `_name` part exists, without a value
-      if (Array.isArray(ext)) {
-        for (const x of ext) if (x !== null && x !== undefined) out.push(EXT_ONLY);
-      } else if (ext !== null) out.push(EXT_ONLY);
+      if (Array.isArray(extPart)) {
+        for (const x of extPart) if (x !== null && x !== undefined) out = add(out, EXT_ONLY);
+      } else if (extPart !== null) out = add(out, EXT_ONLY);
       continue;
     }
     for (const key in obj) {
       if (key.length > name.length && key.startsWith(name) && CHOICE_TYPES.has(key.slice(name.length))) {
-        push(out, obj[key], obj['_' + key]);
+        out = push(out, obj[key], obj['_' + key]);
       }
     }
   }
-  return out;
+  return out ?? NONE;
 }
 
-function push(out: Node[], v: unknown, ext: unknown): void {
+function push(out: Node[] | undefined, v: unknown, ext: unknown): Node[] | undefined {
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      if (x !== null && x !== undefined) out.push(x);
-      else if (Array.isArray(ext) && ext[i] !== null && ext[i] !== undefined) out.push(EXT_ONLY);
+      if (x !== null && x !== undefined) out = add(out, x);
+      else if (Array.isArray(ext) && ext[i] !== null && ext[i] !== undefined) out = add(out, EXT_ONLY);
     }
-  } else if (v !== null) out.push(v);
+  } else if (v !== null) out = add(out, v);
+  return out;
+}
+
+function add(out: Node[] | undefined, x: Node): Node[] {
+  if (out === undefined) return [x];
+  out.push(x);
+  return out;
 }
 
 export const isPrimitiveValue = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';

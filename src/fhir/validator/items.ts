@@ -78,8 +78,19 @@ export function collectItems(sv: ValidatorContext, obj: Record<string, unknown>,
     );
   }
   const n = Math.max(valueArray ? (value as unknown[]).length : value === undefined ? 0 : 1, extArray ? (ext as unknown[]).length : ext === undefined ? 0 : 1);
-  const items: Item[] = [];
   const indexedPath = element.isArray;
+  if (n === 1) {
+    // Most repeating elements hold one value: its list is made to measure ([] and a push reserve 17 places).
+    const v = valueArray ? (value as unknown[])[0] : value;
+    const e = extArray ? (ext as unknown[])[0] : ext;
+    const itemPath = indexedPath ? `${path}.${jc.label}[0]` : `${path}.${jc.label}`;
+    if ((v === null || v === undefined) && (e === null || e === undefined)) {
+      nullItem(sv, itemPath, findings);
+      return EMPTY;
+    }
+    return [{ value: v === null ? undefined : v, ext: e === null ? undefined : e, type, path: itemPath }];
+  }
+  const items: Item[] = [];
   for (let i = 0; i < n; i++) {
     const v = valueArray ? (value as unknown[])[i] : i === 0 ? value : undefined;
     const e = extArray ? (ext as unknown[])[i] : i === 0 ? ext : undefined;

@@ -29,13 +29,20 @@ export const PRIMITIVE_TYPES = new Set([
 
 export const isPrimitiveType = (code: string): boolean => PRIMITIVE_TYPES.has(code);
 
-const NUMERIC = new Set(['integer', 'unsignedInt', 'positiveInt', 'decimal']);
-
 export type JsonKind = 'boolean' | 'number' | 'string';
 
 export function jsonKindOf(type: string): JsonKind {
-  if (type === 'boolean') return 'boolean';
-  return NUMERIC.has(type) ? 'number' : 'string';
+  switch (type) {
+    case 'boolean':
+      return 'boolean';
+    case 'integer':
+    case 'unsignedInt':
+    case 'positiveInt':
+    case 'decimal':
+      return 'number';
+    default:
+      return 'string';
+  }
 }
 
 const YEAR = '([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)';
@@ -70,17 +77,23 @@ export interface PrimitiveProblem {
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 
+/** Proleptic Gregorian, as Date computes it: every date of every resource passes here, so without building a Date. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** The number the digits at `from`…`to` write (the regex has made sure they are digits). */
+function digits(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + value.charCodeAt(i) - 48;
+  return n;
 }
 
 /** A date part that passes the regex can still name a day that does not exist (2023-02-30). */
 function realDate(value: string): boolean {
   if (value.length < 10) return true;
-  const year = Number(value.slice(0, 4));
-  const month = Number(value.slice(5, 7));
-  const day = Number(value.slice(8, 10));
-  return day <= daysInMonth(year, month);
+  return digits(value, 8, 10) <= daysInMonth(digits(value, 0, 4), digits(value, 5, 7));
 }
 
 const problem = (kind: PrimitiveProblem['kind'], en: string, es: string): PrimitiveProblem => ({ kind, en, es });
@@ -201,7 +214,15 @@ export function base64Size(s: string): number {
   return Math.floor((compact.length * 3) / 4) - padding;
 }
 
-/** A URI with a scheme (`http:`, `urn:` …), as opposed to a relative reference like `Patient/1`. */
+/** A URI with a scheme (`http:`, `urn:` …), as opposed to a relative reference like `Patient/1`: /^[A-Za-z][A-Za-z0-9+.-]*:/. */
 export function isAbsoluteUrl(s: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (i === 0) {
+      if (!letter) return false;
+    } else if (c === 58) return true;
+    else if (!letter && !(c >= 48 && c <= 57) && c !== 43 && c !== 46 && c !== 45) return false;
+  }
+  return false;
 }

@@ -16,6 +16,9 @@ import { conforms } from './slicing.ts';
 import { WHITESPACE_END, WHITESPACE_START } from './support.ts';
 import { checkXhtml, looksLikeHtml } from './xhtml.ts';
 
+/** Whether a character may be one that \s matches: printable ASCII never is, and every string value is tested. */
+const mayBeSpace = (c: number): boolean => c <= 32 || c >= 127;
+
 export function validatePrimitive(sv: ValidatorContext, item: Item, def: CElement, type: CType, scope: ResourceScope): void {
   const findings = scope.run.findings;
   const v = item.value;
@@ -41,7 +44,7 @@ export function validatePrimitive(sv: ValidatorContext, item: Item, def: CElemen
         if (v.length === 1 && scope.parent && scope.parent.hashRefs === scope.hashRefs) scope.selfRefs.add(scope.resource);
         else scope.hashRefs.add(v);
       }
-      if (type.code === 'string' && (WHITESPACE_START.test(v) || WHITESPACE_END.test(v))) {
+      if (type.code === 'string' && ((mayBeSpace(v.charCodeAt(0)) && WHITESPACE_START.test(v)) || (mayBeSpace(v.charCodeAt(v.length - 1)) && WHITESPACE_END.test(v)))) {
         findings.push(
           issue(
             RULE.stringWhitespace,

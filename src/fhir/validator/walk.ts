@@ -47,6 +47,14 @@ export function walkComplex(
   }
 }
 
+/**
+ * The known properties of the object being walked, one list per level of nesting, reused from one object to the next:
+ * a list per object was a tenth of what validating a resource allocated. Only the first entries of a list, as many as
+ * the walk at that level found, are its object's; `level` is the nesting of the walk under way.
+ */
+const presentAt: JsonChild[][] = [];
+let level = 0;
+
 function walkObject(
   sv: ValidatorContext,
   obj: Record<string, unknown>,
@@ -64,7 +72,8 @@ function walkObject(
   // One pass over the properties: unknown ones are reported, known ones grouped by element (an
   // element appears under one property, or two for a primitive and its `_` part, or several for a
   // choice that is wrongly repeated), so the work is proportional to what the JSON holds.
-  let present: JsonChild[] | undefined;
+  const present = presentAt[level] ?? (presentAt[level] = []);
+  let known = 0;
   for (const key in obj) {
     if (isResourceRoot && key === 'resourceType') continue;
     // JSON has no undefined; a JavaScript caller's `{ x: undefined }` means x is absent
@@ -74,7 +83,7 @@ function walkObject(
     const jc = host.jsonChildren.get(isExt ? key.slice(1) : key);
     if (jc && (!isExt || jc.primitive)) {
       if (isExt && obj[jc.json] !== undefined) continue; // taken with its value
-      (present ??= []).push(jc);
+      present[known++] = jc;
       continue;
     }
     if (key === 'fhir_comments') {
@@ -134,19 +143,22 @@ function walkObject(
   }
 
   const reportMustSupport = host.sd.isProfile && sv.options.mustSupport !== false;
-  if (present) {
-    for (let p = 0; p < present.length; p++) {
+  level++;
+  try {
+    for (let p = 0; p < known; p++) {
       const child = present[p]!.element;
       let seen = false;
       for (let q = 0; q < p; q++) if (present[q]!.element === child) seen = true;
       if (seen) continue;
       let items = collectItems(sv, obj, present[p]!, path, findings);
       // another property of the same (choice) element: together, so that cardinality counts both
-      for (let q = p + 1; q < present.length; q++) {
+      for (let q = p + 1; q < known; q++) {
         if (present[q]!.element === child) items = items.concat(collectItems(sv, obj, present[q]!, path, findings));
       }
       checkChild(sv, child, items, obj, hostDef, host, path, scope, typeName, extensionUrl);
     }
+  } finally {
+    level--;
   }
   for (const child of host.checkAbsent) {
     let isPresent = false;
