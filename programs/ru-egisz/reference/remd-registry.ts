@@ -49,9 +49,8 @@ export class RemdRegistry {
     return this.#messageIds.seen(messageIdKey(id));
   }
 
-  /** RR-16: whether one more request of `client` now would exceed `perSecond`; counts it when it would not. */
-  overLimit(client: string, perSecond: number): boolean {
-    const now = this.clock().getTime();
+  /** RR-16: whether one more request of `client`, received at `now`, would exceed `perSecond`; counts it when it would not. */
+  overLimit(client: string, perSecond: number, now = this.clock().getTime()): boolean {
     const recent = (this.#recent.get(client) ?? []).filter((t) => now - t < 1000);
     const over = recent.length >= perSecond;
     if (!over) recent.push(now);

@@ -151,7 +151,9 @@ export async function startRemd(options: RemdOptions): Promise<RunningRemd> {
     if ('fault' in admitted) return admitted;
     const queued = state.takeQueued();
     if (queued) return fault(queued, undefined, queued === 'RATE_LIMIT');
-    if (!faults.has('no-rate-limit') && registry.overLimit(admitted.client, options.requestsPerSecond)) {
+    // Counted when the request arrived, not when REMD got to it: a registration being checked must not spread a burst.
+    const receivedAt = options.clock ? clock().getTime() : request.info.received;
+    if (!faults.has('no-rate-limit') && registry.overLimit(admitted.client, options.requestsPerSecond, receivedAt)) {
       return fault('RATE_LIMIT', undefined, true);
     }
     const read = readRegisterDocument(payload);
