@@ -247,11 +247,13 @@ async function writeShard(session: ShardSession, options: ValidateOptions, schem
     const definition = registry?.structureDefinition(url);
     return definition ? [{ url, sha256: sha256OfJson(definition) }] : [];
   });
-  const requested = Object.fromEntries((['profile', 'xsd', 'schematron', 'phase'] as const).flatMap((k) => (options[k] ? [[k, options[k]]] : [])));
+  // The FHIR settings that change verdicts are part of the rules too: shards run with and without them do not merge.
+  const requested = Object.fromEntries((['profile', 'xsd', 'schematron', 'phase', 'examples', 'validate-references'] as const).flatMap((k) => (options[k] ? [[k, String(options[k])]] : [])));
   const profiles = await profileSet({
     root: REPO_ROOT,
     dirs: schemaProgram ? [join(programProfilesDir(schemaProgram), 'schemas')] : await fhirProfileDirs(),
     files: [options.xsd, options.schematron].filter((f): f is string => f !== undefined),
+    igs: schemaProgram ? [] : (options.ig ?? []),
     requested,
     used: known,
   });

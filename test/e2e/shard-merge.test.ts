@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { cohortLines } from '../../programs/mx-ece/lib/cohort.ts';
 import { removeTempDir, runSello, tempDir } from './sello-process.ts';
 
@@ -28,6 +29,8 @@ async function writeExport(dir: string): Promise<void> {
   for (const [type, lines] of byType) await writeFile(join(dir, `${type}.ndjson`), `${lines.join('\n')}\n`);
   await writeFile(join(dir, 'Broken.ndjson'), '{"resourceType":"Patient",\n');
 }
+
+const FHIR_OPTIONS = fileURLToPath(new URL('../fixtures/fhir-options/', import.meta.url));
 
 const read = async (file: string): Promise<ResultJson> => JSON.parse(await readFile(file, 'utf8')) as ResultJson;
 
@@ -88,6 +91,21 @@ test('sello validate --shard i/3 in 3 processes, then sello merge: the totals of
     const refusedRules = await runSello(['merge', files[0]!, otherRules, files[2]!, '--out', join(dir, 'm7')]);
     assert.equal(refusedRules.code, 4);
     assert.match(refusedRules.stderr, /s1-other-profile\.json judged against another profile set/);
+
+    // Shard 1 judged with an implementation guide the others did not have (a folder, then a package .tgz): its files
+    // are part of the rules, so the shards do not merge; the same IG given to every shard does.
+    const igs = [join(FHIR_OPTIONS, 'ig'), join(FHIR_OPTIONS, 'ig.tgz')];
+    for (const [n, ig] of igs.entries()) {
+      const withIg = join(dir, `s1-ig-${n}.json`);
+      await runSello(['validate', input, '--shard', '1/3', '--out', withIg, '--ig', ig, ...signed]);
+      const refusedIg = await runSello(['merge', files[0]!, withIg, files[2]!, '--out', join(dir, `m8-${n}`)]);
+      assert.equal(refusedIg.code, 4, refusedIg.stderr);
+      assert.match(refusedIg.stderr, new RegExp(`s1-ig-${n}\\.json judged against another profile set`));
+    }
+    const allIg = await Promise.all([0, 1, 2].map((i) => runSello(['validate', input, '--shard', `${i}/3`, '--out', join(dir, `s${i}-ig.json`), '--ig', igs[1]!, ...signed])));
+    for (const s of allIg) assert.ok(s.code === 0 || s.code === 3, s.stderr);
+    const mergedIg = await runSello(['merge', ...[0, 1, 2].map((i) => join(dir, `s${i}-ig.json`)), '--out', join(dir, 'm9')]);
+    assert.equal(mergedIg.code, 3, mergedIg.stderr);
 
     // Shard 1 of a listing with one more file: not the same export, whatever its index says.
     await writeFile(join(input, 'Extra.ndjson'), '{"resourceType":"Patient"}\n');
