@@ -120,6 +120,8 @@ export function sampleResource(type: CrudType, patientRef: string, at: Date = ne
       return {
         resourceType: 'Observation',
         status: 'final',
+        // R4 vital signs: an Observation with a vital-sign code SHALL conform to its profile (bodytemp: the vital-signs category)
+        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }] }],
         code: { coding: [{ system: SYSTEM.loinc, code: '8310-5', display: 'Body temperature' }] },
         subject,
         effectiveDateTime: when,
