@@ -10,6 +10,7 @@ import { typeCode } from '../definitions/snapshot.ts';
 import { effectiveExpression } from '../invariants/index.ts';
 import { compileFast, compileGuard, type FastCheck, type GuardCheck } from './fast-invariants.ts';
 import { isPrimitiveType } from './primitives.ts';
+import { bindingStrengthErratum } from './spec-rules/errata.ts';
 
 export interface CType {
   code: string;
@@ -252,7 +253,7 @@ function makeElement(e: ElementDefinition, sd: CompiledDefinition): CElement {
   const pattern = valueWithPrefix(e, 'pattern');
   if (pattern !== undefined) el.pattern = pattern;
   if (e.binding?.strength) {
-    el.binding = { strength: e.binding.strength };
+    el.binding = { strength: bindingStrengthErratum(sd.url, path, e.binding.valueSet, e.binding.strength) };
     if (e.binding.valueSet) el.binding.valueSet = e.binding.valueSet;
   }
   if (e.maxLength !== undefined) el.maxLength = e.maxLength;

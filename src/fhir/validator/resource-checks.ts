@@ -13,6 +13,7 @@ import { checkResourceId } from './primitives.ts';
 import { checkQuestionnaireResponse } from './questionnaire/response.ts';
 import { checkInvariants } from './rules.ts';
 import type { ResourceScope, Run } from './scope.ts';
+import { impliedVitalSignsProfile, VITAL_SIGNS_RULE } from './spec-rules/vital-signs.ts';
 import { withoutNarrativeRule } from './support.ts';
 import { walkComplex } from './walk.ts';
 
@@ -65,6 +66,21 @@ export function validateResource(
     }
   }
   for (const p of extraProfiles) if (!profiles.includes(p)) profiles.push(p);
+  if (baseWalk && type === 'Observation') {
+    const vitalSign = impliedVitalSignsProfile(resource);
+    if (vitalSign && !profiles.includes(vitalSign)) {
+      profiles.push(vitalSign);
+      run.findings.push(
+        issue(
+          VITAL_SIGNS_RULE,
+          'information',
+          'informational',
+          path,
+          text(`Validated against the vital signs profile ${vitalSign}, which R4 requires for this code`, `Validado contra el perfil de signos vitales ${vitalSign}, que R4 exige para este código`),
+        ),
+      );
+    }
+  }
 
   if (baseWalk) walkDefinition(sv, resource, base, scope);
   for (const url of profiles) {

@@ -12,3 +12,19 @@ const EXTRA_CONTEXTS = new Map<string, readonly string[]>([['http://hl7.org/fhir
 export function extraExtensionContexts(url: string): readonly string[] {
   return EXTRA_CONTEXTS.get(url) ?? [];
 }
+
+/**
+ * The vital signs profiles of the published R4 package (hl7.fhir.r4.core 4.0.1, as the HL7 validator loads it) bind
+ * Observation.component.value[x] to Vital Signs Units as extensible — a component's value may be any unit when none
+ * of the common ones fits (an FiO2 flow in L/min) — while the copy Sello loads carries the binding as required.
+ */
+const VITAL_SIGNS_PROFILES = new Set(
+  ['vitalsigns', 'vitalspanel', 'resprate', 'heartrate', 'oxygensat', 'bodytemp', 'bodyheight', 'headcircum', 'bodyweight', 'bmi', 'bp'].map((n) => `http://hl7.org/fhir/StructureDefinition/${n}`),
+);
+
+/** The binding strength the published package gives an element, where the loaded copy differs. */
+export function bindingStrengthErratum(sdUrl: string, path: string, valueSet: string | undefined, strength: string): string {
+  if (strength === 'required' && path === 'Observation.component.value[x]' && valueSet?.startsWith('http://hl7.org/fhir/ValueSet/ucum-vitals-common') && VITAL_SIGNS_PROFILES.has(sdUrl))
+    return 'extensible';
+  return strength;
+}
