@@ -4,12 +4,13 @@
  * `new Fhir().validate`. Each tool is its own process on the same generated file, its output written to a file;
  * peak RSS is the kernel's high-water mark (VmHWM) sampled while it runs (bench/child.ts measureChild).
  *
- * The cohort (synthetic base-R4 Patients and Observations, seeded, no real person, no meta.profile) carries planted
- * defects: one line in ten has exactly one, of a kind the R4 specification makes an error (see PLANTED). Per tool the
- * bench counts the lines it reports an error on, how many of the planted lines are among them (per kind), and how many
+ * The cohort (synthetic base-R4 Patients and laboratory Observations, seeded, no real person, no meta.profile, no
+ * vital-sign code, which would imply a profile) carries planted defects: one line in ten has exactly one, of a kind the
+ * R4 specification makes an error (see PLANTED). Per tool the bench counts the lines it reports an error on, how many of the planted lines are among them (per kind), and how many
  * lines without a planted defect got an error.
  *
  *   node --import tsx bench/validate-stream.ts [--mb 100] [--rounds 3]    (--mb 20 --rounds 1 for a smoke run)
+ *   node --import tsx bench/validate-stream.ts --write FILE [--mb 20]     (only the cohort, to profile one tool on it)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -65,9 +66,11 @@ async function generate(file: string, targetBytes: number): Promise<{ resources:
       resourceType: 'Observation',
       id: `o${count}`,
       status: 'final',
-      code: { coding: [{ system: 'http://loinc.org', code: '8310-5', display: 'Body temperature' }] },
+      // A laboratory result, not a vital sign: R4 makes a vital-sign code imply the vital-signs profiles, and a profile
+      // walk on every Observation would not be base R4 (nor what the peers do).
+      code: { coding: [{ system: 'http://loinc.org', code: '2339-0', display: 'Glucose [Mass/volume] in Blood' }] },
       subject: { reference: `Patient/${id}` },
-      valueQuantity: { value: 36 + rng.int(0, 30) / 10, unit: 'Cel', system: 'http://unitsofmeasure.org', code: 'Cel' },
+      valueQuantity: { value: 70 + rng.int(0, 60), unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' },
     };
     for (const resource of [patient, observation]) {
       count++;
@@ -221,4 +224,7 @@ async function bench(): Promise<void> {
 }
 
 if (process.argv.includes('--peer')) await peer(arg('--peer', 'medplum'), process.argv[process.argv.length - 1] as string);
-else await bench();
+else if (process.argv.includes('--write')) {
+  const { resources, planted } = await generate(arg('--write', 'cohort.ndjson'), (Number(arg('--mb', '20')) || 20) * 1024 * 1024);
+  console.log(`${resources} resources, ${planted.size} planted defects`);
+} else await bench();
