@@ -9,8 +9,8 @@
  * (programs/<id>/timings.json, reference-timings.ts) stand in for them; with neither, the count asked is taken.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { selloCacheDir } from '../util/cache-dir.ts';
 import type { ScaledReference } from './reference-timings.ts';
 
 /**
@@ -19,7 +19,7 @@ import type { ScaledReference } from './reference-timings.ts';
  * directories (CI's) learn from each other.
  */
 export function timingsFile(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SELLO_TIMINGS_FILE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sello', 'timings.json');
+  return env.SELLO_TIMINGS_FILE || join(selloCacheDir(env), 'timings.json');
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BundleFile } from '../../../src/fhir/definitions/bundle-file.ts';
@@ -55,6 +55,50 @@ test('bundle files are indexed without parsing, entries parsed on demand and kep
     const cs = f.resource(list[1]!);
     assert.equal(cs.content, 'complete');
     assert.equal(f.resource(list[1]!), cs);
+  }
+});
+
+test('a bundle file’s index is kept in the user cache and reused; an index that does not match the file is scanned again', () => {
+  const dir = tempDirSync('sello-bundle-index-');
+  const cache = tempDirSync('sello-cache-');
+  const before = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cache;
+  try {
+    // The FHIR publisher's layout, which the byte scan reads (the whole-file parse keeps no offsets to cache).
+    const entry = (i: number): string =>
+      `{\n    "fullUrl" : "http://a/CodeSystem/c${i}",\n    "resource" : {\n      "resourceType" : "CodeSystem",\n      "url" : "http://a/cs/c${i}",\n      "title" : "code system ${i}"\n    }\n  }`;
+    const file = join(dir, 'publisher.json');
+    writeFileSync(file, `{\n  "resourceType" : "Bundle",\n  "entry" : [${[0, 1, 2].map(entry).join(',\n  ')}]\n}\n`);
+    const scanned = new BundleFile(file).list();
+    const kept = join(cache, 'sello', 'definitions-index');
+    const [indexName] = readdirSync(kept);
+    assert.ok(indexName, 'the scan left an index in the cache');
+    const index = join(kept, indexName);
+
+    const reused = new BundleFile(file);
+    assert.deepEqual(
+      reused.list().map((e) => [e.url, e.start, e.end]),
+      scanned.map((e) => [e.url, e.start, e.end]),
+    );
+    assert.equal(reused.resource(reused.list()[2]!).title, 'code system 2');
+
+    // Offsets shifted by one entry: each lookup must still give the resource it names.
+    const rows = JSON.parse(readFileSync(index, 'utf8')) as [string, string, number, number][];
+    writeFileSync(index, JSON.stringify(rows.map((row, i) => [row[0], row[1], ...rows[(i + 1) % rows.length]!.slice(2)])));
+    const damaged = new BundleFile(file);
+    assert.deepEqual(
+      damaged.list().map((e) => damaged.resource(e).title),
+      ['code system 0', 'code system 1', 'code system 2'],
+    );
+
+    writeFileSync(index, '{ not an index');
+    assert.deepEqual(
+      new BundleFile(file).list().map((e) => e.url),
+      scanned.map((e) => e.url),
+    );
+  } finally {
+    if (before === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = before;
   }
 });
 
