@@ -53,10 +53,10 @@ export class BundleFile {
       entry.parsed = resource;
       return resource;
     }
-    // The cached index did not match the file: scan it afresh and look the entry up again.
-    this.buffer = undefined;
-    this.entries = this.scanAndKeep();
-    const again = this.entries.find((e) => e.url === entry.url && e.resourceType === entry.resourceType);
+    // The cached index did not match the file: scan it afresh, once (a scan leaves the file's bytes in `buffer`), and
+    // take the entry's place from the scan — other entries of the stale index are then found there without a rescan.
+    if (!this.buffer) this.entries = this.scanAndKeep();
+    const again = this.entries!.find((e) => e.url === entry.url && e.resourceType === entry.resourceType);
     const fresh = again ? this.readEntry(again) : undefined;
     if (!fresh) throw new Error(`${entry.resourceType} ${entry.url} is not in ${this.path}`);
     Object.assign(entry, again, { parsed: fresh });
