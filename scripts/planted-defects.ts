@@ -160,11 +160,13 @@ await Promise.all(
     while (next < jobs.length) {
       const i = next++;
       const job = jobs[i]!;
+      const jobStarted = Date.now();
       const j = await runJob(job, catalogues, options.timeoutMs);
+      const seconds = ((Date.now() - jobStarted) / 1000).toFixed(1);
       results[i] = j;
       const what = `${job.program.id} ${job.defect.role}:${job.defect.fault} → ${job.defect.rule} (${job.defect.behaviour})`;
       const mark = j.outcome === 'caught' ? 'ok            ' : j.outcome === 'false-positive' ? 'FALSE POSITIVE' : 'MISSED        ';
-      console.log(`${mark} ${what}${j.why ? `: ${j.why}` : ''}`);
+      console.log(`${mark} ${what} [${seconds} s]${j.why ? `: ${j.why}` : ''}`);
     }
   }),
 );

@@ -91,7 +91,7 @@ export async function startPgsDeployment(options: DeploymentOptions): Promise<Pg
       };
     }
   } catch (error) {
-    await Promise.allSettled(Object.values(local).map((node) => node.stop()));
+    await stopInOrder(local);
     throw error;
   }
   return {
@@ -99,8 +99,16 @@ export async function startPgsDeployment(options: DeploymentOptions): Promise<Pg
     credentials,
     ...(sutRole ? { sutRole } : {}),
     local,
-    stop: async () => {
-      await Promise.allSettled(Object.values(local).map((node) => node.stop()));
-    },
+    stop: () => stopInOrder(local),
   };
+}
+
+/**
+ * The nodes that report to the central index go first: a node drains its in-flight index events when it stops, and
+ * with the SSA node already gone each of them would be retried into a closed port until its backoff ran out (~5 s).
+ */
+async function stopInOrder(local: Partial<Record<Institucion, RunningPgsNode>>): Promise<void> {
+  const { SSA: ssa, ...reporters } = local;
+  await Promise.allSettled(Object.values(reporters).map((node) => node.stop()));
+  await ssa?.stop();
 }
