@@ -10,7 +10,7 @@ const GUID = { mis: '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5', gateway: '0a1b2c3d-4
 const ORGANIZATION =
   '{"oid":"1.2.643.5.1.13.13.12.2.32.8022","ogrn":"5195990637750","misNumber":892,"instance":1,"departments":["1.2.643.5.1.13.13.12.2.32.8022.0.250316"],"staff":[{"snils":"08596866447","position":"49"},{"snils":"79912241337","position":"49"}]}';
 
-function certify(role: 'remd' | 'mis' | 'gateway', sutLines: (port: number) => string, peers: string, tags: string, fault?: string): Promise<void> {
+function certify(role: 'remd' | 'mis' | 'gateway', sutLines: (port: number) => string, peers: string, tags: string, fault?: string, inconclusive = false): Promise<void> {
   const [p1, p2] = peers.split(',');
   return certifyExternal({
     program: 'ru-egisz',
@@ -19,14 +19,21 @@ function certify(role: 'remd' | 'mis' | 'gateway', sutLines: (port: number) => s
     target: (port, [a, b]) => `program: ru-egisz\nsut:\n  role: ${role}\n${sutLines(port)}mocks:\n  ports: { ${p1}: ${a}, ${p2}: ${b} }\ntimeouts: { callbackMs: 1000 }\n`,
     tags,
     ...(fault ? { fault } : {}),
+    inconclusive,
   });
 }
 
-const remd = (port: number) => `  serviceUrl: http://127.0.0.1:${port}/port/emdr\n`;
+const remdUndeclared = (port: number) => `  serviceUrl: http://127.0.0.1:${port}/port/emdr\n`;
+// What `sello mocks --role remd` enforces (the reference REMD's limit), declared as a vendor would.
+const remd = (port: number) => `${remdUndeclared(port)}  limits: { requestsPerSecond: 10 }\n`;
 
-test('REMD as the SUT: Sello registers, is called back and pulled from, and a REMD that never repeats a callback fails', async () => {
-  await certify('remd', remd, 'mis,gateway', '@RR-10.1 or @RR-05.4 or @RR-06.4 or @RR-15.1');
+test('REMD as the SUT: Sello registers, is called back and pulled from, is refused over the declared limit, and a REMD that never repeats a callback fails', async () => {
+  await certify('remd', remd, 'mis,gateway', '@RR-10.1 or @RR-05.4 or @RR-06.4 or @RR-15.1 or @RR-16.1');
   await certify('remd', remd, 'mis,gateway', '@RR-15.1', 'no-retry');
+});
+
+test('REMD as the SUT without a declared limit: RR-16 cannot be tested, and the run is INCONCLUSIVE rather than held to a guessed limit', async () => {
+  await certify('remd', remdUndeclared, 'mis,gateway', '@RR-16.1', undefined, true);
 });
 
 test('MIS as the SUT: registered through its control API, called back and pulled by Sello as REMD', async () => {

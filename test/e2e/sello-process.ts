@@ -99,6 +99,8 @@ export interface ExternalSut {
   tags: string;
   /** A planted defect of the SUT: the run must then fail (exit 3). */
   fault?: string;
+  /** The run must end INCONCLUSIVE (exit 5): what the target file lacks leaves the selection untestable. */
+  inconclusive?: boolean;
 }
 
 /**
@@ -117,8 +119,9 @@ export async function certifyExternal(sut: ExternalSut): Promise<void> {
     const result = await runSello(['run', '--quiet', '--target', target, '--out', out, '--tags', sut.tags], {}, 180_000);
     const report = await latestReport(out);
     assert.deepEqual([report.sut.role, report.sut.kind], [sut.role, 'external']);
-    assert.equal(result.code, sut.fault ? 3 : 0, result.stdout + result.stderr);
-    assert.equal(report.verdict, sut.fault ? 'FAILED' : 'PASSED');
+    const [code, verdict] = sut.inconclusive ? [5, 'INCONCLUSIVE'] : sut.fault ? [3, 'FAILED'] : [0, 'PASSED'];
+    assert.equal(result.code, code, result.stdout + result.stderr);
+    assert.equal(report.verdict, verdict);
   } finally {
     await mocks.stop();
     await removeTempDir(dir);

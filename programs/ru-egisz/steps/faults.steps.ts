@@ -48,13 +48,24 @@ When(/^Sello \(МИС\) отправляет (РЭМД|шлюзу) registerDocum
 
 When('Sello \\(МИС) отправляет РЭМД сразу больше registerDocument, чем limits.requestsPerSecond', REGISTERING, async function (this: SelloWorld) {
   const context = ru(this);
-  const limit = context.target?.sut.limits?.requestsPerSecond ?? 5;
+  const limit = declaredLimit(context);
   const count = 2 * limit + 2;
   // Prepared and signed first, then sent together: signing one at a time on a busy machine must not spread the burst.
   const together = barrier(count, context.requestMs);
   const docs = await Promise.all(Array.from({ length: count }, (_, i) => registerDocument(context, `лимит-${i}`, { stimulus: 'burst', together })));
   context.lastBatch = docs.map((d) => d.request).filter((x): x is ExchangeEntry => x !== undefined);
 });
+
+/** A limit REMD does not declare cannot be tested: the run says what the target file lacks rather than guess one. */
+function declaredLimit(context: RuScenario): number {
+  const limit = context.remdRequestsPerSecond;
+  if (limit !== undefined) return limit;
+  throw new InfrastructureError(
+    context.deployment.endpoints.remd.serviceUrl,
+    'protocol',
+    'RR-16 is tested against the limit REMD declares, and the target file gives none: add sut.limits.requestsPerSecond',
+  );
+}
 
 const FAULT_STEP = /^(РЭМД|МИС|шлюз) отвечает (?:HTTP (\d{3}) )?ошибкой SOAP (?:1\.2 )?(Sender|Receiver|VersionMismatch)(?: с кодом "([A-Z_]+)")?(?:, текст которой называет "([^"]+)")?$/;
 
@@ -122,7 +133,7 @@ Then('запросы сверх лимита получают ошибку SOAP 
       notFound(j, `Запрос ${x.messageId ?? x.id} остался без ответа SOAP: ${x.error ?? `HTTP ${x.status}`}.`, `Request ${x.messageId ?? x.id} got no SOAP answer: ${x.error ?? `HTTP ${x.status}`}.`),
     );
   if (refused.length === 0) {
-    const limit = context.target?.sut.limits?.requestsPerSecond ?? 5;
+    const limit = declaredLimit(context);
     const densest = densestSecond(context.lastBatch);
     // The contract does not say how REMD counts a second: a fixed window may split a burst in two, so only a burst of
     // more than twice the limit inside one second obliges every reading to refuse some. A busier machine that spread

@@ -10,7 +10,7 @@ import { judgeWire, newWireState, type WireState } from '../judges/wire.ts';
 import { RU_ROLES, type RuRole } from '../lib/contract.ts';
 import type { RegisterDocumentMetadata } from '../lib/register-document.ts';
 import type { RuEgiszTarget } from '../lib/target.ts';
-import { REFERENCE_CALLBACK_MS, type RuDeployment, startRuDeployment } from '../reference/deployment.ts';
+import { REFERENCE_CALLBACK_MS, REFERENCE_REQUESTS_PER_SECOND, type RuDeployment, startRuDeployment } from '../reference/deployment.ts';
 import type { ServingDefect } from '../reference/mis.ts';
 
 /** One journal and one deployment per worker process: scenarios share the roles, never the documents. */
@@ -84,6 +84,15 @@ export class RuScenario {
   /** Bound on a wait for what happens after an answer: REMD pulling the file, checking it and calling back. */
   get propagationMs(): number {
     return Math.max(this.target?.timeouts?.propagationMs ?? 5000, 2 * this.callbackMs + this.requestMs);
+  }
+
+  /**
+   * RR-16's limit, read one way by every step: what REMD enforces. Sello's own REMD enforces the reference figure; a
+   * REMD under test, what its target file declares. One that declares none has no limit Sello could hold it to.
+   */
+  get remdRequestsPerSecond(): number | undefined {
+    if (this.deployment.local.remd) return REFERENCE_REQUESTS_PER_SECOND;
+    return this.target?.sut.limits?.requestsPerSecond;
   }
 
   /** The role under test runs outside Sello: only what the target file gives reaches it. */

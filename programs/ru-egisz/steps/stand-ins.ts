@@ -75,7 +75,7 @@ const RATE_WINDOW_MS = 1100;
  * the declared limit (all but the burst that tests it), so that fast scenarios in a row are not refused RATE_LIMIT.
  */
 async function keepUnderRateLimit(context: RuScenario, burst: boolean): Promise<void> {
-  const limit = Math.min(context.target?.sut.limits?.requestsPerSecond ?? REFERENCE_REQUESTS_PER_SECOND, REFERENCE_REQUESTS_PER_SECOND);
+  const limit = Math.min(context.remdRequestsPerSecond ?? REFERENCE_REQUESTS_PER_SECOND, REFERENCE_REQUESTS_PER_SECOND);
   for (;;) {
     const now = Date.now();
     while (recentSends.length > 0 && now - (recentSends[0] as number) >= RATE_WINDOW_MS) recentSends.shift();
