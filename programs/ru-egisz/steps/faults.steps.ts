@@ -3,6 +3,7 @@ import type { SelloWorld } from '../../../src/cucumber/world.ts';
 import type { ExchangeEntry } from '../../../src/journal/exchange.ts';
 import { newUrnUuid } from '../../../src/soap/index.ts';
 import { InfrastructureError } from '../../../src/transport/infrastructure-error.ts';
+import { sleep } from '../../../src/util/wait.ts';
 import {
   envelopeOf,
   expectAcknowledged,
@@ -17,11 +18,12 @@ import {
   requestMessageId,
   resultOf,
 } from '../judges/expectations.ts';
+import { certainlyWithinOneSecond } from '../lib/burst.ts';
 import { PARTY, type RegisterDocumentResult, stimulusParty } from '../lib/contract.ts';
 import type { TransportDefect } from '../reference/mis-send.ts';
 import { callbacksFor } from './registration.steps.ts';
 import { notFound, type RuScenario, ru } from './ru-context.ts';
-import { barrier, nextRegisterFault, pullFile, registerDocument, sendCallback, withholdCallbacks } from './stand-ins.ts';
+import { barrier, nextRegisterFault, pullFile, RATE_WINDOW_MS, registerDocument, sendCallback, withholdCallbacks } from './stand-ins.ts';
 import { REGISTERING, RETRYING } from './timeouts.ts';
 
 /** Timers fire late, never early: what a repeat scheduled callbackMs after an attempt may add. */
@@ -50,11 +52,21 @@ When('Sello \\(МИС) отправляет РЭМД сразу больше reg
   const context = ru(this);
   const limit = declaredLimit(context);
   const count = 2 * limit + 2;
-  // Prepared and signed first, then sent together: signing one at a time on a busy machine must not spread the burst.
-  const together = barrier(count, context.requestMs);
-  const docs = await Promise.all(Array.from({ length: count }, (_, i) => registerDocument(context, `лимит-${i}`, { stimulus: 'burst', together })));
-  context.lastBatch = docs.map((d) => d.request).filter((x): x is ExchangeEntry => x !== undefined);
+  for (let burst = 1; ; burst++) {
+    // Prepared and signed first, then sent together: signing one at a time on a busy machine must not spread the burst.
+    const together = barrier(count, context.requestMs);
+    const docs = await Promise.all(Array.from({ length: count }, (_, i) => registerDocument(context, `лимит-${burst}-${i}`, { stimulus: 'burst', together })));
+    context.lastBatch = docs.map((d) => d.request).filter((x): x is ExchangeEntry => x !== undefined);
+    // A burst that a moment's load spread out proves nothing either way (see the judging step): another, once REMD's
+    // second has passed, rather than an INCONCLUSIVE run for a passing spike.
+    const refusedAny = context.lastBatch.some((x) => envelopeOf(x, 'response').fault);
+    if (refusedAny || certainlyWithinOneSecond(context.lastBatch) > 2 * limit || burst === BURSTS) break;
+    await sleep(RATE_WINDOW_MS);
+  }
 });
+
+/** Bursts Sello sends before it calls RR-16 untestable on this machine and network. */
+const BURSTS = 3;
 
 /** A limit REMD does not declare cannot be tested: the run says what the target file lacks rather than guess one. */
 function declaredLimit(context: RuScenario): number {
@@ -134,15 +146,15 @@ Then('запросы сверх лимита получают ошибку SOAP 
     );
   if (refused.length === 0) {
     const limit = declaredLimit(context);
-    const densest = densestSecond(context.lastBatch);
-    // The contract does not say how REMD counts a second: a fixed window may split a burst in two, so only a burst of
-    // more than twice the limit inside one second obliges every reading to refuse some. A busier machine that spread
-    // Sello's own sends thinner tested nothing: the weather, not the system.
+    const densest = certainlyWithinOneSecond(context.lastBatch);
+    // The contract does not say how REMD counts a second: a fixed window may split a burst in two, so only more than
+    // twice the limit inside one second obliges every reading to refuse some. A burst that a busy machine or network
+    // spread thinner on its way tested nothing: the weather, not the system.
     if (densest <= 2 * limit) {
       throw new InfrastructureError(
         context.lastBatch[0]?.url ?? PARTY.remd,
         'timeout',
-        `RR-16 not exercised: Sello's burst of ${context.lastBatch.length} registerDocument left over a span where at most ${densest} fell in one second (${2 * limit + 1} needed with requestsPerSecond ${limit}); the machine was too busy to send them together`,
+        `RR-16 not exercised: of Sello's burst of ${context.lastBatch.length} registerDocument, at most ${densest} were certainly at REMD within one second (sent and answered inside it; ${2 * limit + 1} needed with requestsPerSecond ${limit}); the machine or the network was too slow to deliver them together`,
       );
     }
     findings.push(notFound(j, `Ни один из ${context.lastBatch.length} запросов не получил ${code}.`, `None of ${context.lastBatch.length} requests got ${code}.`));
@@ -150,17 +162,6 @@ Then('запросы сверх лимита получают ошибку SOAP 
   for (const x of refused) findings.push(...expectFault(x, { soapCode: 'Receiver', code }, j));
   this.report(findings);
 });
-
-/** The most of `sent` that Sello started within any one second. */
-function densestSecond(sent: ExchangeEntry[]): number {
-  const times = sent.map((x) => Date.parse(x.startedAt)).sort((a, b) => a - b);
-  let most = 0;
-  for (let first = 0, last = 0; last < times.length; last++) {
-    while (times[last]! - times[first]! >= 1000) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
-}
 
 Then('на запросы, отклоненные RATE_LIMIT, РЭМД ничего не регистрирует и не присылает обратных вызовов', REGISTERING, async function (this: SelloWorld) {
   const context = ru(this);

@@ -68,7 +68,7 @@ export function registrationUrl(context: RuScenario, viaGateway: boolean): strin
 /** When this process's MIS last sent registrations: scenarios follow one another under one clientEntityId. */
 const recentSends: number[] = [];
 /** RR-16's window, with room for a request that reaches REMD a little after it left. */
-const RATE_WINDOW_MS = 1100;
+export const RATE_WINDOW_MS = 1100;
 
 /**
  * RR-16 counts registerDocument per clientEntityId and second across scenarios, not within one: the MIS keeps under
