@@ -1,12 +1,15 @@
 /**
- * The planted-defect self-test: `node --import tsx scripts/planted-defects.ts [FILE|GLOB …] [--parallel N] [--timeout S]`.
+ * The planted-defect self-test:
+ * `node --import tsx scripts/planted-defects.ts [FILE|GLOB …] [--parallel N] [--timeout S] [--runs-per-process N]`.
  * Runs every entry of profiles/<program>/planted-defects.json (or of the files given) as
- * `sello run --program P --quiet --out <tmp> --plant-fault ROLE:fault --tags TAGS`, two at a time, and checks that
+ * `sello run --program P --quiet --out <tmp> --plant-fault ROLE:fault --tags TAGS`, N at a time in a pool of
+ * processes that each make up to 40 runs (scripts/planted-worker.ts; `--runs-per-process 1`: a fresh process per
+ * defect), and checks that
  * each fails (exit 3) with exactly the planted rule and with its behaviour × role cell failed (see
  * src/report/planted-defects.ts). Ends with `planted defects: X/N failed with the right rule, F false positives` and
  * `planted-defect coverage: a/b behaviour×role cells have a defect`; exits 1 when anything is short.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -14,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { PROGRAMS, type ProgramDefinition, resolveRole } from '../src/programs/registry.ts';
 import { defectCoverage, entryProblems, type JudgedReport, type Judgement, judgedByMap, judgePlantedRun, type PlantedDefect, parsePlantedDefects, tagsOf } from '../src/report/planted-defects.ts';
 import type { RequirementCatalogue } from '../src/report/requirements.ts';
+import type { PlantedRunAnswer, PlantedRunRequest } from './planted-worker.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -21,20 +25,24 @@ interface Options {
   files: string[];
   parallel: number;
   timeoutMs: number;
+  /** Runs one process makes before the pool replaces it; 1 gives every defect a fresh process. */
+  runsPerProcess: number;
 }
 
 function parseArgs(argv: string[]): Options {
   const files: string[] = [];
   let parallel = Number(process.env.SELLO_PLANTED_PARALLEL ?? 2);
   let timeoutMs = 180_000;
+  let runsPerProcess = 40;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--parallel') parallel = Number(argv[++i]);
+    else if (a === '--runs-per-process') runsPerProcess = Number(argv[++i]);
     else if (a === '--timeout') timeoutMs = Number(argv[++i]) * 1000;
     else files.push(a);
   }
-  if (!(parallel >= 1) || !(timeoutMs > 0)) throw new Error('--parallel takes a count ≥ 1, --timeout seconds');
-  return { files, parallel: Math.floor(parallel), timeoutMs };
+  if (!(parallel >= 1) || !(timeoutMs > 0) || !(runsPerProcess >= 1)) throw new Error('--parallel and --runs-per-process take a count ≥ 1, --timeout seconds');
+  return { files, parallel: Math.floor(parallel), timeoutMs, runsPerProcess: Math.floor(runsPerProcess) };
 }
 
 async function defectFiles(args: readonly string[]): Promise<string[]> {
@@ -70,34 +78,87 @@ interface Job {
   problems: string[];
 }
 
-function runSello(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((done) => {
+/**
+ * A process of the pool: `sello run` for one defect after another (scripts/planted-worker.ts), replaced after
+ * `runsPerProcess` runs so memory a run leaves behind cannot pile up, and killed with whatever it started when a run
+ * outlives its timeout or the process dies (the next run gets a fresh one).
+ */
+class PlantedProcess {
+  readonly #child: ChildProcess;
+  #output = '';
+  #pending: { id: number; done: (r: { code: number | null; output: string }) => void } | undefined;
+  #nextId = 0;
+  runs = 0;
+  exited = false;
+
+  constructor() {
     // Its own process group, so a hung run can be stopped with whatever it started.
-    const child = spawn(process.execPath, [join(root, 'bin/sello.mjs'), ...args], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const timer = setTimeout(() => {
-      output += `\n(timed out after ${timeoutMs / 1000}s)`;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, output });
+    this.#child = fork(join(root, 'scripts/planted-worker.ts'), [], { cwd: root, execArgv: ['--import', 'tsx'], detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    this.#child.stdout!.on('data', (c: Buffer) => (this.#output += c.toString()));
+    this.#child.stderr!.on('data', (c: Buffer) => (this.#output += c.toString()));
+    this.#child.on('message', (answer: PlantedRunAnswer) => {
+      if (answer.id === this.#pending?.id) this.#finish(answer.code, '');
     });
-  });
+    this.#child.on('exit', (code, signal) => {
+      this.exited = true;
+      this.#finish(null, `\n(the run's process exited: ${signal ?? `code ${code}`})`);
+    });
+  }
+
+  #finish(code: number | null, note: string): void {
+    const pending = this.#pending;
+    if (!pending) return;
+    this.#pending = undefined;
+    const output = this.#output + note;
+    this.#output = '';
+    pending.done({ code, output });
+  }
+
+  run(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+    this.runs++;
+    this.#output = '';
+    return new Promise((done) => {
+      const timer = setTimeout(() => {
+        this.#finish(null, `\n(timed out after ${timeoutMs / 1000}s)`);
+        this.kill();
+      }, timeoutMs);
+      const id = this.#nextId++;
+      this.#pending = {
+        id,
+        done: (r) => {
+          clearTimeout(timer);
+          done(r);
+        },
+      };
+      this.#child.send({ id, args } satisfies PlantedRunRequest);
+    });
+  }
+
+  kill(): void {
+    this.exited = true;
+    try {
+      process.kill(-this.#child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+
+  /** No more work: the process ends once its current run has. */
+  close(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((done) => {
+      this.#child.once('exit', () => done());
+      this.#child.disconnect();
+    });
+  }
 }
 
-async function runJob(job: Job, catalogues: Map<string, RequirementCatalogue>, timeoutMs: number): Promise<Judgement> {
+async function runJob(job: Job, catalogues: Map<string, RequirementCatalogue>, timeoutMs: number, runner: PlantedProcess): Promise<Judgement> {
   const out = await mkdtemp(join(tmpdir(), 'sello-planted-'));
   try {
     const { defect, program } = job;
     const args = ['run', '--program', program.id, '--quiet', '--out', out, '--plant-fault', `${program.id}/${defect.role.toLowerCase()}:${defect.fault}`, '--tags', tagsOf(defect)];
-    const { code, output } = await runSello(args, timeoutMs);
+    const { code, output } = await runner.run(args, timeoutMs);
     const report = await readFile(join(out, 'latest', 'report.json'), 'utf8')
       .then((t) => JSON.parse(t) as JudgedReport)
       .catch(() => undefined);
@@ -157,17 +218,23 @@ let next = 0;
 const started = Date.now();
 await Promise.all(
   Array.from({ length: Math.min(options.parallel, jobs.length) }, async () => {
+    let worker: PlantedProcess | undefined;
     while (next < jobs.length) {
       const i = next++;
       const job = jobs[i]!;
       const jobStarted = Date.now();
-      const j = await runJob(job, catalogues, options.timeoutMs);
+      if (!worker || worker.exited || worker.runs >= options.runsPerProcess) {
+        await worker?.close();
+        worker = new PlantedProcess();
+      }
+      const j = await runJob(job, catalogues, options.timeoutMs, worker);
       const seconds = ((Date.now() - jobStarted) / 1000).toFixed(1);
       results[i] = j;
       const what = `${job.program.id} ${job.defect.role}:${job.defect.fault} → ${job.defect.rule} (${job.defect.behaviour})`;
       const mark = j.outcome === 'caught' ? 'ok            ' : j.outcome === 'false-positive' ? 'FALSE POSITIVE' : 'MISSED        ';
       console.log(`${mark} ${what} [${seconds} s]${j.why ? `: ${j.why}` : ''}`);
     }
+    await worker?.close();
   }),
 );
 

@@ -160,6 +160,22 @@ interface ProgramContext {
   timings: Timings;
 }
 
+/**
+ * A program's support code, built once per process: its modules run their top level (where steps register) only on
+ * the first import, so a second build in the same process would come back empty. Step definitions and hooks hold no
+ * run's state (that lives in the world parameters and is reset by each program's AfterAll), so runs share the library.
+ */
+const supportByProgram = new Map<string, Awaited<ReturnType<typeof loadSupport>>>();
+
+async function supportOf(program: ProgramDefinition, runConfiguration: Parameters<typeof loadSupport>[0], environment: Parameters<typeof loadSupport>[1]) {
+  let support = supportByProgram.get(program.id);
+  if (!support) {
+    support = await loadSupport(runConfiguration, environment);
+    supportByProgram.set(program.id, support);
+  }
+  return support;
+}
+
 /** How long this process took to reach the run command (Node, tsx, the CLI's modules): what a worker's start repeats. */
 let startedAfterMs: number | undefined;
 
@@ -208,7 +224,7 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   await mkdir(ctx.outDir, { recursive: true });
   if (!options.quiet && !ctx.single) console.log(`\n== ${program.id}: ${program.title}`);
   const loading = performance.now();
-  const support = await loadSupport(runConfiguration, environment);
+  const support = await supportOf(program, runConfiguration, environment);
   if ((support as unknown as { World?: unknown }).World !== SelloWorld) {
     throw new ConfigurationError(`${program.stepsGlob} does not install Sello's support: add steps/sello.ts calling installSelloSupport()`);
   }
