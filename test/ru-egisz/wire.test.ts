@@ -511,3 +511,17 @@ test('RR-15 repeat spacing is read on the receiver’s clock: a repeat seen a fi
   assert.equal(early.length, 1, JSON.stringify(early));
   assert.match(early[0]!.message.en, /Repeated after 500 ms, sooner than callbackMs \(1000 ms\)/);
 });
+
+test('RR-15 repeat spacing: a first attempt that arrived late after the moment it could first be sent earns that much slack (up to half of callbackMs)', () => {
+  const first = callback(doc, { relatesToMessage: 'urn:uuid:00000000-0000-4000-8000-000000000998', status: 'success', emdrId: 'E-2' });
+  const unacknowledged = { ...first, status: 503 };
+  const repeatAt = (ms: number): ExchangeEntry => ({ ...first, id: `${first.id}-r${ms}`, startedAt: new Date(Date.parse(first.startedAt) + ms).toISOString() });
+  const sentNoSoonerThan = (msBeforeArrival: number) => new Date(Date.parse(first.startedAt) - msBeforeArrival).toISOString();
+  const j = { rule: 'RR-15', role: 'gateway' as const };
+  // Seen 712 ms apart, the first having arrived 288 ms after REMD's callback left: the gateway may have waited 1000.
+  assert.deepEqual(expectCallbackRetries([unacknowledged, repeatAt(712)], 1000, j, sentNoSoonerThan(288)), []);
+  // Relayed at once (5 ms): the usual slack only.
+  assert.equal(expectCallbackRetries([unacknowledged, repeatAt(712)], 1000, j, sentNoSoonerThan(5)).length, 1);
+  // However late the first arrival, a repeat under half of callbackMs fails.
+  assert.equal(expectCallbackRetries([unacknowledged, repeatAt(400)], 1000, j, sentNoSoonerThan(900)).length, 1);
+});

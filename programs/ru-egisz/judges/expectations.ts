@@ -349,12 +349,18 @@ export function expectOneCallback(callbacks: readonly ExchangeEntry[], j: Judged
   return [fail(j, 'business-rule', CB, `Для одной регистрации пришло ${ids.size} разных обратных вызова.`, `${ids.size} different callbacks came for one registration.`, callbacks[1], 'request')];
 }
 
-/** RR-15: attempts of one callback: same MessageID and body, at least `callbackMs` apart, at most 5, none after the ack. */
+/** What a receiver's timestamps may be off by with nothing else known: a fifth of callbackMs, 50–250 ms. */
 function arrivalJitterMs(callbackMs: number): number {
   return Math.min(250, Math.max(50, Math.round(callbackMs / 5)));
 }
 
-export function expectCallbackRetries(recorded: readonly ExchangeEntry[], callbackMs: number, j: Judged): JudgedFinding[] {
+/**
+ * RR-15: attempts of one callback: same MessageID and body, at least `callbackMs` apart, at most 5, none after the ack.
+ * `firstSentNoSoonerThan`: a moment (the receiver's clock) before which the sender cannot have sent its first attempt,
+ * e.g. when the callback it relays left REMD. How late that attempt arrived after it is the most its arrival can have
+ * been delayed, so a conformant sender is never seen repeating sooner than callbackMs less that (at most half of it).
+ */
+export function expectCallbackRetries(recorded: readonly ExchangeEntry[], callbackMs: number, j: Judged, firstSentNoSoonerThan?: string): JudgedFinding[] {
   // In the order they were sent: a receiver journals each when it answers, and a withheld one is answered last.
   const attempts = [...recorded].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   if (attempts.length < 2) {
@@ -398,7 +404,9 @@ export function expectCallbackRetries(recorded: readonly ExchangeEntry[], callba
       // The times are the receiver's: a sender that waits exactly callbackMs from its own send is seen sooner when its
       // first attempt reached the receiver late (a loaded machine or network delays one arrival, not the sender's
       // clock). A fifth of callbackMs (50–250 ms) absorbs that; a retry at half the interval or at once still fails.
-      if (gap < callbackMs - arrivalJitterMs(callbackMs))
+      const firstDelayBound = i === 1 && firstSentNoSoonerThan ? Date.parse(attempts[0]!.startedAt) - Date.parse(firstSentNoSoonerThan) : 0;
+      const slack = Math.max(arrivalJitterMs(callbackMs), Math.min(firstDelayBound || 0, callbackMs / 2));
+      if (gap < callbackMs - slack)
         out.push(fail(j, 'business-rule', CB, `Повтор через ${gap} мс, раньше callbackMs (${callbackMs} мс).`, `Repeated after ${gap} ms, sooner than callbackMs (${callbackMs} ms).`, x, 'request'));
     }
     const ack = x.status !== undefined && x.status >= 200 && x.status < 300 && !envelopeOf(x, 'response').fault;
