@@ -25,10 +25,12 @@ export const JOURNAL_MAX_ENTRIES_IN_MEMORY = 20_000;
 /**
  * Entries held that no live mark covers (none when no scenario runs: `sello mocks`, a bench): nobody will read them
  * by `since()`, so only the latest few stay, for `all()` (a retry looking up its last failure). Every entry a mock
- * keeps survives the young generation and is copied into the old one; keeping 20,000 of them cost a loaded mock a
- * third of its CPU. Past this the oldest unmarked entries are dropped (a spilled body stays in the spill file).
+ * keeps long enough survives the young generation and is copied into the old one: keeping 20,000 cost a loaded mock a
+ * third of its CPU, and 1,000 (a tenth of a second of a loaded mock's answers) still cost it a fifth against 100
+ * (mx-pgs consulta, bench/mock-throughput.ts: CPU per answer 0.70 → 0.90 of bare hapi's). Past this the oldest
+ * unmarked entries are dropped (a spilled body stays in the spill file).
  */
-export const JOURNAL_MAX_UNMARKED_ENTRIES = 1_000;
+export const JOURNAL_MAX_UNMARKED_ENTRIES = 100;
 /** Bytes the spill file may grow to; past it a large body is not kept, and its entry says so (`bodyOmitted`). */
 export const JOURNAL_MAX_SPILL_BYTES = 1024 ** 3;
 /**
