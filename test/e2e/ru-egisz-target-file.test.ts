@@ -52,6 +52,6 @@ test('gateway as the SUT: between Sello as the MIS and Sello as REMD, both ways'
     (port) =>
       `  serviceUrl: http://127.0.0.1:${port}/port/emdr\n  callbackUrl: http://127.0.0.1:${port}/gateway/emdr/callback\n  documentFileUrl: http://127.0.0.1:${port}/gateway/emdr/callback\n  clientEntityId: ${GUID.gateway}\n`,
     'remd,mis',
-    '@RR-14.1 or @RR-14.3',
+    '@RR-14.1 or @RR-14.3 or @RR-15.5',
   );
 });

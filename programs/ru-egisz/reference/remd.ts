@@ -25,6 +25,7 @@ import { acceptWhatSoapRefuses, classifyRemdRefusals, noteRemdRefusal } from './
 import { processRegistration, type RemdSystem } from './remd-processing.ts';
 import { type RemdRegistration, RemdRegistry } from './remd-registry.ts';
 import { type RemdStimuli, remdStimuli, StimulusState } from './remd-stimuli.ts';
+import { warmUpRemdCheck } from './remd-warm-up.ts';
 import { clientEntityIdOf, handlersFor, RU_PREFIXES } from './ru-soap.ts';
 import type { ReferenceServerOptions } from './server-options.ts';
 
@@ -84,6 +85,7 @@ export async function startRemd(options: RemdOptions): Promise<RunningRemd> {
   let lastRequestId: string | undefined;
 
   const validators = (): ReturnType<typeof loadSemdValidators> => loadSemdValidators();
+  await warmUpRemdCheck(options.books, validators);
   const processing = {
     journal: options.journal,
     registry,

@@ -143,10 +143,13 @@ Then('шлюз повторяет обратный вызов для {string} с
   this.report(expectCallbackRetries(callbacksFor(context, alias, PARTY.gateway), context.callbackMs, context.judged('RR-15'), relayed?.startedAt));
 });
 
-Then('шлюз подтвердил обратный вызов РЭМД один раз', function (this: SelloWorld) {
+Then('шлюз подтвердил обратный вызов РЭМД один раз', async function (this: SelloWorld) {
   const context = ru(this);
   const alias = [...context.documents.keys()][0]!;
-  const fromRemd = context.exchanges().filter((x) => x.to === PARTY.gateway && isOperation(x, 'registerDocumentResult') && resultOf(x)?.localUid === context.registered(alias).localUid);
+  const remdCallbacks = () => context.exchanges().filter((x) => x.to === PARTY.gateway && isOperation(x, 'registerDocumentResult') && resultOf(x)?.localUid === context.registered(alias).localUid);
+  // REMD's callback is on the record once the gateway answered it: it may come after the gateway's own to the MIS.
+  await context.awaitExchange(() => remdCallbacks().length >= 1, context.propagationMs, `REMD's callback for ${alias} answered by the gateway`);
+  const fromRemd = remdCallbacks();
   const j = context.judged('RR-15');
   const acked = fromRemd.filter((x) => x.status !== undefined && x.status < 300 && !envelopeOf(x, 'response').fault);
   this.report(acked.length === 1 ? [] : [notFound(j, `Шлюз подтвердил обратный вызов РЭМД ${acked.length} раз(а).`, `The gateway acknowledged REMD's callback ${acked.length} time(s).`)]);
