@@ -56,10 +56,11 @@ function parseOrText(text: string): unknown {
 /**
  * A body as the journal keeps it: `text` received or sent (a JSON value's serialisation, or the raw text), redacted.
  * `parseable`: the text may be JSON (a Buffer or parsed value), as opposed to a string a handler answered with, which
- * reads back as the string it was. `tooDeep`: text a mock refused as nested too deep, kept as text, never parsed.
+ * reads back as the string it was. `tooDeep`: text a mock refused as nested too deep, kept as text, never parsed —
+ * asked only of text that looks like JSON (a depth scan of every XML body cost a SOAP mock for nothing).
  */
-export function journaledText(text: string, parseable: boolean, tooDeep = false): BodyText {
-  if (!parseable || tooDeep || !looksJson(text)) return { text: MAY_HOLD_SECRET.test(text) ? (redactBody(text) as string) : text, kind: 'text' };
+export function journaledText(text: string, parseable: boolean, tooDeep: () => boolean = () => false): BodyText {
+  if (!parseable || !looksJson(text) || tooDeep()) return { text: MAY_HOLD_SECRET.test(text) ? (redactBody(text) as string) : text, kind: 'text' };
   if (!MAY_HOLD_SECRET.test(text) && !tooDeepToKeep(text)) return { text, kind: 'json' };
   const value = parseOrText(text);
   if (typeof value === 'string' && value === text) return { text: redactBody(text) as string, kind: 'text' };

@@ -234,7 +234,7 @@ function journalBody(payload: unknown): BodyText | { value: unknown } | undefine
   if (Buffer.isBuffer(payload)) {
     if (payload.length === 0) return undefined;
     // Refused as too deep: journaled as the text it was, never parsed into something deep.
-    return journaledText(payload.toString('utf8'), true, jsonTextTooDeep(payload));
+    return journaledText(payload.toString('utf8'), true, () => jsonTextTooDeep(payload));
   }
   // A handler's text answer (XML, a form) reads back as the string it was.
   if (typeof payload === 'string') return payload === '' ? { value: '' } : journaledText(payload, false);

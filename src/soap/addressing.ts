@@ -83,13 +83,14 @@ const RULE_OF: Record<string, string> = {
 };
 const SINGLE = ['To', 'Action', 'MessageID', 'From', 'ReplyTo', 'FaultTo'] as const;
 
-/** Reads the WS-Addressing header blocks among `headers` (the Header's element children). */
-export function readAddressing(headers: ReadonlyArray<Element>, policy: AddressingPolicy, form: MessageIdForm): AddressingResult {
-  const findings: Finding[] = [];
-  let fault: SoapFault12Options | undefined;
-  const problem = (local: string, at: Element | undefined, subcodes: string[], en: string, ru: string, code: 'required' | 'value' | 'structure' = 'value'): void => {
-    findings.push(soapFinding(RULE_OF[local] ?? SOAP_RULES.action, code, at ?? `${HEADER_PATH}/wsa:${local}`, { en, ru }));
-    fault ??= {
+type Said = { findings: Finding[]; fault?: SoapFault12Options };
+
+/** Each problem a finding; the first also the fault. Returned unnamed: tsx's keep-names costs a named closure a defineProperty. */
+const problemsOf =
+  (said: Said) =>
+  (local: string, at: Element | undefined, subcodes: string[], en: string, ru: string, code: 'required' | 'value' | 'structure' = 'value'): void => {
+    said.findings.push(soapFinding(RULE_OF[local] ?? SOAP_RULES.action, code, at ?? `${HEADER_PATH}/wsa:${local}`, { en, ru }));
+    said.fault ??= {
       code: 'Sender',
       subcode: subcodes.map(wsa),
       reason: { en: nameUnwritable(en), ru: nameUnwritable(ru) },
@@ -97,6 +98,11 @@ export function readAddressing(headers: ReadonlyArray<Element>, policy: Addressi
       prefixes: { wsa: WSA_NS },
     };
   };
+
+/** Reads the WS-Addressing header blocks among `headers` (the Header's element children). */
+export function readAddressing(headers: ReadonlyArray<Element>, policy: AddressingPolicy, form: MessageIdForm): AddressingResult {
+  const said: Said = { findings: [] };
+  const problem = problemsOf(said);
   const byName = new Map<string, Element[]>();
   for (const h of headers) if (h.namespaceURI === WSA_NS) byName.set(h.localName ?? '', [...(byName.get(h.localName ?? '') ?? []), h]);
   const addressing: AddressingIn = { present: byName.size > 0, relatesTo: [] };
@@ -113,8 +119,7 @@ export function readAddressing(headers: ReadonlyArray<Element>, policy: Addressi
         'structure',
       );
   }
-  const one = (local: string): Element | undefined => byName.get(local)?.[0];
-  const action = one('Action');
+  const action = byName.get('Action')?.[0];
   if (action) {
     addressing.action = anyUri(action);
     if (!ABSOLUTE_IRI.test(addressing.action))
@@ -122,7 +127,7 @@ export function readAddressing(headers: ReadonlyArray<Element>, policy: Addressi
   } else if (policy === 'required' || addressing.present) {
     problem('Action', undefined, ['MessageAddressingHeaderRequired'], 'The message has no wsa:Action header block.', 'В сообщении нет заголовка wsa:Action.', 'required');
   }
-  const messageId = one('MessageID');
+  const messageId = byName.get('MessageID')?.[0];
   if (messageId) {
     addressing.messageId = anyUri(messageId);
     if (!isMessageIdForm(addressing.messageId, form)) {
@@ -140,14 +145,14 @@ export function readAddressing(headers: ReadonlyArray<Element>, policy: Addressi
       'required',
     );
   }
-  const to = one('To');
+  const to = byName.get('To')?.[0];
   if (to) addressing.to = anyUri(to);
   for (const [local, key] of [
     ['ReplyTo', 'replyTo'],
     ['FaultTo', 'faultTo'],
     ['From', 'from'],
   ] as const) {
-    const epr = one(local);
+    const epr = byName.get(local)?.[0];
     if (!epr) continue;
     const address = [...childElements(epr)].find((c) => c.namespaceURI === WSA_NS && c.localName === 'Address');
     if (address) addressing[key] = anyUri(address);
@@ -157,7 +162,7 @@ export function readAddressing(headers: ReadonlyArray<Element>, policy: Addressi
     const relationship = r.getAttribute('RelationshipType')?.trim();
     addressing.relatesTo.push({ id: anyUri(r), ...(relationship ? { relationship } : {}) });
   }
-  return { addressing, findings, ...(fault ? { fault } : {}) };
+  return { addressing, findings: said.findings, ...(said.fault ? { fault: said.fault } : {}) };
 }
 
 /** The element children of `parent`, in order (an array: every reader walks them, most more than once). */

@@ -91,11 +91,19 @@ export function readEnvelope(bytes: Buffer | string, contentType: string | undef
   return out;
 }
 
-function read(bytes: Buffer | string, out: SoapEnvelope, options: ReadEnvelopeOptions): void {
-  const problem = (rule: string, code: Finding['code'], at: Parameters<typeof soapFinding>[2], said: Said, refusal?: Refusal): void => {
+/**
+ * The reporter of `out`'s problems. Returned unnamed: tsx's keep-names transform gives every named closure a
+ * defineProperty when it is made, and a loaded SOAP mock reads thousands of envelopes a second.
+ */
+const problemsOf =
+  (out: SoapEnvelope): Problem =>
+  (rule, code, at, said, refusal) => {
     out.findings.push(soapFinding(rule, code, at, said));
     if (refusal) out.refusal ??= refusal;
   };
+
+function read(bytes: Buffer | string, out: SoapEnvelope, options: ReadEnvelopeOptions): void {
+  const problem = problemsOf(out);
   const { mediaType, charset } = out.contentType;
   const readable = charset === undefined || /^utf-?8$/.test(charset) || typeof bytes === 'string';
   if (mediaType !== 'application/soap+xml' || !readable) {
@@ -174,9 +182,14 @@ type Problem = (rule: string, code: Finding['code'], at: Parameters<typeof soapF
 
 const isBlank = (text: string | null): boolean => /^[ \t\r\n]*$/.test(text ?? '');
 
+const structureProblems =
+  (problem: Problem) =>
+  (at: Parameters<typeof soapFinding>[2], en: string, ru: string): void =>
+    problem(SOAP_RULES.envelope, 'structure', at, { en, ru }, sender({ en, ru }));
+
 /** Part 1 §5.1–§5.3: Envelope = Header? Body, no other child, no character content; no processing instruction. */
 function readStructure(root: Element, out: SoapEnvelope, problem: Problem): void {
-  const bad = (at: Parameters<typeof soapFinding>[2], en: string, ru: string): void => problem(SOAP_RULES.envelope, 'structure', at, { en, ru }, sender({ en, ru }));
+  const bad = structureProblems(problem);
   for (let n = out.document!.firstChild; n; n = n.nextSibling)
     if (n.nodeType === 7 && n.nodeName !== 'xml')
       bad(ENVELOPE_PATH, 'The message holds a processing instruction; SOAP 1.2 (Part 1 §5) forbids them.', 'Сообщение содержит инструкцию обработки; SOAP 1.2 (часть 1, §5) их запрещает.');
@@ -226,6 +239,21 @@ function readFault(fault: Element): ReceivedFault {
 
 const XS_BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 
+/** A header block's env:mustUnderstand or env:relay, an xs:boolean (false when absent or not one, which is a problem). */
+function headerFlag(element: Element, local: string, problem: Problem): boolean {
+  const attribute = element.getAttributeNodeNS(SOAP12_NS, local);
+  if (!attribute) return false;
+  const value = XS_BOOLEAN[attribute.value.trim()];
+  if (value === undefined) {
+    const said = {
+      en: `env:${local}="${attribute.value}" is not a boolean (true, false, 1 or 0).`,
+      ru: `env:${local}="${attribute.value}" не является логическим значением (true, false, 1 или 0).`,
+    };
+    problem(SOAP_RULES.envelope, 'value', attribute, said, sender(said));
+  }
+  return value ?? false;
+}
+
 /** Part 1 §5.2: header blocks qualified, env:mustUnderstand and env:relay xs:boolean; §5.2.3 / §2.4: MustUnderstand. */
 function readHeaders(out: SoapEnvelope, options: ReadEnvelopeOptions, problem: Problem): void {
   if (!out.header) return;
@@ -234,21 +262,15 @@ function readHeaders(out: SoapEnvelope, options: ReadEnvelopeOptions, problem: P
   const notUnderstood: HeaderBlock[] = [];
   for (const element of childElements(out.header)) {
     const name = { ns: element.namespaceURI ?? '', local: element.localName ?? '' };
-    const flag = (local: string): boolean => {
-      const attribute = element.getAttributeNodeNS(SOAP12_NS, local);
-      if (!attribute) return false;
-      const value = XS_BOOLEAN[attribute.value.trim()];
-      if (value === undefined) {
-        const said = {
-          en: `env:${local}="${attribute.value}" is not a boolean (true, false, 1 or 0).`,
-          ru: `env:${local}="${attribute.value}" не является логическим значением (true, false, 1 или 0).`,
-        };
-        problem(SOAP_RULES.envelope, 'value', attribute, said, sender(said));
-      }
-      return value ?? false;
-    };
     const role = element.getAttributeNS(SOAP12_NS, 'role')?.trim() || SOAP12_ROLE.ultimateReceiver;
-    const block: HeaderBlock = { name, element, mustUnderstand: flag('mustUnderstand'), role, relay: flag('relay'), targeted: roles.has(role) };
+    const block: HeaderBlock = {
+      name,
+      element,
+      mustUnderstand: headerFlag(element, 'mustUnderstand', problem),
+      role,
+      relay: headerFlag(element, 'relay', problem),
+      targeted: roles.has(role),
+    };
     if (!name.ns) {
       const said = { en: `Header block ${name.local} is not namespace-qualified (Part 1 §5.2.1).`, ru: `Блок заголовка ${name.local} не имеет пространства имён (часть 1, §5.2.1).` };
       problem(SOAP_RULES.envelope, 'structure', element, said, sender(said));

@@ -2,7 +2,7 @@
  * SOAP 1.2 envelopes written as exact text: `env` for the envelope, `wsa` for WS-Addressing, every namespace declared
  * once on the Envelope, nothing indented or reordered. What this writes is what the journal shows and a judge reads.
  */
-import { type QName, SOAP11_NS, SOAP12_NS, WSA_NS } from './namespaces.ts';
+import { type QName, type SOAP11_NS, SOAP12_NS, WSA_NS } from './namespaces.ts';
 import { namespacesOf, Prefixes, writeXml, type XmlElement, type XmlNode } from './xml-write.ts';
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -31,7 +31,6 @@ export interface EnvelopeParts {
 }
 
 const wsa = (local: string): QName => ({ ns: WSA_NS, local });
-const env = (local: string): QName => ({ ns: SOAP12_NS, local });
 const text = (name: QName, value: string): XmlElement => ({ name, children: [value] });
 const address = (name: QName, value: string): XmlElement => ({ name, children: [text(wsa('Address'), value)] });
 
@@ -61,10 +60,9 @@ export function buildEnvelope(parts: EnvelopeParts): string {
 export function writeEnvelope(envelopeNs: typeof SOAP12_NS | typeof SOAP11_NS, parts: EnvelopeParts): string {
   const headers = [...(parts.addressing ? addressingHeaders(parts.addressing) : []), ...(parts.headers ?? [])];
   const body = Array.isArray(parts.body) ? (parts.body as ReadonlyArray<XmlNode>) : [parts.body as XmlNode];
-  const name = (local: string): QName => (envelopeNs === SOAP12_NS ? env(local) : { ns: SOAP11_NS, local });
   const envelope: XmlElement = {
-    name: name('Envelope'),
-    children: [...(headers.length > 0 ? [{ name: name('Header'), children: headers }] : []), { name: name('Body'), children: body }],
+    name: { ns: envelopeNs, local: 'Envelope' },
+    children: [...(headers.length > 0 ? [{ name: { ns: envelopeNs, local: 'Header' }, children: headers }] : []), { name: { ns: envelopeNs, local: 'Body' }, children: body }],
   };
   const prefixes = new Prefixes({ env: envelopeNs, wsa: WSA_NS, ...parts.prefixes });
   const used = namespacesOf([envelope]);

@@ -56,6 +56,12 @@ export const newUrnUuid = (): string => `urn:uuid:${randomUUID()}`;
 /** Mounts a SOAP 1.2 endpoint at `path` (POST; other methods get the server's 405 in its error shape). */
 export function soapRoute(server: Hapi.Server, path: string, options: SoapRouteOptions): void {
   const newMessageId = options.newMessageId ?? newUrnUuid;
+  const reading = {
+    addressing: options.addressing ?? 'required',
+    ...(options.understood ? { understood: options.understood } : {}),
+    ...(options.roles ? { roles: options.roles } : {}),
+    ...(options.messageIdForm ? { messageIdForm: options.messageIdForm } : {}),
+  };
   server.route({
     method: 'POST',
     path,
@@ -63,12 +69,7 @@ export function soapRoute(server: Hapi.Server, path: string, options: SoapRouteO
     options: { payload: { parse: false, output: 'data', maxBytes: MAX_SOAP_BYTES } },
     handler: async (request, h) => {
       const bytes = Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0);
-      const envelope = readEnvelope(bytes, request.headers['content-type'] as string | undefined, {
-        addressing: options.addressing ?? 'required',
-        ...(options.understood ? { understood: options.understood } : {}),
-        ...(options.roles ? { roles: options.roles } : {}),
-        ...(options.messageIdForm ? { messageIdForm: options.messageIdForm } : {}),
-      });
+      const envelope = readEnvelope(bytes, request.headers['content-type'] as string | undefined, reading);
       if (envelope.addressing.messageId) setJournalMessageId(request, envelope.addressing.messageId);
       options.onEnvelope?.(envelope, request);
       const answer = await answerFor(envelope, request, options, newMessageId());
@@ -81,20 +82,22 @@ async function answerFor(envelope: SoapEnvelope, request: Hapi.Request, options:
   const relates: AddressingOut = { messageId, ...(envelope.addressing.messageId ? { relatesTo: envelope.addressing.messageId } : {}) };
   if (envelope.refusal) return refusalMessage(envelope.refusal, relates);
   const { operation, payload } = envelope;
-  const fault = (f: SoapFault12Options): SoapMessage => soapFault12({ ...f, addressing: { ...relates, ...f.addressing } });
   if (!operation || !payload) {
-    return fault({ code: 'Sender', reason: { en: 'The Body holds no operation element.', ru: 'В Body нет элемента операции.' } });
+    return relatedFault({ code: 'Sender', reason: { en: 'The Body holds no operation element.', ru: 'В Body нет элемента операции.' } }, relates);
   }
   const handler = options.handlers[clark(operation)];
   if (!handler) {
     const action = envelope.addressing.action ?? '';
-    return fault({
-      code: 'Sender',
-      // WS-Addressing SOAP Binding §6.4.4: the fault for an action this endpoint does not serve.
-      subcode: { ns: WSA_NS, local: 'ActionNotSupported' },
-      reason: { en: `Operation ${clark(operation)} is not served at ${request.path}.`, ru: `Операция ${clark(operation)} не обслуживается по адресу ${request.path}.` },
-      detail: [{ name: { ns: WSA_NS, local: 'ProblemAction' }, children: [{ name: { ns: WSA_NS, local: 'Action' }, children: [action] }] }],
-    });
+    return relatedFault(
+      {
+        code: 'Sender',
+        // WS-Addressing SOAP Binding §6.4.4: the fault for an action this endpoint does not serve.
+        subcode: { ns: WSA_NS, local: 'ActionNotSupported' },
+        reason: { en: `Operation ${clark(operation)} is not served at ${request.path}.`, ru: `Операция ${clark(operation)} не обслуживается по адресу ${request.path}.` },
+        detail: [{ name: { ns: WSA_NS, local: 'ProblemAction' }, children: [{ name: { ns: WSA_NS, local: 'Action' }, children: [action] }] }],
+      },
+      relates,
+    );
   }
   let result: Awaited<ReturnType<SoapHandler>>;
   try {
@@ -102,9 +105,9 @@ async function answerFor(envelope: SoapEnvelope, request: Hapi.Request, options:
   } catch (error) {
     request.server.log(['error'], error as Error);
     // The handler's internals stay inside: the caller learns only that the receiver failed.
-    return fault({ code: 'Receiver', reason: { en: 'Internal error of the receiver.', ru: 'Внутренняя ошибка получателя.' } });
+    return relatedFault({ code: 'Receiver', reason: { en: 'Internal error of the receiver.', ru: 'Внутренняя ошибка получателя.' } }, relates);
   }
-  if ('fault' in result) return fault(result.fault);
+  if ('fault' in result) return relatedFault(result.fault, relates);
   const action = result.action ?? `${envelope.addressing.action ?? clark(operation)}Response`;
   return {
     status: result.status ?? 200,
@@ -112,6 +115,9 @@ async function answerFor(envelope: SoapEnvelope, request: Hapi.Request, options:
     body: buildEnvelope({ addressing: { action, ...relates }, body: result.body, ...(result.headers ? { headers: result.headers } : {}), ...(result.prefixes ? { prefixes: result.prefixes } : {}) }),
   };
 }
+
+/** A handler's or the route's fault, related to the request (a fault's own addressing wins). */
+const relatedFault = (fault: SoapFault12Options, relates: AddressingOut): SoapMessage => soapFault12({ ...fault, addressing: { ...relates, ...fault.addressing } });
 
 /** The message that answers a refused envelope: its addressing relates the fault to the request when it could be read. */
 export function refusalMessage(refusal: Refusal, relates: AddressingOut): SoapMessage {

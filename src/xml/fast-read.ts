@@ -33,6 +33,33 @@ const localOf = (qname: string): string => qname.slice(qname.indexOf(':') + 1);
 
 const isXmlChar = (c: number): boolean => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 
+type Writable<K extends string> = { [P in K]: string | null };
+
+interface Linked {
+  parentNode: Node | null;
+  firstChild: Node | null;
+  lastChild: Node | null;
+  previousSibling: Node | null;
+  nextSibling: Node | null;
+  childNodes: { length: number; [index: number]: Node };
+}
+
+/**
+ * appendChild of a new node to an element, as xmldom does it (sibling links, then the indexed childNodes), without the
+ * pre-insertion checks: the reader only appends elements, text, comments, CDATA and PIs to elements. xmldom also bumps
+ * the document's counter that live node lists compare; none exists before the reader hands the document over.
+ */
+function link(parent: Linked, node: Linked): void {
+  const last = parent.lastChild as Linked | null;
+  node.parentNode = parent as unknown as Node;
+  node.previousSibling = last as unknown as Node | null;
+  if (last) last.nextSibling = node as unknown as Node;
+  else parent.firstChild = node as unknown as Node;
+  parent.lastChild = node as unknown as Node;
+  const children = parent.childNodes;
+  children[children.length++] = node as unknown as Node;
+}
+
 interface Open {
   element: Element;
   qname: string;
@@ -206,7 +233,7 @@ class Reader {
       this.#bindings.push(prefix, a.value === '' ? null : a.value);
     }
     const doc = this.#document;
-    const element = doc.createElementNS(this.#namespaceOf(qname, true), qname);
+    const element = this.#createElement(qname, this.#namespaceOf(qname, true));
     this.#append(parent, element, start);
     const namespaces: Array<string | null> = [];
     for (let i = 0; i < attributes.length; i++) {
@@ -379,8 +406,23 @@ class Reader {
     this.#pos = close + 2;
   }
 
+  /**
+   * createElementNS's node without its name checks (a third of the reader's time on a SOAP envelope): the name was
+   * read as a QName and its prefix resolved here, which is all createElementNS validates for an XML document.
+   */
+  #createElement(qname: string, namespace: string | null): Element {
+    const element = this.#document.createElement(qname);
+    const names = element as unknown as Writable<'namespaceURI' | 'prefix' | 'localName'>;
+    const colon = qname.indexOf(':');
+    names.namespaceURI = namespace;
+    names.prefix = colon === -1 ? null : qname.slice(0, colon);
+    names.localName = colon === -1 ? qname : qname.slice(colon + 1);
+    return element;
+  }
+
   #append(parent: Node, node: Node, at: number): void {
-    parent.appendChild(node);
+    if (parent === this.#document) parent.appendChild(node);
+    else link(parent as Node & Linked, node as Node & Linked);
     this.#position(node, at);
   }
 

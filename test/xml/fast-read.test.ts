@@ -21,20 +21,36 @@ function xmlFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Everything a reader of the tree can see: kinds, names, namespaces, data, attributes and positions. */
+type AttributeNode = Node & { name: string; value: string; ownerElement: Node | null };
+type Readable = { attributes?: { length: number; item(i: number): AttributeNode | null }; data?: string; getAttributeNS?(ns: string | null, local: string): string | null };
+
+/**
+ * Everything a reader of the tree can see: kinds, names, namespaces, data, attributes and positions, and the links a
+ * walker follows (parent, siblings, the indexed childNodes, owner), the namespace lookups and attribute lookups by name.
+ */
 function dump(node: Node, out: string[] = [], indent = ''): string[] {
+  let before: Node | null = null;
+  let index = 0;
   for (let c = node.firstChild; c; c = c.nextSibling) {
-    const e = c as unknown as { attributes?: { length: number; item(i: number): (Node & { name: string; value: string }) | null }; data?: string };
+    const e = c as unknown as Readable;
     const attributes: string[] = [];
     for (let i = 0; i < (e.attributes?.length ?? 0); i++) {
       const a = e.attributes!.item(i)!;
-      attributes.push(`${a.name}{${a.namespaceURI}}${a.prefix}|${a.localName}=${JSON.stringify(a.value)}/${JSON.stringify(a.nodeValue)}@${a.lineNumber}:${a.columnNumber}`);
+      const found = e.getAttributeNS?.(a.namespaceURI, a.localName!) === a.value && a.ownerElement === c;
+      attributes.push(
+        `${a.name}{${a.namespaceURI}}${a.prefix}|${a.localName}=${JSON.stringify(a.value)}/${JSON.stringify(a.nodeValue)}@${a.lineNumber}:${a.columnNumber}${found ? '' : ' NOT FOUND BY NAME'}`,
+      );
     }
+    const links = [c.parentNode === node, c.previousSibling === before, node.childNodes.item(index) === c, c.ownerDocument === (node.ownerDocument ?? node)].map(Number).join('');
+    const lookup = c.nodeType === 1 ? ` ns(${c.prefix})=${c.lookupNamespaceURI(c.prefix)}` : '';
     out.push(
-      `${indent}${c.nodeType} ${c.nodeName} {${c.namespaceURI}}${c.prefix}|${c.localName} ${JSON.stringify(e.data ?? c.nodeValue)} @${c.lineNumber}:${c.columnNumber} ${c.childNodes.length} ${attributes.join(' ')}`,
+      `${indent}${c.nodeType} ${c.nodeName} {${c.namespaceURI}}${c.prefix}|${c.localName} ${JSON.stringify(e.data ?? c.nodeValue)} @${c.lineNumber}:${c.columnNumber} ${c.childNodes.length} ${links}${lookup} ${attributes.join(' ')}`,
     );
     dump(c, out, `${indent}  `);
+    before = c;
+    index++;
   }
+  out.push(`${indent}last ${node.lastChild === before} of ${node.childNodes.length}`);
   return out;
 }
 
