@@ -2,7 +2,8 @@
  * The peers of the load benches: the least a server can do on the same socket — node:http answering a fixed JSON
  * body, or a net server answering every MLLP frame with a fixed ACK (bench/load-clients.ts) — and bare hapi
  * (bench/mock-throughput.ts): the framework the mocks are built on, with the mock's route (same method and path
- * pattern) answering the mock's own answer, fixed, so the difference is what the mock does per request. Run as its
+ * pattern) answering the mock's own answer, fixed, so the difference is what the mock does per request (for a SOAP
+ * mock, also a SOAP peer that reads each envelope first: see PeerRoute.relatesTo). Run as its
  * own process so its RSS is its own, with the same IPC protocol as bench/load-mock.ts ({ ready } once listening;
  * 'gc' → { gc: memoryUsage }).
  * Usage: node --expose-gc --import tsx bench/load-peer.ts http|mllp|hapi PORT   (hapi: routes in SELLO_LOAD_PEER)
@@ -10,6 +11,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import Hapi from '@hapi/hapi';
+import { DOMParser } from '@xmldom/xmldom';
 import { frameMllp, MllpDeframer } from '../src/hl7v2/mllp-frame.ts';
 
 /** A route of the bare hapi peer: the mock's method and path pattern, and the answer the mock gave. */
@@ -20,6 +22,22 @@ export interface PeerRoute {
   contentType: string;
   /** JSON answers are given as the value, so hapi serialises them on each answer as it does a mock's. */
   body: unknown;
+  /**
+   * A SOAP peer: each request read with xmldom's DOMParser (the stack's DOM), and this text of the fixed answer (the
+   * first request's MessageID, in its wsa:RelatesTo) replaced by the request's own wsa:MessageID — the least a SOAP
+   * 1.2 endpoint with WS-Addressing does before it can answer anything.
+   */
+  relatesTo?: string;
+}
+
+const WSA_NS = 'http://www.w3.org/2005/08/addressing';
+
+function soapAnswer(route: PeerRoute & { relatesTo: string }): (payload: Buffer) => string {
+  const [before, after] = (route.body as string).split(route.relatesTo) as [string, string];
+  return (payload) => {
+    const document = new DOMParser().parseFromString(payload.toString('utf8'), 'text/xml');
+    return before + (document.getElementsByTagNameNS(WSA_NS, 'MessageID').item(0)?.textContent ?? '') + after;
+  };
 }
 
 const [mode, portText] = process.argv.slice(2);
@@ -31,14 +49,15 @@ async function bareHapi(): Promise<void> {
   const routes = JSON.parse(process.env.SELLO_LOAD_PEER ?? '[]') as PeerRoute[];
   const hapi = Hapi.server({ host: '127.0.0.1', port });
   for (const r of routes) {
+    const answer = r.relatesTo ? soapAnswer({ ...r, relatesTo: r.relatesTo }) : () => r.body as object;
     hapi.route({
       method: r.method as Hapi.RouteDefMethods,
       path: r.path,
       // The body read whole, as the mocks read theirs; not parsed (a mock parses what it needs itself).
       ...(r.method === 'GET' ? {} : { options: { payload: { parse: false, output: 'data' } } }),
-      handler: (_request, h) =>
+      handler: (request, h) =>
         h
-          .response(r.body as object)
+          .response(answer(request.payload as Buffer))
           .code(r.status)
           .type(r.contentType),
     });

@@ -10,10 +10,12 @@
  * server's CPU per answer (from /proc: robust to other processes on a shared machine, as long as the server is the
  * bottleneck); the ratios mock / peer. The journal's memory is read after two forced GCs: before the load, after the
  * first round and after the last (flat: the journal is bounded, README "Limits"), with its stats (entries held,
- * dropped). Nothing asserts on time; the bench exits 1 when a mock answers a valid request with anything but its
+ * dropped). A SOAP mock also runs beside a SOAP peer, bare hapi that reads each envelope with xmldom and relates its
+ * fixed answer to the request's MessageID: bare hapi answers without reading the XML at all, which no SOAP endpoint
+ * can, so the second ratio shows what the mock costs beyond the reading every SOAP server does. Nothing asserts on time; the bench exits 1 when a mock answers a valid request with anything but its
  * valid answer.
  *
- * node --import tsx bench/mock-throughput.ts [--seconds 10] [--clients 50] [--rounds 2] [--only NAME]   (--quick: 3 s, 1 round)
+ * node --import tsx bench/mock-throughput.ts [--seconds 10] [--clients 50] [--rounds 2] [--warmup 3] [--only NAME]   (--quick: 3 s, 1 round, 1 s warm-up)
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +38,8 @@ const quick = args.includes('--quick');
 const SECONDS = option('seconds', quick ? 3 : 10);
 const CLIENTS = option('clients', 50);
 const ROUNDS = option('rounds', quick ? 1 : 2);
+/** Load on each server before the rounds, not measured: JIT and caches warm, so a round measures the steady state. */
+const WARMUP_SECONDS = option('warmup', quick ? 1 : 3);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 
 interface Prepared {
@@ -45,6 +49,8 @@ interface Prepared {
   /** Client i's n-th request (after its token, if `token`). */
   next(client: number): (n: number, bearer: string) => HttpAsk;
   token?: HttpAsk;
+  /** A SOAP mock: also measured beside a SOAP peer that reads each envelope (bench/load-peer.ts, PeerRoute.relatesTo). */
+  soap?: boolean;
 }
 
 interface Target {
@@ -134,6 +140,7 @@ const TARGETS: Target[] = [
       return {
         mock,
         route: { method: 'POST', path: new URL(serviceUrl).pathname },
+        soap: true,
         next: () => () => ({
           method: 'POST',
           url: serviceUrl,
@@ -147,16 +154,16 @@ const TARGETS: Target[] = [
 ];
 
 interface Phase extends Load {
-  server: 'mock' | 'peer';
+  server: 'mock' | 'peer' | 'soap peer';
   /** Server CPU per answer, µs: what the server spends on one request, whatever else shares the machine. */
   cpuMicrosPerAnswer: number;
   /** Share of one CPU the server used: near 100 % the server is the bottleneck, well below it the clients are. */
   serverCpuPercent: number;
 }
 
-async function phase(server: Server, which: 'mock' | 'peer', prepared: Prepared): Promise<Phase> {
-  // The same requests; to the peer, at its own address (the token still comes from the mock, outside the measure).
-  const origin = which === 'peer' ? new URL(server.endpoints.url as string).origin : undefined;
+async function phase(server: Server, which: Phase['server'], prepared: Prepared, seconds = SECONDS): Promise<Phase> {
+  // The same requests; to a peer, at its own address (the token still comes from the mock, outside the measure).
+  const origin = which !== 'mock' ? new URL(server.endpoints.url as string).origin : undefined;
   const at = (ask: HttpAsk): HttpAsk => (origin ? { ...ask, url: origin + new URL(ask.url).pathname + new URL(ask.url).search } : ask);
   const clients = httpClients(CLIENTS, (agent, i) => {
     const next = prepared.next(i);
@@ -165,14 +172,14 @@ async function phase(server: Server, which: 'mock' | 'peer', prepared: Prepared)
   // Tokens first, outside the measure: a client's first call is its token.
   if (prepared.token) await Promise.all(clients.calls.map((call) => call()));
   const cpuBefore = cpuSecondsOf(server.child.pid!);
-  const load = await hold(clients.calls, SECONDS);
+  const load = await hold(clients.calls, seconds);
   const cpu = cpuSecondsOf(server.child.pid!) - cpuBefore;
   clients.close();
-  return { server: which, ...load, cpuMicrosPerAnswer: Math.round((cpu / Math.max(1, load.completed)) * 1e6), serverCpuPercent: Math.round((cpu / SECONDS) * 100) };
+  return { server: which, ...load, cpuMicrosPerAnswer: Math.round((cpu / Math.max(1, load.completed)) * 1e6), serverCpuPercent: Math.round((cpu / seconds) * 100) };
 }
 
-/** The mock's answer to the first request, fixed, on the mock's route: the peer. */
-async function startPeer(prepared: Prepared): Promise<Server> {
+/** The mock's answer to the first request, fixed, on the mock's route: the peer (`soap`: the SOAP peer). */
+async function startPeer(prepared: Prepared, soap = false): Promise<Server> {
   const agent = agentFor(1);
   let bearer = '';
   if (prepared.token) bearer = bearerOf((await send(agent, prepared.token)).body);
@@ -183,6 +190,11 @@ async function startPeer(prepared: Prepared): Promise<Server> {
   const contentType = sample.headers['content-type'] ?? 'application/json';
   const body = /json/.test(contentType) ? JSON.parse(sample.body) : sample.body;
   const route: PeerRoute = { ...prepared.route, status: Number(sample.code), contentType, body };
+  if (soap) {
+    const messageId = /<(?:\w+:)?MessageID>([^<]+)</.exec(ask.body ?? '')?.[1];
+    if (!messageId || !sample.body.includes(messageId)) throw new Error(`the SOAP mock's answer does not relate to the request's MessageID ${messageId}`);
+    route.relatesTo = messageId;
+  }
   const [port] = await freePorts(1);
   return startServer('bench/load-peer.ts', ['hapi', String(port)], undefined, { SELLO_LOAD_PEER: JSON.stringify([route]) });
 }
@@ -196,32 +208,46 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 interface Result {
   target: string;
   workload: string;
-  rounds: Array<{ mock: Phase; peer: Phase; ratio: number; cpuRatio: number }>;
+  rounds: Array<{ mock: Phase; peer: Phase; ratio: number; cpuRatio: number; soapPeer?: Phase; soapRatio?: number }>;
   /** Median over rounds of mock / peer valid answers/s. */
   ratio: number;
   /** Median over rounds of peer / mock server CPU per answer: the same ratio, as the CPU sees it. */
   cpuRatio: number;
+  /** A SOAP mock: the median of mock / SOAP peer valid answers/s. */
+  soapRatio?: number;
   journal: { start: Memory; afterFirstRound: Memory; end: Memory };
 }
 
 async function measure(target: Target): Promise<Result> {
   const prepared = await target.prepare();
   let peer: Server | undefined;
+  let soapPeer: Server | undefined;
   try {
     peer = await startPeer(prepared);
+    if (prepared.soap) soapPeer = await startPeer(prepared, true);
+    for (const server of [peer, prepared.mock, ...(soapPeer ? [soapPeer] : [])]) await phase(server, server === prepared.mock ? 'mock' : 'peer', prepared, WARMUP_SECONDS);
     const start = await prepared.mock.collect();
     let afterFirstRound: Memory | undefined;
     const rounds: Result['rounds'] = [];
     for (let r = 0; r < ROUNDS; r++) {
       // Alternate which goes first: the second of a pair runs on a machine the first has warmed (or heated).
-      const order: Array<'mock' | 'peer'> = r % 2 === 0 ? ['peer', 'mock'] : ['mock', 'peer'];
-      const got: Partial<Record<'mock' | 'peer', Phase>> = {};
-      for (const which of order) got[which] = await phase(which === 'mock' ? prepared.mock : peer, which, prepared);
+      const servers: Array<[Phase['server'], Server]> = [['peer', peer], ['mock', prepared.mock], ...(soapPeer ? [['soap peer', soapPeer] as [Phase['server'], Server]] : [])];
+      const order = r % 2 === 0 ? servers : [...servers].reverse();
+      const got: Partial<Record<Phase['server'], Phase>> = {};
+      for (const [which, server] of order) got[which] = await phase(server, which, prepared);
       afterFirstRound ??= await prepared.mock.collect();
       const { mock, peer: p } = got as Record<'mock' | 'peer', Phase>;
-      rounds.push({ mock, peer: p, ratio: round2(mock.okPerSecond / Math.max(1, p.okPerSecond)), cpuRatio: round2(p.cpuMicrosPerAnswer / Math.max(1, mock.cpuMicrosPerAnswer)) });
+      const soap = got['soap peer'];
+      rounds.push({
+        mock,
+        peer: p,
+        ratio: round2(mock.okPerSecond / Math.max(1, p.okPerSecond)),
+        cpuRatio: round2(p.cpuMicrosPerAnswer / Math.max(1, mock.cpuMicrosPerAnswer)),
+        ...(soap ? { soapPeer: soap, soapRatio: round2(mock.okPerSecond / Math.max(1, soap.okPerSecond)) } : {}),
+      });
       console.log(
-        `  round ${r + 1}: mock ${mock.okPerSecond}/s valid (${mock.cpuMicrosPerAnswer} µs CPU each, server at ${mock.serverCpuPercent} %) · bare hapi ${p.okPerSecond}/s (${p.cpuMicrosPerAnswer} µs, ${p.serverCpuPercent} %) · ratio ${rounds.at(-1)!.ratio} (CPU ${rounds.at(-1)!.cpuRatio})`,
+        `  round ${r + 1}: mock ${mock.okPerSecond}/s valid (${mock.cpuMicrosPerAnswer} µs CPU each, server at ${mock.serverCpuPercent} %) · bare hapi ${p.okPerSecond}/s (${p.cpuMicrosPerAnswer} µs, ${p.serverCpuPercent} %) · ratio ${rounds.at(-1)!.ratio} (CPU ${rounds.at(-1)!.cpuRatio})` +
+          (soap ? ` · SOAP peer (hapi + xmldom) ${soap.okPerSecond}/s (${soap.cpuMicrosPerAnswer} µs, ${soap.serverCpuPercent} %) · ratio ${rounds.at(-1)!.soapRatio}` : ''),
       );
     }
     const end = await prepared.mock.collect();
@@ -231,10 +257,12 @@ async function measure(target: Target): Promise<Result> {
       rounds,
       ratio: round2(median(rounds.map((r) => r.ratio))),
       cpuRatio: round2(median(rounds.map((r) => r.cpuRatio))),
+      ...(soapPeer ? { soapRatio: round2(median(rounds.map((r) => r.soapRatio ?? 0))) } : {}),
       journal: { start, afterFirstRound: afterFirstRound!, end },
     };
   } finally {
     await peer?.stop();
+    await soapPeer?.stop();
     await prepared.mock.stop();
   }
 }
@@ -244,7 +272,10 @@ for (const target of TARGETS.filter((t) => !only || t.name.includes(only))) {
   console.log(`${target.name} — ${target.workload}`);
   const r = await measure(target);
   const j = (m: Memory) => `${m.heapUsedMb} MB heap, ${m.journal?.entries ?? '?'} entries held, ${m.journal?.dropped ?? '?'} dropped`;
-  console.log(`  ${r.target}: ${r.ratio} of bare hapi's valid answers/s (median of ${r.rounds.length}); CPU per answer ${r.cpuRatio}`);
+  console.log(
+    `  ${r.target}: ${r.ratio} of bare hapi's valid answers/s (median of ${r.rounds.length}); CPU per answer ${r.cpuRatio}` +
+      (r.soapRatio !== undefined ? `; ${r.soapRatio} of the SOAP peer's (hapi reading each envelope with xmldom)` : ''),
+  );
   console.log(`  journal: start ${j(r.journal.start)} · after round 1 ${j(r.journal.afterFirstRound)} · end ${j(r.journal.end)}`);
   results.push(r);
 }
