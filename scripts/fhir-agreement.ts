@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFhirValidator, type FhirValidator, type FhirValidatorOptions } from '../src/fhir/index.ts';
+import { parseJsonDocument } from '../src/fhir/stream/index.ts';
 import { type Finding, isBlocking } from '../src/findings/finding.ts';
 import type { ExpectedEntry } from './fhir-corpus-sample.ts';
 
@@ -60,13 +61,11 @@ export function measureAgreement(dir: string): Agreement {
   const resources = new Map<string, unknown>();
   const definitions: unknown[] = [];
   for (const f of files) {
-    let resource: unknown;
-    try {
-      resource = JSON.parse(readFileSync(join(dir, 'cases', f), 'utf8'));
-    } catch {
-      // Not JSON at all (json5 cases): Sello's own reading of the text decides, as for any other input.
-      resource = readFileSync(join(dir, 'cases', f), 'utf8');
-    }
+    // As `sello validate` reads a file (members named twice noted); text that is not JSON at all (json5 cases) is
+    // given as text: Sello's own reading of it decides, as for any other input.
+    const text = readFileSync(join(dir, 'cases', f), 'utf8');
+    const parsed = parseJsonDocument(text);
+    const resource: unknown = parsed.ok ? parsed.value : text;
     resources.set(f, resource);
     if ((resource as { resourceType?: unknown })?.resourceType === 'StructureDefinition') definitions.push(resource);
   }

@@ -53,6 +53,7 @@ export const RULE = {
   identifierSystemRelative: 'FHIR-IDENTIFIER-SYSTEM-RELATIVE',
   identifierUriValue: 'FHIR-IDENTIFIER-URI-VALUE',
   jsonComments: 'FHIR-JSON-COMMENTS',
+  jsonDuplicateKey: 'FHIR-JSON-DUPLICATE-KEY',
   bundleSignaturePayload: 'FHIR-BUNDLE-SIGNATURE-PAYLOAD',
   markdownHtml: 'FHIR-MARKDOWN-HTML',
 } as const;
