@@ -105,9 +105,11 @@ const short = (h: string | undefined): string => (h ? `${h.slice(0, 16)}…` : '
 
 function factLines(f: RunFacts): string[] {
   const sut = (f.sut ?? []).map((s) => `${s.role ?? '?'} at ${s.baseUrl ?? '?'}${s.kind ? ` (${s.kind})` : ''}`);
+  // A merged validation judged a listing of files: no system, no seed (nothing was generated) to name.
+  const v = f.validated;
   return [
-    `  run: ${f.runId ?? '?'} · started ${f.startedAt ?? '?'} · Sello ${f.selloVersion ?? '?'} · seed ${f.seed ?? '?'}`,
-    `  SUT: ${sut.length ? [...new Set(sut)].join('; ') : '?'}`,
+    `  run: ${f.runId ?? '?'} · started ${f.startedAt ?? '?'} · Sello ${f.selloVersion ?? '?'}${v && f.seed === undefined ? '' : ` · seed ${f.seed ?? '?'}`}`,
+    v ? `  validated: ${v.files} file(s), ${v.bytes} bytes (listing sha256 ${short(v.listingSha256)}), in ${v.shards} shard(s)` : `  SUT: ${sut.length ? [...new Set(sut)].join('; ') : '?'}`,
     `  key: ${f.keyThumbprint ?? '?'}${f.keyKind ? ` (${f.keyKind === 'ephemeral' ? 'ephemeral, made for this run' : 'provided by the signer'})` : ''}`,
   ];
 }

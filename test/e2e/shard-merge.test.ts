@@ -68,6 +68,9 @@ test('sello validate --shard i/3 in 3 processes, then sello merge: the totals of
     const verified = await runSello(['verify', join(dir, 'merged'), '--public-key', key.replace(/\.pem$/, '.pub.pem')]);
     assert.equal(verified.code, 0, verified.stdout);
     assert.match(verified.stdout, /AUTHENTIC/);
+    // What was certified: the files of the listing, not a system under test.
+    assert.match(verified.stdout, new RegExp(`validated: ${one.inputs.length} file\\(s\\), \\d+ bytes \\(listing sha256 [0-9a-f]{16}…\\), in 3 shard\\(s\\)`));
+    assert.doesNotMatch(verified.stdout, /SUT: \?|seed \?/);
 
     const tampered = join(dir, 's1-tampered.json');
     const s1 = JSON.parse(await readFile(files[1]!, 'utf8')) as ResultJson;

@@ -24,6 +24,8 @@ export interface RunFacts {
   selloVersion?: string;
   sut?: { role?: string; baseUrl?: string; kind?: string }[];
   seed?: string;
+  /** A merged `sello validate` report judged files, not a system: which files, in how many shards. */
+  validated?: { files: number; bytes: number; listingSha256: string; shards: number };
   keyThumbprint?: string;
   keyKind?: 'ephemeral' | 'provided';
 }
@@ -109,8 +111,11 @@ export async function verifyRunDirectory(dir: string, expected?: Ed25519Jwk | re
     sello?: { version?: string };
     sut?: { role?: string; baseUrl?: string; kind?: string };
     seed?: string;
+    listing?: { sha256?: string; files?: number; bytes?: number };
+    shards?: unknown[];
     integrity?: IntegrityInfo;
   };
+  const listing = report.listing;
   const integrity = report.integrity;
   if (integrity?.signature?.key) result.signature.keyKind = integrity.signature.key;
   result.facts = {
@@ -119,6 +124,9 @@ export async function verifyRunDirectory(dir: string, expected?: Ed25519Jwk | re
     ...(report.sello?.version !== undefined ? { selloVersion: String(report.sello.version) } : {}),
     ...(report.sut ? { sut: [{ role: report.sut.role, baseUrl: report.sut.baseUrl, kind: report.sut.kind }] } : {}),
     ...(report.seed !== undefined ? { seed: String(report.seed) } : {}),
+    ...(listing && typeof listing.sha256 === 'string'
+      ? { validated: { files: Number(listing.files) || 0, bytes: Number(listing.bytes) || 0, listingSha256: listing.sha256, shards: Array.isArray(report.shards) ? report.shards.length : 0 } }
+      : {}),
     ...(result.signature.thumbprint ? { keyThumbprint: result.signature.thumbprint } : {}),
     ...(integrity?.signature?.key ? { keyKind: integrity.signature.key } : {}),
   };
