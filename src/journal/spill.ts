@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseNotingDuplicates } from '../util/json-duplicate-keys.ts';
 
 /** Where a spilled body lies, and what it was: enough to read it back and to prove it is the body that was sent. */
 export interface SpilledBody {
@@ -86,7 +87,7 @@ export class SpillFile {
       done += n;
     }
     const text = data.toString('utf8');
-    return ref.kind === 'json' ? JSON.parse(text) : text;
+    return ref.kind === 'json' ? parseNotingDuplicates(text) : text;
   }
 
   close(): void {

@@ -11,7 +11,11 @@ export interface DuplicateKey {
   key: string;
 }
 
-/** Set on a parsed root by readers that looked (src/fhir/stream/json-document.ts); read by the FHIR validator. */
+/**
+ * On each parsed object whose text named a member twice: those members' names (non-enumerable, so the value reads and
+ * serialises as before). Set by readers that had the text (src/fhir/stream/json-document.ts, the journal's text
+ * bodies); the FHIR validator reports them wherever it walks that object, a Bundle's entry as much as a root.
+ */
 export const DUPLICATE_KEYS = Symbol('duplicateJsonKeys');
 
 /** Every string token, and whether a ':' follows it (then it is a member name). Unrolled: no backtracking per character. */
@@ -100,7 +104,28 @@ export function duplicateJsonKeys(text: string, value: unknown): DuplicateKey[] 
   return memberNamesInText(text) === membersInValue(value) ? [] : locateDuplicates(text);
 }
 
-/** What a reader found on `value` (DUPLICATE_KEYS), or nothing. */
-export function duplicateKeysOf(value: unknown): readonly DuplicateKey[] {
-  return (typeof value === 'object' && value !== null && (value as { [DUPLICATE_KEYS]?: DuplicateKey[] })[DUPLICATE_KEYS]) || [];
+const unescapePointer = (step: string): string => step.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/** Marks each object of `value` that the text gave a member twice (DUPLICATE_KEYS), from `duplicates`' pointers. */
+export function noteDuplicateKeys(value: unknown, duplicates: readonly DuplicateKey[]): void {
+  for (const { pointer, key } of duplicates) {
+    let at: unknown = value;
+    for (const step of pointer.split('/').slice(1, -1)) at = (at as Record<string, unknown> | undefined)?.[unescapePointer(step)];
+    if (typeof at !== 'object' || at === null) continue;
+    const holder = at as { [DUPLICATE_KEYS]?: string[] };
+    if (holder[DUPLICATE_KEYS]) holder[DUPLICATE_KEYS].push(key);
+    else Object.defineProperty(holder, DUPLICATE_KEYS, { value: [key], enumerable: false, configurable: true });
+  }
+}
+
+/** JSON.parse(text), its repeated members noted (noteDuplicateKeys); throws as JSON.parse does. */
+export function parseNotingDuplicates(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  noteDuplicateKeys(value, duplicateJsonKeys(text, value));
+  return value;
+}
+
+/** The members named twice in `object`'s text, as a reader noted them; empty when none were or nobody looked. */
+export function duplicateKeysIn(object: object): readonly string[] {
+  return (object as { [DUPLICATE_KEYS]?: string[] })[DUPLICATE_KEYS] ?? [];
 }

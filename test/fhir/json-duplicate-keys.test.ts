@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { createFhirValidator } from '../../src/fhir/index.ts';
 import { judgeNdjson, type NdjsonLineResult, parseJsonDocument } from '../../src/fhir/stream/index.ts';
+import { journaledText, textBodyMessage } from '../../src/journal/text-body.ts';
 import { duplicateJsonKeys } from '../../src/util/json-duplicate-keys.ts';
 
 const found = (text: string) => duplicateJsonKeys(text, JSON.parse(text));
@@ -59,4 +60,26 @@ test('names are counted right however the text is spaced, and a quote-colon insi
   assert.deepEqual(found('{ "a" : 1 ,\n  "a"\n: 2 }'), [{ pointer: '/a', key: 'a' }]);
   assert.deepEqual(found('{"a":"x\\":","b\\\\":1,"c":"\\\\\\":"}'), []);
   assert.deepEqual(found('{"a":"x\\":","b\\\\":1,"b\\\\":2}'), [{ pointer: '/b\\', key: 'b\\' }]);
+});
+
+test('a repeat inside a Bundle entry is reported where the entry is walked, in the Bundle or on its own', () => {
+  const parsed = parseJsonDocument(
+    '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:8a1b3c5d-0000-4000-8000-000000000001","resource":{"resourceType":"Patient","gender":"male","gender":"female"}}]}',
+  );
+  assert.ok(parsed.ok);
+  const bundle = parsed.value as { entry: Array<{ resource: unknown }> };
+  const at = (findings: ReturnType<typeof validator.validate>) => findings.filter((f) => f.ruleId === 'FHIR-JSON-DUPLICATE-KEY').map((f) => f.location);
+  assert.deepEqual(at(validator.validate(bundle)), ['Bundle.entry[0].resource.gender']);
+  assert.deepEqual(at(validator.validate(bundle.entry[0]!.resource)), ['Patient.gender']);
+});
+
+test("a journaled JSON body read back by a judge carries its repeats: a vendor's message is judged as it was sent", () => {
+  const message = textBodyMessage({ headers: {} }, journaledText('{"resourceType":"Patient","active":true,"name":[{"family":"Quispe","family":"Huamán"}]}', true));
+  const findings = validator.validate(message.body).filter((f) => f.ruleId === 'FHIR-JSON-DUPLICATE-KEY');
+  assert.deepEqual(
+    findings.map((f) => f.location),
+    ['Patient.name[0].family'],
+  );
+  // The value itself reads and serialises as JSON.parse gives it.
+  assert.equal(JSON.stringify(message.body), '{"resourceType":"Patient","active":true,"name":[{"family":"Huamán"}]}');
 });

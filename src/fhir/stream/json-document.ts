@@ -1,20 +1,16 @@
 import type { Finding } from '../../findings/finding.ts';
-import { DUPLICATE_KEYS, duplicateJsonKeys } from '../../util/json-duplicate-keys.ts';
+import { parseNotingDuplicates } from '../../util/json-duplicate-keys.ts';
 
 /**
  * A JSON text parsed, or the JSON-PARSE finding that says why it is not JSON. Members the text names twice, which
- * JSON.parse drops silently, are noted on the root (DUPLICATE_KEYS) for a judge whose format forbids them (FHIR).
+ * JSON.parse drops silently, are noted on their objects (DUPLICATE_KEYS) for a judge whose format forbids them (FHIR).
  */
 export function parseJsonDocument(text: string): { ok: true; value: unknown } | { ok: false; finding: Finding } {
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return { ok: true, value: parseNotingDuplicates(text) };
   } catch (error) {
     return { ok: false, finding: notJsonFinding((error as Error).message) };
   }
-  const duplicates = duplicateJsonKeys(text, value);
-  if (duplicates.length > 0) Object.defineProperty(value, DUPLICATE_KEYS, { value: duplicates, enumerable: false });
-  return { ok: true, value };
 }
 
 export const notJsonFinding = (why: string, location = ''): Finding => ({

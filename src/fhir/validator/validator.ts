@@ -24,7 +24,6 @@ import { isObject } from './json.ts';
 import { issue, RULE, text } from './messages.ts';
 import { validateResource } from './resource-checks.ts';
 import type { Run, StructuralValidatorOptions, ValidateOptions } from './scope.ts';
-import { duplicateKeyFindings } from './spec-rules/json-duplicates.ts';
 import { dedupe } from './support.ts';
 import { walkComplex } from './walk.ts';
 
@@ -74,7 +73,6 @@ export class StructuralValidator implements ValidatorContext {
     const global = this.options.globalProfiles?.get(type);
     const profiles = options.profile ? (global ? [options.profile, ...global] : [options.profile]) : (global ?? NO_PROFILES);
     validateResource(this, resource, type, run, undefined, profiles, true, undefined, undefined);
-    run.findings.push(...duplicateKeyFindings(resource, type));
     // One finding cannot repeat another (most resources of a large file have none or one).
     return run.findings.length < 2 ? run.findings : dedupe(run.findings);
   }
