@@ -125,7 +125,9 @@ export function parseNotingDuplicates(text: string): unknown {
   return value;
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /** The members named twice in `object`'s text, as a reader noted them; empty when none were or nobody looked. */
 export function duplicateKeysIn(object: object): readonly string[] {
-  return (object as { [DUPLICATE_KEYS]?: string[] })[DUPLICATE_KEYS] ?? [];
+  return (object as { [DUPLICATE_KEYS]?: string[] })[DUPLICATE_KEYS] ?? NONE;
 }

@@ -13,7 +13,7 @@ import { checkBinding, checkInvariants } from './rules.ts';
 import type { Container, Item, ResourceScope } from './scope.ts';
 import { assignSlices, checkSliceCounts } from './slicing.ts';
 import { checkCodingSystem, checkIdentifierSystem } from './spec-rules/datatypes.ts';
-import { duplicateKeyFindings } from './spec-rules/json-duplicates.ts';
+import { reportDuplicateKeys } from './spec-rules/json-duplicates.ts';
 import { describeKind, EMPTY } from './support.ts';
 import { checkValueRange } from './value-range.ts';
 import { checkAttachment, validateNested, validatePrimitive } from './values.ts';
@@ -137,10 +137,7 @@ function walkObject(
     );
   }
   // Once per object: a profile's walk over the same object would say it again.
-  if (scope.baseWalk) {
-    const repeated = duplicateKeyFindings(obj, path);
-    if (repeated.length > 0) findings.push(...repeated);
-  }
+  if (scope.baseWalk) reportDuplicateKeys(obj, path, findings);
   if (!isResourceRoot && typeof obj.id === 'string' && scope.baseWalk) {
     const seen = scope.elementIds.get(obj.id);
     if (seen !== undefined) {

@@ -11,19 +11,19 @@ import { duplicateKeysIn } from '../../../util/json-duplicate-keys.ts';
 import { issue, RULE, text } from '../messages.ts';
 
 /** The members `obj`'s text named twice (as its reader noted them), each an error at `path`.member. */
-export function duplicateKeyFindings(obj: object, path: string): Finding[] {
-  const repeated = duplicateKeysIn(obj);
-  if (repeated.length === 0) return [];
-  return repeated.map((key) =>
-    issue(
-      RULE.jsonDuplicateKey,
-      'error',
-      'structure',
-      `${path}.${key}`,
-      text(
-        `The JSON property '${key}' appears more than once; FHIR JSON allows each property once (the last one was read)`,
-        `La propiedad JSON '${key}' aparece más de una vez; el JSON de FHIR admite cada propiedad una sola vez (se leyó la última)`,
+export function reportDuplicateKeys(obj: object, path: string, findings: Finding[]): void {
+  for (const key of duplicateKeysIn(obj)) {
+    findings.push(
+      issue(
+        RULE.jsonDuplicateKey,
+        'error',
+        'structure',
+        `${path}.${key}`,
+        text(
+          `The JSON property '${key}' appears more than once; FHIR JSON allows each property once (the last one was read)`,
+          `La propiedad JSON '${key}' aparece más de una vez; el JSON de FHIR admite cada propiedad una sola vez (se leyó la última)`,
+        ),
       ),
-    ),
-  );
+    );
+  }
 }
