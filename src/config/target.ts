@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import type { TargetFile } from '../programs/program.ts';
 import { knownPrograms, PROGRAM_IDS, type ProgramDefinition, programById } from '../programs/registry.ts';
+import { escapePointerToken } from '../util/json-pointer.ts';
 import { MIN_SECRET_LENGTH } from '../util/secret-scrubber.ts';
 import { sanitizeBaseUrl } from '../util/urls.ts';
 import { ConfigurationError } from './errors.ts';
@@ -57,7 +58,7 @@ function userinfoField(value: unknown, pointer = ''): string | undefined {
   if (typeof value === 'string') return USERINFO.test(value) ? pointer || '/' : undefined;
   if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const found = userinfoField(item, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      const found = userinfoField(item, `${pointer}/${escapePointerToken(key)}`);
       if (found) return found;
     }
   }

@@ -1,4 +1,5 @@
 import type { Finding } from '../findings/finding.ts';
+import { pointerTokens } from '../util/json-pointer.ts';
 import type { ExchangeEntry, ReportFinding } from './model.ts';
 
 /*
@@ -7,16 +8,6 @@ import type { ExchangeEntry, ReportFinding } from './model.ts';
  * the finding was attached and whose body holds the finding's location. Sello's own calls are preferred, since
  * steps judge what Sello's client saw; node-to-node traffic (index notifications) is the fallback.
  */
-
-/** RFC 6901 token decoding. */
-export function pointerTokens(pointer: string): string[] | undefined {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) return undefined;
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
 
 /** Whether `pointer` names a value inside `doc` (the empty pointer names the whole document). */
 export function resolvesIn(doc: unknown, pointer: string): boolean {

@@ -1,7 +1,7 @@
-/** PGS dates are civil dates in Mexico City: "today" must not flip at UTC midnight. */
 /** One formatter per time zone: building one costs more than a mock's whole answer, and every answer asks the date. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** PGS dates are civil dates in Mexico City: "today" must not flip at UTC midnight. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   let format = dayFormats.get(timeZone);
   if (!format) {

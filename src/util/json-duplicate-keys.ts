@@ -1,9 +1,10 @@
 /**
  * Object members named twice in a JSON text. JSON.parse keeps the last silently (RFC 8259 §4 leaves it to the reader),
- * so a reader that must refuse them (FHIR R4 json.html: a property SHALL NOT appear twice) has to look at the text.
- * Nearly every text has none: the text's member names are counted (one native regex pass) against the members the
- * parsed value has, and only a text whose counts differ is walked to say where.
+ * so a reader that must report them (FHIR: src/fhir/validator/spec-rules/json-duplicates.ts) has to look at the text.
+ * Nearly every text has none: the text's member names are counted (native indexOf) against the members the parsed
+ * value has, and only a text whose counts differ is walked to say where.
  */
+import { escapePointerToken, pointerTokens } from './json-pointer.ts';
 
 export interface DuplicateKey {
   /** RFC 6901 pointer of the repeated member (its second occurrence). */
@@ -56,8 +57,6 @@ function membersInValue(value: unknown): number {
   return members;
 }
 
-const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
-
 interface Container {
   object: boolean;
   names: Set<string>;
@@ -81,7 +80,7 @@ function locateDuplicates(text: string): DuplicateKey[] {
       const m = token.exec(text)!;
       if (top?.object && m[1] !== undefined) {
         const name = JSON.parse(m[0].slice(0, m[0].lastIndexOf('"') + 1)) as string;
-        if (top.names.has(name)) out.push({ pointer: `${top.pointer}/${escapePointer(name)}`, key: name });
+        if (top.names.has(name)) out.push({ pointer: `${top.pointer}/${escapePointerToken(name)}`, key: name });
         else top.names.add(name);
         top.name = name;
       }
@@ -89,7 +88,7 @@ function locateDuplicates(text: string): DuplicateKey[] {
       continue;
     }
     if (c === 0x7b || c === 0x5b) {
-      const pointer = top ? `${top.pointer}/${top.object ? escapePointer(top.name) : top.index}` : '';
+      const pointer = top ? `${top.pointer}/${top.object ? escapePointerToken(top.name) : top.index}` : '';
       open.push({ object: c === 0x7b, names: new Set(), name: '', index: 0, pointer });
     } else if (c === 0x7d || c === 0x5d) open.pop();
     else if (c === 0x2c && top && !top.object) top.index++;
@@ -104,13 +103,11 @@ export function duplicateJsonKeys(text: string, value: unknown): DuplicateKey[] 
   return memberNamesInText(text) === membersInValue(value) ? [] : locateDuplicates(text);
 }
 
-const unescapePointer = (step: string): string => step.replace(/~1/g, '/').replace(/~0/g, '~');
-
 /** Marks each object of `value` that the text gave a member twice (DUPLICATE_KEYS), from `duplicates`' pointers. */
 export function noteDuplicateKeys(value: unknown, duplicates: readonly DuplicateKey[]): void {
   for (const { pointer, key } of duplicates) {
     let at: unknown = value;
-    for (const step of pointer.split('/').slice(1, -1)) at = (at as Record<string, unknown> | undefined)?.[unescapePointer(step)];
+    for (const step of (pointerTokens(pointer) ?? []).slice(0, -1)) at = (at as Record<string, unknown> | undefined)?.[step];
     if (typeof at !== 'object' || at === null) continue;
     const holder = at as { [DUPLICATE_KEYS]?: string[] };
     if (holder[DUPLICATE_KEYS]) holder[DUPLICATE_KEYS].push(key);

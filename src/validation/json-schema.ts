@@ -11,6 +11,7 @@ import addFormatsModule from 'ajv-formats';
 import { type Finding, finding, type IssueCode, type LocalizedText } from '../findings/finding.ts';
 import { tooDeepFinding } from '../findings/limits.ts';
 import { jsonValueTooDeep } from '../util/json-depth.ts';
+import { escapePointerToken } from '../util/json-pointer.ts';
 
 // ajv and ajv-formats are CommonJS with a `default` property; under NodeNext the default import is
 // the whole module.exports, so pick `.default` when present to work both under tsx and tsc.
@@ -20,11 +21,6 @@ type AddFormats = typeof addFormatsModule.default;
 const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
 const SCHEMA_SUFFIX = '.schema.json';
-
-/** Escapes one reference token (RFC 6901 §4): `~` first, or `/` → `~1` would be re-escaped. */
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 export class SchemaRegistry {
   private readonly validators = new Map<string, ValidateFunction>();

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { programProfilesDir } from '../../src/programs/layout.ts';
-import { escapePointerToken, firstSyntaxError, loadSchemaDir, parseJson, SchemaRegistry } from '../../src/validation/json-schema.ts';
+import { escapePointerToken } from '../../src/util/json-pointer.ts';
+import { firstSyntaxError, loadSchemaDir, parseJson, SchemaRegistry } from '../../src/validation/json-schema.ts';
 import { tempDirSync } from '../support/temp-dir.ts';
 
 const MX_PGS_DIR = fileURLToPath(new URL('../../programs/mx-pgs/profiles/schemas/', import.meta.url));
