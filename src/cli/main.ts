@@ -47,6 +47,7 @@ function program(exitCode: { value: number }, version: string, programs: readonl
     .option('--target <file>', 'target file (YAML or JSON) naming the program, the role your system plays and its endpoints')
     .option('--tags <expr>', 'cucumber tag expression limiting the scenarios, e.g. "@RN-05"')
     .option('--parallel <n>', 'most scenario workers per program (reference runs only; fewer when earlier runs show fewer is quicker)', '1')
+    .option('--programs-at-once <n>', 'with every program: how many run at once, each in its own process with its scenarios in order (default: one per core; 1 runs them one after another)')
     .option('--seed <seed>', 'replays the same synthetic people and message ids (the report records the seed of every run)')
     .option('--out <dir>', 'reports directory', 'reports')
     .addOption(new Option('--plant-fault <[program/]role:fault>', "plant a defect in a reference implementation (Sello's own self-tests)").argParser(repeatable))

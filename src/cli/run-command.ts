@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, type JsonWebKey, randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { devNull } from 'node:os';
+import { availableParallelism, devNull } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import parseTagExpression from '@cucumber/tag-expressions';
@@ -12,18 +12,19 @@ import { PROGRAMS, type ProgramDefinition, programById, resolveRole } from '../p
 import { buildReport } from '../report/build-report.ts';
 import { CERTIFICATION_FILE, type Certification, type CertificationProgram } from '../report/certification.ts';
 import { certificationHtml } from '../report/certification-html.ts';
-import { ephemeralKey, KeyError, loadSigningKey, type SigningKey, signCertification } from '../report/integrity.ts';
+import { ephemeralKey, jwkThumbprint, KeyError, loadSigningKey, publicJwkOf, type SigningKey, signCertification } from '../report/integrity.ts';
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import type { OutputFilter } from '../report/output-filter.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
 import { readReferenceTimings, scaleReference } from '../run/reference-timings.ts';
 import { type RunConfig, worldParametersOf } from '../run/run-config.ts';
-import { chooseWorkers, readTimings, recordTiming, type Timings, type WorkerChoice } from '../run/worker-count.ts';
+import { chooseWorkers, type RunTiming, readTimings, recordTiming, type Timings, type WorkerChoice } from '../run/worker-count.ts';
 import { DEFAULT_REQUEST_MS } from '../transport/http-client.ts';
 import { withFilteredOutput } from '../util/filtered-output.ts';
 import { filterStrings, MIN_SECRET_LENGTH, secretScrubber } from '../util/secret-scrubber.ts';
 import { chosenProgram } from './program-option.ts';
 import { REPO_ROOT, seloVersion } from './repo.ts';
+import { runSideBySide } from './side-by-side.ts';
 
 export interface RunOptions {
   program?: string;
@@ -38,6 +39,8 @@ export interface RunOptions {
   /** Short form of --signing-key. */
   key?: string;
   redact?: boolean;
+  /** Programs run at once, each in its own process (default: one per core). */
+  'programs-at-once'?: string;
 }
 
 interface ProgramRun {
@@ -48,13 +51,33 @@ interface ProgramRun {
   selected?: number;
 }
 
-interface ProgramOutcome {
+/** What the certification and the console need of a program's report: all that a program's own process sends back. */
+type ReportSummary = Pick<ReportModel, 'verdict' | 'verdictReason' | 'totals' | 'seed'>;
+
+export interface ProgramOutcome {
   program: string;
   dir: string;
-  report?: ReportModel;
+  report?: ReportSummary;
   /** Why the program did not run (no scenario matches the tags). */
   skipped?: string;
   code: number;
+  /** What its whole suite took, when it ran whole on the reference implementations: recorded by the run's own process. */
+  timing?: RunTiming;
+}
+
+/** A program of a run over every program, as its own process gets it (program-child.ts): plain JSON. */
+export interface ProgramJob {
+  program: string;
+  options: RunOptions;
+  parallel: number;
+  runId: string;
+  seed: string;
+  outDir: string;
+  faults: Record<string, string[]>;
+  selected: number;
+  timings: Timings;
+  /** The run's key, private half included: every program of a certification is signed by the same key. */
+  key: { jwk: JsonWebKey; kind: SigningKey['kind'] };
 }
 
 /**
@@ -123,11 +146,45 @@ async function runWithTarget(options: RunOptions, chosen: ProgramDefinition | un
 
   // What each program's scenarios took in earlier full runs: --parallel is the most workers a program gets (worker-count.ts).
   const timings = await readTimings();
-  const outcomes: ProgramOutcome[] = [];
-  for (const run of runs) {
-    const outDir = single ? runDir : join(runDir, run.program.id);
-    outcomes.push(await runProgram(run, { options, target, parallel, runId: single ? runId : `${runId}-${run.program.id}`, seed, outDir, signingKey, single, outputFilter, timings }));
+  const contextOf = (run: ProgramRun): ProgramContext => ({
+    options,
+    target,
+    parallel,
+    runId: single ? runId : `${runId}-${run.program.id}`,
+    seed,
+    outDir: single ? runDir : join(runDir, run.program.id),
+    signingKey,
+    single,
+    outputFilter,
+    timings,
+  });
+  // In a run over every program, a program with nothing to run under the tag filter is left out, and said so.
+  const skipped = (run: ProgramRun): ProgramOutcome => ({
+    program: run.program.id,
+    dir: run.program.id,
+    skipped: `no scenario matches ${tagExpressionOf(run.program, target, options.tags)}`,
+    code: EXIT.passed,
+  });
+  const toRun = runs.filter((run) => run.selected !== 0);
+  const atOnce = programsAtOnce(options, toRun.length);
+  let outcomes: ProgramOutcome[];
+  if (atOnce > 1) {
+    // Only a run without a target has several programs: no secret to scrub from the processes' output.
+    const key = { jwk: signingKey.privateKey.export({ format: 'jwk' }), kind: signingKey.kind };
+    const jobs = [];
+    for (const run of toRun) {
+      const { outDir, runId: programRunId } = contextOf(run);
+      const job: ProgramJob = { program: run.program.id, options, parallel, runId: programRunId, seed, outDir, faults: run.faults, selected: run.selected ?? 0, timings, key };
+      jobs.push({ program: run.program.id, job, expectedSeconds: await expectedSeconds(run, timings) });
+    }
+    const ran = await runSideBySide<ProgramJob, ProgramOutcome>(jobs, atOnce, new URL('./program-child.ts', import.meta.url));
+    outcomes = runs.map((run) => (run.selected === 0 ? skipped(run) : ran[toRun.indexOf(run)]!));
+  } else {
+    outcomes = [];
+    for (const run of runs) outcomes.push(run.selected === 0 ? skipped(run) : await runProgram(run, contextOf(run)));
   }
+  // One process writes the timings file: programs side by side would each rewrite it over the others.
+  for (const o of outcomes) if (o.timing) await recordTiming(o.program, o.timing);
   if (!single) await writeCertification(runDir, runId, seed, startedAt, outcomes, signingKey, outputFilter);
   await pointLatest(reportsDir, runId);
   if (!single) printCertification(outcomes, runDir);
@@ -217,10 +274,6 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
     },
     environment,
   );
-  if (run.selected === 0) {
-    // In a run over every program, a program with nothing to run under the tag filter is left out, and said so.
-    return { program: program.id, dir: program.id, skipped: `no scenario matches ${tags}`, code: EXIT.passed };
-  }
   await mkdir(ctx.outDir, { recursive: true });
   if (!options.quiet && !ctx.single) console.log(`\n== ${program.id}: ${program.title}`);
   const loading = performance.now();
@@ -237,12 +290,13 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   if (reason) console.log(`--parallel ${ctx.parallel}: ${program.id} ${reason}`);
   const runStarted = performance.now();
   const cpuBefore = process.cpuUsage();
+  let timing: RunTiming | undefined;
   try {
     await runCucumber({ ...runConfiguration, runtime: { ...runConfiguration.runtime, parallel: workers > 1 ? workers : 0 }, support }, environment);
     // Only a run that went to its end says what the suite takes.
     const cpu = process.cpuUsage(cpuBefore);
     // In one process the scenarios and the reference mocks all run here: this process's CPU is the suite's.
-    if (whole) await recordTiming(program.id, { workers, seconds: (performance.now() - runStarted) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, startSeconds, bootSeconds });
+    if (whole) timing = { workers, seconds: (performance.now() - runStarted) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, startSeconds, bootSeconds };
   } finally {
     // Every worker removed its own spills in AfterAll; what a worker that died left behind goes before the signing.
     await rm(runConfig.spillDir!, { recursive: true, force: true });
@@ -270,7 +324,44 @@ async function runProgram(run: ProgramRun, ctx: ProgramContext): Promise<Program
   });
   printSummary(report, ctx.outDir, target);
   const code = exitCodeOf(report.verdict);
-  return { program: program.id, dir: ctx.single ? '.' : program.id, report, code };
+  const { verdict, verdictReason, totals, seed } = report;
+  return { program: program.id, dir: ctx.single ? '.' : program.id, report: { verdict, verdictReason, totals, seed }, code, ...(timing ? { timing } : {}) };
+}
+
+/** One program of a run over every program, in a process of its own (program-child.ts). */
+export async function runProgramJob(job: ProgramJob): Promise<ProgramOutcome> {
+  startedAfterMs ??= performance.now();
+  const program = programById(job.program);
+  if (!program) throw new ConfigurationError(`no program ${job.program}`);
+  const privateKey = createPrivateKey({ key: job.key.jwk, format: 'jwk' });
+  const publicJwk = publicJwkOf(privateKey);
+  const signingKey: SigningKey = { privateKey, publicJwk, thumbprint: jwkThumbprint(publicJwk), kind: job.key.kind };
+  const run: ProgramRun = { program, catalogue: loadCatalogue(program), faults: job.faults, selected: job.selected };
+  const { options, parallel, runId, seed, outDir, timings } = job;
+  return runProgram(run, { options, target: undefined, parallel, runId, seed, outDir, signingKey, single: false, outputFilter: undefined, timings });
+}
+
+/**
+ * How many programs run at once: --programs-at-once, else one per core (a program's reference run is one process,
+ * mostly one core busy, much of it waiting on protocol timeouts). A target names one program: always 1 then.
+ */
+function programsAtOnce(options: RunOptions, programs: number): number {
+  if (programs <= 1) return 1;
+  const asked = options['programs-at-once'];
+  if (asked === undefined) return Math.min(programs, availableParallelism());
+  const n = Number(asked);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new ConfigurationError('--programs-at-once must be a whole number from 1 to 16');
+  return Math.min(programs, n);
+}
+
+/** Serial seconds of the program's suite: the user's latest whole run, else its reference timings; by its share of scenarios. */
+async function expectedSeconds(run: ProgramRun, timings: Timings): Promise<number> {
+  const recorded = timings[run.program.id]?.['1'];
+  const latest = Array.isArray(recorded) ? recorded.at(-1) : undefined;
+  const reference = await readReferenceTimings(run.program.folder);
+  const whole = typeof latest === 'number' ? latest : (reference?.record.seconds['1'] ?? 0);
+  const scenarios = reference?.record.scenarios;
+  return scenarios ? (whole * (run.selected ?? 0)) / scenarios : whole;
 }
 
 /**

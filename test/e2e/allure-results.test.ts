@@ -26,6 +26,13 @@ test('a run over every program leaves allure-results for each, labelled per prog
       certification.programs.map((p) => p.program),
       ['mx-pgs', 'pe-ris', 'ru-egisz', 'mx-ece'],
     );
+    // The programs ran side by side (one per core), yet each one's console block is whole and in the registry's order.
+    const blocks = certification.programs.map((p) => [run.stdout.indexOf(`== ${p.program}:`), run.stdout.indexOf(`Report: ${join(cert, p.directory, 'report.html')}`)]);
+    const bounds = blocks.flat();
+    assert.ok(
+      bounds.every((at, i) => at >= 0 && (i === 0 || at > bounds[i - 1]!)),
+      `each program's block whole and in order: ${JSON.stringify(blocks)}\n${run.stdout}`,
+    );
 
     assert.deepEqual([...allureResultsDirs(cert)].sort(), certification.programs.map((p) => join(cert, p.directory, 'allure-results')).sort());
     const uuids = new Set<string>();
