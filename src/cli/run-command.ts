@@ -105,6 +105,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 async function runWithTarget(options: RunOptions, chosen: ProgramDefinition | undefined, target: TargetFile | undefined, outputFilter: OutputFilter | undefined): Promise<number> {
   const parallel = Number(options.parallel ?? '1');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) throw new ConfigurationError('--parallel must be a whole number from 1 to 16');
+  const atMost = programsAtOnceAsked(options);
   if (target && chosen && target.program !== chosen.id) {
     throw new ConfigurationError(`target file is for ${target.program}, not ${chosen.id}`);
   }
@@ -166,7 +167,7 @@ async function runWithTarget(options: RunOptions, chosen: ProgramDefinition | un
     code: EXIT.passed,
   });
   const toRun = runs.filter((run) => run.selected !== 0);
-  const atOnce = programsAtOnce(options, toRun.length);
+  const atOnce = Math.min(toRun.length, atMost);
   let outcomes: ProgramOutcome[];
   if (atOnce > 1) {
     // Only a run without a target has several programs: no secret to scrub from the processes' output.
@@ -342,16 +343,15 @@ export async function runProgramJob(job: ProgramJob): Promise<ProgramOutcome> {
 }
 
 /**
- * How many programs run at once: --programs-at-once, else one per core (a program's reference run is one process,
+ * The most programs that run at once: --programs-at-once, else one per core (a program's reference run is one process,
  * mostly one core busy, much of it waiting on protocol timeouts). A target names one program: always 1 then.
  */
-function programsAtOnce(options: RunOptions, programs: number): number {
-  if (programs <= 1) return 1;
+function programsAtOnceAsked(options: RunOptions): number {
   const asked = options['programs-at-once'];
-  if (asked === undefined) return Math.min(programs, availableParallelism());
+  if (asked === undefined) return availableParallelism();
   const n = Number(asked);
   if (!Number.isInteger(n) || n < 1 || n > 16) throw new ConfigurationError('--programs-at-once must be a whole number from 1 to 16');
-  return Math.min(programs, n);
+  return n;
 }
 
 /** Serial seconds of the program's suite: the user's latest whole run, else its reference timings; by its share of scenarios. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort, latestReport, runSello, startSelloMocks, tempDir } from './sello-process.ts';
@@ -117,4 +117,8 @@ test('configuration errors exit 4 and say what to fix', async () => {
   const parallel = await runSello(['run', '--target', target, '--parallel', '2'], { SELLO_T_IMSS: 'imss-secret-1', SELLO_T_ISSSTE: 'issste-secret-2', SELLO_T_SSA: 'ssa-secret-3' });
   assert.equal(parallel.code, 4, parallel.stdout + parallel.stderr);
   assert.match(parallel.stderr, /--parallel/);
+  const atOnce = await runSello(['run', '--programs-at-once', '0', '--out', join(dir, 'never')]);
+  assert.equal(atOnce.code, 4, atOnce.stdout + atOnce.stderr);
+  assert.match(atOnce.stderr, /--programs-at-once must be a whole number from 1 to 16/);
+  assert.equal(await stat(join(dir, 'never')).catch(() => undefined), undefined, 'refused before any run directory');
 });
