@@ -13,7 +13,5 @@ export default defineProgram({
     const s = (target as MxEceTarget).sut;
     return [s.fhirBaseUrl, s.baseUrl, s.controlUrl].filter((u): u is string => u !== undefined);
   },
-  // Its evidence holds NDJSON export files and the CDA summary in base64, which the redactor reads neither of (README).
-  redactable: false,
   startMocks: async (request) => (await import('./reference/mocks.ts')).startMxEceMocks(request),
 });

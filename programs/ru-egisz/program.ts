@@ -13,7 +13,5 @@ export default defineProgram({
     const s = (target as RuEgiszTarget).sut;
     return [s.serviceUrl, s.callbackUrl, s.documentFileUrl, s.controlUrl].filter((u): u is string => u !== undefined);
   },
-  // Its evidence is SOAP XML carrying the CDA in base64: the redactor reads JSON and ER7 fields only (README).
-  redactable: false,
   startMocks: async (request) => (await import('./reference/mocks.ts')).startRuEgiszMocks(request),
 });

@@ -1,4 +1,8 @@
 import { parseEr7, splitComponents, splitRepetitions, unescapeEr7 } from '../hl7v2/er7.ts';
+import { collectXml } from './redact-collect-xml.ts';
+import { FIELD_KINDS, idKind, type Remember } from './redact-kinds.ts';
+
+export { FIELD_KINDS, type IdentifierKind, type Remember } from './redact-kinds.ts';
 
 /*
  * What --redact must replace, read from the messages themselves: values of person fields in JSON bodies (by member
@@ -7,53 +11,7 @@ import { parseEr7, splitComponents, splitRepetitions, unescapeEr7 } from '../hl7
  * values are then found by the Pseudonymizer wherever they sit in a file.
  */
 
-export type IdentifierKind = 'CURP' | 'RFC' | 'NSS' | 'DNI' | 'NAME' | 'ID' | 'DATE' | 'POSTAL' | 'ADDRESS';
-
-export type Remember = (kind: IdentifierKind, value: unknown) => void;
-
-/** Member names (lower-cased) whose value is a person's identifier, name, birth date or postal code. */
-export const FIELD_KINDS: Record<string, IdentifierKind> = {
-  curp: 'CURP',
-  curpanterior: 'CURP',
-  titularcurp: 'CURP',
-  rfc: 'RFC',
-  nss: 'NSS',
-  numeroafiliacion: 'NSS',
-  numeroseguridadsocial: 'NSS',
-  dni: 'DNI',
-  numerodocumento: 'DNI',
-  documento: 'DNI',
-  nombre: 'NAME',
-  nombres: 'NAME',
-  nombrecompleto: 'NAME',
-  primerapellido: 'NAME',
-  segundoapellido: 'NAME',
-  apellido: 'NAME',
-  apellidos: 'NAME',
-  apellido1: 'NAME',
-  apellido2: 'NAME',
-  apellidopaterno: 'NAME',
-  apellidomaterno: 'NAME',
-  given: 'NAME',
-  family: 'NAME',
-  fechanacimiento: 'DATE',
-  birthdate: 'DATE',
-  cp: 'POSTAL',
-  codigopostal: 'POSTAL',
-  postalcode: 'POSTAL',
-  // Peru's district of residence: finer than a postal code, dropped to its department like one.
-  ubigeo: 'POSTAL',
-  direccion: 'ADDRESS',
-  calle: 'ADDRESS',
-  telefono: 'ID',
-  celular: 'ID',
-  correo: 'ID',
-  email: 'ID',
-};
-
 const PERSON_RESOURCES = new Set(['Patient', 'RelatedPerson', 'Practitioner', 'Person']);
-const DNI_SHAPE = /^\d{8}(?:-[0-9A-Z])?$/;
-const idKind = (v: string): IdentifierKind => (DNI_SHAPE.test(v) ? 'DNI' : 'ID');
 const MAX_DEPTH = 64;
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
@@ -99,6 +57,7 @@ export function collectPersons(value: unknown, remember: Remember, depth = 0): v
   }
   const obj = value as Record<string, unknown>;
   if (typeof obj.resourceType === 'string' && PERSON_RESOURCES.has(obj.resourceType)) personResource(obj, remember);
+  if (typeof obj.data === 'string' && (typeof obj.contentType === 'string' || obj.resourceType === 'Binary')) collectBase64(obj.data, remember, depth);
   for (const [k, v] of Object.entries(obj)) {
     const kind = FIELD_KINDS[k.toLowerCase()];
     if (kind) remember(kind, v);
@@ -106,17 +65,43 @@ export function collectPersons(value: unknown, remember: Remember, depth = 0): v
   }
 }
 
-/** A string body: an ER7 message, a JSON text (a body the SUT sent as text), or a URL with person query parameters. */
+/** A string body: an ER7 message, a JSON text (a body the SUT sent as text) or NDJSON (an export), or XML (CDA, SOAP). */
 function collectText(s: string, remember: Remember, depth: number): void {
   const t = s.trimStart();
   if (t.startsWith('MSH')) collectEr7(t, remember);
+  else if (t.startsWith('<')) collectXml(t, remember, (leaf) => collectBase64(leaf, remember, depth + 1));
   else if (t.startsWith('{') || t.startsWith('[')) {
     try {
       collectPersons(JSON.parse(t), remember, depth + 1);
     } catch {
-      // Not JSON after all: the identifier shapes still catch what it carries.
+      // NDJSON, one resource a line; what is not JSON at all is left to the identifier shapes.
+      for (const line of t.split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          collectPersons(JSON.parse(line), remember, depth + 1);
+        } catch {}
+      }
     }
   }
+}
+
+/**
+ * FHIR carries documents as base64 (Attachment.data, Binary.data): a CDA summary names its patient and authors there.
+ * Text is read like any body; binary content carries no field a reader could name.
+ */
+function collectBase64(data: unknown, remember: Remember, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  const text = base64Text(typeof data === 'string' ? data.replace(/\s+/g, '') : data);
+  if (text !== undefined) collectText(text, remember, depth);
+}
+
+/** The UTF-8 text `data` encodes in base64, or undefined when it is not base64 or not text. */
+export function base64Text(data: unknown): string | undefined {
+  if (typeof data !== 'string' || data.length < 8 || data.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(data)) return undefined;
+  const bytes = Buffer.from(data, 'base64');
+  const text = bytes.toString('utf8');
+  // Text only: a byte sequence that is not UTF-8, or controls other than line ends and tabs, is binary.
+  return Buffer.byteLength(text, 'utf8') === bytes.length && !/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text) ? text : undefined;
 }
 
 /** Query parameters named like person fields (`?curp=…&fechaNacimiento=…`), and FHIR `identifier=[system|]value`. */

@@ -1,6 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { esc } from './html-escape.ts';
-import { collectPersons, FIELD_KINDS, type IdentifierKind } from './redact-collect.ts';
+import { base64Text, collectPersons, FIELD_KINDS, type IdentifierKind } from './redact-collect.ts';
 
 /*
  * `--redact`: identifiers and names of persons are replaced by pseudonyms, HMAC-SHA256 of the value under a salt
@@ -29,6 +29,8 @@ const PATTERNS: { kind: IdentifierKind; re: RegExp }[] = [
   { kind: 'CURP', re: /(?<!(?<!\\)[A-Za-z0-9])[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d(?![A-Za-z0-9])/g },
   // RFC of a person: 4 letters, birth date, 3-character homoclave.
   { kind: 'RFC', re: /(?<!(?<!\\)[A-Za-z0-9Ñ&])[A-ZÑ&]{4}\d{6}[A-Z0-9]{3}(?![A-Za-z0-9])/g },
+  // SNILS as written for people (123-456-789 01); its 11 bare digits are caught as an NSS would be.
+  { kind: 'SNILS', re: /(?<![\d-])\d{3}-\d{3}-\d{3}[ -]\d{2}(?!\d)/g },
   // NSS: 11 digits not inside a longer number (timestamps, ids) or a hash.
   { kind: 'NSS', re: /(?<!(?<!\\)[A-Za-z0-9.:-])\d{11}(?![A-Za-z0-9])/g },
   // DNI searched for in FHIR: `identifier=12345678` or `identifier=<system>|12345678` (the bar possibly URL-encoded).
@@ -64,6 +66,15 @@ const MIN_ID_LENGTH = 6;
 const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^(\d{4})-?(\d{2})-?(\d{2})/;
 const MIN_ADDRESS_LENGTH = 6;
+/**
+ * Base64 as JSON strings and XML text carry it (a CDA in Attachment.data, a certificate in ds:X509Certificate): at
+ * least 24 characters (an 18-letter CURP is not one), between quotes or tags. A run cut short for display (report.html
+ * truncates long bodies) ends mid-quad; it cannot be decoded whole, so it is judged as binary.
+ */
+const BASE64_RUN = /(?<=["'>;])(?:[A-Za-z0-9+/]{4}(?:\r?\n|(?:\\r)?\\n)?){6,}(?:[A-Za-z0-9+/]{1,3}={0,2})?(?=["'<\\&])/g;
+/** Line breaks inside a base64 run (XMLDSig wraps certificates at 64 or 76 characters), as they are or JSON-escaped. */
+const BASE64_BREAKS = /\r|\n|\\r|\\n/g;
+const MAX_NESTING = 4;
 
 const upper = (s: string): string => s.normalize('NFC').toLocaleUpperCase('es');
 const title = (s: string): string => {
@@ -214,12 +225,46 @@ export class Pseudonymizer {
 
   /** Known person values (in plain, URL-encoded and JSON-escaped text) and identifier shapes in free text. */
   text(s: string): string {
-    let out = this.#phrasePass(s);
+    return this.#text(s, 0);
+  }
+
+  #text(s: string, nesting: number): string {
+    let out = nesting < MAX_NESTING && s.length >= 24 ? this.#base64Pass(s, nesting) : s;
+    out = this.#phrasePass(out);
     const shortName = (m: string, before: string, name: string): string => (PARTICLES.has(upper(name)) ? m : `${before}${this.pseudonym('NAME', upper(name))}`);
     out = out.replace(SHORT_NAME_IN_MEMBER, shortName).replace(SHORT_NAME_IN_QUERY, shortName);
     out = this.#words.size > 0 ? this.#scan(out) : out;
     for (const { kind, re } of PATTERNS) out = out.replace(re, (m) => this.pseudonym(kind, m));
     return out;
+  }
+
+  /**
+   * Base64 text (a CDA document) is decoded, redacted and encoded again. Binary content (a certificate, whose subject
+   * carries its holder's SNILS) cannot be redacted in place: when it holds a person value or shape, it is replaced whole.
+   */
+  #base64Pass(s: string, nesting: number): string {
+    if (!s.includes('=') && !/[A-Za-z0-9+/]{24}/.test(s)) return s;
+    return s.replace(BASE64_RUN, (found) => {
+      const run = found.replace(BASE64_BREAKS, '');
+      const text = base64Text(run);
+      if (text !== undefined) {
+        const redacted = this.#text(text, nesting + 1);
+        return redacted === text ? found : Buffer.from(redacted, 'utf8').toString('base64');
+      }
+      const bytes = Buffer.from(run, 'base64');
+      const mentions = this.#mentions(bytes.toString('latin1')) || this.#mentions(bytes.toString('utf8'));
+      return mentions ? this.pseudonym('ID', `binary:${createHash('sha256').update(run).digest('hex')}`) : found;
+    });
+  }
+
+  /**
+   * Whether binary content, read as text, holds a person value learnt from the messages or an identifier's shape:
+   * anywhere, not word by word (in DER a SNILS runs straight into the next field's tag byte). Nothing is counted.
+   */
+  #mentions(text: string): boolean {
+    for (const [form, r] of this.#words) if (form.length >= MIN_ID_LENGTH && r.kind !== 'DATE' && r.kind !== 'POSTAL' && text.includes(form)) return true;
+    for (const p of this.#phrases.keys()) if (text.includes(p)) return true;
+    return PATTERNS.some(({ re }) => text.search(re) >= 0);
   }
 
   /**

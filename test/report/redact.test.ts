@@ -198,3 +198,69 @@ describe('sello run --redact', () => {
     assert.match(await readFile(path.join(rawDir, 'report.html'), 'utf8'), new RegExp(CURP));
   });
 });
+
+/** A CDA document of the shape mx-ece and ru-egisz carry: patient and author by element name, ids under their roles. */
+const cda = (family: string, given: string, snils: string, birth: string, author = ['Петрова', 'Анна']): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<ClinicalDocument xmlns="urn:hl7-org:v3"><recordTarget><patientRole><id root="1.2.643.100.3" extension="${snils}"/><patient><name><family>${family}</family><given>${given}</given></name><birthTime value="${birth}"/></patient></patientRole></recordTarget><author><assignedAuthor><id root="1.2.643.100.3" extension="112-233-445 95"/><assignedPerson><name><family>${author[0]}</family><given>${author[1]}</given></name></assignedPerson></assignedAuthor></author><custodian><representedCustodianOrganization><id extension="1027700000000"/><name>ГБУЗ Поликлиника</name></representedCustodianOrganization></custodian></ClinicalDocument>`;
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+
+test('XML bodies: SOAP metadata and CDA by element name, a CDA in base64 inside SOAP or FHIR decoded, redacted, encoded again', () => {
+  const p = new Pseudonymizer();
+  const document = cda('Смирнова', 'Ольга', '123-456-789 64', '19870412');
+  const soap = `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:svc="urn:svc"><env:Body><svc:registerDocument><svc:patient><svc:snils>12345678964</svc:snils><svc:family>Смирнова</svc:family><svc:given>Ольга</svc:given><svc:birthDate>1987-04-12</svc:birthDate></svc:patient></svc:registerDocument></env:Body></env:Envelope>`;
+  const pull = `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:cb="urn:cb"><env:Body><cb:getDocumentFileResponse><cb:file>${b64(document)}</cb:file></cb:getDocumentFileResponse></env:Body></env:Envelope>`;
+  const ece = {
+    resourceType: 'DocumentReference',
+    content: [{ attachment: { contentType: 'application/hl7-cda+xml', data: b64(cda('MENDOZA', 'MONICA', 'MERM150828MTLNDNT1', '20150828', ['GONZALEZ', 'JUAN'])) } }],
+  };
+  // Only the pull and the FHIR attachment name the author and the second patient: read from the base64 alone.
+  p.collect([pull, ece]);
+  p.collect(soap);
+  const line = JSON.stringify({ request: { body: soap }, response: { body: pull }, ece });
+  const red = p.text(line);
+  for (const value of ['Смирнова', 'Ольга', '12345678964', '1987-04-12', 'MENDOZA', 'MONICA']) assert.ok(!red.includes(value), `${value} left in ${red.slice(0, 300)}`);
+  assert.match(red, /<svc:birthDate>1987<\/svc:birthDate>/, 'a birth date drops to its year');
+  const parsed = JSON.parse(red) as { response: { body: string }; ece: typeof ece };
+  const file = Buffer.from(/<cb:file>([^<]+)</.exec(parsed.response.body)![1]!, 'base64').toString('utf8');
+  assert.match(file, /<family>NAME_[0-9a-f]{10}<\/family><given>NAME_[0-9a-f]{10}<\/given>/, 'the CDA decodes to redacted XML');
+  assert.match(file, /extension="SNILS_[0-9a-f]{10}"/, 'the patient SNILS, in its dashed spelling');
+  assert.match(file, /<birthTime value="1987"\/>/);
+  assert.ok(!file.includes('Петрова') && !file.includes('112-233-445 95'), 'the author, named only in the document');
+  assert.ok(file.includes('ГБУЗ Поликлиника') && file.includes('1027700000000'), "the organization's name and id are not a person's");
+  const summary = Buffer.from(parsed.ece.content[0]!.attachment.data, 'base64').toString('utf8');
+  assert.ok(!/MERM150828MTLNDNT1|MONICA|GONZALEZ/.test(summary), summary);
+});
+
+test('a message cut short still names its persons; NDJSON exports are read a line at a time', () => {
+  const p = new Pseudonymizer();
+  p.collect('<env:Envelope xmlns:env="urn:env"><env:Body><svc:patient><svc:family>Кузнецова</svc:family><svc:birthDate>1990-02-25</svc:birthDate></svc:patient>');
+  p.collect(`${JSON.stringify({ resourceType: 'Patient', name: [{ family: 'IBARRA', given: ['XOCHITL'] }] })}\n${JSON.stringify({ resourceType: 'Encounter', id: 'e1' })}\n`);
+  const red = p.text('Кузнецова 1990-02-25 IBARRA XOCHITL Encounter');
+  assert.ok(!/Кузнецова|1990-02-25|IBARRA|XOCHITL/.test(red), red);
+  assert.match(red, /1990 /);
+  assert.match(red, /Encounter$/);
+});
+
+test("a certificate in base64 (wrapped, as XMLDSig writes it) is replaced whole when its subject carries a person's SNILS; one without is kept", () => {
+  const p = new Pseudonymizer();
+  p.collect('<svc:snils xmlns:svc="urn:svc">58223035169</svc:snils>');
+  // A DER fragment: the SNILS runs straight into the next field's tag byte ('1' = 0x31, a SET).
+  const der = (snils: string) =>
+    Buffer.concat([
+      Buffer.from([0x30, 0x82, 0x01, 0x0a, 0x06, 0x08, 0x2a, 0x85, 0x03, 0x64, 0x03, 0x01, 0x12, 0x0b]),
+      Buffer.from(snils, 'latin1'),
+      Buffer.from('1\u0000\u00ff\u00fe\u0001', 'latin1'),
+      Buffer.alloc(40, 0xab),
+    ]);
+  const wrapped = (bytes: Buffer) => bytes.toString('base64').replace(/(.{64})/g, '$1\n');
+  const signature = (bytes: Buffer) =>
+    `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${wrapped(bytes)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>`;
+  const holder = p.text(signature(der('58223035169')));
+  assert.match(holder, /<ds:X509Certificate>ID_[0-9a-f]{10}<\/ds:X509Certificate>/);
+  const stranger = signature(der('00000000000'.replace(/0/g, 'x')));
+  assert.equal(p.text(stranger), stranger, 'nothing of a person in it: left as it is');
+  // Inside a signature itself in base64 (REMD's file pull carries it so), and JSON-escaped in a journal line.
+  const nested = JSON.stringify({ body: `<cb:signature>${b64(signature(der('58223035169')))}</cb:signature>` });
+  const decoded = Buffer.from(/<cb:signature>([^<]+)</.exec((JSON.parse(p.text(nested)) as { body: string }).body)![1]!, 'base64').toString('utf8');
+  assert.match(decoded, /<ds:X509Certificate>ID_[0-9a-f]{10}<\/ds:X509Certificate>/);
+});
