@@ -12,7 +12,7 @@ import { PROGRAMS, type ProgramDefinition, programById, resolveRole } from '../p
 import { buildReport } from '../report/build-report.ts';
 import { CERTIFICATION_FILE, type Certification, type CertificationProgram } from '../report/certification.ts';
 import { certificationHtml } from '../report/certification-html.ts';
-import { ephemeralKey, jwkThumbprint, KeyError, loadSigningKey, publicJwkOf, type SigningKey, signCertification } from '../report/integrity.ts';
+import { ephemeralKey, KeyError, loadSigningKey, type SigningKey, signCertification, signingKeyOf } from '../report/integrity.ts';
 import type { ReportModel, Totals, Verdict } from '../report/model.ts';
 import type { OutputFilter } from '../report/output-filter.ts';
 import { CatalogueError, type RequirementCatalogue } from '../report/requirements.ts';
@@ -66,16 +66,10 @@ export interface ProgramOutcome {
 }
 
 /** A program of a run over every program, as its own process gets it (program-child.ts): plain JSON. */
-export interface ProgramJob {
+export interface ProgramJob extends Pick<ProgramContext, 'options' | 'parallel' | 'runId' | 'seed' | 'outDir' | 'timings'> {
   program: string;
-  options: RunOptions;
-  parallel: number;
-  runId: string;
-  seed: string;
-  outDir: string;
   faults: Record<string, string[]>;
   selected: number;
-  timings: Timings;
   /** The run's key, private half included: every program of a certification is signed by the same key. */
   key: { jwk: JsonWebKey; kind: SigningKey['kind'] };
 }
@@ -334,9 +328,7 @@ export async function runProgramJob(job: ProgramJob): Promise<ProgramOutcome> {
   startedAfterMs ??= performance.now();
   const program = programById(job.program);
   if (!program) throw new ConfigurationError(`no program ${job.program}`);
-  const privateKey = createPrivateKey({ key: job.key.jwk, format: 'jwk' });
-  const publicJwk = publicJwkOf(privateKey);
-  const signingKey: SigningKey = { privateKey, publicJwk, thumbprint: jwkThumbprint(publicJwk), kind: job.key.kind };
+  const signingKey = signingKeyOf(createPrivateKey({ key: job.key.jwk, format: 'jwk' }), job.key.kind);
   const run: ProgramRun = { program, catalogue: loadCatalogue(program), faults: job.faults, selected: job.selected };
   const { options, parallel, runId, seed, outDir, timings } = job;
   return runProgram(run, { options, target: undefined, parallel, runId, seed, outDir, signingKey, single: false, outputFilter: undefined, timings });

@@ -25,6 +25,7 @@ export {
   loadTrustDir,
   publicJwkOf,
   type SigningKey,
+  signingKeyOf,
 } from './integrity/keys.ts';
 export { canonicalJson, parseStrictJson, StrictJsonError, signedPayload } from './integrity/strict-json.ts';
 export {

@@ -24,8 +24,9 @@ export function collectXml(text: string, remember: Remember, nested: (leafText: 
     const local = element.localName ?? '';
     const kind = FIELD_KINDS[local.toLowerCase()];
     if (!hasElementChildren(element)) {
-      if (kind) remember(kind, element.textContent ?? '');
-      else if ((element.textContent?.length ?? 0) >= 24) nested(element.textContent ?? '');
+      const leaf = element.textContent ?? '';
+      if (kind) remember(kind, leaf);
+      else if (leaf.length >= 24) nested(leaf);
     }
     if (local === 'birthTime') remember('DATE', element.getAttribute('value'));
     else if (local === 'telecom') remember('ID', (element.getAttribute('value') ?? '').replace(/^(?:tel|mailto|fax):/i, ''));

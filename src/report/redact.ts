@@ -243,7 +243,7 @@ export class Pseudonymizer {
    * carries its holder's SNILS) cannot be redacted in place: when it holds a person value or shape, it is replaced whole.
    */
   #base64Pass(s: string, nesting: number): string {
-    if (!s.includes('=') && !/[A-Za-z0-9+/]{24}/.test(s)) return s;
+    if (!/[A-Za-z0-9+/]{24}/.test(s)) return s;
     return s.replace(BASE64_RUN, (found) => {
       const run = found.replace(BASE64_BREAKS, '');
       const text = base64Text(run);

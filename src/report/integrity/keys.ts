@@ -46,10 +46,14 @@ export function jwkThumbprint(jwk: Ed25519Jwk): string {
   return b64url(createHash('sha256').update(`{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}"}`).digest());
 }
 
-export function ephemeralKey(): SigningKey {
-  const { privateKey } = generateKeyPairSync('ed25519');
+/** A signing key from its private half: the public JWK and thumbprint every report names are derived from it. */
+export function signingKeyOf(privateKey: KeyObject, kind: SigningKey['kind']): SigningKey {
   const publicJwk = publicJwkOf(privateKey);
-  return { privateKey, publicJwk, thumbprint: jwkThumbprint(publicJwk), kind: 'ephemeral' };
+  return { privateKey, publicJwk, thumbprint: jwkThumbprint(publicJwk), kind };
+}
+
+export function ephemeralKey(): SigningKey {
+  return signingKeyOf(generateKeyPairSync('ed25519').privateKey, 'ephemeral');
 }
 
 /** A PEM (PKCS#8) or JWK (with `d`) Ed25519 private key file. */
@@ -69,8 +73,7 @@ export async function loadSigningKey(file: string): Promise<SigningKey> {
   if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new KeyError(`${file} is a ${privateKey.asymmetricKeyType} key; Sello signs with Ed25519 (make one with \`sello keygen\`)`);
   }
-  const publicJwk = publicJwkOf(privateKey);
-  return { privateKey, publicJwk, thumbprint: jwkThumbprint(publicJwk), kind: 'provided' };
+  return signingKeyOf(privateKey, 'provided');
 }
 
 /** A PEM public key, a PEM private key (its public half is used) or a JWK file. */
