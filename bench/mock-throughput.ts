@@ -28,6 +28,7 @@ import { freePorts } from '../src/transport/free-port.ts';
 import { todayInMexico } from '../src/util/dates.ts';
 import { agentFor, cpuSecondsOf, type HttpAsk, hold, httpClient, httpClients, type Load, type Memory, type Server, send, startServer } from './load-harness.ts';
 import type { PeerRoute } from './load-peer.ts';
+import { median } from './stats.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -199,10 +200,6 @@ async function startPeer(prepared: Prepared, soap = false): Promise<Server> {
   return startServer('bench/load-peer.ts', ['hapi', String(port)], undefined, { SELLO_LOAD_PEER: JSON.stringify([route]) });
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 interface Result {

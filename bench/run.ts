@@ -21,6 +21,7 @@ import { stripProfiles } from './child.ts';
 import { loadFhirJsPeer } from './peer-fhirjs.ts';
 import { loadMedplumPeer } from './peer-medplum.ts';
 import { selloProfileSnapshots } from './sello-snapshots.ts';
+import { median } from './stats.ts';
 import { singles } from './workloads.ts';
 
 const quick = process.argv.includes('--quick');
@@ -34,11 +35,6 @@ const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const TOOLS = ['sello', 'medplum', 'fhirjs'] as const;
 type ToolName = (typeof TOOLS)[number];
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 const ratio = (a: number | undefined, b: number | undefined): number => Number(((a ?? 0) / Math.max(1, b ?? 0)).toFixed(2));
 
 /** One child process; its JSON lines by event, and the wall time from spawn to exit. */
